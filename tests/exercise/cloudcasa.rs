@@ -2,18 +2,11 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Calls every operation of `cloudcasa-api` (418) once, with sample values for every required parameter and body, and says what each request must look like.
-#![allow(
-    deprecated,
-    dead_code,
-    clippy::all,
-    reason = "calls every operation as generated, deprecated or not; harnesses read what they need"
-)]
+#![allow(deprecated, dead_code, clippy::all, reason = "calls every operation as generated, deprecated or not; harnesses read what they need")]
 use cloudcasa_api as api;
 use api::runtime::codegen as rt;
 /// What a call returns.
-pub type Run<'a> = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Outcome> + Send + 'a>,
->;
+pub type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send + 'a>>;
 /// The result of one call.
 #[derive(Debug)]
 pub enum Outcome {
@@ -467,9 +460,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"cluster\":\"sample\",\"source\":{}}",
-        ),
+        body: ExpectedBody::Json("{\"name\":\"sample\",\"cluster\":\"sample\",\"source\":{}}"),
         run: call_33,
     },
     Call {
@@ -850,9 +841,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"user\":\"sample\",\"org\":\"sample\"}",
-        ),
+        body: ExpectedBody::Json("{\"name\":\"sample\",\"user\":\"sample\",\"org\":\"sample\"}"),
         run: call_64,
     },
     Call {
@@ -3614,9 +3603,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[("If-Match", "\"sample-etag\"")],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"cluster\":\"sample\",\"source\":{}}",
-        ),
+        body: ExpectedBody::Json("{\"name\":\"sample\",\"cluster\":\"sample\",\"source\":{}}"),
         run: call_312,
     },
     Call {
@@ -4019,9 +4006,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[("If-Match", "\"sample-etag\"")],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"user\":\"sample\",\"org\":\"sample\"}",
-        ),
+        body: ExpectedBody::Json("{\"name\":\"sample\",\"user\":\"sample\",\"org\":\"sample\"}"),
         run: call_345,
     },
     Call {
@@ -4462,9 +4447,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[("If-Match", "\"sample-etag\"")],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"cluster\":\"sample\",\"source\":{}}",
-        ),
+        body: ExpectedBody::Json("{\"name\":\"sample\",\"cluster\":\"sample\",\"source\":{}}"),
         run: call_382,
     },
     Call {
@@ -4878,9 +4861,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[("If-Match", "\"sample-etag\"")],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"name\":\"sample\",\"user\":\"sample\",\"org\":\"sample\"}",
-        ),
+        body: ExpectedBody::Json("{\"name\":\"sample\",\"user\":\"sample\",\"org\":\"sample\"}"),
         run: call_416,
     },
     Call {
@@ -4898,8 +4879,7 @@ pub static CALLS: &[Call] = &[
     },
 ];
 fn sample<T: rt::serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    rt::serde_json::from_str(json)
-        .map_err(|e| format!("sample {json} does not deserialize: {e}"))
+    rt::serde_json::from_str(json).map_err(|e| format!("sample {json} does not deserialize: {e}"))
 }
 fn call_0(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
@@ -4954,9 +4934,7 @@ fn call_3(client: &api::Client) -> Run<'_> {
 fn call_4(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let body: api::models::Awsec2securitygroup = sample(
-                "{\"awsaccount\":\"sample\"}",
-            )?;
+            let body: api::models::Awsec2securitygroup = sample("{\"awsaccount\":\"sample\"}")?;
             Ok(client.create_awsec2securitygroups(body))
         };
         match build() {
@@ -7932,9 +7910,7 @@ fn call_256(client: &api::Client) -> Run<'_> {
 }
 fn call_257(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.list_kubevulnerabilityresults())
-        };
+        let build = || -> Result<_, String> { Ok(client.list_kubevulnerabilityresults()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -8173,9 +8149,7 @@ fn call_282(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::Awsec2securitygroup = sample(
-                "{\"awsaccount\":\"sample\"}",
-            )?;
+            let body: api::models::Awsec2securitygroup = sample("{\"awsaccount\":\"sample\"}")?;
             Ok(client.replace_awsec2securitygroup(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
@@ -8653,11 +8627,7 @@ fn call_315(client: &api::Client) -> Run<'_> {
             let body: api::models::Kubeconfigauditresult = sample(
                 "{\"name\":\"sample\",\"security_scan_instance\":\"sample\",\"cluster\":\"sample\"}",
             )?;
-            Ok(
-                client
-                    .replace_kubeconfigauditresult(a0, body)
-                    .if_match("\"sample-etag\""),
-            )
+            Ok(client.replace_kubeconfigauditresult(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -8805,11 +8775,7 @@ fn call_325(client: &api::Client) -> Run<'_> {
             let body: api::models::Kubevulnerabilityresult = sample(
                 "{\"name\":\"sample\",\"security_scan_instance\":\"sample\",\"cluster\":\"sample\"}",
             )?;
-            Ok(
-                client
-                    .replace_kubevulnerabilityresult(a0, body)
-                    .if_match("\"sample-etag\""),
-            )
+            Ok(client.replace_kubevulnerabilityresult(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -8834,9 +8800,7 @@ fn call_327(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::Org = sample(
-                "{\"name\":\"sample\",\"display_name\":{}}",
-            )?;
+            let body: api::models::Org = sample("{\"name\":\"sample\",\"display_name\":{}}")?;
             Ok(client.replace_org(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
@@ -9068,9 +9032,7 @@ fn call_343(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::User = sample(
-                "{\"name\":\"sample\",\"email\":\"sample\"}",
-            )?;
+            let body: api::models::User = sample("{\"name\":\"sample\",\"email\":\"sample\"}")?;
             Ok(client.replace_user(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
@@ -9191,9 +9153,7 @@ fn call_352(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::Awsec2securitygroup = sample(
-                "{\"awsaccount\":\"sample\"}",
-            )?;
+            let body: api::models::Awsec2securitygroup = sample("{\"awsaccount\":\"sample\"}")?;
             Ok(client.update_awsec2securitygroup(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
@@ -9819,11 +9779,7 @@ fn call_395(client: &api::Client) -> Run<'_> {
             let body: api::models::Kubevulnerabilityresult = sample(
                 "{\"name\":\"sample\",\"security_scan_instance\":\"sample\",\"cluster\":\"sample\"}",
             )?;
-            Ok(
-                client
-                    .update_kubevulnerabilityresult(a0, body)
-                    .if_match("\"sample-etag\""),
-            )
+            Ok(client.update_kubevulnerabilityresult(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -9848,9 +9804,7 @@ fn call_397(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::Org = sample(
-                "{\"name\":\"sample\",\"display_name\":{}}",
-            )?;
+            let body: api::models::Org = sample("{\"name\":\"sample\",\"display_name\":{}}")?;
             Ok(client.update_org(a0, body).if_match("\"sample-etag\""))
         };
         match build() {
@@ -10082,9 +10036,7 @@ fn call_413(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::User = sample(
-                "{\"name\":\"sample\",\"email\":\"sample\"}",
-            )?;
+            let body: api::models::User = sample("{\"name\":\"sample\",\"email\":\"sample\"}")?;
             Ok(client.update_user(a0, body).if_match("\"sample-etag\""))
         };
         match build() {

@@ -2,18 +2,11 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Calls every operation of `cloudmc-api` (80) once, with sample values for every required parameter and body, and says what each request must look like.
-#![allow(
-    deprecated,
-    dead_code,
-    clippy::all,
-    reason = "calls every operation as generated, deprecated or not; harnesses read what they need"
-)]
+#![allow(deprecated, dead_code, clippy::all, reason = "calls every operation as generated, deprecated or not; harnesses read what they need")]
 use cloudmc_api as api;
 use api::runtime::codegen as rt;
 /// What a call returns.
-pub type Run<'a> = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Outcome> + Send + 'a>,
->;
+pub type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send + 'a>>;
 /// The result of one call.
 #[derive(Debug)]
 pub enum Outcome {
@@ -155,9 +148,7 @@ pub static CALLS: &[Call] = &[
         query: &[("operation", Some("create"))],
         headers: &[],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"volumeId\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}",
-        ),
+        body: ExpectedBody::Json("{\"volumeId\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}"),
         run: call_7,
     },
     Call {
@@ -880,9 +871,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"role\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}",
-        ),
+        body: ExpectedBody::Json("{\"role\":{\"id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"}}"),
         run: call_72,
     },
     Call {
@@ -964,8 +953,7 @@ pub static CALLS: &[Call] = &[
     },
 ];
 fn sample<T: rt::serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    rt::serde_json::from_str(json)
-        .map_err(|e| format!("sample {json} does not deserialize: {e}"))
+    rt::serde_json::from_str(json).map_err(|e| format!("sample {json} does not deserialize: {e}"))
 }
 fn call_0(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
@@ -1002,9 +990,7 @@ fn call_2(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
-            let body: api::models::AddVerifiedDomainRequest = sample(
-                "{\"domain\":\"sample\"}",
-            )?;
+            let body: api::models::AddVerifiedDomainRequest = sample("{\"domain\":\"sample\"}")?;
             Ok(client.add_verified_domain(a0, body))
         };
         match build() {
@@ -1999,9 +1985,7 @@ fn call_77(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\"")?;
-            let body: api::models::UpdateSecuritySettingsRequest = sample(
-                "{\"defaultRole\":{}}",
-            )?;
+            let body: api::models::UpdateSecuritySettingsRequest = sample("{\"defaultRole\":{}}")?;
             Ok(client.update_security_settings(a0, body))
         };
         match build() {

@@ -2,18 +2,11 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Calls every operation of `palette-api` (1181) once, with sample values for every required parameter and body, and says what each request must look like.
-#![allow(
-    deprecated,
-    dead_code,
-    clippy::all,
-    reason = "calls every operation as generated, deprecated or not; harnesses read what they need"
-)]
+#![allow(deprecated, dead_code, clippy::all, reason = "calls every operation as generated, deprecated or not; harnesses read what they need")]
 use palette_api as api;
 use api::runtime::codegen as rt;
 /// What a call returns.
-pub type Run<'a> = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Outcome> + Send + 'a>,
->;
+pub type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send + 'a>>;
 /// The result of one call.
 #[derive(Debug)]
 pub enum Outcome {
@@ -7803,9 +7796,7 @@ pub static CALLS: &[Call] = &[
         query: &[],
         headers: &[],
         content_type: Some("application/json"),
-        body: ExpectedBody::Json(
-            "{\"newPassword\":\"sample\",\"currentPassword\":\"sample\"}",
-        ),
+        body: ExpectedBody::Json("{\"newPassword\":\"sample\",\"currentPassword\":\"sample\"}"),
         run: call_703,
     },
     Call {
@@ -9729,10 +9720,7 @@ pub static CALLS: &[Call] = &[
         method: "GET",
         path_template: "/v1/clouds/azure/resourceGroups/{resourceGroup}/privateDnsZones",
         path: "/v1/clouds/azure/resourceGroups/sample/privateDnsZones",
-        query: &[
-            ("cloudAccountUid", Some("sample")),
-            ("subscriptionId", Some("sample")),
-        ],
+        query: &[("cloudAccountUid", Some("sample")), ("subscriptionId", Some("sample"))],
         headers: &[],
         content_type: None,
         body: ExpectedBody::None,
@@ -13085,8 +13073,7 @@ pub static CALLS: &[Call] = &[
     },
 ];
 fn sample<T: rt::serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    rt::serde_json::from_str(json)
-        .map_err(|e| format!("sample {json} does not deserialize: {e}"))
+    rt::serde_json::from_str(json).map_err(|e| format!("sample {json} does not deserialize: {e}"))
 }
 fn call_0(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
@@ -13190,9 +13177,7 @@ fn call_8(client: &api::Client) -> Run<'_> {
 }
 fn call_9(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.app_deployments_cluster_group_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.app_deployments_cluster_group_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -13340,9 +13325,7 @@ fn call_20(client: &api::Client) -> Run<'_> {
 }
 fn call_21(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.app_deployments_virtual_cluster_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.app_deployments_virtual_cluster_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -13929,9 +13912,7 @@ fn call_70(client: &api::Client) -> Run<'_> {
 }
 fn call_71(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cloud_accounts_cloud_stack_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.cloud_accounts_cloud_stack_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -13964,9 +13945,7 @@ fn call_73(client: &api::Client) -> Run<'_> {
 }
 fn call_74(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cloud_accounts_cloud_stack_list())
-        };
+        let build = || -> Result<_, String> { Ok(client.cloud_accounts_cloud_stack_list()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -14182,9 +14161,7 @@ fn call_92(client: &api::Client) -> Run<'_> {
 }
 fn call_93(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cloud_accounts_vsphere_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.cloud_accounts_vsphere_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -15695,15 +15672,12 @@ fn call_209(client: &api::Client) -> Run<'_> {
             let a1: String = sample("\"sample\"")?;
             let a2: String = sample("\"sample\"")?;
             let a3: String = sample("\"sample\"")?;
-            Ok(
-                client
-                    .cloud_configs_machine_pools_machine_uid_maintenance_status_update(
-                        a0,
-                        a1,
-                        a2,
-                        a3,
-                    ),
-            )
+            Ok(client.cloud_configs_machine_pools_machine_uid_maintenance_status_update(
+                a0,
+                a1,
+                a2,
+                a3,
+            ))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -15718,15 +15692,7 @@ fn call_210(client: &api::Client) -> Run<'_> {
             let a1: String = sample("\"sample\"")?;
             let a2: String = sample("\"sample\"")?;
             let a3: String = sample("\"sample\"")?;
-            Ok(
-                client
-                    .cloud_configs_machine_pools_machine_uid_maintenance_update(
-                        a0,
-                        a1,
-                        a2,
-                        a3,
-                    ),
-            )
+            Ok(client.cloud_configs_machine_pools_machine_uid_maintenance_update(a0, a1, a2, a3))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -16291,9 +16257,7 @@ fn call_255(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: api::models::ClusterFeatureDriverLogDownloadDriver = sample(
-                "\"kubeBench\"",
-            )?;
+            let a2: api::models::ClusterFeatureDriverLogDownloadDriver = sample("\"kubeBench\"")?;
             Ok(client.cluster_feature_driver_log_download(a0, a1, a2))
         };
         match build() {
@@ -16534,9 +16498,7 @@ fn call_274(client: &api::Client) -> Run<'_> {
 fn call_275(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let a0: api::models::ClusterGroupsDeveloperCreditUsageGetScope = sample(
-                "\"system\"",
-            )?;
+            let a0: api::models::ClusterGroupsDeveloperCreditUsageGetScope = sample("\"system\"")?;
             Ok(client.cluster_groups_developer_credit_usage_get(a0))
         };
         match build() {
@@ -16547,9 +16509,7 @@ fn call_275(client: &api::Client) -> Run<'_> {
 }
 fn call_276(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_groups_host_cluster_metadata())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_groups_host_cluster_metadata()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -16558,9 +16518,7 @@ fn call_276(client: &api::Client) -> Run<'_> {
 }
 fn call_277(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_groups_host_cluster_summary())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_groups_host_cluster_summary()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -16677,9 +16635,7 @@ fn call_286(client: &api::Client) -> Run<'_> {
 }
 fn call_287(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_profiles_bulk_delete())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_profiles_bulk_delete()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -16709,9 +16665,7 @@ fn call_289(client: &api::Client) -> Run<'_> {
 }
 fn call_290(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_profiles_filter_summary())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_profiles_filter_summary()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -16741,9 +16695,7 @@ fn call_292(client: &api::Client) -> Run<'_> {
 }
 fn call_293(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_profiles_import_file())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_profiles_import_file()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -16752,9 +16704,7 @@ fn call_293(client: &api::Client) -> Run<'_> {
 }
 fn call_294(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_profiles_import_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_profiles_import_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17036,9 +16986,7 @@ fn call_316(client: &api::Client) -> Run<'_> {
 }
 fn call_317(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_profiles_validate_name_version())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_profiles_validate_name_version()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17047,9 +16995,7 @@ fn call_317(client: &api::Client) -> Run<'_> {
 }
 fn call_318(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_profiles_validate_packs())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_profiles_validate_packs()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17058,9 +17004,7 @@ fn call_318(client: &api::Client) -> Run<'_> {
 }
 fn call_319(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_templates_filter_summary())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_templates_filter_summary()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17069,9 +17013,7 @@ fn call_319(client: &api::Client) -> Run<'_> {
 }
 fn call_320(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.cluster_templates_metadata_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.cluster_templates_metadata_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17122,9 +17064,7 @@ fn call_324(client: &api::Client) -> Run<'_> {
 }
 fn call_325(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.dashboard_app_profiles_metadata())
-        };
+        let build = || -> Result<_, String> { Ok(client.dashboard_app_profiles_metadata()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17133,9 +17073,7 @@ fn call_325(client: &api::Client) -> Run<'_> {
 }
 fn call_326(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.dashboard_cloud_accounts_metadata())
-        };
+        let build = || -> Result<_, String> { Ok(client.dashboard_cloud_accounts_metadata()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17175,9 +17113,7 @@ fn call_329(client: &api::Client) -> Run<'_> {
 }
 fn call_330(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.dashboard_edgehosts_search_schema_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.dashboard_edgehosts_search_schema_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17186,9 +17122,7 @@ fn call_330(client: &api::Client) -> Run<'_> {
 }
 fn call_331(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.dashboard_pcg_search_schema_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.dashboard_pcg_search_schema_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17197,9 +17131,7 @@ fn call_331(client: &api::Client) -> Run<'_> {
 }
 fn call_332(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.dashboard_pcgs_search_summary())
-        };
+        let build = || -> Result<_, String> { Ok(client.dashboard_pcgs_search_summary()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17219,9 +17151,7 @@ fn call_333(client: &api::Client) -> Run<'_> {
 }
 fn call_334(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.dashboard_spectro_clusters_repave_list())
-        };
+        let build = || -> Result<_, String> { Ok(client.dashboard_spectro_clusters_repave_list()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17372,12 +17302,7 @@ fn call_347(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            Ok(
-                client
-                    .dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding(
-                        a0,
-                    ),
-            )
+            Ok(client.dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding(a0))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -17461,10 +17386,7 @@ fn call_354(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            Ok(
-                client
-                    .dashboard_workspaces_uid_spectro_clusters_workloads_role_binding(a0),
-            )
+            Ok(client.dashboard_workspaces_uid_spectro_clusters_workloads_role_binding(a0))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -17476,10 +17398,7 @@ fn call_355(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            Ok(
-                client
-                    .dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set(a0),
-            )
+            Ok(client.dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set(a0))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -17816,9 +17735,7 @@ fn call_383(client: &api::Client) -> Run<'_> {
 }
 fn call_384(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.edge_hosts_metadata_quick_filter_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.edge_hosts_metadata_quick_filter_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -17923,9 +17840,7 @@ fn call_393(client: &api::Client) -> Run<'_> {
 }
 fn call_394(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.events_components_create_bulk())
-        };
+        let build = || -> Result<_, String> { Ok(client.events_components_create_bulk()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -18717,9 +18632,7 @@ fn call_462(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::PasswordActivateBody = sample(
-                "{\"password\":\"sample\"}",
-            )?;
+            let body: api::models::PasswordActivateBody = sample("{\"password\":\"sample\"}")?;
             Ok(client.password_activate(a0, body))
         };
         match build() {
@@ -18732,9 +18645,7 @@ fn call_463(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::PasswordResetBody = sample(
-                "{\"password\":\"sample\"}",
-            )?;
+            let body: api::models::PasswordResetBody = sample("{\"password\":\"sample\"}")?;
             Ok(client.password_reset(a0, body))
         };
         match build() {
@@ -18746,9 +18657,7 @@ fn call_463(client: &api::Client) -> Run<'_> {
 fn call_464(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
-            let body: api::models::PasswordResetRequestBody = sample(
-                "{\"emailId\":\"sample\"}",
-            )?;
+            let body: api::models::PasswordResetRequestBody = sample("{\"emailId\":\"sample\"}")?;
             Ok(client.password_reset_request(body))
         };
         match build() {
@@ -19305,9 +19214,7 @@ fn call_511(client: &api::Client) -> Run<'_> {
 }
 fn call_512(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.registries_helm_summary_list())
-        };
+        let build = || -> Result<_, String> { Ok(client.registries_helm_summary_list()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19415,9 +19322,7 @@ fn call_521(client: &api::Client) -> Run<'_> {
 }
 fn call_522(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.registries_pack_summary_list())
-        };
+        let build = || -> Result<_, String> { Ok(client.registries_pack_summary_list()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19626,9 +19531,7 @@ fn call_540(client: &api::Client) -> Run<'_> {
 }
 fn call_541(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_aks_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_aks_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19664,9 +19567,7 @@ fn call_544(client: &api::Client) -> Run<'_> {
 }
 fn call_545(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_aws_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_aws_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19675,9 +19576,7 @@ fn call_545(client: &api::Client) -> Run<'_> {
 }
 fn call_546(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_azure_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_azure_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19686,9 +19585,7 @@ fn call_546(client: &api::Client) -> Run<'_> {
 }
 fn call_547(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_azure_import())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_azure_import()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19706,9 +19603,7 @@ fn call_548(client: &api::Client) -> Run<'_> {
 }
 fn call_549(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_azure_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_azure_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19729,9 +19624,7 @@ fn call_550(client: &api::Client) -> Run<'_> {
 }
 fn call_551(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_cloud_stack_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_cloud_stack_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19740,9 +19633,7 @@ fn call_551(client: &api::Client) -> Run<'_> {
 }
 fn call_552(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_cloud_stack_import())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_cloud_stack_import()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19751,9 +19642,7 @@ fn call_552(client: &api::Client) -> Run<'_> {
 }
 fn call_553(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_cloud_stack_rate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_cloud_stack_rate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19762,9 +19651,7 @@ fn call_553(client: &api::Client) -> Run<'_> {
 }
 fn call_554(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_cloud_stack_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_cloud_stack_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19773,9 +19660,7 @@ fn call_554(client: &api::Client) -> Run<'_> {
 }
 fn call_555(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_config_edge_installer())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_config_edge_installer()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19832,9 +19717,7 @@ fn call_559(client: &api::Client) -> Run<'_> {
 }
 fn call_560(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_edge_native_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_edge_native_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19843,9 +19726,7 @@ fn call_560(client: &api::Client) -> Run<'_> {
 }
 fn call_561(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_edge_native_import())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_edge_native_import()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19854,9 +19735,7 @@ fn call_561(client: &api::Client) -> Run<'_> {
 }
 fn call_562(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_edge_native_rate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_edge_native_rate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19865,9 +19744,7 @@ fn call_562(client: &api::Client) -> Run<'_> {
 }
 fn call_563(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_edge_native_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_edge_native_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19894,9 +19771,7 @@ fn call_565(client: &api::Client) -> Run<'_> {
 }
 fn call_566(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_eks_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_eks_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19905,9 +19780,7 @@ fn call_566(client: &api::Client) -> Run<'_> {
 }
 fn call_567(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_filters_workspace())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_filters_workspace()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19943,9 +19816,7 @@ fn call_570(client: &api::Client) -> Run<'_> {
 }
 fn call_571(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_gcp_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_gcp_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19954,9 +19825,7 @@ fn call_571(client: &api::Client) -> Run<'_> {
 }
 fn call_572(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_generic_import())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_generic_import()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -19965,9 +19834,7 @@ fn call_572(client: &api::Client) -> Run<'_> {
 }
 fn call_573(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_generic_rate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_generic_rate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20054,9 +19921,7 @@ fn call_580(client: &api::Client) -> Run<'_> {
 }
 fn call_581(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_gke_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_gke_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20089,9 +19954,7 @@ fn call_583(client: &api::Client) -> Run<'_> {
 }
 fn call_584(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_maas_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_maas_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20100,9 +19963,7 @@ fn call_584(client: &api::Client) -> Run<'_> {
 }
 fn call_585(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_maas_import())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_maas_import()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20120,9 +19981,7 @@ fn call_586(client: &api::Client) -> Run<'_> {
 }
 fn call_587(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_maas_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_maas_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20149,9 +20008,7 @@ fn call_589(client: &api::Client) -> Run<'_> {
 }
 fn call_590(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_metadata_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_metadata_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20160,9 +20017,7 @@ fn call_590(client: &api::Client) -> Run<'_> {
 }
 fn call_591(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_metadata_search())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_metadata_search()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20234,9 +20089,7 @@ fn call_596(client: &api::Client) -> Run<'_> {
 }
 fn call_597(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_resources_consumption())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_resources_consumption()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20267,9 +20120,7 @@ fn call_599(client: &api::Client) -> Run<'_> {
 }
 fn call_600(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_search_filter_summary())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_search_filter_summary()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20278,9 +20129,7 @@ fn call_600(client: &api::Client) -> Run<'_> {
 }
 fn call_601(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_search_schema())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_search_schema()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -20289,9 +20138,7 @@ fn call_601(client: &api::Client) -> Run<'_> {
 }
 fn call_602(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_spc_download())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_spc_download()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21113,9 +20960,7 @@ fn call_669(client: &api::Client) -> Run<'_> {
 }
 fn call_670(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_upgrade_settings())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_upgrade_settings()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21124,9 +20969,7 @@ fn call_670(client: &api::Client) -> Run<'_> {
 }
 fn call_671(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_upgrade_settings_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_upgrade_settings_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21135,9 +20978,7 @@ fn call_671(client: &api::Client) -> Run<'_> {
 }
 fn call_672(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_validate_name())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_validate_name()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21146,9 +20987,7 @@ fn call_672(client: &api::Client) -> Run<'_> {
 }
 fn call_673(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_validate_packs())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_validate_packs()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21157,9 +20996,7 @@ fn call_673(client: &api::Client) -> Run<'_> {
 }
 fn call_674(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_virtual_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_virtual_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21168,9 +21005,7 @@ fn call_674(client: &api::Client) -> Run<'_> {
 }
 fn call_675(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_virtual_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_virtual_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21372,9 +21207,7 @@ fn call_689(client: &api::Client) -> Run<'_> {
 }
 fn call_690(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_vsphere_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_vsphere_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21383,9 +21216,7 @@ fn call_690(client: &api::Client) -> Run<'_> {
 }
 fn call_691(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_vsphere_import())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_vsphere_import()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21394,9 +21225,7 @@ fn call_691(client: &api::Client) -> Run<'_> {
 }
 fn call_692(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_vsphere_rate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_vsphere_rate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21405,9 +21234,7 @@ fn call_692(client: &api::Client) -> Run<'_> {
 }
 fn call_693(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectro_clusters_vsphere_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectro_clusters_vsphere_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21416,9 +21243,7 @@ fn call_693(client: &api::Client) -> Run<'_> {
 }
 fn call_694(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.spectrospectro_installer_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.spectrospectro_installer_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21611,9 +21436,7 @@ fn call_710(client: &api::Client) -> Run<'_> {
 }
 fn call_711(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.system_auth_token_settings_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.system_auth_token_settings_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21622,9 +21445,7 @@ fn call_711(client: &api::Client) -> Run<'_> {
 }
 fn call_712(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.system_auth_token_settings_update())
-        };
+        let build = || -> Result<_, String> { Ok(client.system_auth_token_settings_update()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21633,9 +21454,7 @@ fn call_712(client: &api::Client) -> Run<'_> {
 }
 fn call_713(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.system_classification_banner_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.system_classification_banner_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21644,9 +21463,7 @@ fn call_713(client: &api::Client) -> Run<'_> {
 }
 fn call_714(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.system_classification_banner_update())
-        };
+        let build = || -> Result<_, String> { Ok(client.system_classification_banner_update()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -21724,9 +21541,7 @@ fn call_721(client: &api::Client) -> Run<'_> {
 }
 fn call_722(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.system_resource_limits_update())
-        };
+        let build = || -> Result<_, String> { Ok(client.system_resource_limits_update()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -22006,9 +21821,7 @@ fn call_747(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::V1TeamPatch = sample(
-                "[{\"op\":\"add\",\"path\":\"sample\"}]",
-            )?;
+            let body: api::models::V1TeamPatch = sample("[{\"op\":\"add\",\"path\":\"sample\"}]")?;
             Ok(client.teams_uid_patch(a0, body))
         };
         match build() {
@@ -22559,9 +22372,7 @@ fn call_793(client: &api::Client) -> Run<'_> {
 }
 fn call_794(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.users_assets_location_azure_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.users_assets_location_azure_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -22619,9 +22430,7 @@ fn call_798(client: &api::Client) -> Run<'_> {
 }
 fn call_799(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.users_assets_location_gcp_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.users_assets_location_gcp_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -22663,9 +22472,7 @@ fn call_802(client: &api::Client) -> Run<'_> {
 }
 fn call_803(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.users_assets_location_minio_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.users_assets_location_minio_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -22698,9 +22505,7 @@ fn call_805(client: &api::Client) -> Run<'_> {
 }
 fn call_806(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.users_assets_location_s3_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.users_assets_location_s3_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -22984,9 +22789,7 @@ fn call_832(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::V1UserPatch = sample(
-                "[{\"op\":\"add\",\"path\":\"sample\"}]",
-            )?;
+            let body: api::models::V1UserPatch = sample("[{\"op\":\"add\",\"path\":\"sample\"}]")?;
             Ok(client.users_uid_patch(a0, body))
         };
         match build() {
@@ -23230,9 +23033,7 @@ fn call_853(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let a1: String = sample(
-                "\"arn:awsa:resource-groups:0:000000000000:group/0\"",
-            )?;
+            let a1: String = sample("\"arn:awsa:resource-groups:0:000000000000:group/0\"")?;
             let body: api::models::V1AwsHrgCapacityValidationRequest = sample(
                 "{\"cloudAccountUid\":\"sample\",\"instanceType\":\"sample\",\"replicaCount\":1}",
             )?;
@@ -23249,9 +23050,7 @@ fn call_854(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let a2: String = sample(
-                "\"arn:awsa:resource-groups:0:000000000000:group/0\"",
-            )?;
+            let a2: String = sample("\"arn:awsa:resource-groups:0:000000000000:group/0\"")?;
             Ok(client.v1_aws_host_resource_group_licenses(a0, a1, a2))
         };
         match build() {
@@ -23584,9 +23383,7 @@ fn call_879(client: &api::Client) -> Run<'_> {
 }
 fn call_880(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_azure_storage_account_types())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_azure_storage_account_types()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -23734,9 +23531,7 @@ fn call_891(client: &api::Client) -> Run<'_> {
 }
 fn call_892(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_cloud_stack_disk_offerings_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_cloud_stack_disk_offerings_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -23772,9 +23567,7 @@ fn call_895(client: &api::Client) -> Run<'_> {
 }
 fn call_896(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_cloud_stack_offerings_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_cloud_stack_offerings_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -23792,9 +23585,7 @@ fn call_897(client: &api::Client) -> Run<'_> {
 }
 fn call_898(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_cloud_stack_templates_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_cloud_stack_templates_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -23835,9 +23626,7 @@ fn call_901(client: &api::Client) -> Run<'_> {
 }
 fn call_902(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_clouds_aws_api_endpoints_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_clouds_aws_api_endpoints_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -23997,9 +23786,7 @@ fn call_915(client: &api::Client) -> Run<'_> {
 }
 fn call_916(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_cluster_templates_tags_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_cluster_templates_tags_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -24072,10 +23859,7 @@ fn call_922(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            Ok(
-                client
-                    .v1_cluster_templates_uid_profiles_profile_uid_variables_get(a0, a1),
-            )
+            Ok(client.v1_cluster_templates_uid_profiles_profile_uid_variables_get(a0, a1))
         };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
@@ -24121,9 +23905,7 @@ fn call_925(client: &api::Client) -> Run<'_> {
 }
 fn call_926(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_cluster_templates_validate_name())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_cluster_templates_validate_name()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -24434,9 +24216,7 @@ fn call_951(client: &api::Client) -> Run<'_> {
 }
 fn call_952(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_custom_cloud_type_register())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_custom_cloud_type_register()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -24502,9 +24282,7 @@ fn call_957(client: &api::Client) -> Run<'_> {
 }
 fn call_958(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_dashboard_vm_enabled_clusters_list())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_dashboard_vm_enabled_clusters_list()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25021,9 +24799,7 @@ fn call_1001(client: &api::Client) -> Run<'_> {
 }
 fn call_1002(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_spc_policies_maintenance_create())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_spc_policies_maintenance_create()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25260,9 +25036,7 @@ fn call_1022(client: &api::Client) -> Run<'_> {
 }
 fn call_1023(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_aws_account_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_aws_account_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25283,9 +25057,7 @@ fn call_1024(client: &api::Client) -> Run<'_> {
 }
 fn call_1025(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_aws_api_endpoints_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_aws_api_endpoints_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25341,9 +25113,7 @@ fn call_1029(client: &api::Client) -> Run<'_> {
 }
 fn call_1030(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_aws_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_aws_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25364,9 +25134,7 @@ fn call_1031(client: &api::Client) -> Run<'_> {
 }
 fn call_1032(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_aws_sts_account_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_aws_sts_account_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25387,9 +25155,7 @@ fn call_1033(client: &api::Client) -> Run<'_> {
 }
 fn call_1034(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_azure_account_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_azure_account_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25410,9 +25176,7 @@ fn call_1035(client: &api::Client) -> Run<'_> {
 }
 fn call_1036(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_azure_storage_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_azure_storage_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25433,9 +25197,7 @@ fn call_1037(client: &api::Client) -> Run<'_> {
 }
 fn call_1038(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_cloudstack_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_cloudstack_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25456,9 +25218,7 @@ fn call_1039(client: &api::Client) -> Run<'_> {
 }
 fn call_1040(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_cluster_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_cluster_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25548,9 +25308,7 @@ fn call_1047(client: &api::Client) -> Run<'_> {
 }
 fn call_1048(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_edge_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_edge_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25571,9 +25329,7 @@ fn call_1049(client: &api::Client) -> Run<'_> {
 }
 fn call_1050(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_edge_native_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_edge_native_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25606,9 +25362,7 @@ fn call_1052(client: &api::Client) -> Run<'_> {
 }
 fn call_1053(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_gcp_account_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_gcp_account_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25617,9 +25371,7 @@ fn call_1053(client: &api::Client) -> Run<'_> {
 }
 fn call_1054(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_gcp_account_update())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_gcp_account_update()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25628,9 +25380,7 @@ fn call_1054(client: &api::Client) -> Run<'_> {
 }
 fn call_1055(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_gcp_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_gcp_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25651,9 +25401,7 @@ fn call_1056(client: &api::Client) -> Run<'_> {
 }
 fn call_1057(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_kubectl_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_kubectl_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25695,9 +25443,7 @@ fn call_1060(client: &api::Client) -> Run<'_> {
 }
 fn call_1061(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_maas_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_maas_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25762,9 +25508,7 @@ fn call_1066(client: &api::Client) -> Run<'_> {
 }
 fn call_1067(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_reverse_proxy_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_reverse_proxy_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25818,9 +25562,7 @@ fn call_1071(client: &api::Client) -> Run<'_> {
 }
 fn call_1072(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_scar_validate())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_scar_validate()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25907,9 +25649,7 @@ fn call_1079(client: &api::Client) -> Run<'_> {
 }
 fn call_1080(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_storage_s3_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_storage_s3_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25954,9 +25694,7 @@ fn call_1083(client: &api::Client) -> Run<'_> {
 }
 fn call_1084(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_store_update())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_store_update()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25965,9 +25703,7 @@ fn call_1084(client: &api::Client) -> Run<'_> {
 }
 fn call_1085(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_timeseries_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_timeseries_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -25988,9 +25724,7 @@ fn call_1086(client: &api::Client) -> Run<'_> {
 }
 fn call_1087(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_config_vsphere_image_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_config_vsphere_image_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -26099,9 +25833,7 @@ fn call_1096(client: &api::Client) -> Run<'_> {
 }
 fn call_1097(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_password_policy_get())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_password_policy_get()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -26230,9 +25962,7 @@ fn call_1108(client: &api::Client) -> Run<'_> {
 }
 fn call_1109(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_system_users_email_verify_re_send())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_system_users_email_verify_re_send()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -26647,9 +26377,7 @@ fn call_1144(client: &api::Client) -> Run<'_> {
 }
 fn call_1145(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_users_mfa_register_device_finish())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_users_mfa_register_device_finish()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -26658,9 +26386,7 @@ fn call_1145(client: &api::Client) -> Run<'_> {
 }
 fn call_1146(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.v1_users_mfa_register_device_start())
-        };
+        let build = || -> Result<_, String> { Ok(client.v1_users_mfa_register_device_start()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),
@@ -26734,9 +26460,7 @@ fn call_1151(client: &api::Client) -> Run<'_> {
 }
 fn call_1152(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
-        let build = || -> Result<_, String> {
-            Ok(client.virtual_clusters_packs_values())
-        };
+        let build = || -> Result<_, String> { Ok(client.virtual_clusters_packs_values()) };
         match build() {
             Ok(request) => Outcome::Sent(request.send().await.map(|_| ())),
             Err(why) => Outcome::NotBuilt(why),

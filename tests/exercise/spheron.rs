@@ -2,18 +2,11 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Calls every operation of `spheron-api` (111) once, with sample values for every required parameter and body, and says what each request must look like.
-#![allow(
-    deprecated,
-    dead_code,
-    clippy::all,
-    reason = "calls every operation as generated, deprecated or not; harnesses read what they need"
-)]
+#![allow(deprecated, dead_code, clippy::all, reason = "calls every operation as generated, deprecated or not; harnesses read what they need")]
 use spheron_api as api;
 use api::runtime::codegen as rt;
 /// What a call returns.
-pub type Run<'a> = std::pin::Pin<
-    Box<dyn std::future::Future<Output = Outcome> + Send + 'a>,
->;
+pub type Run<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Outcome> + Send + 'a>>;
 /// The result of one call.
 #[derive(Debug)]
 pub enum Outcome {
@@ -1306,8 +1299,7 @@ pub static CALLS: &[Call] = &[
     },
 ];
 fn sample<T: rt::serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    rt::serde_json::from_str(json)
-        .map_err(|e| format!("sample {json} does not deserialize: {e}"))
+    rt::serde_json::from_str(json).map_err(|e| format!("sample {json} does not deserialize: {e}"))
 }
 fn call_0(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
@@ -1447,9 +1439,7 @@ fn call_11(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::BucketIpnsRecordRequest = sample(
-                "{\"uploadId\":\"sample\"}",
-            )?;
+            let body: api::models::BucketIpnsRecordRequest = sample("{\"uploadId\":\"sample\"}")?;
             Ok(client.create_bucket_ipns_record(a0, body))
         };
         match build() {
@@ -1561,9 +1551,7 @@ fn call_19(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::CreateInviteRequest = sample(
-                "{\"userEmail\":\"sample\"}",
-            )?;
+            let body: api::models::CreateInviteRequest = sample("{\"userEmail\":\"sample\"}")?;
             Ok(client.create_organization_invite(a0, body))
         };
         match build() {
@@ -1706,9 +1694,7 @@ fn call_30(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::ExecCommandRequest = sample(
-                "{\"command\":\"sample\"}",
-            )?;
+            let body: api::models::ExecCommandRequest = sample("{\"command\":\"sample\"}")?;
             Ok(client.exec_compute_instance_command(a0, body))
         };
         match build() {
@@ -2366,9 +2352,7 @@ fn call_86(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::RemoveMemberRequest = sample(
-                "{\"userId\":\"sample\"}",
-            )?;
+            let body: api::models::RemoveMemberRequest = sample("{\"userId\":\"sample\"}")?;
             Ok(client.remove_organization_member(a0, body))
         };
         match build() {
@@ -2461,9 +2445,7 @@ fn call_93(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let body: api::models::BucketIpnsRecordRequest = sample(
-                "{\"uploadId\":\"sample\"}",
-            )?;
+            let body: api::models::BucketIpnsRecordRequest = sample("{\"uploadId\":\"sample\"}")?;
             Ok(client.update_bucket_ipns_record(a0, a1, body))
         };
         match build() {
@@ -2476,9 +2458,7 @@ fn call_94(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body: api::models::UpdateBucketStateRequest = sample(
-                "{\"state\":\"MAINTAINED\"}",
-            )?;
+            let body: api::models::UpdateBucketStateRequest = sample("{\"state\":\"MAINTAINED\"}")?;
             Ok(client.update_bucket_state(a0, body))
         };
         match build() {
@@ -2603,9 +2583,7 @@ fn call_103(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: String = sample("\"sample\"")?;
-            let body: api::models::UpdateDomainRequest = sample(
-                "{\"name\":\"sample\"}",
-            )?;
+            let body: api::models::UpdateDomainRequest = sample("{\"name\":\"sample\"}")?;
             Ok(client.update_project_domain(a0, a1, body))
         };
         match build() {
@@ -2633,13 +2611,12 @@ fn call_105(client: &api::Client) -> Run<'_> {
     Box::pin(async move {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
-            let body = rt::Multipart::new()
-                .bytes(
-                    "file",
-                    rt::Bytes::from_static(SAMPLE_FILE),
-                    Some("sample.bin"),
-                    Some("application/octet-stream"),
-                );
+            let body = rt::Multipart::new().bytes(
+                "file",
+                rt::Bytes::from_static(SAMPLE_FILE),
+                Some("sample.bin"),
+                Some("application/octet-stream"),
+            );
             Ok(client.upload_chunk(a0, body))
         };
         match build() {
@@ -2653,13 +2630,12 @@ fn call_106(client: &api::Client) -> Run<'_> {
         let build = || -> Result<_, String> {
             let a0: String = sample("\"sample\"")?;
             let a1: api::models::Protocol = sample("\"arweave\"")?;
-            let body = rt::Multipart::new()
-                .bytes(
-                    "file",
-                    rt::Bytes::from_static(SAMPLE_FILE),
-                    Some("sample.bin"),
-                    Some("application/octet-stream"),
-                );
+            let body = rt::Multipart::new().bytes(
+                "file",
+                rt::Bytes::from_static(SAMPLE_FILE),
+                Some("sample.bin"),
+                Some("application/octet-stream"),
+            );
             Ok(client.upload_deployment(a0, a1, body))
         };
         match build() {

@@ -20,11 +20,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Apikey/properties/org_role",
         super::round_trip::<api::models::ApikeyOrgRole>,
     ),
-    (
-        "Awsaccount",
-        "/components/schemas/Awsaccount",
-        super::round_trip::<api::models::Awsaccount>,
-    ),
+    ("Awsaccount", "/components/schemas/Awsaccount", super::round_trip::<api::models::Awsaccount>),
     (
         "AwsaccountOptOutItem",
         "/components/schemas/Awsaccount/properties/opt_out/items",
@@ -108,20 +104,14 @@ pub const MODELS: &[super::Model] = &[
     (
         "AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem",
         "/components/schemas/Awseksnodegroup/properties/launch_template_data/properties/block_device_mappings/items",
-        super::round_trip::<
-            api::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem,
-        >,
+        super::round_trip::<api::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem>,
     ),
     (
         "AwseksnodegroupTaintsItem",
         "/components/schemas/Awseksnodegroup/properties/taints/items",
         super::round_trip::<api::models::AwseksnodegroupTaintsItem>,
     ),
-    (
-        "Awsiamrole",
-        "/components/schemas/Awsiamrole",
-        super::round_trip::<api::models::Awsiamrole>,
-    ),
+    ("Awsiamrole", "/components/schemas/Awsiamrole", super::round_trip::<api::models::Awsiamrole>),
     (
         "Awsmarketplace",
         "/components/schemas/Awsmarketplace",
@@ -253,11 +243,7 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::Awsscanresult>,
     ),
     ("Awstag", "/components/schemas/Awstag", super::round_trip::<api::models::Awstag>),
-    (
-        "Awsuser",
-        "/components/schemas/Awsuser",
-        super::round_trip::<api::models::Awsuser>,
-    ),
+    ("Awsuser", "/components/schemas/Awsuser", super::round_trip::<api::models::Awsuser>),
     (
         "Azureakscluster",
         "/components/schemas/Azureakscluster",
@@ -281,9 +267,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterIdentityUserAssignedIdentitiesValuesrules",
         "/components/schemas/Azureakscluster/properties/identity/properties/user_assigned_identities/properties/valuesrules",
-        super::round_trip::<
-            api::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules,
-        >,
+        super::round_trip::<api::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules>,
     ),
     (
         "AzureaksclusterProperties",
@@ -298,9 +282,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/agent_pool_profiles/items/properties/availability_zones/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
     ),
     (
         "AzureaksclusterPropertiesApiServerAccessProfile",
@@ -335,9 +317,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/linux_profile/properties/ssh/properties/public_keys/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfile",
@@ -347,72 +327,52 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/effective_outbound_ips/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/managed_outbound_ips",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes/properties/public_ip_prefixes/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips/properties/public_ips/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileNatGatewayProfile",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/effective_outbound_ips/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem>,
     ),
     (
         "AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile",
         "/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/nat_gateway_profile/properties/managed_outbound_ip_profile",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile>,
     ),
     (
         "AzureaksclusterPropertiesPodIdentityProfile",
@@ -422,30 +382,22 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem>,
     ),
     (
         "AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity",
         "/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identities/items/properties/identity",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity>,
     ),
     (
         "AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/pod_identity_profile/properties/user_assigned_identity_exceptions/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem>,
     ),
     (
         "AzureaksclusterPropertiesPrivateLinkResourceItem",
         "/components/schemas/Azureakscluster/properties/properties/properties/private_link_resource/items",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesPrivateLinkResourceItem,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesPrivateLinkResourceItem>,
     ),
     (
         "AzureaksclusterPropertiesSecurityProfile",
@@ -455,9 +407,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterPropertiesSecurityProfileAzureDefender",
         "/components/schemas/Azureakscluster/properties/properties/properties/security_profile/properties/azure_defender",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesSecurityProfileAzureDefender,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesSecurityProfileAzureDefender>,
     ),
     (
         "AzureaksclusterPropertiesWindowsProfile",
@@ -467,9 +417,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "AzureaksclusterPropertiesWindowsProfileGmsaProfile",
         "/components/schemas/Azureakscluster/properties/properties/properties/windows_profile/properties/gmsa_profile",
-        super::round_trip::<
-            api::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile,
-        >,
+        super::round_trip::<api::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile>,
     ),
     (
         "AzureaksclusterSku",
@@ -556,11 +504,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Backupinstance/properties/type",
         super::round_trip::<api::models::BackupinstanceType>,
     ),
-    (
-        "Chargify",
-        "/components/schemas/Chargify",
-        super::round_trip::<api::models::Chargify>,
-    ),
+    ("Chargify", "/components/schemas/Chargify", super::round_trip::<api::models::Chargify>),
     (
         "Chargifywebhook",
         "/components/schemas/Chargifywebhook",
@@ -606,11 +550,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Cloudaccount/properties/status/properties/state",
         super::round_trip::<api::models::CloudaccountStatusState>,
     ),
-    (
-        "Cloudtask",
-        "/components/schemas/Cloudtask",
-        super::round_trip::<api::models::Cloudtask>,
-    ),
+    ("Cloudtask", "/components/schemas/Cloudtask", super::round_trip::<api::models::Cloudtask>),
     (
         "CloudtaskProviderType",
         "/components/schemas/Cloudtask/properties/provider_type",
@@ -626,11 +566,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Cloudtask/properties/type",
         super::round_trip::<api::models::CloudtaskType>,
     ),
-    (
-        "Contactu",
-        "/components/schemas/Contactu",
-        super::round_trip::<api::models::Contactu>,
-    ),
+    ("Contactu", "/components/schemas/Contactu", super::round_trip::<api::models::Contactu>),
     (
         "ContactuContext",
         "/components/schemas/Contactu/properties/context",
@@ -647,11 +583,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/EveItemLinks",
         super::round_trip::<api::models::EveItemLinks>,
     ),
-    (
-        "EveLink",
-        "/components/schemas/EveLink",
-        super::round_trip::<api::models::EveLink>,
-    ),
+    ("EveLink", "/components/schemas/EveLink", super::round_trip::<api::models::EveLink>),
     (
         "EveWriteResult",
         "/components/schemas/EveWriteResult",
@@ -758,11 +690,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Job/properties/type",
         super::round_trip::<api::models::JobType>,
     ),
-    (
-        "Kubebackup",
-        "/components/schemas/Kubebackup",
-        super::round_trip::<api::models::Kubebackup>,
-    ),
+    ("Kubebackup", "/components/schemas/Kubebackup", super::round_trip::<api::models::Kubebackup>),
     (
         "KubebackupPostHooksItem",
         "/components/schemas/Kubebackup/properties/post_hooks/items",
@@ -828,11 +756,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Kubeconfigauditresult/properties/workload",
         super::round_trip::<api::models::KubeconfigauditresultWorkload>,
     ),
-    (
-        "Kubehook",
-        "/components/schemas/Kubehook",
-        super::round_trip::<api::models::Kubehook>,
-    ),
+    ("Kubehook", "/components/schemas/Kubehook", super::round_trip::<api::models::Kubehook>),
     (
         "KubehookHookItem",
         "/components/schemas/Kubehook/properties/hook/items",
@@ -1031,9 +955,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "KubescanoverviewConfigurationScanContainerNameItem",
         "/components/schemas/Kubescanoverview/properties/configuration_scan/properties/container_name/items",
-        super::round_trip::<
-            api::models::KubescanoverviewConfigurationScanContainerNameItem,
-        >,
+        super::round_trip::<api::models::KubescanoverviewConfigurationScanContainerNameItem>,
     ),
     (
         "KubescanoverviewConfigurationScanSeverityItem",
@@ -1511,21 +1433,13 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::ObjectstoreValidateState>,
     ),
     ("Org", "/components/schemas/Org", super::round_trip::<api::models::Org>),
-    (
-        "OrgAws",
-        "/components/schemas/Org/properties/aws",
-        super::round_trip::<api::models::OrgAws>,
-    ),
+    ("OrgAws", "/components/schemas/Org/properties/aws", super::round_trip::<api::models::OrgAws>),
     (
         "OrgBackupProvider",
         "/components/schemas/Org/properties/backup_provider",
         super::round_trip::<api::models::OrgBackupProvider>,
     ),
-    (
-        "Orginvite",
-        "/components/schemas/Orginvite",
-        super::round_trip::<api::models::Orginvite>,
-    ),
+    ("Orginvite", "/components/schemas/Orginvite", super::round_trip::<api::models::Orginvite>),
     (
         "OrginviteAclsItem",
         "/components/schemas/Orginvite/properties/acls/items",
@@ -1541,11 +1455,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Orginvite/properties/state",
         super::round_trip::<api::models::OrginviteState>,
     ),
-    (
-        "Permission",
-        "/components/schemas/Permission",
-        super::round_trip::<api::models::Permission>,
-    ),
+    ("Permission", "/components/schemas/Permission", super::round_trip::<api::models::Permission>),
     ("Policy", "/components/schemas/policy", super::round_trip::<api::models::Policy>),
     (
         "PolicySchedulesItem",
@@ -1588,11 +1498,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/Role/properties/type",
         super::round_trip::<api::models::RoleType>,
     ),
-    (
-        "RunRequest",
-        "/components/schemas/RunRequest",
-        super::round_trip::<api::models::RunRequest>,
-    ),
+    ("RunRequest", "/components/schemas/RunRequest", super::round_trip::<api::models::RunRequest>),
     (
         "RunRequestRetention",
         "/components/schemas/RunRequest/properties/retention",
@@ -1744,11 +1650,7 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::SystemalertType>,
     ),
     ("Tawkio", "/components/schemas/Tawkio", super::round_trip::<api::models::Tawkio>),
-    (
-        "Threedauth",
-        "/components/schemas/Threedauth",
-        super::round_trip::<api::models::Threedauth>,
-    ),
+    ("Threedauth", "/components/schemas/Threedauth", super::round_trip::<api::models::Threedauth>),
     (
         "ThreedauthNewAnnualProduct",
         "/components/schemas/Threedauth/properties/new_annual_product",
@@ -1800,19 +1702,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/User/properties/mfa",
         super::round_trip::<api::models::UserMfa>,
     ),
-    (
-        "Usergroup",
-        "/components/schemas/Usergroup",
-        super::round_trip::<api::models::Usergroup>,
-    ),
-    (
-        "Userorg",
-        "/components/schemas/Userorg",
-        super::round_trip::<api::models::Userorg>,
-    ),
-    (
-        "Userstate",
-        "/components/schemas/Userstate",
-        super::round_trip::<api::models::Userstate>,
-    ),
+    ("Usergroup", "/components/schemas/Usergroup", super::round_trip::<api::models::Usergroup>),
+    ("Userorg", "/components/schemas/Userorg", super::round_trip::<api::models::Userorg>),
+    ("Userstate", "/components/schemas/Userstate", super::round_trip::<api::models::Userstate>),
 ];

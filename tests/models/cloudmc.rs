@@ -11,11 +11,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/AcquirePublicIpRequest",
         super::round_trip::<api::models::AcquirePublicIpRequest>,
     ),
-    (
-        "Activity",
-        "/components/schemas/Activity",
-        super::round_trip::<api::models::Activity>,
-    ),
+    ("Activity", "/components/schemas/Activity", super::round_trip::<api::models::Activity>),
     (
         "ActivityList",
         "/components/schemas/ActivityList",
@@ -162,11 +158,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/ImportTemplateRequest",
         super::round_trip::<api::models::ImportTemplateRequest>,
     ),
-    (
-        "Instance",
-        "/components/schemas/Instance",
-        super::round_trip::<api::models::Instance>,
-    ),
+    ("Instance", "/components/schemas/Instance", super::round_trip::<api::models::Instance>),
     (
         "InstanceList",
         "/components/schemas/InstanceList",
@@ -217,16 +209,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/MemberMembership",
         super::round_trip::<api::models::MemberMembership>,
     ),
-    (
-        "NamedRef",
-        "/components/schemas/NamedRef",
-        super::round_trip::<api::models::NamedRef>,
-    ),
-    (
-        "Network",
-        "/components/schemas/Network",
-        super::round_trip::<api::models::Network>,
-    ),
+    ("NamedRef", "/components/schemas/NamedRef", super::round_trip::<api::models::NamedRef>),
+    ("Network", "/components/schemas/Network", super::round_trip::<api::models::Network>),
     (
         "NetworkList",
         "/components/schemas/NetworkList",
@@ -293,21 +277,13 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/PasswordPolicy",
         super::round_trip::<api::models::PasswordPolicy>,
     ),
-    (
-        "Permission",
-        "/components/schemas/Permission",
-        super::round_trip::<api::models::Permission>,
-    ),
+    ("Permission", "/components/schemas/Permission", super::round_trip::<api::models::Permission>),
     (
         "ProvisioningState",
         "/components/schemas/ProvisioningState",
         super::round_trip::<api::models::ProvisioningState>,
     ),
-    (
-        "PublicIp",
-        "/components/schemas/PublicIp",
-        super::round_trip::<api::models::PublicIp>,
-    ),
+    ("PublicIp", "/components/schemas/PublicIp", super::round_trip::<api::models::PublicIp>),
     (
         "PublicIpList",
         "/components/schemas/PublicIpList",
@@ -349,16 +325,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/RoleBindingRequest",
         super::round_trip::<api::models::RoleBindingRequest>,
     ),
-    (
-        "RoleList",
-        "/components/schemas/RoleList",
-        super::round_trip::<api::models::RoleList>,
-    ),
-    (
-        "RoleRef",
-        "/components/schemas/RoleRef",
-        super::round_trip::<api::models::RoleRef>,
-    ),
+    ("RoleList", "/components/schemas/RoleList", super::round_trip::<api::models::RoleList>),
+    ("RoleRef", "/components/schemas/RoleRef", super::round_trip::<api::models::RoleRef>),
     (
         "ScopeQualifier",
         "/components/schemas/ScopeQualifier",
@@ -409,11 +377,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/ServiceConnectionStatus",
         super::round_trip::<api::models::ServiceConnectionStatus>,
     ),
-    (
-        "Snapshot",
-        "/components/schemas/Snapshot",
-        super::round_trip::<api::models::Snapshot>,
-    ),
+    ("Snapshot", "/components/schemas/Snapshot", super::round_trip::<api::models::Snapshot>),
     (
         "SnapshotCreateOperation",
         "/components/schemas/SnapshotCreateOperation",
@@ -429,17 +393,9 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/SnapshotResponse",
         super::round_trip::<api::models::SnapshotResponse>,
     ),
-    (
-        "SortOrder",
-        "/components/schemas/SortOrder",
-        super::round_trip::<api::models::SortOrder>,
-    ),
+    ("SortOrder", "/components/schemas/SortOrder", super::round_trip::<api::models::SortOrder>),
     ("SshKey", "/components/schemas/SshKey", super::round_trip::<api::models::SshKey>),
-    (
-        "SshKeyList",
-        "/components/schemas/SshKeyList",
-        super::round_trip::<api::models::SshKeyList>,
-    ),
+    ("SshKeyList", "/components/schemas/SshKeyList", super::round_trip::<api::models::SshKeyList>),
     (
         "SshKeyResponse",
         "/components/schemas/SshKeyResponse",
@@ -452,21 +408,9 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/TaskAccepted",
         super::round_trip::<api::models::TaskAccepted>,
     ),
-    (
-        "TaskData",
-        "/components/schemas/TaskData",
-        super::round_trip::<api::models::TaskData>,
-    ),
-    (
-        "TaskStatus",
-        "/components/schemas/TaskStatus",
-        super::round_trip::<api::models::TaskStatus>,
-    ),
-    (
-        "Template",
-        "/components/schemas/Template",
-        super::round_trip::<api::models::Template>,
-    ),
+    ("TaskData", "/components/schemas/TaskData", super::round_trip::<api::models::TaskData>),
+    ("TaskStatus", "/components/schemas/TaskStatus", super::round_trip::<api::models::TaskStatus>),
+    ("Template", "/components/schemas/Template", super::round_trip::<api::models::Template>),
     (
         "TemplateList",
         "/components/schemas/TemplateList",
@@ -533,26 +477,14 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::UpdateVpcRequest>,
     ),
     ("User", "/components/schemas/User", super::round_trip::<api::models::User>),
-    (
-        "UserList",
-        "/components/schemas/UserList",
-        super::round_trip::<api::models::UserList>,
-    ),
-    (
-        "UserRef",
-        "/components/schemas/UserRef",
-        super::round_trip::<api::models::UserRef>,
-    ),
+    ("UserList", "/components/schemas/UserList", super::round_trip::<api::models::UserList>),
+    ("UserRef", "/components/schemas/UserRef", super::round_trip::<api::models::UserRef>),
     (
         "UserResponse",
         "/components/schemas/UserResponse",
         super::round_trip::<api::models::UserResponse>,
     ),
-    (
-        "UserStatus",
-        "/components/schemas/UserStatus",
-        super::round_trip::<api::models::UserStatus>,
-    ),
+    ("UserStatus", "/components/schemas/UserStatus", super::round_trip::<api::models::UserStatus>),
     (
         "VerifiedDomain",
         "/components/schemas/VerifiedDomain",
@@ -574,11 +506,7 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::VerifiedDomainStatus>,
     ),
     ("Volume", "/components/schemas/Volume", super::round_trip::<api::models::Volume>),
-    (
-        "VolumeList",
-        "/components/schemas/VolumeList",
-        super::round_trip::<api::models::VolumeList>,
-    ),
+    ("VolumeList", "/components/schemas/VolumeList", super::round_trip::<api::models::VolumeList>),
     (
         "VolumeOperation",
         "/components/schemas/VolumeOperation",
@@ -599,17 +527,9 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/VolumeSnapshotSpec",
         super::round_trip::<api::models::VolumeSnapshotSpec>,
     ),
-    (
-        "VolumeType",
-        "/components/schemas/VolumeType",
-        super::round_trip::<api::models::VolumeType>,
-    ),
+    ("VolumeType", "/components/schemas/VolumeType", super::round_trip::<api::models::VolumeType>),
     ("Vpc", "/components/schemas/Vpc", super::round_trip::<api::models::Vpc>),
-    (
-        "VpcList",
-        "/components/schemas/VpcList",
-        super::round_trip::<api::models::VpcList>,
-    ),
+    ("VpcList", "/components/schemas/VpcList", super::round_trip::<api::models::VpcList>),
     (
         "VpcOperation",
         "/components/schemas/VpcOperation",
@@ -621,11 +541,7 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::VpcResponse>,
     ),
     ("Zone", "/components/schemas/Zone", super::round_trip::<api::models::Zone>),
-    (
-        "ZoneList",
-        "/components/schemas/ZoneList",
-        super::round_trip::<api::models::ZoneList>,
-    ),
+    ("ZoneList", "/components/schemas/ZoneList", super::round_trip::<api::models::ZoneList>),
     (
         "ZoneResponse",
         "/components/schemas/ZoneResponse",

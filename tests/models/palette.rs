@@ -291,11 +291,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AADProfile",
         super::round_trip::<api::models::V1AadProfile>,
     ),
-    (
-        "V1AclMeta",
-        "/components/schemas/v1AclMeta",
-        super::round_trip::<api::models::V1AclMeta>,
-    ),
+    ("V1AclMeta", "/components/schemas/v1AclMeta", super::round_trip::<api::models::V1AclMeta>),
     (
         "V1ActivationsSystemResponse",
         "/components/schemas/v1ActivationsSystemResponse",
@@ -316,16 +312,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1ActiveTenantResources",
         super::round_trip::<api::models::V1ActiveTenantResources>,
     ),
-    (
-        "V1Address",
-        "/components/schemas/v1Address",
-        super::round_trip::<api::models::V1Address>,
-    ),
-    (
-        "V1Alert",
-        "/components/schemas/v1Alert",
-        super::round_trip::<api::models::V1Alert>,
-    ),
+    ("V1Address", "/components/schemas/v1Address", super::round_trip::<api::models::V1Address>),
+    ("V1Alert", "/components/schemas/v1Alert", super::round_trip::<api::models::V1Alert>),
     (
         "V1AlertEntity",
         "/components/schemas/v1AlertEntity",
@@ -336,21 +324,13 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AlertNotificationStatus",
         super::round_trip::<api::models::V1AlertNotificationStatus>,
     ),
-    (
-        "V1AmiTypes",
-        "/components/schemas/v1AmiTypes",
-        super::round_trip::<api::models::V1AmiTypes>,
-    ),
+    ("V1AmiTypes", "/components/schemas/v1AmiTypes", super::round_trip::<api::models::V1AmiTypes>),
     (
         "V1ApiEndpoint",
         "/components/schemas/v1APIEndpoint",
         super::round_trip::<api::models::V1ApiEndpoint>,
     ),
-    (
-        "V1ApiKey",
-        "/components/schemas/v1ApiKey",
-        super::round_trip::<api::models::V1ApiKey>,
-    ),
+    ("V1ApiKey", "/components/schemas/v1ApiKey", super::round_trip::<api::models::V1ApiKey>),
     (
         "V1ApiKeyActiveState",
         "/components/schemas/v1ApiKeyActiveState",
@@ -396,11 +376,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1ApiKeyUser",
         super::round_trip::<api::models::V1ApiKeyUser>,
     ),
-    (
-        "V1ApiKeys",
-        "/components/schemas/v1ApiKeys",
-        super::round_trip::<api::models::V1ApiKeys>,
-    ),
+    ("V1ApiKeys", "/components/schemas/v1ApiKeys", super::round_trip::<api::models::V1ApiKeys>),
     (
         "V1ApiServerAccessProfile",
         "/components/schemas/v1APIServerAccessProfile",
@@ -454,9 +430,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1AppDeploymentClusterRefSummaryDeploymentClusterType",
         "/components/schemas/v1AppDeploymentClusterRefSummary/properties/deploymentClusterType",
-        super::round_trip::<
-            api::models::V1AppDeploymentClusterRefSummaryDeploymentClusterType,
-        >,
+        super::round_trip::<api::models::V1AppDeploymentClusterRefSummaryDeploymentClusterType>,
     ),
     (
         "V1AppDeploymentClusterStatus",
@@ -753,11 +727,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AppProfilesSummary",
         super::round_trip::<api::models::V1AppProfilesSummary>,
     ),
-    (
-        "V1AppTier",
-        "/components/schemas/v1AppTier",
-        super::round_trip::<api::models::V1AppTier>,
-    ),
+    ("V1AppTier", "/components/schemas/v1AppTier", super::round_trip::<api::models::V1AppTier>),
     (
         "V1AppTierEntity",
         "/components/schemas/v1AppTierEntity",
@@ -818,21 +788,13 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AppTierUpdateEntity",
         super::round_trip::<api::models::V1AppTierUpdateEntity>,
     ),
-    (
-        "V1ArchType",
-        "/components/schemas/v1ArchType",
-        super::round_trip::<api::models::V1ArchType>,
-    ),
+    ("V1ArchType", "/components/schemas/v1ArchType", super::round_trip::<api::models::V1ArchType>),
     (
         "V1AsyncOperationIdEntity",
         "/components/schemas/v1AsyncOperationIdEntity",
         super::round_trip::<api::models::V1AsyncOperationIdEntity>,
     ),
-    (
-        "V1Audit",
-        "/components/schemas/v1Audit",
-        super::round_trip::<api::models::V1Audit>,
-    ),
+    ("V1Audit", "/components/schemas/v1Audit", super::round_trip::<api::models::V1Audit>),
     (
         "V1AuditActor",
         "/components/schemas/v1AuditActor",
@@ -868,11 +830,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AuditSysMsg",
         super::round_trip::<api::models::V1AuditSysMsg>,
     ),
-    (
-        "V1Audits",
-        "/components/schemas/v1Audits",
-        super::round_trip::<api::models::V1Audits>,
-    ),
+    ("V1Audits", "/components/schemas/v1Audits", super::round_trip::<api::models::V1Audits>),
     (
         "V1AuthLogin",
         "/components/schemas/v1AuthLogin",
@@ -913,11 +871,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AwsAccounts",
         super::round_trip::<api::models::V1AwsAccounts>,
     ),
-    (
-        "V1AwsAmi",
-        "/components/schemas/v1AwsAMI",
-        super::round_trip::<api::models::V1AwsAmi>,
-    ),
+    ("V1AwsAmi", "/components/schemas/v1AwsAMI", super::round_trip::<api::models::V1AwsAmi>),
     (
         "V1AwsAmiReference",
         "/components/schemas/v1AwsAmiReference",
@@ -1058,11 +1012,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AwsIamPolicy",
         super::round_trip::<api::models::V1AwsIamPolicy>,
     ),
-    (
-        "V1AwsImage",
-        "/components/schemas/v1AwsImage",
-        super::round_trip::<api::models::V1AwsImage>,
-    ),
+    ("V1AwsImage", "/components/schemas/v1AwsImage", super::round_trip::<api::models::V1AwsImage>),
     (
         "V1AwsInstanceTypes",
         "/components/schemas/v1AwsInstanceTypes",
@@ -1153,11 +1103,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AwsMachines",
         super::round_trip::<api::models::V1AwsMachines>,
     ),
-    (
-        "V1AwsNic",
-        "/components/schemas/v1AwsNic",
-        super::round_trip::<api::models::V1AwsNic>,
-    ),
+    ("V1AwsNic", "/components/schemas/v1AwsNic", super::round_trip::<api::models::V1AwsNic>),
     (
         "V1AwsPartition",
         "/components/schemas/v1AwsPartition",
@@ -1298,16 +1244,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AWSVolumeTypes",
         super::round_trip::<api::models::V1AwsVolumeTypes>,
     ),
-    (
-        "V1AwsVpc",
-        "/components/schemas/v1AwsVpc",
-        super::round_trip::<api::models::V1AwsVpc>,
-    ),
-    (
-        "V1AwsVpcs",
-        "/components/schemas/v1AwsVpcs",
-        super::round_trip::<api::models::V1AwsVpcs>,
-    ),
+    ("V1AwsVpc", "/components/schemas/v1AwsVpc", super::round_trip::<api::models::V1AwsVpc>),
+    ("V1AwsVpcs", "/components/schemas/v1AwsVpcs", super::round_trip::<api::models::V1AwsVpcs>),
     (
         "V1AzValidateEntity",
         "/components/schemas/v1AzValidateEntity",
@@ -1438,11 +1376,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1AzureManagedMachinePoolConfig",
         super::round_trip::<api::models::V1AzureManagedMachinePoolConfig>,
     ),
-    (
-        "V1AzureNic",
-        "/components/schemas/v1AzureNic",
-        super::round_trip::<api::models::V1AzureNic>,
-    ),
+    ("V1AzureNic", "/components/schemas/v1AzureNic", super::round_trip::<api::models::V1AzureNic>),
     (
         "V1AzureOsDisk",
         "/components/schemas/v1AzureOSDisk",
@@ -1568,11 +1502,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1BasicOciRegistrySpec/properties/providerType",
         super::round_trip::<api::models::V1BasicOciRegistrySpecProviderType>,
     ),
-    (
-        "V1Billing",
-        "/components/schemas/v1Billing",
-        super::round_trip::<api::models::V1Billing>,
-    ),
+    ("V1Billing", "/components/schemas/v1Billing", super::round_trip::<api::models::V1Billing>),
     (
         "V1BulkDeleteFailure",
         "/components/schemas/v1BulkDeleteFailure",
@@ -1599,11 +1529,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1CertificateAuthority",
         super::round_trip::<api::models::V1CertificateAuthority>,
     ),
-    (
-        "V1Channel",
-        "/components/schemas/v1Channel",
-        super::round_trip::<api::models::V1Channel>,
-    ),
+    ("V1Channel", "/components/schemas/v1Channel", super::round_trip::<api::models::V1Channel>),
     (
         "V1ChannelHttp",
         "/components/schemas/v1Channel/properties/http",
@@ -3027,16 +2953,12 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1ClusterTemplateVariableClusterAssignmentAssignedBy",
         "/components/schemas/v1ClusterTemplateVariableClusterAssignment/properties/assignedBy",
-        super::round_trip::<
-            api::models::V1ClusterTemplateVariableClusterAssignmentAssignedBy,
-        >,
+        super::round_trip::<api::models::V1ClusterTemplateVariableClusterAssignmentAssignedBy>,
     ),
     (
         "V1ClusterTemplateVariableClusterAssignmentAssignmentState",
         "/components/schemas/v1ClusterTemplateVariableClusterAssignment/properties/assignmentState",
-        super::round_trip::<
-            api::models::V1ClusterTemplateVariableClusterAssignmentAssignmentState,
-        >,
+        super::round_trip::<api::models::V1ClusterTemplateVariableClusterAssignmentAssignmentState>,
     ),
     (
         "V1ClusterTemplateVariableClusterMapping",
@@ -3685,11 +3607,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1EdgeClusterObjectEntity",
         super::round_trip::<api::models::V1EdgeClusterObjectEntity>,
     ),
-    (
-        "V1EdgeHost",
-        "/components/schemas/v1EdgeHost",
-        super::round_trip::<api::models::V1EdgeHost>,
-    ),
+    ("V1EdgeHost", "/components/schemas/v1EdgeHost", super::round_trip::<api::models::V1EdgeHost>),
     (
         "V1EdgeHostCloudProperties",
         "/components/schemas/v1EdgeHostCloudProperties",
@@ -3953,9 +3871,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1EdgeNativeHybridMachinePoolHostTwoNodeCandidatePriority",
         "/components/schemas/v1EdgeNativeHybridMachinePoolHost/properties/twoNodeCandidatePriority",
-        super::round_trip::<
-            api::models::V1EdgeNativeHybridMachinePoolHostTwoNodeCandidatePriority,
-        >,
+        super::round_trip::<api::models::V1EdgeNativeHybridMachinePoolHostTwoNodeCandidatePriority>,
     ),
     (
         "V1EdgeNativeInstanceType",
@@ -3990,9 +3906,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1EdgeNativeMachinePoolHostEntityTwoNodeCandidatePriority",
         "/components/schemas/v1EdgeNativeMachinePoolHostEntity/properties/twoNodeCandidatePriority",
-        super::round_trip::<
-            api::models::V1EdgeNativeMachinePoolHostEntityTwoNodeCandidatePriority,
-        >,
+        super::round_trip::<api::models::V1EdgeNativeMachinePoolHostEntityTwoNodeCandidatePriority>,
     ),
     (
         "V1EdgeNativeMachineSpec",
@@ -4064,11 +3978,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1EdgeTokens",
         super::round_trip::<api::models::V1EdgeTokens>,
     ),
-    (
-        "V1EksAddon",
-        "/components/schemas/v1EksAddon",
-        super::round_trip::<api::models::V1EksAddon>,
-    ),
+    ("V1EksAddon", "/components/schemas/v1EksAddon", super::round_trip::<api::models::V1EksAddon>),
     (
         "V1EksCloudClusterConfigEntity",
         "/components/schemas/v1EksCloudClusterConfigEntity",
@@ -4139,16 +4049,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1EncryptionConfig",
         super::round_trip::<api::models::V1EncryptionConfig>,
     ),
-    (
-        "V1Error",
-        "/components/schemas/v1Error",
-        super::round_trip::<api::models::V1Error>,
-    ),
-    (
-        "V1Event",
-        "/components/schemas/v1Event",
-        super::round_trip::<api::models::V1Event>,
-    ),
+    ("V1Error", "/components/schemas/v1Error", super::round_trip::<api::models::V1Error>),
+    ("V1Event", "/components/schemas/v1Event", super::round_trip::<api::models::V1Event>),
     (
         "V1EventRelatedObject",
         "/components/schemas/v1EventRelatedObject",
@@ -4164,11 +4066,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1EventSource",
         super::round_trip::<api::models::V1EventSource>,
     ),
-    (
-        "V1Events",
-        "/components/schemas/v1Events",
-        super::round_trip::<api::models::V1Events>,
-    ),
+    ("V1Events", "/components/schemas/v1Events", super::round_trip::<api::models::V1Events>),
     (
         "V1FargateProfile",
         "/components/schemas/v1FargateProfile",
@@ -4179,11 +4077,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1FargateSelector",
         super::round_trip::<api::models::V1FargateSelector>,
     ),
-    (
-        "V1Feature",
-        "/components/schemas/v1Feature",
-        super::round_trip::<api::models::V1Feature>,
-    ),
+    ("V1Feature", "/components/schemas/v1Feature", super::round_trip::<api::models::V1Feature>),
     (
         "V1FeatureSpec",
         "/components/schemas/v1FeatureSpec",
@@ -4199,11 +4093,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1FeatureUpdateSpec",
         super::round_trip::<api::models::V1FeatureUpdateSpec>,
     ),
-    (
-        "V1Features",
-        "/components/schemas/v1Features",
-        super::round_trip::<api::models::V1Features>,
-    ),
+    ("V1Features", "/components/schemas/v1Features", super::round_trip::<api::models::V1Features>),
     (
         "V1FilterArray",
         "/components/schemas/v1FilterArray",
@@ -4329,11 +4219,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1GcpClusterConfig",
         super::round_trip::<api::models::V1GcpClusterConfig>,
     ),
-    (
-        "V1GcpImage",
-        "/components/schemas/v1GcpImage",
-        super::round_trip::<api::models::V1GcpImage>,
-    ),
+    ("V1GcpImage", "/components/schemas/v1GcpImage", super::round_trip::<api::models::V1GcpImage>),
     (
         "V1GcpImageUrlEntity",
         "/components/schemas/v1GcpImageUrlEntity",
@@ -4389,11 +4275,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1GcpNetworks",
         super::round_trip::<api::models::V1GcpNetworks>,
     ),
-    (
-        "V1GcpNic",
-        "/components/schemas/v1GcpNic",
-        super::round_trip::<api::models::V1GcpNic>,
-    ),
+    ("V1GcpNic", "/components/schemas/v1GcpNic", super::round_trip::<api::models::V1GcpNic>),
     (
         "V1GcpProject",
         "/components/schemas/v1GcpProject",
@@ -4439,16 +4321,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1GcpSubnetEntity",
         super::round_trip::<api::models::V1GcpSubnetEntity>,
     ),
-    (
-        "V1GcpZone",
-        "/components/schemas/v1GcpZone",
-        super::round_trip::<api::models::V1GcpZone>,
-    ),
-    (
-        "V1GcpZones",
-        "/components/schemas/v1GcpZones",
-        super::round_trip::<api::models::V1GcpZones>,
-    ),
+    ("V1GcpZone", "/components/schemas/v1GcpZone", super::round_trip::<api::models::V1GcpZone>),
+    ("V1GcpZones", "/components/schemas/v1GcpZones", super::round_trip::<api::models::V1GcpZones>),
     (
         "V1GenericCloudClusterConfigEntity",
         "/components/schemas/v1GenericCloudClusterConfigEntity",
@@ -4779,11 +4653,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1InstanceType",
         super::round_trip::<api::models::V1InstanceType>,
     ),
-    (
-        "V1Invoice",
-        "/components/schemas/v1Invoice",
-        super::round_trip::<api::models::V1Invoice>,
-    ),
+    ("V1Invoice", "/components/schemas/v1Invoice", super::round_trip::<api::models::V1Invoice>),
     (
         "V1InvoiceBillingPeriod",
         "/components/schemas/v1InvoiceBillingPeriod",
@@ -4849,11 +4719,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1InvoiceStatus",
         super::round_trip::<api::models::V1InvoiceStatus>,
     ),
-    (
-        "V1IpPool",
-        "/components/schemas/v1IPPool",
-        super::round_trip::<api::models::V1IpPool>,
-    ),
+    ("V1IpPool", "/components/schemas/v1IPPool", super::round_trip::<api::models::V1IpPool>),
     (
         "V1IpPoolEntity",
         "/components/schemas/v1IpPoolEntity",
@@ -4879,11 +4745,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1IpPoolStatus",
         super::round_trip::<api::models::V1IpPoolStatus>,
     ),
-    (
-        "V1IpPools",
-        "/components/schemas/v1IpPools",
-        super::round_trip::<api::models::V1IpPools>,
-    ),
+    ("V1IpPools", "/components/schemas/v1IpPools", super::round_trip::<api::models::V1IpPools>),
     (
         "V1K8MachineCertificate",
         "/components/schemas/v1K8MachineCertificate",
@@ -4959,11 +4821,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1KubeHunterVulnerabilityDataEntity",
         super::round_trip::<api::models::V1KubeHunterVulnerabilityDataEntity>,
     ),
-    (
-        "V1KubeMeta",
-        "/components/schemas/v1KubeMeta",
-        super::round_trip::<api::models::V1KubeMeta>,
-    ),
+    ("V1KubeMeta", "/components/schemas/v1KubeMeta", super::round_trip::<api::models::V1KubeMeta>),
     (
         "V1LifecycleConfig",
         "/components/schemas/v1LifecycleConfig",
@@ -5144,16 +5002,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1MaasNetworkConfigEntity",
         super::round_trip::<api::models::V1MaasNetworkConfigEntity>,
     ),
-    (
-        "V1MaasNic",
-        "/components/schemas/v1MaasNic",
-        super::round_trip::<api::models::V1MaasNic>,
-    ),
-    (
-        "V1MaasPool",
-        "/components/schemas/v1MaasPool",
-        super::round_trip::<api::models::V1MaasPool>,
-    ),
+    ("V1MaasNic", "/components/schemas/v1MaasNic", super::round_trip::<api::models::V1MaasNic>),
+    ("V1MaasPool", "/components/schemas/v1MaasPool", super::round_trip::<api::models::V1MaasPool>),
     (
         "V1MaasPools",
         "/components/schemas/v1MaasPools",
@@ -5169,26 +5019,10 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1MaasSubnets",
         super::round_trip::<api::models::V1MaasSubnets>,
     ),
-    (
-        "V1MaasTag",
-        "/components/schemas/v1MaasTag",
-        super::round_trip::<api::models::V1MaasTag>,
-    ),
-    (
-        "V1MaasTags",
-        "/components/schemas/v1MaasTags",
-        super::round_trip::<api::models::V1MaasTags>,
-    ),
-    (
-        "V1MaasVlan",
-        "/components/schemas/v1MaasVlan",
-        super::round_trip::<api::models::V1MaasVlan>,
-    ),
-    (
-        "V1MaasZone",
-        "/components/schemas/v1MaasZone",
-        super::round_trip::<api::models::V1MaasZone>,
-    ),
+    ("V1MaasTag", "/components/schemas/v1MaasTag", super::round_trip::<api::models::V1MaasTag>),
+    ("V1MaasTags", "/components/schemas/v1MaasTags", super::round_trip::<api::models::V1MaasTags>),
+    ("V1MaasVlan", "/components/schemas/v1MaasVlan", super::round_trip::<api::models::V1MaasVlan>),
+    ("V1MaasZone", "/components/schemas/v1MaasZone", super::round_trip::<api::models::V1MaasZone>),
     (
         "V1MaasZones",
         "/components/schemas/v1MaasZones",
@@ -5299,26 +5133,14 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1MachinesHealthEntity",
         super::round_trip::<api::models::V1MachinesHealthEntity>,
     ),
-    (
-        "V1Macro",
-        "/components/schemas/v1Macro",
-        super::round_trip::<api::models::V1Macro>,
-    ),
-    (
-        "V1Macros",
-        "/components/schemas/v1Macros",
-        super::round_trip::<api::models::V1Macros>,
-    ),
+    ("V1Macro", "/components/schemas/v1Macro", super::round_trip::<api::models::V1Macro>),
+    ("V1Macros", "/components/schemas/v1Macros", super::round_trip::<api::models::V1Macros>),
     (
         "V1ManagedDisk",
         "/components/schemas/v1ManagedDisk",
         super::round_trip::<api::models::V1ManagedDisk>,
     ),
-    (
-        "V1Manifest",
-        "/components/schemas/v1Manifest",
-        super::round_trip::<api::models::V1Manifest>,
-    ),
+    ("V1Manifest", "/components/schemas/v1Manifest", super::round_trip::<api::models::V1Manifest>),
     (
         "V1ManifestData",
         "/components/schemas/v1ManifestData",
@@ -5369,11 +5191,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1ManifestSummary",
         super::round_trip::<api::models::V1ManifestSummary>,
     ),
-    (
-        "V1Memory",
-        "/components/schemas/v1Memory",
-        super::round_trip::<api::models::V1Memory>,
-    ),
+    ("V1Memory", "/components/schemas/v1Memory", super::round_trip::<api::models::V1Memory>),
     (
         "V1MetricAggregation",
         "/components/schemas/v1MetricAggregation",
@@ -5399,11 +5217,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1MetricTimeSeriesList",
         super::round_trip::<api::models::V1MetricTimeSeriesList>,
     ),
-    (
-        "V1Metrics",
-        "/components/schemas/v1Metrics",
-        super::round_trip::<api::models::V1Metrics>,
-    ),
+    ("V1Metrics", "/components/schemas/v1Metrics", super::round_trip::<api::models::V1Metrics>),
     (
         "V1MetricsList",
         "/components/schemas/v1MetricsList",
@@ -5651,11 +5465,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1OsPatchEntity",
         super::round_trip::<api::models::V1OsPatchEntity>,
     ),
-    (
-        "V1OsType",
-        "/components/schemas/v1OsType",
-        super::round_trip::<api::models::V1OsType>,
-    ),
+    ("V1OsType", "/components/schemas/v1OsType", super::round_trip::<api::models::V1OsType>),
     (
         "V1OverloadSpec",
         "/components/schemas/v1OverloadSpec",
@@ -5671,11 +5481,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1OverloadVsphereOva",
         super::round_trip::<api::models::V1OverloadVsphereOva>,
     ),
-    (
-        "V1Overlord",
-        "/components/schemas/v1Overlord",
-        super::round_trip::<api::models::V1Overlord>,
-    ),
+    ("V1Overlord", "/components/schemas/v1Overlord", super::round_trip::<api::models::V1Overlord>),
     (
         "V1OverlordCloudStackAccountCreate",
         "/components/schemas/v1OverlordCloudStackAccountCreate",
@@ -5841,11 +5647,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1PackReadme",
         super::round_trip::<api::models::V1PackReadme>,
     ),
-    (
-        "V1PackRef",
-        "/components/schemas/v1PackRef",
-        super::round_trip::<api::models::V1PackRef>,
-    ),
+    ("V1PackRef", "/components/schemas/v1PackRef", super::round_trip::<api::models::V1PackRef>),
     (
         "V1PackRefLayer",
         "/components/schemas/v1PackRef/properties/layer",
@@ -5961,11 +5763,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1PackTagEntity",
         super::round_trip::<api::models::V1PackTagEntity>,
     ),
-    (
-        "V1PackTags",
-        "/components/schemas/v1PackTags",
-        super::round_trip::<api::models::V1PackTags>,
-    ),
+    ("V1PackTags", "/components/schemas/v1PackTags", super::round_trip::<api::models::V1PackTags>),
     (
         "V1PackTemplate",
         "/components/schemas/v1PackTemplate",
@@ -5986,11 +5784,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1PackTemplateParameters",
         super::round_trip::<api::models::V1PackTemplateParameters>,
     ),
-    (
-        "V1PackType",
-        "/components/schemas/v1PackType",
-        super::round_trip::<api::models::V1PackType>,
-    ),
+    ("V1PackType", "/components/schemas/v1PackType", super::round_trip::<api::models::V1PackType>),
     (
         "V1PackUidValues",
         "/components/schemas/v1PackUidValues",
@@ -6077,11 +5871,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1PlanChangeUpdate/properties/type",
         super::round_trip::<api::models::V1PlanChangeUpdateType>,
     ),
-    (
-        "V1PlanCost",
-        "/components/schemas/v1PlanCost",
-        super::round_trip::<api::models::V1PlanCost>,
-    ),
+    ("V1PlanCost", "/components/schemas/v1PlanCost", super::round_trip::<api::models::V1PlanCost>),
     (
         "V1PlanCpuCoreHoursUsages",
         "/components/schemas/v1PlanCpuCoreHoursUsages",
@@ -6162,11 +5952,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1PlanRenewalUpdate",
         super::round_trip::<api::models::V1PlanRenewalUpdate>,
     ),
-    (
-        "V1PlanSpec",
-        "/components/schemas/v1PlanSpec",
-        super::round_trip::<api::models::V1PlanSpec>,
-    ),
+    ("V1PlanSpec", "/components/schemas/v1PlanSpec", super::round_trip::<api::models::V1PlanSpec>),
     (
         "V1PlanSpecType",
         "/components/schemas/v1PlanSpec/properties/type",
@@ -6177,11 +5963,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1PlanStatus",
         super::round_trip::<api::models::V1PlanStatus>,
     ),
-    (
-        "V1Plans",
-        "/components/schemas/v1Plans",
-        super::round_trip::<api::models::V1Plans>,
-    ),
+    ("V1Plans", "/components/schemas/v1Plans", super::round_trip::<api::models::V1Plans>),
     (
         "V1PodAntiAffinity",
         "/components/schemas/v1PodAntiAffinity",
@@ -6228,11 +6010,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1ProfileType",
         super::round_trip::<api::models::V1ProfileType>,
     ),
-    (
-        "V1Project",
-        "/components/schemas/v1Project",
-        super::round_trip::<api::models::V1Project>,
-    ),
+    ("V1Project", "/components/schemas/v1Project", super::round_trip::<api::models::V1Project>),
     (
         "V1ProjectActiveAppDeployment",
         "/components/schemas/v1ProjectActiveAppDeployment",
@@ -6684,11 +6462,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1RoleCloneMetadata",
         super::round_trip::<api::models::V1RoleCloneMetadata>,
     ),
-    (
-        "V1RoleSpec",
-        "/components/schemas/v1RoleSpec",
-        super::round_trip::<api::models::V1RoleSpec>,
-    ),
+    ("V1RoleSpec", "/components/schemas/v1RoleSpec", super::round_trip::<api::models::V1RoleSpec>),
     (
         "V1RoleSpecType",
         "/components/schemas/v1RoleSpec/properties/type",
@@ -6699,11 +6473,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1RoleStatus",
         super::round_trip::<api::models::V1RoleStatus>,
     ),
-    (
-        "V1Roles",
-        "/components/schemas/v1Roles",
-        super::round_trip::<api::models::V1Roles>,
-    ),
+    ("V1Roles", "/components/schemas/v1Roles", super::round_trip::<api::models::V1Roles>),
     (
         "V1S3StorageConfig",
         "/components/schemas/v1S3StorageConfig",
@@ -6719,16 +6489,8 @@ pub const MODELS: &[super::Model] = &[
         "/paths/~1v1~1auth~1org~1{org}~1saml~1logout/post/requestBody/content/application~1x-www-form-urlencoded/schema",
         super::round_trip::<api::models::V1SamlLogoutForm>,
     ),
-    (
-        "V1Schedule",
-        "/components/schemas/v1Schedule",
-        super::round_trip::<api::models::V1Schedule>,
-    ),
-    (
-        "V1Scope",
-        "/components/schemas/v1Scope",
-        super::round_trip::<api::models::V1Scope>,
-    ),
+    ("V1Schedule", "/components/schemas/v1Schedule", super::round_trip::<api::models::V1Schedule>),
+    ("V1Scope", "/components/schemas/v1Scope", super::round_trip::<api::models::V1Scope>),
     (
         "V1SearchFilterBoolCondition",
         "/components/schemas/v1SearchFilterBoolCondition",
@@ -6939,11 +6701,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1SortOrder",
         super::round_trip::<api::models::V1SortOrder>,
     ),
-    (
-        "V1SpcApply",
-        "/components/schemas/v1SpcApply",
-        super::round_trip::<api::models::V1SpcApply>,
-    ),
+    ("V1SpcApply", "/components/schemas/v1SpcApply", super::round_trip::<api::models::V1SpcApply>),
     (
         "V1SpcApplyActionType",
         "/components/schemas/v1SpcApply/properties/actionType",
@@ -7267,9 +7025,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1SpectroClusterMetaSummarySpecSummaryArchTypeItem",
         "/components/schemas/v1SpectroClusterMetaSummary/properties/specSummary/properties/archType/items",
-        super::round_trip::<
-            api::models::V1SpectroClusterMetaSummarySpecSummaryArchTypeItem,
-        >,
+        super::round_trip::<api::models::V1SpectroClusterMetaSummarySpecSummaryArchTypeItem>,
     ),
     (
         "V1SpectroClusterMetaSummaryStatus",
@@ -7771,11 +7527,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1SshUserStatus/properties/state",
         super::round_trip::<api::models::V1SshUserStatusState>,
     ),
-    (
-        "V1SsoLogin",
-        "/components/schemas/v1SsoLogin",
-        super::round_trip::<api::models::V1SsoLogin>,
-    ),
+    ("V1SsoLogin", "/components/schemas/v1SsoLogin", super::round_trip::<api::models::V1SsoLogin>),
     (
         "V1StorageAccount",
         "/components/schemas/v1StorageAccount",
@@ -7811,11 +7563,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1StorageType",
         super::round_trip::<api::models::V1StorageType>,
     ),
-    (
-        "V1Subnet",
-        "/components/schemas/v1Subnet",
-        super::round_trip::<api::models::V1Subnet>,
-    ),
+    ("V1Subnet", "/components/schemas/v1Subnet", super::round_trip::<api::models::V1Subnet>),
     (
         "V1Subscription",
         "/components/schemas/v1Subscription",
@@ -8411,11 +8159,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1TagFilterSummary",
         super::round_trip::<api::models::V1TagFilterSummary>,
     ),
-    (
-        "V1Taint",
-        "/components/schemas/v1Taint",
-        super::round_trip::<api::models::V1Taint>,
-    ),
+    ("V1Taint", "/components/schemas/v1Taint", super::round_trip::<api::models::V1Taint>),
     (
         "V1TaintEffect",
         "/components/schemas/v1Taint/properties/effect",
@@ -8427,11 +8171,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1TeamRoleMap",
         super::round_trip::<api::models::V1TeamRoleMap>,
     ),
-    (
-        "V1TeamSpec",
-        "/components/schemas/v1TeamSpec",
-        super::round_trip::<api::models::V1TeamSpec>,
-    ),
+    ("V1TeamSpec", "/components/schemas/v1TeamSpec", super::round_trip::<api::models::V1TeamSpec>),
     (
         "V1TeamSpecSummary",
         "/components/schemas/v1TeamSpecSummary",
@@ -8462,11 +8202,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1TeamTenantRolesUpdate",
         super::round_trip::<api::models::V1TeamTenantRolesUpdate>,
     ),
-    (
-        "V1Teams",
-        "/components/schemas/v1Teams",
-        super::round_trip::<api::models::V1Teams>,
-    ),
+    ("V1Teams", "/components/schemas/v1Teams", super::round_trip::<api::models::V1Teams>),
     (
         "V1TeamsFilterSpec",
         "/components/schemas/v1TeamsFilterSpec",
@@ -8482,11 +8218,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1TeamsSummarySpec",
         super::round_trip::<api::models::V1TeamsSummarySpec>,
     ),
-    (
-        "V1Tenant",
-        "/components/schemas/v1Tenant",
-        super::round_trip::<api::models::V1Tenant>,
-    ),
+    ("V1Tenant", "/components/schemas/v1Tenant", super::round_trip::<api::models::V1Tenant>),
     (
         "V1TenantActivate",
         "/components/schemas/v1TenantActivate",
@@ -8525,9 +8257,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1TenantClusterRbacSettingsAutomaticClusterRoleBinding",
         "/components/schemas/v1TenantClusterRbacSettings/properties/automaticClusterRoleBinding",
-        super::round_trip::<
-            api::models::V1TenantClusterRbacSettingsAutomaticClusterRoleBinding,
-        >,
+        super::round_trip::<api::models::V1TenantClusterRbacSettingsAutomaticClusterRoleBinding>,
     ),
     (
         "V1TenantClusterSettings",
@@ -8654,16 +8384,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1TenantStatus",
         super::round_trip::<api::models::V1TenantStatus>,
     ),
-    (
-        "V1Tenants",
-        "/components/schemas/v1Tenants",
-        super::round_trip::<api::models::V1Tenants>,
-    ),
-    (
-        "V1Theme",
-        "/components/schemas/v1Theme",
-        super::round_trip::<api::models::V1Theme>,
-    ),
+    ("V1Tenants", "/components/schemas/v1Tenants", super::round_trip::<api::models::V1Tenants>),
+    ("V1Theme", "/components/schemas/v1Theme", super::round_trip::<api::models::V1Theme>),
     (
         "V1ThemeCreateEntity",
         "/components/schemas/v1ThemeCreateEntity",
@@ -8765,11 +8487,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1UpdatedMsg",
         super::round_trip::<api::models::V1UpdatedMsg>,
     ),
-    (
-        "V1Upgrades",
-        "/components/schemas/v1Upgrades",
-        super::round_trip::<api::models::V1Upgrades>,
-    ),
+    ("V1Upgrades", "/components/schemas/v1Upgrades", super::round_trip::<api::models::V1Upgrades>),
     ("V1User", "/components/schemas/v1User", super::round_trip::<api::models::V1User>),
     (
         "V1UserAssetSsh",
@@ -8841,21 +8559,13 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1UserEntity",
         super::round_trip::<api::models::V1UserEntity>,
     ),
-    (
-        "V1UserInfo",
-        "/components/schemas/v1UserInfo",
-        super::round_trip::<api::models::V1UserInfo>,
-    ),
+    ("V1UserInfo", "/components/schemas/v1UserInfo", super::round_trip::<api::models::V1UserInfo>),
     (
         "V1UserKubectlSession",
         "/components/schemas/v1UserKubectlSession",
         super::round_trip::<api::models::V1UserKubectlSession>,
     ),
-    (
-        "V1UserMeta",
-        "/components/schemas/v1UserMeta",
-        super::round_trip::<api::models::V1UserMeta>,
-    ),
+    ("V1UserMeta", "/components/schemas/v1UserMeta", super::round_trip::<api::models::V1UserMeta>),
     (
         "V1UserMetaEntity",
         "/components/schemas/v1UserMetaEntity",
@@ -8876,11 +8586,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1UserRolesEntity",
         super::round_trip::<api::models::V1UserRolesEntity>,
     ),
-    (
-        "V1UserSpec",
-        "/components/schemas/v1UserSpec",
-        super::round_trip::<api::models::V1UserSpec>,
-    ),
+    ("V1UserSpec", "/components/schemas/v1UserSpec", super::round_trip::<api::models::V1UserSpec>),
     (
         "V1UserSpecEntity",
         "/components/schemas/v1UserSpecEntity",
@@ -8936,11 +8642,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1UserUpdateSpecEntity",
         super::round_trip::<api::models::V1UserUpdateSpecEntity>,
     ),
-    (
-        "V1Users",
-        "/components/schemas/v1Users",
-        super::round_trip::<api::models::V1Users>,
-    ),
+    ("V1Users", "/components/schemas/v1Users", super::round_trip::<api::models::V1Users>),
     (
         "V1UsersFilterSpec",
         "/components/schemas/v1UsersFilterSpec",
@@ -8976,11 +8678,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1V1SystemAdminPasswordResetEntity",
         super::round_trip::<api::models::V1V1SystemAdminPasswordResetEntity>,
     ),
-    (
-        "V1Variable",
-        "/components/schemas/v1Variable",
-        super::round_trip::<api::models::V1Variable>,
-    ),
+    ("V1Variable", "/components/schemas/v1Variable", super::round_trip::<api::models::V1Variable>),
     (
         "V1VariableFormat",
         "/components/schemas/v1VariableFormat",
@@ -9006,11 +8704,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1Variables",
         super::round_trip::<api::models::V1Variables>,
     ),
-    (
-        "V1Virtual",
-        "/components/schemas/v1Virtual",
-        super::round_trip::<api::models::V1Virtual>,
-    ),
+    ("V1Virtual", "/components/schemas/v1Virtual", super::round_trip::<api::models::V1Virtual>),
     (
         "V1VirtualCloudClusterConfigEntity",
         "/components/schemas/v1VirtualCloudClusterConfigEntity",
@@ -9131,11 +8825,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmAffinity",
         super::round_trip::<api::models::V1VmAffinity>,
     ),
-    (
-        "V1VmBios",
-        "/components/schemas/v1VmBIOS",
-        super::round_trip::<api::models::V1VmBios>,
-    ),
+    ("V1VmBios", "/components/schemas/v1VmBIOS", super::round_trip::<api::models::V1VmBios>),
     (
         "V1VmBlockSize",
         "/components/schemas/v1VmBlockSize",
@@ -9156,11 +8846,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmChassis",
         super::round_trip::<api::models::V1VmChassis>,
     ),
-    (
-        "V1VmClock",
-        "/components/schemas/v1VmClock",
-        super::round_trip::<api::models::V1VmClock>,
-    ),
+    ("V1VmClock", "/components/schemas/v1VmClock", super::round_trip::<api::models::V1VmClock>),
     (
         "V1VmClockOffsetUtc",
         "/components/schemas/v1VmClockOffsetUTC",
@@ -9226,11 +8912,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmCoreResourceRequirements",
         super::round_trip::<api::models::V1VmCoreResourceRequirements>,
     ),
-    (
-        "V1VmCpu",
-        "/components/schemas/v1VmCpu",
-        super::round_trip::<api::models::V1VmCpu>,
-    ),
+    ("V1VmCpu", "/components/schemas/v1VmCpu", super::round_trip::<api::models::V1VmCpu>),
     (
         "V1VmCpuFeature",
         "/components/schemas/v1VmCpuFeature",
@@ -9321,11 +9003,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmDHCPPrivateOptions",
         super::round_trip::<api::models::V1VmDhcpPrivateOptions>,
     ),
-    (
-        "V1VmDisk",
-        "/components/schemas/v1VmDisk",
-        super::round_trip::<api::models::V1VmDisk>,
-    ),
+    ("V1VmDisk", "/components/schemas/v1VmDisk", super::round_trip::<api::models::V1VmDisk>),
     (
         "V1VmDiskTarget",
         "/components/schemas/v1VmDiskTarget",
@@ -9351,11 +9029,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmDownwardApiVolumeSource",
         super::round_trip::<api::models::V1VmDownwardApiVolumeSource>,
     ),
-    (
-        "V1VmEfi",
-        "/components/schemas/v1VmEFI",
-        super::round_trip::<api::models::V1VmEfi>,
-    ),
+    ("V1VmEfi", "/components/schemas/v1VmEFI", super::round_trip::<api::models::V1VmEfi>),
     (
         "V1VmEmptyDiskSource",
         "/components/schemas/v1VmEmptyDiskSource",
@@ -9366,11 +9040,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmEphemeralVolumeSource",
         super::round_trip::<api::models::V1VmEphemeralVolumeSource>,
     ),
-    (
-        "V1VmError",
-        "/components/schemas/v1VmError",
-        super::round_trip::<api::models::V1VmError>,
-    ),
+    ("V1VmError", "/components/schemas/v1VmError", super::round_trip::<api::models::V1VmError>),
     (
         "V1VmExecAction",
         "/components/schemas/v1VmExecAction",
@@ -9421,11 +9091,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmFirmware",
         super::round_trip::<api::models::V1VmFirmware>,
     ),
-    (
-        "V1VmGpu",
-        "/components/schemas/v1VmGPU",
-        super::round_trip::<api::models::V1VmGpu>,
-    ),
+    ("V1VmGpu", "/components/schemas/v1VmGPU", super::round_trip::<api::models::V1VmGpu>),
     (
         "V1VmHostDevice",
         "/components/schemas/v1VmHostDevice",
@@ -9481,11 +9147,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmI6300ESBWatchdog",
         super::round_trip::<api::models::V1VmI6300esbWatchdog>,
     ),
-    (
-        "V1VmInput",
-        "/components/schemas/v1VmInput",
-        super::round_trip::<api::models::V1VmInput>,
-    ),
+    ("V1VmInput", "/components/schemas/v1VmInput", super::round_trip::<api::models::V1VmInput>),
     (
         "V1VmInstancetypeMatcher",
         "/components/schemas/v1VmInstancetypeMatcher",
@@ -9551,11 +9213,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmManagedFieldsEntry",
         super::round_trip::<api::models::V1VmManagedFieldsEntry>,
     ),
-    (
-        "V1VmMemory",
-        "/components/schemas/v1VmMemory",
-        super::round_trip::<api::models::V1VmMemory>,
-    ),
+    ("V1VmMemory", "/components/schemas/v1VmMemory", super::round_trip::<api::models::V1VmMemory>),
     (
         "V1VmMemoryDumpVolumeSource",
         "/components/schemas/v1VmMemoryDumpVolumeSource",
@@ -9591,11 +9249,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmNodeSelectorTerm",
         super::round_trip::<api::models::V1VmNodeSelectorTerm>,
     ),
-    (
-        "V1VmNuma",
-        "/components/schemas/v1VmNUMA",
-        super::round_trip::<api::models::V1VmNuma>,
-    ),
+    ("V1VmNuma", "/components/schemas/v1VmNUMA", super::round_trip::<api::models::V1VmNuma>),
     (
         "V1VmObjectFieldSelector",
         "/components/schemas/v1VmObjectFieldSelector",
@@ -9661,11 +9315,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmPodResourceClaim",
         super::round_trip::<api::models::V1VmPodResourceClaim>,
     ),
-    (
-        "V1VmPort",
-        "/components/schemas/v1VmPort",
-        super::round_trip::<api::models::V1VmPort>,
-    ),
+    ("V1VmPort", "/components/schemas/v1VmPort", super::round_trip::<api::models::V1VmPort>),
     (
         "V1VmPreferenceMatcher",
         "/components/schemas/v1VmPreferenceMatcher",
@@ -9676,17 +9326,11 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmPreferredSchedulingTerm",
         super::round_trip::<api::models::V1VmPreferredSchedulingTerm>,
     ),
-    (
-        "V1VmProbe",
-        "/components/schemas/v1VmProbe",
-        super::round_trip::<api::models::V1VmProbe>,
-    ),
+    ("V1VmProbe", "/components/schemas/v1VmProbe", super::round_trip::<api::models::V1VmProbe>),
     (
         "V1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation",
         "/components/schemas/v1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation",
-        super::round_trip::<
-            api::models::V1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation,
-        >,
+        super::round_trip::<api::models::V1VmQemuGuestAgentSshPublicKeyAccessCredentialPropagation>,
     ),
     (
         "V1VmRealtime",
@@ -9746,9 +9390,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1VmSshPublicKeyAccessCredentialPropagationMethod",
         "/components/schemas/v1VmSshPublicKeyAccessCredentialPropagationMethod",
-        super::round_trip::<
-            api::models::V1VmSshPublicKeyAccessCredentialPropagationMethod,
-        >,
+        super::round_trip::<api::models::V1VmSshPublicKeyAccessCredentialPropagationMethod>,
     ),
     (
         "V1VmSshPublicKeyAccessCredentialSource",
@@ -9780,11 +9422,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmTcpSocketAction/properties/port",
         super::round_trip::<api::models::V1VmTcpSocketActionPort>,
     ),
-    (
-        "V1VmTimer",
-        "/components/schemas/v1VmTimer",
-        super::round_trip::<api::models::V1VmTimer>,
-    ),
+    ("V1VmTimer", "/components/schemas/v1VmTimer", super::round_trip::<api::models::V1VmTimer>),
     (
         "V1VmToleration",
         "/components/schemas/v1VmToleration",
@@ -9813,9 +9451,7 @@ pub const MODELS: &[super::Model] = &[
     (
         "V1VmUserPasswordAccessCredentialPropagationMethod",
         "/components/schemas/v1VmUserPasswordAccessCredentialPropagationMethod",
-        super::round_trip::<
-            api::models::V1VmUserPasswordAccessCredentialPropagationMethod,
-        >,
+        super::round_trip::<api::models::V1VmUserPasswordAccessCredentialPropagationMethod>,
     ),
     (
         "V1VmUserPasswordAccessCredentialSource",
@@ -9867,11 +9503,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/v1VmVirtualMachineVolumeRequest",
         super::round_trip::<api::models::V1VmVirtualMachineVolumeRequest>,
     ),
-    (
-        "V1VmVolume",
-        "/components/schemas/v1VmVolume",
-        super::round_trip::<api::models::V1VmVolume>,
-    ),
+    ("V1VmVolume", "/components/schemas/v1VmVolume", super::round_trip::<api::models::V1VmVolume>),
     (
         "V1VmVolumeSnapshotStatus",
         "/components/schemas/v1VmVolumeSnapshotStatus",

@@ -11,11 +11,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/AgreedMachineImage",
         super::round_trip::<api::models::AgreedMachineImage>,
     ),
-    (
-        "AppType",
-        "/components/schemas/AppType",
-        super::round_trip::<api::models::AppType>,
-    ),
+    ("AppType", "/components/schemas/AppType", super::round_trip::<api::models::AppType>),
     (
         "AutoscalingCooldown",
         "/components/schemas/AutoscalingCooldown",
@@ -67,11 +63,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/BucketIpnsRecordResponse",
         super::round_trip::<api::models::BucketIpnsRecordResponse>,
     ),
-    (
-        "BucketList",
-        "/components/schemas/BucketList",
-        super::round_trip::<api::models::BucketList>,
-    ),
+    ("BucketList", "/components/schemas/BucketList", super::round_trip::<api::models::BucketList>),
     (
         "BuildConfigurationInput",
         "/components/schemas/BuildConfigurationInput",
@@ -82,11 +74,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/CancelDeploymentResponse",
         super::round_trip::<api::models::CancelDeploymentResponse>,
     ),
-    (
-        "CdnRecords",
-        "/components/schemas/CdnRecords",
-        super::round_trip::<api::models::CdnRecords>,
-    ),
+    ("CdnRecords", "/components/schemas/CdnRecords", super::round_trip::<api::models::CdnRecords>),
     (
         "CdnRecordsResponse",
         "/components/schemas/CdnRecordsResponse",
@@ -199,11 +187,7 @@ pub const MODELS: &[super::Model] = &[
     ),
     ("Count", "/components/schemas/Count", super::round_trip::<api::models::Count>),
     ("Coupon", "/components/schemas/Coupon", super::round_trip::<api::models::Coupon>),
-    (
-        "CouponList",
-        "/components/schemas/CouponList",
-        super::round_trip::<api::models::CouponList>,
-    ),
+    ("CouponList", "/components/schemas/CouponList", super::round_trip::<api::models::CouponList>),
     (
         "CreateComputeInstanceRequest",
         "/components/schemas/CreateComputeInstanceRequest",
@@ -269,11 +253,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/DeleteDomainResponse",
         super::round_trip::<api::models::DeleteDomainResponse>,
     ),
-    (
-        "Deployment",
-        "/components/schemas/Deployment",
-        super::round_trip::<api::models::Deployment>,
-    ),
+    ("Deployment", "/components/schemas/Deployment", super::round_trip::<api::models::Deployment>),
     (
         "DeploymentCounts",
         "/components/schemas/DeploymentCounts",
@@ -335,11 +315,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/DomainCredentials",
         super::round_trip::<api::models::DomainCredentials>,
     ),
-    (
-        "DomainList",
-        "/components/schemas/DomainList",
-        super::round_trip::<api::models::DomainList>,
-    ),
+    ("DomainList", "/components/schemas/DomainList", super::round_trip::<api::models::DomainList>),
     (
         "DomainRequest",
         "/components/schemas/DomainRequest",
@@ -350,11 +326,7 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/DomainResponse",
         super::round_trip::<api::models::DomainResponse>,
     ),
-    (
-        "DomainType",
-        "/components/schemas/DomainType",
-        super::round_trip::<api::models::DomainType>,
-    ),
+    ("DomainType", "/components/schemas/DomainType", super::round_trip::<api::models::DomainType>),
     (
         "DomainVerification",
         "/components/schemas/DomainVerification",
@@ -391,21 +363,13 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/ExtendedInstanceList",
         super::round_trip::<api::models::ExtendedInstanceList>,
     ),
-    (
-        "Framework",
-        "/components/schemas/Framework",
-        super::round_trip::<api::models::Framework>,
-    ),
+    ("Framework", "/components/schemas/Framework", super::round_trip::<api::models::Framework>),
     (
         "FrameworkSuggestion",
         "/components/schemas/FrameworkSuggestion",
         super::round_trip::<api::models::FrameworkSuggestion>,
     ),
-    (
-        "FundsUsage",
-        "/components/schemas/FundsUsage",
-        super::round_trip::<api::models::FundsUsage>,
-    ),
+    ("FundsUsage", "/components/schemas/FundsUsage", super::round_trip::<api::models::FundsUsage>),
     (
         "GitProviderPreferences",
         "/components/schemas/GitProviderPreferences",
@@ -421,16 +385,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/GptQueryResponse",
         super::round_trip::<api::models::GptQueryResponse>,
     ),
-    (
-        "GpuModel",
-        "/components/schemas/GpuModel",
-        super::round_trip::<api::models::GpuModel>,
-    ),
-    (
-        "GpuSpecs",
-        "/components/schemas/GpuSpecs",
-        super::round_trip::<api::models::GpuSpecs>,
-    ),
+    ("GpuModel", "/components/schemas/GpuModel", super::round_trip::<api::models::GpuModel>),
+    ("GpuSpecs", "/components/schemas/GpuSpecs", super::round_trip::<api::models::GpuSpecs>),
     (
         "HealthCheck",
         "/components/schemas/HealthCheck",
@@ -467,26 +423,14 @@ pub const MODELS: &[super::Model] = &[
         super::round_trip::<api::models::InstanceState>,
     ),
     ("Invite", "/components/schemas/Invite", super::round_trip::<api::models::Invite>),
-    (
-        "InviteList",
-        "/components/schemas/InviteList",
-        super::round_trip::<api::models::InviteList>,
-    ),
-    (
-        "IpnsName",
-        "/components/schemas/IpnsName",
-        super::round_trip::<api::models::IpnsName>,
-    ),
+    ("InviteList", "/components/schemas/InviteList", super::round_trip::<api::models::InviteList>),
+    ("IpnsName", "/components/schemas/IpnsName", super::round_trip::<api::models::IpnsName>),
     (
         "IpnsNameResponse",
         "/components/schemas/IpnsNameResponse",
         super::round_trip::<api::models::IpnsNameResponse>,
     ),
-    (
-        "MachineGpu",
-        "/components/schemas/MachineGpu",
-        super::round_trip::<api::models::MachineGpu>,
-    ),
+    ("MachineGpu", "/components/schemas/MachineGpu", super::round_trip::<api::models::MachineGpu>),
     (
         "MachineImage",
         "/components/schemas/MachineImage",
@@ -617,36 +561,20 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/PinCidsRequest",
         super::round_trip::<api::models::PinCidsRequest>,
     ),
-    (
-        "PinPeer",
-        "/components/schemas/PinPeer",
-        super::round_trip::<api::models::PinPeer>,
-    ),
-    (
-        "PinStatus",
-        "/components/schemas/PinStatus",
-        super::round_trip::<api::models::PinStatus>,
-    ),
+    ("PinPeer", "/components/schemas/PinPeer", super::round_trip::<api::models::PinPeer>),
+    ("PinStatus", "/components/schemas/PinStatus", super::round_trip::<api::models::PinStatus>),
     (
         "PinStatusResponse",
         "/components/schemas/PinStatusResponse",
         super::round_trip::<api::models::PinStatusResponse>,
     ),
-    (
-        "PinnedCid",
-        "/components/schemas/PinnedCid",
-        super::round_trip::<api::models::PinnedCid>,
-    ),
+    ("PinnedCid", "/components/schemas/PinnedCid", super::round_trip::<api::models::PinnedCid>),
     (
         "PlatformProfile",
         "/components/schemas/PlatformProfile",
         super::round_trip::<api::models::PlatformProfile>,
     ),
-    (
-        "PrComment",
-        "/components/schemas/PrComment",
-        super::round_trip::<api::models::PrComment>,
-    ),
+    ("PrComment", "/components/schemas/PrComment", super::round_trip::<api::models::PrComment>),
     (
         "PrivateImageConfig",
         "/components/schemas/PrivateImageConfig",
@@ -657,41 +585,21 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/ProfileResponse",
         super::round_trip::<api::models::ProfileResponse>,
     ),
-    (
-        "Project",
-        "/components/schemas/Project",
-        super::round_trip::<api::models::Project>,
-    ),
+    ("Project", "/components/schemas/Project", super::round_trip::<api::models::Project>),
     (
         "ProjectList",
         "/components/schemas/ProjectList",
         super::round_trip::<api::models::ProjectList>,
     ),
-    (
-        "ProjectRef",
-        "/components/schemas/ProjectRef",
-        super::round_trip::<api::models::ProjectRef>,
-    ),
+    ("ProjectRef", "/components/schemas/ProjectRef", super::round_trip::<api::models::ProjectRef>),
     (
         "ProjectType",
         "/components/schemas/ProjectType",
         super::round_trip::<api::models::ProjectType>,
     ),
-    (
-        "Protocol",
-        "/components/schemas/Protocol",
-        super::round_trip::<api::models::Protocol>,
-    ),
-    (
-        "Provider",
-        "/components/schemas/Provider",
-        super::round_trip::<api::models::Provider>,
-    ),
-    (
-        "RegionList",
-        "/components/schemas/RegionList",
-        super::round_trip::<api::models::RegionList>,
-    ),
+    ("Protocol", "/components/schemas/Protocol", super::round_trip::<api::models::Protocol>),
+    ("Provider", "/components/schemas/Provider", super::round_trip::<api::models::Provider>),
+    ("RegionList", "/components/schemas/RegionList", super::round_trip::<api::models::RegionList>),
     (
         "RemoveMemberRequest",
         "/components/schemas/RemoveMemberRequest",
@@ -707,16 +615,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/ResourceState",
         super::round_trip::<api::models::ResourceState>,
     ),
-    (
-        "Screenshot",
-        "/components/schemas/Screenshot",
-        super::round_trip::<api::models::Screenshot>,
-    ),
-    (
-        "ServiceEnv",
-        "/components/schemas/ServiceEnv",
-        super::round_trip::<api::models::ServiceEnv>,
-    ),
+    ("Screenshot", "/components/schemas/Screenshot", super::round_trip::<api::models::Screenshot>),
+    ("ServiceEnv", "/components/schemas/ServiceEnv", super::round_trip::<api::models::ServiceEnv>),
     (
         "ServicePort",
         "/components/schemas/ServicePort",
@@ -747,16 +647,8 @@ pub const MODELS: &[super::Model] = &[
         "/components/schemas/TemplateVariableInput",
         super::round_trip::<api::models::TemplateVariableInput>,
     ),
-    (
-        "TokenPrice",
-        "/components/schemas/TokenPrice",
-        super::round_trip::<api::models::TokenPrice>,
-    ),
-    (
-        "TokenScope",
-        "/components/schemas/TokenScope",
-        super::round_trip::<api::models::TokenScope>,
-    ),
+    ("TokenPrice", "/components/schemas/TokenPrice", super::round_trip::<api::models::TokenPrice>),
+    ("TokenScope", "/components/schemas/TokenScope", super::round_trip::<api::models::TokenScope>),
     (
         "TokenScopeOrganization",
         "/components/schemas/TokenScopeOrganization",

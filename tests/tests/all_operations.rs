@@ -21,7 +21,7 @@ mod palette;
 #[rustfmt::skip]
 mod spheron;
 
-// The exercise files are generated (and formatted by prettyplease): rustfmt keeps off.
+// The exercise files are generated (and printed by the generator): rustfmt keeps off.
 mod support;
 
 use support::{Expected, ExpectedBody, Sent, check};

@@ -6,7 +6,7 @@
 //!
 //! `ROUND_TRIP_SEEDS` sets how many values each type gets (default 24).
 
-// The model tables are generated (and formatted by prettyplease): rustfmt keeps off.
+// The model tables are generated (and printed by the generator): rustfmt keeps off.
 #[path = "../models/cloudcasa.rs"]
 #[rustfmt::skip]
 mod cloudcasa_models;

@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Alert or list of Alert documents  Sent as `application/json`.
     pub fn create_alerts(&self, body: crate::models::Alert) -> CreateAlerts {
-        CreateAlerts {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAlerts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_alerts`](crate::Client::create_alerts): `POST /v1/alerts`.
@@ -29,23 +25,17 @@ pub struct CreateAlerts {
 impl CreateAlerts {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/alerts")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/alerts").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,9 +79,7 @@ impl DeleteAlert {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -122,20 +110,18 @@ pub struct GetAlert {
 impl GetAlert {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/alerts/{alertId}")
-            .path_param("alertId", self.alert_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/alerts/{alertId}").path_param(
+            "alertId",
+            self.alert_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Alert>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Alert>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Alert, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Alert, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -225,30 +211,23 @@ impl ListAlerts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListAlertsResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAlertsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAlertsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAlertsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListAlertsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListAlertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListAlertsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListAlertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }

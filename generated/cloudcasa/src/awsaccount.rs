@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
-    pub fn create_awsaccounts(
-        &self,
-        body: crate::models::Awsaccount,
-    ) -> CreateAwsaccounts {
-        CreateAwsaccounts {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_awsaccounts(&self, body: crate::models::Awsaccount) -> CreateAwsaccounts {
+        CreateAwsaccounts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsaccounts`](crate::Client::create_awsaccounts): `POST /v1/awsaccounts`.
@@ -32,23 +25,17 @@ pub struct CreateAwsaccounts {
 impl CreateAwsaccounts {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsaccounts")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsaccounts").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
-    pub fn delete_awsaccount(
-        &self,
-        awsaccount_id: impl Into<String>,
-    ) -> DeleteAwsaccount {
+    pub fn delete_awsaccount(&self, awsaccount_id: impl Into<String>) -> DeleteAwsaccount {
         DeleteAwsaccount {
             client: self.clone(),
             awsaccount_id: awsaccount_id.into(),
@@ -89,18 +73,13 @@ impl DeleteAwsaccount {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsaccounts/{awsaccountId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsaccounts/{awsaccountId}")
             .path_param("awsaccountId", self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -131,23 +110,20 @@ pub struct GetAwsaccount {
 impl GetAwsaccount {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsaccounts/{awsaccountId}")
-            .path_param("awsaccountId", self.awsaccount_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/awsaccounts/{awsaccountId}").path_param(
+            "awsaccountId",
+            self.awsaccount_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsaccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsaccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsaccount,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsaccount, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -237,33 +213,23 @@ impl ListAwsaccounts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsaccountsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsaccountsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsaccountsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsaccountsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListAwsaccountsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListAwsaccountsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListAwsaccountsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListAwsaccountsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -287,27 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsaccount),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsaccount_id: String = awsaccount_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsaccount(awsaccount_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsaccount(awsaccount_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsaccount(awsaccount_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsaccount(awsaccount_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -361,16 +320,11 @@ impl ReplaceAwsaccount {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -415,10 +369,7 @@ impl UpdateAwsaccount {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsaccounts/{awsaccountId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsaccounts/{awsaccountId}")
             .path_param("awsaccountId", self.awsaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -427,15 +378,10 @@ impl UpdateAwsaccount {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
-    pub fn create_awsebsvolumes(
-        &self,
-        body: crate::models::Awsebsvolume,
-    ) -> CreateAwsebsvolumes {
-        CreateAwsebsvolumes {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_awsebsvolumes(&self, body: crate::models::Awsebsvolume) -> CreateAwsebsvolumes {
+        CreateAwsebsvolumes { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsebsvolumes`](crate::Client::create_awsebsvolumes): `POST /v1/awsebsvolumes`.
@@ -32,23 +25,17 @@ pub struct CreateAwsebsvolumes {
 impl CreateAwsebsvolumes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsebsvolumes")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsebsvolumes").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
-    pub fn delete_awsebsvolume(
-        &self,
-        awsebsvolume_id: impl Into<String>,
-    ) -> DeleteAwsebsvolume {
+    pub fn delete_awsebsvolume(&self, awsebsvolume_id: impl Into<String>) -> DeleteAwsebsvolume {
         DeleteAwsebsvolume {
             client: self.clone(),
             awsebsvolume_id: awsebsvolume_id.into(),
@@ -89,18 +73,13 @@ impl DeleteAwsebsvolume {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsebsvolumes/{awsebsvolumeId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsebsvolumes/{awsebsvolumeId}")
             .path_param("awsebsvolumeId", self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
-    pub fn get_awsebsvolume(
-        &self,
-        awsebsvolume_id: impl Into<String>,
-    ) -> GetAwsebsvolume {
+    pub fn get_awsebsvolume(&self, awsebsvolume_id: impl Into<String>) -> GetAwsebsvolume {
         GetAwsebsvolume {
             client: self.clone(),
             awsebsvolume_id: awsebsvolume_id.into(),
@@ -135,25 +111,22 @@ impl GetAwsebsvolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsebsvolumes/{awsebsvolumeId}",
-            )
-            .path_param("awsebsvolumeId", self.awsebsvolume_id);
+            rt::Method::GET,
+            "/v1/awsebsvolumes/{awsebsvolumeId}",
+        ).path_param(
+            "awsebsvolumeId",
+            self.awsebsvolume_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsebsvolume>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsebsvolume>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsebsvolume,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsebsvolume, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListAwsebsvolumes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsebsvolumesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsebsvolumesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsebsvolumesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsebsvolumesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsebsvolume),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsebsvolume_id: String = awsebsvolume_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsebsvolume(awsebsvolume_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsebsvolume(awsebsvolume_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsebsvolume(awsebsvolume_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsebsvolume(awsebsvolume_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceAwsebsvolume {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsebsvolumes/{awsebsvolumeId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsebsvolumes/{awsebsvolumeId}")
             .path_param("awsebsvolumeId", self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceAwsebsvolume {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateAwsebsvolume {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsebsvolumes/{awsebsvolumeId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsebsvolumes/{awsebsvolumeId}")
             .path_param("awsebsvolumeId", self.awsebsvolume_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateAwsebsvolume {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

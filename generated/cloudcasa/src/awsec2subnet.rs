@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
-    pub fn create_awsec2subnets(
-        &self,
-        body: crate::models::Awsec2subnet,
-    ) -> CreateAwsec2subnets {
-        CreateAwsec2subnets {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_awsec2subnets(&self, body: crate::models::Awsec2subnet) -> CreateAwsec2subnets {
+        CreateAwsec2subnets { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsec2subnets`](crate::Client::create_awsec2subnets): `POST /v1/awsec2subnets`.
@@ -32,23 +25,17 @@ pub struct CreateAwsec2subnets {
 impl CreateAwsec2subnets {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsec2subnets")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsec2subnets").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
-    pub fn delete_awsec2subnet(
-        &self,
-        awsec2subnet_id: impl Into<String>,
-    ) -> DeleteAwsec2subnet {
+    pub fn delete_awsec2subnet(&self, awsec2subnet_id: impl Into<String>) -> DeleteAwsec2subnet {
         DeleteAwsec2subnet {
             client: self.clone(),
             awsec2subnet_id: awsec2subnet_id.into(),
@@ -89,18 +73,13 @@ impl DeleteAwsec2subnet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsec2subnets/{awsec2subnetId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsec2subnets/{awsec2subnetId}")
             .path_param("awsec2subnetId", self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
-    pub fn get_awsec2subnet(
-        &self,
-        awsec2subnet_id: impl Into<String>,
-    ) -> GetAwsec2subnet {
+    pub fn get_awsec2subnet(&self, awsec2subnet_id: impl Into<String>) -> GetAwsec2subnet {
         GetAwsec2subnet {
             client: self.clone(),
             awsec2subnet_id: awsec2subnet_id.into(),
@@ -135,25 +111,22 @@ impl GetAwsec2subnet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsec2subnets/{awsec2subnetId}",
-            )
-            .path_param("awsec2subnetId", self.awsec2subnet_id);
+            rt::Method::GET,
+            "/v1/awsec2subnets/{awsec2subnetId}",
+        ).path_param(
+            "awsec2subnetId",
+            self.awsec2subnet_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsec2subnet>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsec2subnet>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsec2subnet,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsec2subnet, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListAwsec2subnets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsec2subnetsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsec2subnetsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsec2subnetsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsec2subnetsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsec2subnet),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsec2subnet_id: String = awsec2subnet_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsec2subnet(awsec2subnet_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsec2subnet(awsec2subnet_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsec2subnet(awsec2subnet_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsec2subnet(awsec2subnet_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceAwsec2subnet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsec2subnets/{awsec2subnetId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsec2subnets/{awsec2subnetId}")
             .path_param("awsec2subnetId", self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceAwsec2subnet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateAwsec2subnet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsec2subnets/{awsec2subnetId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsec2subnets/{awsec2subnetId}")
             .path_param("awsec2subnetId", self.awsec2subnet_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateAwsec2subnet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsekscluster,
     ) -> CreateAwseksclusters {
-        CreateAwseksclusters {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwseksclusters { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awseksclusters`](crate::Client::create_awseksclusters): `POST /v1/awseksclusters`.
@@ -32,23 +28,19 @@ pub struct CreateAwseksclusters {
 impl CreateAwseksclusters {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awseksclusters")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awseksclusters").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +50,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
-    pub fn delete_awsekscluster(
-        &self,
-        awsekscluster_id: impl Into<String>,
-    ) -> DeleteAwsekscluster {
+    pub fn delete_awsekscluster(&self, awsekscluster_id: impl Into<String>) -> DeleteAwsekscluster {
         DeleteAwsekscluster {
             client: self.clone(),
             awsekscluster_id: awsekscluster_id.into(),
@@ -89,18 +78,13 @@ impl DeleteAwsekscluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awseksclusters/{awseksclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awseksclusters/{awseksclusterId}")
             .path_param("awseksclusterId", self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +96,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
-    pub fn get_awsekscluster(
-        &self,
-        awsekscluster_id: impl Into<String>,
-    ) -> GetAwsekscluster {
+    pub fn get_awsekscluster(&self, awsekscluster_id: impl Into<String>) -> GetAwsekscluster {
         GetAwsekscluster {
             client: self.clone(),
             awsekscluster_id: awsekscluster_id.into(),
@@ -135,25 +116,22 @@ impl GetAwsekscluster {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awseksclusters/{awseksclusterId}",
-            )
-            .path_param("awseksclusterId", self.awsekscluster_id);
+            rt::Method::GET,
+            "/v1/awseksclusters/{awseksclusterId}",
+        ).path_param(
+            "awseksclusterId",
+            self.awsekscluster_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsekscluster>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsekscluster>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsekscluster,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsekscluster, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +221,13 @@ impl ListAwseksclusters {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwseksclustersResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwseksclustersResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwseksclustersResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwseksclustersResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +265,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsekscluster),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsekscluster_id: String = awsekscluster_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsekscluster(awsekscluster_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsekscluster(awsekscluster_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsekscluster(awsekscluster_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsekscluster(awsekscluster_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +323,7 @@ impl ReplaceAwsekscluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awseksclusters/{awseksclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awseksclusters/{awseksclusterId}")
             .path_param("awseksclusterId", self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +332,11 @@ impl ReplaceAwsekscluster {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +381,7 @@ impl UpdateAwsekscluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awseksclusters/{awseksclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awseksclusters/{awseksclusterId}")
             .path_param("awseksclusterId", self.awsekscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +390,10 @@ impl UpdateAwsekscluster {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awseksnodegroup,
     ) -> CreateAwseksnodegroups {
-        CreateAwseksnodegroups {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwseksnodegroups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awseksnodegroups`](crate::Client::create_awseksnodegroups): `POST /v1/awseksnodegroups`.
@@ -32,23 +28,19 @@ pub struct CreateAwseksnodegroups {
 impl CreateAwseksnodegroups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awseksnodegroups")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awseksnodegroups").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteAwseksnodegroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awseksnodegroups/{awseksnodegroupId}",
-            )
+            rt::Method::DELETE,
+            "/v1/awseksnodegroups/{awseksnodegroupId}",
+        )
             .path_param("awseksnodegroupId", self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
-    pub fn get_awseksnodegroup(
-        &self,
-        awseksnodegroup_id: impl Into<String>,
-    ) -> GetAwseksnodegroup {
+    pub fn get_awseksnodegroup(&self, awseksnodegroup_id: impl Into<String>) -> GetAwseksnodegroup {
         GetAwseksnodegroup {
             client: self.clone(),
             awseksnodegroup_id: awseksnodegroup_id.into(),
@@ -135,25 +122,22 @@ impl GetAwseksnodegroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awseksnodegroups/{awseksnodegroupId}",
-            )
-            .path_param("awseksnodegroupId", self.awseksnodegroup_id);
+            rt::Method::GET,
+            "/v1/awseksnodegroups/{awseksnodegroupId}",
+        ).path_param(
+            "awseksnodegroupId",
+            self.awseksnodegroup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awseksnodegroup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awseksnodegroup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awseksnodegroup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awseksnodegroup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +227,13 @@ impl ListAwseksnodegroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwseksnodegroupsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwseksnodegroupsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwseksnodegroupsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwseksnodegroupsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +271,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awseksnodegroup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awseksnodegroup_id: String = awseksnodegroup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awseksnodegroup(awseksnodegroup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awseksnodegroup(awseksnodegroup_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awseksnodegroup(awseksnodegroup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awseksnodegroup(awseksnodegroup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +329,7 @@ impl ReplaceAwseksnodegroup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awseksnodegroups/{awseksnodegroupId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awseksnodegroups/{awseksnodegroupId}")
             .path_param("awseksnodegroupId", self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +338,11 @@ impl ReplaceAwseksnodegroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -425,9 +388,9 @@ impl UpdateAwseksnodegroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awseksnodegroups/{awseksnodegroupId}",
-            )
+            rt::Method::PATCH,
+            "/v1/awseksnodegroups/{awseksnodegroupId}",
+        )
             .path_param("awseksnodegroupId", self.awseksnodegroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +399,10 @@ impl UpdateAwseksnodegroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
-    pub fn create_awsiamroles(
-        &self,
-        body: crate::models::Awsiamrole,
-    ) -> CreateAwsiamroles {
-        CreateAwsiamroles {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_awsiamroles(&self, body: crate::models::Awsiamrole) -> CreateAwsiamroles {
+        CreateAwsiamroles { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsiamroles`](crate::Client::create_awsiamroles): `POST /v1/awsiamroles`.
@@ -32,23 +25,17 @@ pub struct CreateAwsiamroles {
 impl CreateAwsiamroles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsiamroles")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsiamroles").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
-    pub fn delete_awsiamrole(
-        &self,
-        awsiamrole_id: impl Into<String>,
-    ) -> DeleteAwsiamrole {
+    pub fn delete_awsiamrole(&self, awsiamrole_id: impl Into<String>) -> DeleteAwsiamrole {
         DeleteAwsiamrole {
             client: self.clone(),
             awsiamrole_id: awsiamrole_id.into(),
@@ -89,18 +73,13 @@ impl DeleteAwsiamrole {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsiamroles/{awsiamroleId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsiamroles/{awsiamroleId}")
             .path_param("awsiamroleId", self.awsiamrole_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -131,23 +110,20 @@ pub struct GetAwsiamrole {
 impl GetAwsiamrole {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awsiamroles/{awsiamroleId}")
-            .path_param("awsiamroleId", self.awsiamrole_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/awsiamroles/{awsiamroleId}").path_param(
+            "awsiamroleId",
+            self.awsiamrole_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsiamrole>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsiamrole>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsiamrole,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsiamrole, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -237,33 +213,23 @@ impl ListAwsiamroles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsiamrolesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsiamrolesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsiamrolesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsiamrolesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListAwsiamrolesResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListAwsiamrolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListAwsiamrolesResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListAwsiamrolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -287,27 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsiamrole),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsiamrole_id: String = awsiamrole_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsiamrole(awsiamrole_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsiamrole(awsiamrole_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsiamrole(awsiamrole_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsiamrole(awsiamrole_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -361,16 +320,11 @@ impl ReplaceAwsiamrole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -415,10 +369,7 @@ impl UpdateAwsiamrole {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsiamroles/{awsiamroleId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsiamroles/{awsiamroleId}")
             .path_param("awsiamroleId", self.awsiamrole_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -427,15 +378,10 @@ impl UpdateAwsiamrole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

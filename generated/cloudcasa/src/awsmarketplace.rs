@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsmarketplace,
     ) -> CreateAwsmarketplace {
-        CreateAwsmarketplace {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwsmarketplace { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsmarketplace`](crate::Client::create_awsmarketplace): `POST /v1/awsmarketplace`.
@@ -32,23 +28,19 @@ pub struct CreateAwsmarketplace {
 impl CreateAwsmarketplace {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsmarketplace")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsmarketplace").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,18 +81,13 @@ impl DeleteAwsmarketplace {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsmarketplace/{awsmarketplaceId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsmarketplace/{awsmarketplaceId}")
             .path_param("awsmarketplaceId", self.awsmarketplace_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
-    pub fn get_awsmarketplace(
-        &self,
-        awsmarketplace_id: impl Into<String>,
-    ) -> GetAwsmarketplace {
+    pub fn get_awsmarketplace(&self, awsmarketplace_id: impl Into<String>) -> GetAwsmarketplace {
         GetAwsmarketplace {
             client: self.clone(),
             awsmarketplace_id: awsmarketplace_id.into(),
@@ -135,25 +119,22 @@ impl GetAwsmarketplace {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsmarketplace/{awsmarketplaceId}",
-            )
-            .path_param("awsmarketplaceId", self.awsmarketplace_id);
+            rt::Method::GET,
+            "/v1/awsmarketplace/{awsmarketplaceId}",
+        ).path_param(
+            "awsmarketplaceId",
+            self.awsmarketplace_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsmarketplace>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsmarketplace>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsmarketplace,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsmarketplace, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +224,13 @@ impl ListAwsmarketplace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsmarketplaceResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsmarketplaceResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsmarketplaceResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsmarketplaceResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +268,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsmarketplace),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsmarketplace_id: String = awsmarketplace_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsmarketplace(awsmarketplace_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsmarketplace(awsmarketplace_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsmarketplace(awsmarketplace_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsmarketplace(awsmarketplace_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +326,7 @@ impl ReplaceAwsmarketplace {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsmarketplace/{awsmarketplaceId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsmarketplace/{awsmarketplaceId}")
             .path_param("awsmarketplaceId", self.awsmarketplace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +335,11 @@ impl ReplaceAwsmarketplace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +384,7 @@ impl UpdateAwsmarketplace {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsmarketplace/{awsmarketplaceId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsmarketplace/{awsmarketplaceId}")
             .path_param("awsmarketplaceId", self.awsmarketplace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +393,10 @@ impl UpdateAwsmarketplace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
-    pub fn create_awsrdsbackups(
-        &self,
-        body: crate::models::Awsrdsbackup,
-    ) -> CreateAwsrdsbackups {
-        CreateAwsrdsbackups {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_awsrdsbackups(&self, body: crate::models::Awsrdsbackup) -> CreateAwsrdsbackups {
+        CreateAwsrdsbackups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsrdsbackups`](crate::Client::create_awsrdsbackups): `POST /v1/awsrdsbackups`.
@@ -32,23 +25,17 @@ pub struct CreateAwsrdsbackups {
 impl CreateAwsrdsbackups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsbackups")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsbackups").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
-    pub fn delete_awsrdsbackup(
-        &self,
-        awsrdsbackup_id: impl Into<String>,
-    ) -> DeleteAwsrdsbackup {
+    pub fn delete_awsrdsbackup(&self, awsrdsbackup_id: impl Into<String>) -> DeleteAwsrdsbackup {
         DeleteAwsrdsbackup {
             client: self.clone(),
             awsrdsbackup_id: awsrdsbackup_id.into(),
@@ -89,18 +73,13 @@ impl DeleteAwsrdsbackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsrdsbackups/{awsrdsbackupId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsrdsbackups/{awsrdsbackupId}")
             .path_param("awsrdsbackupId", self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
-    pub fn get_awsrdsbackup(
-        &self,
-        awsrdsbackup_id: impl Into<String>,
-    ) -> GetAwsrdsbackup {
+    pub fn get_awsrdsbackup(&self, awsrdsbackup_id: impl Into<String>) -> GetAwsrdsbackup {
         GetAwsrdsbackup {
             client: self.clone(),
             awsrdsbackup_id: awsrdsbackup_id.into(),
@@ -135,25 +111,22 @@ impl GetAwsrdsbackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsrdsbackups/{awsrdsbackupId}",
-            )
-            .path_param("awsrdsbackupId", self.awsrdsbackup_id);
+            rt::Method::GET,
+            "/v1/awsrdsbackups/{awsrdsbackupId}",
+        ).path_param(
+            "awsrdsbackupId",
+            self.awsrdsbackup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsrdsbackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsrdsbackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsrdsbackup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsrdsbackup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListAwsrdsbackups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsrdsbackupsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsrdsbackupsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsrdsbackupsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsrdsbackupsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsrdsbackup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsrdsbackup_id: String = awsrdsbackup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsrdsbackup(awsrdsbackup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsrdsbackup(awsrdsbackup_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsrdsbackup(awsrdsbackup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsrdsbackup(awsrdsbackup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceAwsrdsbackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsrdsbackups/{awsrdsbackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdsbackups/{awsrdsbackupId}")
             .path_param("awsrdsbackupId", self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceAwsrdsbackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateAwsrdsbackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsrdsbackups/{awsrdsbackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdsbackups/{awsrdsbackupId}")
             .path_param("awsrdsbackupId", self.awsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateAwsrdsbackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsrdsdatabase,
     ) -> CreateAwsrdsdatabases {
-        CreateAwsrdsdatabases {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwsrdsdatabases { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsrdsdatabases`](crate::Client::create_awsrdsdatabases): `POST /v1/awsrdsdatabases`.
@@ -32,23 +28,19 @@ pub struct CreateAwsrdsdatabases {
 impl CreateAwsrdsdatabases {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsdatabases")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsdatabases").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,18 +81,13 @@ impl DeleteAwsrdsdatabase {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
             .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
-    pub fn get_awsrdsdatabase(
-        &self,
-        awsrdsdatabase_id: impl Into<String>,
-    ) -> GetAwsrdsdatabase {
+    pub fn get_awsrdsdatabase(&self, awsrdsdatabase_id: impl Into<String>) -> GetAwsrdsdatabase {
         GetAwsrdsdatabase {
             client: self.clone(),
             awsrdsdatabase_id: awsrdsdatabase_id.into(),
@@ -135,25 +119,22 @@ impl GetAwsrdsdatabase {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
-            )
-            .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id);
+            rt::Method::GET,
+            "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
+        ).path_param(
+            "awsrdsdatabaseId",
+            self.awsrdsdatabase_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsrdsdatabase>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsrdsdatabase>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsrdsdatabase,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsrdsdatabase, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +224,13 @@ impl ListAwsrdsdatabases {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsrdsdatabasesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsrdsdatabasesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsrdsdatabasesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +268,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsrdsdatabase),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsrdsdatabase_id: String = awsrdsdatabase_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsrdsdatabase(awsrdsdatabase_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsrdsdatabase(awsrdsdatabase_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsrdsdatabase(awsrdsdatabase_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsrdsdatabase(awsrdsdatabase_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +326,7 @@ impl ReplaceAwsrdsdatabase {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
             .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +335,11 @@ impl ReplaceAwsrdsdatabase {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +384,7 @@ impl UpdateAwsrdsdatabase {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsrdsdatabases/{awsrdsdatabaseId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
             .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +393,10 @@ impl UpdateAwsrdsdatabase {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsrdsoptiongroup,
     ) -> CreateAwsrdsoptiongroups {
-        CreateAwsrdsoptiongroups {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwsrdsoptiongroups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsrdsoptiongroups`](crate::Client::create_awsrdsoptiongroups): `POST /v1/awsrdsoptiongroups`.
@@ -32,23 +28,19 @@ pub struct CreateAwsrdsoptiongroups {
 impl CreateAwsrdsoptiongroups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsoptiongroups")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsoptiongroups").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteAwsrdsoptiongroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-            )
+            rt::Method::DELETE,
+            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+        )
             .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -135,25 +125,24 @@ impl GetAwsrdsoptiongroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-            )
-            .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id);
+            rt::Method::GET,
+            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+        ).path_param(
+            "awsrdsoptiongroupId",
+            self.awsrdsoptiongroup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsrdsoptiongroup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsrdsoptiongroup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsrdsoptiongroup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsrdsoptiongroup, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -243,19 +232,13 @@ impl ListAwsrdsoptiongroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsrdsoptiongroupsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsrdsoptiongroupsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsrdsoptiongroupsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,31 +276,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsrdsoptiongroup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsrdsoptiongroup_id: String = awsrdsoptiongroup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self
-                        .get_awsrdsoptiongroup(awsrdsoptiongroup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsrdsoptiongroup(
-                            awsrdsoptiongroup_id.clone(),
-                            resource,
-                        );
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsrdsoptiongroup(awsrdsoptiongroup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsrdsoptiongroup(awsrdsoptiongroup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -363,9 +335,9 @@ impl ReplaceAwsrdsoptiongroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-            )
+            rt::Method::PUT,
+            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+        )
             .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -374,16 +346,11 @@ impl ReplaceAwsrdsoptiongroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -429,9 +396,9 @@ impl UpdateAwsrdsoptiongroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
-            )
+            rt::Method::PATCH,
+            "/v1/awsrdsoptiongroups/{awsrdsoptiongroupId}",
+        )
             .path_param("awsrdsoptiongroupId", self.awsrdsoptiongroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -440,15 +407,10 @@ impl UpdateAwsrdsoptiongroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

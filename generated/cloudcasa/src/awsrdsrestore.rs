@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsrdsrestore,
     ) -> CreateAwsrdsrestores {
-        CreateAwsrdsrestores {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwsrdsrestores { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsrdsrestores`](crate::Client::create_awsrdsrestores): `POST /v1/awsrdsrestores`.
@@ -32,23 +28,19 @@ pub struct CreateAwsrdsrestores {
 impl CreateAwsrdsrestores {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsrestores")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsrestores").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +50,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
-    pub fn delete_awsrdsrestore(
-        &self,
-        awsrdsrestore_id: impl Into<String>,
-    ) -> DeleteAwsrdsrestore {
+    pub fn delete_awsrdsrestore(&self, awsrdsrestore_id: impl Into<String>) -> DeleteAwsrdsrestore {
         DeleteAwsrdsrestore {
             client: self.clone(),
             awsrdsrestore_id: awsrdsrestore_id.into(),
@@ -89,18 +78,13 @@ impl DeleteAwsrdsrestore {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsrdsrestores/{awsrdsrestoreId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsrdsrestores/{awsrdsrestoreId}")
             .path_param("awsrdsrestoreId", self.awsrdsrestore_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +96,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
-    pub fn get_awsrdsrestore(
-        &self,
-        awsrdsrestore_id: impl Into<String>,
-    ) -> GetAwsrdsrestore {
+    pub fn get_awsrdsrestore(&self, awsrdsrestore_id: impl Into<String>) -> GetAwsrdsrestore {
         GetAwsrdsrestore {
             client: self.clone(),
             awsrdsrestore_id: awsrdsrestore_id.into(),
@@ -135,25 +116,22 @@ impl GetAwsrdsrestore {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsrdsrestores/{awsrdsrestoreId}",
-            )
-            .path_param("awsrdsrestoreId", self.awsrdsrestore_id);
+            rt::Method::GET,
+            "/v1/awsrdsrestores/{awsrdsrestoreId}",
+        ).path_param(
+            "awsrdsrestoreId",
+            self.awsrdsrestore_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsrdsrestore>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsrdsrestore>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsrdsrestore,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsrdsrestore, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +221,13 @@ impl ListAwsrdsrestores {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsrdsrestoresResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsrdsrestoresResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsrdsrestoresResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsrdsrestoresResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +265,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsrdsrestore),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsrdsrestore_id: String = awsrdsrestore_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsrdsrestore(awsrdsrestore_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsrdsrestore(awsrdsrestore_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsrdsrestore(awsrdsrestore_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsrdsrestore(awsrdsrestore_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +323,7 @@ impl ReplaceAwsrdsrestore {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsrdsrestores/{awsrdsrestoreId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdsrestores/{awsrdsrestoreId}")
             .path_param("awsrdsrestoreId", self.awsrdsrestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +332,11 @@ impl ReplaceAwsrdsrestore {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +381,7 @@ impl UpdateAwsrdsrestore {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsrdsrestores/{awsrdsrestoreId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdsrestores/{awsrdsrestoreId}")
             .path_param("awsrdsrestoreId", self.awsrdsrestore_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +390,10 @@ impl UpdateAwsrdsrestore {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

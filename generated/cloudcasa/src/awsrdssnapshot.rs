@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsrdssnapshot,
     ) -> CreateAwsrdssnapshots {
-        CreateAwsrdssnapshots {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwsrdssnapshots { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsrdssnapshots`](crate::Client::create_awsrdssnapshots): `POST /v1/awsrdssnapshots`.
@@ -32,23 +28,19 @@ pub struct CreateAwsrdssnapshots {
 impl CreateAwsrdssnapshots {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdssnapshots")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsrdssnapshots").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,18 +81,13 @@ impl DeleteAwsrdssnapshot {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsrdssnapshots/{awsrdssnapshotId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsrdssnapshots/{awsrdssnapshotId}")
             .path_param("awsrdssnapshotId", self.awsrdssnapshot_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
-    pub fn get_awsrdssnapshot(
-        &self,
-        awsrdssnapshot_id: impl Into<String>,
-    ) -> GetAwsrdssnapshot {
+    pub fn get_awsrdssnapshot(&self, awsrdssnapshot_id: impl Into<String>) -> GetAwsrdssnapshot {
         GetAwsrdssnapshot {
             client: self.clone(),
             awsrdssnapshot_id: awsrdssnapshot_id.into(),
@@ -135,25 +119,22 @@ impl GetAwsrdssnapshot {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsrdssnapshots/{awsrdssnapshotId}",
-            )
-            .path_param("awsrdssnapshotId", self.awsrdssnapshot_id);
+            rt::Method::GET,
+            "/v1/awsrdssnapshots/{awsrdssnapshotId}",
+        ).path_param(
+            "awsrdssnapshotId",
+            self.awsrdssnapshot_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsrdssnapshot>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsrdssnapshot>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsrdssnapshot,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsrdssnapshot, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +224,13 @@ impl ListAwsrdssnapshots {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsrdssnapshotsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsrdssnapshotsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsrdssnapshotsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsrdssnapshotsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +268,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsrdssnapshot),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsrdssnapshot_id: String = awsrdssnapshot_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsrdssnapshot(awsrdssnapshot_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsrdssnapshot(awsrdssnapshot_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsrdssnapshot(awsrdssnapshot_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsrdssnapshot(awsrdssnapshot_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +326,7 @@ impl ReplaceAwsrdssnapshot {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsrdssnapshots/{awsrdssnapshotId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdssnapshots/{awsrdssnapshotId}")
             .path_param("awsrdssnapshotId", self.awsrdssnapshot_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +335,11 @@ impl ReplaceAwsrdssnapshot {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +384,7 @@ impl UpdateAwsrdssnapshot {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsrdssnapshots/{awsrdssnapshotId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdssnapshots/{awsrdssnapshotId}")
             .path_param("awsrdssnapshotId", self.awsrdssnapshot_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +393,10 @@ impl UpdateAwsrdssnapshot {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

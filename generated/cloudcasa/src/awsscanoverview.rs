@@ -42,17 +42,15 @@ impl DeleteAwsscanoverview {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsscanoverview/{awsscanoverviewId}",
-            )
+            rt::Method::DELETE,
+            "/v1/awsscanoverview/{awsscanoverviewId}",
+        )
             .path_param("awsscanoverviewId", self.awsscanoverview_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -64,10 +62,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanoverview_id` (`awsscanoverviewId`): the path parameter
-    pub fn get_awsscanoverview(
-        &self,
-        awsscanoverview_id: impl Into<String>,
-    ) -> GetAwsscanoverview {
+    pub fn get_awsscanoverview(&self, awsscanoverview_id: impl Into<String>) -> GetAwsscanoverview {
         GetAwsscanoverview {
             client: self.clone(),
             awsscanoverview_id: awsscanoverview_id.into(),
@@ -87,25 +82,22 @@ impl GetAwsscanoverview {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsscanoverview/{awsscanoverviewId}",
-            )
-            .path_param("awsscanoverviewId", self.awsscanoverview_id);
+            rt::Method::GET,
+            "/v1/awsscanoverview/{awsscanoverviewId}",
+        ).path_param(
+            "awsscanoverviewId",
+            self.awsscanoverview_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsscanoverview>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsscanoverview>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsscanoverview,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsscanoverview, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -195,19 +187,13 @@ impl ListAwsscanoverview {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsscanoverviewResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsscanoverviewResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsscanoverviewResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsscanoverviewResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.

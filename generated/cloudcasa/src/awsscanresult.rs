@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Awsscanresult,
     ) -> CreateAwsscanresults {
-        CreateAwsscanresults {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwsscanresults { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awsscanresults`](crate::Client::create_awsscanresults): `POST /v1/awsscanresults`.
@@ -32,23 +28,19 @@ pub struct CreateAwsscanresults {
 impl CreateAwsscanresults {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awsscanresults")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awsscanresults").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +50,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
-    pub fn delete_awsscanresult(
-        &self,
-        awsscanresult_id: impl Into<String>,
-    ) -> DeleteAwsscanresult {
+    pub fn delete_awsscanresult(&self, awsscanresult_id: impl Into<String>) -> DeleteAwsscanresult {
         DeleteAwsscanresult {
             client: self.clone(),
             awsscanresult_id: awsscanresult_id.into(),
@@ -89,18 +78,13 @@ impl DeleteAwsscanresult {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/awsscanresults/{awsscanresultId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/awsscanresults/{awsscanresultId}")
             .path_param("awsscanresultId", self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +96,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
-    pub fn get_awsscanresult(
-        &self,
-        awsscanresult_id: impl Into<String>,
-    ) -> GetAwsscanresult {
+    pub fn get_awsscanresult(&self, awsscanresult_id: impl Into<String>) -> GetAwsscanresult {
         GetAwsscanresult {
             client: self.clone(),
             awsscanresult_id: awsscanresult_id.into(),
@@ -135,25 +116,22 @@ impl GetAwsscanresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/awsscanresults/{awsscanresultId}",
-            )
-            .path_param("awsscanresultId", self.awsscanresult_id);
+            rt::Method::GET,
+            "/v1/awsscanresults/{awsscanresultId}",
+        ).path_param(
+            "awsscanresultId",
+            self.awsscanresult_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awsscanresult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsscanresult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Awsscanresult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Awsscanresult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +221,13 @@ impl ListAwsscanresults {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAwsscanresultsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsscanresultsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwsscanresultsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwsscanresultsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +265,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awsscanresult),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awsscanresult_id: String = awsscanresult_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awsscanresult(awsscanresult_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_awsscanresult(awsscanresult_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awsscanresult(awsscanresult_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awsscanresult(awsscanresult_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +323,7 @@ impl ReplaceAwsscanresult {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/awsscanresults/{awsscanresultId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/awsscanresults/{awsscanresultId}")
             .path_param("awsscanresultId", self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +332,11 @@ impl ReplaceAwsscanresult {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +381,7 @@ impl UpdateAwsscanresult {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/awsscanresults/{awsscanresultId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/awsscanresults/{awsscanresultId}")
             .path_param("awsscanresultId", self.awsscanresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +390,10 @@ impl UpdateAwsscanresult {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

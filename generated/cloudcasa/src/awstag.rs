@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
     pub fn create_awstags(&self, body: crate::models::Awstag) -> CreateAwstags {
-        CreateAwstags {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAwstags { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_awstags`](crate::Client::create_awstags): `POST /v1/awstags`.
@@ -29,23 +25,17 @@ pub struct CreateAwstags {
 impl CreateAwstags {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/awstags")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/awstags").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,9 +79,7 @@ impl DeleteAwstag {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -122,23 +110,18 @@ pub struct GetAwstag {
 impl GetAwstag {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/awstags/{awstagId}")
-            .path_param("awstagId", self.awstag_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/awstags/{awstagId}").path_param(
+            "awstagId",
+            self.awstag_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Awstag>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awstag>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::Awstag,
-                crate::models::Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::Awstag, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -228,30 +211,23 @@ impl ListAwstags {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListAwstagsResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwstagsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAwstagsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAwstagsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListAwstagsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListAwstagsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListAwstagsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListAwstagsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -275,26 +251,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Awstag),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let awstag_id: String = awstag_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_awstag(awstag_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_awstag(awstag_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_awstag(awstag_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_awstag(awstag_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -348,16 +318,11 @@ impl ReplaceAwstag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -411,15 +376,10 @@ impl UpdateAwstag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Azureakscluster,
     ) -> CreateAzureaksclusters {
-        CreateAzureaksclusters {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateAzureaksclusters { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_azureaksclusters`](crate::Client::create_azureaksclusters): `POST /v1/azureaksclusters`.
@@ -32,23 +28,19 @@ pub struct CreateAzureaksclusters {
 impl CreateAzureaksclusters {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/azureaksclusters")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/azureaksclusters").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteAzureakscluster {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/azureaksclusters/{azureaksclusterId}",
-            )
+            rt::Method::DELETE,
+            "/v1/azureaksclusters/{azureaksclusterId}",
+        )
             .path_param("azureaksclusterId", self.azureakscluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
-    pub fn get_azureakscluster(
-        &self,
-        azureakscluster_id: impl Into<String>,
-    ) -> GetAzureakscluster {
+    pub fn get_azureakscluster(&self, azureakscluster_id: impl Into<String>) -> GetAzureakscluster {
         GetAzureakscluster {
             client: self.clone(),
             azureakscluster_id: azureakscluster_id.into(),
@@ -135,25 +122,22 @@ impl GetAzureakscluster {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/azureaksclusters/{azureaksclusterId}",
-            )
-            .path_param("azureaksclusterId", self.azureakscluster_id);
+            rt::Method::GET,
+            "/v1/azureaksclusters/{azureaksclusterId}",
+        ).path_param(
+            "azureaksclusterId",
+            self.azureakscluster_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Azureakscluster>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Azureakscluster>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Azureakscluster,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Azureakscluster, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +227,13 @@ impl ListAzureaksclusters {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListAzureaksclustersResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAzureaksclustersResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListAzureaksclustersResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListAzureaksclustersResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +271,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Azureakscluster),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let azureakscluster_id: String = azureakscluster_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_azureakscluster(azureakscluster_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_azureakscluster(azureakscluster_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_azureakscluster(azureakscluster_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_azureakscluster(azureakscluster_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +329,7 @@ impl ReplaceAzureakscluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/azureaksclusters/{azureaksclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/azureaksclusters/{azureaksclusterId}")
             .path_param("azureaksclusterId", self.azureakscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +338,11 @@ impl ReplaceAzureakscluster {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -425,9 +388,9 @@ impl UpdateAzureakscluster {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/azureaksclusters/{azureaksclusterId}",
-            )
+            rt::Method::PATCH,
+            "/v1/azureaksclusters/{azureaksclusterId}",
+        )
             .path_param("azureaksclusterId", self.azureakscluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +399,10 @@ impl UpdateAzureakscluster {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Backupinstance,
     ) -> CreateBackupinstances {
-        CreateBackupinstances {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateBackupinstances { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_backupinstances`](crate::Client::create_backupinstances): `POST /v1/backupinstances`.
@@ -32,23 +28,19 @@ pub struct CreateBackupinstances {
 impl CreateBackupinstances {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/backupinstances")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/backupinstances").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,18 +81,13 @@ impl DeleteBackupinstance {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/backupinstances/{backupinstanceId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/backupinstances/{backupinstanceId}")
             .path_param("backupinstanceId", self.backupinstance_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
-    pub fn get_backupinstance(
-        &self,
-        backupinstance_id: impl Into<String>,
-    ) -> GetBackupinstance {
+    pub fn get_backupinstance(&self, backupinstance_id: impl Into<String>) -> GetBackupinstance {
         GetBackupinstance {
             client: self.clone(),
             backupinstance_id: backupinstance_id.into(),
@@ -135,25 +119,22 @@ impl GetBackupinstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/backupinstances/{backupinstanceId}",
-            )
-            .path_param("backupinstanceId", self.backupinstance_id);
+            rt::Method::GET,
+            "/v1/backupinstances/{backupinstanceId}",
+        ).path_param(
+            "backupinstanceId",
+            self.backupinstance_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Backupinstance>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Backupinstance>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Backupinstance,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Backupinstance, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +224,13 @@ impl ListBackupinstances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListBackupinstancesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListBackupinstancesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListBackupinstancesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListBackupinstancesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +268,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Backupinstance),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let backupinstance_id: String = backupinstance_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_backupinstance(backupinstance_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_backupinstance(backupinstance_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_backupinstance(backupinstance_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_backupinstance(backupinstance_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +326,7 @@ impl ReplaceBackupinstance {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/backupinstances/{backupinstanceId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/backupinstances/{backupinstanceId}")
             .path_param("backupinstanceId", self.backupinstance_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +335,11 @@ impl ReplaceBackupinstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +384,7 @@ impl UpdateBackupinstance {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/backupinstances/{backupinstanceId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/backupinstances/{backupinstanceId}")
             .path_param("backupinstanceId", self.backupinstance_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +393,10 @@ impl UpdateBackupinstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

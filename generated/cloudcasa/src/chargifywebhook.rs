@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Chargifywebhook,
     ) -> CreateChargifywebhooks {
-        CreateChargifywebhooks {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateChargifywebhooks { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_chargifywebhooks`](crate::Client::create_chargifywebhooks): `POST /v1/chargifywebhooks`.
@@ -32,23 +28,19 @@ pub struct CreateChargifywebhooks {
 impl CreateChargifywebhooks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/chargifywebhooks")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/chargifywebhooks").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteChargifywebhook {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/chargifywebhooks/{chargifywebhookId}",
-            )
+            rt::Method::DELETE,
+            "/v1/chargifywebhooks/{chargifywebhookId}",
+        )
             .path_param("chargifywebhookId", self.chargifywebhook_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargifywebhook_id` (`chargifywebhookId`): the path parameter
-    pub fn get_chargifywebhook(
-        &self,
-        chargifywebhook_id: impl Into<String>,
-    ) -> GetChargifywebhook {
+    pub fn get_chargifywebhook(&self, chargifywebhook_id: impl Into<String>) -> GetChargifywebhook {
         GetChargifywebhook {
             client: self.clone(),
             chargifywebhook_id: chargifywebhook_id.into(),
@@ -135,25 +122,22 @@ impl GetChargifywebhook {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/chargifywebhooks/{chargifywebhookId}",
-            )
-            .path_param("chargifywebhookId", self.chargifywebhook_id);
+            rt::Method::GET,
+            "/v1/chargifywebhooks/{chargifywebhookId}",
+        ).path_param(
+            "chargifywebhookId",
+            self.chargifywebhook_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Chargifywebhook>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Chargifywebhook>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Chargifywebhook,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Chargifywebhook, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +227,13 @@ impl ListChargifywebhooks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListChargifywebhooksResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListChargifywebhooksResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListChargifywebhooksResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListChargifywebhooksResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.

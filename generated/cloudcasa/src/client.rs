@@ -9,9 +9,7 @@ pub static PROFILE: rt::VendorProfile = rt::VendorProfile {
     default_base_url: "https://api.cloudcasa.io/api",
     auth: rt::AuthScheme::Bearer,
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-    etag: Some(rt::EtagPolicy {
-        if_match_header: "If-Match",
-    }),
+    etag: Some(rt::EtagPolicy { if_match_header: "If-Match" }),
 };
 /// The error of every call: transport, timeout, HTTP status (with the CloudCasa error body decoded when it has the documented shape), or a response that does not decode.
 pub type Error = rt::Error<crate::models::Error>;

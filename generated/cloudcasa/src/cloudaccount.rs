@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
-    pub fn create_cloudaccounts(
-        &self,
-        body: crate::models::Cloudaccount,
-    ) -> CreateCloudaccounts {
-        CreateCloudaccounts {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_cloudaccounts(&self, body: crate::models::Cloudaccount) -> CreateCloudaccounts {
+        CreateCloudaccounts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_cloudaccounts`](crate::Client::create_cloudaccounts): `POST /v1/cloudaccounts`.
@@ -32,23 +25,17 @@ pub struct CreateCloudaccounts {
 impl CreateCloudaccounts {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
-    pub fn delete_cloudaccount(
-        &self,
-        cloudaccount_id: impl Into<String>,
-    ) -> DeleteCloudaccount {
+    pub fn delete_cloudaccount(&self, cloudaccount_id: impl Into<String>) -> DeleteCloudaccount {
         DeleteCloudaccount {
             client: self.clone(),
             cloudaccount_id: cloudaccount_id.into(),
@@ -89,18 +73,13 @@ impl DeleteCloudaccount {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudaccounts/{cloudaccountId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/{cloudaccountId}")
             .path_param("cloudaccountId", self.cloudaccount_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
-    pub fn get_cloudaccount(
-        &self,
-        cloudaccount_id: impl Into<String>,
-    ) -> GetCloudaccount {
+    pub fn get_cloudaccount(&self, cloudaccount_id: impl Into<String>) -> GetCloudaccount {
         GetCloudaccount {
             client: self.clone(),
             cloudaccount_id: cloudaccount_id.into(),
@@ -135,25 +111,22 @@ impl GetCloudaccount {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/{cloudaccountId}",
-            )
-            .path_param("cloudaccountId", self.cloudaccount_id);
+            rt::Method::GET,
+            "/v1/cloudaccounts/{cloudaccountId}",
+        ).path_param(
+            "cloudaccountId",
+            self.cloudaccount_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Cloudaccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Cloudaccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Cloudaccount,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Cloudaccount, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListCloudaccounts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListCloudaccountsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListCloudaccountsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListCloudaccountsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListCloudaccountsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Cloudaccount),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let cloudaccount_id: String = cloudaccount_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_cloudaccount(cloudaccount_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_cloudaccount(cloudaccount_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_cloudaccount(cloudaccount_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_cloudaccount(cloudaccount_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceCloudaccount {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudaccounts/{cloudaccountId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/{cloudaccountId}")
             .path_param("cloudaccountId", self.cloudaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceCloudaccount {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateCloudaccount {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/cloudaccounts/{cloudaccountId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/cloudaccounts/{cloudaccountId}")
             .path_param("cloudaccountId", self.cloudaccount_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateCloudaccount {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

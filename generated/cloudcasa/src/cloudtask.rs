@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
     pub fn create_cloudtasks(&self, body: crate::models::Cloudtask) -> CreateCloudtasks {
-        CreateCloudtasks {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateCloudtasks { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_cloudtasks`](crate::Client::create_cloudtasks): `POST /v1/cloudtasks`.
@@ -29,23 +25,17 @@ pub struct CreateCloudtasks {
 impl CreateCloudtasks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/cloudtasks")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/cloudtasks").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -83,18 +73,13 @@ impl DeleteCloudtask {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudtasks/{cloudtaskId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudtasks/{cloudtaskId}")
             .path_param("cloudtaskId", self.cloudtask_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -125,23 +110,20 @@ pub struct GetCloudtask {
 impl GetCloudtask {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/cloudtasks/{cloudtaskId}")
-            .path_param("cloudtaskId", self.cloudtask_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/cloudtasks/{cloudtaskId}").path_param(
+            "cloudtaskId",
+            self.cloudtask_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Cloudtask>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Cloudtask>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Cloudtask,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Cloudtask, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -231,33 +213,23 @@ impl ListCloudtasks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListCloudtasksResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListCloudtasksResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListCloudtasksResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListCloudtasksResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListCloudtasksResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListCloudtasksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListCloudtasksResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListCloudtasksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -281,26 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Cloudtask),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let cloudtask_id: String = cloudtask_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_cloudtask(cloudtask_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_cloudtask(cloudtask_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_cloudtask(cloudtask_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_cloudtask(cloudtask_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -354,16 +320,11 @@ impl ReplaceCloudtask {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -417,15 +378,10 @@ impl UpdateCloudtask {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
-    pub fn create_internalacls(
-        &self,
-        body: crate::models::Internalacl,
-    ) -> CreateInternalacls {
-        CreateInternalacls {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_internalacls(&self, body: crate::models::Internalacl) -> CreateInternalacls {
+        CreateInternalacls { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_internalacls`](crate::Client::create_internalacls): `POST /v1/internalacls`.
@@ -32,23 +25,17 @@ pub struct CreateInternalacls {
 impl CreateInternalacls {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/internalacls")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/internalacls").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
-    pub fn delete_internalacl(
-        &self,
-        internalacl_id: impl Into<String>,
-    ) -> DeleteInternalacl {
+    pub fn delete_internalacl(&self, internalacl_id: impl Into<String>) -> DeleteInternalacl {
         DeleteInternalacl {
             client: self.clone(),
             internalacl_id: internalacl_id.into(),
@@ -89,18 +73,13 @@ impl DeleteInternalacl {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/internalacls/{internalaclId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/internalacls/{internalaclId}")
             .path_param("internalaclId", self.internalacl_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -132,25 +111,22 @@ impl GetInternalacl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/internalacls/{internalaclId}",
-            )
-            .path_param("internalaclId", self.internalacl_id);
+            rt::Method::GET,
+            "/v1/internalacls/{internalaclId}",
+        ).path_param(
+            "internalaclId",
+            self.internalacl_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Internalacl>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Internalacl>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Internalacl,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Internalacl, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -240,33 +216,23 @@ impl ListInternalacls {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListInternalaclsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListInternalaclsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListInternalaclsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListInternalaclsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListInternalaclsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListInternalaclsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListInternalaclsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListInternalaclsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -290,27 +256,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Internalacl),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let internalacl_id: String = internalacl_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_internalacl(internalacl_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_internalacl(internalacl_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_internalacl(internalacl_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_internalacl(internalacl_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -355,10 +314,7 @@ impl ReplaceInternalacl {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/internalacls/{internalaclId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/internalacls/{internalaclId}")
             .path_param("internalaclId", self.internalacl_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -367,16 +323,11 @@ impl ReplaceInternalacl {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -421,10 +372,7 @@ impl UpdateInternalacl {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/internalacls/{internalaclId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/internalacls/{internalaclId}")
             .path_param("internalaclId", self.internalacl_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -433,15 +381,10 @@ impl UpdateInternalacl {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Internalapikey,
     ) -> CreateInternalapikeys {
-        CreateInternalapikeys {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateInternalapikeys { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_internalapikeys`](crate::Client::create_internalapikeys): `POST /v1/internalapikeys`.
@@ -32,23 +28,19 @@ pub struct CreateInternalapikeys {
 impl CreateInternalapikeys {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/internalapikeys")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/internalapikeys").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,18 +81,13 @@ impl DeleteInternalapikey {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/internalapikeys/{internalapikeyId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/internalapikeys/{internalapikeyId}")
             .path_param("internalapikeyId", self.internalapikey_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
-    pub fn get_internalapikey(
-        &self,
-        internalapikey_id: impl Into<String>,
-    ) -> GetInternalapikey {
+    pub fn get_internalapikey(&self, internalapikey_id: impl Into<String>) -> GetInternalapikey {
         GetInternalapikey {
             client: self.clone(),
             internalapikey_id: internalapikey_id.into(),
@@ -135,25 +119,22 @@ impl GetInternalapikey {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/internalapikeys/{internalapikeyId}",
-            )
-            .path_param("internalapikeyId", self.internalapikey_id);
+            rt::Method::GET,
+            "/v1/internalapikeys/{internalapikeyId}",
+        ).path_param(
+            "internalapikeyId",
+            self.internalapikey_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Internalapikey>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Internalapikey>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Internalapikey,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Internalapikey, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +224,13 @@ impl ListInternalapikeys {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListInternalapikeysResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListInternalapikeysResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListInternalapikeysResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListInternalapikeysResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +268,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Internalapikey),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let internalapikey_id: String = internalapikey_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_internalapikey(internalapikey_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_internalapikey(internalapikey_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_internalapikey(internalapikey_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_internalapikey(internalapikey_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +326,7 @@ impl ReplaceInternalapikey {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/internalapikeys/{internalapikeyId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/internalapikeys/{internalapikeyId}")
             .path_param("internalapikeyId", self.internalapikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +335,11 @@ impl ReplaceInternalapikey {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +384,7 @@ impl UpdateInternalapikey {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/internalapikeys/{internalapikeyId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/internalapikeys/{internalapikeyId}")
             .path_param("internalapikeyId", self.internalapikey_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +393,10 @@ impl UpdateInternalapikey {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

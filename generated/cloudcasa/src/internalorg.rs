@@ -30,25 +30,22 @@ impl GetInternalorg {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/internalorgs/{internalorgId}",
-            )
-            .path_param("internalorgId", self.internalorg_id);
+            rt::Method::GET,
+            "/v1/internalorgs/{internalorgId}",
+        ).path_param(
+            "internalorgId",
+            self.internalorg_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Internalorg>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Internalorg>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Internalorg,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Internalorg, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -138,33 +135,23 @@ impl ListInternalorgs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListInternalorgsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListInternalorgsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListInternalorgsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListInternalorgsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListInternalorgsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListInternalorgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListInternalorgsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListInternalorgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -188,27 +175,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Internalorg),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let internalorg_id: String = internalorg_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_internalorg(internalorg_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_internalorg(internalorg_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_internalorg(internalorg_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_internalorg(internalorg_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -253,10 +233,7 @@ impl ReplaceInternalorg {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/internalorgs/{internalorgId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/internalorgs/{internalorgId}")
             .path_param("internalorgId", self.internalorg_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -265,16 +242,11 @@ impl ReplaceInternalorg {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -319,10 +291,7 @@ impl UpdateInternalorg {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/internalorgs/{internalorgId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/internalorgs/{internalorgId}")
             .path_param("internalorgId", self.internalorg_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -331,15 +300,10 @@ impl UpdateInternalorg {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

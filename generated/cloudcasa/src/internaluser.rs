@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
-    pub fn get_internaluser(
-        &self,
-        internaluser_id: impl Into<String>,
-    ) -> GetInternaluser {
+    pub fn get_internaluser(&self, internaluser_id: impl Into<String>) -> GetInternaluser {
         GetInternaluser {
             client: self.clone(),
             internaluser_id: internaluser_id.into(),
@@ -33,25 +30,22 @@ impl GetInternaluser {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/internalusers/{internaluserId}",
-            )
-            .path_param("internaluserId", self.internaluser_id);
+            rt::Method::GET,
+            "/v1/internalusers/{internaluserId}",
+        ).path_param(
+            "internaluserId",
+            self.internaluser_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Internaluser>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Internaluser>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Internaluser,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Internaluser, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -141,19 +135,13 @@ impl ListInternalusers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListInternalusersResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListInternalusersResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListInternalusersResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListInternalusersResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -191,27 +179,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Internaluser),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let internaluser_id: String = internaluser_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_internaluser(internaluser_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_internaluser(internaluser_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_internaluser(internaluser_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_internaluser(internaluser_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -256,10 +237,7 @@ impl ReplaceInternaluser {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/internalusers/{internaluserId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/internalusers/{internaluserId}")
             .path_param("internaluserId", self.internaluser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -268,16 +246,11 @@ impl ReplaceInternaluser {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -322,10 +295,7 @@ impl UpdateInternaluser {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/internalusers/{internaluserId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/internalusers/{internaluserId}")
             .path_param("internaluserId", self.internaluser_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -334,15 +304,10 @@ impl UpdateInternaluser {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Job or list of Job documents  Sent as `application/json`.
     pub fn create_jobs(&self, body: crate::models::Job) -> CreateJobs {
-        CreateJobs {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateJobs { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_jobs`](crate::Client::create_jobs): `POST /v1/jobs`.
@@ -29,23 +25,17 @@ pub struct CreateJobs {
 impl CreateJobs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/jobs")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/jobs").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,9 +79,7 @@ impl DeleteJob {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -104,11 +92,7 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     pub fn get_job(&self, job_id: impl Into<String>) -> GetJob {
-        GetJob {
-            client: self.clone(),
-            job_id: job_id.into(),
-            options: rt::CallOptions::default(),
-        }
+        GetJob { client: self.clone(), job_id: job_id.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_job`](crate::Client::get_job): `GET /v1/jobs/{jobId}`.
@@ -122,20 +106,18 @@ pub struct GetJob {
 impl GetJob {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/jobs/{jobId}")
-            .path_param("jobId", self.job_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/jobs/{jobId}").path_param(
+            "jobId",
+            self.job_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Job>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Job>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Job, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Job, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -225,30 +207,21 @@ impl ListJobs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListJobsResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListJobsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListJobsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListJobsResponse, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListJobsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListJobsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListJobsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListJobsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -272,26 +245,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Job),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let job_id: String = job_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_job(job_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_job(job_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_job(job_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_job(job_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -302,11 +269,7 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     /// - `body`: A Job or list of Job documents  Sent as `application/json`.
-    pub fn replace_job(
-        &self,
-        job_id: impl Into<String>,
-        body: crate::models::Job,
-    ) -> ReplaceJob {
+    pub fn replace_job(&self, job_id: impl Into<String>, body: crate::models::Job) -> ReplaceJob {
         ReplaceJob {
             client: self.clone(),
             job_id: job_id.into(),
@@ -345,16 +308,11 @@ impl ReplaceJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -365,11 +323,7 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     /// - `body`: A Job or list of Job documents  Sent as `application/json`.
-    pub fn update_job(
-        &self,
-        job_id: impl Into<String>,
-        body: crate::models::Job,
-    ) -> UpdateJob {
+    pub fn update_job(&self, job_id: impl Into<String>, body: crate::models::Job) -> UpdateJob {
         UpdateJob {
             client: self.clone(),
             job_id: job_id.into(),
@@ -408,15 +362,10 @@ impl UpdateJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

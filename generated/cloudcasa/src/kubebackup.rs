@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
-    pub fn create_kubebackups(
-        &self,
-        body: crate::models::Kubebackup,
-    ) -> CreateKubebackups {
-        CreateKubebackups {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_kubebackups(&self, body: crate::models::Kubebackup) -> CreateKubebackups {
+        CreateKubebackups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubebackups`](crate::Client::create_kubebackups): `POST /v1/kubebackups`.
@@ -32,23 +25,17 @@ pub struct CreateKubebackups {
 impl CreateKubebackups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubebackups")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubebackups").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
-    pub fn delete_kubebackup(
-        &self,
-        kubebackup_id: impl Into<String>,
-    ) -> DeleteKubebackup {
+    pub fn delete_kubebackup(&self, kubebackup_id: impl Into<String>) -> DeleteKubebackup {
         DeleteKubebackup {
             client: self.clone(),
             kubebackup_id: kubebackup_id.into(),
@@ -89,18 +73,13 @@ impl DeleteKubebackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubebackups/{kubebackupId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubebackups/{kubebackupId}")
             .path_param("kubebackupId", self.kubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -131,23 +110,20 @@ pub struct GetKubebackup {
 impl GetKubebackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/kubebackups/{kubebackupId}")
-            .path_param("kubebackupId", self.kubebackup_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/kubebackups/{kubebackupId}").path_param(
+            "kubebackupId",
+            self.kubebackup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubebackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubebackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubebackup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubebackup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -237,33 +213,23 @@ impl ListKubebackups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubebackupsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubebackupsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubebackupsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubebackupsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListKubebackupsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListKubebackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListKubebackupsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListKubebackupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -287,27 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubebackup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubebackup_id: String = kubebackup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubebackup(kubebackup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubebackup(kubebackup_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubebackup(kubebackup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubebackup(kubebackup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -361,16 +320,11 @@ impl ReplaceKubebackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -411,9 +365,9 @@ impl RunKubebackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/kubebackups/{kubebackupId}/action/run",
-            )
+            rt::Method::POST,
+            "/v1/kubebackups/{kubebackupId}/action/run",
+        )
             .path_param("kubebackupId", self.kubebackup_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -421,16 +375,11 @@ impl RunKubebackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubebackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubebackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubebackup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubebackup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -475,10 +424,7 @@ impl UpdateKubebackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubebackups/{kubebackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubebackups/{kubebackupId}")
             .path_param("kubebackupId", self.kubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -487,15 +433,10 @@ impl UpdateKubebackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

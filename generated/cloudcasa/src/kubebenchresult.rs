@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Kubebenchresult,
     ) -> CreateKubebenchresults {
-        CreateKubebenchresults {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateKubebenchresults { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubebenchresults`](crate::Client::create_kubebenchresults): `POST /v1/kubebenchresults`.
@@ -32,23 +28,19 @@ pub struct CreateKubebenchresults {
 impl CreateKubebenchresults {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubebenchresults")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubebenchresults").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteKubebenchresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubebenchresults/{kubebenchresultId}",
-            )
+            rt::Method::DELETE,
+            "/v1/kubebenchresults/{kubebenchresultId}",
+        )
             .path_param("kubebenchresultId", self.kubebenchresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
-    pub fn get_kubebenchresult(
-        &self,
-        kubebenchresult_id: impl Into<String>,
-    ) -> GetKubebenchresult {
+    pub fn get_kubebenchresult(&self, kubebenchresult_id: impl Into<String>) -> GetKubebenchresult {
         GetKubebenchresult {
             client: self.clone(),
             kubebenchresult_id: kubebenchresult_id.into(),
@@ -135,25 +122,22 @@ impl GetKubebenchresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubebenchresults/{kubebenchresultId}",
-            )
-            .path_param("kubebenchresultId", self.kubebenchresult_id);
+            rt::Method::GET,
+            "/v1/kubebenchresults/{kubebenchresultId}",
+        ).path_param(
+            "kubebenchresultId",
+            self.kubebenchresult_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubebenchresult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubebenchresult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubebenchresult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubebenchresult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +227,13 @@ impl ListKubebenchresults {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubebenchresultsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubebenchresultsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubebenchresultsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubebenchresultsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +271,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubebenchresult),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubebenchresult_id: String = kubebenchresult_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubebenchresult(kubebenchresult_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubebenchresult(kubebenchresult_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubebenchresult(kubebenchresult_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubebenchresult(kubebenchresult_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +329,7 @@ impl ReplaceKubebenchresult {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubebenchresults/{kubebenchresultId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/kubebenchresults/{kubebenchresultId}")
             .path_param("kubebenchresultId", self.kubebenchresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +338,11 @@ impl ReplaceKubebenchresult {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -425,9 +388,9 @@ impl UpdateKubebenchresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubebenchresults/{kubebenchresultId}",
-            )
+            rt::Method::PATCH,
+            "/v1/kubebenchresults/{kubebenchresultId}",
+        )
             .path_param("kubebenchresultId", self.kubebenchresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +399,10 @@ impl UpdateKubebenchresult {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
-    pub fn create_kubeclusters(
-        &self,
-        body: crate::models::Kubecluster,
-    ) -> CreateKubeclusters {
-        CreateKubeclusters {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_kubeclusters(&self, body: crate::models::Kubecluster) -> CreateKubeclusters {
+        CreateKubeclusters { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubeclusters`](crate::Client::create_kubeclusters): `POST /v1/kubeclusters`.
@@ -32,23 +25,17 @@ pub struct CreateKubeclusters {
 impl CreateKubeclusters {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubeclusters")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubeclusters").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
-    pub fn delete_kubecluster(
-        &self,
-        kubecluster_id: impl Into<String>,
-    ) -> DeleteKubecluster {
+    pub fn delete_kubecluster(&self, kubecluster_id: impl Into<String>) -> DeleteKubecluster {
         DeleteKubecluster {
             client: self.clone(),
             kubecluster_id: kubecluster_id.into(),
@@ -89,18 +73,13 @@ impl DeleteKubecluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubeclusters/{kubeclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubeclusters/{kubeclusterId}")
             .path_param("kubeclusterId", self.kubecluster_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -132,25 +111,22 @@ impl GetKubecluster {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubeclusters/{kubeclusterId}",
-            )
-            .path_param("kubeclusterId", self.kubecluster_id);
+            rt::Method::GET,
+            "/v1/kubeclusters/{kubeclusterId}",
+        ).path_param(
+            "kubeclusterId",
+            self.kubecluster_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubecluster>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubecluster>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubecluster,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubecluster, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -240,33 +216,23 @@ impl ListKubeclusters {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubeclustersResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubeclustersResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubeclustersResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubeclustersResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListKubeclustersResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListKubeclustersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListKubeclustersResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListKubeclustersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -290,27 +256,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubecluster),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubecluster_id: String = kubecluster_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubecluster(kubecluster_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubecluster(kubecluster_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubecluster(kubecluster_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubecluster(kubecluster_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -355,10 +314,7 @@ impl ReplaceKubecluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubeclusters/{kubeclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/kubeclusters/{kubeclusterId}")
             .path_param("kubeclusterId", self.kubecluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -367,16 +323,11 @@ impl ReplaceKubecluster {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -421,10 +372,7 @@ impl UpdateKubecluster {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubeclusters/{kubeclusterId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubeclusters/{kubeclusterId}")
             .path_param("kubeclusterId", self.kubecluster_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -433,15 +381,10 @@ impl UpdateKubecluster {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

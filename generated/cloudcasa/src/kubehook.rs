@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
     pub fn create_kubehooks(&self, body: crate::models::Kubehook) -> CreateKubehooks {
-        CreateKubehooks {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateKubehooks { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubehooks`](crate::Client::create_kubehooks): `POST /v1/kubehooks`.
@@ -29,23 +25,17 @@ pub struct CreateKubehooks {
 impl CreateKubehooks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubehooks")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubehooks").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,9 +79,7 @@ impl DeleteKubehook {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -122,23 +110,20 @@ pub struct GetKubehook {
 impl GetKubehook {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/kubehooks/{kubehookId}")
-            .path_param("kubehookId", self.kubehook_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/kubehooks/{kubehookId}").path_param(
+            "kubehookId",
+            self.kubehook_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubehook>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubehook>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubehook,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubehook, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -228,30 +213,23 @@ impl ListKubehooks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListKubehooksResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubehooksResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubehooksResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubehooksResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListKubehooksResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListKubehooksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListKubehooksResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListKubehooksResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -275,26 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubehook),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubehook_id: String = kubehook_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubehook(kubehook_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_kubehook(kubehook_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubehook(kubehook_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubehook(kubehook_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -348,16 +320,11 @@ impl ReplaceKubehook {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -411,15 +378,10 @@ impl UpdateKubehook {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Kubehunterresult,
     ) -> CreateKubehunterresults {
-        CreateKubehunterresults {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateKubehunterresults { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubehunterresults`](crate::Client::create_kubehunterresults): `POST /v1/kubehunterresults`.
@@ -32,23 +28,19 @@ pub struct CreateKubehunterresults {
 impl CreateKubehunterresults {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubehunterresults")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubehunterresults").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteKubehunterresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubehunterresults/{kubehunterresultId}",
-            )
+            rt::Method::DELETE,
+            "/v1/kubehunterresults/{kubehunterresultId}",
+        )
             .path_param("kubehunterresultId", self.kubehunterresult_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -135,25 +125,22 @@ impl GetKubehunterresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubehunterresults/{kubehunterresultId}",
-            )
-            .path_param("kubehunterresultId", self.kubehunterresult_id);
+            rt::Method::GET,
+            "/v1/kubehunterresults/{kubehunterresultId}",
+        ).path_param(
+            "kubehunterresultId",
+            self.kubehunterresult_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubehunterresult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubehunterresult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubehunterresult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubehunterresult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +230,13 @@ impl ListKubehunterresults {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubehunterresultsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubehunterresultsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubehunterresultsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubehunterresultsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +274,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubehunterresult),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubehunterresult_id: String = kubehunterresult_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubehunterresult(kubehunterresult_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubehunterresult(kubehunterresult_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubehunterresult(kubehunterresult_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubehunterresult(kubehunterresult_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -359,9 +333,9 @@ impl ReplaceKubehunterresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubehunterresults/{kubehunterresultId}",
-            )
+            rt::Method::PUT,
+            "/v1/kubehunterresults/{kubehunterresultId}",
+        )
             .path_param("kubehunterresultId", self.kubehunterresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +344,11 @@ impl ReplaceKubehunterresult {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -425,9 +394,9 @@ impl UpdateKubehunterresult {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubehunterresults/{kubehunterresultId}",
-            )
+            rt::Method::PATCH,
+            "/v1/kubehunterresults/{kubehunterresultId}",
+        )
             .path_param("kubehunterresultId", self.kubehunterresult_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +405,10 @@ impl UpdateKubehunterresult {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Kubenamespace,
     ) -> CreateKubenamespaces {
-        CreateKubenamespaces {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateKubenamespaces { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubenamespaces`](crate::Client::create_kubenamespaces): `POST /v1/kubenamespaces`.
@@ -32,23 +28,19 @@ pub struct CreateKubenamespaces {
 impl CreateKubenamespaces {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubenamespaces")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubenamespaces").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +50,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
-    pub fn delete_kubenamespace(
-        &self,
-        kubenamespace_id: impl Into<String>,
-    ) -> DeleteKubenamespace {
+    pub fn delete_kubenamespace(&self, kubenamespace_id: impl Into<String>) -> DeleteKubenamespace {
         DeleteKubenamespace {
             client: self.clone(),
             kubenamespace_id: kubenamespace_id.into(),
@@ -89,18 +78,13 @@ impl DeleteKubenamespace {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubenamespaces/{kubenamespaceId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubenamespaces/{kubenamespaceId}")
             .path_param("kubenamespaceId", self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +96,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
-    pub fn get_kubenamespace(
-        &self,
-        kubenamespace_id: impl Into<String>,
-    ) -> GetKubenamespace {
+    pub fn get_kubenamespace(&self, kubenamespace_id: impl Into<String>) -> GetKubenamespace {
         GetKubenamespace {
             client: self.clone(),
             kubenamespace_id: kubenamespace_id.into(),
@@ -135,25 +116,22 @@ impl GetKubenamespace {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubenamespaces/{kubenamespaceId}",
-            )
-            .path_param("kubenamespaceId", self.kubenamespace_id);
+            rt::Method::GET,
+            "/v1/kubenamespaces/{kubenamespaceId}",
+        ).path_param(
+            "kubenamespaceId",
+            self.kubenamespace_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubenamespace>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubenamespace>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubenamespace,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubenamespace, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +221,13 @@ impl ListKubenamespaces {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubenamespacesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubenamespacesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubenamespacesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubenamespacesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +265,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubenamespace),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubenamespace_id: String = kubenamespace_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubenamespace(kubenamespace_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubenamespace(kubenamespace_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubenamespace(kubenamespace_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubenamespace(kubenamespace_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +323,7 @@ impl ReplaceKubenamespace {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubenamespaces/{kubenamespaceId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/kubenamespaces/{kubenamespaceId}")
             .path_param("kubenamespaceId", self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +332,11 @@ impl ReplaceKubenamespace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +381,7 @@ impl UpdateKubenamespace {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubenamespaces/{kubenamespaceId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubenamespaces/{kubenamespaceId}")
             .path_param("kubenamespaceId", self.kubenamespace_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +390,10 @@ impl UpdateKubenamespace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

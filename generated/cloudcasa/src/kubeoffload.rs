@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
-    pub fn create_kubeoffloads(
-        &self,
-        body: crate::models::Kubeoffload,
-    ) -> CreateKubeoffloads {
-        CreateKubeoffloads {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_kubeoffloads(&self, body: crate::models::Kubeoffload) -> CreateKubeoffloads {
+        CreateKubeoffloads { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubeoffloads`](crate::Client::create_kubeoffloads): `POST /v1/kubeoffloads`.
@@ -32,23 +25,17 @@ pub struct CreateKubeoffloads {
 impl CreateKubeoffloads {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubeoffloads")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubeoffloads").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
-    pub fn delete_kubeoffload(
-        &self,
-        kubeoffload_id: impl Into<String>,
-    ) -> DeleteKubeoffload {
+    pub fn delete_kubeoffload(&self, kubeoffload_id: impl Into<String>) -> DeleteKubeoffload {
         DeleteKubeoffload {
             client: self.clone(),
             kubeoffload_id: kubeoffload_id.into(),
@@ -89,18 +73,13 @@ impl DeleteKubeoffload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubeoffloads/{kubeoffloadId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubeoffloads/{kubeoffloadId}")
             .path_param("kubeoffloadId", self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -132,25 +111,22 @@ impl GetKubeoffload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubeoffloads/{kubeoffloadId}",
-            )
-            .path_param("kubeoffloadId", self.kubeoffload_id);
+            rt::Method::GET,
+            "/v1/kubeoffloads/{kubeoffloadId}",
+        ).path_param(
+            "kubeoffloadId",
+            self.kubeoffload_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubeoffload>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubeoffload>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubeoffload,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubeoffload, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -240,33 +216,23 @@ impl ListKubeoffloads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubeoffloadsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubeoffloadsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubeoffloadsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubeoffloadsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -290,27 +256,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubeoffload),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubeoffload_id: String = kubeoffload_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubeoffload(kubeoffload_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubeoffload(kubeoffload_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubeoffload(kubeoffload_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubeoffload(kubeoffload_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -355,10 +314,7 @@ impl ReplaceKubeoffload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubeoffloads/{kubeoffloadId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/kubeoffloads/{kubeoffloadId}")
             .path_param("kubeoffloadId", self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -367,16 +323,11 @@ impl ReplaceKubeoffload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -417,9 +368,9 @@ impl RunKubeoffload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/kubeoffloads/{kubeoffloadId}/action/run",
-            )
+            rt::Method::POST,
+            "/v1/kubeoffloads/{kubeoffloadId}/action/run",
+        )
             .path_param("kubeoffloadId", self.kubeoffload_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -427,16 +378,11 @@ impl RunKubeoffload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubeoffload>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubeoffload>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubeoffload,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubeoffload, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -481,10 +427,7 @@ impl UpdateKubeoffload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubeoffloads/{kubeoffloadId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubeoffloads/{kubeoffloadId}")
             .path_param("kubeoffloadId", self.kubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -493,15 +436,10 @@ impl UpdateKubeoffload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

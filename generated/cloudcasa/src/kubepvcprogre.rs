@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Kubepvcprogre,
     ) -> CreateKubepvcprogress {
-        CreateKubepvcprogress {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateKubepvcprogress { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubepvcprogress`](crate::Client::create_kubepvcprogress): `POST /v1/kubepvcprogress`.
@@ -32,23 +28,19 @@ pub struct CreateKubepvcprogress {
 impl CreateKubepvcprogress {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubepvcprogress")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubepvcprogress").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +50,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
-    pub fn delete_kubepvcprogre(
-        &self,
-        kubepvcprogre_id: impl Into<String>,
-    ) -> DeleteKubepvcprogre {
+    pub fn delete_kubepvcprogre(&self, kubepvcprogre_id: impl Into<String>) -> DeleteKubepvcprogre {
         DeleteKubepvcprogre {
             client: self.clone(),
             kubepvcprogre_id: kubepvcprogre_id.into(),
@@ -89,18 +78,13 @@ impl DeleteKubepvcprogre {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubepvcprogress/{kubepvcprogreId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/kubepvcprogress/{kubepvcprogreId}")
             .path_param("kubepvcprogreId", self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +96,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
-    pub fn get_kubepvcprogre(
-        &self,
-        kubepvcprogre_id: impl Into<String>,
-    ) -> GetKubepvcprogre {
+    pub fn get_kubepvcprogre(&self, kubepvcprogre_id: impl Into<String>) -> GetKubepvcprogre {
         GetKubepvcprogre {
             client: self.clone(),
             kubepvcprogre_id: kubepvcprogre_id.into(),
@@ -135,25 +116,22 @@ impl GetKubepvcprogre {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubepvcprogress/{kubepvcprogreId}",
-            )
-            .path_param("kubepvcprogreId", self.kubepvcprogre_id);
+            rt::Method::GET,
+            "/v1/kubepvcprogress/{kubepvcprogreId}",
+        ).path_param(
+            "kubepvcprogreId",
+            self.kubepvcprogre_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubepvcprogre>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubepvcprogre>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubepvcprogre,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubepvcprogre, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +221,13 @@ impl ListKubepvcprogress {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubepvcprogressResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubepvcprogressResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubepvcprogressResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubepvcprogressResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +265,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubepvcprogre),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubepvcprogre_id: String = kubepvcprogre_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_kubepvcprogre(kubepvcprogre_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubepvcprogre(kubepvcprogre_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubepvcprogre(kubepvcprogre_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubepvcprogre(kubepvcprogre_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +323,7 @@ impl ReplaceKubepvcprogre {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubepvcprogress/{kubepvcprogreId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/kubepvcprogress/{kubepvcprogreId}")
             .path_param("kubepvcprogreId", self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +332,11 @@ impl ReplaceKubepvcprogre {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +381,7 @@ impl UpdateKubepvcprogre {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubepvcprogress/{kubepvcprogreId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/kubepvcprogress/{kubepvcprogreId}")
             .path_param("kubepvcprogreId", self.kubepvcprogre_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +390,10 @@ impl UpdateKubepvcprogre {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

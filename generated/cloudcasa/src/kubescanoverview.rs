@@ -42,17 +42,15 @@ impl DeleteKubescanoverview {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubescanoverview/{kubescanoverviewId}",
-            )
+            rt::Method::DELETE,
+            "/v1/kubescanoverview/{kubescanoverviewId}",
+        )
             .path_param("kubescanoverviewId", self.kubescanoverview_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -87,25 +85,22 @@ impl GetKubescanoverview {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubescanoverview/{kubescanoverviewId}",
-            )
-            .path_param("kubescanoverviewId", self.kubescanoverview_id);
+            rt::Method::GET,
+            "/v1/kubescanoverview/{kubescanoverviewId}",
+        ).path_param(
+            "kubescanoverviewId",
+            self.kubescanoverview_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubescanoverview>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubescanoverview>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubescanoverview,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubescanoverview, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -195,19 +190,13 @@ impl ListKubescanoverview {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubescanoverviewResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubescanoverviewResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubescanoverviewResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubescanoverviewResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.

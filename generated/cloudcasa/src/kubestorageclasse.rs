@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Kubestorageclasse,
     ) -> CreateKubestorageclasses {
-        CreateKubestorageclasses {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateKubestorageclasses { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_kubestorageclasses`](crate::Client::create_kubestorageclasses): `POST /v1/kubestorageclasses`.
@@ -32,23 +28,19 @@ pub struct CreateKubestorageclasses {
 impl CreateKubestorageclasses {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/kubestorageclasses")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/kubestorageclasses").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteKubestorageclasse {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/kubestorageclasses/{kubestorageclasseId}",
-            )
+            rt::Method::DELETE,
+            "/v1/kubestorageclasses/{kubestorageclasseId}",
+        )
             .path_param("kubestorageclasseId", self.kubestorageclasse_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -135,25 +125,24 @@ impl GetKubestorageclasse {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/kubestorageclasses/{kubestorageclasseId}",
-            )
-            .path_param("kubestorageclasseId", self.kubestorageclasse_id);
+            rt::Method::GET,
+            "/v1/kubestorageclasses/{kubestorageclasseId}",
+        ).path_param(
+            "kubestorageclasseId",
+            self.kubestorageclasse_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Kubestorageclasse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubestorageclasse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Kubestorageclasse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Kubestorageclasse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -243,19 +232,13 @@ impl ListKubestorageclasses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListKubestorageclassesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubestorageclassesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListKubestorageclassesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListKubestorageclassesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,31 +276,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Kubestorageclasse),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let kubestorageclasse_id: String = kubestorageclasse_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self
-                        .get_kubestorageclasse(kubestorageclasse_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_kubestorageclasse(
-                            kubestorageclasse_id.clone(),
-                            resource,
-                        );
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_kubestorageclasse(kubestorageclasse_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_kubestorageclasse(kubestorageclasse_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -363,9 +335,9 @@ impl ReplaceKubestorageclasse {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/kubestorageclasses/{kubestorageclasseId}",
-            )
+            rt::Method::PUT,
+            "/v1/kubestorageclasses/{kubestorageclasseId}",
+        )
             .path_param("kubestorageclasseId", self.kubestorageclasse_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -374,16 +346,11 @@ impl ReplaceKubestorageclasse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -429,9 +396,9 @@ impl UpdateKubestorageclasse {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/kubestorageclasses/{kubestorageclasseId}",
-            )
+            rt::Method::PATCH,
+            "/v1/kubestorageclasses/{kubestorageclasseId}",
+        )
             .path_param("kubestorageclasseId", self.kubestorageclasse_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -440,15 +407,10 @@ impl UpdateKubestorageclasse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -40,9 +40,7 @@ impl serde::Serialize for AcLs {
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AcLs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -69,12 +67,9 @@ impl<'de> serde::Deserialize<'de> for AcLs {
                         "_created" => rt::set(&mut f3, map.next_value()),
                         "_updated" => rt::set(&mut f4, map.next_value()),
                         "_links" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AcLs {
@@ -118,9 +113,7 @@ impl serde::Serialize for Acl {
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Acl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -143,12 +136,9 @@ impl<'de> serde::Deserialize<'de> for Acl {
                         "resourceIds" => rt::set(&mut f1, map.next_value()),
                         "permissions" => rt::set(&mut f2, map.next_value()),
                         "roles" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Acl {
@@ -225,9 +215,7 @@ impl serde::Serialize for Alert {
 #[cfg(feature = "alert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -264,12 +252,9 @@ impl<'de> serde::Deserialize<'de> for Alert {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Alert {
@@ -438,13 +423,10 @@ impl serde::Serialize for AlertType {
 }
 #[cfg(feature = "alert")]
 impl<'de> serde::Deserialize<'de> for AlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -500,9 +482,7 @@ impl serde::Serialize for Apikey {
 #[cfg(feature = "apikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Apikey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -541,12 +521,9 @@ impl<'de> serde::Deserialize<'de> for Apikey {
                         "_created" => rt::set(&mut f9, map.next_value()),
                         "_updated" => rt::set(&mut f10, map.next_value()),
                         "_links" => rt::set(&mut f11, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Apikey {
@@ -596,9 +573,7 @@ impl Apikey {
 impl Apikey {
     /// `org_role`, or the document's default `"USER"` when absent.
     pub fn org_role_or_default(&self) -> ApikeyOrgRole {
-        self.org_role
-            .clone()
-            .unwrap_or_else(|| crate::models::ApikeyOrgRole::from("USER"))
+        self.org_role.clone().unwrap_or_else(|| crate::models::ApikeyOrgRole::from("USER"))
     }
 }
 #[cfg(any(feature = "apikey", feature = "internalacl", feature = "internalapikey"))]
@@ -658,13 +633,10 @@ impl serde::Serialize for ApikeyOrgRole {
 }
 #[cfg(feature = "apikey")]
 impl<'de> serde::Deserialize<'de> for ApikeyOrgRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -716,9 +688,7 @@ impl serde::Serialize for Awsaccount {
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsaccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -755,12 +725,9 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsaccount {
@@ -803,33 +770,7 @@ impl Awsaccount {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsrdsbackup",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "backupinstance",
-        feature = "cloudaccount",
-        feature = "job",
-        feature = "kuberestore",
-        feature = "securityscaninstance"
-    )
-)]
+#[cfg(any(feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsrdsbackup", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "backupinstance", feature = "cloudaccount", feature = "job", feature = "kuberestore", feature = "securityscaninstance"))]
 /// Schema `/components/schemas/Awsaccount__id`.
 pub type AwsaccountId = String;
 #[cfg(feature = "awsaccount")]
@@ -890,13 +831,10 @@ impl serde::Serialize for AwsaccountOptOutItem {
 }
 #[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountOptOutItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -947,9 +885,7 @@ impl serde::Serialize for AwsaccountStatus {
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -990,12 +926,9 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
                         "awsAccountRole" => rt::set(&mut f10, map.next_value()),
                         "awsCFStackName" => rt::set(&mut f11, map.next_value()),
                         "awsRoleArn" => rt::set(&mut f12, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsaccountStatus {
@@ -1047,9 +980,7 @@ impl AwsaccountStatus {
 impl AwsaccountStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> AwsaccountStatusState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::AwsaccountStatusState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::AwsaccountStatusState::from("PENDING"))
     }
     /// `pendingStateTimestamp`, or the document's default `0` when absent.
     pub fn pending_state_timestamp_or_default(&self) -> i64 {
@@ -1083,9 +1014,7 @@ impl serde::Serialize for AwsaccountStatusInventory {
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1106,12 +1035,9 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
                         "lastCompletedTimestamp" => rt::set(&mut f0, map.next_value()),
                         "state" => rt::set(&mut f1, map.next_value()),
                         "event_name" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsaccountStatusInventory {
@@ -1136,9 +1062,7 @@ impl AwsaccountStatusInventory {
     pub fn state_or_default(&self) -> AwsaccountStatusInventoryState {
         self.state
             .clone()
-            .unwrap_or_else(|| crate::models::AwsaccountStatusInventoryState::from(
-                "PENDING",
-            ))
+            .unwrap_or_else(|| crate::models::AwsaccountStatusInventoryState::from("PENDING"))
     }
 }
 #[cfg(feature = "awsaccount")]
@@ -1195,13 +1119,10 @@ impl serde::Serialize for AwsaccountStatusInventoryState {
 }
 #[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventoryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1315,13 +1236,10 @@ impl serde::Serialize for AwsaccountStatusRegion {
 }
 #[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1379,13 +1297,10 @@ impl serde::Serialize for AwsaccountStatusState {
 }
 #[cfg(feature = "awsaccount")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1450,9 +1365,7 @@ impl serde::Serialize for Awsebsvolume {
 #[cfg(feature = "awsebsvolume")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsebsvolume {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1503,12 +1416,9 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
                         "_created" => rt::set(&mut f15, map.next_value()),
                         "_updated" => rt::set(&mut f16, map.next_value()),
                         "_links" => rt::set(&mut f17, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsebsvolume {
@@ -1616,9 +1526,7 @@ impl serde::Serialize for Awsec2securitygroup {
 #[cfg(feature = "awsec2securitygroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1659,12 +1567,9 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
                         "_created" => rt::set(&mut f10, map.next_value()),
                         "_updated" => rt::set(&mut f11, map.next_value()),
                         "_links" => rt::set(&mut f12, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsec2securitygroup {
@@ -1770,9 +1675,7 @@ impl serde::Serialize for Awsec2subnet {
 #[cfg(feature = "awsec2subnet")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsec2subnet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1821,12 +1724,9 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
                         "_created" => rt::set(&mut f14, map.next_value()),
                         "_updated" => rt::set(&mut f15, map.next_value()),
                         "_links" => rt::set(&mut f16, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsec2subnet {
@@ -1960,9 +1860,7 @@ impl serde::Serialize for Awsekscluster {
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsekscluster {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2029,12 +1927,9 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
                         "_created" => rt::set(&mut f23, map.next_value()),
                         "_updated" => rt::set(&mut f24, map.next_value()),
                         "_links" => rt::set(&mut f25, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsekscluster {
@@ -2075,12 +1970,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
 impl Awsekscluster {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        awsaccount: AwsaccountId,
-        arn: String,
-        region: String,
-    ) -> Self {
+    pub fn new(name: String, awsaccount: AwsaccountId, arn: String, region: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -2143,9 +2033,7 @@ impl serde::Serialize for AwseksclusterEncryptionConfigItem {
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2164,12 +2052,9 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
                     match key.as_str() {
                         "kms_key_id" => rt::set(&mut f0, map.next_value()),
                         "resources" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksclusterEncryptionConfigItem {
@@ -2182,14 +2067,7 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "backupinstance",
-        feature = "job"
-    )
-)]
+#[cfg(any(feature = "awsekscluster", feature = "awseksnodegroup", feature = "backupinstance", feature = "job"))]
 /// Schema `/components/schemas/Awsekscluster__id`.
 pub type AwseksclusterId = String;
 #[cfg(feature = "awsekscluster")]
@@ -2216,9 +2094,7 @@ impl serde::Serialize for AwseksclusterLoggingItem {
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2237,12 +2113,9 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
                     match key.as_str() {
                         "logging_enabled" => rt::set(&mut f0, map.next_value()),
                         "log_types" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksclusterLoggingItem {
@@ -2298,9 +2171,7 @@ impl serde::Serialize for AwseksclusterVpcConfig {
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2329,12 +2200,9 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
                         "public_access_cidrs" => rt::set(&mut f4, map.next_value()),
                         "security_group_ids" => rt::set(&mut f5, map.next_value()),
                         "subnet_ids" => rt::set(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksclusterVpcConfig {
@@ -2449,10 +2317,7 @@ impl serde::Serialize for Awseksnodegroup {
             .optional("node_role", &self.node_role)
             .optional("release_version", &self.release_version)
             .optional("remote_access_ssh_key", &self.remote_access_ssh_key)
-            .optional(
-                "remote_access_security_groups",
-                &self.remote_access_security_groups,
-            )
+            .optional("remote_access_security_groups", &self.remote_access_security_groups)
             .optional(
                 "node_group_resource_autoscale_groups",
                 &self.node_group_resource_autoscale_groups,
@@ -2461,10 +2326,7 @@ impl serde::Serialize for Awseksnodegroup {
                 "node_group_resource_security_group",
                 &self.node_group_resource_security_group,
             )
-            .optional(
-                "node_group_scale_desired_size",
-                &self.node_group_scale_desired_size,
-            )
+            .optional("node_group_scale_desired_size", &self.node_group_scale_desired_size)
             .optional("node_group_scale_max_size", &self.node_group_scale_max_size)
             .optional("node_group_scale_min_size", &self.node_group_scale_min_size)
             .optional("status", &self.status)
@@ -2480,9 +2342,7 @@ impl serde::Serialize for Awseksnodegroup {
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2559,24 +2419,15 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
                         "node_role" => rt::set(&mut f20, map.next_value()),
                         "release_version" => rt::set(&mut f21, map.next_value()),
                         "remote_access_ssh_key" => rt::set(&mut f22, map.next_value()),
-                        "remote_access_security_groups" => {
-                            rt::set(&mut f23, map.next_value())
-                        }
-                        "node_group_resource_autoscale_groups" => {
-                            rt::set(&mut f24, map.next_value())
-                        }
-                        "node_group_resource_security_group" => {
-                            rt::set(&mut f25, map.next_value())
-                        }
-                        "node_group_scale_desired_size" => {
-                            rt::set(&mut f26, map.next_value())
-                        }
-                        "node_group_scale_max_size" => {
-                            rt::set(&mut f27, map.next_value())
-                        }
-                        "node_group_scale_min_size" => {
-                            rt::set(&mut f28, map.next_value())
-                        }
+                        "remote_access_security_groups" => rt::set(&mut f23, map.next_value()),
+                        "node_group_resource_autoscale_groups" => rt::set(
+                            &mut f24,
+                            map.next_value(),
+                        ),
+                        "node_group_resource_security_group" => rt::set(&mut f25, map.next_value()),
+                        "node_group_scale_desired_size" => rt::set(&mut f26, map.next_value()),
+                        "node_group_scale_max_size" => rt::set(&mut f27, map.next_value()),
+                        "node_group_scale_min_size" => rt::set(&mut f28, map.next_value()),
                         "status" => rt::set(&mut f29, map.next_value()),
                         "subnets" => rt::set(&mut f30, map.next_value()),
                         "taints" => rt::set(&mut f31, map.next_value()),
@@ -2587,12 +2438,9 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
                         "_created" => rt::set(&mut f36, map.next_value()),
                         "_updated" => rt::set(&mut f37, map.next_value()),
                         "_links" => rt::set(&mut f38, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awseksnodegroup {
@@ -2646,12 +2494,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
 impl Awseksnodegroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        awsaccount: AwsaccountId,
-        arn: String,
-        region: String,
-    ) -> Self {
+    pub fn new(name: String, awsaccount: AwsaccountId, arn: String, region: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -2721,9 +2564,7 @@ impl serde::Serialize for AwseksnodegroupHealthItem {
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2744,12 +2585,9 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
                         "code" => rt::set(&mut f0, map.next_value()),
                         "message" => rt::set(&mut f1, map.next_value()),
                         "resource_ids" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksnodegroupHealthItem {
@@ -2767,9 +2605,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
 /// Schema `/components/schemas/Awseksnodegroup/properties/launch_template_data`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AwseksnodegroupLaunchTemplateData {
-    pub block_device_mappings: Option<
-        Vec<AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem>,
-    >,
+    pub block_device_mappings: Option<Vec<AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem>>,
     pub capacity_reservation_preference: Option<String>,
     pub cpu_core_count: Option<i64>,
     pub cpu_threads_per_core: Option<i64>,
@@ -2791,10 +2627,7 @@ impl serde::Serialize for AwseksnodegroupLaunchTemplateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("block_device_mappings", &self.block_device_mappings)
-            .optional(
-                "capacity_reservation_preference",
-                &self.capacity_reservation_preference,
-            )
+            .optional("capacity_reservation_preference", &self.capacity_reservation_preference)
             .optional("cpu_core_count", &self.cpu_core_count)
             .optional("cpu_threads_per_core", &self.cpu_threads_per_core)
             .optional("cpu_credits", &self.cpu_credits)
@@ -2811,9 +2644,7 @@ impl serde::Serialize for AwseksnodegroupLaunchTemplateData {
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2840,9 +2671,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "block_device_mappings" => rt::set(&mut f0, map.next_value()),
-                        "capacity_reservation_preference" => {
-                            rt::set(&mut f1, map.next_value())
-                        }
+                        "capacity_reservation_preference" => rt::set(&mut f1, map.next_value()),
                         "cpu_core_count" => rt::set(&mut f2, map.next_value()),
                         "cpu_threads_per_core" => rt::set(&mut f3, map.next_value()),
                         "cpu_credits" => rt::set(&mut f4, map.next_value()),
@@ -2852,12 +2681,9 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
                         "instance_type" => rt::set(&mut f8, map.next_value()),
                         "kernel_id" => rt::set(&mut f9, map.next_value()),
                         "userdata" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksnodegroupLaunchTemplateData {
@@ -2926,19 +2752,14 @@ impl serde::Serialize for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsIt
 }
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem`",
-                )
+                f.write_str("an object `AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -2963,12 +2784,9 @@ for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
                         "ebs_volume_type" => rt::set(&mut f5, map.next_value()),
                         "no_device" => rt::set(&mut f6, map.next_value()),
                         "virtual_name" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
@@ -3020,9 +2838,7 @@ impl serde::Serialize for AwseksnodegroupTaintsItem {
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3043,12 +2859,9 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
                         "effect" => rt::set(&mut f0, map.next_value()),
                         "key" => rt::set(&mut f1, map.next_value()),
                         "value" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwseksnodegroupTaintsItem {
@@ -3116,9 +2929,7 @@ impl serde::Serialize for Awsiamrole {
 #[cfg(feature = "awsiamrole")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsiamrole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3152,9 +2963,10 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
                         "tags" => rt::set(&mut f2, map.next_value()),
                         "awsaccount" => rt::set_required(&mut f3, map.next_value()),
                         "arn" => rt::set_required(&mut f4, map.next_value()),
-                        "assume_role_policy_document" => {
-                            rt::set_required(&mut f5, map.next_value())
-                        }
+                        "assume_role_policy_document" => rt::set_required(
+                            &mut f5,
+                            map.next_value(),
+                        ),
                         "description" => rt::set(&mut f6, map.next_value()),
                         "max_session_duration" => rt::set(&mut f7, map.next_value()),
                         "path" => rt::set(&mut f8, map.next_value()),
@@ -3163,12 +2975,9 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
                         "_created" => rt::set(&mut f11, map.next_value()),
                         "_updated" => rt::set(&mut f12, map.next_value()),
                         "_links" => rt::set(&mut f13, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsiamrole {
@@ -3177,10 +2986,7 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
                     tags: f2,
                     awsaccount: rt::required(f3, "awsaccount")?,
                     arn: rt::required(f4, "arn")?,
-                    assume_role_policy_document: rt::required(
-                        f5,
-                        "assume_role_policy_document",
-                    )?,
+                    assume_role_policy_document: rt::required(f5, "assume_role_policy_document")?,
                     description: f6,
                     max_session_duration: f7,
                     path: f8,
@@ -3267,9 +3073,7 @@ impl serde::Serialize for Awsmarketplace {
 #[cfg(feature = "awsmarketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsmarketplace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3300,12 +3104,9 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
                         "_created" => rt::set(&mut f5, map.next_value()),
                         "_updated" => rt::set(&mut f6, map.next_value()),
                         "_links" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsmarketplace {
@@ -3400,9 +3201,7 @@ impl serde::Serialize for Awsrdsbackup {
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3447,12 +3246,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
                         "_created" => rt::set(&mut f12, map.next_value()),
                         "_updated" => rt::set(&mut f13, map.next_value()),
                         "_links" => rt::set(&mut f14, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdsbackup {
@@ -3517,15 +3313,7 @@ impl Awsrdsbackup {
         self.pause.unwrap_or(false)
     }
 }
-#[cfg(
-    any(
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "backupinstance",
-        feature = "job",
-        feature = "runawsrdsbackup"
-    )
-)]
+#[cfg(any(feature = "awsrdsbackup", feature = "awsrdscopie", feature = "backupinstance", feature = "job", feature = "runawsrdsbackup"))]
 /// Schema `/components/schemas/Awsrdsbackup__id`.
 pub type AwsrdsbackupId = String;
 #[cfg(feature = "awsrdsbackup")]
@@ -3551,9 +3339,7 @@ impl serde::Serialize for AwsrdsbackupStatus {
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3572,19 +3358,12 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
                     match key.as_str() {
                         "jobs" => rt::set(&mut f0, map.next_value()),
                         "message" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::AwsrdsbackupStatus {
-                    jobs: f0,
-                    message: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::AwsrdsbackupStatus { jobs: f0, message: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3615,9 +3394,7 @@ impl serde::Serialize for AwsrdsbackupStatusJobsItem {
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3638,12 +3415,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
                         "jobid" => rt::set_required(&mut f0, map.next_value()),
                         "state" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdsbackupStatusJobsItem {
@@ -3724,13 +3498,10 @@ impl serde::Serialize for AwsrdsbackupTriggerType {
 }
 #[cfg(feature = "awsrdsbackup")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3799,9 +3570,7 @@ impl serde::Serialize for Awsrdscopie {
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdscopie {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3852,12 +3621,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
                         "_created" => rt::set(&mut f15, map.next_value()),
                         "_updated" => rt::set(&mut f16, map.next_value()),
                         "_links" => rt::set(&mut f17, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdscopie {
@@ -3958,9 +3724,7 @@ impl serde::Serialize for AwsrdscopieStatus {
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3979,19 +3743,12 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
                     match key.as_str() {
                         "jobs" => rt::set(&mut f0, map.next_value()),
                         "message" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::AwsrdscopieStatus {
-                    jobs: f0,
-                    message: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::AwsrdscopieStatus { jobs: f0, message: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4022,9 +3779,7 @@ impl serde::Serialize for AwsrdscopieStatusJobsItem {
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4045,12 +3800,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
                         "jobid" => rt::set_required(&mut f0, map.next_value()),
                         "state" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdscopieStatusJobsItem {
@@ -4131,13 +3883,10 @@ impl serde::Serialize for AwsrdscopieTriggerType {
 }
 #[cfg(feature = "awsrdscopie")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4258,9 +4007,7 @@ impl serde::Serialize for Awsrdsdatabase {
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4351,9 +4098,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                         "delete_protection" => rt::set(&mut f30, map.next_value()),
                         "is_iam_auth_enabled" => rt::set(&mut f31, map.next_value()),
                         "automated_backups" => rt::set(&mut f32, map.next_value()),
-                        "automated_backups_enabled" => {
-                            rt::set(&mut f33, map.next_value())
-                        }
+                        "automated_backups_enabled" => rt::set(&mut f33, map.next_value()),
                         "resource_created" => rt::set(&mut f34, map.next_value()),
                         "num_recovery_points" => rt::set(&mut f35, map.next_value()),
                         "kms_key_id" => rt::set(&mut f36, map.next_value()),
@@ -4363,12 +4108,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
                         "_created" => rt::set(&mut f40, map.next_value()),
                         "_updated" => rt::set(&mut f41, map.next_value()),
                         "_links" => rt::set(&mut f42, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdsdatabase {
@@ -4530,9 +4272,7 @@ impl serde::Serialize for AwsrdsdatabaseAutomatedBackupsItem {
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4559,12 +4299,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
                         "storage" => rt::set(&mut f3, map.next_value()),
                         "earliest_time" => rt::set(&mut f4, map.next_value()),
                         "latest_time" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdsdatabaseAutomatedBackupsItem {
@@ -4612,9 +4349,7 @@ impl serde::Serialize for AwsrdsdatabaseClusterInfo {
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4641,12 +4376,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
                         "earliest_restorable" => rt::set(&mut f3, map.next_value()),
                         "latest_restorable" => rt::set(&mut f4, map.next_value()),
                         "primary_instance" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdsdatabaseClusterInfo {
@@ -4663,14 +4395,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "awsrdsdatabase",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "backupinstance"
-    )
-)]
+#[cfg(any(feature = "awsrdsdatabase", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "backupinstance"))]
 /// Schema `/components/schemas/Awsrdsdatabase__id`.
 pub type AwsrdsdatabaseId = String;
 #[cfg(feature = "awsrdsoptiongroup")]
@@ -4729,9 +4454,7 @@ impl serde::Serialize for Awsrdsoptiongroup {
 #[cfg(feature = "awsrdsoptiongroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4776,12 +4499,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
                         "_created" => rt::set(&mut f12, map.next_value()),
                         "_updated" => rt::set(&mut f13, map.next_value()),
                         "_links" => rt::set(&mut f14, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdsoptiongroup {
@@ -4896,9 +4616,7 @@ impl serde::Serialize for Awsrdsparametergroup {
 #[cfg(feature = "awsrdsparametergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4943,12 +4661,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
                         "_created" => rt::set(&mut f12, map.next_value()),
                         "_updated" => rt::set(&mut f13, map.next_value()),
                         "_links" => rt::set(&mut f14, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdsparametergroup {
@@ -5084,9 +4799,7 @@ impl serde::Serialize for Awsrdsrestore {
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5149,12 +4862,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
                         "_created" => rt::set(&mut f21, map.next_value()),
                         "_updated" => rt::set(&mut f22, map.next_value()),
                         "_links" => rt::set(&mut f23, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdsrestore {
@@ -5262,9 +4972,7 @@ impl serde::Serialize for AwsrdsrestorePointInTime {
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5283,12 +4991,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
                     match key.as_str() {
                         "database" => rt::set(&mut f0, map.next_value()),
                         "restore_time" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdsrestorePointInTime {
@@ -5335,9 +5040,7 @@ impl serde::Serialize for AwsrdsrestoreStatus {
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5358,12 +5061,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
                         "state" => rt::set(&mut f0, map.next_value()),
                         "jobid" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdsrestoreStatus {
@@ -5449,13 +5149,10 @@ impl serde::Serialize for AwsrdsrestoreStatusState {
 }
 #[cfg(feature = "awsrdsrestore")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5537,9 +5234,7 @@ impl serde::Serialize for Awsrdssnapshot {
 #[cfg(feature = "awsrdssnapshot")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5604,12 +5299,9 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
                         "_created" => rt::set(&mut f22, map.next_value()),
                         "_updated" => rt::set(&mut f23, map.next_value()),
                         "_links" => rt::set(&mut f24, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdssnapshot {
@@ -5758,9 +5450,7 @@ impl serde::Serialize for Awsrdssubnetgroup {
 #[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5796,21 +5486,16 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
                         "arn" => rt::set_required(&mut f4, map.next_value()),
                         "region" => rt::set_required(&mut f5, map.next_value()),
                         "vpc_id" => rt::set_required(&mut f6, map.next_value()),
-                        "subnet_group_name" => {
-                            rt::set_required(&mut f7, map.next_value())
-                        }
+                        "subnet_group_name" => rt::set_required(&mut f7, map.next_value()),
                         "backupinst_id" => rt::set(&mut f8, map.next_value()),
                         "_id" => rt::set(&mut f9, map.next_value()),
                         "_etag" => rt::set(&mut f10, map.next_value()),
                         "_created" => rt::set(&mut f11, map.next_value()),
                         "_updated" => rt::set(&mut f12, map.next_value()),
                         "_links" => rt::set(&mut f13, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsrdssubnetgroup {
@@ -5888,9 +5573,7 @@ impl serde::Serialize for AwsrdssubnetgroupSecurityGroupsItem {
 #[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5909,12 +5592,9 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
                     match key.as_str() {
                         "group_id" => rt::set_required(&mut f0, map.next_value()),
                         "group_name" => rt::set_required(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AwsrdssubnetgroupSecurityGroupsItem {
@@ -5932,11 +5612,7 @@ impl AwsrdssubnetgroupSecurityGroupsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(group_id: String, group_name: String) -> Self {
-        Self {
-            group_id,
-            group_name,
-            unknown_fields: Default::default(),
-        }
+        Self { group_id, group_name, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "awsscanoverview")]
@@ -5988,9 +5664,7 @@ impl serde::Serialize for Awsscanoverview {
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsscanoverview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6023,9 +5697,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
                         "overview" => rt::set_required(&mut f3, map.next_value()),
                         "severity" => rt::set(&mut f4, map.next_value()),
                         "service" => rt::set(&mut f5, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f6, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f6, map.next_value()),
                         "aws_account" => rt::set_required(&mut f7, map.next_value()),
                         "_id" => rt::set(&mut f8, map.next_value()),
                         "_etag" => rt::set(&mut f9, map.next_value()),
@@ -6113,9 +5785,7 @@ impl serde::Serialize for AwsscanoverviewOverview {
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6208,9 +5878,7 @@ impl serde::Serialize for AwsscanoverviewServiceItem {
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6299,9 +5967,7 @@ impl serde::Serialize for AwsscanoverviewSeverityItem {
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6424,9 +6090,7 @@ impl serde::Serialize for Awsscanresult {
 #[cfg(feature = "awsscanresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsscanresult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6463,9 +6127,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
                         "name" => rt::set(&mut f0, map.next_value()),
                         "cc_user_email" => rt::set(&mut f1, map.next_value()),
                         "tags" => rt::set(&mut f2, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f3, map.next_value()),
                         "aws_account" => rt::set_required(&mut f4, map.next_value()),
                         "result" => rt::set(&mut f5, map.next_value()),
                         "severity" => rt::set(&mut f6, map.next_value()),
@@ -6481,12 +6143,9 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
                         "_created" => rt::set(&mut f16, map.next_value()),
                         "_updated" => rt::set(&mut f17, map.next_value()),
                         "_links" => rt::set(&mut f18, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsscanresult {
@@ -6520,10 +6179,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
 impl Awsscanresult {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        security_scan_instance: SecurityscaninstanceId,
-        aws_account: AwsaccountId,
-    ) -> Self {
+    pub fn new(security_scan_instance: SecurityscaninstanceId, aws_account: AwsaccountId) -> Self {
         Self {
             name: Default::default(),
             cc_user_email: Default::default(),
@@ -6597,9 +6253,7 @@ impl serde::Serialize for Awstag {
 #[cfg(feature = "awstag")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awstag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6630,12 +6284,9 @@ impl<'de> serde::Deserialize<'de> for Awstag {
                         "_created" => rt::set(&mut f5, map.next_value()),
                         "_updated" => rt::set(&mut f6, map.next_value()),
                         "_links" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awstag {
@@ -6724,9 +6375,7 @@ impl serde::Serialize for Awsuser {
 #[cfg(feature = "awsuser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsuser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6767,12 +6416,9 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
                         "_created" => rt::set(&mut f10, map.next_value()),
                         "_updated" => rt::set(&mut f11, map.next_value()),
                         "_links" => rt::set(&mut f12, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Awsuser {
@@ -6839,9 +6485,7 @@ pub struct Azureakscluster {
     pub tags: Option<serde_json::Map<String, serde_json::Value>>,
     pub cloudaccount: CloudaccountId,
     /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
-    pub azure_tags: cloudgen_runtime::Nullable<
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    pub azure_tags: cloudgen_runtime::Nullable<serde_json::Map<String, serde_json::Value>>,
     pub azure_id: String,
     pub region: String,
     pub properties: AzureaksclusterProperties,
@@ -6899,9 +6543,7 @@ impl serde::Serialize for Azureakscluster {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Azureakscluster {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6950,20 +6592,15 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
                         "kubecluster" => rt::set(&mut f11, map.next_value()),
                         "ignored" => rt::set(&mut f12, map.next_value()),
                         "backupinst_id" => rt::set(&mut f13, map.next_value()),
-                        "resource_group_id" => {
-                            rt::set_required(&mut f14, map.next_value())
-                        }
+                        "resource_group_id" => rt::set_required(&mut f14, map.next_value()),
                         "_id" => rt::set(&mut f15, map.next_value()),
                         "_etag" => rt::set(&mut f16, map.next_value()),
                         "_created" => rt::set(&mut f17, map.next_value()),
                         "_updated" => rt::set(&mut f18, map.next_value()),
                         "_links" => rt::set(&mut f19, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Azureakscluster {
@@ -7062,9 +6699,7 @@ impl serde::Serialize for AzureaksclusterExtendedLocation {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7083,12 +6718,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
                     match key.as_str() {
                         "name" => rt::set(&mut f0, map.next_value()),
                         "type" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterExtendedLocation {
@@ -7131,9 +6763,7 @@ impl serde::Serialize for AzureaksclusterIdentity {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7156,12 +6786,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
                         "principal_id" => rt::set(&mut f1, map.next_value()),
                         "tenant_id" => rt::set(&mut f2, map.next_value()),
                         "user_assigned_identities" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterIdentity {
@@ -7199,9 +6826,7 @@ impl serde::Serialize for AzureaksclusterIdentityUserAssignedIdentities {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7220,12 +6845,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentit
                     match key.as_str() {
                         "keysrules" => rt::set(&mut f0, map.next_value()),
                         "valuesrules" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterIdentityUserAssignedIdentities {
@@ -7260,19 +6882,14 @@ impl serde::Serialize for AzureaksclusterIdentityUserAssignedIdentitiesValuesrul
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterIdentityUserAssignedIdentitiesValuesrules`",
-                )
+                f.write_str("an object `AzureaksclusterIdentityUserAssignedIdentitiesValuesrules`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -7285,12 +6902,9 @@ for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
                     match key.as_str() {
                         "principal_id" => rt::set(&mut f0, map.next_value()),
                         "client_id" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
@@ -7326,13 +6940,9 @@ pub struct AzureaksclusterProperties {
     pub auto_upgrade_profile: Option<AzureaksclusterPropertiesAutoUpgradeProfile>,
     pub auto_scaler_profile: Option<AzureaksclusterPropertiesAutoScalerProfile>,
     pub network_profile: Option<AzureaksclusterPropertiesNetworkProfile>,
-    pub api_server_access_profile: Option<
-        AzureaksclusterPropertiesApiServerAccessProfile,
-    >,
+    pub api_server_access_profile: Option<AzureaksclusterPropertiesApiServerAccessProfile>,
     pub identity_profile: Option<serde_json::Map<String, serde_json::Value>>,
-    pub private_link_resource: Option<
-        Vec<AzureaksclusterPropertiesPrivateLinkResourceItem>,
-    >,
+    pub private_link_resource: Option<Vec<AzureaksclusterPropertiesPrivateLinkResourceItem>>,
     pub http_proxy_config: Option<AzureaksclusterPropertiesHttpProxyConfig>,
     pub security_profile: Option<AzureaksclusterPropertiesSecurityProfile>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
@@ -7374,9 +6984,7 @@ impl serde::Serialize for AzureaksclusterProperties {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7415,16 +7023,10 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "kubernetes_version" => {
-                            rt::set_required(&mut f0, map.next_value())
-                        }
-                        "node_resource_group" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
+                        "kubernetes_version" => rt::set_required(&mut f0, map.next_value()),
+                        "node_resource_group" => rt::set_required(&mut f1, map.next_value()),
                         "enable_rbac" => rt::set_required(&mut f2, map.next_value()),
-                        "agent_pool_profiles" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "agent_pool_profiles" => rt::set_required(&mut f3, map.next_value()),
                         "dns_prefix" => rt::set_required(&mut f4, map.next_value()),
                         "fqdn" => rt::set(&mut f5, map.next_value()),
                         "azure_portal_fqdn" => rt::set(&mut f6, map.next_value()),
@@ -7440,19 +7042,14 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
                         "auto_upgrade_profile" => rt::set(&mut f16, map.next_value()),
                         "auto_scaler_profile" => rt::set(&mut f17, map.next_value()),
                         "network_profile" => rt::set(&mut f18, map.next_value()),
-                        "api_server_access_profile" => {
-                            rt::set(&mut f19, map.next_value())
-                        }
+                        "api_server_access_profile" => rt::set(&mut f19, map.next_value()),
                         "identity_profile" => rt::set(&mut f20, map.next_value()),
                         "private_link_resource" => rt::set(&mut f21, map.next_value()),
                         "http_proxy_config" => rt::set(&mut f22, map.next_value()),
                         "security_profile" => rt::set(&mut f23, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterProperties {
@@ -7546,9 +7143,7 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     pub os_sku: String,
     pub node_image_version: String,
     pub enable_fips: Option<bool>,
-    pub availability_zones: Option<
-        Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>,
-    >,
+    pub availability_zones: Option<Vec<AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
@@ -7580,9 +7175,7 @@ impl serde::Serialize for AzureaksclusterPropertiesAgentPoolProfilesItem {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfilesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7617,30 +7210,21 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
                         "count" => rt::set_required(&mut f1, map.next_value()),
                         "vm_size" => rt::set_required(&mut f2, map.next_value()),
                         "os_disk_size" => rt::set_required(&mut f3, map.next_value()),
-                        "kubelet_disk_type" => {
-                            rt::set_required(&mut f4, map.next_value())
-                        }
+                        "kubelet_disk_type" => rt::set_required(&mut f4, map.next_value()),
                         "max_pods" => rt::set(&mut f5, map.next_value()),
                         "type" => rt::set_required(&mut f6, map.next_value()),
                         "enable_autoscaling" => rt::set(&mut f7, map.next_value()),
-                        "orchestrator_version" => {
-                            rt::set_required(&mut f8, map.next_value())
-                        }
+                        "orchestrator_version" => rt::set_required(&mut f8, map.next_value()),
                         "enable_node_public_ip" => rt::set(&mut f9, map.next_value()),
                         "mode" => rt::set_required(&mut f10, map.next_value()),
                         "os_type" => rt::set_required(&mut f11, map.next_value()),
                         "os_sku" => rt::set_required(&mut f12, map.next_value()),
-                        "node_image_version" => {
-                            rt::set_required(&mut f13, map.next_value())
-                        }
+                        "node_image_version" => rt::set_required(&mut f13, map.next_value()),
                         "enable_fips" => rt::set(&mut f14, map.next_value()),
                         "availability_zones" => rt::set(&mut f15, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesAgentPoolProfilesItem {
@@ -7744,37 +7328,30 @@ impl From<&str> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZo
     }
 }
 #[cfg(feature = "azureakscluster")]
-impl std::str::FromStr
-for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+impl std::str::FromStr for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "azureakscluster")]
-impl std::fmt::Display
-for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+impl std::fmt::Display for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(feature = "azureakscluster")]
-impl serde::Serialize
-for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+impl serde::Serialize for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(feature = "azureakscluster")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7810,17 +7387,13 @@ impl serde::Serialize for AzureaksclusterPropertiesApiServerAccessProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesApiServerAccessProfile;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterPropertiesApiServerAccessProfile`",
-                )
+                f.write_str("an object `AzureaksclusterPropertiesApiServerAccessProfile`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -7836,17 +7409,12 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessPr
                     match key.as_str() {
                         "enable_private_cluster" => rt::set(&mut f0, map.next_value()),
                         "disable_run_command" => rt::set(&mut f1, map.next_value()),
-                        "enable_private_cluster_public_fqdn" => {
-                            rt::set(&mut f2, map.next_value())
-                        }
+                        "enable_private_cluster_public_fqdn" => rt::set(&mut f2, map.next_value()),
                         "private_dns_zone" => rt::set(&mut f3, map.next_value()),
                         "authorized_ip_ranges" => rt::set(&mut f4, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesApiServerAccessProfile {
@@ -7901,24 +7469,12 @@ impl serde::Serialize for AzureaksclusterPropertiesAutoScalerProfile {
             .optional("ok_total_unready_count", &self.ok_total_unready_count)
             .optional("scan_interval", &self.scan_interval)
             .optional("scale_down_delay_after_add", &self.scale_down_delay_after_add)
-            .optional(
-                "scale_down_delay_after_delete",
-                &self.scale_down_delay_after_delete,
-            )
-            .optional(
-                "scale_down_delay_after_failure",
-                &self.scale_down_delay_after_failure,
-            )
+            .optional("scale_down_delay_after_delete", &self.scale_down_delay_after_delete)
+            .optional("scale_down_delay_after_failure", &self.scale_down_delay_after_failure)
             .optional("scale_down_unneeded_time", &self.scale_down_unneeded_time)
             .optional("scale_down_unready_time", &self.scale_down_unready_time)
-            .optional(
-                "scale_down_utilization_threshold",
-                &self.scale_down_utilization_threshold,
-            )
-            .optional(
-                "skip_nodes_with_local_storage",
-                &self.skip_nodes_with_local_storage,
-            )
+            .optional("scale_down_utilization_threshold", &self.scale_down_utilization_threshold)
+            .optional("skip_nodes_with_local_storage", &self.skip_nodes_with_local_storage)
             .optional("skip_nodes_with_system_pods", &self.skip_nodes_with_system_pods)
             .entries(&self.unknown_fields)
             .end()
@@ -7927,9 +7483,7 @@ impl serde::Serialize for AzureaksclusterPropertiesAutoScalerProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7961,47 +7515,26 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "balance_similar_node_groups" => {
-                            rt::set(&mut f0, map.next_value())
-                        }
+                        "balance_similar_node_groups" => rt::set(&mut f0, map.next_value()),
                         "expander" => rt::set(&mut f1, map.next_value()),
                         "max_empty_bulk_delete" => rt::set(&mut f2, map.next_value()),
-                        "max_graceful_termination_sec" => {
-                            rt::set(&mut f3, map.next_value())
-                        }
+                        "max_graceful_termination_sec" => rt::set(&mut f3, map.next_value()),
                         "max_node_provision_time" => rt::set(&mut f4, map.next_value()),
-                        "max_total_unready_percentage" => {
-                            rt::set(&mut f5, map.next_value())
-                        }
+                        "max_total_unready_percentage" => rt::set(&mut f5, map.next_value()),
                         "new_pod_scale_up_delay" => rt::set(&mut f6, map.next_value()),
                         "ok_total_unready_count" => rt::set(&mut f7, map.next_value()),
                         "scan_interval" => rt::set(&mut f8, map.next_value()),
-                        "scale_down_delay_after_add" => {
-                            rt::set(&mut f9, map.next_value())
-                        }
-                        "scale_down_delay_after_delete" => {
-                            rt::set(&mut f10, map.next_value())
-                        }
-                        "scale_down_delay_after_failure" => {
-                            rt::set(&mut f11, map.next_value())
-                        }
+                        "scale_down_delay_after_add" => rt::set(&mut f9, map.next_value()),
+                        "scale_down_delay_after_delete" => rt::set(&mut f10, map.next_value()),
+                        "scale_down_delay_after_failure" => rt::set(&mut f11, map.next_value()),
                         "scale_down_unneeded_time" => rt::set(&mut f12, map.next_value()),
                         "scale_down_unready_time" => rt::set(&mut f13, map.next_value()),
-                        "scale_down_utilization_threshold" => {
-                            rt::set(&mut f14, map.next_value())
-                        }
-                        "skip_nodes_with_local_storage" => {
-                            rt::set(&mut f15, map.next_value())
-                        }
-                        "skip_nodes_with_system_pods" => {
-                            rt::set(&mut f16, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "scale_down_utilization_threshold" => rt::set(&mut f14, map.next_value()),
+                        "skip_nodes_with_local_storage" => rt::set(&mut f15, map.next_value()),
+                        "skip_nodes_with_system_pods" => rt::set(&mut f16, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesAutoScalerProfile {
@@ -8050,9 +7583,7 @@ impl serde::Serialize for AzureaksclusterPropertiesAutoUpgradeProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8069,12 +7600,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfil
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "upgrade_channel" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesAutoUpgradeProfile {
@@ -8113,9 +7641,7 @@ impl serde::Serialize for AzureaksclusterPropertiesHttpProxyConfig {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8138,12 +7664,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
                         "https_proxy" => rt::set(&mut f1, map.next_value()),
                         "trusted_ca" => rt::set(&mut f2, map.next_value()),
                         "no_proxy" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesHttpProxyConfig {
@@ -8181,9 +7704,7 @@ impl serde::Serialize for AzureaksclusterPropertiesLinuxProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8202,12 +7723,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
                     match key.as_str() {
                         "admin_username" => rt::set(&mut f0, map.next_value()),
                         "ssh" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesLinuxProfile {
@@ -8241,9 +7759,7 @@ impl serde::Serialize for AzureaksclusterPropertiesLinuxProfileSsh {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8260,12 +7776,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "public_keys" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesLinuxProfileSsh {
@@ -8297,19 +7810,14 @@ impl serde::Serialize for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem`",
-                )
+                f.write_str("an object `AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -8320,12 +7828,9 @@ for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "key_data" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
@@ -8352,12 +7857,8 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     pub dns_service_ip: Option<String>,
     pub docker_bridge_cidr: Option<String>,
     pub outbound_type: Option<String>,
-    pub loadbalancer_profile: Option<
-        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile,
-    >,
-    pub nat_gateway_profile: Option<
-        AzureaksclusterPropertiesNetworkProfileNatGatewayProfile,
-    >,
+    pub loadbalancer_profile: Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile>,
+    pub nat_gateway_profile: Option<AzureaksclusterPropertiesNetworkProfileNatGatewayProfile>,
     pub ip_families: Option<Vec<String>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -8388,9 +7889,7 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8433,12 +7932,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
                         "loadbalancer_profile" => rt::set(&mut f11, map.next_value()),
                         "nat_gateway_profile" => rt::set(&mut f12, map.next_value()),
                         "ip_families" => rt::set(&mut f13, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfile {
@@ -8470,20 +7966,10 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     pub enable_multiple_standard_load_balancers: Option<bool>,
     pub idle_timeout_in_minutes: Option<i64>,
     pub allocated_outbound_ports: Option<i64>,
-    pub managed_outbound_ips: Option<
-        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps,
-    >,
-    pub outbound_ips: Option<
-        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps,
-    >,
-    pub outbound_ip_prefixes: Option<
-        AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes,
-    >,
-    pub effective_outbound_ips: Option<
-        Vec<
-            AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem,
-        >,
-    >,
+    pub managed_outbound_ips: Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps>,
+    pub outbound_ips: Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps>,
+    pub outbound_ip_prefixes: Option<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes>,
+    pub effective_outbound_ips: Option<Vec<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
@@ -8508,11 +7994,8 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8536,21 +8019,19 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "enable_multiple_standard_load_balancers" => {
-                            rt::set(&mut f0, map.next_value())
-                        }
+                        "enable_multiple_standard_load_balancers" => rt::set(
+                            &mut f0,
+                            map.next_value(),
+                        ),
                         "idle_timeout_in_minutes" => rt::set(&mut f1, map.next_value()),
                         "allocated_outbound_ports" => rt::set(&mut f2, map.next_value()),
                         "managed_outbound_ips" => rt::set(&mut f3, map.next_value()),
                         "outbound_ips" => rt::set(&mut f4, map.next_value()),
                         "outbound_ip_prefixes" => rt::set(&mut f5, map.next_value()),
                         "effective_outbound_ips" => rt::set(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
@@ -8578,8 +8059,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOu
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("id", &self.id)
@@ -8589,11 +8069,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundI
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8612,12 +8089,9 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundI
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
@@ -8640,8 +8114,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutb
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("count", &self.count)
@@ -8652,11 +8125,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8677,12 +8147,9 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps
                     match key.as_str() {
                         "count" => rt::set(&mut f0, map.next_value()),
                         "count_ipv6" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
@@ -8699,18 +8166,13 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ip_prefixes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
-    pub public_ip_prefixes: Option<
-        Vec<
-            AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem,
-        >,
-    >,
+    pub public_ip_prefixes: Option<Vec<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("public_ip_prefixes", &self.public_ip_prefixes)
@@ -8720,11 +8182,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8743,12 +8202,9 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "public_ip_prefixes" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
@@ -8770,8 +8226,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("id", &self.id)
@@ -8781,11 +8236,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8804,12 +8256,9 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
@@ -8825,18 +8274,13 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes
 /// Schema `/components/schemas/Azureakscluster/properties/properties/properties/network_profile/properties/loadbalancer_profile/properties/outbound_ips`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
-    pub public_ips: Option<
-        Vec<
-            AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem,
-        >,
-    >,
+    pub public_ips: Option<Vec<AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("public_ips", &self.public_ips)
@@ -8846,11 +8290,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8869,12 +8310,9 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "public_ips" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
@@ -8896,8 +8334,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("id", &self.id)
@@ -8907,11 +8344,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicI
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8930,12 +8364,9 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicI
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
@@ -8952,14 +8383,8 @@ for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicI
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     pub idle_timeout_in_minutes: Option<i64>,
-    pub effective_outbound_ips: Option<
-        Vec<
-            AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem,
-        >,
-    >,
-    pub managed_outbound_ip_profile: Option<
-        AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile,
-    >,
+    pub effective_outbound_ips: Option<Vec<AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem>>,
+    pub managed_outbound_ip_profile: Option<AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
@@ -8977,19 +8402,14 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfi
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfile`",
-                )
+                f.write_str("an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfile`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -9003,15 +8423,10 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
                     match key.as_str() {
                         "idle_timeout_in_minutes" => rt::set(&mut f0, map.next_value()),
                         "effective_outbound_ips" => rt::set(&mut f1, map.next_value()),
-                        "managed_outbound_ip_profile" => {
-                            rt::set(&mut f2, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "managed_outbound_ip_profile" => rt::set(&mut f2, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
@@ -9035,8 +8450,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutb
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("id", &self.id)
@@ -9046,11 +8460,8 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIps
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9069,12 +8480,9 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIps
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "id" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
@@ -9096,8 +8504,7 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutbou
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
+impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("count", &self.count)
@@ -9107,11 +8514,8 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpPro
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9130,12 +8534,9 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpPro
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "count" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
@@ -9153,14 +8554,8 @@ for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpPro
 pub struct AzureaksclusterPropertiesPodIdentityProfile {
     pub enabled: Option<bool>,
     pub allow_network_plugin_kubenet: Option<bool>,
-    pub user_assigned_identities: Option<
-        Vec<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem>,
-    >,
-    pub user_assigned_identity_exceptions: Option<
-        Vec<
-            AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem,
-        >,
-    >,
+    pub user_assigned_identities: Option<Vec<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem>>,
+    pub user_assigned_identity_exceptions: Option<Vec<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem>>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
@@ -9172,10 +8567,7 @@ impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfile {
             .optional("enabled", &self.enabled)
             .optional("allow_network_plugin_kubenet", &self.allow_network_plugin_kubenet)
             .optional("user_assigned_identities", &self.user_assigned_identities)
-            .optional(
-                "user_assigned_identity_exceptions",
-                &self.user_assigned_identity_exceptions,
-            )
+            .optional("user_assigned_identity_exceptions", &self.user_assigned_identity_exceptions)
             .entries(&self.unknown_fields)
             .end()
     }
@@ -9183,9 +8575,7 @@ impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9205,19 +8595,12 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enabled" => rt::set(&mut f0, map.next_value()),
-                        "allow_network_plugin_kubenet" => {
-                            rt::set(&mut f1, map.next_value())
-                        }
+                        "allow_network_plugin_kubenet" => rt::set(&mut f1, map.next_value()),
                         "user_assigned_identities" => rt::set(&mut f2, map.next_value()),
-                        "user_assigned_identity_exceptions" => {
-                            rt::set(&mut f3, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "user_assigned_identity_exceptions" => rt::set(&mut f3, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfile {
@@ -9239,16 +8622,13 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     pub name: Option<String>,
     pub namespace: Option<String>,
     pub binding_selector: Option<String>,
-    pub identity: Option<
-        AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity,
-    >,
+    pub identity: Option<AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity>,
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
+impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("name", &self.name)
@@ -9261,11 +8641,8 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9290,12 +8667,9 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
                         "namespace" => rt::set(&mut f1, map.next_value()),
                         "binding_selector" => rt::set(&mut f2, map.next_value()),
                         "identity" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
@@ -9322,8 +8696,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
+impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("resource_id", &self.resource_id)
@@ -9335,11 +8708,8 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentit
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9362,12 +8732,9 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentit
                         "resource_id" => rt::set(&mut f0, map.next_value()),
                         "client_id" => rt::set(&mut f1, map.next_value()),
                         "object_id" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
@@ -9393,8 +8760,7 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExcept
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
-impl serde::Serialize
-for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
+impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
             .optional("name", &self.name)
@@ -9406,11 +8772,8 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsIte
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9433,12 +8796,9 @@ for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsIte
                         "name" => rt::set(&mut f0, map.next_value()),
                         "namespace" => rt::set(&mut f1, map.next_value()),
                         "pod_labels" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
@@ -9483,17 +8843,13 @@ impl serde::Serialize for AzureaksclusterPropertiesPrivateLinkResourceItem {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResourceItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesPrivateLinkResourceItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterPropertiesPrivateLinkResourceItem`",
-                )
+                f.write_str("an object `AzureaksclusterPropertiesPrivateLinkResourceItem`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -9514,12 +8870,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResour
                         "group_id" => rt::set(&mut f3, map.next_value()),
                         "private_link_service_id" => rt::set(&mut f4, map.next_value()),
                         "required_members" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesPrivateLinkResourceItem {
@@ -9557,9 +8910,7 @@ impl serde::Serialize for AzureaksclusterPropertiesSecurityProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9576,12 +8927,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_defender" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesSecurityProfile {
@@ -9618,19 +8966,14 @@ impl serde::Serialize for AzureaksclusterPropertiesSecurityProfileAzureDefender 
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesSecurityProfileAzureDefender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfileAzureDefender {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesSecurityProfileAzureDefender;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterPropertiesSecurityProfileAzureDefender`",
-                )
+                f.write_str("an object `AzureaksclusterPropertiesSecurityProfileAzureDefender`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -9642,15 +8985,10 @@ for AzureaksclusterPropertiesSecurityProfileAzureDefender {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "enabled" => rt::set(&mut f0, map.next_value()),
-                        "log_analytics_workspace_resource_id" => {
-                            rt::set(&mut f1, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "log_analytics_workspace_resource_id" => rt::set(&mut f1, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesSecurityProfileAzureDefender {
@@ -9692,9 +9030,7 @@ impl serde::Serialize for AzureaksclusterPropertiesWindowsProfile {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9719,12 +9055,9 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
                         "license_type" => rt::set(&mut f2, map.next_value()),
                         "enable_csi_proxy" => rt::set(&mut f3, map.next_value()),
                         "gmsa_profile" => rt::set(&mut f4, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesWindowsProfile {
@@ -9764,19 +9097,14 @@ impl serde::Serialize for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
 }
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `AzureaksclusterPropertiesWindowsProfileGmsaProfile`",
-                )
+                f.write_str("an object `AzureaksclusterPropertiesWindowsProfileGmsaProfile`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -9791,12 +9119,9 @@ for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
                         "enabled" => rt::set(&mut f0, map.next_value()),
                         "dns_server" => rt::set(&mut f1, map.next_value()),
                         "root_domain_name" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile {
@@ -9833,9 +9158,7 @@ impl serde::Serialize for AzureaksclusterSku {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9854,19 +9177,12 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
                     match key.as_str() {
                         "name" => rt::set(&mut f0, map.next_value()),
                         "tier" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::AzureaksclusterSku {
-                    name: f0,
-                    tier: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::AzureaksclusterSku { name: f0, tier: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9922,13 +9238,10 @@ impl serde::Serialize for AzureaksclusterSkuName {
 }
 #[cfg(feature = "azureakscluster")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -9986,13 +9299,10 @@ impl serde::Serialize for AzureaksclusterSkuTier {
 }
 #[cfg(feature = "azureakscluster")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSkuTier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -10008,9 +9318,7 @@ pub struct Azureresourcegroup {
     pub azure_id: String,
     pub region: String,
     /// Absent, `null` or a value: `Absent` leaves the server's value as it is, `Null` clears it.
-    pub azure_tags: cloudgen_runtime::Nullable<
-        serde_json::Map<String, serde_json::Value>,
-    >,
+    pub azure_tags: cloudgen_runtime::Nullable<serde_json::Map<String, serde_json::Value>>,
     pub managed_by: Option<String>,
     pub backupinst_id: Option<BackupinstanceId>,
     pub id: Option<AzureresourcegroupId>,
@@ -10053,9 +9361,7 @@ impl serde::Serialize for Azureresourcegroup {
 #[cfg(feature = "azureresourcegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10098,12 +9404,9 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
                         "_created" => rt::set(&mut f11, map.next_value()),
                         "_updated" => rt::set(&mut f12, map.next_value()),
                         "_links" => rt::set(&mut f13, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Azureresourcegroup {
@@ -10157,13 +9460,7 @@ impl Azureresourcegroup {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "kuberestore"
-    )
-)]
+#[cfg(any(feature = "azureakscluster", feature = "azureresourcegroup", feature = "kuberestore"))]
 /// Schema `/components/schemas/Azureresourcegroup__id`.
 pub type AzureresourcegroupId = String;
 #[cfg(feature = "backupinstance")]
@@ -10250,14 +9547,8 @@ impl serde::Serialize for Backupinstance {
             .optional("end_time", &self.end_time)
             .optional("num_total_resources", &self.num_total_resources)
             .optional("num_backup_resources", &self.num_backup_resources)
-            .optional(
-                "num_volume_snapshots_attempted",
-                &self.num_volume_snapshots_attempted,
-            )
-            .optional(
-                "num_volume_snapshots_completed",
-                &self.num_volume_snapshots_completed,
-            )
+            .optional("num_volume_snapshots_attempted", &self.num_volume_snapshots_attempted)
+            .optional("num_volume_snapshots_completed", &self.num_volume_snapshots_completed)
             .optional("pv_count", &self.pv_count)
             .optional("num_errors", &self.num_errors)
             .optional("num_warnings", &self.num_warnings)
@@ -10292,9 +9583,7 @@ impl serde::Serialize for Backupinstance {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Backupinstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10362,12 +9651,8 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                         "end_time" => rt::set(&mut f7, map.next_value()),
                         "num_total_resources" => rt::set(&mut f8, map.next_value()),
                         "num_backup_resources" => rt::set(&mut f9, map.next_value()),
-                        "num_volume_snapshots_attempted" => {
-                            rt::set(&mut f10, map.next_value())
-                        }
-                        "num_volume_snapshots_completed" => {
-                            rt::set(&mut f11, map.next_value())
-                        }
+                        "num_volume_snapshots_attempted" => rt::set(&mut f10, map.next_value()),
+                        "num_volume_snapshots_completed" => rt::set(&mut f11, map.next_value()),
                         "pv_count" => rt::set(&mut f12, map.next_value()),
                         "num_errors" => rt::set(&mut f13, map.next_value()),
                         "num_warnings" => rt::set(&mut f14, map.next_value()),
@@ -10399,12 +9684,9 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
                         "_created" => rt::set(&mut f40, map.next_value()),
                         "_updated" => rt::set(&mut f41, map.next_value()),
                         "_links" => rt::set(&mut f42, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Backupinstance {
@@ -10518,9 +9800,7 @@ impl Backupinstance {
     pub fn source_type_or_default(&self) -> BackupinstanceSourceType {
         self.source_type
             .clone()
-            .unwrap_or_else(|| crate::models::BackupinstanceSourceType::from(
-                "kubernetes",
-            ))
+            .unwrap_or_else(|| crate::models::BackupinstanceSourceType::from("kubernetes"))
     }
     /// `pv_count`, or the document's default `0` when absent.
     pub fn pv_count_or_default(&self) -> i64 {
@@ -10528,9 +9808,7 @@ impl Backupinstance {
     }
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> BackupinstanceState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::BackupinstanceState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::BackupinstanceState::from("PENDING"))
     }
     /// `backup_storage_size`, or the document's default `0` when absent.
     pub fn backup_storage_size_or_default(&self) -> i64 {
@@ -10550,9 +9828,7 @@ impl Backupinstance {
     }
     /// `type`, or the document's default `"SNAPSHOT"` when absent.
     pub fn type_or_default(&self) -> BackupinstanceType {
-        self.r#type
-            .clone()
-            .unwrap_or_else(|| crate::models::BackupinstanceType::from("SNAPSHOT"))
+        self.r#type.clone().unwrap_or_else(|| crate::models::BackupinstanceType::from("SNAPSHOT"))
     }
 }
 #[cfg(feature = "backupinstance")]
@@ -10582,9 +9858,7 @@ impl serde::Serialize for BackupinstanceAwseks {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10607,12 +9881,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
                         "awsaccount_name" => rt::set(&mut f1, map.next_value()),
                         "awsekscluster" => rt::set(&mut f2, map.next_value()),
                         "region" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceAwseks {
@@ -10662,9 +9933,7 @@ impl serde::Serialize for BackupinstanceAwsrds {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10695,12 +9964,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
                         "region" => rt::set(&mut f5, map.next_value()),
                         "automated_snapshot" => rt::set(&mut f6, map.next_value()),
                         "backupdef" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceAwsrds {
@@ -10777,13 +10043,10 @@ impl serde::Serialize for BackupinstanceAwsrdsSnapshotType {
 }
 #[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrdsSnapshotType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -10810,9 +10073,7 @@ impl serde::Serialize for BackupinstanceAzureAks {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10831,12 +10092,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
                     match key.as_str() {
                         "azure_aks_cluster" => rt::set(&mut f0, map.next_value()),
                         "region" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceAzureAks {
@@ -10882,9 +10140,7 @@ impl serde::Serialize for BackupinstanceBackupLocation {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10913,12 +10169,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
                         "prefix" => rt::set(&mut f4, map.next_value()),
                         "backup_repo_prefix" => rt::set(&mut f5, map.next_value()),
                         "repo_password" => rt::set(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceBackupLocation {
@@ -10965,9 +10218,7 @@ impl serde::Serialize for BackupinstanceBackupSelection {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10990,12 +10241,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
                         "namespaces" => rt::set(&mut f1, map.next_value()),
                         "label_selector" => rt::set(&mut f2, map.next_value()),
                         "snapshotPersistentVolumes" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceBackupSelection {
@@ -11022,28 +10270,7 @@ impl BackupinstanceBackupSelection {
         self.snapshot_persistent_volumes.unwrap_or(true)
     }
 }
-#[cfg(
-    any(
-        feature = "awsebsvolume",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "job",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kuberestore"
-    )
-)]
+#[cfg(any(feature = "awsebsvolume", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "job", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kuberestore"))]
 /// Schema `/components/schemas/Backupinstance__id`.
 pub type BackupinstanceId = String;
 #[cfg(feature = "backupinstance")]
@@ -11069,9 +10296,7 @@ impl serde::Serialize for BackupinstanceKubeagentInfo {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11090,12 +10315,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
                     match key.as_str() {
                         "format_version" => rt::set(&mut f0, map.next_value()),
                         "phase" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceKubeagentInfo {
@@ -11135,9 +10357,7 @@ impl serde::Serialize for BackupinstanceRetention {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11156,12 +10376,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceRetention {
@@ -11248,13 +10465,10 @@ impl serde::Serialize for BackupinstanceSourceType {
 }
 #[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -11316,13 +10530,10 @@ impl serde::Serialize for BackupinstanceState {
 }
 #[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -11357,9 +10568,7 @@ impl serde::Serialize for BackupinstanceStatus {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11382,12 +10591,9 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
                         "s3_dir_deleted" => rt::set(&mut f1, map.next_value()),
                         "deleted" => rt::set(&mut f2, map.next_value()),
                         "locked" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::BackupinstanceStatus {
@@ -11476,13 +10682,10 @@ impl serde::Serialize for BackupinstanceType {
 }
 #[cfg(feature = "backupinstance")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -11528,9 +10731,7 @@ impl serde::Serialize for Chargify {
 #[cfg(feature = "chargify")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Chargify {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11561,12 +10762,9 @@ impl<'de> serde::Deserialize<'de> for Chargify {
                         "_created" => rt::set(&mut f5, map.next_value()),
                         "_updated" => rt::set(&mut f6, map.next_value()),
                         "_links" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Chargify {
@@ -11651,9 +10849,7 @@ impl serde::Serialize for Chargifywebhook {
 #[cfg(feature = "chargifywebhook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Chargifywebhook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11690,12 +10886,9 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Chargifywebhook {
@@ -11790,9 +10983,7 @@ impl serde::Serialize for Cloudaccount {
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Cloudaccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11833,12 +11024,9 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
                         "_created" => rt::set(&mut f10, map.next_value()),
                         "_updated" => rt::set(&mut f11, map.next_value()),
                         "_links" => rt::set(&mut f12, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Cloudaccount {
@@ -11906,9 +11094,7 @@ impl serde::Serialize for CloudaccountAws {
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountAws {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11925,35 +11111,18 @@ impl<'de> serde::Deserialize<'de> for CloudaccountAws {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "awsaccount" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::CloudaccountAws {
-                    awsaccount: f0,
-                    unknown_fields,
-                })
+                Ok(crate::models::CloudaccountAws { awsaccount: f0, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "awsrdsdatabase",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "cloudaccount",
-        feature = "job",
-        feature = "kubecluster",
-        feature = "kuberestore"
-    )
-)]
+#[cfg(any(feature = "awsrdsdatabase", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "cloudaccount", feature = "job", feature = "kubecluster", feature = "kuberestore"))]
 /// Schema `/components/schemas/Cloudaccount__id`.
 pub type CloudaccountId = String;
 #[cfg(feature = "cloudaccount")]
@@ -12010,13 +11179,10 @@ impl serde::Serialize for CloudaccountProviderType {
 }
 #[cfg(feature = "cloudaccount")]
 impl<'de> serde::Deserialize<'de> for CloudaccountProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12051,9 +11217,7 @@ impl serde::Serialize for CloudaccountStatus {
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12078,12 +11242,9 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
                         "inventory" => rt::set(&mut f2, map.next_value()),
                         "updateAvailable" => rt::set(&mut f3, map.next_value()),
                         "azure" => rt::set(&mut f4, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::CloudaccountStatus {
@@ -12133,10 +11294,7 @@ impl serde::Serialize for CloudaccountStatusAzure {
             .optional("azure_tenant_id", &self.azure_tenant_id)
             .optional("arm_template_launch_url", &self.arm_template_launch_url)
             .optional("arm_template_version", &self.arm_template_version)
-            .optional(
-                "move_to_active_callback_timestamp",
-                &self.move_to_active_callback_timestamp,
-            )
+            .optional("move_to_active_callback_timestamp", &self.move_to_active_callback_timestamp)
             .entries(&self.unknown_fields)
             .end()
     }
@@ -12144,9 +11302,7 @@ impl serde::Serialize for CloudaccountStatusAzure {
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12170,15 +11326,10 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
                         "azure_tenant_id" => rt::set(&mut f1, map.next_value()),
                         "arm_template_launch_url" => rt::set(&mut f2, map.next_value()),
                         "arm_template_version" => rt::set(&mut f3, map.next_value()),
-                        "move_to_active_callback_timestamp" => {
-                            rt::set(&mut f4, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "move_to_active_callback_timestamp" => rt::set(&mut f4, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::CloudaccountStatusAzure {
@@ -12229,9 +11380,7 @@ impl serde::Serialize for CloudaccountStatusInventory {
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12252,12 +11401,9 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
                         "lastCompletedTimestamp" => rt::set(&mut f0, map.next_value()),
                         "state" => rt::set(&mut f1, map.next_value()),
                         "event_name" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::CloudaccountStatusInventory {
@@ -12282,9 +11428,7 @@ impl CloudaccountStatusInventory {
     pub fn state_or_default(&self) -> CloudaccountStatusInventoryState {
         self.state
             .clone()
-            .unwrap_or_else(|| crate::models::CloudaccountStatusInventoryState::from(
-                "PENDING",
-            ))
+            .unwrap_or_else(|| crate::models::CloudaccountStatusInventoryState::from("PENDING"))
     }
 }
 #[cfg(feature = "cloudaccount")]
@@ -12341,13 +11485,10 @@ impl serde::Serialize for CloudaccountStatusInventoryState {
 }
 #[cfg(feature = "cloudaccount")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventoryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12405,13 +11546,10 @@ impl serde::Serialize for CloudaccountStatusState {
 }
 #[cfg(feature = "cloudaccount")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12469,9 +11607,7 @@ impl serde::Serialize for Cloudtask {
 #[cfg(feature = "cloudtask")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Cloudtask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12514,12 +11650,9 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
                         "_created" => rt::set(&mut f11, map.next_value()),
                         "_updated" => rt::set(&mut f12, map.next_value()),
                         "_links" => rt::set(&mut f13, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Cloudtask {
@@ -12548,11 +11681,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
 impl Cloudtask {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        job: JobId,
-        provider_type: CloudtaskProviderType,
-        r#type: CloudtaskType,
-    ) -> Self {
+    pub fn new(job: JobId, provider_type: CloudtaskProviderType, r#type: CloudtaskType) -> Self {
         Self {
             cc_user_email: Default::default(),
             tags: Default::default(),
@@ -12577,9 +11706,7 @@ impl Cloudtask {
 impl Cloudtask {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> CloudtaskState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::CloudtaskState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::CloudtaskState::from("PENDING"))
     }
 }
 #[cfg(feature = "cloudtask")]
@@ -12640,13 +11767,10 @@ impl serde::Serialize for CloudtaskProviderType {
 }
 #[cfg(feature = "cloudtask")]
 impl<'de> serde::Deserialize<'de> for CloudtaskProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12716,13 +11840,10 @@ impl serde::Serialize for CloudtaskState {
 }
 #[cfg(feature = "cloudtask")]
 impl<'de> serde::Deserialize<'de> for CloudtaskState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12780,13 +11901,10 @@ impl serde::Serialize for CloudtaskType {
 }
 #[cfg(feature = "cloudtask")]
 impl<'de> serde::Deserialize<'de> for CloudtaskType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12840,9 +11958,7 @@ impl serde::Serialize for Contactu {
 #[cfg(feature = "contactu")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Contactu {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12879,12 +11995,9 @@ impl<'de> serde::Deserialize<'de> for Contactu {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Contactu {
@@ -12932,9 +12045,7 @@ impl Contactu {
 impl Contactu {
     /// `context`, or the document's default `"unknown"` when absent.
     pub fn context_or_default(&self) -> ContactuContext {
-        self.context
-            .clone()
-            .unwrap_or_else(|| crate::models::ContactuContext::from("unknown"))
+        self.context.clone().unwrap_or_else(|| crate::models::ContactuContext::from("unknown"))
     }
 }
 #[cfg(feature = "contactu")]
@@ -12991,13 +12102,10 @@ impl serde::Serialize for ContactuContext {
 }
 #[cfg(feature = "contactu")]
 impl<'de> serde::Deserialize<'de> for ContactuContext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -13022,9 +12130,7 @@ impl serde::Serialize for Error {
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -13061,11 +12167,7 @@ impl Error {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(error: ErrorError, status: String) -> Self {
-        Self {
-            error,
-            status,
-            issues: Default::default(),
-        }
+        Self { error, status, issues: Default::default() }
     }
 }
 /// Schema `/components/schemas/Error/properties/_error`.
@@ -13085,9 +12187,7 @@ impl serde::Serialize for ErrorError {
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -13108,92 +12208,13 @@ impl<'de> serde::Deserialize<'de> for ErrorError {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ErrorError {
-                    code: f0,
-                    message: f1,
-                })
+                Ok(crate::models::ErrorError { code: f0, message: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// Links of one document (read-only).
 ///
 /// Schema `/components/schemas/EveItemLinks`.
@@ -13205,83 +12226,7 @@ pub struct EveItemLinks {
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EveItemLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13292,88 +12237,10 @@ impl serde::Serialize for EveItemLinks {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveItemLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -13392,101 +12259,18 @@ impl<'de> serde::Deserialize<'de> for EveItemLinks {
                     match key.as_str() {
                         "self" => rt::set(&mut f0, map.next_value()),
                         "related" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::EveItemLinks {
-                    self_: f0,
-                    related: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::EveItemLinks { self_: f0, related: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// A hypermedia link. `href` is relative to the API root without the `/api` prefix.
 ///
 /// Schema `/components/schemas/EveLink`.
@@ -13497,83 +12281,7 @@ pub struct EveLink {
     /// Properties this version of the client does not know, kept as received so that sending the value back (read, modify, write) loses nothing.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EveLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13584,88 +12292,10 @@ impl serde::Serialize for EveLink {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -13684,98 +12314,18 @@ impl<'de> serde::Deserialize<'de> for EveLink {
                     match key.as_str() {
                         "href" => rt::set(&mut f0, map.next_value()),
                         "title" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::EveLink {
-                    href: f0,
-                    title: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::EveLink { href: f0, title: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// What Eve answers to a create, replace or update: the document's metadata (and, depending on server settings, its fields, which this type ignores).
 ///
 /// Schema `/components/schemas/EveWriteResult`.
@@ -13799,80 +12349,7 @@ pub struct EveWriteResult {
     /// Read-only: set by the server and never sent in requests.
     pub links: Option<EveItemLinks>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EveWriteResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -13882,85 +12359,10 @@ impl serde::Serialize for EveWriteResult {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveWriteResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14046,9 +12448,7 @@ impl serde::Serialize for Expiredloginsession {
 #[cfg(feature = "expiredloginsession")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Expiredloginsession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14081,12 +12481,9 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
                         "_created" => rt::set(&mut f6, map.next_value()),
                         "_updated" => rt::set(&mut f7, map.next_value()),
                         "_links" => rt::set(&mut f8, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Expiredloginsession {
@@ -14168,9 +12565,7 @@ impl serde::Serialize for Internalacl {
 #[cfg(feature = "internalacl")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalacl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14203,12 +12598,9 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
                         "_created" => rt::set(&mut f6, map.next_value()),
                         "_updated" => rt::set(&mut f7, map.next_value()),
                         "_links" => rt::set(&mut f8, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Internalacl {
@@ -14290,9 +12682,7 @@ impl serde::Serialize for Internalapikey {
 #[cfg(feature = "internalapikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalapikey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14325,12 +12715,9 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
                         "_created" => rt::set(&mut f6, map.next_value()),
                         "_updated" => rt::set(&mut f7, map.next_value()),
                         "_links" => rt::set(&mut f8, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Internalapikey {
@@ -14354,12 +12741,7 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
 impl Internalapikey {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        org: OrgId,
-        user: UserId,
-        apikeyres: ApikeyId,
-        hashed_apikey: String,
-    ) -> Self {
+    pub fn new(org: OrgId, user: UserId, apikeyres: ApikeyId, hashed_apikey: String) -> Self {
         Self {
             org,
             user,
@@ -14446,10 +12828,7 @@ impl serde::Serialize for Internalorg {
             .optional("org", &self.org)
             .optional("chargify_subscription_id", &self.chargify_subscription_id)
             .optional("chargify_component_id", &self.chargify_component_id)
-            .optional(
-                "chargify_subscription_group_id",
-                &self.chargify_subscription_group_id,
-            )
+            .optional("chargify_subscription_group_id", &self.chargify_subscription_group_id)
             .optional(
                 "chargify_subscription_group_members_ids",
                 &self.chargify_subscription_group_members_ids,
@@ -14489,9 +12868,7 @@ impl serde::Serialize for Internalorg {
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalorg {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14543,36 +12920,34 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                         "org" => rt::set(&mut f3, map.next_value()),
                         "chargify_subscription_id" => rt::set(&mut f4, map.next_value()),
                         "chargify_component_id" => rt::set(&mut f5, map.next_value()),
-                        "chargify_subscription_group_id" => {
-                            rt::set(&mut f6, map.next_value())
-                        }
-                        "chargify_subscription_group_members_ids" => {
-                            rt::set(&mut f7, map.next_value())
-                        }
+                        "chargify_subscription_group_id" => rt::set(&mut f6, map.next_value()),
+                        "chargify_subscription_group_members_ids" => rt::set(
+                            &mut f7,
+                            map.next_value(),
+                        ),
                         "chargify_billing_duration" => rt::set(&mut f8, map.next_value()),
                         "chargify_delta_usage" => rt::set(&mut f9, map.next_value()),
                         "chargify_delta_copy_data" => rt::set(&mut f10, map.next_value()),
                         "copy_objectstore_size" => rt::set(&mut f11, map.next_value()),
-                        "chargify_delta_copy_objectstore_size" => {
-                            rt::set(&mut f12, map.next_value())
-                        }
-                        "chargify_delta_copy_objectstore_size_update_timestamp" => {
-                            rt::set(&mut f13, map.next_value())
-                        }
-                        "chargify_delta_copy_data_update_timestamp" => {
-                            rt::set(&mut f14, map.next_value())
-                        }
-                        "node_count_update_timestamp" => {
-                            rt::set(&mut f15, map.next_value())
-                        }
+                        "chargify_delta_copy_objectstore_size" => rt::set(
+                            &mut f12,
+                            map.next_value(),
+                        ),
+                        "chargify_delta_copy_objectstore_size_update_timestamp" => rt::set(
+                            &mut f13,
+                            map.next_value(),
+                        ),
+                        "chargify_delta_copy_data_update_timestamp" => rt::set(
+                            &mut f14,
+                            map.next_value(),
+                        ),
+                        "node_count_update_timestamp" => rt::set(&mut f15, map.next_value()),
                         "node_count" => rt::set(&mut f16, map.next_value()),
                         "timed_node_count" => rt::set(&mut f17, map.next_value()),
                         "max_number_apikeys" => rt::set(&mut f18, map.next_value()),
                         "total_scan_quota" => rt::set(&mut f19, map.next_value()),
                         "kopia_repo_root" => rt::set_required(&mut f20, map.next_value()),
-                        "kopia_repo_password" => {
-                            rt::set_required(&mut f21, map.next_value())
-                        }
+                        "kopia_repo_password" => rt::set_required(&mut f21, map.next_value()),
                         "locks" => rt::set(&mut f22, map.next_value()),
                         "total_repo_size" => rt::set(&mut f23, map.next_value()),
                         "scan_job_limit" => rt::set(&mut f24, map.next_value()),
@@ -14582,12 +12957,9 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
                         "_created" => rt::set(&mut f28, map.next_value()),
                         "_updated" => rt::set(&mut f29, map.next_value()),
                         "_links" => rt::set(&mut f30, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Internalorg {
@@ -14633,11 +13005,7 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
 impl Internalorg {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        kopia_repo_root: String,
-        kopia_repo_password: String,
-    ) -> Self {
+    pub fn new(name: String, kopia_repo_root: String, kopia_repo_password: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -14698,9 +13066,7 @@ impl Internalorg {
         self.chargify_delta_copy_objectstore_size.unwrap_or(0)
     }
     /// `chargify_delta_copy_objectstore_size_update_timestamp`, or the document's default `0` when absent.
-    pub fn chargify_delta_copy_objectstore_size_update_timestamp_or_default(
-        &self,
-    ) -> i64 {
+    pub fn chargify_delta_copy_objectstore_size_update_timestamp_or_default(&self) -> i64 {
         self.chargify_delta_copy_objectstore_size_update_timestamp.unwrap_or(0)
     }
     /// `chargify_delta_copy_data_update_timestamp`, or the document's default `0` when absent.
@@ -14751,9 +13117,7 @@ impl serde::Serialize for InternalorgBackupRepositoriesItem {
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14772,12 +13136,9 @@ impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
                     match key.as_str() {
                         "objectstore" => rt::set(&mut f0, map.next_value()),
                         "repo_size" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::InternalorgBackupRepositoriesItem {
@@ -14821,9 +13182,7 @@ impl serde::Serialize for InternalorgLocksItem {
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14850,12 +13209,9 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
                         "type" => rt::set(&mut f3, map.next_value()),
                         "job" => rt::set(&mut f4, map.next_value()),
                         "description" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::InternalorgLocksItem {
@@ -14926,13 +13282,10 @@ impl serde::Serialize for InternalorgLocksItemType {
 }
 #[cfg(feature = "internalorg")]
 impl<'de> serde::Deserialize<'de> for InternalorgLocksItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -14960,9 +13313,7 @@ impl serde::Serialize for InternalorgScanJobLimit {
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -14981,12 +13332,9 @@ impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
                     match key.as_str() {
                         "current_month" => rt::set(&mut f0, map.next_value()),
                         "current_cloud_count" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::InternalorgScanJobLimit {
@@ -15053,9 +13401,7 @@ impl serde::Serialize for Internaluser {
 #[cfg(feature = "internaluser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internaluser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15090,12 +13436,9 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Internaluser {
@@ -15222,23 +13565,11 @@ impl serde::Serialize for Job {
             .optional("num_total_resources", &self.num_total_resources)
             .optional("num_backup_resources", &self.num_backup_resources)
             .optional("num_restored_resources", &self.num_restored_resources)
-            .optional(
-                "num_volume_snapshots_attempted",
-                &self.num_volume_snapshots_attempted,
-            )
-            .optional(
-                "num_volume_snapshots_completed",
-                &self.num_volume_snapshots_completed,
-            )
+            .optional("num_volume_snapshots_attempted", &self.num_volume_snapshots_attempted)
+            .optional("num_volume_snapshots_completed", &self.num_volume_snapshots_completed)
             .optional("num_total_snapshots", &self.num_total_snapshots)
-            .optional(
-                "num_snapshot_offload_attempted",
-                &self.num_snapshot_offload_attempted,
-            )
-            .optional(
-                "num_snapshot_offload_completed",
-                &self.num_snapshot_offload_completed,
-            )
+            .optional("num_snapshot_offload_attempted", &self.num_snapshot_offload_attempted)
+            .optional("num_snapshot_offload_completed", &self.num_snapshot_offload_completed)
             .optional("num_errors", &self.num_errors)
             .optional("num_warnings", &self.num_warnings)
             .optional("message", &self.message)
@@ -15278,9 +13609,7 @@ impl serde::Serialize for Job {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Job {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15354,19 +13683,11 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "num_total_resources" => rt::set(&mut f6, map.next_value()),
                         "num_backup_resources" => rt::set(&mut f7, map.next_value()),
                         "num_restored_resources" => rt::set(&mut f8, map.next_value()),
-                        "num_volume_snapshots_attempted" => {
-                            rt::set(&mut f9, map.next_value())
-                        }
-                        "num_volume_snapshots_completed" => {
-                            rt::set(&mut f10, map.next_value())
-                        }
+                        "num_volume_snapshots_attempted" => rt::set(&mut f9, map.next_value()),
+                        "num_volume_snapshots_completed" => rt::set(&mut f10, map.next_value()),
                         "num_total_snapshots" => rt::set(&mut f11, map.next_value()),
-                        "num_snapshot_offload_attempted" => {
-                            rt::set(&mut f12, map.next_value())
-                        }
-                        "num_snapshot_offload_completed" => {
-                            rt::set(&mut f13, map.next_value())
-                        }
+                        "num_snapshot_offload_attempted" => rt::set(&mut f12, map.next_value()),
+                        "num_snapshot_offload_completed" => rt::set(&mut f13, map.next_value()),
                         "num_errors" => rt::set(&mut f14, map.next_value()),
                         "num_warnings" => rt::set(&mut f15, map.next_value()),
                         "message" => rt::set(&mut f16, map.next_value()),
@@ -15384,9 +13705,7 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "security_scan_inst" => rt::set(&mut f28, map.next_value()),
                         "offload_backup_inst" => rt::set(&mut f29, map.next_value()),
                         "activity" => rt::set(&mut f30, map.next_value()),
-                        "record_offload_snapshot_job" => {
-                            rt::set(&mut f31, map.next_value())
-                        }
+                        "record_offload_snapshot_job" => rt::set(&mut f31, map.next_value()),
                         "process_logs" => rt::set(&mut f32, map.next_value()),
                         "cluster_name" => rt::set(&mut f33, map.next_value()),
                         "backupdef_name" => rt::set(&mut f34, map.next_value()),
@@ -15405,12 +13724,9 @@ impl<'de> serde::Deserialize<'de> for Job {
                         "_created" => rt::set(&mut f47, map.next_value()),
                         "_updated" => rt::set(&mut f48, map.next_value()),
                         "_links" => rt::set(&mut f49, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Job {
@@ -15540,9 +13856,7 @@ impl Job {
     }
     /// `phase`, or the document's default `"OFFLOAD_RUNNING"` when absent.
     pub fn phase_or_default(&self) -> JobPhase {
-        self.phase
-            .clone()
-            .unwrap_or_else(|| crate::models::JobPhase::from("OFFLOAD_RUNNING"))
+        self.phase.clone().unwrap_or_else(|| crate::models::JobPhase::from("OFFLOAD_RUNNING"))
     }
     /// `record_offload_snapshot_job`, or the document's default `false` when absent.
     pub fn record_offload_snapshot_job_or_default(&self) -> bool {
@@ -15576,9 +13890,7 @@ impl serde::Serialize for JobAwsebs {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwsebs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15597,19 +13909,12 @@ impl<'de> serde::Deserialize<'de> for JobAwsebs {
                     match key.as_str() {
                         "awsaccount" => rt::set(&mut f0, map.next_value()),
                         "awsaccount_name" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::JobAwsebs {
-                    awsaccount: f0,
-                    awsaccount_name: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::JobAwsebs { awsaccount: f0, awsaccount_name: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -15642,9 +13947,7 @@ impl serde::Serialize for JobAwseks {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwseks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15667,12 +13970,9 @@ impl<'de> serde::Deserialize<'de> for JobAwseks {
                         "awsaccount_name" => rt::set(&mut f1, map.next_value()),
                         "awsekscluster" => rt::set(&mut f2, map.next_value()),
                         "restoredef" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::JobAwseks {
@@ -15718,9 +14018,7 @@ impl serde::Serialize for JobAwsrds {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwsrds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15747,12 +14045,9 @@ impl<'de> serde::Deserialize<'de> for JobAwsrds {
                         "backupdef" => rt::set(&mut f3, map.next_value()),
                         "restoredef" => rt::set(&mut f4, map.next_value()),
                         "copydef" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::JobAwsrds {
@@ -15790,9 +14085,7 @@ impl serde::Serialize for JobAzureAks {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAzureAks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15809,32 +14102,18 @@ impl<'de> serde::Deserialize<'de> for JobAzureAks {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "azure_aks_cluster" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::JobAzureAks {
-                    azure_aks_cluster: f0,
-                    unknown_fields,
-                })
+                Ok(crate::models::JobAzureAks { azure_aks_cluster: f0, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "cloudtask",
-        feature = "job",
-        feature = "kubepvcprogre",
-        feature = "kubescantoolprogre"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "cloudtask", feature = "job", feature = "kubepvcprogre", feature = "kubescantoolprogre"))]
 /// Schema `/components/schemas/Job__id`.
 pub type JobId = String;
 #[cfg(feature = "job")]
@@ -15873,9 +14152,7 @@ impl serde::Serialize for JobKubeCopyProgress {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -15902,12 +14179,9 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
                         "active_pvs" => rt::set(&mut f3, map.next_value()),
                         "completed_pvs" => rt::set(&mut f4, map.next_value()),
                         "failed_pvs" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::JobKubeCopyProgress {
@@ -15985,9 +14259,7 @@ impl serde::Serialize for JobKubeCopyProgressStats {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16013,15 +14285,10 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
                         "io_size" => rt::set(&mut f2, map.next_value()),
                         "io_number_of_files" => rt::set(&mut f3, map.next_value()),
                         "transferred_size" => rt::set(&mut f4, map.next_value()),
-                        "transferred_number_of_files" => {
-                            rt::set(&mut f5, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "transferred_number_of_files" => rt::set(&mut f5, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::JobKubeCopyProgressStats {
@@ -16103,9 +14370,7 @@ impl serde::Serialize for JobKubeSnapshotProgress {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16132,12 +14397,9 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
                         "completed_pvs" => rt::set(&mut f3, map.next_value()),
                         "failed_pvs" => rt::set(&mut f4, map.next_value()),
                         "skipped_pvs" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::JobKubeSnapshotProgress {
@@ -16240,13 +14502,10 @@ impl serde::Serialize for JobPhase {
 }
 #[cfg(feature = "job")]
 impl<'de> serde::Deserialize<'de> for JobPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -16277,9 +14536,7 @@ impl serde::Serialize for JobRetention {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16298,12 +14555,9 @@ impl<'de> serde::Deserialize<'de> for JobRetention {
                     match key.as_str() {
                         "retainDays" => rt::set(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::JobRetention {
@@ -16410,13 +14664,10 @@ impl serde::Serialize for JobState {
 }
 #[cfg(feature = "job")]
 impl<'de> serde::Deserialize<'de> for JobState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -16522,13 +14773,10 @@ impl serde::Serialize for JobType {
 }
 #[cfg(feature = "job")]
 impl<'de> serde::Deserialize<'de> for JobType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -16596,9 +14844,7 @@ impl serde::Serialize for Kubebackup {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubebackup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16649,12 +14895,9 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
                         "_created" => rt::set(&mut f15, map.next_value()),
                         "_updated" => rt::set(&mut f16, map.next_value()),
                         "_links" => rt::set(&mut f17, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubebackup {
@@ -16725,15 +14968,7 @@ impl Kubebackup {
         self.pause.unwrap_or(false)
     }
 }
-#[cfg(
-    any(
-        feature = "backupinstance",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubeoffload",
-        feature = "runkubebackup"
-    )
-)]
+#[cfg(any(feature = "backupinstance", feature = "job", feature = "kubebackup", feature = "kubeoffload", feature = "runkubebackup"))]
 /// Schema `/components/schemas/Kubebackup__id`.
 pub type KubebackupId = String;
 #[cfg(feature = "kubebackup")]
@@ -16762,9 +14997,7 @@ impl serde::Serialize for KubebackupPostHooksItem {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16785,12 +15018,9 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
                         "namespaces" => rt::set(&mut f0, map.next_value()),
                         "hooks" => rt::set(&mut f1, map.next_value()),
                         "template" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubebackupPostHooksItem {
@@ -16838,9 +15068,7 @@ impl serde::Serialize for KubebackupPreHooksItem {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16861,12 +15089,9 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
                         "namespaces" => rt::set(&mut f0, map.next_value()),
                         "hooks" => rt::set(&mut f1, map.next_value()),
                         "template" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubebackupPreHooksItem {
@@ -16917,9 +15142,7 @@ impl serde::Serialize for KubebackupSource {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -16942,12 +15165,9 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
                         "namespaces" => rt::set(&mut f1, map.next_value()),
                         "label_selector" => rt::set(&mut f2, map.next_value()),
                         "snapshotPersistentVolumes" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubebackupSource {
@@ -17000,9 +15220,7 @@ impl serde::Serialize for KubebackupStatus {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17023,12 +15241,9 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatus {
                         "jobs" => rt::set(&mut f0, map.next_value()),
                         "message" => rt::set(&mut f1, map.next_value()),
                         "last_job_run_time" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubebackupStatus {
@@ -17067,9 +15282,7 @@ impl serde::Serialize for KubebackupStatusJobsItem {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17090,12 +15303,9 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
                         "jobid" => rt::set_required(&mut f0, map.next_value()),
                         "state" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubebackupStatusJobsItem {
@@ -17176,13 +15386,10 @@ impl serde::Serialize for KubebackupTriggerType {
 }
 #[cfg(feature = "kubebackup")]
 impl<'de> serde::Deserialize<'de> for KubebackupTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -17250,9 +15457,7 @@ impl serde::Serialize for Kubebenchresult {
 #[cfg(feature = "kubebenchresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubebenchresult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17288,9 +15493,7 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
                         "name" => rt::set_required(&mut f0, map.next_value()),
                         "cc_user_email" => rt::set(&mut f1, map.next_value()),
                         "tags" => rt::set(&mut f2, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f3, map.next_value()),
                         "cluster" => rt::set_required(&mut f4, map.next_value()),
                         "node" => rt::set_required(&mut f5, map.next_value()),
                         "section_text" => rt::set(&mut f6, map.next_value()),
@@ -17305,12 +15508,9 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
                         "_created" => rt::set(&mut f15, map.next_value()),
                         "_updated" => rt::set(&mut f16, map.next_value()),
                         "_links" => rt::set(&mut f17, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubebenchresult {
@@ -17434,9 +15634,7 @@ impl serde::Serialize for Kubecluster {
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubecluster {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17475,12 +15673,9 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
                         "_created" => rt::set(&mut f9, map.next_value()),
                         "_updated" => rt::set(&mut f10, map.next_value()),
                         "_links" => rt::set(&mut f11, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubecluster {
@@ -17552,9 +15747,7 @@ impl serde::Serialize for KubeclusterBackupProvider {
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17575,12 +15768,9 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
                         "type" => rt::set(&mut f0, map.next_value()),
                         "region" => rt::set(&mut f1, map.next_value()),
                         "user_objectstore" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubeclusterBackupProvider {
@@ -17594,28 +15784,7 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "awsekscluster",
-        feature = "azureakscluster",
-        feature = "backupinstance",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehunterresult",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "securityscaninstance"
-    )
-)]
+#[cfg(any(feature = "awsekscluster", feature = "azureakscluster", feature = "backupinstance", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehunterresult", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "securityscaninstance"))]
 /// Schema `/components/schemas/Kubecluster__id`.
 pub type KubeclusterId = String;
 #[cfg(feature = "kubecluster")]
@@ -17679,9 +15848,7 @@ impl serde::Serialize for KubeclusterStatus {
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17730,12 +15897,9 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
                         "azure_aks_cluster_id" => rt::set(&mut f14, map.next_value()),
                         "cloudaccount" => rt::set(&mut f15, map.next_value()),
                         "scan_count" => rt::set(&mut f16, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubeclusterStatus {
@@ -17859,13 +16023,10 @@ impl serde::Serialize for KubeclusterStatusState {
 }
 #[cfg(feature = "kubecluster")]
 impl<'de> serde::Deserialize<'de> for KubeclusterStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -17936,9 +16097,7 @@ impl serde::Serialize for Kubeconfigauditresult {
 #[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -17975,9 +16134,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                         "name" => rt::set_required(&mut f0, map.next_value()),
                         "cc_user_email" => rt::set(&mut f1, map.next_value()),
                         "tags" => rt::set(&mut f2, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f3, map.next_value()),
                         "cluster" => rt::set_required(&mut f4, map.next_value()),
                         "check_type" => rt::set(&mut f5, map.next_value()),
                         "container_name" => rt::set(&mut f6, map.next_value()),
@@ -17993,12 +16150,9 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
                         "_created" => rt::set(&mut f16, map.next_value()),
                         "_updated" => rt::set(&mut f17, map.next_value()),
                         "_links" => rt::set(&mut f18, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubeconfigauditresult {
@@ -18094,9 +16248,7 @@ impl serde::Serialize for KubeconfigauditresultWorkload {
 #[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18117,12 +16269,9 @@ impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
                         "name" => rt::set(&mut f0, map.next_value()),
                         "namespace" => rt::set(&mut f1, map.next_value()),
                         "kind" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubeconfigauditresultWorkload {
@@ -18187,9 +16336,7 @@ impl serde::Serialize for Kubehook {
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubehook {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18228,12 +16375,9 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
                         "_created" => rt::set(&mut f9, map.next_value()),
                         "_updated" => rt::set(&mut f10, map.next_value()),
                         "_links" => rt::set(&mut f11, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubehook {
@@ -18283,9 +16427,7 @@ impl Kubehook {
 impl Kubehook {
     /// `hook_type`, or the document's default `"COMMON"` when absent.
     pub fn hook_type_or_default(&self) -> KubehookHookType {
-        self.hook_type
-            .clone()
-            .unwrap_or_else(|| crate::models::KubehookHookType::from("COMMON"))
+        self.hook_type.clone().unwrap_or_else(|| crate::models::KubehookHookType::from("COMMON"))
     }
 }
 #[cfg(feature = "kubehook")]
@@ -18311,9 +16453,7 @@ impl serde::Serialize for KubehookHookItem {
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubehookHookItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18332,12 +16472,9 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
                     match key.as_str() {
                         "labels" => rt::set_required(&mut f0, map.next_value()),
                         "target" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubehookHookItem {
@@ -18355,11 +16492,7 @@ impl KubehookHookItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(labels: serde_json::Map<String, serde_json::Value>) -> Self {
-        Self {
-            labels,
-            target: Default::default(),
-            unknown_fields: Default::default(),
-        }
+        Self { labels, target: Default::default(), unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "kubehook")]
@@ -18385,9 +16518,7 @@ impl serde::Serialize for KubehookHookItemTargetItem {
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18406,12 +16537,9 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
                     match key.as_str() {
                         "container" => rt::set(&mut f0, map.next_value()),
                         "command" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubehookHookItemTargetItem {
@@ -18486,13 +16614,10 @@ impl serde::Serialize for KubehookHookType {
 }
 #[cfg(feature = "kubehook")]
 impl<'de> serde::Deserialize<'de> for KubehookHookType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -18560,9 +16685,7 @@ impl serde::Serialize for Kubehunterresult {
 #[cfg(feature = "kubehunterresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubehunterresult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18597,9 +16720,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
                         "name" => rt::set_required(&mut f0, map.next_value()),
                         "cc_user_email" => rt::set(&mut f1, map.next_value()),
                         "tags" => rt::set(&mut f2, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f3, map.next_value()),
                         "cluster" => rt::set_required(&mut f4, map.next_value()),
                         "vulnerability" => rt::set(&mut f5, map.next_value()),
                         "category" => rt::set(&mut f6, map.next_value()),
@@ -18613,12 +16734,9 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
                         "_created" => rt::set(&mut f14, map.next_value()),
                         "_updated" => rt::set(&mut f15, map.next_value()),
                         "_links" => rt::set(&mut f16, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubehunterresult {
@@ -18736,9 +16854,7 @@ impl serde::Serialize for Kubemigration {
 #[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubemigration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18816,9 +16932,7 @@ impl serde::Serialize for KubemigrationBackup {
 #[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18837,9 +16951,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::KubemigrationBackup {
-                    cluster: f0,
-                })
+                Ok(crate::models::KubemigrationBackup { cluster: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -18866,9 +16978,7 @@ impl serde::Serialize for KubemigrationRestore {
 #[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18887,9 +16997,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::KubemigrationRestore {
-                    cluster: f0,
-                })
+                Ok(crate::models::KubemigrationRestore { cluster: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -18919,9 +17027,7 @@ impl serde::Serialize for KubemigrationStatus {
 #[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -18942,10 +17048,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::KubemigrationStatus {
-                    jobs: f0,
-                    last_job_run_time: f1,
-                })
+                Ok(crate::models::KubemigrationStatus { jobs: f0, last_job_run_time: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -18999,9 +17102,7 @@ impl serde::Serialize for Kubenamespace {
 #[cfg(feature = "kubenamespace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubenamespace {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -19038,12 +17139,9 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubenamespace {
@@ -19154,9 +17252,7 @@ impl serde::Serialize for Kubeoffload {
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubeoffload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -19209,12 +17305,9 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
                         "_created" => rt::set(&mut f16, map.next_value()),
                         "_updated" => rt::set(&mut f17, map.next_value()),
                         "_links" => rt::set(&mut f18, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubeoffload {
@@ -19295,15 +17388,7 @@ impl Kubeoffload {
         self.pause.unwrap_or(false)
     }
 }
-#[cfg(
-    any(
-        feature = "backupinstance",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubeoffload",
-        feature = "runkubeoffload"
-    )
-)]
+#[cfg(any(feature = "backupinstance", feature = "job", feature = "kubebackup", feature = "kubeoffload", feature = "runkubeoffload"))]
 /// Schema `/components/schemas/Kubeoffload__id`.
 pub type KubeoffloadId = String;
 #[cfg(feature = "kubeoffload")]
@@ -19333,9 +17418,7 @@ impl serde::Serialize for KubeoffloadOffloadProvider {
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -19356,12 +17439,9 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
                         "type" => rt::set(&mut f0, map.next_value()),
                         "region" => rt::set(&mut f1, map.next_value()),
                         "user_objectstore" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubeoffloadOffloadProvider {
@@ -19408,9 +17488,7 @@ impl serde::Serialize for KubeoffloadOptions {
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -19439,12 +17517,9 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
                         "pvc_parallelism" => rt::set(&mut f4, map.next_value()),
                         "mover_ready_timeout" => rt::set(&mut f5, map.next_value()),
                         "max_mover_pvcs" => rt::set(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubeoffloadOptions {
@@ -19491,9 +17566,7 @@ impl serde::Serialize for KubeoffloadStatus {
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -19516,12 +17589,9 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
                         "jobid" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
                         "last_job_run_time" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubeoffloadStatus {
@@ -19541,9 +17611,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
 impl KubeoffloadStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> KubeoffloadStatusState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::KubeoffloadStatusState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::KubeoffloadStatusState::from("PENDING"))
     }
 }
 #[cfg(feature = "kubeoffload")]
@@ -19604,13 +17672,10 @@ impl serde::Serialize for KubeoffloadStatusState {
 }
 #[cfg(feature = "kubeoffload")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -19668,13 +17733,10 @@ impl serde::Serialize for KubeoffloadTriggerType {
 }
 #[cfg(feature = "kubeoffload")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -19761,9 +17823,7 @@ impl serde::Serialize for Kubepvclaim {
 #[cfg(feature = "kubepvclaim")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubepvclaim {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -19813,9 +17873,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                         "backupinst_id" => rt::set(&mut f5, map.next_value()),
                         "restore_size" => rt::set(&mut f6, map.next_value()),
                         "driver" => rt::set(&mut f7, map.next_value()),
-                        "volume_snapshot_class_name" => {
-                            rt::set(&mut f8, map.next_value())
-                        }
+                        "volume_snapshot_class_name" => rt::set(&mut f8, map.next_value()),
                         "storage_class_name" => rt::set(&mut f9, map.next_value()),
                         "volume_handle" => rt::set(&mut f10, map.next_value()),
                         "snapshot_handle" => rt::set(&mut f11, map.next_value()),
@@ -19834,12 +17892,9 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
                         "_created" => rt::set(&mut f24, map.next_value()),
                         "_updated" => rt::set(&mut f25, map.next_value()),
                         "_links" => rt::set(&mut f26, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubepvclaim {
@@ -19990,9 +18045,7 @@ impl serde::Serialize for Kubepvcprogre {
 #[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20035,20 +18088,15 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
                         "message" => rt::set(&mut f8, map.next_value()),
                         "stats" => rt::set(&mut f9, map.next_value()),
                         "op_type" => rt::set(&mut f10, map.next_value()),
-                        "snapshot_progress_percentage" => {
-                            rt::set(&mut f11, map.next_value())
-                        }
+                        "snapshot_progress_percentage" => rt::set(&mut f11, map.next_value()),
                         "_id" => rt::set(&mut f12, map.next_value()),
                         "_etag" => rt::set(&mut f13, map.next_value()),
                         "_created" => rt::set(&mut f14, map.next_value()),
                         "_updated" => rt::set(&mut f15, map.next_value()),
                         "_links" => rt::set(&mut f16, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubepvcprogre {
@@ -20108,9 +18156,7 @@ impl Kubepvcprogre {
 impl Kubepvcprogre {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> KubepvcprogreState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::KubepvcprogreState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::KubepvcprogreState::from("PENDING"))
     }
 }
 #[cfg(feature = "kubepvcprogre")]
@@ -20167,13 +18213,10 @@ impl serde::Serialize for KubepvcprogreOpType {
 }
 #[cfg(feature = "kubepvcprogre")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreOpType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -20243,13 +18286,10 @@ impl serde::Serialize for KubepvcprogreState {
 }
 #[cfg(feature = "kubepvcprogre")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -20290,9 +18330,7 @@ impl serde::Serialize for KubepvcprogreStats {
 #[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20318,15 +18356,10 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
                         "io_size" => rt::set(&mut f2, map.next_value()),
                         "io_number_of_files" => rt::set(&mut f3, map.next_value()),
                         "transferred_size" => rt::set(&mut f4, map.next_value()),
-                        "transferred_number_of_files" => {
-                            rt::set(&mut f5, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "transferred_number_of_files" => rt::set(&mut f5, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubepvcprogreStats {
@@ -20443,9 +18476,7 @@ impl serde::Serialize for Kuberestore {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kuberestore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20506,12 +18537,9 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
                         "_created" => rt::set(&mut f20, map.next_value()),
                         "_updated" => rt::set(&mut f21, map.next_value()),
                         "_links" => rt::set(&mut f22, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kuberestore {
@@ -20617,9 +18645,7 @@ impl serde::Serialize for KuberestoreAwseks {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20650,12 +18676,9 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
                         "subnets" => rt::set(&mut f5, map.next_value()),
                         "cluster_role_arn" => rt::set(&mut f6, map.next_value()),
                         "node_group_role_arn" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreAwseks {
@@ -20678,11 +18701,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
 impl KuberestoreAwseks {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        awsaccount: AwsaccountId,
-        awsuser: AwsuserId,
-        cluster_name: String,
-    ) -> Self {
+    pub fn new(awsaccount: AwsaccountId, awsuser: AwsuserId, cluster_name: String) -> Self {
         Self {
             awsaccount,
             awsuser,
@@ -20727,9 +18746,7 @@ impl serde::Serialize for KuberestoreAzureAks {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20754,16 +18771,11 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
                         "cluster_name" => rt::set_required(&mut f1, map.next_value()),
                         "region" => rt::set(&mut f2, map.next_value()),
                         "resource_group_id" => rt::set(&mut f3, map.next_value()),
-                        "service_principal" => {
-                            rt::set_required(&mut f4, map.next_value())
-                        }
+                        "service_principal" => rt::set_required(&mut f4, map.next_value()),
                         "windows_profile" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreAzureAks {
@@ -20823,9 +18835,7 @@ impl serde::Serialize for KuberestoreAzureAksServicePrincipal {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20844,12 +18854,9 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
                     match key.as_str() {
                         "client_id" => rt::set_required(&mut f0, map.next_value()),
                         "client_secret" => rt::set_required(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreAzureAksServicePrincipal {
@@ -20867,11 +18874,7 @@ impl KuberestoreAzureAksServicePrincipal {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(client_id: String, client_secret: String) -> Self {
-        Self {
-            client_id,
-            client_secret,
-            unknown_fields: Default::default(),
-        }
+        Self { client_id, client_secret, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "kuberestore")]
@@ -20895,9 +18898,7 @@ impl serde::Serialize for KuberestoreAzureAksWindowsProfile {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -20914,12 +18915,9 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "admin_password" => rt::set_required(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreAzureAksWindowsProfile {
@@ -20936,10 +18934,7 @@ impl KuberestoreAzureAksWindowsProfile {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(admin_password: String) -> Self {
-        Self {
-            admin_password,
-            unknown_fields: Default::default(),
-        }
+        Self { admin_password, unknown_fields: Default::default() }
     }
 }
 #[cfg(any(feature = "job", feature = "kuberestore"))]
@@ -20978,9 +18973,7 @@ impl serde::Serialize for KuberestoreOptions {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21009,12 +19002,9 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
                         "pvc_parallelism" => rt::set(&mut f4, map.next_value()),
                         "mover_ready_timeout" => rt::set(&mut f5, map.next_value()),
                         "max_mover_pvcs" => rt::set(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreOptions {
@@ -21058,9 +19048,7 @@ impl serde::Serialize for KuberestorePostHooksItem {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21081,12 +19069,9 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
                         "namespaces" => rt::set(&mut f0, map.next_value()),
                         "hooks" => rt::set(&mut f1, map.next_value()),
                         "template" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestorePostHooksItem {
@@ -21134,9 +19119,7 @@ impl serde::Serialize for KuberestorePreHooksItem {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21157,12 +19140,9 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
                         "namespaces" => rt::set(&mut f0, map.next_value()),
                         "hooks" => rt::set(&mut f1, map.next_value()),
                         "template" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestorePreHooksItem {
@@ -21215,9 +19195,7 @@ impl serde::Serialize for KuberestoreSelection {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21242,12 +19220,9 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
                         "label_selector" => rt::set(&mut f2, map.next_value()),
                         "restorePersistentVolumes" => rt::set(&mut f3, map.next_value()),
                         "include_resource_types" => rt::set(&mut f4, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreSelection {
@@ -21301,9 +19276,7 @@ impl serde::Serialize for KuberestoreStatus {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21324,12 +19297,9 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
                         "state" => rt::set(&mut f0, map.next_value()),
                         "jobid" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KuberestoreStatus {
@@ -21348,9 +19318,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
 impl KuberestoreStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> KuberestoreStatusState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::KuberestoreStatusState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::KuberestoreStatusState::from("PENDING"))
     }
 }
 #[cfg(feature = "kuberestore")]
@@ -21411,13 +19379,10 @@ impl serde::Serialize for KuberestoreStatusState {
 }
 #[cfg(feature = "kuberestore")]
 impl<'de> serde::Deserialize<'de> for KuberestoreStatusState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -21474,9 +19439,7 @@ impl serde::Serialize for Kubescanoverview {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubescanoverview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21510,14 +19473,10 @@ impl<'de> serde::Deserialize<'de> for Kubescanoverview {
                         "tags" => rt::set(&mut f2, map.next_value()),
                         "overview" => rt::set_required(&mut f3, map.next_value()),
                         "container_scan" => rt::set_required(&mut f4, map.next_value()),
-                        "configuration_scan" => {
-                            rt::set_required(&mut f5, map.next_value())
-                        }
+                        "configuration_scan" => rt::set_required(&mut f5, map.next_value()),
                         "cis_scan" => rt::set_required(&mut f6, map.next_value()),
                         "network_scan" => rt::set_required(&mut f7, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f8, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f8, map.next_value()),
                         "cluster" => rt::set_required(&mut f9, map.next_value()),
                         "_id" => rt::set(&mut f10, map.next_value()),
                         "_etag" => rt::set(&mut f11, map.next_value()),
@@ -21605,9 +19564,7 @@ impl serde::Serialize for KubescanoverviewCisScan {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21670,9 +19627,7 @@ impl serde::Serialize for KubescanoverviewCisScanDescriptionItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21775,9 +19730,7 @@ impl serde::Serialize for KubescanoverviewCisScanStatusItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21880,9 +19833,7 @@ impl serde::Serialize for KubescanoverviewCisScanTestNumberItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -21981,9 +19932,7 @@ impl serde::Serialize for KubescanoverviewConfigurationScan {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22049,9 +19998,7 @@ impl serde::Serialize for KubescanoverviewConfigurationScanCategoryItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22130,9 +20077,7 @@ impl serde::Serialize for KubescanoverviewConfigurationScanCheckTypeItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckTypeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22210,19 +20155,14 @@ impl serde::Serialize for KubescanoverviewConfigurationScanContainerNameItem {
 }
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
-impl<'de> serde::Deserialize<'de>
-for KubescanoverviewConfigurationScanContainerNameItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanContainerNameItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScanContainerNameItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "an object `KubescanoverviewConfigurationScanContainerNameItem`",
-                )
+                f.write_str("an object `KubescanoverviewConfigurationScanContainerNameItem`")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
@@ -22295,9 +20235,7 @@ impl serde::Serialize for KubescanoverviewConfigurationScanSeverityItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22376,9 +20314,7 @@ impl serde::Serialize for KubescanoverviewConfigurationScanSuccessItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22452,9 +20388,7 @@ impl serde::Serialize for KubescanoverviewContainerScan {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewContainerScan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22511,9 +20445,7 @@ impl serde::Serialize for KubescanoverviewNetworkScan {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22570,9 +20502,7 @@ impl serde::Serialize for KubescanoverviewNetworkScanCategoryItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22607,10 +20537,7 @@ impl KubescanoverviewNetworkScanCategoryItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(category: String) -> Self {
-        Self {
-            category,
-            count: Default::default(),
-        }
+        Self { category, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -22642,9 +20569,7 @@ impl serde::Serialize for KubescanoverviewNetworkScanLocationItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22679,10 +20604,7 @@ impl KubescanoverviewNetworkScanLocationItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(location: String) -> Self {
-        Self {
-            location,
-            count: Default::default(),
-        }
+        Self { location, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -22714,9 +20636,7 @@ impl serde::Serialize for KubescanoverviewNetworkScanSeverityItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22751,10 +20671,7 @@ impl KubescanoverviewNetworkScanSeverityItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(severity: String) -> Self {
-        Self {
-            severity,
-            count: Default::default(),
-        }
+        Self { severity, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -22786,9 +20703,7 @@ impl serde::Serialize for KubescanoverviewNetworkScanVulnerabilityItem {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22823,10 +20738,7 @@ impl KubescanoverviewNetworkScanVulnerabilityItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(vulnerability: String) -> Self {
-        Self {
-            vulnerability,
-            count: Default::default(),
-        }
+        Self { vulnerability, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -22861,9 +20773,7 @@ impl serde::Serialize for KubescanoverviewOverview {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -22907,12 +20817,7 @@ impl KubescanoverviewOverview {
         cis: KubescanoverviewOverviewCis,
         configuration: KubescanoverviewOverviewConfiguration,
     ) -> Self {
-        Self {
-            cis,
-            container: Default::default(),
-            configuration,
-            network: Default::default(),
-        }
+        Self { cis, container: Default::default(), configuration, network: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -22943,9 +20848,7 @@ impl serde::Serialize for KubescanoverviewOverviewCis {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23029,9 +20932,7 @@ impl serde::Serialize for KubescanoverviewOverviewConfiguration {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23105,9 +21006,7 @@ impl serde::Serialize for KubescanoverviewOverviewContainer {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23139,7 +21038,7 @@ impl KubescanoverviewOverviewContainer {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(total_test: i64) -> Self {
-        Self { total_test }
+        Self { total_test, }
     }
 }
 #[cfg(feature = "kubescanoverview")]
@@ -23160,9 +21059,7 @@ impl serde::Serialize for KubescanoverviewOverviewNetwork {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23194,7 +21091,7 @@ impl KubescanoverviewOverviewNetwork {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(total_test: i64) -> Self {
-        Self { total_test }
+        Self { total_test, }
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
@@ -23262,9 +21159,7 @@ impl serde::Serialize for Kubescantoolprogre {
 #[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23317,12 +21212,9 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
                         "_created" => rt::set(&mut f16, map.next_value()),
                         "_updated" => rt::set(&mut f17, map.next_value()),
                         "_links" => rt::set(&mut f18, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubescantoolprogre {
@@ -23406,9 +21298,7 @@ impl serde::Serialize for KubescantoolprogreScanErrorsItem {
 #[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23429,12 +21319,9 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
                         "name" => rt::set(&mut f0, map.next_value()),
                         "namespace" => rt::set(&mut f1, map.next_value()),
                         "error" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubescantoolprogreScanErrorsItem {
@@ -23510,13 +21397,10 @@ impl serde::Serialize for KubescantoolprogreScanToolName {
 }
 #[cfg(feature = "kubescantoolprogre")]
 impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanToolName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -23585,9 +21469,7 @@ impl serde::Serialize for Kubestorageclasse {
 #[cfg(feature = "kubestorageclasse")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23640,12 +21522,9 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
                         "_created" => rt::set(&mut f16, map.next_value()),
                         "_updated" => rt::set(&mut f17, map.next_value()),
                         "_links" => rt::set(&mut f18, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubestorageclasse {
@@ -23787,9 +21666,7 @@ impl serde::Serialize for Kubevulnerabilityresult {
 #[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23827,9 +21704,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                         "name" => rt::set_required(&mut f0, map.next_value()),
                         "cc_user_email" => rt::set(&mut f1, map.next_value()),
                         "tags" => rt::set(&mut f2, map.next_value()),
-                        "security_scan_instance" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "security_scan_instance" => rt::set_required(&mut f3, map.next_value()),
                         "cluster" => rt::set_required(&mut f4, map.next_value()),
                         "artifact" => rt::set(&mut f5, map.next_value()),
                         "fixed_version" => rt::set(&mut f6, map.next_value()),
@@ -23846,12 +21721,9 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
                         "_created" => rt::set(&mut f17, map.next_value()),
                         "_updated" => rt::set(&mut f18, map.next_value()),
                         "_links" => rt::set(&mut f19, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Kubevulnerabilityresult {
@@ -23951,9 +21823,7 @@ impl serde::Serialize for KubevulnerabilityresultWorkload {
 #[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -23976,12 +21846,9 @@ impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
                         "namespace" => rt::set(&mut f1, map.next_value()),
                         "kind" => rt::set(&mut f2, map.next_value()),
                         "container_name" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::KubevulnerabilityresultWorkload {
@@ -24018,9 +21885,7 @@ impl serde::Serialize for ListAlertsResponse {
 #[cfg(feature = "alert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24043,11 +21908,7 @@ impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAlertsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAlertsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24075,9 +21936,7 @@ impl serde::Serialize for ListApikeysResponse {
 #[cfg(feature = "apikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24100,11 +21959,7 @@ impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListApikeysResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListApikeysResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24132,9 +21987,7 @@ impl serde::Serialize for ListAwsaccountsResponse {
 #[cfg(feature = "awsaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24157,11 +22010,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsaccountsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsaccountsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24189,9 +22038,7 @@ impl serde::Serialize for ListAwsebsvolumesResponse {
 #[cfg(feature = "awsebsvolume")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24214,11 +22061,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsebsvolumesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsebsvolumesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24246,9 +22089,7 @@ impl serde::Serialize for ListAwsec2securitygroupsResponse {
 #[cfg(feature = "awsec2securitygroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsec2securitygroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24303,9 +22144,7 @@ impl serde::Serialize for ListAwsec2subnetsResponse {
 #[cfg(feature = "awsec2subnet")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24328,11 +22167,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsec2subnetsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsec2subnetsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24360,9 +22195,7 @@ impl serde::Serialize for ListAwseksclustersResponse {
 #[cfg(feature = "awsekscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24385,11 +22218,7 @@ impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwseksclustersResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwseksclustersResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24417,9 +22246,7 @@ impl serde::Serialize for ListAwseksnodegroupsResponse {
 #[cfg(feature = "awseksnodegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24442,11 +22269,7 @@ impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwseksnodegroupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwseksnodegroupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24474,9 +22297,7 @@ impl serde::Serialize for ListAwsiamrolesResponse {
 #[cfg(feature = "awsiamrole")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24499,11 +22320,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsiamrolesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsiamrolesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24531,9 +22348,7 @@ impl serde::Serialize for ListAwsmarketplaceResponse {
 #[cfg(feature = "awsmarketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24556,11 +22371,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsmarketplaceResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsmarketplaceResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24588,9 +22399,7 @@ impl serde::Serialize for ListAwsrdsbackupsResponse {
 #[cfg(feature = "awsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24613,11 +22422,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdsbackupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdsbackupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24645,9 +22450,7 @@ impl serde::Serialize for ListAwsrdscopiesResponse {
 #[cfg(feature = "awsrdscopie")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24670,11 +22473,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdscopiesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdscopiesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24702,9 +22501,7 @@ impl serde::Serialize for ListAwsrdsdatabasesResponse {
 #[cfg(feature = "awsrdsdatabase")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24727,11 +22524,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdsdatabasesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdsdatabasesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24759,9 +22552,7 @@ impl serde::Serialize for ListAwsrdsoptiongroupsResponse {
 #[cfg(feature = "awsrdsoptiongroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24784,11 +22575,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdsoptiongroupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdsoptiongroupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24816,9 +22603,7 @@ impl serde::Serialize for ListAwsrdsparametergroupsResponse {
 #[cfg(feature = "awsrdsparametergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsparametergroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24873,9 +22658,7 @@ impl serde::Serialize for ListAwsrdsrestoresResponse {
 #[cfg(feature = "awsrdsrestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24898,11 +22681,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdsrestoresResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdsrestoresResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24930,9 +22709,7 @@ impl serde::Serialize for ListAwsrdssnapshotsResponse {
 #[cfg(feature = "awsrdssnapshot")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -24955,11 +22732,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdssnapshotsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdssnapshotsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -24987,9 +22760,7 @@ impl serde::Serialize for ListAwsrdssubnetgroupsResponse {
 #[cfg(feature = "awsrdssubnetgroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdssubnetgroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25012,11 +22783,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdssubnetgroupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsrdssubnetgroupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsrdssubnetgroupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25044,9 +22811,7 @@ impl serde::Serialize for ListAwsscanoverviewResponse {
 #[cfg(feature = "awsscanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25069,11 +22834,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsscanoverviewResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsscanoverviewResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25101,9 +22862,7 @@ impl serde::Serialize for ListAwsscanresultsResponse {
 #[cfg(feature = "awsscanresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25126,11 +22885,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsscanresultsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsscanresultsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25158,9 +22913,7 @@ impl serde::Serialize for ListAwstagsResponse {
 #[cfg(feature = "awstag")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25183,11 +22936,7 @@ impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwstagsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwstagsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25215,9 +22964,7 @@ impl serde::Serialize for ListAwsusersResponse {
 #[cfg(feature = "awsuser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25240,11 +22987,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAwsusersResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAwsusersResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25272,9 +23015,7 @@ impl serde::Serialize for ListAzureaksclustersResponse {
 #[cfg(feature = "azureakscluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25297,11 +23038,7 @@ impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAzureaksclustersResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAzureaksclustersResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25329,9 +23066,7 @@ impl serde::Serialize for ListAzureresourcegroupsResponse {
 #[cfg(feature = "azureresourcegroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25354,11 +23089,7 @@ impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListAzureresourcegroupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListAzureresourcegroupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25386,9 +23117,7 @@ impl serde::Serialize for ListBackupinstancesResponse {
 #[cfg(feature = "backupinstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25411,11 +23140,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListBackupinstancesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListBackupinstancesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25443,9 +23168,7 @@ impl serde::Serialize for ListChargifyResponse {
 #[cfg(feature = "chargify")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25468,11 +23191,7 @@ impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListChargifyResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListChargifyResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25500,9 +23219,7 @@ impl serde::Serialize for ListChargifywebhooksResponse {
 #[cfg(feature = "chargifywebhook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25525,11 +23242,7 @@ impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListChargifywebhooksResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListChargifywebhooksResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25557,9 +23270,7 @@ impl serde::Serialize for ListCloudaccountsResponse {
 #[cfg(feature = "cloudaccount")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25582,11 +23293,7 @@ impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListCloudaccountsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListCloudaccountsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25614,9 +23321,7 @@ impl serde::Serialize for ListCloudtasksResponse {
 #[cfg(feature = "cloudtask")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25639,11 +23344,7 @@ impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListCloudtasksResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListCloudtasksResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25671,9 +23372,7 @@ impl serde::Serialize for ListContactusResponse {
 #[cfg(feature = "contactu")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListContactusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25696,11 +23395,7 @@ impl<'de> serde::Deserialize<'de> for ListContactusResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListContactusResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListContactusResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25728,9 +23423,7 @@ impl serde::Serialize for ListExpiredloginsessionsResponse {
 #[cfg(feature = "expiredloginsession")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListExpiredloginsessionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25785,9 +23478,7 @@ impl serde::Serialize for ListInternalaclsResponse {
 #[cfg(feature = "internalacl")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25810,11 +23501,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListInternalaclsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListInternalaclsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25842,9 +23529,7 @@ impl serde::Serialize for ListInternalapikeysResponse {
 #[cfg(feature = "internalapikey")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25867,11 +23552,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListInternalapikeysResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListInternalapikeysResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25899,9 +23580,7 @@ impl serde::Serialize for ListInternalorgsResponse {
 #[cfg(feature = "internalorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25924,11 +23603,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListInternalorgsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListInternalorgsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -25956,9 +23631,7 @@ impl serde::Serialize for ListInternalusersResponse {
 #[cfg(feature = "internaluser")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -25981,11 +23654,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListInternalusersResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListInternalusersResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26013,9 +23682,7 @@ impl serde::Serialize for ListJobsResponse {
 #[cfg(feature = "job")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListJobsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26038,11 +23705,7 @@ impl<'de> serde::Deserialize<'de> for ListJobsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListJobsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListJobsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26070,9 +23733,7 @@ impl serde::Serialize for ListKubebackupsResponse {
 #[cfg(feature = "kubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26095,11 +23756,7 @@ impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubebackupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubebackupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26127,9 +23784,7 @@ impl serde::Serialize for ListKubebenchresultsResponse {
 #[cfg(feature = "kubebenchresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26152,11 +23807,7 @@ impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubebenchresultsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubebenchresultsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26184,9 +23835,7 @@ impl serde::Serialize for ListKubeclustersResponse {
 #[cfg(feature = "kubecluster")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26209,11 +23858,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubeclustersResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubeclustersResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26241,9 +23886,7 @@ impl serde::Serialize for ListKubeconfigauditresultsResponse {
 #[cfg(feature = "kubeconfigauditresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeconfigauditresultsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26298,9 +23941,7 @@ impl serde::Serialize for ListKubehooksResponse {
 #[cfg(feature = "kubehook")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26323,11 +23964,7 @@ impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubehooksResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubehooksResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26355,9 +23992,7 @@ impl serde::Serialize for ListKubehunterresultsResponse {
 #[cfg(feature = "kubehunterresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26380,11 +24015,7 @@ impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubehunterresultsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubehunterresultsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26412,9 +24043,7 @@ impl serde::Serialize for ListKubemigrationsResponse {
 #[cfg(feature = "kubemigration")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26437,11 +24066,7 @@ impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubemigrationsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubemigrationsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26469,9 +24094,7 @@ impl serde::Serialize for ListKubenamespacesResponse {
 #[cfg(feature = "kubenamespace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26494,11 +24117,7 @@ impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubenamespacesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubenamespacesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26526,9 +24145,7 @@ impl serde::Serialize for ListKubeoffloadsResponse {
 #[cfg(feature = "kubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26551,11 +24168,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubeoffloadsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubeoffloadsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26583,9 +24196,7 @@ impl serde::Serialize for ListKubepvclaimsResponse {
 #[cfg(feature = "kubepvclaim")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26608,11 +24219,7 @@ impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubepvclaimsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubepvclaimsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26640,9 +24247,7 @@ impl serde::Serialize for ListKubepvcprogressResponse {
 #[cfg(feature = "kubepvcprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26665,11 +24270,7 @@ impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubepvcprogressResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubepvcprogressResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26697,9 +24298,7 @@ impl serde::Serialize for ListKuberestoresResponse {
 #[cfg(feature = "kuberestore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKuberestoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26722,11 +24321,7 @@ impl<'de> serde::Deserialize<'de> for ListKuberestoresResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKuberestoresResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKuberestoresResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26754,9 +24349,7 @@ impl serde::Serialize for ListKubescanoverviewResponse {
 #[cfg(feature = "kubescanoverview")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubescanoverviewResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26779,11 +24372,7 @@ impl<'de> serde::Deserialize<'de> for ListKubescanoverviewResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubescanoverviewResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubescanoverviewResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26811,9 +24400,7 @@ impl serde::Serialize for ListKubescantoolprogressResponse {
 #[cfg(feature = "kubescantoolprogre")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubescantoolprogressResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26868,9 +24455,7 @@ impl serde::Serialize for ListKubestorageclassesResponse {
 #[cfg(feature = "kubestorageclasse")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26893,11 +24478,7 @@ impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListKubestorageclassesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListKubestorageclassesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -26925,9 +24506,7 @@ impl serde::Serialize for ListKubevulnerabilityresultsResponse {
 #[cfg(feature = "kubevulnerabilityresult")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubevulnerabilityresultsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -26982,9 +24561,7 @@ impl serde::Serialize for ListObjectstoresResponse {
 #[cfg(feature = "objectstore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27007,11 +24584,7 @@ impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListObjectstoresResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListObjectstoresResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27039,9 +24612,7 @@ impl serde::Serialize for ListOrginvitesResponse {
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27064,11 +24635,7 @@ impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListOrginvitesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListOrginvitesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27096,9 +24663,7 @@ impl serde::Serialize for ListOrgsResponse {
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27121,11 +24686,7 @@ impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListOrgsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListOrgsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27153,9 +24714,7 @@ impl serde::Serialize for ListPoliciesResponse {
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27178,11 +24737,7 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListPoliciesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListPoliciesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27210,9 +24765,7 @@ impl serde::Serialize for ListRbacPermissionsResponse {
 #[cfg(feature = "permission")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27235,11 +24788,7 @@ impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRbacPermissionsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRbacPermissionsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27267,9 +24816,7 @@ impl serde::Serialize for ListRolesResponse {
 #[cfg(feature = "role")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRolesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27292,11 +24839,7 @@ impl<'de> serde::Deserialize<'de> for ListRolesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRolesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRolesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27324,9 +24867,7 @@ impl serde::Serialize for ListRunawsrdsbackupResponse {
 #[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27349,11 +24890,7 @@ impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRunawsrdsbackupResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRunawsrdsbackupResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27381,9 +24918,7 @@ impl serde::Serialize for ListRunawsrdscopyResponse {
 #[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27406,11 +24941,7 @@ impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRunawsrdscopyResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRunawsrdscopyResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27438,9 +24969,7 @@ impl serde::Serialize for ListRunkubebackupResponse {
 #[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27463,11 +24992,7 @@ impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRunkubebackupResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRunkubebackupResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27495,9 +25020,7 @@ impl serde::Serialize for ListRunkubeoffloadResponse {
 #[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27520,11 +25043,7 @@ impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRunkubeoffloadResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRunkubeoffloadResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27552,9 +25071,7 @@ impl serde::Serialize for ListRunsecurityscanResponse {
 #[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27577,11 +25094,7 @@ impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListRunsecurityscanResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListRunsecurityscanResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27609,9 +25122,7 @@ impl serde::Serialize for ListSecurityscaninstancesResponse {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSecurityscaninstancesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27666,9 +25177,7 @@ impl serde::Serialize for ListSecurityscansResponse {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27691,11 +25200,7 @@ impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListSecurityscansResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListSecurityscansResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27723,9 +25228,7 @@ impl serde::Serialize for ListSystemalertsResponse {
 #[cfg(feature = "systemalert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27748,11 +25251,7 @@ impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListSystemalertsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListSystemalertsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27780,9 +25279,7 @@ impl serde::Serialize for ListTawkioResponse {
 #[cfg(feature = "tawkio")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27805,11 +25302,7 @@ impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListTawkioResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListTawkioResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27837,9 +25330,7 @@ impl serde::Serialize for ListThreedauthResponse {
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27862,11 +25353,7 @@ impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListThreedauthResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListThreedauthResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27894,9 +25381,7 @@ impl serde::Serialize for ListUpdatechargifyusageResponse {
 #[cfg(feature = "updatechargifyusage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27919,11 +25404,7 @@ impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListUpdatechargifyusageResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListUpdatechargifyusageResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -27951,9 +25432,7 @@ impl serde::Serialize for ListUsergroupsResponse {
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -27976,11 +25455,7 @@ impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListUsergroupsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListUsergroupsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -28008,9 +25483,7 @@ impl serde::Serialize for ListUserorgsResponse {
 #[cfg(feature = "userorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28033,11 +25506,7 @@ impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListUserorgsResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListUserorgsResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -28065,9 +25534,7 @@ impl serde::Serialize for ListUsersResponse {
 #[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28090,11 +25557,7 @@ impl<'de> serde::Deserialize<'de> for ListUsersResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListUsersResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListUsersResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -28122,9 +25585,7 @@ impl serde::Serialize for ListUserstatesResponse {
 #[cfg(feature = "userstate")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28147,11 +25608,7 @@ impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ListUserstatesResponse {
-                    items: f0,
-                    meta: f1,
-                    links: f2,
-                })
+                Ok(crate::models::ListUserstatesResponse { items: f0, meta: f1, links: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -28221,10 +25678,7 @@ impl serde::Serialize for Objectstore {
             .optional("private", &self.private)
             .optional("validate_state", &self.validate_state)
             .optional("validate_message", &self.validate_message)
-            .optional(
-                "skip_tls_certificate_validation",
-                &self.skip_tls_certificate_validation,
-            )
+            .optional("skip_tls_certificate_validation", &self.skip_tls_certificate_validation)
             .optional("proxy_cluster_list", &self.proxy_cluster_list)
             .optional("_id", &self.id)
             .entries(&self.unknown_fields)
@@ -28234,9 +25688,7 @@ impl serde::Serialize for Objectstore {
 #[cfg(feature = "objectstore")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Objectstore {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28286,21 +25738,16 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
                         "private" => rt::set(&mut f11, map.next_value()),
                         "validate_state" => rt::set(&mut f12, map.next_value()),
                         "validate_message" => rt::set(&mut f13, map.next_value()),
-                        "skip_tls_certificate_validation" => {
-                            rt::set(&mut f14, map.next_value())
-                        }
+                        "skip_tls_certificate_validation" => rt::set(&mut f14, map.next_value()),
                         "proxy_cluster_list" => rt::set(&mut f15, map.next_value()),
                         "_id" => rt::set(&mut f16, map.next_value()),
                         "_etag" => rt::set(&mut f17, map.next_value()),
                         "_created" => rt::set(&mut f18, map.next_value()),
                         "_updated" => rt::set(&mut f19, map.next_value()),
                         "_links" => rt::set(&mut f20, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Objectstore {
@@ -28384,25 +25831,14 @@ impl Objectstore {
     pub fn validate_state_or_default(&self) -> ObjectstoreValidateState {
         self.validate_state
             .clone()
-            .unwrap_or_else(|| crate::models::ObjectstoreValidateState::from(
-                "VALIDATING",
-            ))
+            .unwrap_or_else(|| crate::models::ObjectstoreValidateState::from("VALIDATING"))
     }
     /// `skip_tls_certificate_validation`, or the document's default `false` when absent.
     pub fn skip_tls_certificate_validation_or_default(&self) -> bool {
         self.skip_tls_certificate_validation.unwrap_or(false)
     }
 }
-#[cfg(
-    any(
-        feature = "backupinstance",
-        feature = "kubecluster",
-        feature = "kubeoffload",
-        feature = "objectstore",
-        feature = "org",
-        feature = "securityscaninstance"
-    )
-)]
+#[cfg(any(feature = "backupinstance", feature = "kubecluster", feature = "kubeoffload", feature = "objectstore", feature = "org", feature = "securityscaninstance"))]
 /// Schema `/components/schemas/Objectstore__id`.
 pub type ObjectstoreId = String;
 #[cfg(feature = "objectstore")]
@@ -28459,13 +25895,10 @@ impl serde::Serialize for ObjectstoreProviderType {
 }
 #[cfg(feature = "objectstore")]
 impl<'de> serde::Deserialize<'de> for ObjectstoreProviderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -28527,13 +25960,10 @@ impl serde::Serialize for ObjectstoreValidateState {
 }
 #[cfg(feature = "objectstore")]
 impl<'de> serde::Deserialize<'de> for ObjectstoreValidateState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -28609,9 +26039,7 @@ impl serde::Serialize for Org {
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Org {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28666,12 +26094,9 @@ impl<'de> serde::Deserialize<'de> for Org {
                         "_created" => rt::set(&mut f17, map.next_value()),
                         "_updated" => rt::set(&mut f18, map.next_value()),
                         "_links" => rt::set(&mut f19, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Org {
@@ -28785,9 +26210,7 @@ impl serde::Serialize for OrgAws {
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrgAws {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28805,17 +26228,12 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
                 let mut unknown_fields = serde_json::Map::new();
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "customer_identifier" => {
-                            rt::set_required(&mut f0, map.next_value())
-                        }
+                        "customer_identifier" => rt::set_required(&mut f0, map.next_value()),
                         "customer_aws_account_id" => rt::set(&mut f1, map.next_value()),
                         "product_code" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::OrgAws {
@@ -28869,9 +26287,7 @@ impl serde::Serialize for OrgBackupProvider {
 #[cfg(feature = "org")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -28892,12 +26308,9 @@ impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
                         "type" => rt::set(&mut f0, map.next_value()),
                         "region" => rt::set(&mut f1, map.next_value()),
                         "user_objectstore" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::OrgBackupProvider {
@@ -28911,19 +26324,7 @@ impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "org",
-        feature = "orginvite",
-        feature = "updatechargifyusage",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "org", feature = "orginvite", feature = "updatechargifyusage", feature = "userorg", feature = "userstate"))]
 /// Schema `/components/schemas/Org__id`.
 pub type OrgId = String;
 #[cfg(feature = "orginvite")]
@@ -28988,9 +26389,7 @@ impl serde::Serialize for Orginvite {
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Orginvite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29039,12 +26438,9 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
                         "_created" => rt::set(&mut f14, map.next_value()),
                         "_updated" => rt::set(&mut f15, map.next_value()),
                         "_links" => rt::set(&mut f16, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Orginvite {
@@ -29076,12 +26472,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
 impl Orginvite {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        email: String,
-        first_name: String,
-        last_name: String,
-    ) -> Self {
+    pub fn new(name: String, email: String, first_name: String, last_name: String) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -29113,9 +26504,7 @@ impl Orginvite {
     }
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> OrginviteState {
-        self.state
-            .clone()
-            .unwrap_or_else(|| crate::models::OrginviteState::from("PENDING"))
+        self.state.clone().unwrap_or_else(|| crate::models::OrginviteState::from("PENDING"))
     }
 }
 #[cfg(feature = "orginvite")]
@@ -29145,9 +26534,7 @@ impl serde::Serialize for OrginviteAclsItem {
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29170,12 +26557,9 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
                         "resourceIds" => rt::set(&mut f1, map.next_value()),
                         "permissions" => rt::set(&mut f2, map.next_value()),
                         "roles" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::OrginviteAclsItem {
@@ -29229,9 +26613,7 @@ impl serde::Serialize for OrginviteAclsItemRolesItem {
 #[cfg(feature = "orginvite")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29252,12 +26634,9 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
                         "_id" => rt::set(&mut f0, map.next_value()),
                         "name" => rt::set(&mut f1, map.next_value()),
                         "type" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::OrginviteAclsItemRolesItem {
@@ -29333,13 +26712,10 @@ impl serde::Serialize for OrginviteState {
 }
 #[cfg(feature = "orginvite")]
 impl<'de> serde::Deserialize<'de> for OrginviteState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -29389,9 +26765,7 @@ impl serde::Serialize for Permission {
 #[cfg(feature = "permission")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Permission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29426,12 +26800,9 @@ impl<'de> serde::Deserialize<'de> for Permission {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Permission {
@@ -29522,9 +26893,7 @@ impl serde::Serialize for Policy {
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Policy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29561,12 +26930,9 @@ impl<'de> serde::Deserialize<'de> for Policy {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Policy {
@@ -29617,17 +26983,7 @@ impl Policy {
         self.timezone.as_deref().unwrap_or("UTC")
     }
 }
-#[cfg(
-    any(
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubeoffload",
-        feature = "policy",
-        feature = "securityscan"
-    )
-)]
+#[cfg(any(feature = "awsrdsbackup", feature = "awsrdscopie", feature = "job", feature = "kubebackup", feature = "kubeoffload", feature = "policy", feature = "securityscan"))]
 /// Schema `/components/schemas/policy__id`.
 pub type PolicyId = String;
 #[cfg(feature = "policy")]
@@ -29662,9 +27018,7 @@ impl serde::Serialize for PolicySchedulesItem {
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29687,12 +27041,9 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
                         "locked" => rt::set(&mut f2, map.next_value()),
                         "schedule" => rt::set_required(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::PolicySchedulesItem {
@@ -29764,9 +27115,7 @@ impl serde::Serialize for PolicySchedulesItemSchedule {
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29793,12 +27142,9 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
                         "month" => rt::set(&mut f3, map.next_value()),
                         "dayOfWeek" => rt::set(&mut f4, map.next_value()),
                         "cronSpec" => rt::set(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::PolicySchedulesItemSchedule {
@@ -29837,9 +27183,7 @@ impl serde::Serialize for PolicyStatus {
 #[cfg(feature = "policy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicyStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -29856,18 +27200,12 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "suspended" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::PolicyStatus {
-                    suspended: f0,
-                    unknown_fields,
-                })
+                Ok(crate::models::PolicyStatus { suspended: f0, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -29881,83 +27219,7 @@ impl PolicyStatus {
         self.suspended.unwrap_or(false)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// Schema `/components/schemas/respone_links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResponeLinks {
@@ -29967,83 +27229,7 @@ pub struct ResponeLinks {
     pub prev: Option<EveLink>,
     pub last: Option<EveLink>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -30056,88 +27242,10 @@ impl serde::Serialize for ResponeLinks {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -30176,166 +27284,14 @@ impl<'de> serde::Deserialize<'de> for ResponeLinks {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// Schema `/components/schemas/respone_links/properties/parent`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResponeLinksParent {
     pub title: Option<String>,
     pub href: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeLinksParent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -30345,88 +27301,10 @@ impl serde::Serialize for ResponeLinksParent {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -30447,175 +27325,20 @@ impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ResponeLinksParent {
-                    title: f0,
-                    href: f1,
-                })
+                Ok(crate::models::ResponeLinksParent { title: f0, href: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// Schema `/components/schemas/respone_links/properties/self`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResponeLinksSelfType {
     pub title: Option<String>,
     pub href: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeLinksSelfType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -30625,88 +27348,10 @@ impl serde::Serialize for ResponeLinksSelfType {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -30727,92 +27372,13 @@ impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ResponeLinksSelfType {
-                    title: f0,
-                    href: f1,
-                })
+                Ok(crate::models::ResponeLinksSelfType { title: f0, href: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 /// Schema `/components/schemas/respone_metadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResponeMetadata {
@@ -30820,83 +27386,7 @@ pub struct ResponeMetadata {
     pub total: Option<i64>,
     pub max_results: Option<i64>,
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -30907,88 +27397,10 @@ impl serde::Serialize for ResponeMetadata {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "alert",
-        feature = "apikey",
-        feature = "awsaccount",
-        feature = "awsebsvolume",
-        feature = "awsec2securitygroup",
-        feature = "awsec2subnet",
-        feature = "awsekscluster",
-        feature = "awseksnodegroup",
-        feature = "awsiamrole",
-        feature = "awsmarketplace",
-        feature = "awsrdsbackup",
-        feature = "awsrdscopie",
-        feature = "awsrdsdatabase",
-        feature = "awsrdsoptiongroup",
-        feature = "awsrdsparametergroup",
-        feature = "awsrdsrestore",
-        feature = "awsrdssnapshot",
-        feature = "awsrdssubnetgroup",
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "awstag",
-        feature = "awsuser",
-        feature = "azureakscluster",
-        feature = "azureresourcegroup",
-        feature = "backupinstance",
-        feature = "chargify",
-        feature = "chargifywebhook",
-        feature = "cloudaccount",
-        feature = "cloudtask",
-        feature = "contactu",
-        feature = "expiredloginsession",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internalorg",
-        feature = "internaluser",
-        feature = "job",
-        feature = "kubebackup",
-        feature = "kubebenchresult",
-        feature = "kubecluster",
-        feature = "kubeconfigauditresult",
-        feature = "kubehook",
-        feature = "kubehunterresult",
-        feature = "kubemigration",
-        feature = "kubenamespace",
-        feature = "kubeoffload",
-        feature = "kubepvclaim",
-        feature = "kubepvcprogre",
-        feature = "kuberestore",
-        feature = "kubescanoverview",
-        feature = "kubescantoolprogre",
-        feature = "kubestorageclasse",
-        feature = "kubevulnerabilityresult",
-        feature = "objectstore",
-        feature = "org",
-        feature = "orginvite",
-        feature = "permission",
-        feature = "policy",
-        feature = "role",
-        feature = "runawsrdsbackup",
-        feature = "runawsrdscopy",
-        feature = "runkubebackup",
-        feature = "runkubeoffload",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance",
-        feature = "systemalert",
-        feature = "tawkio",
-        feature = "threedauth",
-        feature = "updatechargifyusage",
-        feature = "user",
-        feature = "usergroup",
-        feature = "userorg",
-        feature = "userstate"
-    )
-)]
+#[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31011,11 +27423,7 @@ impl<'de> serde::Deserialize<'de> for ResponeMetadata {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ResponeMetadata {
-                    page: f0,
-                    total: f1,
-                    max_results: f2,
-                })
+                Ok(crate::models::ResponeMetadata { page: f0, total: f1, max_results: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -31070,9 +27478,7 @@ impl serde::Serialize for Role {
 #[cfg(feature = "role")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Role {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31109,12 +27515,9 @@ impl<'de> serde::Deserialize<'de> for Role {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Role {
@@ -31219,13 +27622,10 @@ impl serde::Serialize for RoleType {
 }
 #[cfg(feature = "role")]
 impl<'de> serde::Deserialize<'de> for RoleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -31253,9 +27653,7 @@ impl serde::Serialize for RunRequest {
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31276,10 +27674,7 @@ impl<'de> serde::Deserialize<'de> for RunRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RunRequest {
-                    retention: f0,
-                    run_backup: f1,
-                })
+                Ok(crate::models::RunRequest { retention: f0, run_backup: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -31306,9 +27701,7 @@ impl serde::Serialize for RunRequestRetention {
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunRequestRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31327,9 +27720,7 @@ impl<'de> serde::Deserialize<'de> for RunRequestRetention {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RunRequestRetention {
-                    retain_days: f0,
-                })
+                Ok(crate::models::RunRequestRetention { retain_days: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -31381,9 +27772,7 @@ impl serde::Serialize for Runawsrdsbackup {
 #[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31418,12 +27807,9 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Runawsrdsbackup {
@@ -31448,11 +27834,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
 impl Runawsrdsbackup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        backup: AwsrdsbackupId,
-        retention: RunawsrdsbackupRetention,
-    ) -> Self {
+    pub fn new(name: String, backup: AwsrdsbackupId, retention: RunawsrdsbackupRetention) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -31495,9 +27877,7 @@ impl serde::Serialize for RunawsrdsbackupRetention {
 #[cfg(feature = "runawsrdsbackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31516,12 +27896,9 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::RunawsrdsbackupRetention {
@@ -31606,9 +27983,7 @@ impl serde::Serialize for Runawsrdscopy {
 #[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31647,12 +28022,9 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
                         "_created" => rt::set(&mut f9, map.next_value()),
                         "_updated" => rt::set(&mut f10, map.next_value()),
                         "_links" => rt::set(&mut f11, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Runawsrdscopy {
@@ -31679,11 +28051,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
 impl Runawsrdscopy {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        copy: AwsrdscopieId,
-        retention: RunawsrdscopyRetention,
-    ) -> Self {
+    pub fn new(name: String, copy: AwsrdscopieId, retention: RunawsrdscopyRetention) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -31740,9 +28108,7 @@ impl serde::Serialize for RunawsrdscopyRetention {
 #[cfg(feature = "runawsrdscopy")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31761,12 +28127,9 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::RunawsrdscopyRetention {
@@ -31845,9 +28208,7 @@ impl serde::Serialize for Runkubebackup {
 #[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runkubebackup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31882,12 +28243,9 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Runkubebackup {
@@ -31912,11 +28270,7 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
 impl Runkubebackup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        backup: KubebackupId,
-        retention: RunkubebackupRetention,
-    ) -> Self {
+    pub fn new(name: String, backup: KubebackupId, retention: RunkubebackupRetention) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -31959,9 +28313,7 @@ impl serde::Serialize for RunkubebackupRetention {
 #[cfg(feature = "runkubebackup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -31980,12 +28332,9 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::RunkubebackupRetention {
@@ -32067,9 +28416,7 @@ impl serde::Serialize for Runkubeoffload {
 #[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runkubeoffload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32106,12 +28453,9 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Runkubeoffload {
@@ -32137,11 +28481,7 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
 impl Runkubeoffload {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        offload: KubeoffloadId,
-        retention: RunkubeoffloadRetention,
-    ) -> Self {
+    pub fn new(name: String, offload: KubeoffloadId, retention: RunkubeoffloadRetention) -> Self {
         Self {
             name,
             cc_user_email: Default::default(),
@@ -32193,9 +28533,7 @@ impl serde::Serialize for RunkubeoffloadRetention {
 #[cfg(feature = "runkubeoffload")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32214,12 +28552,9 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::RunkubeoffloadRetention {
@@ -32298,9 +28633,7 @@ impl serde::Serialize for Runsecurityscan {
 #[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runsecurityscan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32335,12 +28668,9 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Runsecurityscan {
@@ -32410,9 +28740,7 @@ impl serde::Serialize for RunsecurityscanRetention {
 #[cfg(feature = "runsecurityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32431,12 +28759,9 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::RunsecurityscanRetention {
@@ -32530,9 +28855,7 @@ impl serde::Serialize for Securityscan {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Securityscan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32579,12 +28902,9 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
                         "_created" => rt::set(&mut f13, map.next_value()),
                         "_updated" => rt::set(&mut f14, map.next_value()),
                         "_links" => rt::set(&mut f15, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Securityscan {
@@ -32678,9 +28998,7 @@ impl serde::Serialize for SecurityscanAws {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanAws {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32699,32 +29017,18 @@ impl<'de> serde::Deserialize<'de> for SecurityscanAws {
                     match key.as_str() {
                         "accounts" => rt::set(&mut f0, map.next_value()),
                         "scan_groups" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::SecurityscanAws {
-                    accounts: f0,
-                    scan_groups: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::SecurityscanAws { accounts: f0, scan_groups: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "job",
-        feature = "runsecurityscan",
-        feature = "securityscan",
-        feature = "securityscaninstance"
-    )
-)]
+#[cfg(any(feature = "job", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance"))]
 /// Schema `/components/schemas/Securityscan__id`.
 pub type SecurityscanId = String;
 #[cfg(feature = "securityscan")]
@@ -32759,9 +29063,7 @@ impl serde::Serialize for SecurityscanKubernetes {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32786,12 +29088,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
                         "security_scan_source" => rt::set(&mut f2, map.next_value()),
                         "scantool_timeout" => rt::set(&mut f3, map.next_value()),
                         "trivy_server_timeout" => rt::set(&mut f4, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscanKubernetes {
@@ -32869,13 +29168,10 @@ impl serde::Serialize for SecurityscanKubernetesScanToolsItem {
 }
 #[cfg(feature = "securityscan")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesScanToolsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -32907,9 +29203,7 @@ impl serde::Serialize for SecurityscanKubernetesSecurityScanSource {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -32932,12 +29226,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
                         "included_namespaces" => rt::set(&mut f1, map.next_value()),
                         "excluded_namespaces" => rt::set(&mut f2, map.next_value()),
                         "label_selector" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscanKubernetesSecurityScanSource {
@@ -32983,9 +29274,7 @@ impl serde::Serialize for SecurityscanStatus {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33004,19 +29293,12 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
                     match key.as_str() {
                         "jobs" => rt::set(&mut f0, map.next_value()),
                         "message" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::SecurityscanStatus {
-                    jobs: f0,
-                    message: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::SecurityscanStatus { jobs: f0, message: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -33047,9 +29329,7 @@ impl serde::Serialize for SecurityscanStatusJobsItem {
 #[cfg(feature = "securityscan")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33070,12 +29350,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
                         "jobid" => rt::set_required(&mut f0, map.next_value()),
                         "state" => rt::set(&mut f1, map.next_value()),
                         "message" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscanStatusJobsItem {
@@ -33156,13 +29433,10 @@ impl serde::Serialize for SecurityscanTriggerType {
 }
 #[cfg(feature = "securityscan")]
 impl<'de> serde::Deserialize<'de> for SecurityscanTriggerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -33236,9 +29510,7 @@ impl serde::Serialize for Securityscaninstance {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Securityscaninstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33295,12 +29567,9 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
                         "_created" => rt::set(&mut f18, map.next_value()),
                         "_updated" => rt::set(&mut f19, map.next_value()),
                         "_links" => rt::set(&mut f20, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Securityscaninstance {
@@ -33415,9 +29684,7 @@ impl serde::Serialize for SecurityscaninstanceAwsItem {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33446,12 +29713,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
                         "error" => rt::set(&mut f4, map.next_value()),
                         "state" => rt::set(&mut f5, map.next_value()),
                         "aws_account" => rt::set_required(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscaninstanceAwsItem {
@@ -33493,9 +29757,7 @@ impl SecurityscaninstanceAwsItem {
     pub fn state_or_default(&self) -> SecurityscaninstanceAwsItemState {
         self.state
             .clone()
-            .unwrap_or_else(|| crate::models::SecurityscaninstanceAwsItemState::from(
-                "PENDING",
-            ))
+            .unwrap_or_else(|| crate::models::SecurityscaninstanceAwsItemState::from("PENDING"))
     }
 }
 #[cfg(feature = "securityscaninstance")]
@@ -33564,13 +29826,10 @@ impl serde::Serialize for SecurityscaninstanceAwsItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -33607,9 +29866,7 @@ impl serde::Serialize for SecurityscaninstanceBackupLocation {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33638,12 +29895,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
                         "prefix" => rt::set(&mut f4, map.next_value()),
                         "backup_repo_prefix" => rt::set(&mut f5, map.next_value()),
                         "repo_password" => rt::set(&mut f6, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscaninstanceBackupLocation {
@@ -33661,19 +29915,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "awsscanoverview",
-        feature = "awsscanresult",
-        feature = "job",
-        feature = "kubebenchresult",
-        feature = "kubeconfigauditresult",
-        feature = "kubehunterresult",
-        feature = "kubescanoverview",
-        feature = "kubevulnerabilityresult",
-        feature = "securityscaninstance"
-    )
-)]
+#[cfg(any(feature = "awsscanoverview", feature = "awsscanresult", feature = "job", feature = "kubebenchresult", feature = "kubeconfigauditresult", feature = "kubehunterresult", feature = "kubescanoverview", feature = "kubevulnerabilityresult", feature = "securityscaninstance"))]
 /// Schema `/components/schemas/Securityscaninstance__id`.
 pub type SecurityscaninstanceId = String;
 #[cfg(feature = "securityscaninstance")]
@@ -33708,9 +29950,7 @@ impl serde::Serialize for SecurityscaninstanceKubernetesItem {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33737,12 +29977,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
                         "scan_attempt" => rt::set(&mut f3, map.next_value()),
                         "state" => rt::set(&mut f4, map.next_value()),
                         "cluster" => rt::set_required(&mut f5, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscaninstanceKubernetesItem {
@@ -33853,13 +30090,10 @@ impl serde::Serialize for SecurityscaninstanceKubernetesItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItemState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -33888,9 +30122,7 @@ impl serde::Serialize for SecurityscaninstanceRetention {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -33909,12 +30141,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
                     match key.as_str() {
                         "retainDays" => rt::set_required(&mut f0, map.next_value()),
                         "numAlwaysRetain" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscaninstanceRetention {
@@ -34009,13 +30238,10 @@ impl serde::Serialize for SecurityscaninstanceState {
 }
 #[cfg(feature = "securityscaninstance")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -34047,9 +30273,7 @@ impl serde::Serialize for SecurityscaninstanceStatus {
 #[cfg(feature = "securityscaninstance")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34070,12 +30294,9 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
                         "storage_size_set" => rt::set(&mut f0, map.next_value()),
                         "s3_dir_deleted" => rt::set(&mut f1, map.next_value()),
                         "deleted" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::SecurityscaninstanceStatus {
@@ -34151,9 +30372,7 @@ impl serde::Serialize for Systemalert {
 #[cfg(feature = "systemalert")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Systemalert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34188,12 +30407,9 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Systemalert {
@@ -34284,13 +30500,10 @@ impl serde::Serialize for SystemalertType {
 }
 #[cfg(feature = "systemalert")]
 impl<'de> serde::Deserialize<'de> for SystemalertType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -34336,9 +30549,7 @@ impl serde::Serialize for Tawkio {
 #[cfg(feature = "tawkio")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Tawkio {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34369,12 +30580,9 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
                         "_created" => rt::set(&mut f5, map.next_value()),
                         "_updated" => rt::set(&mut f6, map.next_value()),
                         "_links" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Tawkio {
@@ -34492,9 +30700,7 @@ impl serde::Serialize for Threedauth {
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Threedauth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34534,26 +30740,27 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                         "name" => rt::set_required(&mut f0, map.next_value()),
                         "cc_user_email" => rt::set(&mut f1, map.next_value()),
                         "tags" => rt::set(&mut f2, map.next_value()),
-                        "gateway_payment_id" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
+                        "gateway_payment_id" => rt::set_required(&mut f3, map.next_value()),
                         "stage" => rt::set_required(&mut f4, map.next_value()),
                         "step" => rt::set_required(&mut f5, map.next_value()),
                         "success" => rt::set(&mut f6, map.next_value()),
                         "user" => rt::set_required(&mut f7, map.next_value()),
                         "monthly_subscription_id" => rt::set(&mut f8, map.next_value()),
-                        "monthly_subscription_pending_cancellation" => {
-                            rt::set(&mut f9, map.next_value())
-                        }
-                        "monthly_subscription_pending_cancellation_message" => {
-                            rt::set(&mut f10, map.next_value())
-                        }
+                        "monthly_subscription_pending_cancellation" => rt::set(
+                            &mut f9,
+                            map.next_value(),
+                        ),
+                        "monthly_subscription_pending_cancellation_message" => rt::set(
+                            &mut f10,
+                            map.next_value(),
+                        ),
                         "new_monthly_product" => rt::set(&mut f11, map.next_value()),
                         "previous_monthly_product" => rt::set(&mut f12, map.next_value()),
                         "annual_subscription_id" => rt::set(&mut f13, map.next_value()),
-                        "annual_subscription_pending_cancellation" => {
-                            rt::set(&mut f14, map.next_value())
-                        }
+                        "annual_subscription_pending_cancellation" => rt::set(
+                            &mut f14,
+                            map.next_value(),
+                        ),
                         "new_annual_product" => rt::set(&mut f15, map.next_value()),
                         "previous_annual_product" => rt::set(&mut f16, map.next_value()),
                         "_id" => rt::set(&mut f17, map.next_value()),
@@ -34561,12 +30768,9 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
                         "_created" => rt::set(&mut f19, map.next_value()),
                         "_updated" => rt::set(&mut f20, map.next_value()),
                         "_links" => rt::set(&mut f21, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Threedauth {
@@ -34672,9 +30876,7 @@ impl serde::Serialize for ThreedauthNewAnnualProduct {
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34692,15 +30894,10 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => rt::set_required(&mut f0, map.next_value()),
-                        "product_price_point_id" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "product_price_point_id" => rt::set_required(&mut f1, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::ThreedauthNewAnnualProduct {
@@ -34718,11 +30915,7 @@ impl ThreedauthNewAnnualProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
-        Self {
-            product_id,
-            product_price_point_id,
-            unknown_fields: Default::default(),
-        }
+        Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -34748,9 +30941,7 @@ impl serde::Serialize for ThreedauthNewMonthlyProduct {
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34768,15 +30959,10 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => rt::set_required(&mut f0, map.next_value()),
-                        "product_price_point_id" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "product_price_point_id" => rt::set_required(&mut f1, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::ThreedauthNewMonthlyProduct {
@@ -34794,11 +30980,7 @@ impl ThreedauthNewMonthlyProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
-        Self {
-            product_id,
-            product_price_point_id,
-            unknown_fields: Default::default(),
-        }
+        Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -34824,9 +31006,7 @@ impl serde::Serialize for ThreedauthPreviousAnnualProduct {
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34844,15 +31024,10 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => rt::set_required(&mut f0, map.next_value()),
-                        "product_price_point_id" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "product_price_point_id" => rt::set_required(&mut f1, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::ThreedauthPreviousAnnualProduct {
@@ -34870,11 +31045,7 @@ impl ThreedauthPreviousAnnualProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
-        Self {
-            product_id,
-            product_price_point_id,
-            unknown_fields: Default::default(),
-        }
+        Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -34900,9 +31071,7 @@ impl serde::Serialize for ThreedauthPreviousMonthlyProduct {
 #[cfg(feature = "threedauth")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -34920,15 +31089,10 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "product_id" => rt::set_required(&mut f0, map.next_value()),
-                        "product_price_point_id" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        "product_price_point_id" => rt::set_required(&mut f1, map.next_value()),
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::ThreedauthPreviousMonthlyProduct {
@@ -34946,11 +31110,7 @@ impl ThreedauthPreviousMonthlyProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
-        Self {
-            product_id,
-            product_price_point_id,
-            unknown_fields: Default::default(),
-        }
+        Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "threedauth")]
@@ -35019,13 +31179,10 @@ impl serde::Serialize for ThreedauthStage {
 }
 #[cfg(feature = "threedauth")]
 impl<'de> serde::Deserialize<'de> for ThreedauthStage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -35103,13 +31260,10 @@ impl serde::Serialize for ThreedauthStep {
 }
 #[cfg(feature = "threedauth")]
 impl<'de> serde::Deserialize<'de> for ThreedauthStep {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -35161,9 +31315,7 @@ impl serde::Serialize for Updatechargifyusage {
 #[cfg(feature = "updatechargifyusage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35194,20 +31346,15 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
                         "tags" => rt::set(&mut f2, map.next_value()),
                         "org" => rt::set_required(&mut f3, map.next_value()),
                         "billing_ends_at" => rt::set_required(&mut f4, map.next_value()),
-                        "billing_started_at" => {
-                            rt::set_required(&mut f5, map.next_value())
-                        }
+                        "billing_started_at" => rt::set_required(&mut f5, map.next_value()),
                         "_id" => rt::set(&mut f6, map.next_value()),
                         "_etag" => rt::set(&mut f7, map.next_value()),
                         "_created" => rt::set(&mut f8, map.next_value()),
                         "_updated" => rt::set(&mut f9, map.next_value()),
                         "_links" => rt::set(&mut f10, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Updatechargifyusage {
@@ -35313,9 +31460,7 @@ impl serde::Serialize for User {
 #[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35360,12 +31505,9 @@ impl<'de> serde::Deserialize<'de> for User {
                         "_created" => rt::set(&mut f12, map.next_value()),
                         "_updated" => rt::set(&mut f13, map.next_value()),
                         "_links" => rt::set(&mut f14, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::User {
@@ -35455,9 +31597,7 @@ impl serde::Serialize for UserGroupAcl {
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserGroupAcl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35480,12 +31620,9 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
                         "resourceIds" => rt::set(&mut f1, map.next_value()),
                         "permissions" => rt::set(&mut f2, map.next_value()),
                         "roles" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::UserGroupAcl {
@@ -35539,9 +31676,7 @@ impl serde::Serialize for UserGroupAclRolesItem {
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35562,12 +31697,9 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
                         "id" => rt::set(&mut f0, map.next_value()),
                         "name" => rt::set(&mut f1, map.next_value()),
                         "type" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::UserGroupAclRolesItem {
@@ -35581,18 +31713,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "contactu",
-        feature = "internalacl",
-        feature = "internalapikey",
-        feature = "internaluser",
-        feature = "org",
-        feature = "threedauth",
-        feature = "user",
-        feature = "userorg"
-    )
-)]
+#[cfg(any(feature = "contactu", feature = "internalacl", feature = "internalapikey", feature = "internaluser", feature = "org", feature = "threedauth", feature = "user", feature = "userorg"))]
 /// Schema `/components/schemas/User__id`.
 pub type UserId = String;
 #[cfg(feature = "user")]
@@ -35619,9 +31740,7 @@ impl serde::Serialize for UserMfa {
 #[cfg(feature = "user")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserMfa {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35640,19 +31759,12 @@ impl<'de> serde::Deserialize<'de> for UserMfa {
                     match key.as_str() {
                         "enabled" => rt::set(&mut f0, map.next_value()),
                         "multifactor" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::UserMfa {
-                    enabled: f0,
-                    multifactor: f1,
-                    unknown_fields,
-                })
+                Ok(crate::models::UserMfa { enabled: f0, multifactor: f1, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -35712,9 +31824,7 @@ impl serde::Serialize for Usergroup {
 #[cfg(feature = "usergroup")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Usergroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35749,12 +31859,9 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
                         "_created" => rt::set(&mut f7, map.next_value()),
                         "_updated" => rt::set(&mut f8, map.next_value()),
                         "_links" => rt::set(&mut f9, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Usergroup {
@@ -35848,9 +31955,7 @@ impl serde::Serialize for Userorg {
 #[cfg(feature = "userorg")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Userorg {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -35891,12 +31996,9 @@ impl<'de> serde::Deserialize<'de> for Userorg {
                         "_created" => rt::set(&mut f10, map.next_value()),
                         "_updated" => rt::set(&mut f11, map.next_value()),
                         "_links" => rt::set(&mut f12, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Userorg {
@@ -36003,9 +32105,7 @@ impl serde::Serialize for Userstate {
 #[cfg(feature = "userstate")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Userstate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -36046,12 +32146,9 @@ impl<'de> serde::Deserialize<'de> for Userstate {
                         "_created" => rt::set(&mut f10, map.next_value()),
                         "_updated" => rt::set(&mut f11, map.next_value()),
                         "_links" => rt::set(&mut f12, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::Userstate {

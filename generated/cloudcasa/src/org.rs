@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     pub fn get_org(&self, org_id: impl Into<String>) -> GetOrg {
-        GetOrg {
-            client: self.clone(),
-            org_id: org_id.into(),
-            options: rt::CallOptions::default(),
-        }
+        GetOrg { client: self.clone(), org_id: org_id.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_org`](crate::Client::get_org): `GET /v1/orgs/{orgId}`.
@@ -29,20 +25,18 @@ pub struct GetOrg {
 impl GetOrg {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/orgs/{orgId}")
-            .path_param("orgId", self.org_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/orgs/{orgId}").path_param(
+            "orgId",
+            self.org_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Org>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Org>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Org, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Org, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -132,30 +126,21 @@ impl ListOrgs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListOrgsResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListOrgsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListOrgsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListOrgsResponse, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListOrgsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListOrgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListOrgsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListOrgsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -179,26 +164,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Org),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let org_id: String = org_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_org(org_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_org(org_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_org(org_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_org(org_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -209,11 +188,7 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     /// - `body`: A Org or list of Org documents  Sent as `application/json`.
-    pub fn replace_org(
-        &self,
-        org_id: impl Into<String>,
-        body: crate::models::Org,
-    ) -> ReplaceOrg {
+    pub fn replace_org(&self, org_id: impl Into<String>, body: crate::models::Org) -> ReplaceOrg {
         ReplaceOrg {
             client: self.clone(),
             org_id: org_id.into(),
@@ -252,16 +227,11 @@ impl ReplaceOrg {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -272,11 +242,7 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     /// - `body`: A Org or list of Org documents  Sent as `application/json`.
-    pub fn update_org(
-        &self,
-        org_id: impl Into<String>,
-        body: crate::models::Org,
-    ) -> UpdateOrg {
+    pub fn update_org(&self, org_id: impl Into<String>, body: crate::models::Org) -> UpdateOrg {
         UpdateOrg {
             client: self.clone(),
             org_id: org_id.into(),
@@ -315,15 +281,10 @@ impl UpdateOrg {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

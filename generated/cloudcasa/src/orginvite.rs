@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
     pub fn create_orginvites(&self, body: crate::models::Orginvite) -> CreateOrginvites {
-        CreateOrginvites {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateOrginvites { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_orginvites`](crate::Client::create_orginvites): `POST /v1/orginvites`.
@@ -29,23 +25,17 @@ pub struct CreateOrginvites {
 impl CreateOrginvites {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/orginvites")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/orginvites").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -83,18 +73,13 @@ impl DeleteOrginvite {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/orginvites/{orginviteId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/orginvites/{orginviteId}")
             .path_param("orginviteId", self.orginvite_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -125,23 +110,20 @@ pub struct GetOrginvite {
 impl GetOrginvite {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/orginvites/{orginviteId}")
-            .path_param("orginviteId", self.orginvite_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/orginvites/{orginviteId}").path_param(
+            "orginviteId",
+            self.orginvite_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Orginvite>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Orginvite>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Orginvite,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Orginvite, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -231,33 +213,23 @@ impl ListOrginvites {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListOrginvitesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListOrginvitesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListOrginvitesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListOrginvitesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListOrginvitesResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListOrginvitesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListOrginvitesResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListOrginvitesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -281,26 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Orginvite),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let orginvite_id: String = orginvite_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_orginvite(orginvite_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_orginvite(orginvite_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_orginvite(orginvite_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_orginvite(orginvite_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -354,16 +320,11 @@ impl ReplaceOrginvite {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -417,15 +378,10 @@ impl UpdateOrginvite {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -12,7 +12,7 @@ impl rt::Page for crate::models::ListAlertsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -31,7 +31,7 @@ impl rt::Page for crate::models::ListApikeysResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -50,7 +50,7 @@ impl rt::Page for crate::models::ListAwsaccountsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -69,7 +69,7 @@ impl rt::Page for crate::models::ListAwsebsvolumesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -84,13 +84,11 @@ impl rt::Page for crate::models::ListAwsebsvolumesResponse {
 impl rt::Page for crate::models::ListAwsec2securitygroupsResponse {
     type Item = crate::models::Awsec2securitygroup;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListAwsec2securitygroupsResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsec2securitygroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -109,7 +107,7 @@ impl rt::Page for crate::models::ListAwsec2subnetsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -128,7 +126,7 @@ impl rt::Page for crate::models::ListAwseksclustersResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -147,7 +145,7 @@ impl rt::Page for crate::models::ListAwseksnodegroupsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -166,7 +164,7 @@ impl rt::Page for crate::models::ListAwsiamrolesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -185,7 +183,7 @@ impl rt::Page for crate::models::ListAwsmarketplaceResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -204,7 +202,7 @@ impl rt::Page for crate::models::ListAwsrdsbackupsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -223,7 +221,7 @@ impl rt::Page for crate::models::ListAwsrdscopiesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -242,7 +240,7 @@ impl rt::Page for crate::models::ListAwsrdsdatabasesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -261,7 +259,7 @@ impl rt::Page for crate::models::ListAwsrdsoptiongroupsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -276,13 +274,11 @@ impl rt::Page for crate::models::ListAwsrdsoptiongroupsResponse {
 impl rt::Page for crate::models::ListAwsrdsparametergroupsResponse {
     type Item = crate::models::Awsrdsparametergroup;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListAwsrdsparametergroupsResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAwsrdsparametergroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -301,7 +297,7 @@ impl rt::Page for crate::models::ListAwsrdsrestoresResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -320,7 +316,7 @@ impl rt::Page for crate::models::ListAwsrdssnapshotsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -339,7 +335,7 @@ impl rt::Page for crate::models::ListAwsrdssubnetgroupsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -358,7 +354,7 @@ impl rt::Page for crate::models::ListAwsscanoverviewResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -377,7 +373,7 @@ impl rt::Page for crate::models::ListAwsscanresultsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -396,7 +392,7 @@ impl rt::Page for crate::models::ListAwstagsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -415,7 +411,7 @@ impl rt::Page for crate::models::ListAwsusersResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -434,7 +430,7 @@ impl rt::Page for crate::models::ListAzureaksclustersResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -449,13 +445,11 @@ impl rt::Page for crate::models::ListAzureaksclustersResponse {
 impl rt::Page for crate::models::ListAzureresourcegroupsResponse {
     type Item = crate::models::Azureresourcegroup;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListAzureresourcegroupsResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListAzureresourcegroupsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -474,7 +468,7 @@ impl rt::Page for crate::models::ListBackupinstancesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -493,7 +487,7 @@ impl rt::Page for crate::models::ListChargifyResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -512,7 +506,7 @@ impl rt::Page for crate::models::ListChargifywebhooksResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -531,7 +525,7 @@ impl rt::Page for crate::models::ListCloudaccountsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -550,7 +544,7 @@ impl rt::Page for crate::models::ListCloudtasksResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -569,7 +563,7 @@ impl rt::Page for crate::models::ListContactusResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -584,13 +578,11 @@ impl rt::Page for crate::models::ListContactusResponse {
 impl rt::Page for crate::models::ListExpiredloginsessionsResponse {
     type Item = crate::models::Expiredloginsession;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListExpiredloginsessionsResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListExpiredloginsessionsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -609,7 +601,7 @@ impl rt::Page for crate::models::ListInternalaclsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -628,7 +620,7 @@ impl rt::Page for crate::models::ListInternalapikeysResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -647,7 +639,7 @@ impl rt::Page for crate::models::ListInternalorgsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -666,7 +658,7 @@ impl rt::Page for crate::models::ListInternalusersResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -685,7 +677,7 @@ impl rt::Page for crate::models::ListJobsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -704,7 +696,7 @@ impl rt::Page for crate::models::ListKubebackupsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -723,7 +715,7 @@ impl rt::Page for crate::models::ListKubebenchresultsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -742,7 +734,7 @@ impl rt::Page for crate::models::ListKubeclustersResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -757,13 +749,11 @@ impl rt::Page for crate::models::ListKubeclustersResponse {
 impl rt::Page for crate::models::ListKubeconfigauditresultsResponse {
     type Item = crate::models::Kubeconfigauditresult;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListKubeconfigauditresultsResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubeconfigauditresultsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -782,7 +772,7 @@ impl rt::Page for crate::models::ListKubehooksResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -801,7 +791,7 @@ impl rt::Page for crate::models::ListKubehunterresultsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -820,7 +810,7 @@ impl rt::Page for crate::models::ListKubemigrationsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -839,7 +829,7 @@ impl rt::Page for crate::models::ListKubenamespacesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -858,7 +848,7 @@ impl rt::Page for crate::models::ListKubeoffloadsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -877,7 +867,7 @@ impl rt::Page for crate::models::ListKubepvclaimsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -896,7 +886,7 @@ impl rt::Page for crate::models::ListKubepvcprogressResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -915,7 +905,7 @@ impl rt::Page for crate::models::ListKuberestoresResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -934,7 +924,7 @@ impl rt::Page for crate::models::ListKubescanoverviewResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -949,13 +939,11 @@ impl rt::Page for crate::models::ListKubescanoverviewResponse {
 impl rt::Page for crate::models::ListKubescantoolprogressResponse {
     type Item = crate::models::Kubescantoolprogre;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListKubescantoolprogressResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubescantoolprogressResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -974,7 +962,7 @@ impl rt::Page for crate::models::ListKubestorageclassesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -989,13 +977,11 @@ impl rt::Page for crate::models::ListKubestorageclassesResponse {
 impl rt::Page for crate::models::ListKubevulnerabilityresultsResponse {
     type Item = crate::models::Kubevulnerabilityresult;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListKubevulnerabilityresultsResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListKubevulnerabilityresultsResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1014,7 +1000,7 @@ impl rt::Page for crate::models::ListObjectstoresResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1033,7 +1019,7 @@ impl rt::Page for crate::models::ListOrginvitesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1052,7 +1038,7 @@ impl rt::Page for crate::models::ListOrgsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1071,7 +1057,7 @@ impl rt::Page for crate::models::ListPoliciesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1090,7 +1076,7 @@ impl rt::Page for crate::models::ListRbacPermissionsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1109,7 +1095,7 @@ impl rt::Page for crate::models::ListRolesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1128,7 +1114,7 @@ impl rt::Page for crate::models::ListRunawsrdsbackupResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1147,7 +1133,7 @@ impl rt::Page for crate::models::ListRunawsrdscopyResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1166,7 +1152,7 @@ impl rt::Page for crate::models::ListRunkubebackupResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1185,7 +1171,7 @@ impl rt::Page for crate::models::ListRunkubeoffloadResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1204,7 +1190,7 @@ impl rt::Page for crate::models::ListRunsecurityscanResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1219,13 +1205,11 @@ impl rt::Page for crate::models::ListRunsecurityscanResponse {
 impl rt::Page for crate::models::ListSecurityscaninstancesResponse {
     type Item = crate::models::Securityscaninstance;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListSecurityscaninstancesResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListSecurityscaninstancesResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1244,7 +1228,7 @@ impl rt::Page for crate::models::ListSecurityscansResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1263,7 +1247,7 @@ impl rt::Page for crate::models::ListSystemalertsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1282,7 +1266,7 @@ impl rt::Page for crate::models::ListTawkioResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1301,7 +1285,7 @@ impl rt::Page for crate::models::ListThreedauthResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1316,13 +1300,11 @@ impl rt::Page for crate::models::ListThreedauthResponse {
 impl rt::Page for crate::models::ListUpdatechargifyusageResponse {
     type Item = crate::models::Updatechargifyusage;
     fn next_page(&self) -> rt::NextPage {
-        fn cursor(
-            page: &crate::models::ListUpdatechargifyusageResponse,
-        ) -> Option<&str> {
+        fn cursor(page: &crate::models::ListUpdatechargifyusageResponse) -> Option<&str> {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1341,7 +1323,7 @@ impl rt::Page for crate::models::ListUsergroupsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1360,7 +1342,7 @@ impl rt::Page for crate::models::ListUserorgsResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1379,7 +1361,7 @@ impl rt::Page for crate::models::ListUsersResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }
@@ -1398,7 +1380,7 @@ impl rt::Page for crate::models::ListUserstatesResponse {
             page.links.as_ref()?.next.as_ref()?.href.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => rt::NextPage::Link(value.to_owned()),
+            Some(value) if!value.is_empty() => rt::NextPage::Link(value.to_owned()),
             _ => rt::NextPage::Done,
         }
     }

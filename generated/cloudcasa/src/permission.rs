@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Permission,
     ) -> CreateRbacPermissions {
-        CreateRbacPermissions {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateRbacPermissions { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_rbac_permissions`](crate::Client::create_rbac_permissions): `POST /v1/rbac/permissions`.
@@ -32,23 +28,19 @@ pub struct CreateRbacPermissions {
 impl CreateRbacPermissions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/rbac/permissions")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/rbac/permissions").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +50,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
-    pub fn delete_permission(
-        &self,
-        permission_id: impl Into<String>,
-    ) -> DeletePermission {
+    pub fn delete_permission(&self, permission_id: impl Into<String>) -> DeletePermission {
         DeletePermission {
             client: self.clone(),
             permission_id: permission_id.into(),
@@ -89,18 +78,13 @@ impl DeletePermission {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/rbac/permissions/{permissionId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/rbac/permissions/{permissionId}")
             .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -132,25 +116,22 @@ impl GetPermission {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/rbac/permissions/{permissionId}",
-            )
-            .path_param("permissionId", self.permission_id);
+            rt::Method::GET,
+            "/v1/rbac/permissions/{permissionId}",
+        ).path_param(
+            "permissionId",
+            self.permission_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Permission>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Permission>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Permission,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Permission, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -240,19 +221,13 @@ impl ListRbacPermissions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListRbacPermissionsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRbacPermissionsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRbacPermissionsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRbacPermissionsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -290,27 +265,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Permission),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let permission_id: String = permission_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_permission(permission_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_permission(permission_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_permission(permission_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_permission(permission_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -355,10 +323,7 @@ impl ReplacePermission {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/rbac/permissions/{permissionId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/rbac/permissions/{permissionId}")
             .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -367,16 +332,11 @@ impl ReplacePermission {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -421,10 +381,7 @@ impl UpdatePermission {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/rbac/permissions/{permissionId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/rbac/permissions/{permissionId}")
             .path_param("permissionId", self.permission_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -433,15 +390,10 @@ impl UpdatePermission {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Role or list of Role documents  Sent as `application/json`.
     pub fn create_roles(&self, body: crate::models::Role) -> CreateRoles {
-        CreateRoles {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateRoles { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_roles`](crate::Client::create_roles): `POST /v1/roles`.
@@ -29,23 +25,17 @@ pub struct CreateRoles {
 impl CreateRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/roles")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/roles").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,9 +79,7 @@ impl DeleteRole {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -122,20 +110,18 @@ pub struct GetRole {
 impl GetRole {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/roles/{roleId}")
-            .path_param("roleId", self.role_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/roles/{roleId}").path_param(
+            "roleId",
+            self.role_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Role>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Role>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Role, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Role, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -225,30 +211,23 @@ impl ListRoles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListRolesResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRolesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRolesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRolesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListRolesResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListRolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListRolesResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListRolesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -272,26 +251,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Role),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let role_id: String = role_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_role(role_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_role(role_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_role(role_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_role(role_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -345,16 +318,11 @@ impl ReplaceRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -365,11 +333,7 @@ impl crate::Client {
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
     /// - `body`: A Role or list of Role documents  Sent as `application/json`.
-    pub fn update_role(
-        &self,
-        role_id: impl Into<String>,
-        body: crate::models::Role,
-    ) -> UpdateRole {
+    pub fn update_role(&self, role_id: impl Into<String>, body: crate::models::Role) -> UpdateRole {
         UpdateRole {
             client: self.clone(),
             role_id: role_id.into(),
@@ -408,15 +372,10 @@ impl UpdateRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Runawsrdsbackup,
     ) -> CreateRunawsrdsbackup {
-        CreateRunawsrdsbackup {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateRunawsrdsbackup { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_runawsrdsbackup`](crate::Client::create_runawsrdsbackup): `POST /v1/runawsrdsbackup`.
@@ -32,23 +28,19 @@ pub struct CreateRunawsrdsbackup {
 impl CreateRunawsrdsbackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/runawsrdsbackup")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runawsrdsbackup").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteRunawsrdsbackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/runawsrdsbackup/{runawsrdsbackupId}",
-            )
+            rt::Method::DELETE,
+            "/v1/runawsrdsbackup/{runawsrdsbackupId}",
+        )
             .path_param("runawsrdsbackupId", self.runawsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
-    pub fn get_runawsrdsbackup(
-        &self,
-        runawsrdsbackup_id: impl Into<String>,
-    ) -> GetRunawsrdsbackup {
+    pub fn get_runawsrdsbackup(&self, runawsrdsbackup_id: impl Into<String>) -> GetRunawsrdsbackup {
         GetRunawsrdsbackup {
             client: self.clone(),
             runawsrdsbackup_id: runawsrdsbackup_id.into(),
@@ -135,25 +122,22 @@ impl GetRunawsrdsbackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/runawsrdsbackup/{runawsrdsbackupId}",
-            )
-            .path_param("runawsrdsbackupId", self.runawsrdsbackup_id);
+            rt::Method::GET,
+            "/v1/runawsrdsbackup/{runawsrdsbackupId}",
+        ).path_param(
+            "runawsrdsbackupId",
+            self.runawsrdsbackup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Runawsrdsbackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Runawsrdsbackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Runawsrdsbackup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Runawsrdsbackup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +227,13 @@ impl ListRunawsrdsbackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListRunawsrdsbackupResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRunawsrdsbackupResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRunawsrdsbackupResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRunawsrdsbackupResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +271,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Runawsrdsbackup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let runawsrdsbackup_id: String = runawsrdsbackup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_runawsrdsbackup(runawsrdsbackup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_runawsrdsbackup(runawsrdsbackup_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_runawsrdsbackup(runawsrdsbackup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_runawsrdsbackup(runawsrdsbackup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +329,7 @@ impl ReplaceRunawsrdsbackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/runawsrdsbackup/{runawsrdsbackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/runawsrdsbackup/{runawsrdsbackupId}")
             .path_param("runawsrdsbackupId", self.runawsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +338,11 @@ impl ReplaceRunawsrdsbackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +387,7 @@ impl UpdateRunawsrdsbackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/runawsrdsbackup/{runawsrdsbackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/runawsrdsbackup/{runawsrdsbackupId}")
             .path_param("runawsrdsbackupId", self.runawsrdsbackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +396,10 @@ impl UpdateRunawsrdsbackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

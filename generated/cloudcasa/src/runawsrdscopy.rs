@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
-    pub fn create_runawsrdscopy(
-        &self,
-        body: crate::models::Runawsrdscopy,
-    ) -> CreateRunawsrdscopy {
-        CreateRunawsrdscopy {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_runawsrdscopy(&self, body: crate::models::Runawsrdscopy) -> CreateRunawsrdscopy {
+        CreateRunawsrdscopy { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_runawsrdscopy`](crate::Client::create_runawsrdscopy): `POST /v1/runawsrdscopy`.
@@ -32,23 +25,17 @@ pub struct CreateRunawsrdscopy {
 impl CreateRunawsrdscopy {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/runawsrdscopy")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runawsrdscopy").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
-    pub fn delete_runawsrdscopy(
-        &self,
-        runawsrdscopy_id: impl Into<String>,
-    ) -> DeleteRunawsrdscopy {
+    pub fn delete_runawsrdscopy(&self, runawsrdscopy_id: impl Into<String>) -> DeleteRunawsrdscopy {
         DeleteRunawsrdscopy {
             client: self.clone(),
             runawsrdscopy_id: runawsrdscopy_id.into(),
@@ -89,18 +73,13 @@ impl DeleteRunawsrdscopy {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/runawsrdscopy/{runawsrdscopyId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/runawsrdscopy/{runawsrdscopyId}")
             .path_param("runawsrdscopyId", self.runawsrdscopy_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
-    pub fn get_runawsrdscopy(
-        &self,
-        runawsrdscopy_id: impl Into<String>,
-    ) -> GetRunawsrdscopy {
+    pub fn get_runawsrdscopy(&self, runawsrdscopy_id: impl Into<String>) -> GetRunawsrdscopy {
         GetRunawsrdscopy {
             client: self.clone(),
             runawsrdscopy_id: runawsrdscopy_id.into(),
@@ -135,25 +111,22 @@ impl GetRunawsrdscopy {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/runawsrdscopy/{runawsrdscopyId}",
-            )
-            .path_param("runawsrdscopyId", self.runawsrdscopy_id);
+            rt::Method::GET,
+            "/v1/runawsrdscopy/{runawsrdscopyId}",
+        ).path_param(
+            "runawsrdscopyId",
+            self.runawsrdscopy_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Runawsrdscopy>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Runawsrdscopy>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Runawsrdscopy,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Runawsrdscopy, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListRunawsrdscopy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListRunawsrdscopyResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRunawsrdscopyResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRunawsrdscopyResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRunawsrdscopyResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Runawsrdscopy),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let runawsrdscopy_id: String = runawsrdscopy_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_runawsrdscopy(runawsrdscopy_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_runawsrdscopy(runawsrdscopy_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_runawsrdscopy(runawsrdscopy_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_runawsrdscopy(runawsrdscopy_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceRunawsrdscopy {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/runawsrdscopy/{runawsrdscopyId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/runawsrdscopy/{runawsrdscopyId}")
             .path_param("runawsrdscopyId", self.runawsrdscopy_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceRunawsrdscopy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateRunawsrdscopy {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/runawsrdscopy/{runawsrdscopyId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/runawsrdscopy/{runawsrdscopyId}")
             .path_param("runawsrdscopyId", self.runawsrdscopy_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateRunawsrdscopy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
-    pub fn create_runkubebackup(
-        &self,
-        body: crate::models::Runkubebackup,
-    ) -> CreateRunkubebackup {
-        CreateRunkubebackup {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_runkubebackup(&self, body: crate::models::Runkubebackup) -> CreateRunkubebackup {
+        CreateRunkubebackup { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_runkubebackup`](crate::Client::create_runkubebackup): `POST /v1/runkubebackup`.
@@ -32,23 +25,17 @@ pub struct CreateRunkubebackup {
 impl CreateRunkubebackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/runkubebackup")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runkubebackup").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
-    pub fn delete_runkubebackup(
-        &self,
-        runkubebackup_id: impl Into<String>,
-    ) -> DeleteRunkubebackup {
+    pub fn delete_runkubebackup(&self, runkubebackup_id: impl Into<String>) -> DeleteRunkubebackup {
         DeleteRunkubebackup {
             client: self.clone(),
             runkubebackup_id: runkubebackup_id.into(),
@@ -89,18 +73,13 @@ impl DeleteRunkubebackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/runkubebackup/{runkubebackupId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/runkubebackup/{runkubebackupId}")
             .path_param("runkubebackupId", self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
-    pub fn get_runkubebackup(
-        &self,
-        runkubebackup_id: impl Into<String>,
-    ) -> GetRunkubebackup {
+    pub fn get_runkubebackup(&self, runkubebackup_id: impl Into<String>) -> GetRunkubebackup {
         GetRunkubebackup {
             client: self.clone(),
             runkubebackup_id: runkubebackup_id.into(),
@@ -135,25 +111,22 @@ impl GetRunkubebackup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/runkubebackup/{runkubebackupId}",
-            )
-            .path_param("runkubebackupId", self.runkubebackup_id);
+            rt::Method::GET,
+            "/v1/runkubebackup/{runkubebackupId}",
+        ).path_param(
+            "runkubebackupId",
+            self.runkubebackup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Runkubebackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Runkubebackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Runkubebackup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Runkubebackup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListRunkubebackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListRunkubebackupResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRunkubebackupResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRunkubebackupResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRunkubebackupResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Runkubebackup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let runkubebackup_id: String = runkubebackup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_runkubebackup(runkubebackup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_runkubebackup(runkubebackup_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_runkubebackup(runkubebackup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_runkubebackup(runkubebackup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceRunkubebackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/runkubebackup/{runkubebackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/runkubebackup/{runkubebackupId}")
             .path_param("runkubebackupId", self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceRunkubebackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateRunkubebackup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/runkubebackup/{runkubebackupId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/runkubebackup/{runkubebackupId}")
             .path_param("runkubebackupId", self.runkubebackup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateRunkubebackup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Runkubeoffload,
     ) -> CreateRunkubeoffload {
-        CreateRunkubeoffload {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateRunkubeoffload { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_runkubeoffload`](crate::Client::create_runkubeoffload): `POST /v1/runkubeoffload`.
@@ -32,23 +28,19 @@ pub struct CreateRunkubeoffload {
 impl CreateRunkubeoffload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/runkubeoffload")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runkubeoffload").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -89,18 +81,13 @@ impl DeleteRunkubeoffload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/runkubeoffload/{runkubeoffloadId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/runkubeoffload/{runkubeoffloadId}")
             .path_param("runkubeoffloadId", self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
-    pub fn get_runkubeoffload(
-        &self,
-        runkubeoffload_id: impl Into<String>,
-    ) -> GetRunkubeoffload {
+    pub fn get_runkubeoffload(&self, runkubeoffload_id: impl Into<String>) -> GetRunkubeoffload {
         GetRunkubeoffload {
             client: self.clone(),
             runkubeoffload_id: runkubeoffload_id.into(),
@@ -135,25 +119,22 @@ impl GetRunkubeoffload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/runkubeoffload/{runkubeoffloadId}",
-            )
-            .path_param("runkubeoffloadId", self.runkubeoffload_id);
+            rt::Method::GET,
+            "/v1/runkubeoffload/{runkubeoffloadId}",
+        ).path_param(
+            "runkubeoffloadId",
+            self.runkubeoffload_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Runkubeoffload>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Runkubeoffload>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Runkubeoffload,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Runkubeoffload, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +224,13 @@ impl ListRunkubeoffload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListRunkubeoffloadResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRunkubeoffloadResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRunkubeoffloadResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRunkubeoffloadResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +268,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Runkubeoffload),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let runkubeoffload_id: String = runkubeoffload_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_runkubeoffload(runkubeoffload_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_runkubeoffload(runkubeoffload_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_runkubeoffload(runkubeoffload_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_runkubeoffload(runkubeoffload_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +326,7 @@ impl ReplaceRunkubeoffload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/runkubeoffload/{runkubeoffloadId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/runkubeoffload/{runkubeoffloadId}")
             .path_param("runkubeoffloadId", self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +335,11 @@ impl ReplaceRunkubeoffload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +384,7 @@ impl UpdateRunkubeoffload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/runkubeoffload/{runkubeoffloadId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/runkubeoffload/{runkubeoffloadId}")
             .path_param("runkubeoffloadId", self.runkubeoffload_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +393,10 @@ impl UpdateRunkubeoffload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -14,11 +14,7 @@ impl crate::Client {
         &self,
         body: crate::models::Runsecurityscan,
     ) -> CreateRunsecurityscan {
-        CreateRunsecurityscan {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateRunsecurityscan { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_runsecurityscan`](crate::Client::create_runsecurityscan): `POST /v1/runsecurityscan`.
@@ -32,23 +28,19 @@ pub struct CreateRunsecurityscan {
 impl CreateRunsecurityscan {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/runsecurityscan")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/runsecurityscan").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +82,15 @@ impl DeleteRunsecurityscan {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/runsecurityscan/{runsecurityscanId}",
-            )
+            rt::Method::DELETE,
+            "/v1/runsecurityscan/{runsecurityscanId}",
+        )
             .path_param("runsecurityscanId", self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
-    pub fn get_runsecurityscan(
-        &self,
-        runsecurityscan_id: impl Into<String>,
-    ) -> GetRunsecurityscan {
+    pub fn get_runsecurityscan(&self, runsecurityscan_id: impl Into<String>) -> GetRunsecurityscan {
         GetRunsecurityscan {
             client: self.clone(),
             runsecurityscan_id: runsecurityscan_id.into(),
@@ -135,25 +122,22 @@ impl GetRunsecurityscan {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/runsecurityscan/{runsecurityscanId}",
-            )
-            .path_param("runsecurityscanId", self.runsecurityscan_id);
+            rt::Method::GET,
+            "/v1/runsecurityscan/{runsecurityscanId}",
+        ).path_param(
+            "runsecurityscanId",
+            self.runsecurityscan_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Runsecurityscan>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Runsecurityscan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Runsecurityscan,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Runsecurityscan, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +227,13 @@ impl ListRunsecurityscan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListRunsecurityscanResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListRunsecurityscanResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListRunsecurityscanResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListRunsecurityscanResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +271,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Runsecurityscan),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let runsecurityscan_id: String = runsecurityscan_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_runsecurityscan(runsecurityscan_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_runsecurityscan(runsecurityscan_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_runsecurityscan(runsecurityscan_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_runsecurityscan(runsecurityscan_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +329,7 @@ impl ReplaceRunsecurityscan {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/runsecurityscan/{runsecurityscanId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/runsecurityscan/{runsecurityscanId}")
             .path_param("runsecurityscanId", self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +338,11 @@ impl ReplaceRunsecurityscan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +387,7 @@ impl UpdateRunsecurityscan {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/runsecurityscan/{runsecurityscanId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/runsecurityscan/{runsecurityscanId}")
             .path_param("runsecurityscanId", self.runsecurityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +396,10 @@ impl UpdateRunsecurityscan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
-    pub fn create_securityscans(
-        &self,
-        body: crate::models::Securityscan,
-    ) -> CreateSecurityscans {
-        CreateSecurityscans {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_securityscans(&self, body: crate::models::Securityscan) -> CreateSecurityscans {
+        CreateSecurityscans { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_securityscans`](crate::Client::create_securityscans): `POST /v1/securityscans`.
@@ -32,23 +25,17 @@ pub struct CreateSecurityscans {
 impl CreateSecurityscans {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/securityscans")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/securityscans").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
-    pub fn delete_securityscan(
-        &self,
-        securityscan_id: impl Into<String>,
-    ) -> DeleteSecurityscan {
+    pub fn delete_securityscan(&self, securityscan_id: impl Into<String>) -> DeleteSecurityscan {
         DeleteSecurityscan {
             client: self.clone(),
             securityscan_id: securityscan_id.into(),
@@ -89,18 +73,13 @@ impl DeleteSecurityscan {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/securityscans/{securityscanId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/securityscans/{securityscanId}")
             .path_param("securityscanId", self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
-    pub fn get_securityscan(
-        &self,
-        securityscan_id: impl Into<String>,
-    ) -> GetSecurityscan {
+    pub fn get_securityscan(&self, securityscan_id: impl Into<String>) -> GetSecurityscan {
         GetSecurityscan {
             client: self.clone(),
             securityscan_id: securityscan_id.into(),
@@ -135,25 +111,22 @@ impl GetSecurityscan {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/securityscans/{securityscanId}",
-            )
-            .path_param("securityscanId", self.securityscan_id);
+            rt::Method::GET,
+            "/v1/securityscans/{securityscanId}",
+        ).path_param(
+            "securityscanId",
+            self.securityscan_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Securityscan>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Securityscan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Securityscan,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Securityscan, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,19 +216,13 @@ impl ListSecurityscans {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListSecurityscansResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListSecurityscansResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListSecurityscansResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListSecurityscansResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -293,27 +260,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Securityscan),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let securityscan_id: String = securityscan_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_securityscan(securityscan_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_securityscan(securityscan_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_securityscan(securityscan_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_securityscan(securityscan_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -358,10 +318,7 @@ impl ReplaceSecurityscan {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/securityscans/{securityscanId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/securityscans/{securityscanId}")
             .path_param("securityscanId", self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -370,16 +327,11 @@ impl ReplaceSecurityscan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -424,10 +376,7 @@ impl UpdateSecurityscan {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/securityscans/{securityscanId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/securityscans/{securityscanId}")
             .path_param("securityscanId", self.securityscan_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -436,15 +385,10 @@ impl UpdateSecurityscan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

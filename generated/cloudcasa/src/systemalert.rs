@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
-    pub fn create_systemalerts(
-        &self,
-        body: crate::models::Systemalert,
-    ) -> CreateSystemalerts {
-        CreateSystemalerts {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn create_systemalerts(&self, body: crate::models::Systemalert) -> CreateSystemalerts {
+        CreateSystemalerts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_systemalerts`](crate::Client::create_systemalerts): `POST /v1/systemalerts`.
@@ -32,23 +25,17 @@ pub struct CreateSystemalerts {
 impl CreateSystemalerts {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/systemalerts")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/systemalerts").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +45,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
-    pub fn delete_systemalert(
-        &self,
-        systemalert_id: impl Into<String>,
-    ) -> DeleteSystemalert {
+    pub fn delete_systemalert(&self, systemalert_id: impl Into<String>) -> DeleteSystemalert {
         DeleteSystemalert {
             client: self.clone(),
             systemalert_id: systemalert_id.into(),
@@ -89,18 +73,13 @@ impl DeleteSystemalert {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/systemalerts/{systemalertId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/systemalerts/{systemalertId}")
             .path_param("systemalertId", self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -132,25 +111,22 @@ impl GetSystemalert {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/systemalerts/{systemalertId}",
-            )
-            .path_param("systemalertId", self.systemalert_id);
+            rt::Method::GET,
+            "/v1/systemalerts/{systemalertId}",
+        ).path_param(
+            "systemalertId",
+            self.systemalert_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Systemalert>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Systemalert>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Systemalert,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Systemalert, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -240,33 +216,23 @@ impl ListSystemalerts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListSystemalertsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListSystemalertsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListSystemalertsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListSystemalertsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListSystemalertsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListSystemalertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListSystemalertsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListSystemalertsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -290,27 +256,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Systemalert),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let systemalert_id: String = systemalert_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_systemalert(systemalert_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_systemalert(systemalert_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_systemalert(systemalert_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_systemalert(systemalert_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -355,10 +314,7 @@ impl ReplaceSystemalert {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/systemalerts/{systemalertId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/systemalerts/{systemalertId}")
             .path_param("systemalertId", self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -367,16 +323,11 @@ impl ReplaceSystemalert {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -421,10 +372,7 @@ impl UpdateSystemalert {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/systemalerts/{systemalertId}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/systemalerts/{systemalertId}")
             .path_param("systemalertId", self.systemalert_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -433,15 +381,10 @@ impl UpdateSystemalert {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

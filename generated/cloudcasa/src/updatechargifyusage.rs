@@ -32,23 +32,19 @@ pub struct CreateUpdatechargifyusage {
 impl CreateUpdatechargifyusage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/updatechargifyusage")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/updatechargifyusage").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -90,17 +86,15 @@ impl DeleteUpdatechargifyusage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/updatechargifyusage/{updatechargifyusageId}",
-            )
+            rt::Method::DELETE,
+            "/v1/updatechargifyusage/{updatechargifyusageId}",
+        )
             .path_param("updatechargifyusageId", self.updatechargifyusage_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -135,25 +129,24 @@ impl GetUpdatechargifyusage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/updatechargifyusage/{updatechargifyusageId}",
-            )
-            .path_param("updatechargifyusageId", self.updatechargifyusage_id);
+            rt::Method::GET,
+            "/v1/updatechargifyusage/{updatechargifyusageId}",
+        ).path_param(
+            "updatechargifyusageId",
+            self.updatechargifyusage_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Updatechargifyusage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Updatechargifyusage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Updatechargifyusage,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Updatechargifyusage, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -243,28 +236,19 @@ impl ListUpdatechargifyusage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListUpdatechargifyusageResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListUpdatechargifyusageResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListUpdatechargifyusageResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListUpdatechargifyusageResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
     pub fn pages(
         self,
-    ) -> rt::Pages<
-        crate::models::ListUpdatechargifyusageResponse,
-        crate::models::Error,
-    > {
+    ) -> rt::Pages<crate::models::ListUpdatechargifyusageResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
@@ -272,10 +256,7 @@ impl ListUpdatechargifyusage {
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
     pub fn items(
         self,
-    ) -> rt::Items<
-        crate::models::ListUpdatechargifyusageResponse,
-        crate::models::Error,
-    > {
+    ) -> rt::Items<crate::models::ListUpdatechargifyusageResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -284,10 +265,7 @@ impl ListUpdatechargifyusage {
     pub fn items_max(
         self,
         max_items: u64,
-    ) -> rt::Items<
-        crate::models::ListUpdatechargifyusageResponse,
-        crate::models::Error,
-    > {
+    ) -> rt::Items<crate::models::ListUpdatechargifyusageResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), Some(max_items))
     }
@@ -302,31 +280,23 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Updatechargifyusage),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let updatechargifyusage_id: String = updatechargifyusage_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self
-                        .get_updatechargifyusage(updatechargifyusage_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self
-                        .replace_updatechargifyusage(
-                            updatechargifyusage_id.clone(),
-                            resource,
-                        );
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_updatechargifyusage(updatechargifyusage_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_updatechargifyusage(
+                updatechargifyusage_id.clone(),
+                resource,
+            );
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -372,9 +342,9 @@ impl ReplaceUpdatechargifyusage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/updatechargifyusage/{updatechargifyusageId}",
-            )
+            rt::Method::PUT,
+            "/v1/updatechargifyusage/{updatechargifyusageId}",
+        )
             .path_param("updatechargifyusageId", self.updatechargifyusage_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -383,16 +353,11 @@ impl ReplaceUpdatechargifyusage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -438,9 +403,9 @@ impl UpdateUpdatechargifyusage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/updatechargifyusage/{updatechargifyusageId}",
-            )
+            rt::Method::PATCH,
+            "/v1/updatechargifyusage/{updatechargifyusageId}",
+        )
             .path_param("updatechargifyusageId", self.updatechargifyusage_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -449,15 +414,10 @@ impl UpdateUpdatechargifyusage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

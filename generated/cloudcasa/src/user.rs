@@ -29,20 +29,18 @@ pub struct GetUser {
 impl GetUser {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/users/{userId}")
-            .path_param("userId", self.user_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/{userId}").path_param(
+            "userId",
+            self.user_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::User>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::User>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::User, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::User, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -132,30 +130,23 @@ impl ListUsers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ListUsersResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListUsersResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListUsersResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListUsersResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListUsersResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListUsersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListUsersResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListUsersResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -179,26 +170,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::User),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let user_id: String = user_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_user(user_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_user(user_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_user(user_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_user(user_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -252,16 +237,11 @@ impl ReplaceUser {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -272,11 +252,7 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
     /// - `body`: A User or list of User documents  Sent as `application/json`.
-    pub fn update_user(
-        &self,
-        user_id: impl Into<String>,
-        body: crate::models::User,
-    ) -> UpdateUser {
+    pub fn update_user(&self, user_id: impl Into<String>, body: crate::models::User) -> UpdateUser {
         UpdateUser {
             client: self.clone(),
             user_id: user_id.into(),
@@ -315,15 +291,10 @@ impl UpdateUser {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
     pub fn create_usergroups(&self, body: crate::models::Usergroup) -> CreateUsergroups {
-        CreateUsergroups {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateUsergroups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_usergroups`](crate::Client::create_usergroups): `POST /v1/usergroups`.
@@ -29,23 +25,17 @@ pub struct CreateUsergroups {
 impl CreateUsergroups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/usergroups")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/usergroups").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -83,18 +73,13 @@ impl DeleteUsergroup {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/usergroups/{usergroupId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/usergroups/{usergroupId}")
             .path_param("usergroupId", self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -125,23 +110,20 @@ pub struct GetUsergroup {
 impl GetUsergroup {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/usergroups/{usergroupId}")
-            .path_param("usergroupId", self.usergroup_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/usergroups/{usergroupId}").path_param(
+            "usergroupId",
+            self.usergroup_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Usergroup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Usergroup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Usergroup,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Usergroup, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -231,33 +213,23 @@ impl ListUsergroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListUsergroupsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListUsergroupsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListUsergroupsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListUsergroupsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListUsergroupsResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListUsergroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListUsergroupsResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListUsergroupsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -281,26 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Usergroup),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let usergroup_id: String = usergroup_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_usergroup(usergroup_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_usergroup(usergroup_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_usergroup(usergroup_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_usergroup(usergroup_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -354,16 +320,11 @@ impl ReplaceUsergroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -409,9 +370,9 @@ impl UpdateUserGroupAcl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/usergroups/{usergroupId}/action/update-acls",
-            )
+            rt::Method::POST,
+            "/v1/usergroups/{usergroupId}/action/update-acls",
+        )
             .path_param("usergroupId", self.usergroup_id)
             .if_match(self.if_match, rt::IfMatch::Required)
             .json_body(&self.body);
@@ -420,13 +381,9 @@ impl UpdateUserGroupAcl {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::AcLs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::AcLs>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::AcLs, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::AcLs, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -480,15 +437,10 @@ impl UpdateUsergroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -11,11 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
     pub fn create_userstates(&self, body: crate::models::Userstate) -> CreateUserstates {
-        CreateUserstates {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateUserstates { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_userstates`](crate::Client::create_userstates): `POST /v1/userstates`.
@@ -29,23 +25,17 @@ pub struct CreateUserstates {
 impl CreateUserstates {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/userstates")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/userstates").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -83,18 +73,13 @@ impl DeleteUserstate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/userstates/{userstateId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/userstates/{userstateId}")
             .path_param("userstateId", self.userstate_id)
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -125,23 +110,20 @@ pub struct GetUserstate {
 impl GetUserstate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/userstates/{userstateId}")
-            .path_param("userstateId", self.userstate_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/userstates/{userstateId}").path_param(
+            "userstateId",
+            self.userstate_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Userstate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Userstate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Userstate,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Userstate, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -231,33 +213,23 @@ impl ListUserstates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ListUserstatesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListUserstatesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ListUserstatesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ListUserstatesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ListUserstatesResponse, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ListUserstatesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ListUserstatesResponse, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ListUserstatesResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -281,26 +253,20 @@ impl crate::Client {
         modify: impl FnMut(&mut crate::models::Userstate),
     ) -> Result<rt::Response<crate::models::EveWriteResult>, crate::Error> {
         let userstate_id: String = userstate_id.into();
-        rt::update_with(
-                3u32,
-                || {
-                    let request = self.get_userstate(userstate_id.clone());
-                    async move {
-                        let response = request.send().await?;
-                        let etag = response.etag().map(str::to_owned);
-                        Ok((response.into_inner(), etag))
-                    }
-                },
-                modify,
-                |resource, etag| {
-                    let request = self.replace_userstate(userstate_id.clone(), resource);
-                    match etag {
-                        Some(etag) => request.if_match(etag).send(),
-                        None => request.send(),
-                    }
-                },
-            )
-            .await
+        rt::update_with(3u32, || {
+            let request = self.get_userstate(userstate_id.clone());
+            async move {
+                let response = request.send().await?;
+                let etag = response.etag().map(str::to_owned);
+                Ok((response.into_inner(), etag))
+            }
+        }, modify, |resource, etag| {
+            let request = self.replace_userstate(userstate_id.clone(), resource);
+            match etag {
+                Some(etag) => request.if_match(etag).send(),
+                None => request.send(),
+            }
+        }).await
     }
 }
 impl crate::Client {
@@ -354,16 +320,11 @@ impl ReplaceUserstate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -417,15 +378,10 @@ impl UpdateUserstate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EveWriteResult,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::EveWriteResult, crate::models::Error>(self.into_request())
     }
 }

@@ -7,9 +7,7 @@ use cloudgen_runtime::codegen as rt;
 pub static PROFILE: rt::VendorProfile = rt::VendorProfile {
     name: "cloudmc-api",
     default_base_url: "https://cloudmc.example.com/api/v2",
-    auth: rt::AuthScheme::ApiKey {
-        header: "MC-Api-Key",
-    },
+    auth: rt::AuthScheme::ApiKey { header: "MC-Api-Key" },
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     etag: None,
 };
@@ -60,9 +58,7 @@ impl Client {
     /// The new client shares the connection pool, credentials, rate limiters and retry budget; remembered ETags are kept per scope. Fails only when `value` cannot be sent (for example, a newline in a header).
     pub fn with_org(&self, value: impl Into<String>) -> Result<Client, rt::BuildError> {
         let scope = rt::Scope::new().query("org_id", value);
-        Ok(Client {
-            core: self.core.with_scope(scope)?,
-        })
+        Ok(Client { core: self.core.with_scope(scope)? })
     }
     /// The runtime client underneath: base URL, remembered ETags.
     pub fn core(&self) -> &rt::ClientCore {

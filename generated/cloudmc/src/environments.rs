@@ -56,16 +56,13 @@ impl AddEnvironmentMember {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -75,11 +72,7 @@ impl AddEnvironmentMember {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -133,16 +126,13 @@ impl CreateEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -152,11 +142,7 @@ impl CreateEnvironment {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -207,16 +193,13 @@ impl DeleteEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -226,11 +209,7 @@ impl DeleteEnvironment {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -275,16 +254,13 @@ impl GetEnvironment {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::Environment>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::Environment>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EnvironmentResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::EnvironmentResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -296,10 +272,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn list_environment_members(
-        &self,
-        id: impl Into<String>,
-    ) -> ListEnvironmentMembers {
+    pub fn list_environment_members(&self, id: impl Into<String>) -> ListEnvironmentMembers {
         ListEnvironmentMembers {
             client: self.clone(),
             id: id.into(),
@@ -335,16 +308,13 @@ impl ListEnvironmentMembers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EnvironmentMemberList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EnvironmentMemberList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EnvironmentMemberList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::EnvironmentMemberList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -426,16 +396,13 @@ impl ListEnvironments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::EnvironmentList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EnvironmentList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EnvironmentList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::EnvironmentList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -482,10 +449,7 @@ impl RemoveEnvironmentMember {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/environments/{id}/members/{userId}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/environments/{id}/members/{userId}")
             .path_param("id", self.id)
             .path_param("userId", self.user_id)
             .query_opt("org_id", self.org_id.as_ref());
@@ -494,16 +458,13 @@ impl RemoveEnvironmentMember {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -513,11 +474,7 @@ impl RemoveEnvironmentMember {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -574,16 +531,13 @@ impl UpdateEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -593,11 +547,7 @@ impl UpdateEnvironment {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -647,10 +597,7 @@ impl UpdateEnvironmentMember {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/environments/{id}/members/{userId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/environments/{id}/members/{userId}")
             .path_param("id", self.id)
             .path_param("userId", self.user_id)
             .query_opt("org_id", self.org_id.as_ref())
@@ -658,9 +605,7 @@ impl UpdateEnvironmentMember {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -714,16 +659,13 @@ impl UpdateEnvironmentMembership {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::Environment>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::Environment>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::EnvironmentResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::EnvironmentResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }

@@ -54,9 +54,9 @@ impl CreateInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/instances",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/instances",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -66,16 +66,13 @@ impl CreateInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -85,11 +82,7 @@ impl CreateInstance {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -151,9 +144,9 @@ impl DestroyInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/services/{serviceCode}/{environmentName}/instances/{id}",
-            )
+            rt::Method::DELETE,
+            "/services/{serviceCode}/{environmentName}/instances/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -167,16 +160,13 @@ impl DestroyInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -186,11 +176,7 @@ impl DestroyInstance {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -241,9 +227,9 @@ impl GetInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/instances/{id}",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/instances/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -251,16 +237,13 @@ impl GetInstance {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::Instance>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::Instance>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::InstanceResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::InstanceResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -344,9 +327,9 @@ impl ListInstances {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/instances",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/instances",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -359,16 +342,13 @@ impl ListInstances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::InstanceList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::InstanceList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::InstanceList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::InstanceList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -433,9 +413,9 @@ impl OperateInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/instances/{id}",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/instances/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -450,16 +430,13 @@ impl OperateInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -469,11 +446,7 @@ impl OperateInstance {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -532,9 +505,9 @@ impl UpdateInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/services/{serviceCode}/{environmentName}/instances/{id}",
-            )
+            rt::Method::PUT,
+            "/services/{serviceCode}/{environmentName}/instances/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -545,16 +518,13 @@ impl UpdateInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -564,11 +534,7 @@ impl UpdateInstance {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }

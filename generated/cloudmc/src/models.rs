@@ -15,17 +15,13 @@ pub struct AcquirePublicIpRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AcquirePublicIpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("vpcId", &self.vpc_id)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("vpcId", &self.vpc_id).end()
     }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -44,9 +40,7 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::AcquirePublicIpRequest {
-                    vpc_id: rt::required(f0, "vpcId")?,
-                })
+                Ok(crate::models::AcquirePublicIpRequest { vpc_id: rt::required(f0, "vpcId")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -57,7 +51,7 @@ impl AcquirePublicIpRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(vpc_id: cloudgen_runtime::Uuid) -> Self {
-        Self { vpc_id }
+        Self { vpc_id, }
     }
 }
 #[cfg(feature = "activity")]
@@ -116,9 +110,7 @@ impl serde::Serialize for Activity {
 #[cfg(feature = "activity")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Activity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -216,9 +208,7 @@ impl serde::Serialize for ActivityList {
 #[cfg(feature = "activity")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ActivityList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -239,10 +229,7 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ActivityList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::ActivityList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -253,10 +240,7 @@ impl ActivityList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Activity>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "environments")]
@@ -281,9 +265,7 @@ impl serde::Serialize for AddEnvironmentMemberRequest {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -332,17 +314,13 @@ pub struct AddVerifiedDomainRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AddVerifiedDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("domain", &self.domain)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("domain", &self.domain).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -361,9 +339,7 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::AddVerifiedDomainRequest {
-                    domain: rt::required(f0, "domain")?,
-                })
+                Ok(crate::models::AddVerifiedDomainRequest { domain: rt::required(f0, "domain")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -374,7 +350,7 @@ impl AddVerifiedDomainRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(domain: String) -> Self {
-        Self { domain }
+        Self { domain, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -433,13 +409,10 @@ impl serde::Serialize for BillingMode {
 }
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for BillingMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -483,9 +456,7 @@ impl serde::Serialize for ComputeOffering {
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOffering {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -559,9 +530,7 @@ impl serde::Serialize for ComputeOfferingList {
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -596,10 +565,7 @@ impl ComputeOfferingList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<ComputeOffering>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "offerings")]
@@ -612,17 +578,13 @@ pub struct ComputeOfferingResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeOfferingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -641,9 +603,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeOfferingResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::ComputeOfferingResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -654,7 +614,7 @@ impl ComputeOfferingResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: ComputeOffering) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "environments")]
@@ -688,9 +648,7 @@ impl serde::Serialize for CreateEnvironmentRequest {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -710,9 +668,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => rt::set_required(&mut f0, map.next_value()),
-                        "serviceConnection" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
+                        "serviceConnection" => rt::set_required(&mut f1, map.next_value()),
                         "description" => rt::set(&mut f2, map.next_value()),
                         "organization" => rt::set(&mut f3, map.next_value()),
                         "membership" => rt::set(&mut f4, map.next_value()),
@@ -804,9 +760,7 @@ impl serde::Serialize for CreateInstanceRequest {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -838,9 +792,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "name" => rt::set_required(&mut f0, map.next_value()),
-                        "computeOfferingId" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
+                        "computeOfferingId" => rt::set_required(&mut f1, map.next_value()),
                         "networkId" => rt::set_required(&mut f2, map.next_value()),
                         "templateId" => rt::set_required(&mut f3, map.next_value()),
                         "cpuCount" => rt::set(&mut f4, map.next_value()),
@@ -946,9 +898,7 @@ impl serde::Serialize for CreateNetworkRequest {
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -971,9 +921,7 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
                     match key.as_str() {
                         "name" => rt::set_required(&mut f0, map.next_value()),
                         "description" => rt::set_required(&mut f1, map.next_value()),
-                        "networkOfferingId" => {
-                            rt::set_required(&mut f2, map.next_value())
-                        }
+                        "networkOfferingId" => rt::set_required(&mut f2, map.next_value()),
                         "vpcId" => rt::set(&mut f3, map.next_value()),
                         "networkAclId" => rt::set(&mut f4, map.next_value()),
                         "gateway" => rt::set(&mut f5, map.next_value()),
@@ -1050,9 +998,7 @@ impl serde::Serialize for CreateOrganizationRequest {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1135,9 +1081,7 @@ impl serde::Serialize for CreateSnapshotRequest {
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1175,11 +1119,7 @@ impl CreateSnapshotRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(volume_id: cloudgen_runtime::Uuid) -> Self {
-        Self {
-            volume_id,
-            name: Default::default(),
-            rapid: Default::default(),
-        }
+        Self { volume_id, name: Default::default(), rapid: Default::default() }
     }
 }
 #[cfg(feature = "users")]
@@ -1214,9 +1154,7 @@ impl serde::Serialize for CreateUserRequest {
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1240,9 +1178,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
                         "firstName" => rt::set_required(&mut f1, map.next_value()),
                         "lastName" => rt::set_required(&mut f2, map.next_value()),
                         "email" => rt::set_required(&mut f3, map.next_value()),
-                        "primaryRoleBinding" => {
-                            rt::set_required(&mut f4, map.next_value())
-                        }
+                        "primaryRoleBinding" => rt::set_required(&mut f4, map.next_value()),
                         "organization" => rt::set(&mut f5, map.next_value()),
                         _ => rt::skip_value(&mut map),
                     }?;
@@ -1305,9 +1241,7 @@ impl serde::Serialize for CreateVolumeRequest {
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1349,11 +1283,7 @@ impl CreateVolumeRequest {
         disk_offering_id: cloudgen_runtime::Uuid,
         instance_id: cloudgen_runtime::Uuid,
     ) -> Self {
-        Self {
-            name,
-            disk_offering_id,
-            instance_id,
-        }
+        Self { name, disk_offering_id, instance_id }
     }
 }
 #[cfg(feature = "vpcs")]
@@ -1382,9 +1312,7 @@ impl serde::Serialize for CreateVpcRequest {
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1424,17 +1352,8 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
 impl CreateVpcRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
-    pub fn new(
-        name: String,
-        description: String,
-        vpc_offering_id: cloudgen_runtime::Uuid,
-    ) -> Self {
-        Self {
-            name,
-            description,
-            vpc_offering_id,
-            network_domain: Default::default(),
-        }
+    pub fn new(name: String, description: String, vpc_offering_id: cloudgen_runtime::Uuid) -> Self {
+        Self { name, description, vpc_offering_id, network_domain: Default::default() }
     }
 }
 #[cfg(feature = "instances")]
@@ -1466,9 +1385,7 @@ impl serde::Serialize for DestroyInstanceRequest {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1532,9 +1449,7 @@ impl serde::Serialize for DiskOffering {
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOffering {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1593,9 +1508,7 @@ impl serde::Serialize for DiskOfferingList {
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1616,10 +1529,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DiskOfferingList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::DiskOfferingList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1630,10 +1540,7 @@ impl DiskOfferingList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<DiskOffering>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "offerings")]
@@ -1646,17 +1553,13 @@ pub struct DiskOfferingResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DiskOfferingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "offerings")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1675,9 +1578,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DiskOfferingResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::DiskOfferingResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1688,7 +1589,7 @@ impl DiskOfferingResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: DiskOffering) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "environments")]
@@ -1738,9 +1639,7 @@ impl serde::Serialize for Environment {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Environment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1826,9 +1725,7 @@ impl serde::Serialize for EnvironmentList {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1849,10 +1746,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::EnvironmentList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::EnvironmentList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1863,10 +1757,7 @@ impl EnvironmentList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Environment>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "environments")]
@@ -1904,9 +1795,7 @@ impl serde::Serialize for EnvironmentMember {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1974,9 +1863,7 @@ impl serde::Serialize for EnvironmentMemberList {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2011,10 +1898,7 @@ impl EnvironmentMemberList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<EnvironmentMember>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "environments")]
@@ -2035,9 +1919,7 @@ impl serde::Serialize for EnvironmentMemberMetadata {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2056,9 +1938,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::EnvironmentMemberMetadata {
-                    membership: f0,
-                })
+                Ok(crate::models::EnvironmentMemberMetadata { membership: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2120,13 +2000,10 @@ impl serde::Serialize for EnvironmentMembership {
 }
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2140,17 +2017,13 @@ pub struct EnvironmentResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2169,9 +2042,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::EnvironmentResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::EnvironmentResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2182,7 +2053,7 @@ impl EnvironmentResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Environment) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 /// One error.
@@ -2212,9 +2083,7 @@ impl serde::Serialize for ErrorDetail {
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2239,12 +2108,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ErrorDetail {
-                    code: f0,
-                    error_code: f1,
-                    message: f2,
-                    context: f3,
-                })
+                Ok(crate::models::ErrorDetail { code: f0, error_code: f1, message: f2, context: f3 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2260,16 +2124,12 @@ pub struct ErrorEnvelope {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ErrorEnvelope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("errors", &self.errors)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("errors", &self.errors).end()
     }
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2288,9 +2148,7 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ErrorEnvelope {
-                    errors: rt::required(f0, "errors")?,
-                })
+                Ok(crate::models::ErrorEnvelope { errors: rt::required(f0, "errors")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2300,7 +2158,7 @@ impl ErrorEnvelope {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(errors: Vec<ErrorDetail>) -> Self {
-        Self { errors }
+        Self { errors, }
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -2321,9 +2179,7 @@ impl serde::Serialize for IdRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IdRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2342,9 +2198,7 @@ impl<'de> serde::Deserialize<'de> for IdRef {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::IdRef {
-                    id: rt::required(f0, "id")?,
-                })
+                Ok(crate::models::IdRef { id: rt::required(f0, "id")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2355,7 +2209,7 @@ impl IdRef {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(id: cloudgen_runtime::Uuid) -> Self {
-        Self { id }
+        Self { id, }
     }
 }
 #[cfg(feature = "templates")]
@@ -2414,9 +2268,7 @@ impl serde::Serialize for ImportTemplateRequest {
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2615,9 +2467,7 @@ impl serde::Serialize for Instance {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Instance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2748,9 +2598,7 @@ impl serde::Serialize for InstanceList {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2771,10 +2619,7 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::InstanceList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::InstanceList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2785,10 +2630,7 @@ impl InstanceList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Instance>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "instances")]
@@ -2887,13 +2729,10 @@ impl serde::Serialize for InstanceOperation {
 }
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2938,9 +2777,7 @@ impl serde::Serialize for InstanceOperationRequest {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3015,9 +2852,7 @@ impl serde::Serialize for InstancePublicIp {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstancePublicIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3063,17 +2898,13 @@ pub struct InstanceResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3092,9 +2923,7 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::InstanceResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::InstanceResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3105,7 +2934,7 @@ impl InstanceResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Instance) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "instances")]
@@ -3176,36 +3005,14 @@ impl serde::Serialize for InstanceState {
 }
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 /// Metadata of a service entity list. `recordCount` is documented; the paging fields come from the commented-out paging section (facts §4) and are unverified.
 ///
 /// Schema `/components/schemas/ListMetadata`.
@@ -3218,26 +3025,7 @@ pub struct ListMetadata {
     pub sort_field: Option<String>,
     pub sort_order: Option<SortOrder>,
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3250,31 +3038,10 @@ impl serde::Serialize for ListMetadata {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3345,9 +3112,7 @@ impl serde::Serialize for ManageableConnection {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ManageableConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3412,9 +3177,7 @@ impl serde::Serialize for ManageableConnectionList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3449,10 +3212,7 @@ impl ManageableConnectionList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<ManageableConnection>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "environments")]
@@ -3511,24 +3271,14 @@ impl serde::Serialize for MemberMembership {
 }
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for MemberMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "service_connections"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
 /// A reference to another object, with its name.
 ///
 /// Schema `/components/schemas/NamedRef`.
@@ -3537,14 +3287,7 @@ pub struct NamedRef {
     pub id: Option<cloudgen_runtime::Uuid>,
     pub name: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "service_connections"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for NamedRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -3554,19 +3297,10 @@ impl serde::Serialize for NamedRef {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "service_connections"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NamedRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3587,10 +3321,7 @@ impl<'de> serde::Deserialize<'de> for NamedRef {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::NamedRef {
-                    id: f0,
-                    name: f1,
-                })
+                Ok(crate::models::NamedRef { id: f0, name: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3646,9 +3377,7 @@ impl serde::Serialize for Network {
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Network {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3692,9 +3421,7 @@ impl<'de> serde::Deserialize<'de> for Network {
                         "networkAclName" => rt::set(&mut f11, map.next_value()),
                         "networkOfferingId" => rt::set(&mut f12, map.next_value()),
                         "networkOfferingName" => rt::set(&mut f13, map.next_value()),
-                        "networkOfferingDescription" => {
-                            rt::set(&mut f14, map.next_value())
-                        }
+                        "networkOfferingDescription" => rt::set(&mut f14, map.next_value()),
                         "state" => rt::set(&mut f15, map.next_value()),
                         _ => rt::skip_value(&mut map),
                     }?;
@@ -3742,9 +3469,7 @@ impl serde::Serialize for NetworkList {
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3765,10 +3490,7 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::NetworkList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::NetworkList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3779,10 +3501,7 @@ impl NetworkList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Network>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "networks")]
@@ -3837,13 +3556,10 @@ impl serde::Serialize for NetworkOperation {
 }
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for NetworkOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -3868,9 +3584,7 @@ impl serde::Serialize for NetworkOperationRequest {
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3889,9 +3603,7 @@ impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::NetworkOperationRequest {
-                    network_acl_id: f0,
-                })
+                Ok(crate::models::NetworkOperationRequest { network_acl_id: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3907,17 +3619,13 @@ pub struct NetworkResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for NetworkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3936,9 +3644,7 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::NetworkResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::NetworkResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3949,7 +3655,7 @@ impl NetworkResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Network) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "networks")]
@@ -4008,13 +3714,10 @@ impl serde::Serialize for NetworkState {
 }
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for NetworkState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4042,9 +3745,7 @@ impl serde::Serialize for Nic {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Nic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4067,11 +3768,7 @@ impl<'de> serde::Deserialize<'de> for Nic {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Nic {
-                    id: f0,
-                    is_default: f1,
-                    network_id: f2,
-                })
+                Ok(crate::models::Nic { id: f0, is_default: f1, network_id: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4158,9 +3855,7 @@ impl serde::Serialize for Organization {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4287,9 +3982,7 @@ impl serde::Serialize for OrganizationEnvironmentLink {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4310,10 +4003,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::OrganizationEnvironmentLink {
-                    id: f0,
-                    deleted: f1,
-                })
+                Ok(crate::models::OrganizationEnvironmentLink { id: f0, deleted: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4339,9 +4029,7 @@ impl serde::Serialize for OrganizationList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4362,10 +4050,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::OrganizationList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::OrganizationList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4376,20 +4061,10 @@ impl OrganizationList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Organization>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "service_connections",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
 /// An organization as other objects embed it.
 ///
 /// Schema `/components/schemas/OrganizationRef`.
@@ -4399,14 +4074,7 @@ pub struct OrganizationRef {
     pub name: Option<String>,
     pub entry_point: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "service_connections",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4417,19 +4085,10 @@ impl serde::Serialize for OrganizationRef {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "service_connections",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4452,11 +4111,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationRef {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::OrganizationRef {
-                    id: f0,
-                    name: f1,
-                    entry_point: f2,
-                })
+                Ok(crate::models::OrganizationRef { id: f0, name: f1, entry_point: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4472,17 +4127,13 @@ pub struct OrganizationResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4501,9 +4152,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::OrganizationResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::OrganizationResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4514,7 +4163,7 @@ impl OrganizationResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Organization) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -4545,9 +4194,7 @@ impl serde::Serialize for PasswordConstraint {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4568,12 +4215,9 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
                         "name" => rt::set(&mut f0, map.next_value()),
                         "value" => rt::set(&mut f1, map.next_value()),
                         "isMandatory" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::PasswordConstraint {
@@ -4599,17 +4243,13 @@ pub struct PasswordConstraintList {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PasswordConstraintList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4628,9 +4268,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PasswordConstraintList {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::PasswordConstraintList { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4641,7 +4279,7 @@ impl PasswordConstraintList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<PasswordConstraint>) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -4667,9 +4305,7 @@ impl serde::Serialize for PasswordPolicy {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4686,18 +4322,12 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "constraints" => rt::set(&mut f0, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::PasswordPolicy {
-                    constraints: f0,
-                    unknown_fields,
-                })
+                Ok(crate::models::PasswordPolicy { constraints: f0, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4725,9 +4355,7 @@ impl serde::Serialize for Permission {
 #[cfg(any(feature = "environments", feature = "roles"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Permission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4748,10 +4376,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Permission {
-                    id: f0,
-                    name: f1,
-                })
+                Ok(crate::models::Permission { id: f0, name: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4833,13 +4458,10 @@ impl serde::Serialize for ProvisioningState {
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ProvisioningState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -4885,9 +4507,7 @@ impl serde::Serialize for PublicIp {
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4964,9 +4584,7 @@ impl serde::Serialize for PublicIpList {
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4987,10 +4605,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PublicIpList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::PublicIpList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5001,10 +4616,7 @@ impl PublicIpList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<PublicIp>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "public_ips")]
@@ -5063,13 +4675,10 @@ impl serde::Serialize for PublicIpOperation {
 }
 #[cfg(feature = "public_ips")]
 impl<'de> serde::Deserialize<'de> for PublicIpOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5094,9 +4703,7 @@ impl serde::Serialize for PublicIpOperationRequest {
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5115,9 +4722,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PublicIpOperationRequest {
-                    private_ip_id: f0,
-                })
+                Ok(crate::models::PublicIpOperationRequest { private_ip_id: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5191,13 +4796,10 @@ impl serde::Serialize for PublicIpPurpose {
 }
 #[cfg(any(feature = "instances", feature = "public_ips"))]
 impl<'de> serde::Deserialize<'de> for PublicIpPurpose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5211,17 +4813,13 @@ pub struct PublicIpResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PublicIpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "public_ips")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5240,9 +4838,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PublicIpResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::PublicIpResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5253,7 +4849,7 @@ impl PublicIpResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: PublicIp) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "instances")]
@@ -5278,9 +4874,7 @@ impl serde::Serialize for RecoveryPoint {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RecoveryPoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5301,10 +4895,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryPoint {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RecoveryPoint {
-                    name: f0,
-                    description: f1,
-                })
+                Ok(crate::models::RecoveryPoint { name: f0, description: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5352,9 +4943,7 @@ impl serde::Serialize for Role {
 #[cfg(any(feature = "environments", feature = "roles"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Role {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5436,9 +5025,7 @@ impl serde::Serialize for RoleBinding {
 #[cfg(any(feature = "environments", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleBinding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5459,10 +5046,7 @@ impl<'de> serde::Deserialize<'de> for RoleBinding {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RoleBinding {
-                    id: f0,
-                    role: f1,
-                })
+                Ok(crate::models::RoleBinding { id: f0, role: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5480,17 +5064,13 @@ pub struct RoleBindingRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RoleBindingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("role", &self.role)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("role", &self.role).end()
     }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5509,9 +5089,7 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RoleBindingRequest {
-                    role: rt::required(f0, "role")?,
-                })
+                Ok(crate::models::RoleBindingRequest { role: rt::required(f0, "role")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5522,7 +5100,7 @@ impl RoleBindingRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(role: IdRef) -> Self {
-        Self { role }
+        Self { role, }
     }
 }
 #[cfg(feature = "roles")]
@@ -5545,9 +5123,7 @@ impl serde::Serialize for RoleList {
 #[cfg(feature = "roles")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5568,10 +5144,7 @@ impl<'de> serde::Deserialize<'de> for RoleList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RoleList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::RoleList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5582,10 +5155,7 @@ impl RoleList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Role>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -5625,9 +5195,7 @@ impl serde::Serialize for RoleRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5658,12 +5226,9 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
                         "deleted" => rt::set(&mut f5, map.next_value()),
                         "defaultScope" => rt::set(&mut f6, map.next_value()),
                         "creationDate" => rt::set(&mut f7, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::RoleRef {
@@ -5682,14 +5247,7 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 /// Scope of a role.
 ///
 /// Schema `/components/schemas/ScopeQualifier`.
@@ -5713,14 +5271,7 @@ pub enum ScopeQualifier {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl ScopeQualifier {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5736,14 +5287,7 @@ impl ScopeQualifier {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl From<&str> for ScopeQualifier {
     fn from(value: &str) -> Self {
         match value {
@@ -5758,62 +5302,31 @@ impl From<&str> for ScopeQualifier {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl std::str::FromStr for ScopeQualifier {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl std::fmt::Display for ScopeQualifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl serde::Serialize for ScopeQualifier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "organizations",
-        feature = "roles",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ScopeQualifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5849,9 +5362,7 @@ impl serde::Serialize for SecuritySettings {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecuritySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5903,17 +5414,13 @@ pub struct SecuritySettingsResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecuritySettingsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5932,9 +5439,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SecuritySettingsResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::SecuritySettingsResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5945,7 +5450,7 @@ impl SecuritySettingsResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: SecuritySettings) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "service_connections")]
@@ -6001,9 +5506,7 @@ impl serde::Serialize for ServiceConnection {
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6098,9 +5601,7 @@ impl serde::Serialize for ServiceConnectionApiInfo {
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6140,17 +5641,13 @@ pub struct ServiceConnectionApiInfoResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionApiInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6182,7 +5679,7 @@ impl ServiceConnectionApiInfoResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: ServiceConnectionApiInfo) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "service_connections")]
@@ -6205,9 +5702,7 @@ impl serde::Serialize for ServiceConnectionList {
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6242,10 +5737,7 @@ impl ServiceConnectionList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<ServiceConnection>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -6276,9 +5768,7 @@ impl serde::Serialize for ServiceConnectionRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6327,17 +5817,13 @@ pub struct ServiceConnectionResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "service_connections")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6356,9 +5842,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ServiceConnectionResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::ServiceConnectionResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6369,7 +5853,7 @@ impl ServiceConnectionResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: ServiceConnection) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
@@ -6396,9 +5880,7 @@ impl serde::Serialize for ServiceConnectionStatus {
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6466,9 +5948,7 @@ impl serde::Serialize for Snapshot {
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Snapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6565,13 +6045,10 @@ impl serde::Serialize for SnapshotCreateOperation {
 }
 #[cfg(feature = "snapshots")]
 impl<'de> serde::Deserialize<'de> for SnapshotCreateOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -6595,9 +6072,7 @@ impl serde::Serialize for SnapshotList {
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SnapshotList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6618,10 +6093,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SnapshotList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::SnapshotList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6632,10 +6104,7 @@ impl SnapshotList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Snapshot>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "snapshots")]
@@ -6648,17 +6117,13 @@ pub struct SnapshotResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SnapshotResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "snapshots")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SnapshotResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6677,9 +6142,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SnapshotResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::SnapshotResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6690,29 +6153,10 @@ impl SnapshotResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Snapshot) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 /// Sort direction.
 ///
 /// Schema `/components/schemas/SortOrder`.
@@ -6726,26 +6170,7 @@ pub enum SortOrder {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl SortOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6756,26 +6181,7 @@ impl SortOrder {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl From<&str> for SortOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -6785,110 +6191,31 @@ impl From<&str> for SortOrder {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl std::str::FromStr for SortOrder {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl std::fmt::Display for SortOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl serde::Serialize for SortOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "activity",
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "offerings",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "roles",
-        feature = "service_connections",
-        feature = "snapshots",
-        feature = "ssh_keys",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs",
-        feature = "zones"
-    )
-)]
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl<'de> serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -6914,9 +6241,7 @@ impl serde::Serialize for SshKey {
 #[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6937,10 +6262,7 @@ impl<'de> serde::Deserialize<'de> for SshKey {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SshKey {
-                    name: f0,
-                    fingerprint: f1,
-                })
+                Ok(crate::models::SshKey { name: f0, fingerprint: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6966,9 +6288,7 @@ impl serde::Serialize for SshKeyList {
 #[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKeyList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6989,10 +6309,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SshKeyList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::SshKeyList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7003,10 +6320,7 @@ impl SshKeyList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<SshKey>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "ssh_keys")]
@@ -7019,17 +6333,13 @@ pub struct SshKeyResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SshKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "ssh_keys")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKeyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7048,9 +6358,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SshKeyResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::SshKeyResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7061,7 +6369,7 @@ impl SshKeyResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: SshKey) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -7091,9 +6399,7 @@ impl serde::Serialize for Tag {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Tag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7114,20 +6420,12 @@ impl<'de> serde::Deserialize<'de> for Tag {
                         "id" => rt::set(&mut f0, map.next_value()),
                         "name" => rt::set(&mut f1, map.next_value()),
                         "system" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
-                Ok(crate::models::Tag {
-                    id: f0,
-                    name: f1,
-                    system: f2,
-                    unknown_fields,
-                })
+                Ok(crate::models::Tag { id: f0, name: f1, system: f2, unknown_fields })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7163,9 +6461,7 @@ impl serde::Serialize for Task {
 #[cfg(feature = "tasks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Task {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7204,20 +6500,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 /// The answer of an asynchronous write: the task to poll with `GET /tasks/{id}`, and for some writes the object as written so far in `data`. A task may already be `SUCCESS` in this first answer.
 ///
 /// Schema `/components/schemas/TaskAccepted`.
@@ -7230,20 +6513,7 @@ pub struct TaskAccepted {
     /// The object as written so far (an Organization, User or Environment for those creations and updates).
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TaskAccepted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -7255,25 +6525,10 @@ impl serde::Serialize for TaskAccepted {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TaskAccepted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7309,20 +6564,7 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl TaskAccepted {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
@@ -7363,9 +6605,7 @@ impl serde::Serialize for TaskData {
 #[cfg(feature = "tasks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TaskData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7390,32 +6630,13 @@ impl<'de> serde::Deserialize<'de> for TaskData {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TaskData {
-                    id: f0,
-                    status: f1,
-                    created: f2,
-                    result: f3,
-                })
+                Ok(crate::models::TaskData { id: f0, status: f1, created: f2, result: f3 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 /// State of an asynchronous task.
 ///
 /// Schema `/components/schemas/TaskStatus`.
@@ -7431,21 +6652,7 @@ pub enum TaskStatus {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl TaskStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7457,21 +6664,7 @@ impl TaskStatus {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl From<&str> for TaskStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -7482,90 +6675,31 @@ impl From<&str> for TaskStatus {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl std::str::FromStr for TaskStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl std::fmt::Display for TaskStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl serde::Serialize for TaskStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "environments",
-        feature = "instances",
-        feature = "networks",
-        feature = "organizations",
-        feature = "public_ips",
-        feature = "snapshots",
-        feature = "tasks",
-        feature = "templates",
-        feature = "users",
-        feature = "volumes",
-        feature = "vpcs"
-    )
-)]
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl<'de> serde::Deserialize<'de> for TaskStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7638,9 +6772,7 @@ impl serde::Serialize for Template {
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Template {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7750,9 +6882,7 @@ impl serde::Serialize for TemplateList {
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7773,10 +6903,7 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TemplateList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::TemplateList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7787,10 +6914,7 @@ impl TemplateList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Template>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "templates")]
@@ -7845,13 +6969,10 @@ impl serde::Serialize for TemplateOperation {
 }
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7895,9 +7016,7 @@ impl serde::Serialize for TemplateOperationRequest {
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7964,17 +7083,13 @@ pub struct TemplateResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "templates")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7993,9 +7108,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TemplateResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::TemplateResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8006,7 +7119,7 @@ impl TemplateResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Template) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "environments")]
@@ -8021,17 +7134,13 @@ pub struct UpdateEnvironmentMemberRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateEnvironmentMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("role", &self.role)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("role", &self.role).end()
     }
 }
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8063,7 +7172,7 @@ impl UpdateEnvironmentMemberRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(role: IdRef) -> Self {
-        Self { role }
+        Self { role, }
     }
 }
 #[cfg(feature = "environments")]
@@ -8088,9 +7197,7 @@ impl serde::Serialize for UpdateEnvironmentMembershipRequest {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8144,9 +7251,7 @@ impl serde::Serialize for UpdateEnvironmentRequest {
 #[cfg(feature = "environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8202,9 +7307,7 @@ impl serde::Serialize for UpdateInstanceRequest {
 #[cfg(feature = "instances")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8225,10 +7328,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UpdateInstanceRequest {
-                    name: f0,
-                    hostname: f1,
-                })
+                Ok(crate::models::UpdateInstanceRequest { name: f0, hostname: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8256,9 +7356,7 @@ impl serde::Serialize for UpdateNetworkRequest {
 #[cfg(feature = "networks")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8339,9 +7437,7 @@ impl serde::Serialize for UpdateOrganizationRequest {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8430,9 +7526,7 @@ impl serde::Serialize for UpdateSecuritySettingsRequest {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8513,9 +7607,7 @@ impl serde::Serialize for UpdateUserRequest {
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8576,9 +7668,7 @@ impl serde::Serialize for UpdateVpcRequest {
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8599,10 +7689,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UpdateVpcRequest {
-                    name: f0,
-                    description: f1,
-                })
+                Ok(crate::models::UpdateVpcRequest { name: f0, description: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8676,9 +7763,7 @@ impl serde::Serialize for User {
 #[cfg(any(feature = "environments", feature = "users"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8734,12 +7819,8 @@ impl<'de> serde::Deserialize<'de> for User {
                         "isTechnicalContact" => rt::set(&mut f15, map.next_value()),
                         "tfaEnabled" => rt::set(&mut f16, map.next_value()),
                         "deleted" => rt::set(&mut f17, map.next_value()),
-                        "receivesEmailNotifications" => {
-                            rt::set(&mut f18, map.next_value())
-                        }
-                        "canResendUserCreationEmail" => {
-                            rt::set(&mut f19, map.next_value())
-                        }
+                        "receivesEmailNotifications" => rt::set(&mut f18, map.next_value()),
+                        "canResendUserCreationEmail" => rt::set(&mut f19, map.next_value()),
                         "organization" => rt::set(&mut f20, map.next_value()),
                         "serviceConnections" => rt::set(&mut f21, map.next_value()),
                         "primaryRoleBinding" => rt::set(&mut f22, map.next_value()),
@@ -8798,9 +7879,7 @@ impl serde::Serialize for UserList {
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8821,10 +7900,7 @@ impl<'de> serde::Deserialize<'de> for UserList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UserList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::UserList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8835,10 +7911,7 @@ impl UserList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<User>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations"))]
@@ -8871,9 +7944,7 @@ impl serde::Serialize for UserRef {
 #[cfg(any(feature = "environments", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8925,17 +7996,13 @@ pub struct UserResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "users")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8954,9 +8021,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UserResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::UserResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8967,7 +8032,7 @@ impl UserResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: User) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
@@ -9026,13 +8091,10 @@ impl serde::Serialize for UserStatus {
 }
 #[cfg(any(feature = "environments", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for UserStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -9069,9 +8131,7 @@ impl serde::Serialize for VerifiedDomain {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9136,9 +8196,7 @@ impl serde::Serialize for VerifiedDomainList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9173,10 +8231,7 @@ impl VerifiedDomainList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<VerifiedDomain>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "organizations")]
@@ -9189,17 +8244,13 @@ pub struct VerifiedDomainResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VerifiedDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9218,9 +8269,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VerifiedDomainResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::VerifiedDomainResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9231,7 +8280,7 @@ impl VerifiedDomainResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: VerifiedDomain) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -9294,13 +8343,10 @@ impl serde::Serialize for VerifiedDomainStatus {
 }
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -9347,9 +8393,7 @@ impl serde::Serialize for Volume {
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Volume {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9429,9 +8473,7 @@ impl serde::Serialize for VolumeList {
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9452,10 +8494,7 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VolumeList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::VolumeList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9466,10 +8505,7 @@ impl VolumeList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Volume>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "volumes")]
@@ -9532,13 +8568,10 @@ impl serde::Serialize for VolumeOperation {
 }
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -9565,9 +8598,7 @@ impl serde::Serialize for VolumeOperationRequest {
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9588,10 +8619,7 @@ impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VolumeOperationRequest {
-                    instance_id: f0,
-                    snapshot: f1,
-                })
+                Ok(crate::models::VolumeOperationRequest { instance_id: f0, snapshot: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9607,17 +8635,13 @@ pub struct VolumeResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VolumeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9636,9 +8660,7 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VolumeResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::VolumeResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9649,7 +8671,7 @@ impl VolumeResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Volume) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "volumes")]
@@ -9676,9 +8698,7 @@ impl serde::Serialize for VolumeSnapshotSpec {
 #[cfg(feature = "volumes")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9699,10 +8719,7 @@ impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VolumeSnapshotSpec {
-                    name: f0,
-                    rapid: f1,
-                })
+                Ok(crate::models::VolumeSnapshotSpec { name: f0, rapid: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9764,13 +8781,10 @@ impl serde::Serialize for VolumeType {
 }
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -9819,9 +8833,7 @@ impl serde::Serialize for Vpc {
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Vpc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9901,9 +8913,7 @@ impl serde::Serialize for VpcList {
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VpcList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9924,10 +8934,7 @@ impl<'de> serde::Deserialize<'de> for VpcList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VpcList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::VpcList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9938,10 +8945,7 @@ impl VpcList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Vpc>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "vpcs")]
@@ -9996,13 +9000,10 @@ impl serde::Serialize for VpcOperation {
 }
 #[cfg(feature = "vpcs")]
 impl<'de> serde::Deserialize<'de> for VpcOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -10016,17 +9017,13 @@ pub struct VpcResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VpcResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "vpcs")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VpcResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10045,9 +9042,7 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::VpcResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::VpcResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10058,7 +9053,7 @@ impl VpcResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vpc) -> Self {
-        Self { data }
+        Self { data, }
     }
 }
 #[cfg(feature = "zones")]
@@ -10083,9 +9078,7 @@ impl serde::Serialize for Zone {
 #[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Zone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10106,10 +9099,7 @@ impl<'de> serde::Deserialize<'de> for Zone {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Zone {
-                    id: f0,
-                    name: f1,
-                })
+                Ok(crate::models::Zone { id: f0, name: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10135,9 +9125,7 @@ impl serde::Serialize for ZoneList {
 #[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ZoneList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10158,10 +9146,7 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ZoneList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
+                Ok(crate::models::ZoneList { data: rt::required(f0, "data")?, metadata: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10172,10 +9157,7 @@ impl ZoneList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Vec<Zone>) -> Self {
-        Self {
-            data,
-            metadata: Default::default(),
-        }
+        Self { data, metadata: Default::default() }
     }
 }
 #[cfg(feature = "zones")]
@@ -10188,17 +9170,13 @@ pub struct ZoneResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ZoneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("data", &self.data)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "zones")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ZoneResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10217,9 +9195,7 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ZoneResponse {
-                    data: rt::required(f0, "data")?,
-                })
+                Ok(crate::models::ZoneResponse { data: rt::required(f0, "data")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10230,6 +9206,6 @@ impl ZoneResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(data: Zone) -> Self {
-        Self { data }
+        Self { data, }
     }
 }

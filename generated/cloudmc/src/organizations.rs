@@ -47,26 +47,20 @@ impl AddVerifiedDomain {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/organizations/{id}/verified_domains",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/organizations/{id}/verified_domains")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::VerifiedDomain>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::VerifiedDomain>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::VerifiedDomainResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::VerifiedDomainResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -121,16 +115,13 @@ impl CreateOrganization {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -140,11 +131,7 @@ impl CreateOrganization {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -195,16 +182,13 @@ impl DeleteOrganization {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Option<crate::models::TaskAccepted>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Option<crate::models::TaskAccepted>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json_or_empty::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json_or_empty::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -214,11 +198,7 @@ impl DeleteOrganization {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -259,18 +239,13 @@ impl DeletePasswordPolicy {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/organizations/{id}/password_policy",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/organizations/{id}/password_policy")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -316,16 +291,13 @@ impl GetOrganization {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::Organization>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::Organization>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::OrganizationResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::OrganizationResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -365,10 +337,7 @@ impl GetPasswordPolicy {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/organizations/{id}/password_policy",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/organizations/{id}/password_policy")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
@@ -380,10 +349,9 @@ impl GetPasswordPolicy {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::PasswordConstraintList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::PasswordConstraintList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -423,25 +391,19 @@ impl GetSecuritySettings {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/organizations/{id}/security_settings",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/organizations/{id}/security_settings")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::SecuritySettings>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::SecuritySettings>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::SecuritySettingsResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::SecuritySettingsResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -453,10 +415,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn list_manageable_connections(
-        &self,
-        id: impl Into<String>,
-    ) -> ListManageableConnections {
+    pub fn list_manageable_connections(&self, id: impl Into<String>) -> ListManageableConnections {
         ListManageableConnections {
             client: self.clone(),
             id: id.into(),
@@ -485,9 +444,9 @@ impl ListManageableConnections {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/organizations/{id}/manageable_connections",
-            )
+            rt::Method::GET,
+            "/organizations/{id}/manageable_connections",
+        )
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
@@ -495,19 +454,13 @@ impl ListManageableConnections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ManageableConnectionList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ManageableConnectionList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ManageableConnectionList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::ManageableConnectionList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -599,16 +552,13 @@ impl ListOrganizations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::OrganizationList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::OrganizationList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::OrganizationList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::OrganizationList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -646,10 +596,7 @@ impl ListVerifiedDomains {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/organizations/{id}/verified_domains",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/organizations/{id}/verified_domains")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
@@ -657,16 +604,13 @@ impl ListVerifiedDomains {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::VerifiedDomainList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::VerifiedDomainList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::VerifiedDomainList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::VerifiedDomainList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -676,10 +620,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
-    pub fn mark_organization_reseller(
-        &self,
-        id: impl Into<String>,
-    ) -> MarkOrganizationReseller {
+    pub fn mark_organization_reseller(&self, id: impl Into<String>) -> MarkOrganizationReseller {
         MarkOrganizationReseller {
             client: self.clone(),
             id: id.into(),
@@ -707,18 +648,13 @@ impl MarkOrganizationReseller {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/organizations/{id}/mark_reseller",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/organizations/{id}/mark_reseller")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -766,18 +702,16 @@ impl RemoveVerifiedDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/organizations/{id}/verified_domains/{domainId}",
-            )
+            rt::Method::DELETE,
+            "/organizations/{id}/verified_domains/{domainId}",
+        )
             .path_param("id", self.id)
             .path_param("domainId", self.domain_id)
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -837,16 +771,13 @@ impl UpdateOrganization {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -856,11 +787,7 @@ impl UpdateOrganization {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -906,19 +833,14 @@ impl UpdateSecuritySettings {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/organizations/{id}/security_settings",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/organizations/{id}/security_settings")
             .path_param("id", self.id)
             .query_opt("org_id", self.org_id.as_ref())
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }

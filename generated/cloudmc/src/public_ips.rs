@@ -52,9 +52,9 @@ impl AcquirePublicIp {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/publicipaddresses",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/publicipaddresses",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -64,16 +64,13 @@ impl AcquirePublicIp {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -83,11 +80,7 @@ impl AcquirePublicIp {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -138,9 +131,9 @@ impl GetPublicIp {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/publicipaddresses/{id}",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/publicipaddresses/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -148,16 +141,13 @@ impl GetPublicIp {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::PublicIp>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::PublicIp>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::PublicIpResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::PublicIpResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -259,9 +249,9 @@ impl ListPublicIps {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/publicipaddresses",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/publicipaddresses",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("vpc_id", self.vpc_id.as_ref())
@@ -276,16 +266,13 @@ impl ListPublicIps {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::PublicIpList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::PublicIpList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::PublicIpList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::PublicIpList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -348,9 +335,9 @@ impl OperatePublicIp {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/publicipaddresses/{id}",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/publicipaddresses/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -365,16 +352,13 @@ impl OperatePublicIp {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -384,11 +368,7 @@ impl OperatePublicIp {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -443,9 +423,9 @@ impl ReleasePublicIp {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/services/{serviceCode}/{environmentName}/publicipaddresses/{id}",
-            )
+            rt::Method::DELETE,
+            "/services/{serviceCode}/{environmentName}/publicipaddresses/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -455,16 +435,13 @@ impl ReleasePublicIp {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -474,11 +451,7 @@ impl ReleasePublicIp {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }

@@ -41,10 +41,7 @@ impl ListRoles {
     /// Only roles whose default scope is this one.
     ///
     /// Sets the query parameter `filter_scope`.
-    pub fn filter_scope(
-        mut self,
-        value: impl Into<crate::models::ScopeQualifier>,
-    ) -> Self {
+    pub fn filter_scope(mut self, value: impl Into<crate::models::ScopeQualifier>) -> Self {
         self.filter_scope = Some(value.into());
         self
     }
@@ -113,15 +110,10 @@ impl ListRoles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::RoleList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::RoleList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::RoleList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::RoleList, crate::models::ErrorEnvelope>(self.into_request())
     }
 }

@@ -29,8 +29,10 @@ pub struct GetServiceConnection {
 impl GetServiceConnection {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/services/connections/{id}")
-            .path_param("id", self.id);
+        let request = rt::Request::new(rt::Method::GET, "/services/connections/{id}").path_param(
+            "id",
+            self.id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
@@ -40,10 +42,9 @@ impl GetServiceConnection {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ServiceConnectionResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::ServiceConnectionResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -81,10 +82,7 @@ pub struct GetServiceConnectionApiInfo {
 impl GetServiceConnectionApiInfo {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/connections/{id}/apiInfo",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/services/connections/{id}/apiInfo")
             .path_param("id", self.id)
             .query("environmentId", self.environment_id);
         self.options.apply(request)
@@ -96,10 +94,9 @@ impl GetServiceConnectionApiInfo {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ServiceConnectionApiInfoResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::ServiceConnectionApiInfoResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -181,15 +178,12 @@ impl ListServiceConnections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ServiceConnectionList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ServiceConnectionList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ServiceConnectionList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::ServiceConnectionList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }

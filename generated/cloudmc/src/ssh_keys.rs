@@ -50,9 +50,9 @@ impl GetSshKey {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/sshkeys/{name}",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/sshkeys/{name}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("name", self.name)
@@ -60,16 +60,13 @@ impl GetSshKey {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::SshKey>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::SshKey>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::SshKeyResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::SshKeyResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -153,9 +150,9 @@ impl ListSshKeys {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/sshkeys",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/sshkeys",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -168,15 +165,12 @@ impl ListSshKeys {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::SshKeyList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::SshKeyList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::SshKeyList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::SshKeyList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }

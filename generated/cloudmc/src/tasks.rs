@@ -13,11 +13,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     pub fn get_task(&self, id: impl Into<String>) -> GetTask {
-        GetTask {
-            client: self.clone(),
-            id: id.into(),
-            options: rt::CallOptions::default(),
-        }
+        GetTask { client: self.clone(), id: id.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_task`](crate::Client::get_task): `GET /tasks/{id}`.
@@ -31,22 +27,16 @@ pub struct GetTask {
 impl GetTask {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/tasks/{id}")
-            .path_param("id", self.id);
+        let request = rt::Request::new(rt::Method::GET, "/tasks/{id}").path_param("id", self.id);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Task>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Task>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Task,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::Task, crate::models::ErrorEnvelope>(self.into_request())
     }
 }

@@ -52,9 +52,9 @@ impl DeleteTemplate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/services/{serviceCode}/{environmentName}/templates/{id}",
-            )
+            rt::Method::DELETE,
+            "/services/{serviceCode}/{environmentName}/templates/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -64,16 +64,13 @@ impl DeleteTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -83,11 +80,7 @@ impl DeleteTemplate {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -138,9 +131,9 @@ impl GetTemplate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/templates/{id}",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/templates/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -148,16 +141,13 @@ impl GetTemplate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::Template>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::Template>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TemplateResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TemplateResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -211,9 +201,9 @@ impl ImportTemplate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/templates",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/templates",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -223,16 +213,13 @@ impl ImportTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -242,11 +229,7 @@ impl ImportTemplate {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -329,9 +312,9 @@ impl ListTemplates {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/templates",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/templates",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -344,16 +327,13 @@ impl ListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TemplateList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TemplateList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TemplateList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TemplateList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -416,9 +396,9 @@ impl OperateTemplate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/templates/{id}",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/templates/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -433,16 +413,13 @@ impl OperateTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -452,11 +429,7 @@ impl OperateTemplate {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }

@@ -52,9 +52,9 @@ impl CreateVolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/volumes",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/volumes",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("org_id", self.org_id.as_ref())
@@ -64,16 +64,13 @@ impl CreateVolume {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -83,11 +80,7 @@ impl CreateVolume {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -140,9 +133,9 @@ impl DeleteVolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/services/{serviceCode}/{environmentName}/volumes/{id}",
-            )
+            rt::Method::DELETE,
+            "/services/{serviceCode}/{environmentName}/volumes/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -152,16 +145,13 @@ impl DeleteVolume {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -171,11 +161,7 @@ impl DeleteVolume {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }
@@ -226,9 +212,9 @@ impl GetVolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/volumes/{id}",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/volumes/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -236,16 +222,13 @@ impl GetVolume {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<rt::Response<crate::models::Volume>, crate::Error> {
+    pub async fn send(self) -> Result<rt::Response<crate::models::Volume>, crate::Error> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::VolumeResponse,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::VolumeResponse, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
             .await
             .map(|response| response.map(|envelope| envelope.data))
     }
@@ -347,9 +330,9 @@ impl ListVolumes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/services/{serviceCode}/{environmentName}/volumes",
-            )
+            rt::Method::GET,
+            "/services/{serviceCode}/{environmentName}/volumes",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .query_opt("type", self.r#type.as_ref())
@@ -364,16 +347,13 @@ impl ListVolumes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::VolumeList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::VolumeList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::VolumeList,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::VolumeList, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -436,9 +416,9 @@ impl OperateVolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/services/{serviceCode}/{environmentName}/volumes/{id}",
-            )
+            rt::Method::POST,
+            "/services/{serviceCode}/{environmentName}/volumes/{id}",
+        )
             .path_param("serviceCode", self.service_code)
             .path_param("environmentName", self.environment_name)
             .path_param("id", self.id)
@@ -453,16 +433,13 @@ impl OperateVolume {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TaskAccepted,
-                crate::models::ErrorEnvelope,
-            >(self.into_request())
+            .send_json::<crate::models::TaskAccepted, crate::models::ErrorEnvelope>(
+                self.into_request()
+            )
     }
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
@@ -472,11 +449,7 @@ impl OperateVolume {
         let accepted = self.send().await?;
         client
             .core()
-            .wait_for_task(
-                &crate::client::TASK_SHAPE,
-                crate::client::TASK_POLL_PATH,
-                &*accepted,
-            )
+            .wait_for_task(&crate::client::TASK_SHAPE, crate::client::TASK_POLL_PATH, &*accepted)
             .await
     }
 }

@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/activations/system`.
     pub fn activations_system_get(&self) -> ActivationsSystemGet {
-        ActivationsSystemGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ActivationsSystemGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::activations_system_get`](crate::Client::activations_system_get): `GET /v1/activations/system`.
@@ -32,18 +29,12 @@ impl ActivationsSystemGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ActivationsSystemResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ActivationsSystemResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ActivationsSystemResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ActivationsSystemResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

@@ -8,11 +8,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/apiKeys`.
     pub fn api_keys_create(&self) -> ApiKeysCreate {
-        ApiKeysCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        ApiKeysCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::api_keys_create`](crate::Client::api_keys_create): `POST /v1/apiKeys`.
@@ -41,19 +37,13 @@ impl ApiKeysCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ApiKeyCreateResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ApiKeyCreateResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ApiKeyCreateResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ApiKeyCreateResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -61,10 +51,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/apiKeys`.
     pub fn api_keys_list(&self) -> ApiKeysList {
-        ApiKeysList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ApiKeysList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::api_keys_list`](crate::Client::api_keys_list): `GET /v1/apiKeys`.
@@ -83,16 +70,11 @@ impl ApiKeysList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ApiKeys>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ApiKeys>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ApiKeys,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ApiKeys, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -102,10 +84,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
-    pub fn api_keys_uid_active_state(
-        &self,
-        uid: impl Into<String>,
-    ) -> ApiKeysUidActiveState {
+    pub fn api_keys_uid_active_state(&self, uid: impl Into<String>) -> ApiKeysUidActiveState {
         ApiKeysUidActiveState {
             client: self.clone(),
             uid: uid.into(),
@@ -131,8 +110,10 @@ impl ApiKeysUidActiveState {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/apiKeys/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/apiKeys/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -140,9 +121,7 @@ impl ApiKeysUidActiveState {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -173,14 +152,14 @@ pub struct ApiKeysUidDelete {
 impl ApiKeysUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/apiKeys/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/apiKeys/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -193,11 +172,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
     pub fn api_keys_uid_get(&self, uid: impl Into<String>) -> ApiKeysUidGet {
-        ApiKeysUidGet {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        ApiKeysUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::api_keys_uid_get`](crate::Client::api_keys_uid_get): `GET /v1/apiKeys/{uid}`.
@@ -211,23 +186,20 @@ pub struct ApiKeysUidGet {
 impl ApiKeysUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/apiKeys/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/apiKeys/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ApiKey>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ApiKey>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ApiKey,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ApiKey, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -263,8 +235,10 @@ impl ApiKeysUidState {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}/state")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}/state").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -272,9 +246,7 @@ impl ApiKeysUidState {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -312,8 +284,10 @@ impl ApiKeysUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -321,9 +295,7 @@ impl ApiKeysUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

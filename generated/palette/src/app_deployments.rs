@@ -7,9 +7,7 @@ impl crate::Client {
     /// Creates a application deployment in one of virtual clusters in the cluster group
     ///
     /// Sends `POST /v1/appDeployments/clusterGroup`.
-    pub fn app_deployments_cluster_group_create(
-        &self,
-    ) -> AppDeploymentsClusterGroupCreate {
+    pub fn app_deployments_cluster_group_create(&self) -> AppDeploymentsClusterGroupCreate {
         AppDeploymentsClusterGroupCreate {
             client: self.clone(),
             body: None,
@@ -27,19 +25,13 @@ pub struct AppDeploymentsClusterGroupCreate {
 }
 impl AppDeploymentsClusterGroupCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1AppDeploymentClusterGroupEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1AppDeploymentClusterGroupEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/appDeployments/clusterGroup",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/appDeployments/clusterGroup");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -49,16 +41,9 @@ impl AppDeploymentsClusterGroupCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -99,9 +84,9 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests/{manifestUid}",
-            )
+            rt::Method::GET,
+            "/v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
@@ -110,16 +95,11 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Manifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Manifest, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -167,9 +147,9 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests/{manifestUid}",
-            )
+            rt::Method::PUT,
+            "/v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
@@ -180,9 +160,7 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -221,9 +199,9 @@ impl AppDeploymentsProfileTiersUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appDeployments/{uid}/profile/tiers/{tierUid}",
-            )
+            rt::Method::GET,
+            "/v1/appDeployments/{uid}/profile/tiers/{tierUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
@@ -231,16 +209,11 @@ impl AppDeploymentsProfileTiersUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppTier,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppTier, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -277,9 +250,9 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests",
-            )
+            rt::Method::GET,
+            "/v1/appDeployments/{uid}/profile/tiers/{tierUid}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
@@ -287,16 +260,13 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppTierManifests,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppTierManifests, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -340,9 +310,9 @@ impl AppDeploymentsProfileTiersUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/appDeployments/{uid}/profile/tiers/{tierUid}",
-            )
+            rt::Method::PUT,
+            "/v1/appDeployments/{uid}/profile/tiers/{tierUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         let request = match self.body {
@@ -352,9 +322,7 @@ impl AppDeploymentsProfileTiersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -366,10 +334,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
-    pub fn app_deployments_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> AppDeploymentsUidDelete {
+    pub fn app_deployments_uid_delete(&self, uid: impl Into<String>) -> AppDeploymentsUidDelete {
         AppDeploymentsUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -388,14 +353,14 @@ pub struct AppDeploymentsUidDelete {
 impl AppDeploymentsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/appDeployments/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/appDeployments/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -407,10 +372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
-    pub fn app_deployments_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> AppDeploymentsUidGet {
+    pub fn app_deployments_uid_get(&self, uid: impl Into<String>) -> AppDeploymentsUidGet {
         AppDeploymentsUidGet {
             client: self.clone(),
             uid: uid.into(),
@@ -429,23 +391,22 @@ pub struct AppDeploymentsUidGet {
 impl AppDeploymentsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/appDeployments/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/appDeployments/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppDeployment>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeployment>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppDeployment,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppDeployment, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -486,18 +447,13 @@ impl AppDeploymentsUidProfileApply {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/appDeployments/{uid}/profile/apply",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/appDeployments/{uid}/profile/apply")
             .path_param("uid", self.uid)
             .query_opt("notify", self.notify.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -532,28 +488,24 @@ impl AppDeploymentsUidProfileGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appDeployments/{uid}/profile",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/appDeployments/{uid}/profile",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AppDeploymentProfileSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeploymentProfileSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppDeploymentProfileSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppDeploymentProfileSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -593,10 +545,12 @@ impl AppDeploymentsUidProfileUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/appDeployments/{uid}/profile",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/appDeployments/{uid}/profile",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -604,9 +558,7 @@ impl AppDeploymentsUidProfileUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -641,37 +593,31 @@ impl AppDeploymentsUidProfileVersionsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appDeployments/{uid}/profile/versions",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/appDeployments/{uid}/profile/versions",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AppDeploymentProfileVersions>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeploymentProfileVersions>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppDeploymentProfileVersions,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppDeploymentProfileVersions, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Creates a application deployment in the virtual cluster
     ///
     /// Sends `POST /v1/appDeployments`.
-    pub fn app_deployments_virtual_cluster_create(
-        &self,
-    ) -> AppDeploymentsVirtualClusterCreate {
+    pub fn app_deployments_virtual_cluster_create(&self) -> AppDeploymentsVirtualClusterCreate {
         AppDeploymentsVirtualClusterCreate {
             client: self.clone(),
             body: None,
@@ -689,10 +635,7 @@ pub struct AppDeploymentsVirtualClusterCreate {
 }
 impl AppDeploymentsVirtualClusterCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1AppDeploymentVirtualClusterEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1AppDeploymentVirtualClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
@@ -708,15 +651,8 @@ impl AppDeploymentsVirtualClusterCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }

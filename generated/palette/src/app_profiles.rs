@@ -8,11 +8,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/appProfiles`.
     pub fn app_profiles_create(&self) -> AppProfilesCreate {
-        AppProfilesCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        AppProfilesCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::app_profiles_create`](crate::Client::app_profiles_create): `POST /v1/appProfiles`.
@@ -41,16 +37,9 @@ impl AppProfilesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +47,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/appProfiles/macros`.
     pub fn app_profiles_macros_list(&self) -> AppProfilesMacrosList {
-        AppProfilesMacrosList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        AppProfilesMacrosList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::app_profiles_macros_list`](crate::Client::app_profiles_macros_list): `GET /v1/appProfiles/macros`.
@@ -80,16 +66,11 @@ impl AppProfilesMacrosList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Macros,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Macros, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -125,8 +106,10 @@ impl AppProfilesUidClone {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/clone")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/clone").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -136,16 +119,9 @@ impl AppProfilesUidClone {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -178,20 +154,19 @@ pub struct AppProfilesUidCloneValidate {
 }
 impl AppProfilesUidCloneValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1AppProfileCloneMetaInputEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1AppProfileCloneMetaInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/appProfiles/{uid}/clone/validate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/appProfiles/{uid}/clone/validate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -199,9 +174,7 @@ impl AppProfilesUidCloneValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -213,10 +186,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn app_profiles_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> AppProfilesUidDelete {
+    pub fn app_profiles_uid_delete(&self, uid: impl Into<String>) -> AppProfilesUidDelete {
         AppProfilesUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -235,14 +205,14 @@ pub struct AppProfilesUidDelete {
 impl AppProfilesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/appProfiles/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/appProfiles/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -273,23 +243,20 @@ pub struct AppProfilesUidGet {
 impl AppProfilesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppProfile>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfile>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppProfile,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppProfile, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -329,10 +296,12 @@ impl AppProfilesUidMetadataUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/appProfiles/{uid}/metadata",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/appProfiles/{uid}/metadata",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -340,9 +309,7 @@ impl AppProfilesUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -383,8 +350,10 @@ impl AppProfilesUidTiersCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/tiers")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/tiers").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -394,16 +363,9 @@ impl AppProfilesUidTiersCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -413,10 +375,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
-    pub fn app_profiles_uid_tiers_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> AppProfilesUidTiersGet {
+    pub fn app_profiles_uid_tiers_get(&self, uid: impl Into<String>) -> AppProfilesUidTiersGet {
         AppProfilesUidTiersGet {
             client: self.clone(),
             uid: uid.into(),
@@ -435,23 +394,22 @@ pub struct AppProfilesUidTiersGet {
 impl AppProfilesUidTiersGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}/tiers")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}/tiers").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppProfileTiers>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfileTiers>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppProfileTiers,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppProfileTiers, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -461,10 +419,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
-    pub fn app_profiles_uid_tiers_patch(
-        &self,
-        uid: impl Into<String>,
-    ) -> AppProfilesUidTiersPatch {
+    pub fn app_profiles_uid_tiers_patch(&self, uid: impl Into<String>) -> AppProfilesUidTiersPatch {
         AppProfilesUidTiersPatch {
             client: self.clone(),
             uid: uid.into(),
@@ -490,8 +445,10 @@ impl AppProfilesUidTiersPatch {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/appProfiles/{uid}/tiers")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/appProfiles/{uid}/tiers").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -501,16 +458,9 @@ impl AppProfilesUidTiersPatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -546,18 +496,13 @@ pub struct AppProfilesUidTiersUidDelete {
 impl AppProfilesUidTiersUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/appProfiles/{uid}/tiers/{tierUid}")
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -595,10 +540,7 @@ pub struct AppProfilesUidTiersUidGet {
 impl AppProfilesUidTiersUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}/tiers/{tierUid}")
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
@@ -606,16 +548,11 @@ impl AppProfilesUidTiersUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppTier,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppTier, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -659,9 +596,9 @@ impl AppProfilesUidTiersUidManifestsCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests",
-            )
+            rt::Method::POST,
+            "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         let request = match self.body {
@@ -673,16 +610,9 @@ impl AppProfilesUidTiersUidManifestsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -719,9 +649,9 @@ impl AppProfilesUidTiersUidManifestsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests",
-            )
+            rt::Method::GET,
+            "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
@@ -729,16 +659,13 @@ impl AppProfilesUidTiersUidManifestsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppTierManifests,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppTierManifests, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -779,18 +706,16 @@ impl AppProfilesUidTiersUidManifestsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -833,9 +758,9 @@ impl AppProfilesUidTiersUidManifestsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}",
-            )
+            rt::Method::GET,
+            "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
@@ -844,16 +769,11 @@ impl AppProfilesUidTiersUidManifestsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Manifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Manifest, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -901,9 +821,9 @@ impl AppProfilesUidTiersUidManifestsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}",
-            )
+            rt::Method::PUT,
+            "/v1/appProfiles/{uid}/tiers/{tierUid}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid)
             .path_param("manifestUid", self.manifest_uid);
@@ -914,9 +834,7 @@ impl AppProfilesUidTiersUidManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -955,9 +873,9 @@ impl AppProfilesUidTiersUidResolvedValuesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}/resolvedValues",
-            )
+            rt::Method::GET,
+            "/v1/appProfiles/{uid}/tiers/{tierUid}/resolvedValues",
+        )
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
@@ -965,19 +883,13 @@ impl AppProfilesUidTiersUidResolvedValuesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AppTierResolvedValues>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTierResolvedValues>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppTierResolvedValues,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppTierResolvedValues, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1020,10 +932,7 @@ impl AppProfilesUidTiersUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/appProfiles/{uid}/tiers/{tierUid}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/appProfiles/{uid}/tiers/{tierUid}")
             .path_param("uid", self.uid)
             .path_param("tierUid", self.tier_uid);
         let request = match self.body {
@@ -1033,9 +942,7 @@ impl AppProfilesUidTiersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1047,10 +954,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn app_profiles_uid_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> AppProfilesUidUpdate {
+    pub fn app_profiles_uid_update(&self, uid: impl Into<String>) -> AppProfilesUidUpdate {
         AppProfilesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1076,8 +980,10 @@ impl AppProfilesUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/appProfiles/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/appProfiles/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1085,9 +991,7 @@ impl AppProfilesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -94,10 +94,7 @@ impl AuditsList {
         self
     }
     /// Sets the query parameter `actionType`.
-    pub fn action_type(
-        mut self,
-        value: impl Into<crate::models::AuditsListActionType>,
-    ) -> Self {
+    pub fn action_type(mut self, value: impl Into<crate::models::AuditsListActionType>) -> Self {
         self.action_type = Some(value.into());
         self
     }
@@ -142,16 +139,11 @@ impl AuditsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Audits>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Audits>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Audits,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Audits, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -183,11 +175,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
     pub fn audits_uid_get(&self, uid: impl Into<String>) -> AuditsUidGet {
-        AuditsUidGet {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        AuditsUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::audits_uid_get`](crate::Client::audits_uid_get): `GET /v1/audits/{uid}`.
@@ -201,23 +189,20 @@ pub struct AuditsUidGet {
 impl AuditsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/audits/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/audits/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Audit>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Audit>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Audit,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Audit, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -246,23 +231,20 @@ pub struct AuditsUidGetSysMsg {
 impl AuditsUidGetSysMsg {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/audits/{uid}/sysMsg")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/audits/{uid}/sysMsg").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AuditSysMsg>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AuditSysMsg>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AuditSysMsg,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AuditSysMsg, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -298,8 +280,10 @@ impl AuditsUidMsgUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/audits/{uid}/userMsg")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/audits/{uid}/userMsg").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -307,9 +291,7 @@ impl AuditsUidMsgUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

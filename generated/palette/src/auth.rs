@@ -10,11 +10,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/auth/org`.
     pub fn auth_org(&self) -> AuthOrg {
-        AuthOrg {
-            client: self.clone(),
-            org_name: None,
-            options: rt::CallOptions::default(),
-        }
+        AuthOrg { client: self.clone(), org_name: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::auth_org`](crate::Client::auth_org): `GET /v1/auth/org`.
@@ -33,23 +29,22 @@ impl AuthOrg {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/auth/org")
-            .query_opt("orgName", self.org_name.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/auth/org").query_opt(
+            "orgName",
+            self.org_name.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1LoginResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1LoginResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1LoginResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1LoginResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -97,16 +92,11 @@ impl AuthRefresh {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserToken,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserToken, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -154,16 +144,11 @@ impl Authenticate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserToken,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserToken, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -202,17 +187,15 @@ impl PasswordActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/auth/password/{passwordToken}/activate",
-            )
+            rt::Method::PATCH,
+            "/v1/auth/password/{passwordToken}/activate",
+        )
             .path_param("passwordToken", self.password_token)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -252,18 +235,13 @@ pub struct PasswordReset {
 impl PasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/auth/password/{passwordToken}/reset",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/auth/password/{passwordToken}/reset")
             .path_param("passwordToken", self.password_token)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -281,11 +259,7 @@ impl crate::Client {
         &self,
         body: crate::models::PasswordResetRequestBody,
     ) -> PasswordResetRequest {
-        PasswordResetRequest {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        PasswordResetRequest { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::password_reset_request`](crate::Client::password_reset_request): `POST /v1/auth/user/password/reset`.
@@ -299,14 +273,13 @@ pub struct PasswordResetRequest {
 impl PasswordResetRequest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/auth/user/password/reset")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/auth/user/password/reset").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -316,10 +289,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/auth/mfa/devices`.
     pub fn v1_auth_mfa_devices_list(&self) -> V1AuthMfaDevicesList {
-        V1AuthMfaDevicesList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1AuthMfaDevicesList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_auth_mfa_devices_list`](crate::Client::v1_auth_mfa_devices_list): `GET /v1/auth/mfa/devices`.
@@ -338,16 +308,11 @@ impl V1AuthMfaDevicesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MfaDevices>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaDevices>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MfaDevices,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MfaDevices, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -357,10 +322,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/auth/orgs`.
     pub fn v1_auth_orgs(&self) -> V1AuthOrgs {
-        V1AuthOrgs {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1AuthOrgs { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_auth_orgs`](crate::Client::v1_auth_orgs): `GET /v1/auth/orgs`.
@@ -379,16 +341,13 @@ impl V1AuthOrgs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Organizations>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Organizations>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Organizations,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Organizations, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -398,10 +357,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/auth/sso/providers`.
     pub fn v1_auth_sso_providers(&self) -> V1AuthSsoProviders {
-        V1AuthSsoProviders {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1AuthSsoProviders { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_auth_sso_providers`](crate::Client::v1_auth_sso_providers): `GET /v1/auth/sso/providers`.
@@ -420,16 +376,11 @@ impl V1AuthSsoProviders {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SsoLogins>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SsoLogins>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SsoLogins,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SsoLogins, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -441,10 +392,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `email_id` (`emailId`): Describes user's email id for sending organzation(s) details via email.
-    pub fn v1_auth_user_org_forgot(
-        &self,
-        email_id: impl Into<String>,
-    ) -> V1AuthUserOrgForgot {
+    pub fn v1_auth_user_org_forgot(&self, email_id: impl Into<String>) -> V1AuthUserOrgForgot {
         V1AuthUserOrgForgot {
             client: self.clone(),
             email_id: email_id.into(),
@@ -463,14 +411,14 @@ pub struct V1AuthUserOrgForgot {
 impl V1AuthUserOrgForgot {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/auth/user/org/forgot")
-            .query("emailId", self.email_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/auth/user/org/forgot").query(
+            "emailId",
+            self.email_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -539,10 +487,7 @@ impl V1OidcCallback {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/auth/org/{org}/oidc/callback",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/auth/org/{org}/oidc/callback")
             .path_param("org", self.org)
             .query_opt("code", self.code.as_ref())
             .query_opt("state", self.state.as_ref())
@@ -553,16 +498,11 @@ impl V1OidcCallback {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserToken,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserToken, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -608,9 +548,7 @@ impl V1OidcLogout {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -659,10 +597,7 @@ impl V1SamlCallback {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/auth/org/{org}/saml/callback",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/auth/org/{org}/saml/callback")
             .path_param("org", self.org)
             .query_opt("authToken", self.auth_token.as_ref());
         let request = match self.body {
@@ -674,16 +609,11 @@ impl V1SamlCallback {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserToken,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserToken, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -730,10 +660,7 @@ impl V1SamlLogout {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/auth/org/{org}/saml/logout",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/auth/org/{org}/saml/logout")
             .path_param("org", self.org)
             .query_opt("authToken", self.auth_token.as_ref());
         let request = match self.body {
@@ -743,9 +670,7 @@ impl V1SamlLogout {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -825,16 +750,11 @@ impl V1SsoCallback {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserToken,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserToken, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -844,10 +764,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/auth/sso/idps`.
     pub fn v1_sso_idps(&self) -> V1SsoIdps {
-        V1SsoIdps {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SsoIdps { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_sso_idps`](crate::Client::v1_sso_idps): `GET /v1/auth/sso/idps`.
@@ -866,16 +783,13 @@ impl V1SsoIdps {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1IdentityProviders>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1IdentityProviders>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1IdentityProviders,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1IdentityProviders, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -885,11 +799,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/auth/sso/logins`.
     pub fn v1_sso_logins(&self) -> V1SsoLogins {
-        V1SsoLogins {
-            client: self.clone(),
-            org: None,
-            options: rt::CallOptions::default(),
-        }
+        V1SsoLogins { client: self.clone(), org: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_sso_logins`](crate::Client::v1_sso_logins): `GET /v1/auth/sso/logins`.
@@ -908,22 +818,19 @@ impl V1SsoLogins {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/logins")
-            .query_opt("org", self.org.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/logins").query_opt(
+            "org",
+            self.org.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SsoLogins>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SsoLogins>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SsoLogins,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SsoLogins, crate::models::V1Error>(self.into_request())
     }
 }

@@ -7,9 +7,7 @@ use cloudgen_runtime::codegen as rt;
 pub static PROFILE: rt::VendorProfile = rt::VendorProfile {
     name: "palette-api",
     default_base_url: "https://api.spectrocloud.com",
-    auth: rt::AuthScheme::ApiKey {
-        header: "ApiKey",
-    },
+    auth: rt::AuthScheme::ApiKey { header: "ApiKey" },
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     etag: None,
 };
@@ -27,26 +25,10 @@ impl From<rt::ClientCore> for Client {
 }
 /// The vendor's published rate limits by path prefix.
 pub static RATE_LIMITS: &[rt::RateLimit] = &[
-    rt::RateLimit {
-        prefix: "/v1/auth/user/password/reset",
-        per_second: 2f64,
-        burst: 5u32,
-    },
-    rt::RateLimit {
-        prefix: "/v1/spectroclusters",
-        per_second: 50f64,
-        burst: 5u32,
-    },
-    rt::RateLimit {
-        prefix: "/v1/clusterprofiles",
-        per_second: 50f64,
-        burst: 5u32,
-    },
-    rt::RateLimit {
-        prefix: "/v1/clusterprofiles/:uid/packs",
-        per_second: 50f64,
-        burst: 5u32,
-    },
+    rt::RateLimit { prefix: "/v1/auth/user/password/reset", per_second: 2f64, burst: 5u32 },
+    rt::RateLimit { prefix: "/v1/spectroclusters", per_second: 50f64, burst: 5u32 },
+    rt::RateLimit { prefix: "/v1/clusterprofiles", per_second: 50f64, burst: 5u32 },
+    rt::RateLimit { prefix: "/v1/clusterprofiles/:uid/packs", per_second: 50f64, burst: 5u32 },
     rt::RateLimit {
         prefix: "/v1/clusterprofiles/:uid/packs/manifests",
         per_second: 50f64,
@@ -57,36 +39,22 @@ pub static RATE_LIMITS: &[rt::RateLimit] = &[
         per_second: 50f64,
         burst: 5u32,
     },
-    rt::RateLimit {
-        prefix: "/v1/clusterprofiles/validate/packs",
-        per_second: 50f64,
-        burst: 5u32,
-    },
+    rt::RateLimit { prefix: "/v1/clusterprofiles/validate/packs", per_second: 50f64, burst: 5u32 },
     rt::RateLimit {
         prefix: "/v1/clusterprofiles/:uid/validate/packs",
         per_second: 50f64,
         burst: 5u32,
     },
-    rt::RateLimit {
-        prefix: "/v1/spectroclusters/:uid/profiles",
-        per_second: 50f64,
-        burst: 5u32,
-    },
+    rt::RateLimit { prefix: "/v1/spectroclusters/:uid/profiles", per_second: 50f64, burst: 5u32 },
 ];
 /// How this client treats the vendor's service:
 ///
 /// - retries: the runtime's standard policy (3 attempts, exponential backoff with jitter, `Retry-After` honoured, only for requests safe to repeat);
 /// - client-side rate limits: 10 per second (burst 5) by default, and the [`RATE_LIMITS`] table by path prefix, so a well-behaved client never sees a 429;
 /// - timeouts: as set on the builder.
-pub static POLICIES: rt::VendorPolicies = rt::VendorPolicies::new()
-    .rate_limits(
-        rt::RateLimitTable::new(RATE_LIMITS)
-            .default_limit(rt::RateLimit {
-                prefix: "",
-                per_second: 10f64,
-                burst: 5u32,
-            }),
-    );
+pub static POLICIES: rt::VendorPolicies = rt::VendorPolicies::new().rate_limits(rt::RateLimitTable::new(
+    RATE_LIMITS,
+).default_limit(rt::RateLimit { prefix: "", per_second: 10f64, burst: 5u32 }));
 impl Client {
     /// A builder with this vendor's defaults: base URL, authentication scheme, user agent.
     ///
@@ -102,30 +70,22 @@ impl Client {
     /// Palette groups resources under a tenant or a project; without `ProjectUid` a request applies to the tenant.
     ///
     /// The new client shares the connection pool, credentials, rate limiters and retry budget; remembered ETags are kept per scope. Fails only when `value` cannot be sent (for example, a newline in a header).
-    pub fn with_project(
-        &self,
-        value: impl Into<String>,
-    ) -> Result<Client, rt::BuildError> {
+    pub fn with_project(&self, value: impl Into<String>) -> Result<Client, rt::BuildError> {
         let scope = rt::Scope::new().header("ProjectUid", value);
-        Ok(Client {
-            core: self.core.with_scope(scope)?,
-        })
+        Ok(Client { core: self.core.with_scope(scope)? })
     }
     /// Credentials for `POST /v1/auth/authenticate`: pass this to the builder's `.token_provider(..)` to log in with a user's credentials instead of an API key. The token lives 900 s and is refreshed before it expires.
     ///
     /// The token is fetched on first use, shared by concurrent calls, and fetched again once after a 401. The password is never printed.
-    pub fn login(
-        user: impl Into<String>,
-        password: impl Into<rt::Secret>,
-    ) -> rt::LoginProvider {
+    pub fn login(user: impl Into<String>, password: impl Into<rt::Secret>) -> rt::LoginProvider {
         rt::LoginProvider::new(
-                "/v1/auth/authenticate",
-                "emailId",
-                user,
-                "password",
-                password,
-                "Authorization",
-            )
+            "/v1/auth/authenticate",
+            "emailId",
+            user,
+            "password",
+            password,
+            "Authorization",
+        )
             .lifetime(std::time::Duration::from_secs(900u64))
             .with_header(rt::TokenHeader::RAW_AUTHORIZATION)
     }

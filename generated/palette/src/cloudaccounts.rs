@@ -36,18 +36,13 @@ pub struct AccountsGeolocationPatch {
 impl AccountsGeolocationPatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/cloudaccounts/{uid}/geoLocation",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/cloudaccounts/{uid}/geoLocation")
             .path_param("uid", self.uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -92,16 +87,9 @@ impl CloudAccountsAwsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -111,10 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): AWS cloud account uid
-    pub fn cloud_accounts_aws_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsAwsDelete {
+    pub fn cloud_accounts_aws_delete(&self, uid: impl Into<String>) -> CloudAccountsAwsDelete {
         CloudAccountsAwsDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -133,14 +118,14 @@ pub struct CloudAccountsAwsDelete {
 impl CloudAccountsAwsDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/aws/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/aws/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -186,16 +171,11 @@ impl CloudAccountsAwsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsAccount, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -288,30 +268,21 @@ impl CloudAccountsAwsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsAccounts, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1AwsAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1AwsAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1AwsAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1AwsAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -332,10 +303,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): AWS cloud account uid
-    pub fn cloud_accounts_aws_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsAwsUpdate {
+    pub fn cloud_accounts_aws_update(&self, uid: impl Into<String>) -> CloudAccountsAwsUpdate {
         CloudAccountsAwsUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -361,8 +329,10 @@ impl CloudAccountsAwsUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/aws/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/aws/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -370,9 +340,7 @@ impl CloudAccountsAwsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -417,16 +385,9 @@ impl CloudAccountsAzureCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -436,10 +397,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Azure cloud account uid
-    pub fn cloud_accounts_azure_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsAzureDelete {
+    pub fn cloud_accounts_azure_delete(&self, uid: impl Into<String>) -> CloudAccountsAzureDelete {
         CloudAccountsAzureDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -459,16 +417,16 @@ impl CloudAccountsAzureDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudaccounts/azure/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/cloudaccounts/azure/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -480,10 +438,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Azure cloud account uid
-    pub fn cloud_accounts_azure_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsAzureGet {
+    pub fn cloud_accounts_azure_get(&self, uid: impl Into<String>) -> CloudAccountsAzureGet {
         CloudAccountsAzureGet {
             client: self.clone(),
             uid: uid.into(),
@@ -502,23 +457,20 @@ pub struct CloudAccountsAzureGet {
 impl CloudAccountsAzureGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/azure/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/azure/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureAccount, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -611,30 +563,23 @@ impl CloudAccountsAzureList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureAccounts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1AzureAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1AzureAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1AzureAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1AzureAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -655,10 +600,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Azure cloud account uid
-    pub fn cloud_accounts_azure_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsAzureUpdate {
+    pub fn cloud_accounts_azure_update(&self, uid: impl Into<String>) -> CloudAccountsAzureUpdate {
         CloudAccountsAzureUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -684,8 +626,10 @@ impl CloudAccountsAzureUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/azure/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/azure/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -693,9 +637,7 @@ impl CloudAccountsAzureUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -730,10 +672,7 @@ impl CloudAccountsCloudStackCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/cloudaccounts/apache-cloudstack",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/apache-cloudstack");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -743,16 +682,9 @@ impl CloudAccountsCloudStackCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -785,16 +717,16 @@ impl CloudAccountsCloudStackDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -829,25 +761,24 @@ impl CloudAccountsCloudStackGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -928,10 +859,7 @@ impl CloudAccountsCloudStackList {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/apache-cloudstack")
             .query_opt("fields", self.fields.as_ref())
             .query_opt("filters", self.filters.as_ref())
             .query_opt("orderBy", self.order_by.as_ref())
@@ -943,30 +871,23 @@ impl CloudAccountsCloudStackList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackAccounts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1CloudStackAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1CloudStackAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1CloudStackAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1CloudStackAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1010,20 +931,19 @@ pub struct CloudAccountsCloudStackUpdate {
 }
 impl CloudAccountsCloudStackUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CloudStackAccountUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CloudStackAccountUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1031,9 +951,7 @@ impl CloudAccountsCloudStackUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1077,10 +995,12 @@ impl CloudAccountsCustomCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudaccounts/cloudTypes/{cloudType}",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::POST,
+            "/v1/cloudaccounts/cloudTypes/{cloudType}",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1090,16 +1010,9 @@ impl CloudAccountsCustomCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1136,17 +1049,15 @@ impl CloudAccountsCustomDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudaccounts/cloudTypes/{cloudType}/{uid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudaccounts/cloudTypes/{cloudType}/{uid}",
+        )
             .path_param("uid", self.uid)
             .path_param("cloudType", self.cloud_type);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1185,9 +1096,9 @@ impl CloudAccountsCustomGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/cloudTypes/{cloudType}/{uid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/cloudTypes/{cloudType}/{uid}",
+        )
             .path_param("uid", self.uid)
             .path_param("cloudType", self.cloud_type);
         self.options.apply(request)
@@ -1195,16 +1106,13 @@ impl CloudAccountsCustomGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CustomAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1293,10 +1201,7 @@ impl CloudAccountsCustomList {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/cloudTypes/{cloudType}",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/cloudTypes/{cloudType}")
             .path_param("cloudType", self.cloud_type)
             .query_opt("fields", self.fields.as_ref())
             .query_opt("filters", self.filters.as_ref())
@@ -1309,30 +1214,23 @@ impl CloudAccountsCustomList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CustomAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomAccounts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1CustomAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1CustomAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1CustomAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1CustomAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1387,9 +1285,9 @@ impl CloudAccountsCustomUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudaccounts/cloudTypes/{cloudType}/{uid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudaccounts/cloudTypes/{cloudType}/{uid}",
+        )
             .path_param("uid", self.uid)
             .path_param("cloudType", self.cloud_type);
         let request = match self.body {
@@ -1399,9 +1297,7 @@ impl CloudAccountsCustomUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1446,16 +1342,9 @@ impl CloudAccountsGcpCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1465,10 +1354,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): GCP cloud account uid
-    pub fn cloud_accounts_gcp_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsGcpDelete {
+    pub fn cloud_accounts_gcp_delete(&self, uid: impl Into<String>) -> CloudAccountsGcpDelete {
         CloudAccountsGcpDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -1487,14 +1373,14 @@ pub struct CloudAccountsGcpDelete {
 impl CloudAccountsGcpDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/gcp/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/gcp/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1525,23 +1411,20 @@ pub struct CloudAccountsGcpGet {
 impl CloudAccountsGcpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/gcp/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/gcp/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpAccount, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1634,30 +1517,21 @@ impl CloudAccountsGcpList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpAccounts, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1GcpAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1GcpAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1GcpAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1GcpAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1678,10 +1552,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): GCP cloud account uid
-    pub fn cloud_accounts_gcp_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsGcpUpdate {
+    pub fn cloud_accounts_gcp_update(&self, uid: impl Into<String>) -> CloudAccountsGcpUpdate {
         CloudAccountsGcpUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1709,8 +1580,10 @@ impl CloudAccountsGcpUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/gcp/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/gcp/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1718,9 +1591,7 @@ impl CloudAccountsGcpUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1805,33 +1676,23 @@ impl CloudAccountsListSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CloudAccountsSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudAccountsSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudAccountsSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudAccountsSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1CloudAccountsSummary, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1CloudAccountsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1CloudAccountsSummary, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1CloudAccountsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1885,16 +1746,9 @@ impl CloudAccountsMaasCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1904,10 +1758,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
-    pub fn cloud_accounts_maas_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsMaasDelete {
+    pub fn cloud_accounts_maas_delete(&self, uid: impl Into<String>) -> CloudAccountsMaasDelete {
         CloudAccountsMaasDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -1927,16 +1778,16 @@ impl CloudAccountsMaasDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudaccounts/maas/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/cloudaccounts/maas/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1948,10 +1799,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
-    pub fn cloud_accounts_maas_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsMaasGet {
+    pub fn cloud_accounts_maas_get(&self, uid: impl Into<String>) -> CloudAccountsMaasGet {
         CloudAccountsMaasGet {
             client: self.clone(),
             uid: uid.into(),
@@ -1970,23 +1818,20 @@ pub struct CloudAccountsMaasGet {
 impl CloudAccountsMaasGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/maas/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/maas/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasAccount, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2079,30 +1924,21 @@ impl CloudAccountsMaasList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasAccounts, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1MaasAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1MaasAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1MaasAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1MaasAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -2155,9 +1991,7 @@ impl CloudAccountsMaasPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2169,10 +2003,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
-    pub fn cloud_accounts_maas_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsMaasUpdate {
+    pub fn cloud_accounts_maas_update(&self, uid: impl Into<String>) -> CloudAccountsMaasUpdate {
         CloudAccountsMaasUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -2198,8 +2029,10 @@ impl CloudAccountsMaasUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/maas/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/maas/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2207,9 +2040,7 @@ impl CloudAccountsMaasUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2254,16 +2085,9 @@ impl CloudAccountsVsphereCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2296,16 +2120,16 @@ impl CloudAccountsVsphereDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudaccounts/vsphere/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/cloudaccounts/vsphere/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2317,10 +2141,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): VSphere cloud account uid
-    pub fn cloud_accounts_vsphere_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> CloudAccountsVsphereGet {
+    pub fn cloud_accounts_vsphere_get(&self, uid: impl Into<String>) -> CloudAccountsVsphereGet {
         CloudAccountsVsphereGet {
             client: self.clone(),
             uid: uid.into(),
@@ -2340,25 +2161,24 @@ impl CloudAccountsVsphereGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/vsphere/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/vsphere/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2451,30 +2271,23 @@ impl CloudAccountsVsphereList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereAccounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereAccounts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1VsphereAccounts, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1VsphereAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1VsphereAccounts, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1VsphereAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -2527,10 +2340,12 @@ impl CloudAccountsVsphereUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudaccounts/vsphere/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/cloudaccounts/vsphere/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2538,9 +2353,7 @@ impl CloudAccountsVsphereUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2593,9 +2406,9 @@ impl CloudstackAccountsUidDiskofferings {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/diskofferings",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/diskofferings",
+        )
             .path_param("uid", self.uid)
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
@@ -2604,19 +2417,13 @@ impl CloudstackAccountsUidDiskofferings {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CloudStackDiskOfferings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDiskOfferings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackDiskOfferings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackDiskOfferings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2649,25 +2456,24 @@ impl CloudstackAccountsUidDomains {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/domains",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/domains",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackDomains>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDomains>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackDomains,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackDomains, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2718,9 +2524,9 @@ impl CloudstackAccountsUidKeypairs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/keypairs",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/keypairs",
+        )
             .path_param("uid", self.uid)
             .query_opt("domainId", self.domain_id.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
@@ -2729,16 +2535,13 @@ impl CloudstackAccountsUidKeypairs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackKeypairs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackKeypairs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackKeypairs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackKeypairs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2798,9 +2601,9 @@ impl CloudstackAccountsUidNetworks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/networks",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/networks",
+        )
             .path_param("uid", self.uid)
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
@@ -2810,16 +2613,13 @@ impl CloudstackAccountsUidNetworks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackNetworks>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackNetworks>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackNetworks,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackNetworks, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2879,9 +2679,9 @@ impl CloudstackAccountsUidOfferings {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/offerings",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/offerings",
+        )
             .path_param("uid", self.uid)
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
@@ -2891,16 +2691,13 @@ impl CloudstackAccountsUidOfferings {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackOfferings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackOfferings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackOfferings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackOfferings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2933,25 +2730,24 @@ impl CloudstackAccountsUidProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/projects",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/projects",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackProjects>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackProjects>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackProjects,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackProjects, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3011,31 +2807,25 @@ impl CloudstackAccountsUidTemplates {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/templates",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/templates",
+        )
             .path_param("uid", self.uid)
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
-            .query_opt(
-                "templateIds",
-                self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")),
-            );
+            .query_opt("templateIds", self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")));
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackTemplates,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackTemplates, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3086,9 +2876,9 @@ impl CloudstackAccountsUidVpcs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/vpcs",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/vpcs",
+        )
             .path_param("uid", self.uid)
             .query_opt("zoneId", self.zone_id.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
@@ -3097,16 +2887,13 @@ impl CloudstackAccountsUidVpcs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackVpcs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackVpcs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackVpcs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackVpcs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3139,25 +2926,24 @@ impl CloudstackAccountsUidZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/zones",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/apache-cloudstack/{uid}/properties/zones",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackZones>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackZones, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3187,25 +2973,22 @@ impl MaasAccountsUidAzs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/maas/{uid}/properties/azs",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/maas/{uid}/properties/azs",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasZones>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasZones, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3215,10 +2998,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn maas_accounts_uid_domains(
-        &self,
-        uid: impl Into<String>,
-    ) -> MaasAccountsUidDomains {
+    pub fn maas_accounts_uid_domains(&self, uid: impl Into<String>) -> MaasAccountsUidDomains {
         MaasAccountsUidDomains {
             client: self.clone(),
             uid: uid.into(),
@@ -3238,25 +3018,22 @@ impl MaasAccountsUidDomains {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/maas/{uid}/properties/domains",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/maas/{uid}/properties/domains",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasDomains>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasDomains>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasDomains,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasDomains, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3266,10 +3043,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn maas_accounts_uid_pools(
-        &self,
-        uid: impl Into<String>,
-    ) -> MaasAccountsUidPools {
+    pub fn maas_accounts_uid_pools(&self, uid: impl Into<String>) -> MaasAccountsUidPools {
         MaasAccountsUidPools {
             client: self.clone(),
             uid: uid.into(),
@@ -3289,25 +3063,22 @@ impl MaasAccountsUidPools {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/maas/{uid}/properties/resourcePools",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/maas/{uid}/properties/resourcePools",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasPools>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasPools>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasPools,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasPools, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3317,10 +3088,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn maas_accounts_uid_subnets(
-        &self,
-        uid: impl Into<String>,
-    ) -> MaasAccountsUidSubnets {
+    pub fn maas_accounts_uid_subnets(&self, uid: impl Into<String>) -> MaasAccountsUidSubnets {
         MaasAccountsUidSubnets {
             client: self.clone(),
             uid: uid.into(),
@@ -3340,25 +3108,22 @@ impl MaasAccountsUidSubnets {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/maas/{uid}/properties/subnets",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/maas/{uid}/properties/subnets",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasSubnets>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasSubnets>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasSubnets,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasSubnets, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3388,25 +3153,22 @@ impl MaasAccountsUidTags {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/maas/{uid}/properties/tags",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/maas/{uid}/properties/tags",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasTags>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasTags>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasTags,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasTags, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3454,34 +3216,25 @@ impl VsphereAccountsUidClusterRes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/vsphere/{uid}/properties/computecluster/resources",
-            )
+            rt::Method::GET,
+            "/v1/cloudaccounts/vsphere/{uid}/properties/computecluster/resources",
+        )
             .path_param("uid", self.uid)
             .query("datacenter", self.datacenter)
             .query("computecluster", self.computecluster)
-            .query_opt(
-                "useQualifiedNetworkName",
-                self.use_qualified_network_name.as_ref(),
-            );
+            .query_opt("useQualifiedNetworkName", self.use_qualified_network_name.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VsphereComputeClusterResources>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereComputeClusterResources>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereComputeClusterResources,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3514,24 +3267,23 @@ impl VsphereAccountsUidDatacenters {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudaccounts/vsphere/{uid}/properties/datacenters",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/cloudaccounts/vsphere/{uid}/properties/datacenters",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereDatacenters,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereDatacenters, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

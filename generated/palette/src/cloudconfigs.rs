@@ -37,17 +37,15 @@ impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -86,9 +84,9 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
@@ -96,19 +94,13 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1HybridEdgeNativeMachinePoolConfig>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HybridEdgeNativeMachinePoolConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1HybridEdgeNativeMachinePoolConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1HybridEdgeNativeMachinePoolConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -155,9 +147,9 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -167,9 +159,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -211,10 +201,12 @@ impl AwsCloudConfigsUidHybridConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aws/{configUid}/clusterConfig/hybridConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aws/{configUid}/clusterConfig/hybridConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -222,9 +214,7 @@ impl AwsCloudConfigsUidHybridConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -236,10 +226,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_aks_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsAksGet {
+    pub fn cloud_configs_aks_get(&self, config_uid: impl Into<String>) -> CloudConfigsAksGet {
         CloudConfigsAksGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -259,25 +246,24 @@ impl CloudConfigsAksGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aks/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/aks/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -317,10 +303,12 @@ impl CloudConfigsAksMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -330,16 +318,9 @@ impl CloudConfigsAksMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -376,17 +357,15 @@ impl CloudConfigsAksMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -432,9 +411,9 @@ impl CloudConfigsAksMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -444,9 +423,7 @@ impl CloudConfigsAksMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -492,9 +469,9 @@ impl CloudConfigsAksPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -506,16 +483,9 @@ impl CloudConfigsAksPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -609,9 +579,9 @@ impl CloudConfigsAksPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -625,30 +595,23 @@ impl CloudConfigsAksPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1AzureMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1AzureMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -700,18 +663,16 @@ impl CloudConfigsAksPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -754,9 +715,9 @@ impl CloudConfigsAksPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -765,16 +726,11 @@ impl CloudConfigsAksPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -822,9 +778,9 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -835,9 +791,7 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -872,20 +826,19 @@ pub struct CloudConfigsAksUidClusterConfig {
 }
 impl CloudConfigsAksUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1AzureCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1AzureCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aks/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aks/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -893,9 +846,7 @@ impl CloudConfigsAksUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -907,10 +858,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_aws_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsAwsGet {
+    pub fn cloud_configs_aws_get(&self, config_uid: impl Into<String>) -> CloudConfigsAwsGet {
         CloudConfigsAwsGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -930,25 +878,24 @@ impl CloudConfigsAwsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aws/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/aws/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -988,10 +935,12 @@ impl CloudConfigsAwsMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1001,16 +950,9 @@ impl CloudConfigsAwsMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1047,17 +989,15 @@ impl CloudConfigsAwsMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1103,9 +1043,9 @@ impl CloudConfigsAwsMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -1115,9 +1055,7 @@ impl CloudConfigsAwsMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1163,9 +1101,9 @@ impl CloudConfigsAwsPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -1177,16 +1115,9 @@ impl CloudConfigsAwsPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1280,9 +1211,9 @@ impl CloudConfigsAwsPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -1296,30 +1227,21 @@ impl CloudConfigsAwsPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsMachines, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1AwsMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1AwsMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1371,18 +1293,16 @@ impl CloudConfigsAwsPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1425,9 +1345,9 @@ impl CloudConfigsAwsPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -1436,16 +1356,11 @@ impl CloudConfigsAwsPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1493,9 +1408,9 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -1506,9 +1421,7 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1550,10 +1463,12 @@ impl CloudConfigsAwsUidClusterConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/aws/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/aws/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1561,9 +1476,7 @@ impl CloudConfigsAwsUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1575,10 +1488,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_azure_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsAzureGet {
+    pub fn cloud_configs_azure_get(&self, config_uid: impl Into<String>) -> CloudConfigsAzureGet {
         CloudConfigsAzureGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -1598,25 +1508,24 @@ impl CloudConfigsAzureGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/azure/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/azure/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1656,10 +1565,12 @@ impl CloudConfigsAzureMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1669,16 +1580,9 @@ impl CloudConfigsAzureMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1715,17 +1619,15 @@ impl CloudConfigsAzureMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1771,9 +1673,9 @@ impl CloudConfigsAzureMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -1783,9 +1685,7 @@ impl CloudConfigsAzureMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1831,9 +1731,9 @@ impl CloudConfigsAzurePoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -1845,16 +1745,9 @@ impl CloudConfigsAzurePoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1950,9 +1843,9 @@ impl CloudConfigsAzurePoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -1966,30 +1859,23 @@ impl CloudConfigsAzurePoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1AzureMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1AzureMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -2041,18 +1927,16 @@ impl CloudConfigsAzurePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2097,9 +1981,9 @@ impl CloudConfigsAzurePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -2108,16 +1992,11 @@ impl CloudConfigsAzurePoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2165,9 +2044,9 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -2178,9 +2057,7 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2215,20 +2092,19 @@ pub struct CloudConfigsAzureUidClusterConfig {
 }
 impl CloudConfigsAzureUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1AzureCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1AzureCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/azure/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/azure/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2236,9 +2112,7 @@ impl CloudConfigsAzureUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2273,28 +2147,24 @@ impl CloudConfigsCloudStackGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CloudStackCloudConfig>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2327,20 +2197,19 @@ pub struct CloudConfigsCloudStackMachinePoolCreate {
 }
 impl CloudConfigsCloudStackMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CloudStackMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CloudStackMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2350,16 +2219,9 @@ impl CloudConfigsCloudStackMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2396,17 +2258,15 @@ impl CloudConfigsCloudStackMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2445,19 +2305,16 @@ pub struct CloudConfigsCloudStackMachinePoolUpdate {
 }
 impl CloudConfigsCloudStackMachinePoolUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CloudStackMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CloudStackMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -2467,9 +2324,7 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2515,9 +2370,9 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -2529,16 +2384,9 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2575,9 +2423,9 @@ impl CloudConfigsCloudStackPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
@@ -2585,16 +2433,13 @@ impl CloudConfigsCloudStackPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2635,18 +2480,16 @@ impl CloudConfigsCloudStackPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2689,9 +2532,9 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -2700,16 +2543,13 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2757,9 +2597,9 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -2770,9 +2610,7 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2807,20 +2645,19 @@ pub struct CloudConfigsCloudStackUidClusterConfig {
 }
 impl CloudConfigsCloudStackUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CloudStackCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CloudStackCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/apache-cloudstack/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/apache-cloudstack/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2828,9 +2665,7 @@ impl CloudConfigsCloudStackUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2869,9 +2704,9 @@ impl CloudConfigsCustomGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid);
         self.options.apply(request)
@@ -2879,16 +2714,13 @@ impl CloudConfigsCustomGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CustomCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2925,19 +2757,16 @@ pub struct CloudConfigsCustomMachinePoolCreate {
 }
 impl CloudConfigsCustomMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CustomMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CustomMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid);
         let request = match self.body {
@@ -2949,16 +2778,9 @@ impl CloudConfigsCustomMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2999,18 +2821,16 @@ impl CloudConfigsCustomMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3053,19 +2873,16 @@ pub struct CloudConfigsCustomMachinePoolUpdate {
 }
 impl CloudConfigsCustomMachinePoolUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CustomMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CustomMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
@@ -3076,9 +2893,7 @@ impl CloudConfigsCustomMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3128,9 +2943,9 @@ impl CloudConfigsCustomPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
@@ -3143,16 +2958,9 @@ impl CloudConfigsCustomPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3250,9 +3058,9 @@ impl CloudConfigsCustomPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
@@ -3267,30 +3075,23 @@ impl CloudConfigsCustomPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CustomMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1CustomMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1CustomMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1CustomMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1CustomMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -3346,9 +3147,9 @@ impl CloudConfigsCustomPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
@@ -3356,9 +3157,7 @@ impl CloudConfigsCustomPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3405,9 +3204,9 @@ impl CloudConfigsCustomPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
@@ -3417,16 +3216,13 @@ impl CloudConfigsCustomPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CustomMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3478,9 +3274,9 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
@@ -3492,9 +3288,7 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3533,19 +3327,16 @@ pub struct CloudConfigsCustomUidClusterConfig {
 }
 impl CloudConfigsCustomUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1CustomCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1CustomCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/clusterConfig",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/clusterConfig",
+        )
             .path_param("cloudType", self.cloud_type)
             .path_param("configUid", self.config_uid);
         let request = match self.body {
@@ -3555,9 +3346,7 @@ impl CloudConfigsCustomUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3592,28 +3381,24 @@ impl CloudConfigsEdgeNativeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/edge-native/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/edge-native/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1EdgeNativeCloudConfig>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeNativeCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeNativeCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeNativeCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3646,20 +3431,19 @@ pub struct CloudConfigsEdgeNativeMachinePoolCreate {
 }
 impl CloudConfigsEdgeNativeMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1EdgeNativeMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1EdgeNativeMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3669,16 +3453,9 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3715,17 +3492,15 @@ impl CloudConfigsEdgeNativeMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3764,19 +3539,16 @@ pub struct CloudConfigsEdgeNativeMachinePoolUpdate {
 }
 impl CloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1EdgeNativeMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1EdgeNativeMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -3786,9 +3558,7 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3834,9 +3604,9 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -3848,16 +3618,9 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3894,9 +3657,9 @@ impl CloudConfigsEdgeNativePoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
@@ -3904,16 +3667,13 @@ impl CloudConfigsEdgeNativePoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeNativeMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeNativeMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeNativeMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeNativeMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3954,18 +3714,16 @@ impl CloudConfigsEdgeNativePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4008,9 +3766,9 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -4019,16 +3777,13 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeNativeMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeNativeMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeNativeMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeNativeMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4076,9 +3831,9 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -4089,9 +3844,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4126,20 +3879,19 @@ pub struct CloudConfigsEdgeNativeUidClusterConfig {
 }
 impl CloudConfigsEdgeNativeUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1EdgeNativeCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1EdgeNativeCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/edge-native/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/edge-native/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4147,9 +3899,7 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4161,10 +3911,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_eks_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsEksGet {
+    pub fn cloud_configs_eks_get(&self, config_uid: impl Into<String>) -> CloudConfigsEksGet {
         CloudConfigsEksGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -4184,25 +3931,24 @@ impl CloudConfigsEksGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/eks/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/eks/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EksCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EksCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EksCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EksCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4242,10 +3988,12 @@ impl CloudConfigsEksMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4255,16 +4003,9 @@ impl CloudConfigsEksMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4301,17 +4042,15 @@ impl CloudConfigsEksMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4357,9 +4096,9 @@ impl CloudConfigsEksMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -4369,9 +4108,7 @@ impl CloudConfigsEksMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4417,9 +4154,9 @@ impl CloudConfigsEksPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -4431,16 +4168,9 @@ impl CloudConfigsEksPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4534,9 +4264,9 @@ impl CloudConfigsEksPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -4550,30 +4280,21 @@ impl CloudConfigsEksPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsMachines, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1AwsMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1AwsMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -4625,18 +4346,16 @@ impl CloudConfigsEksPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4679,9 +4398,9 @@ impl CloudConfigsEksPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -4690,16 +4409,11 @@ impl CloudConfigsEksPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4747,9 +4461,9 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -4760,9 +4474,7 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4804,10 +4516,12 @@ impl CloudConfigsEksUidClusterConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/eks/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/eks/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4815,9 +4529,7 @@ impl CloudConfigsEksUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4859,10 +4571,12 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/eks/{configUid}/fargateProfiles",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/eks/{configUid}/fargateProfiles",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4870,9 +4584,7 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4884,10 +4596,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_gcp_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsGcpGet {
+    pub fn cloud_configs_gcp_get(&self, config_uid: impl Into<String>) -> CloudConfigsGcpGet {
         CloudConfigsGcpGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -4907,25 +4616,24 @@ impl CloudConfigsGcpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/gcp/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/gcp/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4965,10 +4673,12 @@ impl CloudConfigsGcpMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4978,16 +4688,9 @@ impl CloudConfigsGcpMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5024,17 +4727,15 @@ impl CloudConfigsGcpMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5080,9 +4781,9 @@ impl CloudConfigsGcpMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -5092,9 +4793,7 @@ impl CloudConfigsGcpMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5140,9 +4839,9 @@ impl CloudConfigsGcpPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -5154,16 +4853,9 @@ impl CloudConfigsGcpPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5257,9 +4949,9 @@ impl CloudConfigsGcpPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -5273,30 +4965,21 @@ impl CloudConfigsGcpPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpMachines, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1GcpMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1GcpMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -5348,18 +5031,16 @@ impl CloudConfigsGcpPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5402,9 +5083,9 @@ impl CloudConfigsGcpPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -5413,16 +5094,11 @@ impl CloudConfigsGcpPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5470,9 +5146,9 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -5483,9 +5159,7 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5527,10 +5201,12 @@ impl CloudConfigsGcpUidClusterConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/gcp/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/gcp/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5538,9 +5214,7 @@ impl CloudConfigsGcpUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5575,25 +5249,24 @@ impl CloudConfigsGenericGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/generic/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/generic/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GenericCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GenericCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GenericCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GenericCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5626,20 +5299,19 @@ pub struct CloudConfigsGenericMachinePoolCreate {
 }
 impl CloudConfigsGenericMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1GenericMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1GenericMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5649,16 +5321,9 @@ impl CloudConfigsGenericMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5695,17 +5360,15 @@ impl CloudConfigsGenericMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5744,19 +5407,16 @@ pub struct CloudConfigsGenericMachinePoolUpdate {
 }
 impl CloudConfigsGenericMachinePoolUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1GenericMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1GenericMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -5766,9 +5426,7 @@ impl CloudConfigsGenericMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5814,9 +5472,9 @@ impl CloudConfigsGenericPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -5828,16 +5486,9 @@ impl CloudConfigsGenericPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5931,9 +5582,9 @@ impl CloudConfigsGenericPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -5947,30 +5598,23 @@ impl CloudConfigsGenericPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GenericMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GenericMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GenericMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GenericMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1GenericMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1GenericMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1GenericMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1GenericMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -6022,18 +5666,16 @@ impl CloudConfigsGenericPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6076,9 +5718,9 @@ impl CloudConfigsGenericPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -6087,16 +5729,13 @@ impl CloudConfigsGenericPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GenericMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GenericMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GenericMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GenericMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6144,9 +5783,9 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -6157,9 +5796,7 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6194,20 +5831,19 @@ pub struct CloudConfigsGenericUidClusterConfig {
 }
 impl CloudConfigsGenericUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1GenericCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1GenericCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/generic/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/generic/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6215,9 +5851,7 @@ impl CloudConfigsGenericUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6229,10 +5863,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_gke_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsGkeGet {
+    pub fn cloud_configs_gke_get(&self, config_uid: impl Into<String>) -> CloudConfigsGkeGet {
         CloudConfigsGkeGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -6252,25 +5883,24 @@ impl CloudConfigsGkeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/gke/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/gke/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6310,10 +5940,12 @@ impl CloudConfigsGkeMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6323,16 +5955,9 @@ impl CloudConfigsGkeMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6369,17 +5994,15 @@ impl CloudConfigsGkeMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6425,9 +6048,9 @@ impl CloudConfigsGkeMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -6437,9 +6060,7 @@ impl CloudConfigsGkeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6485,9 +6106,9 @@ impl CloudConfigsGkePoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -6499,16 +6120,9 @@ impl CloudConfigsGkePoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6602,9 +6216,9 @@ impl CloudConfigsGkePoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -6618,30 +6232,21 @@ impl CloudConfigsGkePoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpMachines, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1GcpMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1GcpMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -6693,18 +6298,16 @@ impl CloudConfigsGkePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6747,9 +6350,9 @@ impl CloudConfigsGkePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -6758,16 +6361,11 @@ impl CloudConfigsGkePoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6815,9 +6413,9 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -6828,9 +6426,7 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6872,10 +6468,12 @@ impl CloudConfigsGkeUidClusterConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/gke/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/gke/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6883,9 +6481,7 @@ impl CloudConfigsGkeUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6897,10 +6493,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
-    pub fn cloud_configs_maas_get(
-        &self,
-        config_uid: impl Into<String>,
-    ) -> CloudConfigsMaasGet {
+    pub fn cloud_configs_maas_get(&self, config_uid: impl Into<String>) -> CloudConfigsMaasGet {
         CloudConfigsMaasGet {
             client: self.clone(),
             config_uid: config_uid.into(),
@@ -6920,25 +6513,24 @@ impl CloudConfigsMaasGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/maas/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/maas/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6978,10 +6570,12 @@ impl CloudConfigsMaasMachinePoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6991,16 +6585,9 @@ impl CloudConfigsMaasMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7037,17 +6624,15 @@ impl CloudConfigsMaasMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7093,9 +6678,9 @@ impl CloudConfigsMaasMachinePoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -7105,9 +6690,7 @@ impl CloudConfigsMaasMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7153,9 +6736,9 @@ impl CloudConfigsMaasPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -7167,16 +6750,9 @@ impl CloudConfigsMaasPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7270,9 +6846,9 @@ impl CloudConfigsMaasPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -7286,30 +6862,21 @@ impl CloudConfigsMaasPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasMachines, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1MaasMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1MaasMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1MaasMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1MaasMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -7361,18 +6928,16 @@ impl CloudConfigsMaasPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7415,9 +6980,9 @@ impl CloudConfigsMaasPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -7426,16 +6991,11 @@ impl CloudConfigsMaasPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasMachine, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7483,9 +7043,9 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -7496,9 +7056,7 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7540,10 +7098,12 @@ impl CloudConfigsMaasUidClusterConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/maas/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/maas/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7551,9 +7111,7 @@ impl CloudConfigsMaasUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7607,9 +7165,9 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance/status",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance/status",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid)
@@ -7621,9 +7179,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7677,9 +7233,9 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid)
@@ -7691,9 +7247,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7728,28 +7282,24 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/{configUid}/machinePools/machineUids",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/{configUid}/machinePools/machineUids",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1MachinePoolsMachineUids>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MachinePoolsMachineUids>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MachinePoolsMachineUids,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MachinePoolsMachineUids, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7786,17 +7336,15 @@ impl CloudConfigsUidMachinesHealthPatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/cloudconfigs/{configUid}/machines/health",
-            )
+            rt::Method::PATCH,
+            "/v1/cloudconfigs/{configUid}/machines/health",
+        )
             .path_param("configUid", self.config_uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7831,25 +7379,24 @@ impl CloudConfigsVirtualGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/virtual/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/virtual/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VirtualCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7882,20 +7429,19 @@ pub struct CloudConfigsVirtualMachinePoolCreate {
 }
 impl CloudConfigsVirtualMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1VirtualMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1VirtualMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7905,16 +7451,9 @@ impl CloudConfigsVirtualMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7951,17 +7490,15 @@ impl CloudConfigsVirtualMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8000,19 +7537,16 @@ pub struct CloudConfigsVirtualMachinePoolUpdate {
 }
 impl CloudConfigsVirtualMachinePoolUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1VirtualMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1VirtualMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -8022,9 +7556,7 @@ impl CloudConfigsVirtualMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8070,9 +7602,9 @@ impl CloudConfigsVirtualPoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -8084,16 +7616,9 @@ impl CloudConfigsVirtualPoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8187,9 +7712,9 @@ impl CloudConfigsVirtualPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -8203,30 +7728,23 @@ impl CloudConfigsVirtualPoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VirtualMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1VirtualMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1VirtualMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1VirtualMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1VirtualMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -8278,18 +7796,16 @@ impl CloudConfigsVirtualPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8332,9 +7848,9 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -8343,16 +7859,13 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VirtualMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8400,9 +7913,9 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -8413,9 +7926,7 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8450,20 +7961,19 @@ pub struct CloudConfigsVirtualUidClusterConfig {
 }
 impl CloudConfigsVirtualUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1VirtualCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1VirtualCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/virtual/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/virtual/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8471,9 +7981,7 @@ impl CloudConfigsVirtualUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8515,10 +8023,12 @@ impl CloudConfigsVirtualUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/virtual/{configUid}/resize",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/virtual/{configUid}/resize",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8526,9 +8036,7 @@ impl CloudConfigsVirtualUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8563,25 +8071,24 @@ impl CloudConfigsVsphereGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/vsphere/{configUid}",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::GET,
+            "/v1/cloudconfigs/vsphere/{configUid}",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereCloudConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereCloudConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereCloudConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereCloudConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8614,20 +8121,19 @@ pub struct CloudConfigsVsphereMachinePoolCreate {
 }
 impl CloudConfigsVsphereMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1VsphereMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1VsphereMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8637,16 +8143,9 @@ impl CloudConfigsVsphereMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8683,17 +8182,15 @@ impl CloudConfigsVsphereMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8732,19 +8229,16 @@ pub struct CloudConfigsVsphereMachinePoolUpdate {
 }
 impl CloudConfigsVsphereMachinePoolUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1VsphereMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1VsphereMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -8754,9 +8248,7 @@ impl CloudConfigsVsphereMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8802,9 +8294,9 @@ impl CloudConfigsVspherePoolMachinesAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::POST,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name);
         let request = match self.body {
@@ -8816,16 +8308,9 @@ impl CloudConfigsVspherePoolMachinesAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8919,9 +8404,9 @@ impl CloudConfigsVspherePoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .query_opt("fields", self.fields.as_ref())
@@ -8935,30 +8420,23 @@ impl CloudConfigsVspherePoolMachinesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereMachines>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereMachines>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereMachines,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereMachines, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1VsphereMachines, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1VsphereMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1VsphereMachines, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1VsphereMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -9010,18 +8488,16 @@ impl CloudConfigsVspherePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9064,9 +8540,9 @@ impl CloudConfigsVspherePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::GET,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -9075,16 +8551,13 @@ impl CloudConfigsVspherePoolMachinesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereMachine>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -9132,9 +8605,9 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
-            )
+            rt::Method::PUT,
+            "/v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}",
+        )
             .path_param("configUid", self.config_uid)
             .path_param("machinePoolName", self.machine_pool_name)
             .path_param("machineUid", self.machine_uid);
@@ -9145,9 +8618,7 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9182,20 +8653,19 @@ pub struct CloudConfigsVsphereUidClusterConfig {
 }
 impl CloudConfigsVsphereUidClusterConfig {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1VsphereCloudClusterConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1VsphereCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/cloudconfigs/vsphere/{configUid}/clusterConfig",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::PUT,
+            "/v1/cloudconfigs/vsphere/{configUid}/clusterConfig",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -9203,9 +8673,7 @@ impl CloudConfigsVsphereUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9240,20 +8708,19 @@ pub struct V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
 }
 impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1HybridEdgeNativeMachinePoolConfigEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1HybridEdgeNativeMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools",
-            )
-            .path_param("configUid", self.config_uid);
+            rt::Method::POST,
+            "/v1/cloudconfigs/aws/{configUid}/edge-native/machinePools",
+        ).path_param(
+            "configUid",
+            self.config_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -9263,15 +8730,8 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }

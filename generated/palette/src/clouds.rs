@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for AWS cloud cost  Sent as `application/json`.
-    pub fn aws_cloud_cost(
-        &self,
-        body: crate::models::V1AwsCloudCostSpec,
-    ) -> AwsCloudCost {
-        AwsCloudCost {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn aws_cloud_cost(&self, body: crate::models::V1AwsCloudCostSpec) -> AwsCloudCost {
+        AwsCloudCost { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::aws_cloud_cost`](crate::Client::aws_cloud_cost): `POST /v1/clouds/aws/cost`.
@@ -32,23 +25,21 @@ pub struct AwsCloudCost {
 impl AwsCloudCost {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/cost")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/cost").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsCloudCostSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsCloudCostSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsCloudCostSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsCloudCostSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -81,28 +72,23 @@ impl V1AwsAccountSecretCredentials {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/account/secret/credentials",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/aws/account/secret/credentials",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsAccountCredentials>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccountCredentials>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsAccountCredentials,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsAccountCredentials, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -138,23 +124,22 @@ impl V1AwsAccountStsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/account/sts")
-            .query_opt("partition", self.partition.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/account/sts").query_opt(
+            "partition",
+            self.partition.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsAccountSts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccountSts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsAccountSts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsAccountSts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -168,11 +153,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1AwsCloudAccount,
     ) -> V1AwsAccountValidate {
-        V1AwsAccountValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1AwsAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_aws_account_validate`](crate::Client::v1_aws_account_validate): `POST /v1/clouds/aws/account/validate`.
@@ -187,16 +168,15 @@ impl V1AwsAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/account/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/aws/account/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -206,10 +186,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/clouds/aws/amiTypes`.
     pub fn v1_aws_ami_types(&self) -> V1AwsAmiTypes {
-        V1AwsAmiTypes {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1AwsAmiTypes { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_aws_ami_types`](crate::Client::v1_aws_ami_types): `GET /v1/clouds/aws/amiTypes`.
@@ -228,16 +205,11 @@ impl V1AwsAmiTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AmiTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AmiTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AmiTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AmiTypes, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -280,18 +252,16 @@ impl V1AwsClusterNameValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/eksClusters/name/validate",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/eksClusters/name/validate",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("name", self.name)
             .path_param("region", self.region);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -335,10 +305,12 @@ impl V1AwsCopyImageFromDefaultRegion {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/regions/{region}/copydefaultimages",
-            )
-            .path_param("region", self.region);
+            rt::Method::POST,
+            "/v1/clouds/aws/regions/{region}/copydefaultimages",
+        ).path_param(
+            "region",
+            self.region,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -348,19 +320,13 @@ impl V1AwsCopyImageFromDefaultRegion {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AsyncOperationIdEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AsyncOperationIdEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AsyncOperationIdEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AsyncOperationIdEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -399,10 +365,12 @@ impl V1AwsFindImage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/regions/{region}/images",
-            )
-            .path_param("region", self.region);
+            rt::Method::POST,
+            "/v1/clouds/aws/regions/{region}/images",
+        ).path_param(
+            "region",
+            self.region,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -412,16 +380,11 @@ impl V1AwsFindImage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsImage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsImage, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -462,9 +425,9 @@ impl V1AwsHostResourceGroupCapacityValidation {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/regions/{region}/resourceGroups/validateCapacity",
-            )
+            rt::Method::POST,
+            "/v1/clouds/aws/regions/{region}/resourceGroups/validateCapacity",
+        )
             .path_param("region", self.region)
             .query("hrgArn", self.hrg_arn)
             .json_body(&self.body);
@@ -473,19 +436,13 @@ impl V1AwsHostResourceGroupCapacityValidation {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsHrgCapacityValidationResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsHrgCapacityValidationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsHrgCapacityValidationResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsHrgCapacityValidationResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -526,9 +483,9 @@ impl V1AwsHostResourceGroupLicenses {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/resourceGroups/licenses",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/resourceGroups/licenses",
+        )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("hrgArn", self.hrg_arn);
@@ -537,19 +494,13 @@ impl V1AwsHostResourceGroupLicenses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsLicenseConfigurations>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsLicenseConfigurations>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsLicenseConfigurations,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsLicenseConfigurations, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -586,9 +537,9 @@ impl V1AwsHostResourceGroups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/resourceGroups",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/resourceGroups",
+        )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
@@ -596,19 +547,13 @@ impl V1AwsHostResourceGroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsHostResourceGroups>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsHostResourceGroups>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsHostResourceGroups,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsHostResourceGroups, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -618,10 +563,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for AWS Cloud Account  Sent as `application/json`.
-    pub fn v1_aws_iam_policies(
-        &self,
-        body: crate::models::V1AwsCloudAccount,
-    ) -> V1AwsIamPolicies {
+    pub fn v1_aws_iam_policies(&self, body: crate::models::V1AwsCloudAccount) -> V1AwsIamPolicies {
         V1AwsIamPolicies {
             client: self.clone(),
             cloud_account_uid: None,
@@ -657,16 +599,11 @@ impl V1AwsIamPolicies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsPolicies>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsPolicies>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsPolicies,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsPolicies, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -676,10 +613,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which AWS instances are requested
-    pub fn v1_aws_instance_types(
-        &self,
-        region: impl Into<String>,
-    ) -> V1AwsInstanceTypes {
+    pub fn v1_aws_instance_types(&self, region: impl Into<String>) -> V1AwsInstanceTypes {
         V1AwsInstanceTypes {
             client: self.clone(),
             region: region.into(),
@@ -744,9 +678,9 @@ impl V1AwsInstanceTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/instancetypes",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/instancetypes",
+        )
             .path_param("region", self.region)
             .query_opt("cpuGtEq", self.cpu_gt_eq.as_ref())
             .query_opt("memoryGtEq", self.memory_gt_eq.as_ref())
@@ -758,16 +692,13 @@ impl V1AwsInstanceTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsInstanceTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsInstanceTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsInstanceTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsInstanceTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -808,18 +739,16 @@ impl V1AwsKeyPairValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/regions/{region}/keypairs/{keypair}/validate",
-            )
+            rt::Method::POST,
+            "/v1/clouds/aws/regions/{region}/keypairs/{keypair}/validate",
+        )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("keypair", self.keypair);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -857,10 +786,7 @@ pub struct V1AwsKeyPairs {
 impl V1AwsKeyPairs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/keypairs",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions/{region}/keypairs")
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
@@ -868,16 +794,11 @@ impl V1AwsKeyPairs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsKeyPairs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsKeyPairs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsKeyPairs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsKeyPairs, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -918,9 +839,9 @@ impl V1AwsKmsKeyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/kms/{keyId}",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/kms/{keyId}",
+        )
             .path_param("region", self.region)
             .path_param("keyId", self.key_id)
             .query("cloudAccountUid", self.cloud_account_uid);
@@ -929,16 +850,13 @@ impl V1AwsKmsKeyGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsKmsKeyEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsKmsKeyEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsKmsKeyEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsKmsKeyEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -979,18 +897,16 @@ impl V1AwsKmsKeyValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/kmskeys/validate",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/kmskeys/validate",
+        )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("keyArn", self.key_arn);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1028,10 +944,7 @@ pub struct V1AwsKmsKeys {
 impl V1AwsKmsKeys {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/kmskeys",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions/{region}/kmskeys")
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
@@ -1039,16 +952,11 @@ impl V1AwsKmsKeys {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsKmsKeys>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsKmsKeys>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsKmsKeys,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsKmsKeys, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1089,18 +997,13 @@ impl V1AwsPolicyArnsValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/policyArns/validate",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/policyArns/validate")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1116,11 +1019,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1AwsPropertiesValidateSpec,
     ) -> V1AwsPropertiesValidate {
-        V1AwsPropertiesValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1AwsPropertiesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_aws_properties_validate`](crate::Client::v1_aws_properties_validate): `POST /v1/clouds/aws/properties/validate`.
@@ -1135,16 +1034,15 @@ impl V1AwsPropertiesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/properties/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/aws/properties/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1175,23 +1073,20 @@ pub struct V1AwsRegions {
 impl V1AwsRegions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions")
-            .query("cloudAccountUid", self.cloud_account_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions").query(
+            "cloudAccountUid",
+            self.cloud_account_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsRegions>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsRegions>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsRegions,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsRegions, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1205,11 +1100,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1AwsS3BucketCredentials,
     ) -> V1AwsS3Validate {
-        V1AwsS3Validate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1AwsS3Validate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_aws_s3_validate`](crate::Client::v1_aws_s3_validate): `POST /v1/clouds/aws/s3/validate`.
@@ -1223,14 +1114,13 @@ pub struct V1AwsS3Validate {
 impl V1AwsS3Validate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/s3/validate")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/s3/validate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1286,16 +1176,13 @@ impl V1AwsSecurityGroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsSecurityGroups>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsSecurityGroups>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsSecurityGroups,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsSecurityGroups, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1325,25 +1212,24 @@ impl V1AwsStorageTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/storagetypes",
-            )
-            .path_param("region", self.region);
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/storagetypes",
+        ).path_param(
+            "region",
+            self.region,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsStorageTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsStorageTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsStorageTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsStorageTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1386,9 +1272,9 @@ impl V1AwsVolumeSizeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/imageIds/{imageId}/volumeSize",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/imageIds/{imageId}/volumeSize",
+        )
             .query("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("imageId", self.image_id);
@@ -1397,16 +1283,13 @@ impl V1AwsVolumeSizeGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsVolumeSize>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsVolumeSize>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsVolumeSize,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsVolumeSize, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1418,10 +1301,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Specific AWS Region
-    pub fn v1_aws_volume_types_get(
-        &self,
-        region: impl Into<String>,
-    ) -> V1AwsVolumeTypesGet {
+    pub fn v1_aws_volume_types_get(&self, region: impl Into<String>) -> V1AwsVolumeTypesGet {
         V1AwsVolumeTypesGet {
             client: self.clone(),
             region: region.into(),
@@ -1440,23 +1320,22 @@ pub struct V1AwsVolumeTypesGet {
 impl V1AwsVolumeTypesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/volumeTypes")
-            .query("region", self.region);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/volumeTypes").query(
+            "region",
+            self.region,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsVolumeTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsVolumeTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsVolumeTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsVolumeTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1492,10 +1371,7 @@ pub struct V1AwsVpcs {
 impl V1AwsVpcs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/vpcs",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions/{region}/vpcs")
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
@@ -1503,16 +1379,11 @@ impl V1AwsVpcs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AwsVpcs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsVpcs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsVpcs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsVpcs, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1549,9 +1420,9 @@ impl V1AwsZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/aws/regions/{region}/availabilityzones",
-            )
+            rt::Method::GET,
+            "/v1/clouds/aws/regions/{region}/availabilityzones",
+        )
             .path_param("region", self.region)
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
@@ -1559,19 +1430,13 @@ impl V1AwsZones {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsAvailabilityZones>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAvailabilityZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsAvailabilityZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsAvailabilityZones, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1587,11 +1452,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1AzureCloudAccount,
     ) -> V1AzureAccountValidate {
-        V1AzureAccountValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1AzureAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_azure_account_validate`](crate::Client::v1_azure_account_validate): `POST /v1/clouds/azure/account/validate`.
@@ -1606,16 +1467,15 @@ impl V1AzureAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/azure/account/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/azure/account/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1668,9 +1528,9 @@ impl V1AzureClusterNameValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/aksClusters/name/validate",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/aksClusters/name/validate",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("name", self.name)
             .path_param("region", self.region)
@@ -1679,9 +1539,7 @@ impl V1AzureClusterNameValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1716,23 +1574,20 @@ impl V1AzureGroups {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/groups")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/groups").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureGroups>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureGroups>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureGroups,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureGroups, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1742,10 +1597,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which Azure instance types are requested
-    pub fn v1_azure_instance_types(
-        &self,
-        region: impl Into<String>,
-    ) -> V1AzureInstanceTypes {
+    pub fn v1_azure_instance_types(&self, region: impl Into<String>) -> V1AzureInstanceTypes {
         V1AzureInstanceTypes {
             client: self.clone(),
             region: region.into(),
@@ -1810,9 +1662,9 @@ impl V1AzureInstanceTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/regions/{region}/instancetypes",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/regions/{region}/instancetypes",
+        )
             .path_param("region", self.region)
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("subscriptionId", self.subscription_id.as_ref())
@@ -1824,16 +1676,13 @@ impl V1AzureInstanceTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureInstanceTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureInstanceTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureInstanceTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureInstanceTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1876,9 +1725,9 @@ impl V1AzurePrivateDnsZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/resourceGroups/{resourceGroup}/privateDnsZones",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/resourceGroups/{resourceGroup}/privateDnsZones",
+        )
             .path_param("resourceGroup", self.resource_group)
             .query("cloudAccountUid", self.cloud_account_uid)
             .query("subscriptionId", self.subscription_id);
@@ -1887,19 +1736,13 @@ impl V1AzurePrivateDnsZones {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzurePrivateDnsZones>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzurePrivateDnsZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzurePrivateDnsZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzurePrivateDnsZones, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1949,16 +1792,11 @@ impl V1AzureRegions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureRegions>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureRegions>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureRegions,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureRegions, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1999,9 +1837,9 @@ impl V1AzureResourceGroupList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/resourceGroups",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/resourceGroups",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("subscriptionId", self.subscription_id);
@@ -2010,19 +1848,13 @@ impl V1AzureResourceGroupList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzureResourceGroupList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureResourceGroupList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureResourceGroupList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureResourceGroupList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2058,28 +1890,24 @@ impl V1AzureStorageAccountTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/storageaccounttypes",
-            )
-            .query_opt("region", self.region.as_ref());
+            rt::Method::GET,
+            "/v1/clouds/azure/storageaccounttypes",
+        ).query_opt(
+            "region",
+            self.region.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzureStorageAccountEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageAccountEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureStorageAccountEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureStorageAccountEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2127,9 +1955,9 @@ impl V1AzureStorageAccounts {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/resourceGroups/{resourceGroup}/storageAccounts",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/resourceGroups/{resourceGroup}/storageAccounts",
+        )
             .path_param("resourceGroup", self.resource_group)
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query("subscriptionId", self.subscription_id);
@@ -2138,19 +1966,13 @@ impl V1AzureStorageAccounts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzureStorageAccounts>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageAccounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureStorageAccounts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureStorageAccounts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2202,9 +2024,9 @@ impl V1AzureStorageContainers {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/resourceGroups/{resourceGroup}/storageAccounts/{storageAccountName}/containers",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/resourceGroups/{resourceGroup}/storageAccounts/{storageAccountName}/containers",
+        )
             .path_param("resourceGroup", self.resource_group)
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query("subscriptionId", self.subscription_id)
@@ -2214,19 +2036,13 @@ impl V1AzureStorageContainers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzureStorageContainers>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageContainers>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureStorageContainers,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureStorageContainers, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2236,10 +2052,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which Azure storage types are requested
-    pub fn v1_azure_storage_types(
-        &self,
-        region: impl Into<String>,
-    ) -> V1AzureStorageTypes {
+    pub fn v1_azure_storage_types(&self, region: impl Into<String>) -> V1AzureStorageTypes {
         V1AzureStorageTypes {
             client: self.clone(),
             region: region.into(),
@@ -2259,25 +2072,24 @@ impl V1AzureStorageTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/regions/{region}/storagetypes",
-            )
-            .path_param("region", self.region);
+            rt::Method::GET,
+            "/v1/clouds/azure/regions/{region}/storagetypes",
+        ).path_param(
+            "region",
+            self.region,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureStorageTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureStorageTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureStorageTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2311,26 +2123,22 @@ pub struct V1AzureSubscriptionList {
 impl V1AzureSubscriptionList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/subscriptions")
-            .query("cloudAccountUid", self.cloud_account_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/subscriptions").query(
+            "cloudAccountUid",
+            self.cloud_account_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzureSubscriptionList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureSubscriptionList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureSubscriptionList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureSubscriptionList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2366,10 +2174,7 @@ pub struct V1AzureVhdUrl {
 impl V1AzureVhdUrl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/vhds/{vhd}/url",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/vhds/{vhd}/url")
             .path_param("vhd", self.vhd)
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
@@ -2377,16 +2182,13 @@ impl V1AzureVhdUrl {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureVhdUrlEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureVhdUrlEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureVhdUrlEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureVhdUrlEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2436,9 +2238,9 @@ impl V1AzureVirtualNetworkList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/networks",
-            )
+            rt::Method::GET,
+            "/v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/networks",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("subscriptionId", self.subscription_id)
@@ -2448,19 +2250,13 @@ impl V1AzureVirtualNetworkList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AzureVirtualNetworkList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureVirtualNetworkList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureVirtualNetworkList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureVirtualNetworkList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2507,10 +2303,7 @@ impl V1AzureZones {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/azure/regions/{region}/zones",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/regions/{region}/zones")
             .path_param("region", self.region)
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("subscriptionId", self.subscription_id.as_ref());
@@ -2519,16 +2312,13 @@ impl V1AzureZones {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AzureZoneEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureZoneEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AzureZoneEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AzureZoneEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2568,10 +2358,7 @@ pub struct V1CloudComputeRate {
 impl V1CloudComputeRate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/{cloud}/compute/{type}/rate",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/{cloud}/compute/{type}/rate")
             .path_param("cloud", self.cloud)
             .path_param("type", self.r#type)
             .query("region", self.region);
@@ -2580,16 +2367,11 @@ impl V1CloudComputeRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudCost>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudCost>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudCost,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudCost, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2624,16 +2406,15 @@ impl V1CloudStackAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/apache-cloudstack/account/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/apache-cloudstack/account/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2687,9 +2468,9 @@ impl V1CloudStackDiskOfferingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/diskOfferings",
-            )
+            rt::Method::GET,
+            "/v1/clouds/apache-cloudstack/diskOfferings",
+        )
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
@@ -2698,19 +2479,13 @@ impl V1CloudStackDiskOfferingsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CloudStackDiskOfferings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDiskOfferings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackDiskOfferings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackDiskOfferings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2744,25 +2519,24 @@ impl V1CloudStackDomainsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/domains",
-            )
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+            rt::Method::GET,
+            "/v1/clouds/apache-cloudstack/domains",
+        ).query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackDomains>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDomains>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackDomains,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackDomains, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2813,10 +2587,7 @@ impl V1CloudStackKeypairsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/keypairs",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/keypairs")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("domainId", self.domain_id.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
@@ -2825,16 +2596,13 @@ impl V1CloudStackKeypairsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackKeypairs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackKeypairs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackKeypairs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackKeypairs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2894,10 +2662,7 @@ impl V1CloudStackNetworksGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/networks",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/networks")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
@@ -2907,16 +2672,13 @@ impl V1CloudStackNetworksGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackNetworks>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackNetworks>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackNetworks,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackNetworks, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2976,10 +2738,7 @@ impl V1CloudStackOfferingsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/offerings",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/offerings")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
@@ -2989,16 +2748,13 @@ impl V1CloudStackOfferingsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackOfferings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackOfferings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackOfferings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackOfferings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3032,25 +2788,24 @@ impl V1CloudStackProjectsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/projects",
-            )
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+            rt::Method::GET,
+            "/v1/clouds/apache-cloudstack/projects",
+        ).query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackProjects>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackProjects>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackProjects,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackProjects, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3110,32 +2865,23 @@ impl V1CloudStackTemplatesGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/templates",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/templates")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zone", self.zone.as_ref())
             .query_opt("projectId", self.project_id.as_ref())
-            .query_opt(
-                "templateIds",
-                self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")),
-            );
+            .query_opt("templateIds", self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")));
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackTemplates,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackTemplates, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3186,10 +2932,7 @@ impl V1CloudStackVpcsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/vpcs",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/vpcs")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
             .query_opt("zoneId", self.zone_id.as_ref())
             .query_opt("projectId", self.project_id.as_ref());
@@ -3198,16 +2941,13 @@ impl V1CloudStackVpcsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackVpcs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackVpcs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackVpcs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackVpcs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3241,25 +2981,24 @@ impl V1CloudStackZonesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/apache-cloudstack/zones",
-            )
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+            rt::Method::GET,
+            "/v1/clouds/apache-cloudstack/zones",
+        ).query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudStackZones>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudStackZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudStackZones, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3308,10 +3047,7 @@ impl V1CloudStorageRate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/{cloud}/storage/{type}/rate",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/{cloud}/storage/{type}/rate")
             .path_param("cloud", self.cloud)
             .path_param("type", self.r#type)
             .query("region", self.region)
@@ -3321,16 +3057,11 @@ impl V1CloudStorageRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CloudCost>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudCost>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudCost,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudCost, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3340,10 +3071,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/clouds/aws/apiEndpoints`.
     pub fn v1_clouds_aws_api_endpoints_get(&self) -> V1CloudsAwsApiEndpointsGet {
-        V1CloudsAwsApiEndpointsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1CloudsAwsApiEndpointsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_clouds_aws_api_endpoints_get`](crate::Client::v1_clouds_aws_api_endpoints_get): `GET /v1/clouds/aws/apiEndpoints`.
@@ -3362,19 +3090,13 @@ impl V1CloudsAwsApiEndpointsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsApiEndpointsConfig>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsApiEndpointsConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsApiEndpointsConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsApiEndpointsConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3409,16 +3131,15 @@ impl V1CloudsAwsCloudWatchValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/aws/cloudwatch/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/aws/cloudwatch/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3453,16 +3174,16 @@ impl V1CustomCloudTypeBootstrapDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3497,28 +3218,24 @@ impl V1CustomCloudTypeBootstrapGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3558,10 +3275,12 @@ impl V1CustomCloudTypeBootstrapUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/bootstrap",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -3569,9 +3288,7 @@ impl V1CustomCloudTypeBootstrapUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3606,28 +3323,24 @@ impl V1CustomCloudTypeCloudAccountKeysGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeCloudAccountKeys>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeCloudAccountKeys>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeCloudAccountKeys,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeCloudAccountKeys, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3664,17 +3377,15 @@ impl V1CustomCloudTypeCloudAccountKeysUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys",
-            )
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys",
+        )
             .path_param("cloudType", self.cloud_type)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3709,16 +3420,16 @@ impl V1CustomCloudTypeCloudProviderDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3753,28 +3464,24 @@ impl V1CustomCloudTypeCloudProviderGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3814,10 +3521,12 @@ impl V1CustomCloudTypeCloudProviderUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/cloudProvider",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -3825,9 +3534,7 @@ impl V1CustomCloudTypeCloudProviderUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3862,16 +3569,16 @@ impl V1CustomCloudTypeClusterTemplateDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3906,28 +3613,24 @@ impl V1CustomCloudTypeClusterTemplateGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3967,10 +3670,12 @@ impl V1CustomCloudTypeClusterTemplateUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -3978,9 +3683,7 @@ impl V1CustomCloudTypeClusterTemplateUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4015,16 +3718,16 @@ impl V1CustomCloudTypeControlPlaneDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4059,28 +3762,24 @@ impl V1CustomCloudTypeControlPlaneGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4113,16 +3812,16 @@ impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4157,28 +3856,24 @@ impl V1CustomCloudTypeControlPlanePoolTemplateGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4218,10 +3913,12 @@ impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -4229,9 +3926,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4273,10 +3968,12 @@ impl V1CustomCloudTypeControlPlaneUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/controlPlane",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -4284,9 +3981,7 @@ impl V1CustomCloudTypeControlPlaneUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4321,16 +4016,16 @@ impl V1CustomCloudTypeCoreDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/core",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/core",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4365,28 +4060,24 @@ impl V1CustomCloudTypeCoreGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/core",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/core",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4426,10 +4117,12 @@ impl V1CustomCloudTypeCoreUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/core",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/core",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -4437,9 +4130,7 @@ impl V1CustomCloudTypeCoreUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4473,10 +4164,7 @@ pub struct V1CustomCloudTypeLogoGet {
 impl V1CustomCloudTypeLogoGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/logo",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/cloudTypes/{cloudType}/logo")
             .path_param("cloudType", self.cloud_type)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -4484,12 +4172,7 @@ impl V1CustomCloudTypeLogoGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -4531,10 +4214,12 @@ impl V1CustomCloudTypeLogoUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/logo",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/logo",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -4542,9 +4227,7 @@ impl V1CustomCloudTypeLogoUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4579,28 +4262,24 @@ impl V1CustomCloudTypeMetaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/meta",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/meta",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudMetaEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudMetaEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudMetaEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudMetaEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4636,18 +4315,13 @@ pub struct V1CustomCloudTypeMetaUpdate {
 impl V1CustomCloudTypeMetaUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/meta",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/clouds/cloudTypes/{cloudType}/meta")
             .path_param("cloudType", self.cloud_type)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4682,10 +4356,7 @@ impl V1CustomCloudTypeRegister {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/clouds/cloudTypes/register",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/cloudTypes/register");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4695,16 +4366,9 @@ impl V1CustomCloudTypeRegister {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4737,16 +4401,16 @@ impl V1CustomCloudTypeWorkerPoolTemplateDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4781,28 +4445,24 @@ impl V1CustomCloudTypeWorkerPoolTemplateGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::GET,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CustomCloudTypeContentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypeContentResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4842,10 +4502,12 @@ impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::PUT,
+            "/v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.multipart(body),
             None => request,
@@ -4853,9 +4515,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4890,16 +4550,16 @@ impl V1CustomCloudTypesDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clouds/cloudTypes/{cloudType}",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::DELETE,
+            "/v1/clouds/cloudTypes/{cloudType}",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4909,10 +4569,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/clouds/cloudTypes`.
     pub fn v1_custom_cloud_types_get(&self) -> V1CustomCloudTypesGet {
-        V1CustomCloudTypesGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1CustomCloudTypesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_custom_cloud_types_get`](crate::Client::v1_custom_cloud_types_get): `GET /v1/clouds/cloudTypes`.
@@ -4931,16 +4588,13 @@ impl V1CustomCloudTypesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CustomCloudTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CustomCloudTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CustomCloudTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4954,11 +4608,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1EksPropertiesValidateSpec,
     ) -> V1EksPropertiesValidate {
-        V1EksPropertiesValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1EksPropertiesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_eks_properties_validate`](crate::Client::v1_eks_properties_validate): `POST /v1/clouds/eks/properties/validate`.
@@ -4973,16 +4623,15 @@ impl V1EksPropertiesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/eks/properties/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/eks/properties/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4998,11 +4647,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1GcpCloudAccountValidateEntity,
     ) -> V1GcpAccountValidate {
-        V1GcpAccountValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1GcpAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_gcp_account_validate`](crate::Client::v1_gcp_account_validate): `POST /v1/clouds/gcp/account/validate`.
@@ -5017,16 +4662,15 @@ impl V1GcpAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/gcp/account/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/gcp/account/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5064,10 +4708,7 @@ pub struct V1GcpAvailabilityZones {
 impl V1GcpAvailabilityZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/projects/{project}/zones",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects/{project}/zones")
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("project", self.project);
         self.options.apply(request)
@@ -5075,16 +4716,11 @@ impl V1GcpAvailabilityZones {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpZones>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpZones, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5094,15 +4730,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
-    pub fn v1_gcp_az_validate(
-        &self,
-        body: crate::models::V1AzValidateEntity,
-    ) -> V1GcpAzValidate {
-        V1GcpAzValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn v1_gcp_az_validate(&self, body: crate::models::V1AzValidateEntity) -> V1GcpAzValidate {
+        V1GcpAzValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_gcp_az_validate`](crate::Client::v1_gcp_az_validate): `POST /v1/clouds/gcp/azs/validate`.
@@ -5116,14 +4745,13 @@ pub struct V1GcpAzValidate {
 impl V1GcpAzValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/gcp/azs/validate")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/clouds/gcp/azs/validate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5139,11 +4767,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1GcpAccountNameValidateSpec,
     ) -> V1GcpBucketNameValidate {
-        V1GcpBucketNameValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1GcpBucketNameValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_gcp_bucket_name_validate`](crate::Client::v1_gcp_bucket_name_validate): `POST /v1/clouds/gcp/bucketname/validate`.
@@ -5158,16 +4782,15 @@ impl V1GcpBucketNameValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/gcp/bucketname/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/gcp/bucketname/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5205,18 +4828,13 @@ pub struct V1GcpContainerImageValidate {
 impl V1GcpContainerImageValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/image/container/validate",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/image/container/validate")
             .query("imagePath", self.image_path)
             .query("tag", self.tag);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5248,25 +4866,24 @@ impl V1GcpImageUrl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/images/{imageName}/url",
-            )
-            .path_param("imageName", self.image_name);
+            rt::Method::GET,
+            "/v1/clouds/gcp/images/{imageName}/url",
+        ).path_param(
+            "imageName",
+            self.image_name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpImageUrlEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpImageUrlEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpImageUrlEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpImageUrlEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5276,10 +4893,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which GCP instance types are requested
-    pub fn v1_gcp_instance_types(
-        &self,
-        region: impl Into<String>,
-    ) -> V1GcpInstanceTypes {
+    pub fn v1_gcp_instance_types(&self, region: impl Into<String>) -> V1GcpInstanceTypes {
         V1GcpInstanceTypes {
             client: self.clone(),
             region: region.into(),
@@ -5326,9 +4940,9 @@ impl V1GcpInstanceTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/regions/{region}/instancetypes",
-            )
+            rt::Method::GET,
+            "/v1/clouds/gcp/regions/{region}/instancetypes",
+        )
             .path_param("region", self.region)
             .query_opt("cpuGtEq", self.cpu_gt_eq.as_ref())
             .query_opt("memoryGtEq", self.memory_gt_eq.as_ref())
@@ -5338,16 +4952,13 @@ impl V1GcpInstanceTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpInstanceTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpInstanceTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpInstanceTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpInstanceTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5388,9 +4999,9 @@ impl V1GcpNetworks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/projects/{project}/regions/{region}/networks",
-            )
+            rt::Method::GET,
+            "/v1/clouds/gcp/projects/{project}/regions/{region}/networks",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("project", self.project);
@@ -5399,16 +5010,11 @@ impl V1GcpNetworks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpNetworks>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpNetworks>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpNetworks,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpNetworks, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5445,17 +5051,15 @@ impl V1GcpProjectValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/gcp/projects/{project}/validate",
-            )
+            rt::Method::POST,
+            "/v1/clouds/gcp/projects/{project}/validate",
+        )
             .path_param("project", self.project)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5467,10 +5071,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
-    pub fn v1_gcp_projects(
-        &self,
-        cloud_account_uid: impl Into<String>,
-    ) -> V1GcpProjects {
+    pub fn v1_gcp_projects(&self, cloud_account_uid: impl Into<String>) -> V1GcpProjects {
         V1GcpProjects {
             client: self.clone(),
             cloud_account_uid: cloud_account_uid.into(),
@@ -5489,23 +5090,20 @@ pub struct V1GcpProjects {
 impl V1GcpProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects")
-            .query("cloudAccountUid", self.cloud_account_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects").query(
+            "cloudAccountUid",
+            self.cloud_account_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpProjects>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpProjects>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpProjects,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpProjects, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5519,11 +5117,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1GcpPropertiesValidateSpec,
     ) -> V1GcpPropertiesValidate {
-        V1GcpPropertiesValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1GcpPropertiesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_gcp_properties_validate`](crate::Client::v1_gcp_properties_validate): `POST /v1/clouds/gcp/properties/validate`.
@@ -5538,16 +5132,15 @@ impl V1GcpPropertiesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/gcp/properties/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/gcp/properties/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5585,10 +5178,7 @@ pub struct V1GcpRegions {
 impl V1GcpRegions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/projects/{project}/regions",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects/{project}/regions")
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("project", self.project);
         self.options.apply(request)
@@ -5596,16 +5186,11 @@ impl V1GcpRegions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpRegions>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpRegions>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpRegions,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpRegions, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5635,25 +5220,24 @@ impl V1GcpStorageTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/regions/{region}/storagetypes",
-            )
-            .path_param("region", self.region);
+            rt::Method::GET,
+            "/v1/clouds/gcp/regions/{region}/storagetypes",
+        ).path_param(
+            "region",
+            self.region,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpStorageTypes>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpStorageTypes>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpStorageTypes,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpStorageTypes, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5694,9 +5278,9 @@ impl V1GcpZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/gcp/projects/{project}/regions/{region}/zones",
-            )
+            rt::Method::GET,
+            "/v1/clouds/gcp/projects/{project}/regions/{region}/zones",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("region", self.region)
             .path_param("project", self.project);
@@ -5705,16 +5289,11 @@ impl V1GcpZones {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GcpZones>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GcpZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GcpZones, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5730,11 +5309,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1MaasCloudAccount,
     ) -> V1MaasAccountValidate {
-        V1MaasAccountValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1MaasAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_maas_account_validate`](crate::Client::v1_maas_account_validate): `POST /v1/clouds/maas/account/validate`.
@@ -5749,16 +5324,15 @@ impl V1MaasAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/maas/account/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/maas/account/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5793,23 +5367,20 @@ impl V1MaasDomainsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/domains")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/domains").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasDomains>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasDomains>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasDomains,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasDomains, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5842,23 +5413,20 @@ impl V1MaasPoolsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/resourcePools")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/resourcePools").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasPools>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasPools>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasPools,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasPools, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5891,23 +5459,20 @@ impl V1MaasSubnetsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/subnets")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/subnets").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasSubnets>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasSubnets>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasSubnets,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasSubnets, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5940,23 +5505,20 @@ impl V1MaasTagsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/tags")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/tags").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasTags>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasTags>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasTags,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasTags, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5989,23 +5551,20 @@ impl V1MaasZonesGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/azs")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/azs").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MaasZones>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasZones>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MaasZones,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MaasZones, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6021,11 +5580,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1VsphereCloudAccount,
     ) -> V1VsphereAccountValidate {
-        V1VsphereAccountValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1VsphereAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_vsphere_account_validate`](crate::Client::v1_vsphere_account_validate): `POST /v1/clouds/vsphere/account/validate`.
@@ -6040,16 +5595,15 @@ impl V1VsphereAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clouds/vsphere/account/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/clouds/vsphere/account/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6092,9 +5646,9 @@ impl V1VsphereComputeClusterResources {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clouds/vsphere/datacenters/{uid}/computeclusters/{computecluster}",
-            )
+            rt::Method::GET,
+            "/v1/clouds/vsphere/datacenters/{uid}/computeclusters/{computecluster}",
+        )
             .query("cloudAccountUid", self.cloud_account_uid)
             .path_param("computecluster", self.computecluster)
             .path_param("uid", self.uid);
@@ -6103,19 +5657,13 @@ impl V1VsphereComputeClusterResources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VsphereComputeClusterResources>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereComputeClusterResources>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereComputeClusterResources,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6148,23 +5696,22 @@ impl V1VsphereDatacenters {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/datacenters")
-            .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/datacenters").query_opt(
+            "cloudAccountUid",
+            self.cloud_account_uid.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereDatacenters,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereDatacenters, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6174,15 +5721,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
-    pub fn v1_vsphere_env(
-        &self,
-        body: crate::models::V1VsphereCloudAccount,
-    ) -> V1VsphereEnv {
-        V1VsphereEnv {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn v1_vsphere_env(&self, body: crate::models::V1VsphereCloudAccount) -> V1VsphereEnv {
+        V1VsphereEnv { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_vsphere_env`](crate::Client::v1_vsphere_env): `GET /v1/clouds/vsphere/env`.
@@ -6196,22 +5736,18 @@ pub struct V1VsphereEnv {
 impl V1VsphereEnv {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/env")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/env").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereEnv>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereEnv>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereEnv,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereEnv, crate::models::V1Error>(self.into_request())
     }
 }

@@ -41,16 +41,9 @@ impl V1ClusterTemplatesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -58,10 +51,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/clusterTemplates/tags`.
     pub fn v1_cluster_templates_tags_get(&self) -> V1ClusterTemplatesTagsGet {
-        V1ClusterTemplatesTagsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1ClusterTemplatesTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_cluster_templates_tags_get`](crate::Client::v1_cluster_templates_tags_get): `GET /v1/clusterTemplates/tags`.
@@ -80,16 +70,13 @@ impl V1ClusterTemplatesTagsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterTemplateTags>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplateTags>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterTemplateTags,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterTemplateTags, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -126,9 +113,9 @@ impl V1ClusterTemplatesUidClusterReconcileClusterUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterTemplates/{uid}/spectroclusters/{clusterUid}/reconcile",
-            )
+            rt::Method::GET,
+            "/v1/clusterTemplates/{uid}/spectroclusters/{clusterUid}/reconcile",
+        )
             .path_param("uid", self.uid)
             .path_param("clusterUid", self.cluster_uid);
         self.options.apply(request)
@@ -136,16 +123,13 @@ impl V1ClusterTemplatesUidClusterReconcileClusterUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterReconcile>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterReconcile>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterReconcile,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterReconcile, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -177,14 +161,14 @@ pub struct V1ClusterTemplatesUidDelete {
 impl V1ClusterTemplatesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/clusterTemplates/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/clusterTemplates/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -196,10 +180,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
-    pub fn v1_cluster_templates_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1ClusterTemplatesUidGet {
+    pub fn v1_cluster_templates_uid_get(&self, uid: impl Into<String>) -> V1ClusterTemplatesUidGet {
         V1ClusterTemplatesUidGet {
             client: self.clone(),
             uid: uid.into(),
@@ -218,23 +199,22 @@ pub struct V1ClusterTemplatesUidGet {
 impl V1ClusterTemplatesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clusterTemplates/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clusterTemplates/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterTemplate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterTemplate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterTemplate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -274,10 +254,12 @@ impl V1ClusterTemplatesUidMetadataUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterTemplates/{uid}/metadata",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/clusterTemplates/{uid}/metadata",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -285,9 +267,7 @@ impl V1ClusterTemplatesUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -322,20 +302,19 @@ pub struct V1ClusterTemplatesUidPoliciesUpdate {
 }
 impl V1ClusterTemplatesUidPoliciesUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterTemplatePoliciesUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterTemplatePoliciesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterTemplates/{uid}/policies",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/clusterTemplates/{uid}/policies",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -343,9 +322,7 @@ impl V1ClusterTemplatesUidPoliciesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -384,9 +361,9 @@ impl V1ClusterTemplatesUidProfilesProfileUidVariablesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterTemplates/{uid}/profiles/{profileUid}/variables",
-            )
+            rt::Method::GET,
+            "/v1/clusterTemplates/{uid}/profiles/{profileUid}/variables",
+        )
             .path_param("uid", self.uid)
             .path_param("profileUid", self.profile_uid);
         self.options.apply(request)
@@ -394,19 +371,13 @@ impl V1ClusterTemplatesUidProfilesProfileUidVariablesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterTemplateProfileVariablesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplateProfileVariablesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterTemplateProfileVariablesResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterTemplateProfileVariablesResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -439,20 +410,19 @@ pub struct V1ClusterTemplatesUidProfilesUpdate {
 }
 impl V1ClusterTemplatesUidProfilesUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterTemplateProfilesUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterTemplateProfilesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clusterTemplates/{uid}/profiles",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/clusterTemplates/{uid}/profiles",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -460,9 +430,7 @@ impl V1ClusterTemplatesUidProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -507,10 +475,12 @@ impl V1ClusterTemplatesUidProfilesVariablesPatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterTemplates/{uid}/profiles/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/clusterTemplates/{uid}/profiles/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -518,9 +488,7 @@ impl V1ClusterTemplatesUidProfilesVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -555,20 +523,19 @@ pub struct V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
 }
 impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterTemplateVariablesUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterTemplateVariablesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterTemplates/spectroclusters/{clusterUid}/variables",
-            )
-            .path_param("clusterUid", self.cluster_uid);
+            rt::Method::PATCH,
+            "/v1/clusterTemplates/spectroclusters/{clusterUid}/variables",
+        ).path_param(
+            "clusterUid",
+            self.cluster_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -576,9 +543,7 @@ impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -614,16 +579,16 @@ impl V1ClusterTemplatesValidateName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterTemplates/validate/name",
-            )
-            .query_opt("name", self.name.as_ref());
+            rt::Method::GET,
+            "/v1/clusterTemplates/validate/name",
+        ).query_opt(
+            "name",
+            self.name.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

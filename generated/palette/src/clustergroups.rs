@@ -41,16 +41,9 @@ impl ClusterGroupsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -83,37 +76,31 @@ impl ClusterGroupsDeveloperCreditUsageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clustergroups/developerCredit/usage/{scope}",
-            )
-            .path_param("scope", self.scope);
+            rt::Method::GET,
+            "/v1/clustergroups/developerCredit/usage/{scope}",
+        ).path_param(
+            "scope",
+            self.scope,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterGroupsDeveloperCreditUsage>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroupsDeveloperCreditUsage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterGroupsDeveloperCreditUsage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterGroupsDeveloperCreditUsage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves a list of cluster groups host cluster metadata
     ///
     /// Sends `GET /v1/clustergroups/hostCluster/metadata`.
-    pub fn cluster_groups_host_cluster_metadata(
-        &self,
-    ) -> ClusterGroupsHostClusterMetadata {
+    pub fn cluster_groups_host_cluster_metadata(&self) -> ClusterGroupsHostClusterMetadata {
         ClusterGroupsHostClusterMetadata {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -130,37 +117,26 @@ pub struct ClusterGroupsHostClusterMetadata {
 impl ClusterGroupsHostClusterMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/clustergroups/hostCluster/metadata",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/hostCluster/metadata");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterGroupsHostClusterMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroupsHostClusterMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterGroupsHostClusterMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterGroupsHostClusterMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves a list of cluster groups host cluster summary
     ///
     /// Sends `GET /v1/clustergroups/hostCluster`.
-    pub fn cluster_groups_host_cluster_summary(
-        &self,
-    ) -> ClusterGroupsHostClusterSummary {
+    pub fn cluster_groups_host_cluster_summary(&self) -> ClusterGroupsHostClusterSummary {
         ClusterGroupsHostClusterSummary {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -183,19 +159,13 @@ impl ClusterGroupsHostClusterSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterGroupsHostClusterSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroupsHostClusterSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterGroupsHostClusterSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterGroupsHostClusterSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -205,10 +175,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn cluster_groups_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterGroupsUidDelete {
+    pub fn cluster_groups_uid_delete(&self, uid: impl Into<String>) -> ClusterGroupsUidDelete {
         ClusterGroupsUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -227,14 +194,14 @@ pub struct ClusterGroupsUidDelete {
 impl ClusterGroupsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/clustergroups/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/clustergroups/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -265,23 +232,20 @@ pub struct ClusterGroupsUidGet {
 impl ClusterGroupsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterGroup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterGroup,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterGroup, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -314,20 +278,19 @@ pub struct ClusterGroupsUidHostClusterUpdate {
 }
 impl ClusterGroupsUidHostClusterUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterGroupHostClusterEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterGroupHostClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clustergroups/{uid}/hostCluster",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/clustergroups/{uid}/hostCluster",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -335,9 +298,7 @@ impl ClusterGroupsUidHostClusterUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -378,8 +339,10 @@ impl ClusterGroupsUidMetaUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/clustergroups/{uid}/meta")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/clustergroups/{uid}/meta").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -387,9 +350,7 @@ impl ClusterGroupsUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -434,10 +395,12 @@ impl ClusterGroupsUidPacksResolvedValuesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clustergroups/{uid}/packs/resolvedValues",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/clustergroups/{uid}/packs/resolvedValues",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -447,19 +410,13 @@ impl ClusterGroupsUidPacksResolvedValuesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfilesResolvedValues>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfilesResolvedValues>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfilesResolvedValues,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfilesResolvedValues, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -500,10 +457,7 @@ impl ClusterGroupsUidProfilesGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clustergroups/{uid}/profiles",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/{uid}/profiles")
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
@@ -511,19 +465,13 @@ impl ClusterGroupsUidProfilesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfileList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfileList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -563,10 +511,12 @@ impl ClusterGroupsUidProfilesUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clustergroups/{uid}/profiles",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/clustergroups/{uid}/profiles",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -574,9 +524,7 @@ impl ClusterGroupsUidProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -610,17 +558,14 @@ pub struct ClusterGroupsValidateName {
 impl ClusterGroupsValidateName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clustergroups/validate/name",
-            )
-            .query("name", self.name);
+        let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/validate/name").query(
+            "name",
+            self.name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

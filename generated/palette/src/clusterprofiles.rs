@@ -41,16 +41,13 @@ impl ClusterProfilesBulkDelete {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1BulkDeleteResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1BulkDeleteResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1BulkDeleteResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1BulkDeleteResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -90,8 +87,10 @@ impl ClusterProfilesCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles")
-            .query_opt("publish", self.publish.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles").query_opt(
+            "publish",
+            self.publish.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -101,16 +100,9 @@ impl ClusterProfilesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -120,10 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
-    pub fn cluster_profiles_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterProfilesDelete {
+    pub fn cluster_profiles_delete(&self, uid: impl Into<String>) -> ClusterProfilesDelete {
         ClusterProfilesDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -180,9 +169,7 @@ impl ClusterProfilesDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -253,16 +240,13 @@ impl ClusterProfilesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfile,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfile, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -302,8 +286,10 @@ impl ClusterProfilesImport {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import")
-            .query_opt("publish", self.publish.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import").query_opt(
+            "publish",
+            self.publish.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -313,16 +299,9 @@ impl ClusterProfilesImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -374,10 +353,7 @@ impl ClusterProfilesImportFile {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clusterprofiles/import/file",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import/file")
             .query_opt("publish", self.publish.as_ref())
             .query_opt("format", self.format.as_ref());
         let request = match self.body {
@@ -389,16 +365,9 @@ impl ClusterProfilesImportFile {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -429,10 +398,7 @@ impl ClusterProfilesImportValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/clusterprofiles/import/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -442,19 +408,13 @@ impl ClusterProfilesImportValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfileImportEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileImportEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfileImportEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfileImportEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -496,19 +456,13 @@ impl ClusterProfilesPacksRefUpdate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterProfileNotificationUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterProfileNotificationUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterprofiles/{uid}/packRefs",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/clusterprofiles/{uid}/packRefs")
             .path_param("uid", self.uid)
             .query_opt("notify", self.notify.as_ref());
         let request = match self.body {
@@ -518,9 +472,7 @@ impl ClusterProfilesPacksRefUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -535,10 +487,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
-    pub fn cluster_profiles_publish(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterProfilesPublish {
+    pub fn cluster_profiles_publish(&self, uid: impl Into<String>) -> ClusterProfilesPublish {
         ClusterProfilesPublish {
             client: self.clone(),
             uid: uid.into(),
@@ -558,16 +507,16 @@ impl ClusterProfilesPublish {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterprofiles/{uid}/publish",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/clusterprofiles/{uid}/publish",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -579,10 +528,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
-    pub fn cluster_profiles_uid_clone(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterProfilesUidClone {
+    pub fn cluster_profiles_uid_clone(&self, uid: impl Into<String>) -> ClusterProfilesUidClone {
         ClusterProfilesUidClone {
             client: self.clone(),
             uid: uid.into(),
@@ -609,10 +555,12 @@ impl ClusterProfilesUidClone {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clusterprofiles/{uid}/clone",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/clusterprofiles/{uid}/clone",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -622,16 +570,9 @@ impl ClusterProfilesUidClone {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -666,20 +607,19 @@ pub struct ClusterProfilesUidCloneValidate {
 }
 impl ClusterProfilesUidCloneValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterProfileCloneMetaInputEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterProfileCloneMetaInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clusterprofiles/{uid}/clone/validate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/clusterprofiles/{uid}/clone/validate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -687,9 +627,7 @@ impl ClusterProfilesUidCloneValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -731,10 +669,12 @@ impl ClusterProfilesUidMetadataUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterprofiles/{uid}/metadata",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/clusterprofiles/{uid}/metadata",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -742,9 +682,7 @@ impl ClusterProfilesUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -794,10 +732,7 @@ impl ClusterProfilesUidPacksAdd {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clusterprofiles/{uid}/packs",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/{uid}/packs")
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         let request = match self.body {
@@ -809,16 +744,9 @@ impl ClusterProfilesUidPacksAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -859,9 +787,9 @@ impl ClusterProfilesUidPacksConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs/{packName}/config",
-            )
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/packs/{packName}/config",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name)
             .query("packUid", self.pack_uid);
@@ -870,19 +798,13 @@ impl ClusterProfilesUidPacksConfigGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfilePackConfigList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilePackConfigList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfilePackConfigList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfilePackConfigList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -923,10 +845,7 @@ impl ClusterProfilesUidPacksGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/packs")
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
@@ -934,19 +853,13 @@ impl ClusterProfilesUidPacksGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfilePacksEntities>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilePacksEntities>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfilePacksEntities,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfilePacksEntities, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -987,10 +900,7 @@ impl ClusterProfilesUidPacksManifestsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs/manifests",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/packs/manifests")
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
@@ -998,19 +908,13 @@ impl ClusterProfilesUidPacksManifestsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfilePacksManifests>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilePacksManifests>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfilePacksManifests,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfilePacksManifests, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1047,17 +951,15 @@ impl ClusterProfilesUidPacksNameDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clusterprofiles/{uid}/packs/{packName}",
-            )
+            rt::Method::DELETE,
+            "/v1/clusterprofiles/{uid}/packs/{packName}",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1103,9 +1005,9 @@ impl ClusterProfilesUidPacksNameManifestsAdd {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clusterprofiles/{uid}/packs/{packName}/manifests",
-            )
+            rt::Method::POST,
+            "/v1/clusterprofiles/{uid}/packs/{packName}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
         let request = match self.body {
@@ -1117,16 +1019,9 @@ impl ClusterProfilesUidPacksNameManifestsAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1167,18 +1062,16 @@ impl ClusterProfilesUidPacksNameManifestsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name)
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1221,9 +1114,9 @@ impl ClusterProfilesUidPacksNameManifestsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}",
-            )
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name)
             .path_param("manifestUid", self.manifest_uid);
@@ -1232,16 +1125,13 @@ impl ClusterProfilesUidPacksNameManifestsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ManifestEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ManifestEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ManifestEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ManifestEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1289,9 +1179,9 @@ impl ClusterProfilesUidPacksNameManifestsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}",
-            )
+            rt::Method::PUT,
+            "/v1/clusterprofiles/{uid}/packs/{packName}/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name)
             .path_param("manifestUid", self.manifest_uid);
@@ -1302,9 +1192,7 @@ impl ClusterProfilesUidPacksNameManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1350,9 +1238,9 @@ impl ClusterProfilesUidPacksNameUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clusterprofiles/{uid}/packs/{packName}",
-            )
+            rt::Method::PUT,
+            "/v1/clusterprofiles/{uid}/packs/{packName}",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
         let request = match self.body {
@@ -1362,9 +1250,7 @@ impl ClusterProfilesUidPacksNameUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1406,10 +1292,12 @@ impl ClusterProfilesUidPacksResolvedValuesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs/resolvedValues",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/packs/resolvedValues",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1419,16 +1307,13 @@ impl ClusterProfilesUidPacksResolvedValuesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackResolvedValues>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackResolvedValues>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackResolvedValues,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackResolvedValues, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1465,9 +1350,9 @@ impl ClusterProfilesUidPacksUidManifests {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs/{packName}/manifests",
-            )
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/packs/{packName}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
         self.options.apply(request)
@@ -1475,16 +1360,13 @@ impl ClusterProfilesUidPacksUidManifests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ManifestEntities>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ManifestEntities>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ManifestEntities,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ManifestEntities, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1516,10 +1398,7 @@ pub struct ClusterProfilesUidSpcDownload {
 impl ClusterProfilesUidSpcDownload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/spc/download",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/spc/download")
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -1527,12 +1406,7 @@ impl ClusterProfilesUidSpcDownload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1574,10 +1448,12 @@ impl ClusterProfilesUidValidatePacks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/clusterprofiles/{uid}/validate/packs",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/clusterprofiles/{uid}/validate/packs",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1587,19 +1463,13 @@ impl ClusterProfilesUidValidatePacks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfileValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfileValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfileValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1609,10 +1479,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
-    pub fn cluster_profiles_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterProfilesUpdate {
+    pub fn cluster_profiles_update(&self, uid: impl Into<String>) -> ClusterProfilesUpdate {
         ClusterProfilesUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1680,9 +1547,7 @@ impl ClusterProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1693,9 +1558,7 @@ impl crate::Client {
     /// Validates the cluster profile name and version
     ///
     /// Sends `GET /v1/clusterprofiles/validate/name`.
-    pub fn cluster_profiles_validate_name_version(
-        &self,
-    ) -> ClusterProfilesValidateNameVersion {
+    pub fn cluster_profiles_validate_name_version(&self) -> ClusterProfilesValidateNameVersion {
         ClusterProfilesValidateNameVersion {
             client: self.clone(),
             name: None,
@@ -1730,18 +1593,13 @@ impl ClusterProfilesValidateNameVersion {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/validate/name",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/validate/name")
             .query_opt("name", self.name.as_ref())
             .query_opt("version", self.version.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1774,10 +1632,7 @@ impl ClusterProfilesValidatePacks {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/clusterprofiles/validate/packs",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/validate/packs");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1787,19 +1642,13 @@ impl ClusterProfilesValidatePacks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfileValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfileValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfileValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1807,10 +1656,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/clusterprofiles/macros`.
     pub fn macros_list(&self) -> MacrosList {
-        MacrosList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        MacrosList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::macros_list`](crate::Client::macros_list): `GET /v1/clusterprofiles/macros`.
@@ -1829,16 +1675,11 @@ impl MacrosList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Macros,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Macros, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1882,10 +1723,7 @@ impl V1ClusterProfilesUidExport {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/export",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/export")
             .path_param("uid", self.uid)
             .query_opt("format", self.format.as_ref())
             .header("accept", "application/octet-stream");
@@ -1894,12 +1732,7 @@ impl V1ClusterProfilesUidExport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1946,9 +1779,9 @@ impl V1ClusterProfilesUidExportTerraform {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/export/terraform",
-            )
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/export/terraform",
+        )
             .path_param("uid", self.uid)
             .query_opt("format", self.format.as_ref())
             .header("accept", "application/octet-stream");
@@ -1957,12 +1790,7 @@ impl V1ClusterProfilesUidExportTerraform {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2001,9 +1829,9 @@ impl V1ClusterProfilesUidPacksNameGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/packs/{packName}",
-            )
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/packs/{packName}",
+        )
             .path_param("uid", self.uid)
             .path_param("packName", self.pack_name);
         self.options.apply(request)
@@ -2011,19 +1839,13 @@ impl V1ClusterProfilesUidPacksNameGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1PackRefSummaryResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRefSummaryResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackRefSummaryResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackRefSummaryResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2063,10 +1885,12 @@ impl V1ClusterProfilesUidVariablesDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/clusterprofiles/{uid}/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/clusterprofiles/{uid}/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2074,9 +1898,7 @@ impl V1ClusterProfilesUidVariablesDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2111,25 +1933,22 @@ impl V1ClusterProfilesUidVariablesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/clusterprofiles/{uid}/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/clusterprofiles/{uid}/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Variables>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Variables>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Variables,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Variables, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2169,10 +1988,12 @@ impl V1ClusterProfilesUidVariablesPatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/clusterprofiles/{uid}/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/clusterprofiles/{uid}/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2180,9 +2001,7 @@ impl V1ClusterProfilesUidVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2224,10 +2043,12 @@ impl V1ClusterProfilesUidVariablesPut {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/clusterprofiles/{uid}/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/clusterprofiles/{uid}/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2235,9 +2056,7 @@ impl V1ClusterProfilesUidVariablesPut {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

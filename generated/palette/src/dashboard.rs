@@ -68,9 +68,9 @@ impl ClusterGroupUidHostClustersSummary {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/clustergroups/{uid}/hostClusters",
-            )
+            rt::Method::POST,
+            "/v1/dashboard/clustergroups/{uid}/hostClusters",
+        )
             .path_param("uid", self.uid)
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
@@ -84,19 +84,13 @@ impl ClusterGroupUidHostClustersSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -189,9 +183,9 @@ impl ClusterGroupUidVirtualClustersSummary {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/clustergroups/{uid}/virtualClusters",
-            )
+            rt::Method::POST,
+            "/v1/dashboard/clustergroups/{uid}/virtualClusters",
+        )
             .path_param("uid", self.uid)
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
@@ -205,19 +199,13 @@ impl ClusterGroupUidVirtualClustersSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -314,19 +302,13 @@ impl ClusterProfilesFilterSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfilesSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilesSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfilesSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfilesSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -359,10 +341,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/clusterprofiles/metadata`.
     pub fn cluster_profiles_metadata(&self) -> ClusterProfilesMetadata {
-        ClusterProfilesMetadata {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ClusterProfilesMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::cluster_profiles_metadata`](crate::Client::cluster_profiles_metadata): `GET /v1/dashboard/clusterprofiles/metadata`.
@@ -375,28 +354,19 @@ pub struct ClusterProfilesMetadata {
 impl ClusterProfilesMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/clusterprofiles/metadata",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/clusterprofiles/metadata");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfilesMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilesMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfilesMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfilesMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -429,28 +399,24 @@ impl ClusterProfilesUidSummary {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/clusterprofiles/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/dashboard/clusterprofiles/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterProfileSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfileSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfileSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -503,19 +469,13 @@ impl ClusterTemplatesFilterSummary {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterTemplatesFilterSummarySpec,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterTemplatesFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/clusterTemplates",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/clusterTemplates")
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
@@ -528,19 +488,13 @@ impl ClusterTemplatesFilterSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterTemplatesSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplatesSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterTemplatesSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -573,10 +527,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/clusterTemplates/metadata`.
     pub fn cluster_templates_metadata_get(&self) -> ClusterTemplatesMetadataGet {
-        ClusterTemplatesMetadataGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ClusterTemplatesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::cluster_templates_metadata_get`](crate::Client::cluster_templates_metadata_get): `GET /v1/dashboard/clusterTemplates/metadata`.
@@ -589,28 +540,19 @@ pub struct ClusterTemplatesMetadataGet {
 impl ClusterTemplatesMetadataGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/clusterTemplates/metadata",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/clusterTemplates/metadata");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterTemplatesMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplatesMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterTemplatesMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterTemplatesMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -643,25 +585,24 @@ impl ClusterTemplatesUidSpectroclustersMetaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/clusterTemplates/{uid}/spectroclusters/meta",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/dashboard/clusterTemplates/{uid}/spectroclusters/meta",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClustersMeta>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMeta>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersMeta,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersMeta, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -733,19 +674,13 @@ impl DashboardAppDeployments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AppDeploymentsSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeploymentsSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppDeploymentsSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppDeploymentsSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -817,16 +752,13 @@ impl DashboardAppProfiles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppProfilesSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfilesSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppProfilesSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppProfilesSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -834,10 +766,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/appProfiles/metadata`.
     pub fn dashboard_app_profiles_metadata(&self) -> DashboardAppProfilesMetadata {
-        DashboardAppProfilesMetadata {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        DashboardAppProfilesMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::dashboard_app_profiles_metadata`](crate::Client::dashboard_app_profiles_metadata): `GET /v1/dashboard/appProfiles/metadata`.
@@ -850,25 +779,19 @@ pub struct DashboardAppProfilesMetadata {
 impl DashboardAppProfilesMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/appProfiles/metadata",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/appProfiles/metadata");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppProfilesMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfilesMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppProfilesMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppProfilesMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -900,37 +823,31 @@ impl DashboardCloudAccountsMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/cloudaccounts/metadata",
-            )
-            .query_opt("environment", self.environment.as_ref());
+            rt::Method::GET,
+            "/v1/dashboard/cloudaccounts/metadata",
+        ).query_opt(
+            "environment",
+            self.environment.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1CloudAccountsMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudAccountsMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CloudAccountsMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CloudAccountsMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Export the list of cluster summary with matching search filter and download as a file(csv) Supported sort fields - \["environment", "clusterName", "healthState", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/search/export`.
-    pub fn dashboard_clusters_search_summary_export(
-        &self,
-    ) -> DashboardClustersSearchSummaryExport {
+    pub fn dashboard_clusters_search_summary_export(&self) -> DashboardClustersSearchSummaryExport {
         DashboardClustersSearchSummaryExport {
             client: self.clone(),
             format: None,
@@ -965,9 +882,9 @@ impl DashboardClustersSearchSummaryExport {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/search/export",
-            )
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/search/export",
+        )
             .query_opt("format", self.format.as_ref())
             .header("accept", "application/octet-stream");
         let request = match self.body {
@@ -979,12 +896,7 @@ impl DashboardClustersSearchSummaryExport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1030,9 +942,9 @@ impl DashboardClustersSearchSummaryExportGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/search/export",
-            )
+            rt::Method::GET,
+            "/v1/dashboard/spectroclusters/search/export",
+        )
             .query_opt("encodedFilter", self.encoded_filter.as_ref())
             .query_opt("format", self.format.as_ref())
             .header("accept", "application/octet-stream");
@@ -1041,12 +953,7 @@ impl DashboardClustersSearchSummaryExportGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1107,10 +1014,7 @@ impl DashboardEdgehostsSearch {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/edgehosts/search",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/edgehosts/search")
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
@@ -1123,19 +1027,13 @@ impl DashboardEdgehostsSearch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1EdgeHostsSearchSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostsSearchSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostsSearchSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1167,9 +1065,7 @@ impl crate::Client {
     /// Retrieves a schema for the Edgehost search filter
     ///
     /// Sends `GET /v1/dashboard/edgehosts/search/schema`.
-    pub fn dashboard_edgehosts_search_schema_get(
-        &self,
-    ) -> DashboardEdgehostsSearchSchemaGet {
+    pub fn dashboard_edgehosts_search_schema_get(&self) -> DashboardEdgehostsSearchSchemaGet {
         DashboardEdgehostsSearchSchemaGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -1186,28 +1082,19 @@ pub struct DashboardEdgehostsSearchSchemaGet {
 impl DashboardEdgehostsSearchSchemaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/edgehosts/search/schema",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/edgehosts/search/schema");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SearchFilterSchemaSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SearchFilterSchemaSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1215,10 +1102,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/pcgs/search/schema`.
     pub fn dashboard_pcg_search_schema_get(&self) -> DashboardPcgSearchSchemaGet {
-        DashboardPcgSearchSchemaGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        DashboardPcgSearchSchemaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::dashboard_pcg_search_schema_get`](crate::Client::dashboard_pcg_search_schema_get): `GET /v1/dashboard/pcgs/search/schema`.
@@ -1231,28 +1115,19 @@ pub struct DashboardPcgSearchSchemaGet {
 impl DashboardPcgSearchSchemaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/pcgs/search/schema",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/pcgs/search/schema");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SearchFilterSchemaSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SearchFilterSchemaSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1324,30 +1199,21 @@ impl DashboardPcgsSearchSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PcgsSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PcgsSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PcgsSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PcgsSummary, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1PcgsSummary, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1PcgsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1PcgsSummary, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1PcgsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1365,9 +1231,7 @@ impl crate::Client {
     /// Retrieves spectro clusters cloud cost summary information
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/cost`.
-    pub fn dashboard_spectro_clusters_cost_summary(
-        &self,
-    ) -> DashboardSpectroClustersCostSummary {
+    pub fn dashboard_spectro_clusters_cost_summary(&self) -> DashboardSpectroClustersCostSummary {
         DashboardSpectroClustersCostSummary {
             client: self.clone(),
             body: None,
@@ -1385,19 +1249,13 @@ pub struct DashboardSpectroClustersCostSummary {
 }
 impl DashboardSpectroClustersCostSummary {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterCloudCostSummarySpec,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterCloudCostSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/dashboard/spectroclusters/cost",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spectroclusters/cost");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1407,28 +1265,20 @@ impl DashboardSpectroClustersCostSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ResourcesCloudCostSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesCloudCostSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourcesCloudCostSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourcesCloudCostSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves a list of clusters with the desired repave state
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/repaveStatus`.
-    pub fn dashboard_spectro_clusters_repave_list(
-        &self,
-    ) -> DashboardSpectroClustersRepaveList {
+    pub fn dashboard_spectro_clusters_repave_list(&self) -> DashboardSpectroClustersRepaveList {
         DashboardSpectroClustersRepaveList {
             client: self.clone(),
             limit: None,
@@ -1484,9 +1334,9 @@ impl DashboardSpectroClustersRepaveList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/repaveStatus",
-            )
+            rt::Method::GET,
+            "/v1/dashboard/spectroclusters/repaveStatus",
+        )
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref())
@@ -1496,19 +1346,13 @@ impl DashboardSpectroClustersRepaveList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1540,9 +1384,7 @@ impl crate::Client {
     /// Retrieves a supported input values for the cluster search filter
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/search/input`.
-    pub fn dashboard_spectro_clusters_search_input(
-        &self,
-    ) -> DashboardSpectroClustersSearchInput {
+    pub fn dashboard_spectro_clusters_search_input(&self) -> DashboardSpectroClustersSearchInput {
         DashboardSpectroClustersSearchInput {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -1568,19 +1410,13 @@ impl DashboardSpectroClustersSearchInput {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterSearchInputSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterSearchInputSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterSearchInputSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterSearchInputSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1620,10 +1456,12 @@ impl DashboardSpectroClustersUidWorkloads {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1633,16 +1471,13 @@ impl DashboardSpectroClustersUidWorkloads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterWorkload>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkload>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkload,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkload, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1682,10 +1517,12 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/clusterrolebinding",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/clusterrolebinding",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1695,19 +1532,13 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadRoleBindings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadRoleBindings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadRoleBindings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadRoleBindings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1747,10 +1578,12 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/cronjob",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/cronjob",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1760,19 +1593,13 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadCronJobs>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadCronJobs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadCronJobs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadCronJobs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1812,10 +1639,12 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/daemonset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/daemonset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1825,19 +1654,13 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadDaemonSets>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadDaemonSets>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadDaemonSets,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadDaemonSets, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1877,10 +1700,12 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/deployment",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/deployment",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1890,19 +1715,13 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadDeployments>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadDeployments>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadDeployments,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadDeployments, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1942,10 +1761,12 @@ impl DashboardSpectroClustersUidWorkloadsJob {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/job",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/job",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1955,16 +1776,13 @@ impl DashboardSpectroClustersUidWorkloadsJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterWorkloadJobs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadJobs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadJobs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadJobs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2004,10 +1822,12 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/namespace",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/namespace",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2017,19 +1837,13 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadNamespaces>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadNamespaces>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadNamespaces,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadNamespaces, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2069,10 +1883,12 @@ impl DashboardSpectroClustersUidWorkloadsPod {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/pod",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/pod",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2082,16 +1898,13 @@ impl DashboardSpectroClustersUidWorkloadsPod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterWorkloadPods>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadPods>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadPods,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadPods, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2131,10 +1944,12 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/rolebinding",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/rolebinding",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2144,19 +1959,13 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadRoleBindings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadRoleBindings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadRoleBindings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadRoleBindings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2196,10 +2005,12 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/workloads/statefulset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/workloads/statefulset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2209,19 +2020,13 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterWorkloadStatefulSets>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadStatefulSets>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterWorkloadStatefulSets,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterWorkloadStatefulSets, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2229,10 +2034,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/workspaces`.
     pub fn dashboard_workspaces_list(&self) -> DashboardWorkspacesList {
-        DashboardWorkspacesList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        DashboardWorkspacesList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::dashboard_workspaces_list`](crate::Client::dashboard_workspaces_list): `GET /v1/dashboard/workspaces`.
@@ -2251,16 +2053,13 @@ impl DashboardWorkspacesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1DashboardWorkspaces>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DashboardWorkspaces>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1DashboardWorkspaces,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1DashboardWorkspaces, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2300,10 +2099,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/clusterrolebinding",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/clusterrolebinding",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2313,19 +2114,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadRoleBindings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadRoleBindings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadRoleBindings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadRoleBindings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2365,10 +2160,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/cronjob",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/cronjob",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2378,19 +2175,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadCronJobs>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadCronJobs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadCronJobs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadCronJobs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2430,10 +2221,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/daemonset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/daemonset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2443,19 +2236,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadDaemonSets>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadDaemonSets>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadDaemonSets,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadDaemonSets, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2495,10 +2282,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/deployment",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/deployment",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2508,19 +2297,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadDeployments>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadDeployments>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadDeployments,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadDeployments, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2560,10 +2343,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/job",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/job",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2573,19 +2358,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadJobs>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadJobs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadJobs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadJobs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2625,10 +2404,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/namespace",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/namespace",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2638,19 +2419,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadNamespaces>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadNamespaces>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadNamespaces,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadNamespaces, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2690,10 +2465,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/pod",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/pod",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2703,19 +2480,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadPods>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadPods>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadPods,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadPods, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2755,10 +2526,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/rolebinding",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/rolebinding",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2768,19 +2541,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadRoleBindings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadRoleBindings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadRoleBindings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadRoleBindings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2820,10 +2587,12 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/statefulset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/workspaces/{uid}/spectroclusters/workloads/statefulset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2833,19 +2602,13 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1WorkspaceClustersWorkloadStatefulSets>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadStatefulSets>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceClustersWorkloadStatefulSets,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceClustersWorkloadStatefulSets, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2853,11 +2616,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/dashboard/appliances/metadata`.
     pub fn edge_hosts_metadata(&self) -> EdgeHostsMetadata {
-        EdgeHostsMetadata {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        EdgeHostsMetadata { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::edge_hosts_metadata`](crate::Client::edge_hosts_metadata): `POST /v1/dashboard/appliances/metadata`.
@@ -2876,10 +2635,7 @@ impl EdgeHostsMetadata {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/dashboard/appliances/metadata",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/appliances/metadata");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2889,19 +2645,13 @@ impl EdgeHostsMetadata {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1EdgeHostsMetadataSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostsMetadataSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostsMetadataSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostsMetadataSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2971,30 +2721,23 @@ impl ProjectsFilterSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ProjectsSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectsSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectsSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectsSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1ProjectsSummary, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1ProjectsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1ProjectsSummary, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1ProjectsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -3013,11 +2756,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/projects/metadata`.
     pub fn projects_metadata(&self) -> ProjectsMetadata {
-        ProjectsMetadata {
-            client: self.clone(),
-            name: None,
-            options: rt::CallOptions::default(),
-        }
+        ProjectsMetadata { client: self.clone(), name: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::projects_metadata`](crate::Client::projects_metadata): `GET /v1/dashboard/projects/metadata`.
@@ -3038,26 +2777,22 @@ impl ProjectsMetadata {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/projects/metadata",
-            )
-            .query_opt("name", self.name.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/projects/metadata").query_opt(
+            "name",
+            self.name.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ProjectsMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectsMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectsMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectsMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3129,30 +2864,23 @@ impl SpcPoliciesFilterSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpcPoliciesSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPoliciesSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpcPoliciesSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpcPoliciesSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -3171,10 +2899,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/spcPolicies/metadata`.
     pub fn spc_policies_metadata_get(&self) -> SpcPoliciesMetadataGet {
-        SpcPoliciesMetadataGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SpcPoliciesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::spc_policies_metadata_get`](crate::Client::spc_policies_metadata_get): `GET /v1/dashboard/spcPolicies/metadata`.
@@ -3187,25 +2912,19 @@ pub struct SpcPoliciesMetadataGet {
 impl SpcPoliciesMetadataGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/spcPolicies/metadata",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spcPolicies/metadata");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpcPoliciesMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPoliciesMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpcPoliciesMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpcPoliciesMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3258,9 +2977,9 @@ impl SpectroClustersFiltersWorkspace {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/filters/workspace",
-            )
+            rt::Method::GET,
+            "/v1/dashboard/spectroclusters/filters/workspace",
+        )
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
@@ -3269,19 +2988,13 @@ impl SpectroClustersFiltersWorkspace {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -3316,10 +3029,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/meta`.
     pub fn spectro_clusters_meta_get(&self) -> SpectroClustersMetaGet {
-        SpectroClustersMetaGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SpectroClustersMetaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::spectro_clusters_meta_get`](crate::Client::spectro_clusters_meta_get): `GET /v1/dashboard/spectroclusters/meta`.
@@ -3332,25 +3042,19 @@ pub struct SpectroClustersMetaGet {
 impl SpectroClustersMetaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/spectroclusters/meta",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/meta");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClustersMeta>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMeta>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersMeta,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersMeta, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3381,10 +3085,7 @@ impl SpectroClustersMetadata {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/dashboard/spectroclusters/metadata",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spectroclusters/metadata");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3394,19 +3095,13 @@ impl SpectroClustersMetadata {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3441,28 +3136,24 @@ impl SpectroClustersMetadataGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/metadata",
-            )
-            .query_opt("quickFilter", self.quick_filter.as_ref());
+            rt::Method::GET,
+            "/v1/dashboard/spectroclusters/metadata",
+        ).query_opt(
+            "quickFilter",
+            self.quick_filter.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3506,28 +3197,20 @@ impl SpectroClustersMetadataSearch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersMetadataSearch>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMetadataSearch>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersMetadataSearch,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersMetadataSearch, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves a schema for the cluster metadata search filter
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/metadata/search/schema`.
-    pub fn spectro_clusters_metadata_search_schema(
-        &self,
-    ) -> SpectroClustersMetadataSearchSchema {
+    pub fn spectro_clusters_metadata_search_schema(&self) -> SpectroClustersMetadataSearchSchema {
         SpectroClustersMetadataSearchSchema {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -3553,28 +3236,20 @@ impl SpectroClustersMetadataSearchSchema {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SearchFilterSchemaSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SearchFilterSchemaSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves spectro clusters resource consumption
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/resources/consumption`.
-    pub fn spectro_clusters_resources_consumption(
-        &self,
-    ) -> SpectroClustersResourcesConsumption {
+    pub fn spectro_clusters_resources_consumption(&self) -> SpectroClustersResourcesConsumption {
         SpectroClustersResourcesConsumption {
             client: self.clone(),
             body: None,
@@ -3611,28 +3286,20 @@ impl SpectroClustersResourcesConsumption {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ResourcesConsumption>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesConsumption>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourcesConsumption,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourcesConsumption, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves spectro clusters resources cost summary information
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/resources/cost`.
-    pub fn spectro_clusters_resources_cost_summary(
-        &self,
-    ) -> SpectroClustersResourcesCostSummary {
+    pub fn spectro_clusters_resources_cost_summary(&self) -> SpectroClustersResourcesCostSummary {
         SpectroClustersResourcesCostSummary {
             client: self.clone(),
             body: None,
@@ -3669,28 +3336,20 @@ impl SpectroClustersResourcesCostSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ResourcesCostSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesCostSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourcesCostSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourcesCostSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves spectro clusters resources usage summary information
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/resources/usage`.
-    pub fn spectro_clusters_resources_usage_summary(
-        &self,
-    ) -> SpectroClustersResourcesUsageSummary {
+    pub fn spectro_clusters_resources_usage_summary(&self) -> SpectroClustersResourcesUsageSummary {
         SpectroClustersResourcesUsageSummary {
             client: self.clone(),
             body: None,
@@ -3727,28 +3386,20 @@ impl SpectroClustersResourcesUsageSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ResourcesUsageSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesUsageSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourcesUsageSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourcesUsageSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves a list of cluster summary with provided search filter spec Supported sort fields - \["environment", "clusterName", "memoryUsage", "healthState", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/search`.
-    pub fn spectro_clusters_search_filter_summary(
-        &self,
-    ) -> SpectroClustersSearchFilterSummary {
+    pub fn spectro_clusters_search_filter_summary(&self) -> SpectroClustersSearchFilterSummary {
         SpectroClustersSearchFilterSummary {
             client: self.clone(),
             limit: None,
@@ -3800,10 +3451,7 @@ impl SpectroClustersSearchFilterSummary {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/search",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spectroclusters/search")
             .query_opt("limit", self.limit.as_ref())
             .query_opt("offset", self.offset.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
@@ -3816,19 +3464,13 @@ impl SpectroClustersSearchFilterSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClustersSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClustersSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClustersSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -3861,10 +3503,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/search/schema`.
     pub fn spectro_clusters_search_schema(&self) -> SpectroClustersSearchSchema {
-        SpectroClustersSearchSchema {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SpectroClustersSearchSchema { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::spectro_clusters_search_schema`](crate::Client::spectro_clusters_search_schema): `GET /v1/dashboard/spectroclusters/search/schema`.
@@ -3886,19 +3525,13 @@ impl SpectroClustersSearchSchema {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SearchFilterSchemaSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SearchFilterSchemaSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3931,28 +3564,24 @@ impl SpectroClustersSummaryUid {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/dashboard/spectroclusters/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterUidSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterUidSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterUidSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterUidSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3985,28 +3614,24 @@ impl SpectroClustersSummaryUidOverview {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/{uid}/overview",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/dashboard/spectroclusters/{uid}/overview",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterUidSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterUidSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterUidSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterUidSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4065,10 +3690,7 @@ impl SpectroClustersUidCostSummary {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/dashboard/spectroclusters/{uid}/cost",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/{uid}/cost")
             .path_param("uid", self.uid)
             .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref())
             .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
@@ -4078,19 +3700,13 @@ impl SpectroClustersUidCostSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterCostSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterCostSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterCostSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterCostSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4130,10 +3746,12 @@ impl SpectroClustersUidResourcesConsumption {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/dashboard/spectroclusters/{uid}/resources/consumption",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/dashboard/spectroclusters/{uid}/resources/consumption",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4143,28 +3761,20 @@ impl SpectroClustersUidResourcesConsumption {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ResourcesConsumption>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesConsumption>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourcesConsumption,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourcesConsumption, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Retrieves a list of Virtual machine enabled clusters
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/vms`.
-    pub fn v1_dashboard_vm_enabled_clusters_list(
-        &self,
-    ) -> V1DashboardVmEnabledClustersList {
+    pub fn v1_dashboard_vm_enabled_clusters_list(&self) -> V1DashboardVmEnabledClustersList {
         V1DashboardVmEnabledClustersList {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -4181,24 +3791,16 @@ pub struct V1DashboardVmEnabledClustersList {
 impl V1DashboardVmEnabledClustersList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/dashboard/spectroclusters/vms",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/vms");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VmClusters>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VmClusters>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VmClusters,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VmClusters, crate::models::V1Error>(self.into_request())
     }
 }

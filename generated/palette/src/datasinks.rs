@@ -34,14 +34,13 @@ pub struct V1DataSinksCloudWatchSink {
 impl V1DataSinksCloudWatchSink {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/datasinks/cloudwatch")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/datasinks/cloudwatch").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -40,10 +40,12 @@ impl EdgeHostDeviceHostCheckSumUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/edgehosts/{uid}/hostCheckSum",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/edgehosts/{uid}/hostCheckSum",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -51,9 +53,7 @@ impl EdgeHostDeviceHostCheckSumUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -95,10 +95,12 @@ impl EdgeHostDeviceHostPairingKeyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/edgehosts/{uid}/hostPairingKey",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/edgehosts/{uid}/hostPairingKey",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -106,9 +108,7 @@ impl EdgeHostDeviceHostPairingKeyUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -151,16 +151,9 @@ impl EdgeHostDevicesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -199,8 +192,10 @@ impl EdgeHostDevicesHealthUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/edgehosts/{uid}/health")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/edgehosts/{uid}/health").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -208,9 +203,7 @@ impl EdgeHostDevicesHealthUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -253,16 +246,13 @@ impl EdgeHostDevicesRegister {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeHostDevice>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostDevice>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostDevice,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostDevice, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -302,10 +292,12 @@ impl EdgeHostDevicesUidClusterAssociate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/edgehosts/{uid}/cluster/associate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/edgehosts/{uid}/cluster/associate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -313,9 +305,7 @@ impl EdgeHostDevicesUidClusterAssociate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -350,16 +340,16 @@ impl EdgeHostDevicesUidClusterDeassociate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/edgehosts/{uid}/cluster/associate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/edgehosts/{uid}/cluster/associate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -393,23 +383,22 @@ pub struct EdgeHostDevicesUidConfigGet {
 impl EdgeHostDevicesUidConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}/config")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}/config").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeHostConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -419,10 +408,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn edge_host_devices_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> EdgeHostDevicesUidDelete {
+    pub fn edge_host_devices_uid_delete(&self, uid: impl Into<String>) -> EdgeHostDevicesUidDelete {
         EdgeHostDevicesUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -441,14 +427,14 @@ pub struct EdgeHostDevicesUidDelete {
 impl EdgeHostDevicesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/edgehosts/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/edgehosts/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -460,10 +446,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn edge_host_devices_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> EdgeHostDevicesUidGet {
+    pub fn edge_host_devices_uid_get(&self, uid: impl Into<String>) -> EdgeHostDevicesUidGet {
         EdgeHostDevicesUidGet {
             client: self.clone(),
             uid: uid.into(),
@@ -499,16 +482,13 @@ impl EdgeHostDevicesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeHostDevice>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostDevice>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostDevice,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostDevice, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -541,17 +521,16 @@ pub struct EdgeHostDevicesUidMetaUpdate {
 }
 impl EdgeHostDevicesUidMetaUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1EdgeHostDeviceMetaUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1EdgeHostDeviceMetaUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/meta")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/meta").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -559,9 +538,7 @@ impl EdgeHostDevicesUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -609,9 +586,9 @@ impl EdgeHostDevicesUidPackManifestsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/edgehosts/{uid}/pack/manifests/{manifestUid}",
-            )
+            rt::Method::GET,
+            "/v1/edgehosts/{uid}/pack/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("manifestUid", self.manifest_uid)
             .query_opt("resolveManifestValues", self.resolve_manifest_values.as_ref());
@@ -620,16 +597,11 @@ impl EdgeHostDevicesUidPackManifestsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Manifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Manifest, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -662,20 +634,19 @@ pub struct EdgeHostDevicesUidPacksStatusPatch {
 }
 impl EdgeHostDevicesUidPacksStatusPatch {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterPacksStatusEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterPacksStatusEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/edgehosts/{uid}/packs/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/edgehosts/{uid}/packs/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -683,9 +654,7 @@ impl EdgeHostDevicesUidPacksStatusPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -736,19 +705,13 @@ impl EdgeHostDevicesUidProfilesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfileList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfileList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -787,8 +750,10 @@ impl EdgeHostDevicesUidProfilesUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/profiles")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/profiles").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -796,9 +761,7 @@ impl EdgeHostDevicesUidProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -832,10 +795,7 @@ pub struct EdgeHostDevicesUidSpcDownload {
 impl EdgeHostDevicesUidSpcDownload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/edgehosts/{uid}/spc/download",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}/spc/download")
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -843,12 +803,7 @@ impl EdgeHostDevicesUidSpcDownload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -890,10 +845,12 @@ impl EdgeHostDevicesUidTunnelConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/edgehosts/{uid}/tunnelConfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/edgehosts/{uid}/tunnelConfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -901,9 +858,7 @@ impl EdgeHostDevicesUidTunnelConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -945,10 +900,12 @@ impl EdgeHostDevicesUidTunnelStatusUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/edgehosts/{uid}/tunnelStatus",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/edgehosts/{uid}/tunnelStatus",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -956,9 +913,7 @@ impl EdgeHostDevicesUidTunnelStatusUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -970,10 +925,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn edge_host_devices_uid_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> EdgeHostDevicesUidUpdate {
+    pub fn edge_host_devices_uid_update(&self, uid: impl Into<String>) -> EdgeHostDevicesUidUpdate {
         EdgeHostDevicesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -999,8 +951,10 @@ impl EdgeHostDevicesUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1008,9 +962,7 @@ impl EdgeHostDevicesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1045,20 +997,19 @@ pub struct EdgeHostDevicesUidVspherePropertiesUpdate {
 }
 impl EdgeHostDevicesUidVspherePropertiesUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1EdgeHostVsphereCloudProperties,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1EdgeHostVsphereCloudProperties) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/edgehosts/{uid}/vsphere/properties",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/edgehosts/{uid}/vsphere/properties",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1066,9 +1017,7 @@ impl EdgeHostDevicesUidVspherePropertiesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1077,9 +1026,7 @@ impl crate::Client {
     /// Retrieves a list of edge hosts metadata matching the filter condition
     ///
     /// Sends `GET /v1/edgehosts/metadata`.
-    pub fn edge_hosts_metadata_quick_filter_get(
-        &self,
-    ) -> EdgeHostsMetadataQuickFilterGet {
+    pub fn edge_hosts_metadata_quick_filter_get(&self) -> EdgeHostsMetadataQuickFilterGet {
         EdgeHostsMetadataQuickFilterGet {
             client: self.clone(),
             r#type: None,
@@ -1124,16 +1071,13 @@ impl EdgeHostsMetadataQuickFilterGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeHostsMeta>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostsMeta>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostsMeta,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostsMeta, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1141,10 +1085,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/edgehosts/tags`.
     pub fn edge_hosts_tags_get(&self) -> EdgeHostsTagsGet {
-        EdgeHostsTagsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        EdgeHostsTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::edge_hosts_tags_get`](crate::Client::edge_hosts_tags_get): `GET /v1/edgehosts/tags`.
@@ -1163,16 +1104,13 @@ impl EdgeHostsTagsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeHostsTags>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostsTags>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostsTags,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostsTags, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1180,11 +1118,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/edgehosts/tokens`.
     pub fn edge_tokens_create(&self) -> EdgeTokensCreate {
-        EdgeTokensCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        EdgeTokensCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::edge_tokens_create`](crate::Client::edge_tokens_create): `POST /v1/edgehosts/tokens`.
@@ -1213,16 +1147,9 @@ impl EdgeTokensCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1230,10 +1157,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/edgehosts/tokens`.
     pub fn edge_tokens_list(&self) -> EdgeTokensList {
-        EdgeTokensList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        EdgeTokensList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::edge_tokens_list`](crate::Client::edge_tokens_list): `GET /v1/edgehosts/tokens`.
@@ -1252,16 +1176,11 @@ impl EdgeTokensList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeTokens>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeTokens>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeTokens,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeTokens, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1290,14 +1209,14 @@ pub struct EdgeTokensUidDelete {
 impl EdgeTokensUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/edgehosts/tokens/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/edgehosts/tokens/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1328,23 +1247,20 @@ pub struct EdgeTokensUidGet {
 impl EdgeTokensUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/tokens/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/tokens/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeToken>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeToken>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeToken,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeToken, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1381,10 +1297,12 @@ impl EdgeTokensUidState {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/edgehosts/tokens/{uid}/state",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/edgehosts/tokens/{uid}/state",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1392,9 +1310,7 @@ impl EdgeTokensUidState {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1432,8 +1348,10 @@ impl EdgeTokensUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/tokens/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/tokens/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1441,9 +1359,7 @@ impl EdgeTokensUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1455,10 +1371,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge host uid
-    pub fn v1_edge_hosts_uid_reset(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1EdgeHostsUidReset {
+    pub fn v1_edge_hosts_uid_reset(&self, uid: impl Into<String>) -> V1EdgeHostsUidReset {
         V1EdgeHostsUidReset {
             client: self.clone(),
             uid: uid.into(),
@@ -1477,14 +1390,14 @@ pub struct V1EdgeHostsUidReset {
 impl V1EdgeHostsUidReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/reset")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/reset").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

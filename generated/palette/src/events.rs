@@ -43,16 +43,9 @@ impl EventsComponentsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -95,16 +88,11 @@ impl EventsComponentsCreateBulk {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uids>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uids>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Uids,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Uids, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -199,16 +187,11 @@ impl EventsComponentsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Events>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Events>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Events,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Events, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -242,9 +225,7 @@ impl crate::Client {
     /// - `object_uid` (`objectUid`): Describes the related object kind for which events has to be fetched
     pub fn events_components_obj_type_uid_delete(
         &self,
-        object_kind: impl Into<
-            crate::models::EventsComponentsObjTypeUidDeleteObjectKind,
-        >,
+        object_kind: impl Into<crate::models::EventsComponentsObjTypeUidDeleteObjectKind>,
         object_uid: impl Into<String>,
     ) -> EventsComponentsObjTypeUidDelete {
         EventsComponentsObjTypeUidDelete {
@@ -268,17 +249,15 @@ impl EventsComponentsObjTypeUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/events/components/{objectKind}/{objectUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/events/components/{objectKind}/{objectUid}",
+        )
             .path_param("objectKind", self.object_kind)
             .path_param("objectUid", self.object_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -376,9 +355,9 @@ impl EventsComponentsObjTypeUidList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/events/components/{objectKind}/{objectUid}",
-            )
+            rt::Method::GET,
+            "/v1/events/components/{objectKind}/{objectUid}",
+        )
             .path_param("objectKind", self.object_kind)
             .path_param("objectUid", self.object_uid)
             .query_opt("fields", self.fields.as_ref())
@@ -392,16 +371,11 @@ impl EventsComponentsObjTypeUidList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Events>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Events>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Events,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Events, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.

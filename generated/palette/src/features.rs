@@ -8,10 +8,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/features`.
     pub fn features_list(&self) -> FeaturesList {
-        FeaturesList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        FeaturesList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::features_list`](crate::Client::features_list): `GET /v1/features`.
@@ -30,16 +27,11 @@ impl FeaturesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Features>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Features>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Features,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Features, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -75,8 +67,10 @@ impl FeaturesUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/features/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/features/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -84,9 +78,7 @@ impl FeaturesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

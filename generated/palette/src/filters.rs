@@ -61,30 +61,23 @@ impl FiltersList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1FiltersSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1FiltersSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1FiltersSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1FiltersSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1FiltersSummary, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1FiltersSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1FiltersSummary, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1FiltersSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -128,23 +121,22 @@ impl FiltersMetadata {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/filters/metadata")
-            .query_opt("filterType", self.filter_type.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/filters/metadata").query_opt(
+            "filterType",
+            self.filter_type.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1FiltersMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1FiltersMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1FiltersMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1FiltersMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -173,14 +165,14 @@ pub struct TagFilterUidDelete {
 impl TagFilterUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/filters/tag/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/filters/tag/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -211,23 +203,22 @@ pub struct TagFilterUidGet {
 impl TagFilterUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/filters/tag/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/filters/tag/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TagFilterSummary>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TagFilterSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TagFilterSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TagFilterSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -263,8 +254,10 @@ impl TagFilterUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/filters/tag/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/filters/tag/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -272,9 +265,7 @@ impl TagFilterUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -284,11 +275,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/filters/tag`.
     pub fn tag_filters_create(&self) -> TagFiltersCreate {
-        TagFiltersCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        TagFiltersCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::tag_filters_create`](crate::Client::tag_filters_create): `POST /v1/filters/tag`.
@@ -317,15 +304,8 @@ impl TagFiltersCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }

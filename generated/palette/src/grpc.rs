@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/grpc/config`.
     pub fn v1_grpc_configuration(&self) -> V1GrpcConfiguration {
-        V1GrpcConfiguration {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1GrpcConfiguration { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_grpc_configuration`](crate::Client::v1_grpc_configuration): `GET /v1/grpc/config`.
@@ -32,15 +29,12 @@ impl V1GrpcConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1GrpcConfiguration>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GrpcConfiguration>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1GrpcConfiguration,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1GrpcConfiguration, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/health/ping`.
     pub fn v1_health_ping(&self) -> V1HealthPing {
-        V1HealthPing {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1HealthPing { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_health_ping`](crate::Client::v1_health_ping): `GET /v1/health/ping`.
@@ -32,16 +29,11 @@ impl V1HealthPing {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1HealthPing>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HealthPing>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1HealthPing,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1HealthPing, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -51,10 +43,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/health/ready`.
     pub fn v1_health_ready(&self) -> V1HealthReady {
-        V1HealthReady {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1HealthReady { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_health_ready`](crate::Client::v1_health_ready): `GET /v1/health/ready`.
@@ -73,15 +62,10 @@ impl V1HealthReady {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1HealthPing>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HealthPing>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1HealthPing,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1HealthPing, crate::models::V1Error>(self.into_request())
     }
 }

@@ -2,13 +2,13 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Typed async client for the Spectro Cloud Palette API.
-//!
+//! 
 //! Document: Palette APIs - 4.8 (version `v1`).
-//!
+//! 
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
-//!
+//! 
 //! Every operation comes from the vendor's published document (repairs, if any, are declared in `specs/` in the cloudgen repository).
-//!
+//! 
 //! Cargo features: one per operation group (40 in all, named after the document's tags, e.g. `activations`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["activations"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
@@ -137,6 +137,6 @@ pub mod users;
 #[cfg(feature = "workspaces")]
 #[rustfmt::skip]
 pub mod workspaces;
-pub use client::{Client, Error, POLICIES, PROFILE, RATE_LIMITS};
+pub use client::{ Client, Error, POLICIES, PROFILE, RATE_LIMITS };
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

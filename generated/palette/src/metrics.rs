@@ -100,20 +100,14 @@ impl MetricsList {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/metrics/{resourceKind}/values",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/metrics/{resourceKind}/values")
             .path_param("resourceKind", self.resource_kind)
             .query_opt("metricKind", self.metric_kind.as_ref())
             .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref())
             .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("period", self.period.as_ref())
             .query_opt("includeMasterMachines", self.include_master_machines.as_ref())
-            .query_opt(
-                "includeControlPlaneMachines",
-                self.include_control_plane_machines.as_ref(),
-            )
+            .query_opt("includeControlPlaneMachines", self.include_control_plane_machines.as_ref())
             .query_opt("discrete", self.discrete.as_ref())
             .query_opt("spectroClusterUid", self.spectro_cluster_uid.as_ref());
         self.options.apply(request)
@@ -121,19 +115,13 @@ impl MetricsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1MetricTimeSeriesList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MetricTimeSeriesList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MetricTimeSeriesList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MetricTimeSeriesList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -170,17 +158,15 @@ impl MetricsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/metrics/{resourceKind}/{resourceUid}/values",
-            )
+            rt::Method::DELETE,
+            "/v1/metrics/{resourceKind}/{resourceUid}/values",
+        )
             .path_param("resourceKind", self.resource_kind)
             .path_param("resourceUid", self.resource_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -282,9 +268,9 @@ impl MetricsUidList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/metrics/{resourceKind}/{resourceUid}/values",
-            )
+            rt::Method::GET,
+            "/v1/metrics/{resourceKind}/{resourceUid}/values",
+        )
             .path_param("resourceKind", self.resource_kind)
             .path_param("resourceUid", self.resource_uid)
             .query_opt("metricKind", self.metric_kind.as_ref())
@@ -292,25 +278,19 @@ impl MetricsUidList {
             .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("period", self.period.as_ref())
             .query_opt("includeMasterMachines", self.include_master_machines.as_ref())
-            .query_opt(
-                "includeControlPlaneMachines",
-                self.include_control_plane_machines.as_ref(),
-            )
+            .query_opt("includeControlPlaneMachines", self.include_control_plane_machines.as_ref())
             .query_opt("discrete", self.discrete.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MetricTimeSeries>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MetricTimeSeries>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MetricTimeSeries,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MetricTimeSeries, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

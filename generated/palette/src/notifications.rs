@@ -43,16 +43,9 @@ impl NotificationsEventCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -147,30 +140,23 @@ impl NotificationsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Notifications>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Notifications>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Notifications,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Notifications, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1Notifications, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1Notifications, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -286,9 +272,9 @@ impl NotificationsObjTypeUidList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/notifications/{objectKind}/{objectUid}",
-            )
+            rt::Method::GET,
+            "/v1/notifications/{objectKind}/{objectUid}",
+        )
             .path_param("objectKind", self.object_kind)
             .path_param("objectUid", self.object_uid)
             .query_opt("isDone", self.is_done.as_ref())
@@ -303,30 +289,23 @@ impl NotificationsObjTypeUidList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Notifications>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Notifications>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Notifications,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Notifications, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1Notifications, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1Notifications, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -368,14 +347,14 @@ pub struct NotificationsUidAck {
 impl NotificationsUidAck {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/notifications/{uid}/ack")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/notifications/{uid}/ack").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -389,10 +368,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Describes notification uid
-    pub fn notifications_uid_done(
-        &self,
-        uid: impl Into<String>,
-    ) -> NotificationsUidDone {
+    pub fn notifications_uid_done(&self, uid: impl Into<String>) -> NotificationsUidDone {
         NotificationsUidDone {
             client: self.clone(),
             uid: uid.into(),
@@ -411,14 +387,14 @@ pub struct NotificationsUidDone {
 impl NotificationsUidDone {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/notifications/{uid}/done")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/notifications/{uid}/done").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -33,25 +33,24 @@ impl OverlordsCloudStackManifest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/apache-cloudstack/manifest",
-            )
-            .query("pairingCode", self.pairing_code);
+            rt::Method::GET,
+            "/v1/overlords/apache-cloudstack/manifest",
+        ).query(
+            "pairingCode",
+            self.pairing_code,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OverlordManifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OverlordManifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OverlordManifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OverlordManifest, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -59,11 +58,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/overlords`.
     pub fn overlords_list(&self) -> OverlordsList {
-        OverlordsList {
-            client: self.clone(),
-            name: None,
-            options: rt::CallOptions::default(),
-        }
+        OverlordsList { client: self.clone(), name: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::overlords_list`](crate::Client::overlords_list): `GET /v1/overlords`.
@@ -82,23 +77,20 @@ impl OverlordsList {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/overlords")
-            .query_opt("name", self.name.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/overlords").query_opt(
+            "name",
+            self.name.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Overlords>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Overlords>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Overlords,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Overlords, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -132,23 +124,20 @@ impl OverlordsPairingCode {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/pairing/code")
-            .query_opt("cloudType", self.cloud_type.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/pairing/code").query_opt(
+            "cloudType",
+            self.cloud_type.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PairingCode>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PairingCode>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PairingCode,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PairingCode, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -178,25 +167,20 @@ impl OverlordsSystem {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/vsphere/tenants/{tenantUid}/system",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/overlords/vsphere/tenants/{tenantUid}/system",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -229,20 +213,19 @@ pub struct OverlordsUidCloudStackAccountCreate {
 }
 impl OverlordsUidCloudStackAccountCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1OverlordCloudStackAccountCreate,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1OverlordCloudStackAccountCreate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/apache-cloudstack/{uid}/account",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/apache-cloudstack/{uid}/account",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -252,16 +235,9 @@ impl OverlordsUidCloudStackAccountCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -294,20 +270,19 @@ pub struct OverlordsUidCloudStackAccountUpdate {
 }
 impl OverlordsUidCloudStackAccountUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1OverlordCloudStackAccountEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1OverlordCloudStackAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/apache-cloudstack/{uid}/account",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/overlords/apache-cloudstack/{uid}/account",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -315,9 +290,7 @@ impl OverlordsUidCloudStackAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -354,20 +327,19 @@ pub struct OverlordsUidCloudStackAccountValidate {
 }
 impl OverlordsUidCloudStackAccountValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::OverlordsUidCloudStackAccountValidateBody,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::OverlordsUidCloudStackAccountValidateBody) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/apache-cloudstack/{uid}/account/validate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/apache-cloudstack/{uid}/account/validate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -375,9 +347,7 @@ impl OverlordsUidCloudStackAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -412,20 +382,19 @@ pub struct OverlordsUidCloudStackCloudConfigCreate {
 }
 impl OverlordsUidCloudStackCloudConfigCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1OverlordCloudStackCloudConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1OverlordCloudStackCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/apache-cloudstack/{uid}/cloudconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/apache-cloudstack/{uid}/cloudconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -435,16 +404,9 @@ impl OverlordsUidCloudStackCloudConfigCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -477,20 +439,19 @@ pub struct OverlordsUidCloudStackCloudConfigUpdate {
 }
 impl OverlordsUidCloudStackCloudConfigUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1OverlordCloudStackCloudConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1OverlordCloudStackCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/apache-cloudstack/{uid}/cloudconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/overlords/apache-cloudstack/{uid}/cloudconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -498,9 +459,7 @@ impl OverlordsUidCloudStackCloudConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -535,25 +494,24 @@ impl OverlordsUidCloudStackClusterProfile {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/apache-cloudstack/{uid}/clusterprofile",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/overlords/apache-cloudstack/{uid}/clusterprofile",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfile,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfile, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -582,23 +540,20 @@ pub struct OverlordsUidDelete {
 impl OverlordsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/overlords/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/overlords/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1DeletedMsg>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DeletedMsg>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1DeletedMsg,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1DeletedMsg, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -627,23 +582,20 @@ pub struct OverlordsUidGet {
 impl OverlordsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Overlord>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Overlord>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Overlord,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Overlord, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -683,10 +635,12 @@ impl OverlordsUidMaasAccountCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/maas/{uid}/account",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/maas/{uid}/account",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -696,16 +650,9 @@ impl OverlordsUidMaasAccountCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -745,10 +692,12 @@ impl OverlordsUidMaasAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/maas/{uid}/account",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/overlords/maas/{uid}/account",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -756,9 +705,7 @@ impl OverlordsUidMaasAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -793,20 +740,19 @@ pub struct OverlordsUidMaasAccountValidate {
 }
 impl OverlordsUidMaasAccountValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::OverlordsUidMaasAccountValidateBody,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::OverlordsUidMaasAccountValidateBody) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/maas/{uid}/account/validate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/maas/{uid}/account/validate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -814,9 +760,7 @@ impl OverlordsUidMaasAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -851,25 +795,24 @@ impl OverlordsUidMaasClusterProfile {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/maas/{uid}/clusterprofile",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/overlords/maas/{uid}/clusterprofile",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfile,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfile, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -909,10 +852,12 @@ impl OverlordsUidMaasPoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/maas/{uid}/pools",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/maas/{uid}/pools",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -922,16 +867,9 @@ impl OverlordsUidMaasPoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -968,17 +906,15 @@ impl OverlordsUidMaasPoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/overlords/maas/{uid}/pools/{poolUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/overlords/maas/{uid}/pools/{poolUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1023,10 +959,7 @@ impl OverlordsUidMaasPoolUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/maas/{uid}/pools/{poolUid}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/maas/{uid}/pools/{poolUid}")
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
         let request = match self.body {
@@ -1036,9 +969,7 @@ impl OverlordsUidMaasPoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1072,23 +1003,20 @@ pub struct OverlordsUidMaasPoolsList {
 impl OverlordsUidMaasPoolsList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/{uid}/pools")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/{uid}/pools").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1IpPools>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1IpPools>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1IpPools,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1IpPools, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1127,8 +1055,10 @@ impl OverlordsUidMetadataUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/metadata")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/metadata").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1136,9 +1066,7 @@ impl OverlordsUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1150,10 +1078,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn overlords_uid_pool_create(
-        &self,
-        uid: impl Into<String>,
-    ) -> OverlordsUidPoolCreate {
+    pub fn overlords_uid_pool_create(&self, uid: impl Into<String>) -> OverlordsUidPoolCreate {
         OverlordsUidPoolCreate {
             client: self.clone(),
             uid: uid.into(),
@@ -1180,10 +1105,12 @@ impl OverlordsUidPoolCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/vsphere/{uid}/pools",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/vsphere/{uid}/pools",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1193,16 +1120,9 @@ impl OverlordsUidPoolCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1239,17 +1159,15 @@ impl OverlordsUidPoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/overlords/vsphere/{uid}/pools/{poolUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/overlords/vsphere/{uid}/pools/{poolUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1295,9 +1213,9 @@ impl OverlordsUidPoolUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/vsphere/{uid}/pools/{poolUid}",
-            )
+            rt::Method::PUT,
+            "/v1/overlords/vsphere/{uid}/pools/{poolUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("poolUid", self.pool_uid);
         let request = match self.body {
@@ -1307,9 +1225,7 @@ impl OverlordsUidPoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1321,10 +1237,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn overlords_uid_pools_list(
-        &self,
-        uid: impl Into<String>,
-    ) -> OverlordsUidPoolsList {
+    pub fn overlords_uid_pools_list(&self, uid: impl Into<String>) -> OverlordsUidPoolsList {
         OverlordsUidPoolsList {
             client: self.clone(),
             uid: uid.into(),
@@ -1344,25 +1257,22 @@ impl OverlordsUidPoolsList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/vsphere/{uid}/pools",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/overlords/vsphere/{uid}/pools",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1IpPools>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1IpPools>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1IpPools,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1IpPools, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1391,23 +1301,20 @@ pub struct OverlordsUidReset {
 impl OverlordsUidReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/reset")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/reset").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UpdatedMsg>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UpdatedMsg>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UpdatedMsg,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UpdatedMsg, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1447,10 +1354,12 @@ impl OverlordsUidVsphereAccountCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/vsphere/{uid}/account",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/vsphere/{uid}/account",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1460,16 +1369,9 @@ impl OverlordsUidVsphereAccountCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1509,10 +1411,12 @@ impl OverlordsUidVsphereAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/vsphere/{uid}/account",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/overlords/vsphere/{uid}/account",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1520,9 +1424,7 @@ impl OverlordsUidVsphereAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1557,20 +1459,19 @@ pub struct OverlordsUidVsphereAccountValidate {
 }
 impl OverlordsUidVsphereAccountValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::OverlordsUidVsphereAccountValidateBody,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::OverlordsUidVsphereAccountValidateBody) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/vsphere/{uid}/account/validate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/vsphere/{uid}/account/validate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1578,9 +1479,7 @@ impl OverlordsUidVsphereAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1622,10 +1521,12 @@ impl OverlordsUidVsphereCloudConfigCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/vsphere/{uid}/cloudconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/vsphere/{uid}/cloudconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1635,16 +1536,9 @@ impl OverlordsUidVsphereCloudConfigCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1684,10 +1578,12 @@ impl OverlordsUidVsphereCloudConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/vsphere/{uid}/cloudconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/overlords/vsphere/{uid}/cloudconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1695,9 +1591,7 @@ impl OverlordsUidVsphereCloudConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1732,25 +1626,24 @@ impl OverlordsUidVsphereClusterProfile {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/vsphere/{uid}/clusterprofile",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/overlords/vsphere/{uid}/clusterprofile",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterProfile,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterProfile, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1791,9 +1684,9 @@ impl OverlordsUidVsphereComputeclusterRes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/vsphere/{uid}/properties/computecluster/resources",
-            )
+            rt::Method::GET,
+            "/v1/overlords/vsphere/{uid}/properties/computecluster/resources",
+        )
             .path_param("uid", self.uid)
             .query("datacenter", self.datacenter)
             .query("computecluster", self.computecluster);
@@ -1802,19 +1695,13 @@ impl OverlordsUidVsphereComputeclusterRes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VsphereComputeClusterResources>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereComputeClusterResources>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereComputeClusterResources,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1847,25 +1734,24 @@ impl OverlordsUidVsphereDatacenters {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/overlords/vsphere/{uid}/properties/datacenters",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/overlords/vsphere/{uid}/properties/datacenters",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereDatacenters,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereDatacenters, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1897,23 +1783,22 @@ pub struct OverlordsVsphereManifest {
 impl OverlordsVsphereManifest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/vsphere/manifest")
-            .query("pairingCode", self.pairing_code);
+        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/vsphere/manifest").query(
+            "pairingCode",
+            self.pairing_code,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OverlordManifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OverlordManifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OverlordManifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OverlordManifest, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1921,10 +1806,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/overlords/vsphere/ova`.
     pub fn overlords_vsphere_ova_get(&self) -> OverlordsVsphereOvaGet {
-        OverlordsVsphereOvaGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        OverlordsVsphereOvaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::overlords_vsphere_ova_get`](crate::Client::overlords_vsphere_ova_get): `GET /v1/overlords/vsphere/ova`.
@@ -1943,16 +1825,13 @@ impl OverlordsVsphereOvaGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OverloadVsphereOva>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OverloadVsphereOva>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OverloadVsphereOva,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OverloadVsphereOva, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1984,23 +1863,22 @@ pub struct V1OverlordsMaasManifest {
 impl V1OverlordsMaasManifest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/manifest")
-            .query("pairingCode", self.pairing_code);
+        let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/manifest").query(
+            "pairingCode",
+            self.pairing_code,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OverlordManifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OverlordManifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OverlordManifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OverlordManifest, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2008,11 +1886,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/overlords/migrate`.
     pub fn v1_overlords_migrate(&self) -> V1OverlordsMigrate {
-        V1OverlordsMigrate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        V1OverlordsMigrate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_overlords_migrate`](crate::Client::v1_overlords_migrate): `POST /v1/overlords/migrate`.
@@ -2039,9 +1913,7 @@ impl V1OverlordsMigrate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2083,10 +1955,12 @@ impl V1OverlordsUidMaasCloudConfigCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/overlords/maas/{uid}/cloudconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/overlords/maas/{uid}/cloudconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2096,16 +1970,9 @@ impl V1OverlordsUidMaasCloudConfigCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2145,10 +2012,12 @@ impl V1OverlordsUidMaasCloudConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/overlords/maas/{uid}/cloudconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/overlords/maas/{uid}/cloudconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2156,9 +2025,7 @@ impl V1OverlordsUidMaasCloudConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

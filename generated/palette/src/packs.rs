@@ -64,9 +64,9 @@ impl PacksNameRegistryUidList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/packs/{packName}/registries/{registryUid}",
-            )
+            rt::Method::GET,
+            "/v1/packs/{packName}/registries/{registryUid}",
+        )
             .path_param("registryUid", self.registry_uid)
             .path_param("packName", self.pack_name)
             .query_opt("cloudType", self.cloud_type.as_ref())
@@ -77,16 +77,13 @@ impl PacksNameRegistryUidList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackTagEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackTagEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -123,12 +120,7 @@ impl PacksPackUidLogo {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -202,30 +194,23 @@ impl PacksSearch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackMetadataList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackMetadataList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackMetadataList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackMetadataList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1PackMetadataList, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1PackMetadataList, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1PackMetadataList, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1PackMetadataList, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -329,30 +314,23 @@ impl PacksSummaryList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackSummaries>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackSummaries>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackSummaries,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackSummaries, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1PackSummaries, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1PackSummaries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1PackSummaries, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1PackSummaries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -374,11 +352,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Pack uid
     pub fn packs_uid(&self, uid: impl Into<String>) -> PacksUid {
-        PacksUid {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        PacksUid { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::packs_uid`](crate::Client::packs_uid): `GET /v1/packs/{uid}`.
@@ -392,23 +366,22 @@ pub struct PacksUid {
 impl PacksUid {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackTagEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackTagEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -437,22 +410,19 @@ pub struct PacksUidReadme {
 impl PacksUidReadme {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}/readme")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}/readme").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackReadme>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackReadme>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackReadme,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackReadme, crate::models::V1Error>(self.into_request())
     }
 }

@@ -12,12 +12,10 @@ impl rt::Page for crate::models::V1Audits {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -36,12 +34,10 @@ impl rt::Page for crate::models::V1AwsAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -60,12 +56,10 @@ impl rt::Page for crate::models::V1AwsMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -84,12 +78,10 @@ impl rt::Page for crate::models::V1AzureAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -108,12 +100,10 @@ impl rt::Page for crate::models::V1AzureMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -132,12 +122,10 @@ impl rt::Page for crate::models::V1CloudAccountsSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -156,12 +144,10 @@ impl rt::Page for crate::models::V1CloudStackAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -180,12 +166,10 @@ impl rt::Page for crate::models::V1ClusterProfilesSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -204,12 +188,10 @@ impl rt::Page for crate::models::V1ClusterTemplatesSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -228,12 +210,10 @@ impl rt::Page for crate::models::V1ClusterVirtualMachineList {
             page.metadata.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -252,12 +232,10 @@ impl rt::Page for crate::models::V1CustomAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -276,12 +254,10 @@ impl rt::Page for crate::models::V1CustomMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -300,12 +276,10 @@ impl rt::Page for crate::models::V1EdgeHostsSearchSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -324,12 +298,10 @@ impl rt::Page for crate::models::V1Events {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -348,12 +320,10 @@ impl rt::Page for crate::models::V1FiltersSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -372,12 +342,10 @@ impl rt::Page for crate::models::V1GcpAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -396,12 +364,10 @@ impl rt::Page for crate::models::V1GcpMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -420,12 +386,10 @@ impl rt::Page for crate::models::V1GenericMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -444,12 +408,10 @@ impl rt::Page for crate::models::V1HelmRegistries {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -468,12 +430,10 @@ impl rt::Page for crate::models::V1HelmRegistriesSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -492,12 +452,10 @@ impl rt::Page for crate::models::V1MaasAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -516,12 +474,10 @@ impl rt::Page for crate::models::V1MaasMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -540,12 +496,10 @@ impl rt::Page for crate::models::V1Notifications {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -564,12 +518,10 @@ impl rt::Page for crate::models::V1PackMetadataList {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -588,12 +540,10 @@ impl rt::Page for crate::models::V1PackRegistries {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -612,12 +562,10 @@ impl rt::Page for crate::models::V1PackRegistriesSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -636,12 +584,10 @@ impl rt::Page for crate::models::V1PackSummaries {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -660,12 +606,10 @@ impl rt::Page for crate::models::V1PcgsSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -684,12 +628,10 @@ impl rt::Page for crate::models::V1Plans {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -708,12 +650,10 @@ impl rt::Page for crate::models::V1ProjectsSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -732,12 +672,10 @@ impl rt::Page for crate::models::V1Roles {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -756,12 +694,10 @@ impl rt::Page for crate::models::V1SpcPoliciesSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -780,12 +716,10 @@ impl rt::Page for crate::models::V1SpectroClustersSummary {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -804,12 +738,10 @@ impl rt::Page for crate::models::V1Teams {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -828,12 +760,10 @@ impl rt::Page for crate::models::V1Tenants {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -852,12 +782,10 @@ impl rt::Page for crate::models::V1Users {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -876,12 +804,10 @@ impl rt::Page for crate::models::V1VirtualMachineSnapshotList {
             page.metadata.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -900,12 +826,10 @@ impl rt::Page for crate::models::V1VirtualMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -924,12 +848,10 @@ impl rt::Page for crate::models::V1VsphereAccounts {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }
@@ -948,12 +870,10 @@ impl rt::Page for crate::models::V1VsphereMachines {
             page.listmeta.as_ref()?.r#continue.as_deref()
         }
         match cursor(self) {
-            Some(value) if !value.is_empty() => {
-                rt::NextPage::Token {
-                    param: "continue",
-                    value: value.to_owned(),
-                }
-            }
+            Some(value) if!value.is_empty() => rt::NextPage::Token {
+                param: "continue",
+                value: value.to_owned(),
+            },
             _ => rt::NextPage::Done,
         }
     }

@@ -8,11 +8,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/pcg/selfHosted`.
     pub fn pcg_self_hosted(&self) -> PcgSelfHosted {
-        PcgSelfHosted {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        PcgSelfHosted { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::pcg_self_hosted`](crate::Client::pcg_self_hosted): `POST /v1/pcg/selfHosted`.
@@ -41,19 +37,13 @@ impl PcgSelfHosted {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1PcgServiceKubectlCommands>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PcgServiceKubectlCommands>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PcgServiceKubectlCommands,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PcgServiceKubectlCommands, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -63,10 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn pcg_uid_ally_manifest_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> PcgUidAllyManifestGet {
+    pub fn pcg_uid_ally_manifest_get(&self, uid: impl Into<String>) -> PcgUidAllyManifestGet {
         PcgUidAllyManifestGet {
             client: self.clone(),
             uid: uid.into(),
@@ -85,10 +72,7 @@ pub struct PcgUidAllyManifestGet {
 impl PcgUidAllyManifestGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/pcg/{uid}/services/ally/manifest",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/pcg/{uid}/services/ally/manifest")
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -96,12 +80,7 @@ impl PcgUidAllyManifestGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -113,10 +92,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn pcg_uid_jet_manifest_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> PcgUidJetManifestGet {
+    pub fn pcg_uid_jet_manifest_get(&self, uid: impl Into<String>) -> PcgUidJetManifestGet {
         PcgUidJetManifestGet {
             client: self.clone(),
             uid: uid.into(),
@@ -135,10 +111,7 @@ pub struct PcgUidJetManifestGet {
 impl PcgUidJetManifestGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/pcg/{uid}/services/jet/manifest",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/pcg/{uid}/services/jet/manifest")
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -146,12 +119,7 @@ impl PcgUidJetManifestGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -189,8 +157,10 @@ impl PcgUidRegister {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/pcg/{uid}/register")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/pcg/{uid}/register").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -198,9 +168,7 @@ impl PcgUidRegister {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -8,11 +8,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/permissions`.
     pub fn permissions_list(&self) -> PermissionsList {
-        PermissionsList {
-            client: self.clone(),
-            scope: None,
-            options: rt::CallOptions::default(),
-        }
+        PermissionsList { client: self.clone(), scope: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::permissions_list`](crate::Client::permissions_list): `GET /v1/permissions`.
@@ -25,31 +21,25 @@ pub struct PermissionsList {
 }
 impl PermissionsList {
     /// Sets the query parameter `scope`.
-    pub fn scope(
-        mut self,
-        value: impl Into<crate::models::PermissionsListScope>,
-    ) -> Self {
+    pub fn scope(mut self, value: impl Into<crate::models::PermissionsListScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/permissions")
-            .query_opt("scope", self.scope.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/permissions").query_opt(
+            "scope",
+            self.scope.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Permissions>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Permissions>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Permissions,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Permissions, crate::models::V1Error>(self.into_request())
     }
 }

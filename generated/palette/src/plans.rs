@@ -8,11 +8,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/plans`.
     pub fn plans_create(&self) -> PlansCreate {
-        PlansCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        PlansCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::plans_create`](crate::Client::plans_create): `POST /v1/plans`.
@@ -41,16 +37,9 @@ impl PlansCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -143,16 +132,11 @@ impl PlansList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Plans>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Plans>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Plans,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Plans, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -209,18 +193,13 @@ pub struct PlansUidCreditsUidDelete {
 impl PlansUidCreditsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/plans/{uid}/credits/{creditUid}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/plans/{uid}/credits/{creditUid}")
             .path_param("uid", self.uid)
             .path_param("creditUid", self.credit_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -265,10 +244,7 @@ impl PlansUidCreditsUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/plans/{uid}/credits/{creditUid}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/credits/{creditUid}")
             .path_param("uid", self.uid)
             .path_param("creditUid", self.credit_uid);
         let request = match self.body {
@@ -278,9 +254,7 @@ impl PlansUidCreditsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -318,8 +292,10 @@ impl PlansUidExpiryPatch {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/plans/{uid}/expiry")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/plans/{uid}/expiry").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -327,9 +303,7 @@ impl PlansUidExpiryPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -341,10 +315,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_free_credit_add(
-        &self,
-        uid: impl Into<String>,
-    ) -> PlansUidFreeCreditAdd {
+    pub fn plans_uid_free_credit_add(&self, uid: impl Into<String>) -> PlansUidFreeCreditAdd {
         PlansUidFreeCreditAdd {
             client: self.clone(),
             uid: uid.into(),
@@ -370,8 +341,10 @@ impl PlansUidFreeCreditAdd {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/plans/{uid}/freeCredit")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/plans/{uid}/freeCredit").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -381,16 +354,9 @@ impl PlansUidFreeCreditAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -401,11 +367,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     pub fn plans_uid_get(&self, uid: impl Into<String>) -> PlansUidGet {
-        PlansUidGet {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        PlansUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::plans_uid_get`](crate::Client::plans_uid_get): `GET /v1/plans/{uid}`.
@@ -419,23 +381,20 @@ pub struct PlansUidGet {
 impl PlansUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/plans/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/plans/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Plan>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Plan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Plan,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Plan, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -445,10 +404,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_plan_limit_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> PlansUidPlanLimitUpdate {
+    pub fn plans_uid_plan_limit_update(&self, uid: impl Into<String>) -> PlansUidPlanLimitUpdate {
         PlansUidPlanLimitUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -474,8 +430,10 @@ impl PlansUidPlanLimitUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/planLimit")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/planLimit").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -483,9 +441,7 @@ impl PlansUidPlanLimitUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -497,10 +453,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_plan_type_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> PlansUidPlanTypeUpdate {
+    pub fn plans_uid_plan_type_update(&self, uid: impl Into<String>) -> PlansUidPlanTypeUpdate {
         PlansUidPlanTypeUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -526,8 +479,10 @@ impl PlansUidPlanTypeUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/planType")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/plans/{uid}/planType").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -535,9 +490,7 @@ impl PlansUidPlanTypeUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -575,8 +528,10 @@ impl PlansUidRenewal {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/plans/{uid}/renewal")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/plans/{uid}/renewal").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -584,9 +539,7 @@ impl PlansUidRenewal {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -598,10 +551,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn plans_uid_sla_credit_add(
-        &self,
-        uid: impl Into<String>,
-    ) -> PlansUidSlaCreditAdd {
+    pub fn plans_uid_sla_credit_add(&self, uid: impl Into<String>) -> PlansUidSlaCreditAdd {
         PlansUidSlaCreditAdd {
             client: self.clone(),
             uid: uid.into(),
@@ -627,8 +577,10 @@ impl PlansUidSlaCreditAdd {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/plans/{uid}/slaCredit")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/plans/{uid}/slaCredit").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -638,15 +590,8 @@ impl PlansUidSlaCreditAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }

@@ -33,28 +33,24 @@ impl ProjectClusterSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/projects/{uid}/preferences/clusterSettings",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/projects/{uid}/preferences/clusterSettings",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ProjectClusterSettings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectClusterSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectClusterSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectClusterSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -94,10 +90,12 @@ impl ProjectClustersNodesAutoRemediationSettingUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/projects/{uid}/preferences/clusterSettings/nodesAutoRemediationSetting",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/projects/{uid}/preferences/clusterSettings/nodesAutoRemediationSetting",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -105,9 +103,7 @@ impl ProjectClustersNodesAutoRemediationSettingUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -117,10 +113,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/projects/alerts`.
     pub fn projects_alerts(&self) -> ProjectsAlerts {
-        ProjectsAlerts {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ProjectsAlerts { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::projects_alerts`](crate::Client::projects_alerts): `GET /v1/projects/alerts`.
@@ -139,19 +132,13 @@ impl ProjectsAlerts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ProjectAlertComponents>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectAlertComponents>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectAlertComponents,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectAlertComponents, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -159,11 +146,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/projects`.
     pub fn projects_create(&self) -> ProjectsCreate {
-        ProjectsCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        ProjectsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::projects_create`](crate::Client::projects_create): `POST /v1/projects`.
@@ -192,16 +175,9 @@ impl ProjectsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -244,10 +220,7 @@ impl ProjectsUidAlertCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/projects/{uid}/alerts/{component}",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/projects/{uid}/alerts/{component}")
             .path_param("uid", self.uid)
             .path_param("component", self.component);
         let request = match self.body {
@@ -259,16 +232,9 @@ impl ProjectsUidAlertCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -304,18 +270,13 @@ pub struct ProjectsUidAlertDelete {
 impl ProjectsUidAlertDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/projects/{uid}/alerts/{component}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/alerts/{component}")
             .path_param("uid", self.uid)
             .path_param("component", self.component);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -360,10 +321,7 @@ impl ProjectsUidAlertUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/projects/{uid}/alerts/{component}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/alerts/{component}")
             .path_param("uid", self.uid)
             .path_param("component", self.component);
         let request = match self.body {
@@ -373,9 +331,7 @@ impl ProjectsUidAlertUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -418,18 +374,16 @@ impl ProjectsUidAlertsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/projects/{uid}/alerts/{component}/{alertUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/projects/{uid}/alerts/{component}/{alertUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("component", self.component)
             .path_param("alertUid", self.alert_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -472,9 +426,9 @@ impl ProjectsUidAlertsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/projects/{uid}/alerts/{component}/{alertUid}",
-            )
+            rt::Method::GET,
+            "/v1/projects/{uid}/alerts/{component}/{alertUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("component", self.component)
             .path_param("alertUid", self.alert_uid);
@@ -483,16 +437,11 @@ impl ProjectsUidAlertsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Channel>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Channel>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Channel,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Channel, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -540,9 +489,9 @@ impl ProjectsUidAlertsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/projects/{uid}/alerts/{component}/{alertUid}",
-            )
+            rt::Method::PUT,
+            "/v1/projects/{uid}/alerts/{component}/{alertUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("component", self.component)
             .path_param("alertUid", self.alert_uid);
@@ -553,9 +502,7 @@ impl ProjectsUidAlertsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -602,10 +549,7 @@ impl ProjectsUidDelete {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}")
             .path_param("uid", self.uid)
-            .query_opt(
-                "cleanupProjectResources",
-                self.cleanup_project_resources.as_ref(),
-            );
+            .query_opt("cleanupProjectResources", self.cleanup_project_resources.as_ref());
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -613,9 +557,7 @@ impl ProjectsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -646,23 +588,20 @@ pub struct ProjectsUidGet {
 impl ProjectsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Project>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Project>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Project,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Project, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -672,10 +611,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_macros_create(
-        &self,
-        uid: impl Into<String>,
-    ) -> ProjectsUidMacrosCreate {
+    pub fn projects_uid_macros_create(&self, uid: impl Into<String>) -> ProjectsUidMacrosCreate {
         ProjectsUidMacrosCreate {
             client: self.clone(),
             uid: uid.into(),
@@ -701,8 +637,10 @@ impl ProjectsUidMacrosCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/projects/{uid}/macros")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/projects/{uid}/macros").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -710,9 +648,7 @@ impl ProjectsUidMacrosCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -753,8 +689,10 @@ impl ProjectsUidMacrosDeleteByMacroName {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/macros")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/macros").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -762,9 +700,7 @@ impl ProjectsUidMacrosDeleteByMacroName {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -776,10 +712,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_macros_list(
-        &self,
-        uid: impl Into<String>,
-    ) -> ProjectsUidMacrosList {
+    pub fn projects_uid_macros_list(&self, uid: impl Into<String>) -> ProjectsUidMacrosList {
         ProjectsUidMacrosList {
             client: self.clone(),
             uid: uid.into(),
@@ -798,23 +731,20 @@ pub struct ProjectsUidMacrosList {
 impl ProjectsUidMacrosList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}/macros")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}/macros").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Macros,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Macros, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -824,10 +754,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_macros_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> ProjectsUidMacrosUpdate {
+    pub fn projects_uid_macros_update(&self, uid: impl Into<String>) -> ProjectsUidMacrosUpdate {
         ProjectsUidMacrosUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -853,8 +780,10 @@ impl ProjectsUidMacrosUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/macros")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/macros").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -862,9 +791,7 @@ impl ProjectsUidMacrosUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -905,8 +832,10 @@ impl ProjectsUidMacrosUpdateByMacroName {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/projects/{uid}/macros")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/projects/{uid}/macros").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -914,9 +843,7 @@ impl ProjectsUidMacrosUpdateByMacroName {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -928,10 +855,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_meta_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> ProjectsUidMetaUpdate {
+    pub fn projects_uid_meta_update(&self, uid: impl Into<String>) -> ProjectsUidMetaUpdate {
         ProjectsUidMetaUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -957,8 +881,10 @@ impl ProjectsUidMetaUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/meta")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/meta").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -966,9 +892,7 @@ impl ProjectsUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -980,10 +904,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_teams_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> ProjectsUidTeamsUpdate {
+    pub fn projects_uid_teams_update(&self, uid: impl Into<String>) -> ProjectsUidTeamsUpdate {
         ProjectsUidTeamsUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1009,8 +930,10 @@ impl ProjectsUidTeamsUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/teams")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/teams").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1018,9 +941,7 @@ impl ProjectsUidTeamsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1058,8 +979,10 @@ impl ProjectsUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1067,9 +990,7 @@ impl ProjectsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1081,10 +1002,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn projects_uid_users_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> ProjectsUidUsersUpdate {
+    pub fn projects_uid_users_update(&self, uid: impl Into<String>) -> ProjectsUidUsersUpdate {
         ProjectsUidUsersUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1110,8 +1028,10 @@ impl ProjectsUidUsersUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/users")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/users").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1119,9 +1039,7 @@ impl ProjectsUidUsersUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1152,25 +1070,21 @@ pub struct ProjectsUidValidate {
 impl ProjectsUidValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/validate")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/validate").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ProjectActiveResources>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectActiveResources>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectActiveResources,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectActiveResources, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

@@ -38,8 +38,10 @@ impl BasicOciRegistriesCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/basic")
-            .query_opt("skipPackSync", self.skip_pack_sync.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/basic").query_opt(
+            "skipPackSync",
+            self.skip_pack_sync.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -49,16 +51,9 @@ impl BasicOciRegistriesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -91,16 +86,16 @@ impl BasicOciRegistriesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/registries/oci/{uid}/basic",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/registries/oci/{uid}/basic",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -112,10 +107,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn basic_oci_registries_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> BasicOciRegistriesUidGet {
+    pub fn basic_oci_registries_uid_get(&self, uid: impl Into<String>) -> BasicOciRegistriesUidGet {
         BasicOciRegistriesUidGet {
             client: self.clone(),
             uid: uid.into(),
@@ -134,23 +126,22 @@ pub struct BasicOciRegistriesUidGet {
 impl BasicOciRegistriesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}/basic")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}/basic").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1BasicOciRegistry>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1BasicOciRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1BasicOciRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1BasicOciRegistry, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -191,18 +182,13 @@ impl BasicOciRegistriesUidSync {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/registries/oci/{uid}/basic/sync",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/{uid}/basic/sync")
             .path_param("uid", self.uid)
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -239,25 +225,24 @@ impl BasicOciRegistriesUidSyncStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/registries/oci/{uid}/basic/sync/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/registries/oci/{uid}/basic/sync/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RegistrySyncStatus,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RegistrySyncStatus, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -296,8 +281,10 @@ impl BasicOciRegistriesUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/basic")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/basic").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -305,9 +292,7 @@ impl BasicOciRegistriesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -344,16 +329,15 @@ impl BasicOciRegistriesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/registries/oci/basic/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/registries/oci/basic/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -393,8 +377,10 @@ impl EcrRegistriesCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/ecr")
-            .query_opt("skipPackSync", self.skip_pack_sync.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/ecr").query_opt(
+            "skipPackSync",
+            self.skip_pack_sync.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -404,16 +390,9 @@ impl EcrRegistriesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -423,10 +402,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn ecr_registries_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> EcrRegistriesUidDelete {
+    pub fn ecr_registries_uid_delete(&self, uid: impl Into<String>) -> EcrRegistriesUidDelete {
         EcrRegistriesUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -446,16 +422,16 @@ impl EcrRegistriesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/registries/oci/{uid}/ecr",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/registries/oci/{uid}/ecr",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -486,23 +462,20 @@ pub struct EcrRegistriesUidGet {
 impl EcrRegistriesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}/ecr")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}/ecr").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EcrRegistry>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EcrRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EcrRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EcrRegistry, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -514,10 +487,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn ecr_registries_uid_sync(
-        &self,
-        uid: impl Into<String>,
-    ) -> EcrRegistriesUidSync {
+    pub fn ecr_registries_uid_sync(&self, uid: impl Into<String>) -> EcrRegistriesUidSync {
         EcrRegistriesUidSync {
             client: self.clone(),
             uid: uid.into(),
@@ -543,18 +513,13 @@ impl EcrRegistriesUidSync {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/registries/oci/{uid}/ecr/sync",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/{uid}/ecr/sync")
             .path_param("uid", self.uid)
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -591,25 +556,24 @@ impl EcrRegistriesUidSyncStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/registries/oci/{uid}/ecr/sync/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/registries/oci/{uid}/ecr/sync/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RegistrySyncStatus,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RegistrySyncStatus, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -619,10 +583,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn ecr_registries_uid_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> EcrRegistriesUidUpdate {
+    pub fn ecr_registries_uid_update(&self, uid: impl Into<String>) -> EcrRegistriesUidUpdate {
         EcrRegistriesUidUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -648,8 +609,10 @@ impl EcrRegistriesUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/ecr")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/ecr").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -657,9 +620,7 @@ impl EcrRegistriesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -677,11 +638,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1EcrRegistrySpec,
     ) -> EcrRegistriesValidate {
-        EcrRegistriesValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        EcrRegistriesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::ecr_registries_validate`](crate::Client::ecr_registries_validate): `POST /v1/registries/oci/ecr/validate`.
@@ -696,16 +653,15 @@ impl EcrRegistriesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/registries/oci/ecr/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/registries/oci/ecr/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -715,10 +671,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/registries/oci/image`.
     pub fn oci_image_registry_get(&self) -> OciImageRegistryGet {
-        OciImageRegistryGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        OciImageRegistryGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::oci_image_registry_get`](crate::Client::oci_image_registry_get): `GET /v1/registries/oci/image`.
@@ -737,16 +690,13 @@ impl OciImageRegistryGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OciImageRegistry>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OciImageRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OciImageRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OciImageRegistry, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -790,16 +740,13 @@ impl OciRegistriesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OciRegistryEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OciRegistryEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OciRegistryEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OciRegistryEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -807,10 +754,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/registries/oci/summary`.
     pub fn oci_registries_summary(&self) -> OciRegistriesSummary {
-        OciRegistriesSummary {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        OciRegistriesSummary { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::oci_registries_summary`](crate::Client::oci_registries_summary): `GET /v1/registries/oci/summary`.
@@ -829,16 +773,13 @@ impl OciRegistriesSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1OciRegistries>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OciRegistries>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1OciRegistries,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1OciRegistries, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -865,10 +806,7 @@ pub struct RegistriesHelmCreate {
 }
 impl RegistriesHelmCreate {
     /// Sets the query parameter `scope`.
-    pub fn scope(
-        mut self,
-        value: impl Into<crate::models::RegistriesHelmCreateScope>,
-    ) -> Self {
+    pub fn scope(mut self, value: impl Into<crate::models::RegistriesHelmCreateScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -879,8 +817,10 @@ impl RegistriesHelmCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm")
-            .query_opt("scope", self.scope.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm").query_opt(
+            "scope",
+            self.scope.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -890,16 +830,9 @@ impl RegistriesHelmCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -936,10 +869,7 @@ pub struct RegistriesHelmList {
 }
 impl RegistriesHelmList {
     /// Sets the query parameter `scope`.
-    pub fn scope(
-        mut self,
-        value: impl Into<crate::models::RegistriesHelmListScope>,
-    ) -> Self {
+    pub fn scope(mut self, value: impl Into<crate::models::RegistriesHelmListScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -1003,30 +933,23 @@ impl RegistriesHelmList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1HelmRegistries>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HelmRegistries>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1HelmRegistries,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1HelmRegistries, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1HelmRegistries, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1HelmRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1HelmRegistries, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1HelmRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1141,19 +1064,13 @@ impl RegistriesHelmSummaryList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1HelmRegistriesSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HelmRegistriesSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1HelmRegistriesSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1HelmRegistriesSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1188,10 +1105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_helm_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesHelmUidDelete {
+    pub fn registries_helm_uid_delete(&self, uid: impl Into<String>) -> RegistriesHelmUidDelete {
         RegistriesHelmUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -1210,14 +1124,14 @@ pub struct RegistriesHelmUidDelete {
 impl RegistriesHelmUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/helm/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/helm/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1229,10 +1143,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_helm_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesHelmUidGet {
+    pub fn registries_helm_uid_get(&self, uid: impl Into<String>) -> RegistriesHelmUidGet {
         RegistriesHelmUidGet {
             client: self.clone(),
             uid: uid.into(),
@@ -1251,23 +1162,20 @@ pub struct RegistriesHelmUidGet {
 impl RegistriesHelmUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/registries/helm/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/registries/helm/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1HelmRegistry>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HelmRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1HelmRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1HelmRegistry, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1279,10 +1187,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_helm_uid_sync(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesHelmUidSync {
+    pub fn registries_helm_uid_sync(&self, uid: impl Into<String>) -> RegistriesHelmUidSync {
         RegistriesHelmUidSync {
             client: self.clone(),
             uid: uid.into(),
@@ -1308,18 +1213,13 @@ impl RegistriesHelmUidSync {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/registries/helm/{uid}/sync",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm/{uid}/sync")
             .path_param("uid", self.uid)
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1356,25 +1256,24 @@ impl RegistriesHelmUidSyncStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/registries/helm/{uid}/sync/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/registries/helm/{uid}/sync/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RegistrySyncStatus,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RegistrySyncStatus, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1384,10 +1283,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_helm_uid_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesHelmUidUpdate {
+    pub fn registries_helm_uid_update(&self, uid: impl Into<String>) -> RegistriesHelmUidUpdate {
         RegistriesHelmUidUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1413,8 +1309,10 @@ impl RegistriesHelmUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/helm/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/helm/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1422,9 +1320,7 @@ impl RegistriesHelmUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1451,32 +1347,28 @@ pub struct RegistriesMetadata {
 }
 impl RegistriesMetadata {
     /// Sets the query parameter `scope`.
-    pub fn scope(
-        mut self,
-        value: impl Into<crate::models::RegistriesMetadataScope>,
-    ) -> Self {
+    pub fn scope(mut self, value: impl Into<crate::models::RegistriesMetadataScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/registries/metadata")
-            .query_opt("scope", self.scope.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/registries/metadata").query_opt(
+            "scope",
+            self.scope.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1RegistriesMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistriesMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RegistriesMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RegistriesMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1509,28 +1401,24 @@ impl RegistriesNameConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/registries/{registryName}/config",
-            )
-            .path_param("registryName", self.registry_name);
+            rt::Method::GET,
+            "/v1/registries/{registryName}/config",
+        ).path_param(
+            "registryName",
+            self.registry_name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1RegistryConfigEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistryConfigEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RegistryConfigEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RegistryConfigEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1559,10 +1447,7 @@ pub struct RegistriesPackCreate {
 }
 impl RegistriesPackCreate {
     /// Sets the query parameter `scope`.
-    pub fn scope(
-        mut self,
-        value: impl Into<crate::models::RegistriesPackCreateScope>,
-    ) -> Self {
+    pub fn scope(mut self, value: impl Into<crate::models::RegistriesPackCreateScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -1590,16 +1475,9 @@ impl RegistriesPackCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1636,10 +1514,7 @@ pub struct RegistriesPackList {
 }
 impl RegistriesPackList {
     /// Sets the query parameter `scope`.
-    pub fn scope(
-        mut self,
-        value: impl Into<crate::models::RegistriesPackListScope>,
-    ) -> Self {
+    pub fn scope(mut self, value: impl Into<crate::models::RegistriesPackListScope>) -> Self {
         self.scope = Some(value.into());
         self
     }
@@ -1703,30 +1578,23 @@ impl RegistriesPackList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackRegistries>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRegistries>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackRegistries,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackRegistries, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::V1PackRegistries, crate::models::V1Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::V1PackRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::V1PackRegistries, crate::models::V1Error> {
+    pub fn items(self) -> rt::Items<crate::models::V1PackRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1841,19 +1709,13 @@ impl RegistriesPackSummaryList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1PackRegistriesSummary>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRegistriesSummary>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackRegistriesSummary,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackRegistriesSummary, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1888,10 +1750,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_pack_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesPackUidDelete {
+    pub fn registries_pack_uid_delete(&self, uid: impl Into<String>) -> RegistriesPackUidDelete {
         RegistriesPackUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -1910,14 +1769,14 @@ pub struct RegistriesPackUidDelete {
 impl RegistriesPackUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/pack/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/pack/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1929,10 +1788,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_pack_uid_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesPackUidGet {
+    pub fn registries_pack_uid_get(&self, uid: impl Into<String>) -> RegistriesPackUidGet {
         RegistriesPackUidGet {
             client: self.clone(),
             uid: uid.into(),
@@ -1951,23 +1807,20 @@ pub struct RegistriesPackUidGet {
 impl RegistriesPackUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/registries/pack/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/registries/pack/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackRegistry>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackRegistry, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1979,10 +1832,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_pack_uid_sync(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesPackUidSync {
+    pub fn registries_pack_uid_sync(&self, uid: impl Into<String>) -> RegistriesPackUidSync {
         RegistriesPackUidSync {
             client: self.clone(),
             uid: uid.into(),
@@ -2008,18 +1858,13 @@ impl RegistriesPackUidSync {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/registries/pack/{uid}/sync",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack/{uid}/sync")
             .path_param("uid", self.uid)
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2056,25 +1901,24 @@ impl RegistriesPackUidSyncStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/registries/pack/{uid}/sync/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/registries/pack/{uid}/sync/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RegistrySyncStatus,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RegistrySyncStatus, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2084,10 +1928,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn registries_pack_uid_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> RegistriesPackUidUpdate {
+    pub fn registries_pack_uid_update(&self, uid: impl Into<String>) -> RegistriesPackUidUpdate {
         RegistriesPackUidUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -2113,8 +1954,10 @@ impl RegistriesPackUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/pack/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/registries/pack/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2122,9 +1965,7 @@ impl RegistriesPackUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2155,14 +1996,14 @@ pub struct RegistriesUidDelete {
 impl RegistriesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2180,11 +2021,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1HelmRegistrySpec,
     ) -> V1RegistriesHelmValidate {
-        V1RegistriesHelmValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1RegistriesHelmValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_registries_helm_validate`](crate::Client::v1_registries_helm_validate): `POST /v1/registries/helm/validate`.
@@ -2198,14 +2035,13 @@ pub struct V1RegistriesHelmValidate {
 impl V1RegistriesHelmValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm/validate")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm/validate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2223,11 +2059,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1PackRegistrySpec,
     ) -> V1RegistriesPackValidate {
-        V1RegistriesPackValidate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1RegistriesPackValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_registries_pack_validate`](crate::Client::v1_registries_pack_validate): `POST /v1/registries/pack/validate`.
@@ -2241,14 +2073,13 @@ pub struct V1RegistriesPackValidate {
 impl V1RegistriesPackValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack/validate")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack/validate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -68,9 +68,9 @@ impl ServiceManifestGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/services/{serviceName}/versions/{version}/manifest",
-            )
+            rt::Method::GET,
+            "/v1/services/{serviceName}/versions/{version}/manifest",
+        )
             .path_param("serviceName", self.service_name)
             .path_param("version", self.version)
             .query("action", self.action)
@@ -82,16 +82,13 @@ impl ServiceManifestGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ServiceManifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ServiceManifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ServiceManifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ServiceManifest, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -141,10 +138,7 @@ impl ServiceVersionGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/services/{serviceName}/version",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/services/{serviceName}/version")
             .path_param("serviceName", self.service_name)
             .query_opt("clusterUid", self.cluster_uid.as_ref())
             .query_opt("edgeHostUid", self.edge_host_uid.as_ref());
@@ -153,15 +147,12 @@ impl ServiceVersionGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ServiceVersion>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ServiceVersion>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ServiceVersion,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ServiceVersion, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

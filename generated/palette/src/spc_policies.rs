@@ -41,16 +41,9 @@ impl V1SpcPoliciesMaintenanceCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -83,25 +76,24 @@ impl V1SpcPoliciesMaintenanceUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spcPolicies/maintenance/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spcPolicies/maintenance/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpcPolicyEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPolicyEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpcPolicyEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpcPolicyEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -141,10 +133,12 @@ impl V1SpcPoliciesMaintenanceUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spcPolicies/maintenance/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spcPolicies/maintenance/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -152,9 +146,7 @@ impl V1SpcPoliciesMaintenanceUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -164,10 +156,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/spcPolicies/tags`.
     pub fn v1_spc_policies_tags_get(&self) -> V1SpcPoliciesTagsGet {
-        V1SpcPoliciesTagsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SpcPoliciesTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_spc_policies_tags_get`](crate::Client::v1_spc_policies_tags_get): `GET /v1/spcPolicies/tags`.
@@ -186,16 +175,13 @@ impl V1SpcPoliciesTagsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpcPolicyTags>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPolicyTags>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpcPolicyTags,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpcPolicyTags, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -205,10 +191,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn v1_spc_policies_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1SpcPoliciesUidDelete {
+    pub fn v1_spc_policies_uid_delete(&self, uid: impl Into<String>) -> V1SpcPoliciesUidDelete {
         V1SpcPoliciesUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -227,14 +210,14 @@ pub struct V1SpcPoliciesUidDelete {
 impl V1SpcPoliciesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/spcPolicies/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/spcPolicies/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -278,17 +261,15 @@ impl V1SpcPoliciesValidateName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spcPolicies/{policyType}/validate/name",
-            )
+            rt::Method::GET,
+            "/v1/spcPolicies/{policyType}/validate/name",
+        )
             .path_param("policyType", self.policy_type)
             .query_opt("name", self.name.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

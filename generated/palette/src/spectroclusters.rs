@@ -40,10 +40,12 @@ impl ClusterFeatureBackupCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/features/backup",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/features/backup",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -53,16 +55,9 @@ impl ClusterFeatureBackupCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -103,18 +98,16 @@ impl ClusterFeatureBackupDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/features/backup/{backupName}/request/{requestUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/features/backup/{backupName}/request/{requestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("backupName", self.backup_name)
             .path_param("requestUid", self.request_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -126,10 +119,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn cluster_feature_backup_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterFeatureBackupGet {
+    pub fn cluster_feature_backup_get(&self, uid: impl Into<String>) -> ClusterFeatureBackupGet {
         ClusterFeatureBackupGet {
             client: self.clone(),
             uid: uid.into(),
@@ -155,10 +145,7 @@ impl ClusterFeatureBackupGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/backup",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/features/backup")
             .path_param("uid", self.uid)
             .query_opt("backupRequestUid", self.backup_request_uid.as_ref());
         self.options.apply(request)
@@ -166,16 +153,13 @@ impl ClusterFeatureBackupGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterBackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterBackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterBackup,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterBackup, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -215,10 +199,12 @@ impl ClusterFeatureBackupOnDemandCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/features/backup/onDemand",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/features/backup/onDemand",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -228,16 +214,9 @@ impl ClusterFeatureBackupOnDemandCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -270,16 +249,16 @@ impl ClusterFeatureBackupScheduleReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/features/backup",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/features/backup",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -321,10 +300,12 @@ impl ClusterFeatureBackupUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/features/backup",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/features/backup",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -332,9 +313,7 @@ impl ClusterFeatureBackupUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -369,20 +348,19 @@ pub struct ClusterFeatureComplianceScanCreate {
 }
 impl ClusterFeatureComplianceScanCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterComplianceScheduleConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterComplianceScheduleConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/features/complianceScan",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/features/complianceScan",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -392,16 +370,9 @@ impl ClusterFeatureComplianceScanCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -434,28 +405,24 @@ impl ClusterFeatureComplianceScanGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterComplianceScan>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterComplianceScan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterComplianceScan,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterComplianceScan, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -492,17 +459,15 @@ impl ClusterFeatureComplianceScanLogDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -537,28 +502,24 @@ impl ClusterFeatureComplianceScanLogsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterComplianceScanLogs>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterComplianceScanLogs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterComplianceScanLogs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterComplianceScanLogs, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -591,20 +552,19 @@ pub struct ClusterFeatureComplianceScanOnDemandCreate {
 }
 impl ClusterFeatureComplianceScanOnDemandCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterComplianceOnDemandConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterComplianceOnDemandConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/features/complianceScan/onDemand",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/features/complianceScan/onDemand",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -614,16 +574,9 @@ impl ClusterFeatureComplianceScanOnDemandCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -656,20 +609,19 @@ pub struct ClusterFeatureComplianceScanUpdate {
 }
 impl ClusterFeatureComplianceScanUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterComplianceScheduleConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterComplianceScheduleConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/features/complianceScan",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/features/complianceScan",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -677,9 +629,7 @@ impl ClusterFeatureComplianceScanUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -729,9 +679,9 @@ impl ClusterFeatureDriverLogDownload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/{driver}/download",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/{driver}/download",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
             .path_param("driver", self.driver)
@@ -742,12 +692,7 @@ impl ClusterFeatureDriverLogDownload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -782,25 +727,24 @@ impl ClusterFeatureHelmChartsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/helmCharts",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/helmCharts",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterHelmCharts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterHelmCharts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterHelmCharts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterHelmCharts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -844,9 +788,9 @@ impl ClusterFeatureKubeBenchLogGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeBench",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeBench",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
             .query_opt("reportId", self.report_id.as_ref());
@@ -855,19 +799,13 @@ impl ClusterFeatureKubeBenchLogGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterScanLogKubeBench>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogKubeBench>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterScanLogKubeBench,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterScanLogKubeBench, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -911,9 +849,9 @@ impl ClusterFeatureKubeHunterLogGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeHunter",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeHunter",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
             .query_opt("reportId", self.report_id.as_ref());
@@ -922,19 +860,13 @@ impl ClusterFeatureKubeHunterLogGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterScanLogKubeHunter>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogKubeHunter>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterScanLogKubeHunter,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterScanLogKubeHunter, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -974,10 +906,12 @@ impl ClusterFeatureLogFetcherCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/features/logFetcher",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/features/logFetcher",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -987,16 +921,9 @@ impl ClusterFeatureLogFetcherCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1036,9 +963,9 @@ impl ClusterFeatureLogFetcherGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/logFetcher",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/logFetcher",
+        )
             .path_param("uid", self.uid)
             .query_opt("requestId", self.request_id.as_ref());
         self.options.apply(request)
@@ -1046,16 +973,13 @@ impl ClusterFeatureLogFetcherGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterLogFetcher>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterLogFetcher>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterLogFetcher,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterLogFetcher, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1095,9 +1019,9 @@ impl ClusterFeatureLogFetcherLogDownload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/features/logFetcher/{uid}/download",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/features/logFetcher/{uid}/download",
+        )
             .path_param("uid", self.uid)
             .query_opt("fileName", self.file_name.as_ref())
             .header("accept", "application/octet-stream");
@@ -1106,12 +1030,7 @@ impl ClusterFeatureLogFetcherLogDownload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1162,9 +1081,9 @@ impl ClusterFeatureLogFetcherLogUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/features/logFetcher/{uid}/log",
-            )
+            rt::Method::POST,
+            "/v1/spectroclusters/features/logFetcher/{uid}/log",
+        )
             .path_param("uid", self.uid)
             .query_opt("requestId", self.request_id.as_ref());
         let request = match self.body {
@@ -1174,9 +1093,7 @@ impl ClusterFeatureLogFetcherLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1211,25 +1128,24 @@ impl ClusterFeatureManifestsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/manifests",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/manifests",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterManifests>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterManifests>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterManifests,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterManifests, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1239,10 +1155,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn cluster_feature_restore_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterFeatureRestoreGet {
+    pub fn cluster_feature_restore_get(&self, uid: impl Into<String>) -> ClusterFeatureRestoreGet {
         ClusterFeatureRestoreGet {
             client: self.clone(),
             uid: uid.into(),
@@ -1269,9 +1182,9 @@ impl ClusterFeatureRestoreGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/restore",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/restore",
+        )
             .path_param("uid", self.uid)
             .query_opt("restoreRequestUid", self.restore_request_uid.as_ref());
         self.options.apply(request)
@@ -1279,16 +1192,13 @@ impl ClusterFeatureRestoreGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterRestore>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRestore>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterRestore,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterRestore, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1328,10 +1238,12 @@ impl ClusterFeatureRestoreOnDemandCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/features/restore/onDemand",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/features/restore/onDemand",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1341,16 +1253,9 @@ impl ClusterFeatureRestoreOnDemandCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1390,10 +1295,12 @@ impl ClusterFeatureScanKubeBenchLogUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeBench",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeBench",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1401,9 +1308,7 @@ impl ClusterFeatureScanKubeBenchLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1445,10 +1350,12 @@ impl ClusterFeatureScanKubeHunterLogUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeHunter",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeHunter",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1456,9 +1363,7 @@ impl ClusterFeatureScanKubeHunterLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1500,10 +1405,12 @@ impl ClusterFeatureScanSonobuoyLogUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/sonobuoy",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/sonobuoy",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1511,9 +1418,7 @@ impl ClusterFeatureScanSonobuoyLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1555,10 +1460,12 @@ impl ClusterFeatureScanSyftLogUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/syft",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/syft",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1566,9 +1473,7 @@ impl ClusterFeatureScanSyftLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1614,9 +1519,9 @@ impl ClusterFeatureSonobuoyLogGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/sonobuoy",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/sonobuoy",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
             .query_opt("reportId", self.report_id.as_ref());
@@ -1625,19 +1530,13 @@ impl ClusterFeatureSonobuoyLogGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterScanLogSonobuoy>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogSonobuoy>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterScanLogSonobuoy,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterScanLogSonobuoy, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1674,9 +1573,9 @@ impl ClusterFeatureSyftLogGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid);
         self.options.apply(request)
@@ -1684,16 +1583,13 @@ impl ClusterFeatureSyftLogGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterScanLogSyft>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogSyft>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterScanLogSyft,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterScanLogSyft, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1703,10 +1599,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn cluster_namespaces_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterNamespacesGet {
+    pub fn cluster_namespaces_get(&self, uid: impl Into<String>) -> ClusterNamespacesGet {
         ClusterNamespacesGet {
             client: self.clone(),
             uid: uid.into(),
@@ -1732,10 +1625,7 @@ impl ClusterNamespacesGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/namespaces",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/namespaces")
             .path_param("uid", self.uid)
             .query_opt("skipEmptyNamespaces", self.skip_empty_namespaces.as_ref());
         self.options.apply(request)
@@ -1743,16 +1633,13 @@ impl ClusterNamespacesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterNamespaces>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterNamespaces>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterNamespaces,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterNamespaces, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1762,10 +1649,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
-    pub fn cluster_vm_snapshots_list(
-        &self,
-        uid: impl Into<String>,
-    ) -> ClusterVmSnapshotsList {
+    pub fn cluster_vm_snapshots_list(&self, uid: impl Into<String>) -> ClusterVmSnapshotsList {
         ClusterVmSnapshotsList {
             client: self.clone(),
             uid: uid.into(),
@@ -1821,16 +1705,10 @@ impl ClusterVmSnapshotsList {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/vms/snapshot",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms/snapshot")
             .path_param("uid", self.uid)
             .query_opt("vmName", self.vm_name.as_deref().map(|v| rt::Delimited(v, ",")))
-            .query_opt(
-                "namespace",
-                self.namespace.as_deref().map(|v| rt::Delimited(v, ",")),
-            )
+            .query_opt("namespace", self.namespace.as_deref().map(|v| rt::Delimited(v, ",")))
             .query_opt("limit", self.limit.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
@@ -1838,19 +1716,13 @@ impl ClusterVmSnapshotsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VirtualMachineSnapshotList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshotList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualMachineSnapshotList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualMachineSnapshotList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1908,25 +1780,24 @@ impl EdgeNativeClustersHostsList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/edge-native/edgeHosts",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/edge-native/edgeHosts",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1EdgeHostDevices>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostDevices>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1EdgeHostDevices,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1EdgeHostDevices, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1967,16 +1838,9 @@ impl SpectroClustersAksCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2011,17 +1875,16 @@ impl SpectroClustersAksRate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroAzureClusterRateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroAzureClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks/rate")
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2031,16 +1894,13 @@ impl SpectroClustersAksRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2071,10 +1931,7 @@ impl SpectroClustersAksValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/aks/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2084,19 +1941,13 @@ impl SpectroClustersAksValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2137,16 +1988,9 @@ impl SpectroClustersAwsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2171,19 +2015,13 @@ pub struct SpectroClustersAwsImport {
 }
 impl SpectroClustersAwsImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroAwsClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroAwsClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/aws/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2193,16 +2031,9 @@ impl SpectroClustersAwsImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2243,8 +2074,10 @@ impl SpectroClustersAwsRate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/rate")
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2254,16 +2087,13 @@ impl SpectroClustersAwsRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2294,10 +2124,7 @@ impl SpectroClustersAwsValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/aws/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2307,19 +2134,13 @@ impl SpectroClustersAwsValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2360,16 +2181,9 @@ impl SpectroClustersAzureCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2394,19 +2208,13 @@ pub struct SpectroClustersAzureImport {
 }
 impl SpectroClustersAzureImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroAzureClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroAzureClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/azure/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2416,16 +2224,9 @@ impl SpectroClustersAzureImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2460,20 +2261,16 @@ impl SpectroClustersAzureRate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroAzureClusterRateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroAzureClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/azure/rate",
-            )
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2483,16 +2280,13 @@ impl SpectroClustersAzureRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2523,10 +2317,7 @@ impl SpectroClustersAzureValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/azure/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2536,19 +2327,13 @@ impl SpectroClustersAzureValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2581,16 +2366,16 @@ impl SpectroClustersCertificatesRenew {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/k8certificates/renew",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/k8certificates/renew",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2599,9 +2384,7 @@ impl crate::Client {
     /// Creates a CloudStack cluster
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack`.
-    pub fn spectro_clusters_cloud_stack_create(
-        &self,
-    ) -> SpectroClustersCloudStackCreate {
+    pub fn spectro_clusters_cloud_stack_create(&self) -> SpectroClustersCloudStackCreate {
         SpectroClustersCloudStackCreate {
             client: self.clone(),
             body: None,
@@ -2619,19 +2402,13 @@ pub struct SpectroClustersCloudStackCreate {
 }
 impl SpectroClustersCloudStackCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroCloudStackClusterEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/apache-cloudstack",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/apache-cloudstack");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2641,25 +2418,16 @@ impl SpectroClustersCloudStackCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
     /// Imports a CloudStack cluster
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/import`.
-    pub fn spectro_clusters_cloud_stack_import(
-        &self,
-    ) -> SpectroClustersCloudStackImport {
+    pub fn spectro_clusters_cloud_stack_import(&self) -> SpectroClustersCloudStackImport {
         SpectroClustersCloudStackImport {
             client: self.clone(),
             body: None,
@@ -2677,10 +2445,7 @@ pub struct SpectroClustersCloudStackImport {
 }
 impl SpectroClustersCloudStackImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroCloudStackClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
@@ -2699,16 +2464,9 @@ impl SpectroClustersCloudStackImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2743,20 +2501,19 @@ impl SpectroClustersCloudStackRate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroCloudStackClusterRateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/apache-cloudstack/rate",
-            )
-            .query_opt("periodType", self.period_type.as_ref());
+            rt::Method::POST,
+            "/v1/spectroclusters/apache-cloudstack/rate",
+        ).query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2766,25 +2523,20 @@ impl SpectroClustersCloudStackRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Validates CloudStack cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/validate`.
-    pub fn spectro_clusters_cloud_stack_validate(
-        &self,
-    ) -> SpectroClustersCloudStackValidate {
+    pub fn spectro_clusters_cloud_stack_validate(&self) -> SpectroClustersCloudStackValidate {
         SpectroClustersCloudStackValidate {
             client: self.clone(),
             body: None,
@@ -2802,10 +2554,7 @@ pub struct SpectroClustersCloudStackValidate {
 }
 impl SpectroClustersCloudStackValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroCloudStackClusterEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
@@ -2824,28 +2573,20 @@ impl SpectroClustersCloudStackValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Cluster configuration for the edge installer
     ///
     /// Sends `GET /v1/spectroclusters/config/edgeInstaller`.
-    pub fn spectro_clusters_config_edge_installer(
-        &self,
-    ) -> SpectroClustersConfigEdgeInstaller {
+    pub fn spectro_clusters_config_edge_installer(&self) -> SpectroClustersConfigEdgeInstaller {
         SpectroClustersConfigEdgeInstaller {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -2862,28 +2603,19 @@ pub struct SpectroClustersConfigEdgeInstaller {
 impl SpectroClustersConfigEdgeInstaller {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/spectroclusters/config/edgeInstaller",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/config/edgeInstaller");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterEdgeInstallerConfig>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterEdgeInstallerConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterEdgeInstallerConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterEdgeInstallerConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2923,10 +2655,12 @@ impl SpectroClustersCustomCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/cloudTypes/{cloudType}",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::POST,
+            "/v1/spectroclusters/cloudTypes/{cloudType}",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2936,16 +2670,9 @@ impl SpectroClustersCustomCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2985,10 +2712,12 @@ impl SpectroClustersCustomValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/cloudTypes/{cloudType}/validate",
-            )
-            .path_param("cloudType", self.cloud_type);
+            rt::Method::POST,
+            "/v1/spectroclusters/cloudTypes/{cloudType}/validate",
+        ).path_param(
+            "cloudType",
+            self.cloud_type,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2998,19 +2727,13 @@ impl SpectroClustersCustomValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3020,10 +2743,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
-    pub fn spectro_clusters_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> SpectroClustersDelete {
+    pub fn spectro_clusters_delete(&self, uid: impl Into<String>) -> SpectroClustersDelete {
         SpectroClustersDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -3057,9 +2777,7 @@ impl SpectroClustersDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3094,20 +2812,19 @@ pub struct SpectroClustersDeleteProfiles {
 }
 impl SpectroClustersDeleteProfiles {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterProfilesDeleteEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterProfilesDeleteEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/profiles",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/profiles",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3115,9 +2832,7 @@ impl SpectroClustersDeleteProfiles {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3126,9 +2841,7 @@ impl crate::Client {
     /// Creates an EdgeNative cluster
     ///
     /// Sends `POST /v1/spectroclusters/edge-native`.
-    pub fn spectro_clusters_edge_native_create(
-        &self,
-    ) -> SpectroClustersEdgeNativeCreate {
+    pub fn spectro_clusters_edge_native_create(&self) -> SpectroClustersEdgeNativeCreate {
         SpectroClustersEdgeNativeCreate {
             client: self.clone(),
             body: None,
@@ -3146,19 +2859,13 @@ pub struct SpectroClustersEdgeNativeCreate {
 }
 impl SpectroClustersEdgeNativeCreate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroEdgeNativeClusterEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/edge-native",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/edge-native");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3168,25 +2875,16 @@ impl SpectroClustersEdgeNativeCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
     /// Imports an EdgeNative cluster
     ///
     /// Sends `POST /v1/spectroclusters/edge-native/import`.
-    pub fn spectro_clusters_edge_native_import(
-        &self,
-    ) -> SpectroClustersEdgeNativeImport {
+    pub fn spectro_clusters_edge_native_import(&self) -> SpectroClustersEdgeNativeImport {
         SpectroClustersEdgeNativeImport {
             client: self.clone(),
             body: None,
@@ -3204,19 +2902,13 @@ pub struct SpectroClustersEdgeNativeImport {
 }
 impl SpectroClustersEdgeNativeImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroEdgeNativeClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/edge-native/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/edge-native/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3226,16 +2918,9 @@ impl SpectroClustersEdgeNativeImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3270,20 +2955,19 @@ impl SpectroClustersEdgeNativeRate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroEdgeNativeClusterRateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/edge-native/rate",
-            )
-            .query_opt("periodType", self.period_type.as_ref());
+            rt::Method::POST,
+            "/v1/spectroclusters/edge-native/rate",
+        ).query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3293,25 +2977,20 @@ impl SpectroClustersEdgeNativeRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Validates edge-native cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/edge-native/validate`.
-    pub fn spectro_clusters_edge_native_validate(
-        &self,
-    ) -> SpectroClustersEdgeNativeValidate {
+    pub fn spectro_clusters_edge_native_validate(&self) -> SpectroClustersEdgeNativeValidate {
         SpectroClustersEdgeNativeValidate {
             client: self.clone(),
             body: None,
@@ -3329,10 +3008,7 @@ pub struct SpectroClustersEdgeNativeValidate {
 }
 impl SpectroClustersEdgeNativeValidate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroEdgeNativeClusterEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
@@ -3351,19 +3027,13 @@ impl SpectroClustersEdgeNativeValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3404,16 +3074,9 @@ impl SpectroClustersEksCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3454,8 +3117,10 @@ impl SpectroClustersEksRate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks/rate")
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3465,16 +3130,13 @@ impl SpectroClustersEksRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3505,10 +3167,7 @@ impl SpectroClustersEksValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/eks/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3518,19 +3177,13 @@ impl SpectroClustersEksValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3571,16 +3224,9 @@ impl SpectroClustersGcpCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3605,19 +3251,13 @@ pub struct SpectroClustersGcpImport {
 }
 impl SpectroClustersGcpImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroGcpClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroGcpClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/gcp/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3627,16 +3267,9 @@ impl SpectroClustersGcpImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3677,8 +3310,10 @@ impl SpectroClustersGcpRate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/rate")
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3688,16 +3323,13 @@ impl SpectroClustersGcpRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3728,10 +3360,7 @@ impl SpectroClustersGcpValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/gcp/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3741,19 +3370,13 @@ impl SpectroClustersGcpValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3780,19 +3403,13 @@ pub struct SpectroClustersGenericImport {
 }
 impl SpectroClustersGenericImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroGenericClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroGenericClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/generic/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/generic/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3802,16 +3419,9 @@ impl SpectroClustersGenericImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3846,20 +3456,19 @@ impl SpectroClustersGenericRate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroGenericClusterRateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroGenericClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/generic/rate",
-            )
-            .query_opt("periodType", self.period_type.as_ref());
+            rt::Method::POST,
+            "/v1/spectroclusters/generic/rate",
+        ).query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3869,16 +3478,13 @@ impl SpectroClustersGenericRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3958,25 +3564,19 @@ impl SpectroClustersGet {
             .query_opt("resolvePackValues", self.resolve_pack_values.as_ref())
             .query_opt("includePackMeta", self.include_pack_meta.as_ref())
             .query_opt("profileType", self.profile_type.as_ref())
-            .query_opt(
-                "includeNonSpectroLabels",
-                self.include_non_spectro_labels.as_ref(),
-            );
+            .query_opt("includeNonSpectroLabels", self.include_non_spectro_labels.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroCluster>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroCluster>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroCluster,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroCluster, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4009,28 +3609,24 @@ impl SpectroClustersGetHybridPoolsMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/hybridPools/metadata",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/hybridPools/metadata",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterHybridPoolsMetadata>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterHybridPoolsMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterHybridPoolsMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterHybridPoolsMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4063,28 +3659,24 @@ impl SpectroClustersGetProfileUpdates {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/profileUpdates",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/profileUpdates",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfileUpdates>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileUpdates>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfileUpdates,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfileUpdates, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4125,10 +3717,7 @@ impl SpectroClustersGetProfiles {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/profiles",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/profiles")
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
@@ -4136,19 +3725,13 @@ impl SpectroClustersGetProfiles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfileList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfileList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4199,9 +3782,9 @@ impl SpectroClustersGetProfilesPacksManifests {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/profiles/packs/manifests",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/profiles/packs/manifests",
+        )
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref())
             .query_opt("resolveMacros", self.resolve_macros.as_ref());
@@ -4210,19 +3793,13 @@ impl SpectroClustersGetProfilesPacksManifests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfilesPacksManifests>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfilesPacksManifests>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfilesPacksManifests,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfilesPacksManifests, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4263,16 +3840,9 @@ impl SpectroClustersGkeCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4313,8 +3883,10 @@ impl SpectroClustersGkeRate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke/rate")
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4324,16 +3896,13 @@ impl SpectroClustersGkeRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4364,10 +3933,7 @@ impl SpectroClustersGkeValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/gke/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4377,19 +3943,13 @@ impl SpectroClustersGkeValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4422,25 +3982,24 @@ impl SpectroClustersK8Certificate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/k8certificates",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/k8certificates",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MachineCertificates>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MachineCertificates>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MachineCertificates,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MachineCertificates, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4480,10 +4039,12 @@ impl SpectroClustersK8CertificateUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/k8certificates",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/k8certificates",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4491,9 +4052,7 @@ impl SpectroClustersK8CertificateUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4536,16 +4095,9 @@ impl SpectroClustersMaasCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4570,19 +4122,13 @@ pub struct SpectroClustersMaasImport {
 }
 impl SpectroClustersMaasImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroMaasClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroMaasClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/maas/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4592,16 +4138,9 @@ impl SpectroClustersMaasImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -4642,8 +4181,10 @@ impl SpectroClustersMaasRate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/rate")
-            .query_opt("periodType", self.period_type.as_ref());
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/rate").query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4653,16 +4194,13 @@ impl SpectroClustersMaasRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4693,10 +4231,7 @@ impl SpectroClustersMaasValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/maas/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4706,19 +4241,13 @@ impl SpectroClustersMaasValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4758,19 +4287,13 @@ impl SpectroClustersPacksRefUpdate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterNotificationUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterNotificationUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/packRefs",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/spectroclusters/{uid}/packRefs")
             .path_param("uid", self.uid)
             .query_opt("notify", self.notify.as_ref());
         let request = match self.body {
@@ -4780,9 +4303,7 @@ impl SpectroClustersPacksRefUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4832,10 +4353,7 @@ impl SpectroClustersPatchProfiles {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/profiles",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/spectroclusters/{uid}/profiles")
             .path_param("uid", self.uid)
             .query_opt("resolveNotification", self.resolve_notification.as_ref());
         let request = match self.body {
@@ -4845,9 +4363,7 @@ impl SpectroClustersPatchProfiles {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4890,9 +4406,9 @@ impl SpectroClustersProfilesUidPackManifestsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("profileUid", self.profile_uid)
             .path_param("packName", self.pack_name);
@@ -4901,16 +4417,13 @@ impl SpectroClustersProfilesUidPackManifestsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PackManifests>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackManifests>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PackManifests,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PackManifests, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4958,9 +4471,9 @@ impl SpectroClustersProfilesUidPackManifestsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests",
+        )
             .path_param("uid", self.uid)
             .path_param("profileUid", self.profile_uid)
             .path_param("packName", self.pack_name);
@@ -4971,9 +4484,7 @@ impl SpectroClustersProfilesUidPackManifestsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5006,11 +4517,10 @@ impl SpectroClustersSpcDownload {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/spc/download",
-            )
-            .header("accept", "application/octet-stream");
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/spc/download").header(
+            "accept",
+            "application/octet-stream",
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5020,12 +4530,7 @@ impl SpectroClustersSpcDownload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -5035,10 +4540,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/spectroclusters/tags`.
     pub fn spectro_clusters_tags_get(&self) -> SpectroClustersTagsGet {
-        SpectroClustersTagsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SpectroClustersTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::spectro_clusters_tags_get`](crate::Client::spectro_clusters_tags_get): `GET /v1/spectroclusters/tags`.
@@ -5057,16 +4559,13 @@ impl SpectroClustersTagsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterTags>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterTags>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterTags,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterTags, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5099,9 +4598,9 @@ impl SpectroClustersUidAdminKubeConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets/adminKubeconfig",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets/adminKubeconfig",
+        )
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -5109,12 +4608,7 @@ impl SpectroClustersUidAdminKubeConfig {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -5126,10 +4620,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn spectro_clusters_uid_assets(
-        &self,
-        uid: impl Into<String>,
-    ) -> SpectroClustersUidAssets {
+    pub fn spectro_clusters_uid_assets(&self, uid: impl Into<String>) -> SpectroClustersUidAssets {
         SpectroClustersUidAssets {
             client: self.clone(),
             uid: uid.into(),
@@ -5156,10 +4647,12 @@ impl SpectroClustersUidAssets {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/assets",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/assets",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5167,9 +4660,7 @@ impl SpectroClustersUidAssets {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5204,28 +4695,24 @@ impl SpectroClustersUidAssetsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterAssetEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterAssetEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterAssetEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterAssetEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5265,10 +4752,12 @@ impl SpectroClustersUidClusterMetaAttributeUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/clusterConfig/clusterMetaAttribute",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/clusterConfig/clusterMetaAttribute",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5276,9 +4765,7 @@ impl SpectroClustersUidClusterMetaAttributeUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5313,28 +4800,24 @@ impl SpectroClustersUidConfigNamespacesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/config/namespaces",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/config/namespaces",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterNamespaceResources>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterNamespaceResources>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterNamespaceResources,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterNamespaceResources, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5371,9 +4854,9 @@ impl SpectroClustersUidConfigNamespacesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("namespaceUid", self.namespace_uid);
         self.options.apply(request)
@@ -5381,19 +4864,13 @@ impl SpectroClustersUidConfigNamespacesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterNamespaceResource>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterNamespaceResource>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterNamespaceResource,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterNamespaceResource, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5430,19 +4907,16 @@ pub struct SpectroClustersUidConfigNamespacesUidUpdate {
 }
 impl SpectroClustersUidConfigNamespacesUidUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterNamespaceResourceInputEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterNamespaceResourceInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("namespaceUid", self.namespace_uid);
         let request = match self.body {
@@ -5452,9 +4926,7 @@ impl SpectroClustersUidConfigNamespacesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5489,20 +4961,19 @@ pub struct SpectroClustersUidConfigNamespacesUpdate {
 }
 impl SpectroClustersUidConfigNamespacesUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterNamespaceResourcesUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterNamespaceResourcesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/config/namespaces",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/config/namespaces",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5510,9 +4981,7 @@ impl SpectroClustersUidConfigNamespacesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5547,25 +5016,22 @@ impl SpectroClustersUidConfigRbacsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/config/rbacs",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/config/rbacs",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterRbacs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRbacs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterRbacs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterRbacs, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5602,9 +5068,9 @@ impl SpectroClustersUidConfigRbacsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/config/rbacs/{rbacUid}",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/config/rbacs/{rbacUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("rbacUid", self.rbac_uid);
         self.options.apply(request)
@@ -5612,16 +5078,11 @@ impl SpectroClustersUidConfigRbacsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterRbac>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRbac>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterRbac,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterRbac, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5665,9 +5126,9 @@ impl SpectroClustersUidConfigRbacsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/config/rbacs/{rbacUid}",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/config/rbacs/{rbacUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("rbacUid", self.rbac_uid);
         let request = match self.body {
@@ -5677,9 +5138,7 @@ impl SpectroClustersUidConfigRbacsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5714,20 +5173,19 @@ pub struct SpectroClustersUidConfigRbacsUpdate {
 }
 impl SpectroClustersUidConfigRbacsUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterRbacResourcesUpdateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterRbacResourcesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/config/rbacs",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/config/rbacs",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5735,9 +5193,7 @@ impl SpectroClustersUidConfigRbacsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5771,10 +5227,7 @@ pub struct SpectroClustersUidDownload {
 impl SpectroClustersUidDownload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/download",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/download")
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -5782,12 +5235,7 @@ impl SpectroClustersUidDownload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -5822,16 +5270,16 @@ impl SpectroClustersUidFrpKubeConfigDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5866,9 +5314,9 @@ impl SpectroClustersUidFrpKubeConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
+        )
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -5876,12 +5324,7 @@ impl SpectroClustersUidFrpKubeConfigGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -5916,20 +5359,19 @@ pub struct SpectroClustersUidFrpKubeConfigUpdate {
 }
 impl SpectroClustersUidFrpKubeConfigUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterAssetFrpKubeConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterAssetFrpKubeConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/assets/frpKubeconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5937,9 +5379,7 @@ impl SpectroClustersUidFrpKubeConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5981,10 +5421,12 @@ impl SpectroClustersUidHeartbeatUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/heartbeat",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/heartbeat",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5992,9 +5434,7 @@ impl SpectroClustersUidHeartbeatUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6036,10 +5476,12 @@ impl SpectroClustersUidHybridSettings {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/hybridSettings",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/hybridSettings",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6047,9 +5489,7 @@ impl SpectroClustersUidHybridSettings {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6083,10 +5523,7 @@ pub struct SpectroClustersUidImportManifest {
 impl SpectroClustersUidImportManifest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/import/manifest",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/import/manifest")
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -6094,12 +5531,7 @@ impl SpectroClustersUidImportManifest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -6134,16 +5566,16 @@ impl SpectroClustersUidImportUpgradePatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/import/upgrade",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/import/upgrade",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6187,9 +5619,9 @@ impl SpectroClustersUidKubeConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets/kubeconfig",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets/kubeconfig",
+        )
             .path_param("uid", self.uid)
             .query_opt("frp", self.frp.as_ref())
             .header("accept", "application/octet-stream");
@@ -6198,12 +5630,7 @@ impl SpectroClustersUidKubeConfig {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -6238,16 +5665,16 @@ impl SpectroClustersUidKubeConfigClientDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6282,9 +5709,9 @@ impl SpectroClustersUidKubeConfigClientGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
+        )
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -6292,12 +5719,7 @@ impl SpectroClustersUidKubeConfigClientGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -6332,20 +5754,19 @@ pub struct SpectroClustersUidKubeConfigClientUpdate {
 }
 impl SpectroClustersUidKubeConfigClientUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterAssetKubeConfigClient,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterAssetKubeConfigClient) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/assets/kubeconfigclient",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6353,9 +5774,7 @@ impl SpectroClustersUidKubeConfigClientUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6390,20 +5809,19 @@ pub struct SpectroClustersUidKubeConfigUpdate {
 }
 impl SpectroClustersUidKubeConfigUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterAssetKubeConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterAssetKubeConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/assets/kubeconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/assets/kubeconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6411,9 +5829,7 @@ impl SpectroClustersUidKubeConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6455,10 +5871,12 @@ impl SpectroClustersUidLifecycleConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/clusterConfig/lifecycleConfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/clusterConfig/lifecycleConfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6466,9 +5884,7 @@ impl SpectroClustersUidLifecycleConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6503,20 +5919,19 @@ pub struct SpectroClustersUidLocationPut {
 }
 impl SpectroClustersUidLocationPut {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterLocationInputEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterLocationInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/location",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/location",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6524,9 +5939,7 @@ impl SpectroClustersUidLocationPut {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6561,10 +5974,12 @@ impl SpectroClustersUidManifestGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets/manifest",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets/manifest",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
@@ -6612,10 +6027,12 @@ impl SpectroClustersUidManifestUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/assets/manifest",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/assets/manifest",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6623,9 +6040,7 @@ impl SpectroClustersUidManifestUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6670,10 +6085,7 @@ impl SpectroClustersUidManifestsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/manifests",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/manifests")
             .path_param("uid", self.uid)
             .query_opt("resolveValues", self.resolve_values.as_ref());
         self.options.apply(request)
@@ -6681,19 +6093,13 @@ impl SpectroClustersUidManifestsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterManifestsList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterManifestsList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterManifestsList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterManifestsList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6733,10 +6139,12 @@ impl SpectroClustersUidMetadataUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/metadata",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/metadata",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6744,9 +6152,7 @@ impl SpectroClustersUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6788,10 +6194,12 @@ impl SpectroClustersUidOsPatchUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/clusterConfig/osPatch",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/clusterConfig/osPatch",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -6799,9 +6207,7 @@ impl SpectroClustersUidOsPatchUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6849,9 +6255,9 @@ impl SpectroClustersUidPackManifestsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/pack/manifests/{manifestUid}",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/pack/manifests/{manifestUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("manifestUid", self.manifest_uid)
             .query_opt("resolveManifestValues", self.resolve_manifest_values.as_ref());
@@ -6860,16 +6266,11 @@ impl SpectroClustersUidPackManifestsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Manifest,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Manifest, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6927,10 +6328,7 @@ impl SpectroClustersUidPackProperties {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/pack/properties",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/pack/properties")
             .path_param("uid", self.uid)
             .query("layer", self.layer)
             .query("fieldPath", self.field_path)
@@ -6941,19 +6339,13 @@ impl SpectroClustersUidPackProperties {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterPackProperties>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterPackProperties>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterPackProperties,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterPackProperties, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6996,10 +6388,12 @@ impl SpectroClustersUidPacksResolvedValuesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/packs/resolvedValues",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/packs/resolvedValues",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7009,19 +6403,13 @@ impl SpectroClustersUidPacksResolvedValuesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfilesResolvedValues>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfilesResolvedValues>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfilesResolvedValues,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfilesResolvedValues, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7054,20 +6442,19 @@ pub struct SpectroClustersUidPacksStatusPatch {
 }
 impl SpectroClustersUidPacksStatusPatch {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterPacksStatusEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterPacksStatusEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/packs/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/packs/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7075,9 +6462,7 @@ impl SpectroClustersUidPacksStatusPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7120,9 +6505,9 @@ impl SpectroClustersUidProfilesUidPacksConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/config",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/config",
+        )
             .path_param("uid", self.uid)
             .path_param("profileUid", self.profile_uid)
             .path_param("packName", self.pack_name);
@@ -7131,19 +6516,13 @@ impl SpectroClustersUidProfilesUidPacksConfigGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterPackConfigList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterPackConfigList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterPackConfigList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterPackConfigList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7153,10 +6532,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
-    pub fn spectro_clusters_uid_rate(
-        &self,
-        uid: impl Into<String>,
-    ) -> SpectroClustersUidRate {
+    pub fn spectro_clusters_uid_rate(&self, uid: impl Into<String>) -> SpectroClustersUidRate {
         SpectroClustersUidRate {
             client: self.clone(),
             uid: uid.into(),
@@ -7195,16 +6571,13 @@ impl SpectroClustersUidRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7237,16 +6610,16 @@ impl SpectroClustersUidRepaveApproveUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/repave/approve",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/repave/approve",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7281,28 +6654,24 @@ impl SpectroClustersUidRepaveGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/repave/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/repave/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterRepave>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRepave>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRepave,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRepave, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7312,10 +6681,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
-    pub fn spectro_clusters_uid_status(
-        &self,
-        uid: impl Into<String>,
-    ) -> SpectroClustersUidStatus {
+    pub fn spectro_clusters_uid_status(&self, uid: impl Into<String>) -> SpectroClustersUidStatus {
         SpectroClustersUidStatus {
             client: self.clone(),
             uid: uid.into(),
@@ -7335,28 +6701,24 @@ impl SpectroClustersUidStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/status",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/status",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterStatusEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterStatusEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterStatusEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterStatusEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7389,16 +6751,16 @@ impl SpectroClustersUidStatusSpcApply {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/status/spcApply",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/status/spcApply",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7433,25 +6795,22 @@ impl SpectroClustersUidStatusSpcApplyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/status/spcApply",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/status/spcApply",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpcApply>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcApply>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpcApply,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpcApply, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -7491,10 +6850,12 @@ impl SpectroClustersUidStatusSpcPatchTime {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/status/spcApply/patchTime",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/status/spcApply/patchTime",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7502,9 +6863,7 @@ impl SpectroClustersUidStatusSpcPatchTime {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7546,10 +6905,12 @@ impl SpectroClustersUidTimezoneUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/clusterConfig/timezone",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/clusterConfig/timezone",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7557,9 +6918,7 @@ impl SpectroClustersUidTimezoneUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7594,16 +6953,16 @@ impl SpectroClustersUidTokenKubeConfigDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7638,9 +6997,9 @@ impl SpectroClustersUidTokenKubeConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
+        )
             .path_param("uid", self.uid)
             .header("accept", "application/octet-stream");
         self.options.apply(request)
@@ -7648,12 +7007,7 @@ impl SpectroClustersUidTokenKubeConfigGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -7688,20 +7042,19 @@ pub struct SpectroClustersUidTokenKubeConfigUpdate {
 }
 impl SpectroClustersUidTokenKubeConfigUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroClusterAssetTokenKubeConfig,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroClusterAssetTokenKubeConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/assets/adminTokenKubeconfig",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7709,9 +7062,7 @@ impl SpectroClustersUidTokenKubeConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7753,10 +7104,12 @@ impl SpectroClustersUidUpgradeSettings {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/upgrade/settings",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/upgrade/settings",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7764,9 +7117,7 @@ impl SpectroClustersUidUpgradeSettings {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7808,10 +7159,12 @@ impl SpectroClustersUidUpgradesPut {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/status/upgrades",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/status/upgrades",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7819,9 +7172,7 @@ impl SpectroClustersUidUpgradesPut {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -7863,10 +7214,12 @@ impl SpectroClustersUidValidatePacks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/validate/packs",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/validate/packs",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7876,19 +7229,13 @@ impl SpectroClustersUidValidatePacks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7928,10 +7275,12 @@ impl SpectroClustersUidValidateRepave {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/validate/repave",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/validate/repave",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -7941,19 +7290,13 @@ impl SpectroClustersUidValidateRepave {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterRepaveValidationResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRepaveValidationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRepaveValidationResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRepaveValidationResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -7986,28 +7329,24 @@ impl SpectroClustersUidVariablesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<Vec<crate::models::V1SpectroClusterVariables>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::V1SpectroClusterVariables>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                Vec<crate::models::V1SpectroClusterVariables>,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<Vec<crate::models::V1SpectroClusterVariables>, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8040,20 +7379,19 @@ pub struct SpectroClustersUidVariablesPatch {
 }
 impl SpectroClustersUidVariablesPatch {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: Vec<crate::models::V1SpectroClusterVariableUpdateEntity>,
-    ) -> Self {
+    pub fn body(mut self, value: Vec<crate::models::V1SpectroClusterVariableUpdateEntity>) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/variables",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/variables",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8061,9 +7399,7 @@ impl SpectroClustersUidVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8079,9 +7415,7 @@ impl crate::Client {
     pub fn spectro_clusters_uid_workloads_kind_sync(
         &self,
         uid: impl Into<String>,
-        workload_kind: impl Into<
-            crate::models::SpectroClustersUidWorkloadsKindSyncWorkloadKind,
-        >,
+        workload_kind: impl Into<crate::models::SpectroClustersUidWorkloadsKindSyncWorkloadKind>,
     ) -> SpectroClustersUidWorkloadsKindSync {
         SpectroClustersUidWorkloadsKindSync {
             client: self.clone(),
@@ -8104,17 +7438,15 @@ impl SpectroClustersUidWorkloadsKindSync {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/workloads/{workloadKind}/sync",
-            )
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/workloads/{workloadKind}/sync",
+        )
             .path_param("uid", self.uid)
             .path_param("workloadKind", self.workload_kind);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8151,16 +7483,16 @@ impl SpectroClustersUidWorkloadsSync {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/workloads/sync",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/workloads/sync",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8210,10 +7542,7 @@ impl SpectroClustersUpdateProfiles {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/profiles",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/spectroclusters/{uid}/profiles")
             .path_param("uid", self.uid)
             .query_opt("resolveNotification", self.resolve_notification.as_ref());
         let request = match self.body {
@@ -8223,9 +7552,7 @@ impl SpectroClustersUpdateProfiles {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8267,10 +7594,12 @@ impl SpectroClustersUpdateStatusCondition {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/status/condition",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/status/condition",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8278,9 +7607,7 @@ impl SpectroClustersUpdateStatusCondition {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8322,10 +7649,12 @@ impl SpectroClustersUpdateStatusConditions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/status/conditions",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/status/conditions",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8333,9 +7662,7 @@ impl SpectroClustersUpdateStatusConditions {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8377,10 +7704,12 @@ impl SpectroClustersUpdateStatusEndpoints {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/status/endpoints",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/status/endpoints",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8388,9 +7717,7 @@ impl SpectroClustersUpdateStatusEndpoints {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8425,16 +7752,16 @@ impl SpectroClustersUpdateStatusImported {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/status/imported",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/status/imported",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8476,10 +7803,12 @@ impl SpectroClustersUpdateStatusServices {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/status/services",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/status/services",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8487,9 +7816,7 @@ impl SpectroClustersUpdateStatusServices {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8522,10 +7849,7 @@ impl SpectroClustersUpgradeSettings {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/upgrade/settings",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/upgrade/settings");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8533,9 +7857,7 @@ impl SpectroClustersUpgradeSettings {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8544,9 +7866,7 @@ impl crate::Client {
     /// Get cluster settings by context
     ///
     /// Sends `GET /v1/spectroclusters/upgrade/settings`.
-    pub fn spectro_clusters_upgrade_settings_get(
-        &self,
-    ) -> SpectroClustersUpgradeSettingsGet {
+    pub fn spectro_clusters_upgrade_settings_get(&self) -> SpectroClustersUpgradeSettingsGet {
         SpectroClustersUpgradeSettingsGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -8563,28 +7883,19 @@ pub struct SpectroClustersUpgradeSettingsGet {
 impl SpectroClustersUpgradeSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/spectroclusters/upgrade/settings",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/upgrade/settings");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterUpgradeSettingsEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterUpgradeSettingsEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterUpgradeSettingsEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterUpgradeSettingsEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8618,16 +7929,16 @@ impl SpectroClustersValidateName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/validate/name",
-            )
-            .query_opt("name", self.name.as_ref());
+            rt::Method::GET,
+            "/v1/spectroclusters/validate/name",
+        ).query_opt(
+            "name",
+            self.name.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8660,10 +7971,7 @@ impl SpectroClustersValidatePacks {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/validate/packs",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/validate/packs");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8673,19 +7981,13 @@ impl SpectroClustersValidatePacks {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8726,16 +8028,9 @@ impl SpectroClustersVirtualCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -8766,10 +8061,7 @@ impl SpectroClustersVirtualValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/virtual/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/virtual/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -8779,19 +8071,13 @@ impl SpectroClustersVirtualValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8839,9 +8125,9 @@ impl SpectroClustersVmAddVolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/addVolume",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/addVolume",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
@@ -8852,9 +8138,7 @@ impl SpectroClustersVmAddVolume {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -8904,9 +8188,9 @@ impl SpectroClustersVmClone {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/clone",
-            )
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/clone",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
@@ -8919,19 +8203,13 @@ impl SpectroClustersVmClone {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterVirtualMachine>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterVirtualMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -8986,19 +8264,13 @@ impl SpectroClustersVmCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterVirtualMachine>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterVirtualMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -9038,19 +8310,14 @@ pub struct SpectroClustersVmDelete {
 impl SpectroClustersVmDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/vms/{vmName}",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/spectroclusters/{uid}/vms/{vmName}")
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9092,10 +8359,7 @@ pub struct SpectroClustersVmGet {
 impl SpectroClustersVmGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/vms/{vmName}",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms/{vmName}")
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
@@ -9104,19 +8368,13 @@ impl SpectroClustersVmGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterVirtualMachine>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterVirtualMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -9126,10 +8384,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
-    pub fn spectro_clusters_vm_list(
-        &self,
-        uid: impl Into<String>,
-    ) -> SpectroClustersVmList {
+    pub fn spectro_clusters_vm_list(&self, uid: impl Into<String>) -> SpectroClustersVmList {
         SpectroClustersVmList {
             client: self.clone(),
             uid: uid.into(),
@@ -9178,10 +8433,7 @@ impl SpectroClustersVmList {
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms")
             .path_param("uid", self.uid)
-            .query_opt(
-                "namespace",
-                self.namespace.as_deref().map(|v| rt::Delimited(v, ",")),
-            )
+            .query_opt("namespace", self.namespace.as_deref().map(|v| rt::Delimited(v, ",")))
             .query_opt("limit", self.limit.as_ref())
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
@@ -9189,19 +8441,13 @@ impl SpectroClustersVmList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterVirtualMachineList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachineList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterVirtualMachineList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterVirtualMachineList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -9267,18 +8513,16 @@ impl SpectroClustersVmMigrate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/migrate",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/migrate",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9321,18 +8565,16 @@ impl SpectroClustersVmPause {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/pause",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/pause",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9382,9 +8624,9 @@ impl SpectroClustersVmRemoveVolume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/removeVolume",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/removeVolume",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
@@ -9395,9 +8637,7 @@ impl SpectroClustersVmRemoveVolume {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9440,18 +8680,16 @@ impl SpectroClustersVmRestart {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/restart",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/restart",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9494,18 +8732,16 @@ impl SpectroClustersVmResume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/resume",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/resume",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9548,18 +8784,16 @@ impl SpectroClustersVmStart {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/start",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/start",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9602,18 +8836,16 @@ impl SpectroClustersVmStop {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/stop",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/stop",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -9662,10 +8894,7 @@ impl SpectroClustersVmUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/spectroclusters/{uid}/vms/{vmName}")
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
@@ -9678,19 +8907,13 @@ impl SpectroClustersVmUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterVirtualMachine>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterVirtualMachine,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -9731,16 +8954,9 @@ impl SpectroClustersVsphereCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9765,19 +8981,13 @@ pub struct SpectroClustersVsphereImport {
 }
 impl SpectroClustersVsphereImport {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroVsphereClusterImportEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/vsphere/import",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/vsphere/import");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -9787,16 +8997,9 @@ impl SpectroClustersVsphereImport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -9831,20 +9034,19 @@ impl SpectroClustersVsphereRate {
         self
     }
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1SpectroVsphereClusterRateEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/vsphere/rate",
-            )
-            .query_opt("periodType", self.period_type.as_ref());
+            rt::Method::POST,
+            "/v1/spectroclusters/vsphere/rate",
+        ).query_opt(
+            "periodType",
+            self.period_type.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -9854,16 +9056,13 @@ impl SpectroClustersVsphereRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRate,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRate, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -9894,10 +9093,7 @@ impl SpectroClustersVsphereValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/spectroclusters/vsphere/validate",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/vsphere/validate");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -9907,19 +9103,13 @@ impl SpectroClustersVsphereValidate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterValidatorResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterValidatorResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -9960,9 +9150,9 @@ impl SyftScanLogImageSbomGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft/sbom",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft/sbom",
+        )
             .path_param("uid", self.uid)
             .path_param("logUid", self.log_uid)
             .query("image", self.image)
@@ -9972,12 +9162,7 @@ impl SyftScanLogImageSbomGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -10019,10 +9204,12 @@ impl V1ClusterFeatureBackupLocationUidChange {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/features/backup/locations/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/features/backup/locations/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -10030,9 +9217,7 @@ impl V1ClusterFeatureBackupLocationUidChange {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10067,25 +9252,22 @@ impl V1ClusterFeatureBackupLocationUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/features/backup/locations/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/features/backup/locations/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterRefs>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRefs>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterRefs,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterRefs, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -10118,20 +9300,19 @@ pub struct V1ControlPlaneHealthCheckTimeoutUpdate {
 }
 impl V1ControlPlaneHealthCheckTimeoutUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ControlPlaneHealthCheckTimeoutEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ControlPlaneHealthCheckTimeoutEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/clusterConfig/controlPlaneHealthCheckTimeout",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/clusterConfig/controlPlaneHealthCheckTimeout",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -10139,9 +9320,7 @@ impl V1ControlPlaneHealthCheckTimeoutUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10183,10 +9362,12 @@ impl V1HostClusterConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/{uid}/clusterConfig/hostCluster",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/{uid}/clusterConfig/hostCluster",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -10194,9 +9375,7 @@ impl V1HostClusterConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10240,9 +9419,9 @@ impl V1SpectroClustersClusterTemplatesUidProfilesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/clusterTemplates/{uid}/profiles",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/clusterTemplates/{uid}/profiles",
+        )
             .path_param("uid", self.uid)
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
@@ -10250,19 +9429,13 @@ impl V1SpectroClustersClusterTemplatesUidProfilesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterProfileList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterProfileList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10295,20 +9468,19 @@ pub struct V1SpectroClustersClusterTemplatesUidValidateRepave {
 }
 impl V1SpectroClustersClusterTemplatesUidValidateRepave {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1ClusterTemplateRepaveValidationSpec,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1ClusterTemplateRepaveValidationSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/clusterTemplates/{uid}/validate/repave",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/clusterTemplates/{uid}/validate/repave",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -10318,19 +9490,13 @@ impl V1SpectroClustersClusterTemplatesUidValidateRepave {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterRepaveValidationResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRepaveValidationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterRepaveValidationResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterRepaveValidationResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10370,10 +9536,12 @@ impl V1SpectroClustersTemplatesUidClustersUpgrade {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/spectroclusters/clusterTemplates/{uid}/clusters/upgrade",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/spectroclusters/clusterTemplates/{uid}/clusters/upgrade",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -10381,9 +9549,7 @@ impl V1SpectroClustersTemplatesUidClustersUpgrade {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10418,16 +9584,16 @@ impl V1SpectroClustersUidEdgeReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/edge/reset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/edge/reset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10462,28 +9628,24 @@ impl V1SpectroClustersUidKubeCtlRedirect {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/kubectl/redirect",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/kubectl/redirect",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterKubeCtlRedirect>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterKubeCtlRedirect>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterKubeCtlRedirect,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterKubeCtlRedirect, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10493,10 +9655,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): spc uid
-    pub fn v1_spectro_clusters_uid_oidc(
-        &self,
-        uid: impl Into<String>,
-    ) -> V1SpectroClustersUidOidc {
+    pub fn v1_spectro_clusters_uid_oidc(&self, uid: impl Into<String>) -> V1SpectroClustersUidOidc {
         V1SpectroClustersUidOidc {
             client: self.clone(),
             uid: uid.into(),
@@ -10515,26 +9674,22 @@ pub struct V1SpectroClustersUidOidc {
 impl V1SpectroClustersUidOidc {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/oidc")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/oidc").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SpectroClusterOidcSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterOidcSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SpectroClusterOidcSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SpectroClusterOidcSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10567,28 +9722,24 @@ impl V1SpectroClustersUidOidcDashboardUrl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/oidc/dashboard/url",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/oidc/dashboard/url",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SectroClusterK8sDashboardUrl>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SectroClusterK8sDashboardUrl>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SectroClusterK8sDashboardUrl,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SectroClusterK8sDashboardUrl, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10621,16 +9772,16 @@ impl V1SpectroClustersUidReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/reset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/reset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10652,9 +9803,7 @@ impl crate::Client {
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
 pub struct VirtualClustersPacksValues {
     client: crate::Client,
-    kubernetes_distro_type: Option<
-        crate::models::VirtualClustersPacksValuesKubernetesDistroType,
-    >,
+    kubernetes_distro_type: Option<crate::models::VirtualClustersPacksValuesKubernetesDistroType>,
     options: rt::CallOptions,
 }
 impl VirtualClustersPacksValues {
@@ -10671,28 +9820,24 @@ impl VirtualClustersPacksValues {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/virtual/packs/values",
-            )
-            .query_opt("kubernetesDistroType", self.kubernetes_distro_type.as_ref());
+            rt::Method::GET,
+            "/v1/spectroclusters/virtual/packs/values",
+        ).query_opt(
+            "kubernetesDistroType",
+            self.kubernetes_distro_type.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClusterVirtualPacksValues>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualPacksValues>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterVirtualPacksValues,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterVirtualPacksValues, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10740,9 +9885,9 @@ impl VmSnapshotCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot",
-            )
+            rt::Method::POST,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .query("namespace", self.namespace);
@@ -10755,19 +9900,13 @@ impl VmSnapshotCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VirtualMachineSnapshot>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshot>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualMachineSnapshot,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10812,9 +9951,9 @@ impl VmSnapshotDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}",
-            )
+            rt::Method::DELETE,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .path_param("snapshotName", self.snapshot_name)
@@ -10822,9 +9961,7 @@ impl VmSnapshotDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -10871,9 +10008,9 @@ impl VmSnapshotGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}",
-            )
+            rt::Method::GET,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .path_param("snapshotName", self.snapshot_name)
@@ -10883,19 +10020,13 @@ impl VmSnapshotGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VirtualMachineSnapshot>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshot>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualMachineSnapshot,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -10947,9 +10078,9 @@ impl VmSnapshotUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}",
-            )
+            rt::Method::PUT,
+            "/v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}",
+        )
             .path_param("uid", self.uid)
             .path_param("vmName", self.vm_name)
             .path_param("snapshotName", self.snapshot_name)
@@ -10963,18 +10094,12 @@ impl VmSnapshotUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1VirtualMachineSnapshot>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshot>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VirtualMachineSnapshot,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

@@ -10,15 +10,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
-    pub fn system_activate(
-        &self,
-        body: crate::models::V1SystemActivateRequest,
-    ) -> SystemActivate {
-        SystemActivate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn system_activate(&self, body: crate::models::V1SystemActivateRequest) -> SystemActivate {
+        SystemActivate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_activate`](crate::Client::system_activate): `POST /v1/system/activate`.
@@ -32,23 +25,19 @@ pub struct SystemActivate {
 impl SystemActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/activate")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/activate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Option<crate::models::V1Uid>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Option<crate::models::V1Uid>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json_or_empty::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json_or_empty::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -56,10 +45,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/activation`.
     pub fn system_activation_get(&self) -> SystemActivationGet {
-        SystemActivationGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemActivationGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_activation_get`](crate::Client::system_activation_get): `GET /v1/system/activation`.
@@ -78,19 +64,13 @@ impl SystemActivationGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemActivationResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemActivationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemActivationResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemActivationResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -98,11 +78,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/system/admins`.
     pub fn system_admins_create(&self) -> SystemAdminsCreate {
-        SystemAdminsCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        SystemAdminsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_admins_create`](crate::Client::system_admins_create): `POST /v1/system/admins`.
@@ -131,16 +107,9 @@ impl SystemAdminsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -150,10 +119,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/admins`.
     pub fn system_admins_list(&self) -> SystemAdminsList {
-        SystemAdminsList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemAdminsList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_admins_list`](crate::Client::system_admins_list): `GET /v1/system/admins`.
@@ -172,16 +138,11 @@ impl SystemAdminsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAdmins>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAdmins>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAdmins,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAdmins, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -220,17 +181,15 @@ impl SystemAdminsPasswordActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/admins/auth/password/{passwordToken}/activate",
-            )
+            rt::Method::PATCH,
+            "/v1/system/admins/auth/password/{passwordToken}/activate",
+        )
             .path_param("passwordToken", self.password_token)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -242,10 +201,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_admins_uid_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> SystemAdminsUidDelete {
+    pub fn system_admins_uid_delete(&self, uid: impl Into<String>) -> SystemAdminsUidDelete {
         SystemAdminsUidDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -264,14 +220,14 @@ pub struct SystemAdminsUidDelete {
 impl SystemAdminsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/system/admins/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/system/admins/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -302,23 +258,20 @@ pub struct SystemAdminsUidGet {
 impl SystemAdminsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/admins/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/admins/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAdmin>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAdmin>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAdmin,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAdmin, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -354,18 +307,13 @@ pub struct SystemAdminsUidPasswordChange {
 impl SystemAdminsUidPasswordChange {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/admins/{uid}/changePassword",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/admins/{uid}/changePassword")
             .path_param("uid", self.uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -400,16 +348,16 @@ impl SystemAdminsUidPasswordResetLink {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/admins/{uid}/passwordResetLink",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/system/admins/{uid}/passwordResetLink",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -453,10 +401,12 @@ impl SystemAdminsUidProfileUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/admins/{uid}/profile",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/system/admins/{uid}/profile",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -464,9 +414,7 @@ impl SystemAdminsUidProfileUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -478,10 +426,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `component` (`component`): the path parameter
-    pub fn system_alert_delete(
-        &self,
-        component: impl Into<String>,
-    ) -> SystemAlertDelete {
+    pub fn system_alert_delete(&self, component: impl Into<String>) -> SystemAlertDelete {
         SystemAlertDelete {
             client: self.clone(),
             component: component.into(),
@@ -501,16 +446,16 @@ impl SystemAlertDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/system/alerts/{component}",
-            )
-            .path_param("component", self.component);
+            rt::Method::DELETE,
+            "/v1/system/alerts/{component}",
+        ).path_param(
+            "component",
+            self.component,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -522,10 +467,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `component` (`component`): the path parameter
-    pub fn system_alert_update(
-        &self,
-        component: impl Into<String>,
-    ) -> SystemAlertUpdate {
+    pub fn system_alert_update(&self, component: impl Into<String>) -> SystemAlertUpdate {
         SystemAlertUpdate {
             client: self.clone(),
             component: component.into(),
@@ -551,8 +493,10 @@ impl SystemAlertUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/alerts/{component}")
-            .path_param("component", self.component);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/alerts/{component}").path_param(
+            "component",
+            self.component,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -560,9 +504,7 @@ impl SystemAlertUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -572,10 +514,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/alerts`.
     pub fn system_alerts_get(&self) -> SystemAlertsGet {
-        SystemAlertsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemAlertsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_alerts_get`](crate::Client::system_alerts_get): `GET /v1/system/alerts`.
@@ -594,16 +533,11 @@ impl SystemAlertsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Alerts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Alerts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Alerts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Alerts, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -611,10 +545,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/appFeatures`.
     pub fn system_app_features_get(&self) -> SystemAppFeaturesGet {
-        SystemAppFeaturesGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemAppFeaturesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_app_features_get`](crate::Client::system_app_features_get): `GET /v1/system/appFeatures`.
@@ -633,16 +564,11 @@ impl SystemAppFeaturesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AppFeatures>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppFeatures>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AppFeatures,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AppFeatures, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -681,9 +607,7 @@ impl SystemAppFeaturesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -693,10 +617,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/authTokenSettings`.
     pub fn system_auth_token_settings_get(&self) -> SystemAuthTokenSettingsGet {
-        SystemAuthTokenSettingsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemAuthTokenSettingsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_auth_token_settings_get`](crate::Client::system_auth_token_settings_get): `GET /v1/system/authTokenSettings`.
@@ -715,16 +636,13 @@ impl SystemAuthTokenSettingsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AuthTokenSettings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AuthTokenSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AuthTokenSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AuthTokenSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -763,9 +681,7 @@ impl SystemAuthTokenSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -775,10 +691,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/classificationBanner`.
     pub fn system_classification_banner_get(&self) -> SystemClassificationBannerGet {
-        SystemClassificationBannerGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemClassificationBannerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_classification_banner_get`](crate::Client::system_classification_banner_get): `GET /v1/system/classificationBanner`.
@@ -791,37 +704,26 @@ pub struct SystemClassificationBannerGet {
 impl SystemClassificationBannerGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/classificationBanner",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/classificationBanner");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1ClassificationBanner>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClassificationBanner>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClassificationBanner,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClassificationBanner, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
     /// Update system classification banner
     ///
     /// Sends `PUT /v1/system/classificationBanner`.
-    pub fn system_classification_banner_update(
-        &self,
-    ) -> SystemClassificationBannerUpdate {
+    pub fn system_classification_banner_update(&self) -> SystemClassificationBannerUpdate {
         SystemClassificationBannerUpdate {
             client: self.clone(),
             body: None,
@@ -845,10 +747,7 @@ impl SystemClassificationBannerUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::PUT,
-            "/v1/system/classificationBanner",
-        );
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/classificationBanner");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -856,9 +755,7 @@ impl SystemClassificationBannerUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -893,16 +790,16 @@ impl SystemCreditsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/system/plan/credits/{creditUid}",
-            )
-            .path_param("creditUid", self.credit_uid);
+            rt::Method::DELETE,
+            "/v1/system/plan/credits/{creditUid}",
+        ).path_param(
+            "creditUid",
+            self.credit_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -944,10 +841,12 @@ impl SystemCreditsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/plan/credits/{creditUid}",
-            )
-            .path_param("creditUid", self.credit_uid);
+            rt::Method::PUT,
+            "/v1/system/plan/credits/{creditUid}",
+        ).path_param(
+            "creditUid",
+            self.credit_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -955,9 +854,7 @@ impl SystemCreditsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1000,16 +897,9 @@ impl SystemFreeCreditAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1017,10 +907,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/loginBanner`.
     pub fn system_login_banner_get(&self) -> SystemLoginBannerGet {
-        SystemLoginBannerGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemLoginBannerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_login_banner_get`](crate::Client::system_login_banner_get): `GET /v1/system/loginBanner`.
@@ -1039,16 +926,13 @@ impl SystemLoginBannerGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1LoginBannerSettings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1LoginBannerSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1LoginBannerSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1LoginBannerSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1087,9 +971,7 @@ impl SystemLoginBannerUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1130,9 +1012,7 @@ impl SystemPlanLimitUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1142,10 +1022,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/resourceLimits`.
     pub fn system_resource_limits_get(&self) -> SystemResourceLimitsGet {
-        SystemResourceLimitsGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemResourceLimitsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_resource_limits_get`](crate::Client::system_resource_limits_get): `GET /v1/system/resourceLimits`.
@@ -1164,19 +1041,13 @@ impl SystemResourceLimitsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemResourceLimits>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemResourceLimits>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemResourceLimits,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemResourceLimits, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1215,9 +1086,7 @@ impl SystemResourceLimitsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1227,11 +1096,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/system/plan/slaCredit`.
     pub fn system_sla_credit_add(&self) -> SystemSlaCreditAdd {
-        SystemSlaCreditAdd {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        SystemSlaCreditAdd { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_sla_credit_add`](crate::Client::system_sla_credit_add): `POST /v1/system/plan/slaCredit`.
@@ -1260,16 +1125,9 @@ impl SystemSlaCreditAdd {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1277,10 +1135,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/sysplan`.
     pub fn system_sysplan_get(&self) -> SystemSysplanGet {
-        SystemSysplanGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemSysplanGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_sysplan_get`](crate::Client::system_sysplan_get): `GET /v1/system/sysplan`.
@@ -1299,16 +1154,13 @@ impl SystemSysplanGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemSysplan>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSysplan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemSysplan,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemSysplan, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1338,16 +1190,16 @@ impl SystemThemeActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/themes/{uid}/activate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/system/themes/{uid}/activate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1357,10 +1209,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/themes/active`.
     pub fn system_theme_active_get(&self) -> SystemThemeActiveGet {
-        SystemThemeActiveGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemThemeActiveGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_theme_active_get`](crate::Client::system_theme_active_get): `GET /v1/system/themes/active`.
@@ -1379,16 +1228,11 @@ impl SystemThemeActiveGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Theme>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Theme>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Theme,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Theme, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1396,11 +1240,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/system/themes`.
     pub fn system_theme_create(&self) -> SystemThemeCreate {
-        SystemThemeCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        SystemThemeCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_theme_create`](crate::Client::system_theme_create): `POST /v1/system/themes`.
@@ -1427,9 +1267,7 @@ impl SystemThemeCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1441,10 +1279,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn system_theme_deactivate(
-        &self,
-        uid: impl Into<String>,
-    ) -> SystemThemeDeactivate {
+    pub fn system_theme_deactivate(&self, uid: impl Into<String>) -> SystemThemeDeactivate {
         SystemThemeDeactivate {
             client: self.clone(),
             uid: uid.into(),
@@ -1464,16 +1299,16 @@ impl SystemThemeDeactivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/themes/{uid}/deactivate",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/system/themes/{uid}/deactivate",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1504,14 +1339,14 @@ pub struct SystemThemeDelete {
 impl SystemThemeDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/system/themes/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/system/themes/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1542,23 +1377,20 @@ pub struct SystemThemeGet {
 impl SystemThemeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Theme>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Theme>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Theme,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Theme, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1594,8 +1426,10 @@ impl SystemThemeUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/themes/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/themes/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1603,9 +1437,7 @@ impl SystemThemeUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1615,10 +1447,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/themes/metadata`.
     pub fn system_themes_metadata_get(&self) -> SystemThemesMetadataGet {
-        SystemThemesMetadataGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        SystemThemesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::system_themes_metadata_get`](crate::Client::system_themes_metadata_get): `GET /v1/system/themes/metadata`.
@@ -1637,16 +1466,13 @@ impl SystemThemesMetadataGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ThemesMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ThemesMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ThemesMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ThemesMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1685,17 +1511,15 @@ impl SystemUsersPasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/users/password/{passwordToken}/reset",
-            )
+            rt::Method::PATCH,
+            "/v1/system/users/password/{passwordToken}/reset",
+        )
             .path_param("passwordToken", self.password_token)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1732,16 +1556,15 @@ impl SystemUsersPasswordResetRequest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/system/users/password/reset",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/system/users/password/reset",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1751,10 +1574,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/preferences/billing`.
     pub fn v1_billing_preference_get(&self) -> V1BillingPreferenceGet {
-        V1BillingPreferenceGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1BillingPreferenceGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_billing_preference_get`](crate::Client::v1_billing_preference_get): `GET /v1/system/config/preferences/billing`.
@@ -1767,25 +1587,17 @@ pub struct V1BillingPreferenceGet {
 impl V1BillingPreferenceGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/preferences/billing",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/preferences/billing");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Billing>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Billing>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Billing,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Billing, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1818,16 +1630,15 @@ impl V1BillingPreferenceUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/preferences/billing",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/preferences/billing",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1837,10 +1648,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/preferences/cluster`.
     pub fn v1_cluster_preference_get(&self) -> V1ClusterPreferenceGet {
-        V1ClusterPreferenceGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1ClusterPreferenceGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_cluster_preference_get`](crate::Client::v1_cluster_preference_get): `GET /v1/system/config/preferences/cluster`.
@@ -1853,25 +1661,19 @@ pub struct V1ClusterPreferenceGet {
 impl V1ClusterPreferenceGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/preferences/cluster",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/preferences/cluster");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ClusterPreference>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterPreference>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ClusterPreference,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ClusterPreference, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1904,16 +1706,15 @@ impl V1ClusterPreferenceUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/preferences/cluster",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/preferences/cluster",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1948,16 +1749,15 @@ impl V1PasswordsBlockListDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/system/passwords/blocklist",
-            )
-            .json_body(&self.body);
+            rt::Method::DELETE,
+            "/v1/system/passwords/blocklist",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1992,16 +1792,15 @@ impl V1PasswordsBlockListUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/passwords/blocklist",
-            )
-            .json_body(&self.body);
+            rt::Method::PATCH,
+            "/v1/system/passwords/blocklist",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2017,11 +1816,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1PaymentSecrets,
     ) -> V1PaymentSecretsUpdate {
-        V1PaymentSecretsUpdate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1PaymentSecretsUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_payment_secrets_update`](crate::Client::v1_payment_secrets_update): `PUT /v1/system/config/paymentsecrets`.
@@ -2036,16 +1831,15 @@ impl V1PaymentSecretsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/paymentsecrets",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/paymentsecrets",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2061,11 +1855,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1V1SystemAdminEmail,
     ) -> V1SystemAdminEmail {
-        V1SystemAdminEmail {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemAdminEmail { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_admin_email`](crate::Client::v1_system_admin_email): `PATCH /v1/system/admin/email`.
@@ -2079,14 +1869,13 @@ pub struct V1SystemAdminEmail {
 impl V1SystemAdminEmail {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/admin/email")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/admin/email").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2121,16 +1910,15 @@ impl V1SystemAdminPasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/admin/password/reset",
-            )
-            .json_body(&self.body);
+            rt::Method::PATCH,
+            "/v1/system/admin/password/reset",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2140,10 +1928,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/auth`.
     pub fn v1_system_config_auth_get(&self) -> V1SystemConfigAuthGet {
-        V1SystemConfigAuthGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigAuthGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_auth_get`](crate::Client::v1_system_config_auth_get): `GET /v1/system/config/auth`.
@@ -2162,16 +1947,13 @@ impl V1SystemConfigAuthGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemConfigAuth>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigAuth>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemConfigAuth,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemConfigAuth, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2185,11 +1967,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1SystemConfigAuth,
     ) -> V1SystemConfigAuthUpdate {
-        V1SystemConfigAuthUpdate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigAuthUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_auth_update`](crate::Client::v1_system_config_auth_update): `PUT /v1/system/config/auth`.
@@ -2203,14 +1981,13 @@ pub struct V1SystemConfigAuthUpdate {
 impl V1SystemConfigAuthUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/auth")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/auth").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2220,10 +1997,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/aws/account`.
     pub fn v1_system_config_aws_account_get(&self) -> V1SystemConfigAwsAccountGet {
-        V1SystemConfigAwsAccountGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigAwsAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_aws_account_get`](crate::Client::v1_system_config_aws_account_get): `GET /v1/system/config/aws/account`.
@@ -2242,16 +2016,13 @@ impl V1SystemConfigAwsAccountGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAwsAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAwsAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAwsAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2283,14 +2054,13 @@ pub struct V1SystemConfigAwsAccountUpdate {
 impl V1SystemConfigAwsAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/aws/account")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/aws/account").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2301,9 +2071,7 @@ impl crate::Client {
     /// Retrieves all AWS partition endpoint configurations.
     ///
     /// Sends `GET /v1/system/config/aws/apiEndpoints`.
-    pub fn v1_system_config_aws_api_endpoints_get(
-        &self,
-    ) -> V1SystemConfigAwsApiEndpointsGet {
+    pub fn v1_system_config_aws_api_endpoints_get(&self) -> V1SystemConfigAwsApiEndpointsGet {
         V1SystemConfigAwsApiEndpointsGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -2320,28 +2088,19 @@ pub struct V1SystemConfigAwsApiEndpointsGet {
 impl V1SystemConfigAwsApiEndpointsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/aws/apiEndpoints",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/apiEndpoints");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsApiEndpointsConfig>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsApiEndpointsConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsApiEndpointsConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsApiEndpointsConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2376,16 +2135,15 @@ impl V1SystemConfigAwsApiEndpointsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/aws/apiEndpoints",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/aws/apiEndpoints",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2420,16 +2178,15 @@ impl V1SystemConfigAwsGovStsAccountCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/system/config/awsgov/sts/account",
-            )
-            .json_body(&self.body);
+            rt::Method::POST,
+            "/v1/system/config/awsgov/sts/account",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2438,9 +2195,7 @@ impl crate::Client {
     /// get the system config AWS gov sts devops account
     ///
     /// Sends `GET /v1/system/config/awsgov/sts/account`.
-    pub fn v1_system_config_aws_gov_sts_account_get(
-        &self,
-    ) -> V1SystemConfigAwsGovStsAccountGet {
+    pub fn v1_system_config_aws_gov_sts_account_get(&self) -> V1SystemConfigAwsGovStsAccountGet {
         V1SystemConfigAwsGovStsAccountGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -2457,25 +2212,19 @@ pub struct V1SystemConfigAwsGovStsAccountGet {
 impl V1SystemConfigAwsGovStsAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/awsgov/sts/account",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/awsgov/sts/account");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAwsStsAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsStsAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAwsStsAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAwsStsAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2508,16 +2257,15 @@ impl V1SystemConfigAwsGovStsAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/awsgov/sts/account",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/awsgov/sts/account",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2527,10 +2275,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/aws/image`.
     pub fn v1_system_config_aws_image_get(&self) -> V1SystemConfigAwsImageGet {
-        V1SystemConfigAwsImageGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigAwsImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_aws_image_get`](crate::Client::v1_system_config_aws_image_get): `GET /v1/system/config/aws/image`.
@@ -2549,16 +2294,13 @@ impl V1SystemConfigAwsImageGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAwsImage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAwsImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAwsImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2590,14 +2332,13 @@ pub struct V1SystemConfigAwsImageUpdate {
 impl V1SystemConfigAwsImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/aws/image")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/aws/image").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2606,13 +2347,8 @@ impl crate::Client {
     /// get the system config aws sts devops account
     ///
     /// Sends `GET /v1/system/config/aws/sts/account`.
-    pub fn v1_system_config_aws_sts_account_get(
-        &self,
-    ) -> V1SystemConfigAwsStsAccountGet {
-        V1SystemConfigAwsStsAccountGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+    pub fn v1_system_config_aws_sts_account_get(&self) -> V1SystemConfigAwsStsAccountGet {
+        V1SystemConfigAwsStsAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_aws_sts_account_get`](crate::Client::v1_system_config_aws_sts_account_get): `GET /v1/system/config/aws/sts/account`.
@@ -2625,25 +2361,19 @@ pub struct V1SystemConfigAwsStsAccountGet {
 impl V1SystemConfigAwsStsAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/aws/sts/account",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/sts/account");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAwsStsAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsStsAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAwsStsAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAwsStsAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2676,16 +2406,15 @@ impl V1SystemConfigAwsStsAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/aws/sts/account",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/aws/sts/account",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2695,10 +2424,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/azure/account`.
     pub fn v1_system_config_azure_account_get(&self) -> V1SystemConfigAzureAccountGet {
-        V1SystemConfigAzureAccountGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigAzureAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_azure_account_get`](crate::Client::v1_system_config_azure_account_get): `GET /v1/system/config/azure/account`.
@@ -2711,25 +2437,19 @@ pub struct V1SystemConfigAzureAccountGet {
 impl V1SystemConfigAzureAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/azure/account",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/azure/account");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAzureAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAzureAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAzureAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAzureAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2761,17 +2481,13 @@ pub struct V1SystemConfigAzureAccountUpdate {
 impl V1SystemConfigAzureAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/azure/account",
-            )
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/azure/account").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2781,10 +2497,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/azure/storage`.
     pub fn v1_system_config_azure_storage_get(&self) -> V1SystemConfigAzureStorageGet {
-        V1SystemConfigAzureStorageGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigAzureStorageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_azure_storage_get`](crate::Client::v1_system_config_azure_storage_get): `GET /v1/system/config/azure/storage`.
@@ -2797,25 +2510,19 @@ pub struct V1SystemConfigAzureStorageGet {
 impl V1SystemConfigAzureStorageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/azure/storage",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/azure/storage");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemAzureStorage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAzureStorage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemAzureStorage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemAzureStorage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2847,17 +2554,13 @@ pub struct V1SystemConfigAzureStorageUpdate {
 impl V1SystemConfigAzureStorageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/azure/storage",
-            )
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/azure/storage").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2866,9 +2569,7 @@ impl crate::Client {
     /// get the system cloudstack image
     ///
     /// Sends `GET /v1/system/config/apache-cloudstack/image`.
-    pub fn v1_system_config_cloudstack_image_get(
-        &self,
-    ) -> V1SystemConfigCloudstackImageGet {
+    pub fn v1_system_config_cloudstack_image_get(&self) -> V1SystemConfigCloudstackImageGet {
         V1SystemConfigCloudstackImageGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -2894,19 +2595,13 @@ impl V1SystemConfigCloudstackImageGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemCloudstackImage>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemCloudstackImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemCloudstackImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemCloudstackImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2939,16 +2634,15 @@ impl V1SystemConfigCloudstackImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/apache-cloudstack/image",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/apache-cloudstack/image",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2958,10 +2652,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/cluster`.
     pub fn v1_system_config_cluster_get(&self) -> V1SystemConfigClusterGet {
-        V1SystemConfigClusterGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigClusterGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_cluster_get`](crate::Client::v1_system_config_cluster_get): `GET /v1/system/config/cluster`.
@@ -2980,16 +2671,13 @@ impl V1SystemConfigClusterGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemConfigCluster>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigCluster>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemConfigCluster,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemConfigCluster, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3021,14 +2709,13 @@ pub struct V1SystemConfigClusterUpdate {
 impl V1SystemConfigClusterUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/cluster")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/cluster").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3037,9 +2724,7 @@ impl crate::Client {
     /// get the system backup interval config
     ///
     /// Sends `GET /v1/system/config/database/backup/ftp`.
-    pub fn v1_system_config_database_backup_ftp_get(
-        &self,
-    ) -> V1SystemConfigDatabaseBackupFtpGet {
+    pub fn v1_system_config_database_backup_ftp_get(&self) -> V1SystemConfigDatabaseBackupFtpGet {
         V1SystemConfigDatabaseBackupFtpGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -3056,28 +2741,19 @@ pub struct V1SystemConfigDatabaseBackupFtpGet {
 impl V1SystemConfigDatabaseBackupFtpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/database/backup/ftp",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/database/backup/ftp");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemBackupFtpConfigSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemBackupFtpConfigSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemBackupFtpConfigSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemBackupFtpConfigSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3110,16 +2786,15 @@ impl V1SystemConfigDatabaseBackupFtpUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/database/backup/ftp",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/database/backup/ftp",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3128,9 +2803,7 @@ impl crate::Client {
     /// get the system backup s3 config
     ///
     /// Sends `GET /v1/system/config/database/backup/s3`.
-    pub fn v1_system_config_database_backup_s3_get(
-        &self,
-    ) -> V1SystemConfigDatabaseBackupS3Get {
+    pub fn v1_system_config_database_backup_s3_get(&self) -> V1SystemConfigDatabaseBackupS3Get {
         V1SystemConfigDatabaseBackupS3Get {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -3147,28 +2820,19 @@ pub struct V1SystemConfigDatabaseBackupS3Get {
 impl V1SystemConfigDatabaseBackupS3Get {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/database/backup/s3",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/database/backup/s3");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemBackupS3ConfigSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemBackupS3ConfigSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemBackupS3ConfigSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemBackupS3ConfigSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3201,16 +2865,15 @@ impl V1SystemConfigDatabaseBackupS3Update {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/database/backup/s3",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/database/backup/s3",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3219,9 +2882,7 @@ impl crate::Client {
     /// get the system domain config
     ///
     /// Sends `GET /v1/system/config/domain/certificates`.
-    pub fn v1_system_config_domain_certificates_get(
-        &self,
-    ) -> V1SystemConfigDomainCertificatesGet {
+    pub fn v1_system_config_domain_certificates_get(&self) -> V1SystemConfigDomainCertificatesGet {
         V1SystemConfigDomainCertificatesGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -3238,28 +2899,19 @@ pub struct V1SystemConfigDomainCertificatesGet {
 impl V1SystemConfigDomainCertificatesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/domain/certificates",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/domain/certificates");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemConfigDomainCertificatesSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigDomainCertificatesSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemConfigDomainCertificatesSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemConfigDomainCertificatesSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3292,16 +2944,15 @@ impl V1SystemConfigDomainCertificatesPut {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/domain/certificates",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/domain/certificates",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3311,10 +2962,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/edge/image`.
     pub fn v1_system_config_edge_image_get(&self) -> V1SystemConfigEdgeImageGet {
-        V1SystemConfigEdgeImageGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigEdgeImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_edge_image_get`](crate::Client::v1_system_config_edge_image_get): `GET /v1/system/config/edge/image`.
@@ -3333,16 +2981,13 @@ impl V1SystemConfigEdgeImageGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemEdgeImage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemEdgeImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemEdgeImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemEdgeImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3374,14 +3019,13 @@ pub struct V1SystemConfigEdgeImageUpdate {
 impl V1SystemConfigEdgeImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/edge/image")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/edge/image").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3390,9 +3034,7 @@ impl crate::Client {
     /// get the system edge-native image
     ///
     /// Sends `GET /v1/system/config/edgeNative/image`.
-    pub fn v1_system_config_edge_native_image_get(
-        &self,
-    ) -> V1SystemConfigEdgeNativeImageGet {
+    pub fn v1_system_config_edge_native_image_get(&self) -> V1SystemConfigEdgeNativeImageGet {
         V1SystemConfigEdgeNativeImageGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -3409,28 +3051,19 @@ pub struct V1SystemConfigEdgeNativeImageGet {
 impl V1SystemConfigEdgeNativeImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/edgeNative/image",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/edgeNative/image");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemEdgeNativeImage>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemEdgeNativeImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemEdgeNativeImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemEdgeNativeImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3463,16 +3096,15 @@ impl V1SystemConfigEdgeNativeImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/edgeNative/image",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/edgeNative/image",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3516,18 +3148,13 @@ impl V1SystemConfigFtpValidate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/system/config/ftp/validate",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/config/ftp/validate")
             .query_opt("permission", self.permission.as_ref())
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3537,10 +3164,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/gcp/account`.
     pub fn v1_system_config_gcp_account_get(&self) -> V1SystemConfigGcpAccountGet {
-        V1SystemConfigGcpAccountGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigGcpAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_gcp_account_get`](crate::Client::v1_system_config_gcp_account_get): `GET /v1/system/config/gcp/account`.
@@ -3559,16 +3183,13 @@ impl V1SystemConfigGcpAccountGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemGcpAccount>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemGcpAccount>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemGcpAccount,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemGcpAccount, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3607,9 +3228,7 @@ impl V1SystemConfigGcpAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3619,10 +3238,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/gcp/image`.
     pub fn v1_system_config_gcp_image_get(&self) -> V1SystemConfigGcpImageGet {
-        V1SystemConfigGcpImageGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigGcpImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_gcp_image_get`](crate::Client::v1_system_config_gcp_image_get): `GET /v1/system/config/gcp/image`.
@@ -3641,16 +3257,13 @@ impl V1SystemConfigGcpImageGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemGcpImage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemGcpImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemGcpImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemGcpImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3682,14 +3295,13 @@ pub struct V1SystemConfigGcpImageUpdate {
 impl V1SystemConfigGcpImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/gcp/image")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/gcp/image").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3699,10 +3311,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/kubectl`.
     pub fn v1_system_config_kubectl_get(&self) -> V1SystemConfigKubectlGet {
-        V1SystemConfigKubectlGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigKubectlGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_kubectl_get`](crate::Client::v1_system_config_kubectl_get): `GET /v1/system/config/kubectl`.
@@ -3721,16 +3330,13 @@ impl V1SystemConfigKubectlGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemKubectlSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemKubectlSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemKubectlSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemKubectlSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3762,14 +3368,13 @@ pub struct V1SystemConfigKubectlUpdate {
 impl V1SystemConfigKubectlUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/kubectl")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/kubectl").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3779,10 +3384,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/logger`.
     pub fn v1_system_config_logger_get(&self) -> V1SystemConfigLoggerGet {
-        V1SystemConfigLoggerGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigLoggerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_logger_get`](crate::Client::v1_system_config_logger_get): `GET /v1/system/config/logger`.
@@ -3801,16 +3403,13 @@ impl V1SystemConfigLoggerGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemLoggerSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemLoggerSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemLoggerSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemLoggerSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3842,14 +3441,13 @@ pub struct V1SystemConfigLoggerUpdate {
 impl V1SystemConfigLoggerUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/logger")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/logger").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3859,10 +3457,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/maas/image`.
     pub fn v1_system_config_maas_image_get(&self) -> V1SystemConfigMaasImageGet {
-        V1SystemConfigMaasImageGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigMaasImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_maas_image_get`](crate::Client::v1_system_config_maas_image_get): `GET /v1/system/config/maas/image`.
@@ -3881,16 +3476,13 @@ impl V1SystemConfigMaasImageGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemMaasImage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemMaasImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemMaasImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemMaasImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3922,14 +3514,13 @@ pub struct V1SystemConfigMaasImageUpdate {
 impl V1SystemConfigMaasImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/maas/image")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/maas/image").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3939,10 +3530,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/proxy`.
     pub fn v1_system_config_proxy_get(&self) -> V1SystemConfigProxyGet {
-        V1SystemConfigProxyGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigProxyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_proxy_get`](crate::Client::v1_system_config_proxy_get): `GET /v1/system/config/proxy`.
@@ -3961,16 +3549,13 @@ impl V1SystemConfigProxyGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemProxySpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemProxySpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemProxySpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemProxySpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4002,14 +3587,13 @@ pub struct V1SystemConfigProxyUpdate {
 impl V1SystemConfigProxyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/proxy")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/proxy").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4018,9 +3602,7 @@ impl crate::Client {
     /// get the system config oci image registry
     ///
     /// Sends `GET /v1/system/config/registries/oci/image`.
-    pub fn v1_system_config_registries_oci_image_get(
-        &self,
-    ) -> V1SystemConfigRegistriesOciImageGet {
+    pub fn v1_system_config_registries_oci_image_get(&self) -> V1SystemConfigRegistriesOciImageGet {
         V1SystemConfigRegistriesOciImageGet {
             client: self.clone(),
             options: rt::CallOptions::default(),
@@ -4037,28 +3619,19 @@ pub struct V1SystemConfigRegistriesOciImageGet {
 impl V1SystemConfigRegistriesOciImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/registries/oci/image",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/registries/oci/image");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemOciImageRegistry>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemOciImageRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemOciImageRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemOciImageRegistry, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4091,16 +3664,15 @@ impl V1SystemConfigRegistriesOciImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/registries/oci/image",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/registries/oci/image",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4110,10 +3682,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/reverseproxy`.
     pub fn v1_system_config_reverse_proxy_get(&self) -> V1SystemConfigReverseProxyGet {
-        V1SystemConfigReverseProxyGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigReverseProxyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_reverse_proxy_get`](crate::Client::v1_system_config_reverse_proxy_get): `GET /v1/system/config/reverseproxy`.
@@ -4126,25 +3695,19 @@ pub struct V1SystemConfigReverseProxyGet {
 impl V1SystemConfigReverseProxyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/reverseproxy",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/reverseproxy");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemReverseProxy>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemReverseProxy>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemReverseProxy,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemReverseProxy, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4176,14 +3739,13 @@ pub struct V1SystemConfigReverseProxyUpdate {
 impl V1SystemConfigReverseProxyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/reverseproxy")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/reverseproxy").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4233,9 +3795,7 @@ impl V1SystemConfigS3Validate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4245,10 +3805,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/scar`.
     pub fn v1_system_config_scar_get(&self) -> V1SystemConfigScarGet {
-        V1SystemConfigScarGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigScarGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_scar_get`](crate::Client::v1_system_config_scar_get): `GET /v1/system/config/scar`.
@@ -4267,16 +3824,13 @@ impl V1SystemConfigScarGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemScarSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemScarSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemScarSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemScarSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4290,11 +3844,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1SystemScarSpec,
     ) -> V1SystemConfigScarUpdate {
-        V1SystemConfigScarUpdate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigScarUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_scar_update`](crate::Client::v1_system_config_scar_update): `PUT /v1/system/config/scar`.
@@ -4308,14 +3858,13 @@ pub struct V1SystemConfigScarUpdate {
 impl V1SystemConfigScarUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/scar")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/scar").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4325,10 +3874,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/scar/validate`.
     pub fn v1_system_config_scar_validate(&self) -> V1SystemConfigScarValidate {
-        V1SystemConfigScarValidate {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigScarValidate { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_scar_validate`](crate::Client::v1_system_config_scar_validate): `GET /v1/system/config/scar/validate`.
@@ -4341,28 +3887,19 @@ pub struct V1SystemConfigScarValidate {
 impl V1SystemConfigScarValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/scar/validate",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/scar/validate");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemScarValidationResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemScarValidationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemScarValidationResponse,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemScarValidationResponse, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4370,10 +3907,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/smtp`.
     pub fn v1_system_config_smtp_get(&self) -> V1SystemConfigSmtpGet {
-        V1SystemConfigSmtpGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigSmtpGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_smtp_get`](crate::Client::v1_system_config_smtp_get): `GET /v1/system/config/smtp`.
@@ -4392,16 +3926,13 @@ impl V1SystemConfigSmtpGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemSmtpSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSmtpSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemSmtpSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemSmtpSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4415,11 +3946,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1SystemSmtpSpec,
     ) -> V1SystemConfigSmtpUpdate {
-        V1SystemConfigSmtpUpdate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigSmtpUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_smtp_update`](crate::Client::v1_system_config_smtp_update): `PUT /v1/system/config/smtp`.
@@ -4433,14 +3960,13 @@ pub struct V1SystemConfigSmtpUpdate {
 impl V1SystemConfigSmtpUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/smtp")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/smtp").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4474,17 +4000,13 @@ pub struct V1SystemConfigSmtpValidate {
 impl V1SystemConfigSmtpValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/smtp/validate",
-            )
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/smtp/validate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4494,10 +4016,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/sso`.
     pub fn v1_system_config_sso_get(&self) -> V1SystemConfigSsoGet {
-        V1SystemConfigSsoGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigSsoGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_sso_get`](crate::Client::v1_system_config_sso_get): `GET /v1/system/config/sso`.
@@ -4516,16 +4035,13 @@ impl V1SystemConfigSsoGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemSsoSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSsoSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemSsoSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemSsoSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4558,16 +4074,15 @@ impl V1SystemConfigSsoGithubValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/sso/github/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/sso/github/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4602,16 +4117,15 @@ impl V1SystemConfigSsoOidcValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/sso/oidc/validate",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/config/sso/oidc/validate",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4627,11 +4141,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1SystemSsoSpec,
     ) -> V1SystemConfigSsoUpdate {
-        V1SystemConfigSsoUpdate {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigSsoUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_sso_update`](crate::Client::v1_system_config_sso_update): `PUT /v1/system/config/sso`.
@@ -4645,14 +4155,13 @@ pub struct V1SystemConfigSsoUpdate {
 impl V1SystemConfigSsoUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/sso")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/sso").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4662,10 +4171,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/storage/s3`.
     pub fn v1_system_config_storage_s3_get(&self) -> V1SystemConfigStorageS3Get {
-        V1SystemConfigStorageS3Get {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigStorageS3Get { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_storage_s3_get`](crate::Client::v1_system_config_storage_s3_get): `GET /v1/system/config/storage/s3`.
@@ -4684,19 +4190,13 @@ impl V1SystemConfigStorageS3Get {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemStorageS3ConfigSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemStorageS3ConfigSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemStorageS3ConfigSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemStorageS3ConfigSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4728,14 +4228,13 @@ pub struct V1SystemConfigStorageS3Update {
 impl V1SystemConfigStorageS3Update {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/storage/s3")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/storage/s3").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4770,16 +4269,16 @@ impl V1SystemConfigStoreDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/system/config/keyValueStore/{key}",
-            )
-            .path_param("key", self.key);
+            rt::Method::DELETE,
+            "/v1/system/config/keyValueStore/{key}",
+        ).path_param(
+            "key",
+            self.key,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4791,10 +4290,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key` (`key`): the path parameter
-    pub fn v1_system_config_store_get(
-        &self,
-        key: impl Into<String>,
-    ) -> V1SystemConfigStoreGet {
+    pub fn v1_system_config_store_get(&self, key: impl Into<String>) -> V1SystemConfigStoreGet {
         V1SystemConfigStoreGet {
             client: self.clone(),
             key: key.into(),
@@ -4814,28 +4310,24 @@ impl V1SystemConfigStoreGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/config/keyValueStore/{key}",
-            )
-            .path_param("key", self.key);
+            rt::Method::GET,
+            "/v1/system/config/keyValueStore/{key}",
+        ).path_param(
+            "key",
+            self.key,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemConfigStoreEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigStoreEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemConfigStoreEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemConfigStoreEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4866,10 +4358,7 @@ impl V1SystemConfigStoreUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::PUT,
-            "/v1/system/config/keyValueStore",
-        );
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/keyValueStore");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -4877,9 +4366,7 @@ impl V1SystemConfigStoreUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4889,10 +4376,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/timeseries`.
     pub fn v1_system_config_timeseries_get(&self) -> V1SystemConfigTimeseriesGet {
-        V1SystemConfigTimeseriesGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigTimeseriesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_timeseries_get`](crate::Client::v1_system_config_timeseries_get): `GET /v1/system/config/timeseries`.
@@ -4911,19 +4395,13 @@ impl V1SystemConfigTimeseriesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemTimeseriesSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemTimeseriesSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemTimeseriesSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemTimeseriesSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -4955,14 +4433,13 @@ pub struct V1SystemConfigTimeseriesUpdate {
 impl V1SystemConfigTimeseriesUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/timeseries")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/timeseries").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -4972,10 +4449,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/config/vsphere/image`.
     pub fn v1_system_config_vsphere_image_get(&self) -> V1SystemConfigVsphereImageGet {
-        V1SystemConfigVsphereImageGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemConfigVsphereImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_config_vsphere_image_get`](crate::Client::v1_system_config_vsphere_image_get): `GET /v1/system/config/vsphere/image`.
@@ -4988,25 +4462,19 @@ pub struct V1SystemConfigVsphereImageGet {
 impl V1SystemConfigVsphereImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/config/vsphere/image",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/config/vsphere/image");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemVsphereImage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemVsphereImage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemVsphereImage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemVsphereImage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5038,17 +4506,13 @@ pub struct V1SystemConfigVsphereImageUpdate {
 impl V1SystemConfigVsphereImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/vsphere/image",
-            )
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/vsphere/image").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5058,11 +4522,7 @@ impl crate::Client {
     ///
     /// Sends `PATCH /v1/system/database/backup`.
     pub fn v1_system_db_backup(&self) -> V1SystemDbBackup {
-        V1SystemDbBackup {
-            client: self.clone(),
-            mode: None,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemDbBackup { client: self.clone(), mode: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_db_backup`](crate::Client::v1_system_db_backup): `PATCH /v1/system/database/backup`.
@@ -5075,23 +4535,20 @@ pub struct V1SystemDbBackup {
 }
 impl V1SystemDbBackup {
     /// Sets the query parameter `mode`.
-    pub fn mode(
-        mut self,
-        value: impl Into<crate::models::V1SystemDbBackupMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbBackupMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/database/backup")
-            .query_opt("mode", self.mode.as_ref());
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/database/backup").query_opt(
+            "mode",
+            self.mode.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5101,11 +4558,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/database/backups`.
     pub fn v1_system_db_backups(&self) -> V1SystemDbBackups {
-        V1SystemDbBackups {
-            client: self.clone(),
-            mode: None,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemDbBackups { client: self.clone(), mode: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_db_backups`](crate::Client::v1_system_db_backups): `GET /v1/system/database/backups`.
@@ -5118,35 +4571,28 @@ pub struct V1SystemDbBackups {
 }
 impl V1SystemDbBackups {
     /// Sets the query parameter `mode`.
-    pub fn mode(
-        mut self,
-        value: impl Into<crate::models::V1SystemDbBackupsMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbBackupsMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/database/backups")
-            .query_opt("mode", self.mode.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/database/backups").query_opt(
+            "mode",
+            self.mode.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1DatabaseTransferStatus>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DatabaseTransferStatus>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1DatabaseTransferStatus,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1DatabaseTransferStatus, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5179,27 +4625,22 @@ pub struct V1SystemDbBackupsBackupUid {
 }
 impl V1SystemDbBackupsBackupUid {
     /// Sets the query parameter `mode`.
-    pub fn mode(
-        mut self,
-        value: impl Into<crate::models::V1SystemDbBackupsBackupUidMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbBackupsBackupUidMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/system/database/backups/{backupUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/system/database/backups/{backupUid}",
+        )
             .path_param("backupUid", self.backup_uid)
             .query_opt("mode", self.mode.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5238,17 +4679,15 @@ impl V1SystemDbRecover {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/database/recovery/{backupUid}/{mode}",
-            )
+            rt::Method::PATCH,
+            "/v1/system/database/recovery/{backupUid}/{mode}",
+        )
             .path_param("backupUid", self.backup_uid)
             .path_param("mode", self.mode);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5260,10 +4699,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backup_uid` (`backupUid`): the path parameter
-    pub fn v1_system_db_restore(
-        &self,
-        backup_uid: impl Into<String>,
-    ) -> V1SystemDbRestore {
+    pub fn v1_system_db_restore(&self, backup_uid: impl Into<String>) -> V1SystemDbRestore {
         V1SystemDbRestore {
             client: self.clone(),
             backup_uid: backup_uid.into(),
@@ -5283,27 +4719,19 @@ pub struct V1SystemDbRestore {
 }
 impl V1SystemDbRestore {
     /// Sets the query parameter `mode`.
-    pub fn mode(
-        mut self,
-        value: impl Into<crate::models::V1SystemDbRestoreMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbRestoreMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/system/database/restore/{backupUid}",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/database/restore/{backupUid}")
             .path_param("backupUid", self.backup_uid)
             .query_opt("mode", self.mode.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5315,15 +4743,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
-    pub fn v1_system_encrypt(
-        &self,
-        body: crate::models::V1SystemCryptoInput,
-    ) -> V1SystemEncrypt {
-        V1SystemEncrypt {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+    pub fn v1_system_encrypt(&self, body: crate::models::V1SystemCryptoInput) -> V1SystemEncrypt {
+        V1SystemEncrypt { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_encrypt`](crate::Client::v1_system_encrypt): `POST /v1/system/encrypt`.
@@ -5337,23 +4758,21 @@ pub struct V1SystemEncrypt {
 impl V1SystemEncrypt {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/encrypt")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/encrypt").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemCryptoData>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemCryptoData>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemCryptoData,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemCryptoData, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5361,10 +4780,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/features`.
     pub fn v1_system_features_get(&self) -> V1SystemFeaturesGet {
-        V1SystemFeaturesGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemFeaturesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_features_get`](crate::Client::v1_system_features_get): `GET /v1/system/features`.
@@ -5383,16 +4799,13 @@ impl V1SystemFeaturesGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemFeatures>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemFeatures>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemFeatures,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemFeatures, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5431,8 +4844,10 @@ impl V1SystemFeaturesUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/features/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/features/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5440,9 +4855,7 @@ impl V1SystemFeaturesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5452,10 +4865,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/password/policy/default`.
     pub fn v1_system_password_policy_get(&self) -> V1SystemPasswordPolicyGet {
-        V1SystemPasswordPolicyGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemPasswordPolicyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_password_policy_get`](crate::Client::v1_system_password_policy_get): `GET /v1/system/password/policy/default`.
@@ -5468,28 +4878,19 @@ pub struct V1SystemPasswordPolicyGet {
 impl V1SystemPasswordPolicyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/system/password/policy/default",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/password/policy/default");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1SystemPasswordPolicySpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemPasswordPolicySpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemPasswordPolicySpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemPasswordPolicySpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5522,16 +4923,15 @@ impl V1SystemPasswordPolicyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/password/policy/default",
-            )
-            .json_body(&self.body);
+            rt::Method::PUT,
+            "/v1/system/password/policy/default",
+        ).json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5541,10 +4941,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/plan`.
     pub fn v1_system_plan_get(&self) -> V1SystemPlanGet {
-        V1SystemPlanGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemPlanGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_plan_get`](crate::Client::v1_system_plan_get): `GET /v1/system/plan`.
@@ -5563,16 +4960,11 @@ impl V1SystemPlanGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemPlan>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemPlan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemPlan,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemPlan, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -5580,10 +4972,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/ratelimit`.
     pub fn v1_system_rate_limit_get(&self) -> V1SystemRateLimitGet {
-        V1SystemRateLimitGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemRateLimitGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_rate_limit_get`](crate::Client::v1_system_rate_limit_get): `GET /v1/system/ratelimit`.
@@ -5602,16 +4991,13 @@ impl V1SystemRateLimitGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemRateLimit>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemRateLimit>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemRateLimit,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemRateLimit, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5619,10 +5005,7 @@ impl crate::Client {
     ///
     /// Sends `PATCH /v1/system/ratelimit`.
     pub fn v1_system_rate_limit_patch(&self) -> V1SystemRateLimitPatch {
-        V1SystemRateLimitPatch {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemRateLimitPatch { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_rate_limit_patch`](crate::Client::v1_system_rate_limit_patch): `PATCH /v1/system/ratelimit`.
@@ -5641,16 +5024,13 @@ impl V1SystemRateLimitPatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemRateLimit>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemRateLimit>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemRateLimit,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemRateLimit, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5683,16 +5063,16 @@ impl V1SystemRegistriesNameDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/system/config/registries/{registryName}",
-            )
-            .path_param("registryName", self.registry_name);
+            rt::Method::DELETE,
+            "/v1/system/config/registries/{registryName}",
+        ).path_param(
+            "registryName",
+            self.registry_name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5727,25 +5107,24 @@ impl V1SystemRegistriesNameGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/config/registries/{registryName}",
-            )
-            .path_param("registryName", self.registry_name);
+            rt::Method::GET,
+            "/v1/system/config/registries/{registryName}",
+        ).path_param(
+            "registryName",
+            self.registry_name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemRegistry>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemRegistry>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemRegistry,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemRegistry, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5785,10 +5164,12 @@ impl V1SystemRegistriesNameUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/system/config/registries/{registryName}",
-            )
-            .path_param("registryName", self.registry_name);
+            rt::Method::PUT,
+            "/v1/system/config/registries/{registryName}",
+        ).path_param(
+            "registryName",
+            self.registry_name,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -5796,9 +5177,7 @@ impl V1SystemRegistriesNameUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5808,10 +5187,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/security/mode`.
     pub fn v1_system_security_mode_get(&self) -> V1SystemSecurityModeGet {
-        V1SystemSecurityModeGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemSecurityModeGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_security_mode_get`](crate::Client::v1_system_security_mode_get): `GET /v1/system/security/mode`.
@@ -5830,16 +5206,13 @@ impl V1SystemSecurityModeGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemSecurityMode>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSecurityMode>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemSecurityMode,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemSecurityMode, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -5871,14 +5244,13 @@ pub struct V1SystemServiceModeUpdate {
 impl V1SystemServiceModeUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/security/mode")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/security/mode").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5894,11 +5266,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1SystemStartDate,
     ) -> V1SystemStartDatePatch {
-        V1SystemStartDatePatch {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1SystemStartDatePatch { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_start_date_patch`](crate::Client::v1_system_start_date_patch): `PATCH /v1/system/plan/startDate`.
@@ -5912,14 +5280,13 @@ pub struct V1SystemStartDatePatch {
 impl V1SystemStartDatePatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/plan/startDate")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/plan/startDate").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5956,16 +5323,16 @@ impl V1SystemUsersEmailVerify {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/users/email/{emailToken}/verify",
-            )
-            .path_param("emailToken", self.email_token);
+            rt::Method::GET,
+            "/v1/system/users/email/{emailToken}/verify",
+        ).path_param(
+            "emailToken",
+            self.email_token,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -5976,13 +5343,8 @@ impl crate::Client {
     /// Re-send the email to the user to be able to verify the email
     ///
     /// Sends `PATCH /v1/system/users/email/verify/resend`.
-    pub fn v1_system_users_email_verify_re_send(
-        &self,
-    ) -> V1SystemUsersEmailVerifyReSend {
-        V1SystemUsersEmailVerifyReSend {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+    pub fn v1_system_users_email_verify_re_send(&self) -> V1SystemUsersEmailVerifyReSend {
+        V1SystemUsersEmailVerifyReSend { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_users_email_verify_re_send`](crate::Client::v1_system_users_email_verify_re_send): `PATCH /v1/system/users/email/verify/resend`.
@@ -5995,16 +5357,11 @@ pub struct V1SystemUsersEmailVerifyReSend {
 impl V1SystemUsersEmailVerifyReSend {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::PATCH,
-            "/v1/system/users/email/verify/resend",
-        );
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/system/users/email/verify/resend");
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -6016,10 +5373,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/users/me`.
     pub fn v1_system_users_me(&self) -> V1SystemUsersMe {
-        V1SystemUsersMe {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemUsersMe { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_users_me`](crate::Client::v1_system_users_me): `GET /v1/system/users/me`.
@@ -6038,16 +5392,11 @@ impl V1SystemUsersMe {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemUserMe>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemUserMe>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemUserMe,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemUserMe, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -6055,10 +5404,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/version/installed`.
     pub fn v1_system_version_installed(&self) -> V1SystemVersionInstalled {
-        V1SystemVersionInstalled {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemVersionInstalled { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_version_installed`](crate::Client::v1_system_version_installed): `GET /v1/system/version/installed`.
@@ -6077,16 +5423,13 @@ impl V1SystemVersionInstalled {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemVersionInfo>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemVersionInfo>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemVersionInfo,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemVersionInfo, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -6094,10 +5437,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/system/version/latest`.
     pub fn v1_system_version_latest(&self) -> V1SystemVersionLatest {
-        V1SystemVersionLatest {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1SystemVersionLatest { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_system_version_latest`](crate::Client::v1_system_version_latest): `GET /v1/system/version/latest`.
@@ -6116,15 +5456,12 @@ impl V1SystemVersionLatest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemVersionInfo>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemVersionInfo>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemVersionInfo,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemVersionInfo, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

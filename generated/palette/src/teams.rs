@@ -8,11 +8,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/teams`.
     pub fn teams_create(&self) -> TeamsCreate {
-        TeamsCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        TeamsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::teams_create`](crate::Client::teams_create): `POST /v1/teams`.
@@ -41,16 +37,9 @@ impl TeamsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -143,16 +132,11 @@ impl TeamsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Teams>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Teams>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Teams,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Teams, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -202,23 +186,22 @@ pub struct TeamsProjectRoles {
 impl TeamsProjectRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/projects")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/projects").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ProjectRolesEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectRolesEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectRolesEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectRolesEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -260,9 +243,7 @@ impl TeamsProjectRolesPut {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -307,18 +288,16 @@ impl TeamsResourceRolesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/teams/{uid}/resourceRoles/{resourceRoleUid}",
-            )
+            rt::Method::PATCH,
+            "/v1/teams/{uid}/resourceRoles/{resourceRoleUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("resourceRoleUid", self.resource_role_uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -328,11 +307,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/teams/summary`.
     pub fn teams_summary_get(&self) -> TeamsSummaryGet {
-        TeamsSummaryGet {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        TeamsSummaryGet { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::teams_summary_get`](crate::Client::teams_summary_get): `POST /v1/teams/summary`.
@@ -361,16 +336,13 @@ impl TeamsSummaryGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TeamsSummaryList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TeamsSummaryList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TeamsSummaryList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TeamsSummaryList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -399,14 +371,14 @@ pub struct TeamsUidDelete {
 impl TeamsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/teams/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/teams/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -419,11 +391,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     pub fn teams_uid_get(&self, uid: impl Into<String>) -> TeamsUidGet {
-        TeamsUidGet {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        TeamsUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::teams_uid_get`](crate::Client::teams_uid_get): `GET /v1/teams/{uid}`.
@@ -437,23 +405,20 @@ pub struct TeamsUidGet {
 impl TeamsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Team>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Team>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Team,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Team, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -495,9 +460,7 @@ impl TeamsUidPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -511,10 +474,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn teams_uid_resource_roles(
-        &self,
-        uid: impl Into<String>,
-    ) -> TeamsUidResourceRoles {
+    pub fn teams_uid_resource_roles(&self, uid: impl Into<String>) -> TeamsUidResourceRoles {
         TeamsUidResourceRoles {
             client: self.clone(),
             uid: uid.into(),
@@ -533,23 +493,22 @@ pub struct TeamsUidResourceRoles {
 impl TeamsUidResourceRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/resourceRoles")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/resourceRoles").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ResourceRoles>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourceRoles>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourceRoles,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourceRoles, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -593,9 +552,7 @@ impl TeamsUidResourceRolesCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -634,17 +591,15 @@ impl TeamsUidResourceRolesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/teams/{uid}/resourceRoles/{resourceRoleUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/teams/{uid}/resourceRoles/{resourceRoleUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("resourceRoleUid", self.resource_role_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -682,8 +637,10 @@ impl TeamsUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/teams/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/teams/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -691,9 +648,7 @@ impl TeamsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -727,26 +682,22 @@ pub struct V1TeamsUidTenantRolesGet {
 impl V1TeamsUidTenantRolesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/roles")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/roles").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TeamTenantRolesEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TeamTenantRolesEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TeamTenantRolesEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TeamTenantRolesEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -788,9 +739,7 @@ impl V1TeamsUidTenantRolesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -37,9 +37,9 @@ impl InvoicesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/invoices/{invoiceUid}",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/invoices/{invoiceUid}",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("invoiceUid", self.invoice_uid);
         self.options.apply(request)
@@ -47,16 +47,11 @@ impl InvoicesUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Invoice>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Invoice>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Invoice,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Invoice, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -66,10 +61,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn patch_tenant_address(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> PatchTenantAddress {
+    pub fn patch_tenant_address(&self, tenant_uid: impl Into<String>) -> PatchTenantAddress {
         PatchTenantAddress {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -96,10 +88,12 @@ impl PatchTenantAddress {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/tenants/{tenantUid}/address",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PATCH,
+            "/v1/tenants/{tenantUid}/address",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -107,9 +101,7 @@ impl PatchTenantAddress {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -121,10 +113,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn patch_tenant_email_id(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> PatchTenantEmailId {
+    pub fn patch_tenant_email_id(&self, tenant_uid: impl Into<String>) -> PatchTenantEmailId {
         PatchTenantEmailId {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -151,10 +140,12 @@ impl PatchTenantEmailId {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/tenants/{tenantUid}/emailId",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PATCH,
+            "/v1/tenants/{tenantUid}/emailId",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -162,9 +153,7 @@ impl PatchTenantEmailId {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -210,9 +199,9 @@ impl PlansUsageMonthlyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/plans/usage/monthly",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/plans/usage/monthly",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .query_opt("endDate", self.end_date.as_ref())
             .query("startDate", self.start_date);
@@ -221,16 +210,13 @@ impl PlansUsageMonthlyGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1PlanMonthlyUsages>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PlanMonthlyUsages>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PlanMonthlyUsages,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PlanMonthlyUsages, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -260,25 +246,22 @@ impl RateConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/rateConfig",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/rateConfig",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1RateConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RateConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1RateConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1RateConfig, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -315,10 +298,12 @@ impl RateConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/rateConfig",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/rateConfig",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -326,9 +311,7 @@ impl RateConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -363,28 +346,24 @@ impl TenantClusterRbacSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/preferences/clusterRbacSettings",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/preferences/clusterRbacSettings",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantClusterRbacSettings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantClusterRbacSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantClusterRbacSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantClusterRbacSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -424,10 +403,12 @@ impl TenantClusterRbacSettingsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/preferences/clusterRbacSettings",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/preferences/clusterRbacSettings",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -435,9 +416,7 @@ impl TenantClusterRbacSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -472,28 +451,24 @@ impl TenantClusterSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/preferences/clusterSettings",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/preferences/clusterSettings",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantClusterSettings>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantClusterSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantClusterSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantClusterSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -533,10 +508,12 @@ impl TenantClustersNodesAutoRemediationSettingUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/preferences/clusterSettings/nodesAutoRemediationSetting",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/preferences/clusterSettings/nodesAutoRemediationSetting",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -544,9 +521,7 @@ impl TenantClustersNodesAutoRemediationSettingUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -558,10 +533,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenant_fips_settings_get(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> TenantFipsSettingsGet {
+    pub fn tenant_fips_settings_get(&self, tenant_uid: impl Into<String>) -> TenantFipsSettingsGet {
         TenantFipsSettingsGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -581,25 +553,22 @@ impl TenantFipsSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/preferences/fips",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/preferences/fips",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1FipsSettings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1FipsSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1FipsSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1FipsSettings, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -639,10 +608,12 @@ impl TenantFipsSettingsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/preferences/fips",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/preferences/fips",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -650,9 +621,7 @@ impl TenantFipsSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -664,10 +633,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenant_freemium_get(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> TenantFreemiumGet {
+    pub fn tenant_freemium_get(&self, tenant_uid: impl Into<String>) -> TenantFreemiumGet {
         TenantFreemiumGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -687,25 +653,24 @@ impl TenantFreemiumGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/freemium",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/freemium",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TenantFreemium>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantFreemium>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantFreemium,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantFreemium, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -715,10 +680,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenant_freemium_update(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> TenantFreemiumUpdate {
+    pub fn tenant_freemium_update(&self, tenant_uid: impl Into<String>) -> TenantFreemiumUpdate {
         TenantFreemiumUpdate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -745,10 +707,12 @@ impl TenantFreemiumUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/freemium",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/freemium",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -756,9 +720,7 @@ impl TenantFreemiumUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -793,25 +755,24 @@ impl TenantFreemiumUsageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/freemiumUsage",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/freemiumUsage",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TenantFreemiumUsage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantFreemiumUsage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantFreemiumUsage,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantFreemiumUsage, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -844,28 +805,24 @@ impl TenantResourceLimitsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/resourceLimits",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/resourceLimits",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantResourceLimits>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantResourceLimits>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantResourceLimits,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantResourceLimits, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -905,10 +862,12 @@ impl TenantResourceLimitsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/tenants/{tenantUid}/resourceLimits",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PATCH,
+            "/v1/tenants/{tenantUid}/resourceLimits",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -916,9 +875,7 @@ impl TenantResourceLimitsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -953,25 +910,24 @@ impl TenantUidAuthTokenSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/authTokenSettings",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/authTokenSettings",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1AuthTokenSettings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AuthTokenSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AuthTokenSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AuthTokenSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1011,10 +967,12 @@ impl TenantUidAuthTokenSettingsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/authTokenSettings",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/authTokenSettings",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1022,9 +980,7 @@ impl TenantUidAuthTokenSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1059,25 +1015,24 @@ impl TenantUidLoginBannerGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/loginBanner",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/loginBanner",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1LoginBannerSettings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1LoginBannerSettings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1LoginBannerSettings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1LoginBannerSettings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1117,10 +1072,12 @@ impl TenantUidLoginBannerUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/loginBanner",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/loginBanner",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1128,9 +1085,7 @@ impl TenantUidLoginBannerUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1175,19 +1130,14 @@ impl TenantsCleanUp {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/tenants/{tenantUid}/cleanUp",
-            )
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/tenants/{tenantUid}/cleanUp")
             .path_param("tenantUid", self.tenant_uid)
             .query_opt("useTenantCtx", self.use_tenant_ctx.as_ref())
             .query_opt("forceDelete", self.force_delete.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1197,11 +1147,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/tenants`.
     pub fn tenants_create(&self) -> TenantsCreate {
-        TenantsCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        TenantsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::tenants_create`](crate::Client::tenants_create): `POST /v1/tenants`.
@@ -1230,16 +1176,9 @@ impl TenantsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1279,17 +1218,15 @@ impl TenantsCreditAccountDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/tenants/{tenantUid}/creditAccount/aws",
-            )
+            rt::Method::DELETE,
+            "/v1/tenants/{tenantUid}/creditAccount/aws",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .query_opt("forceDelete", self.force_delete.as_ref());
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1324,28 +1261,24 @@ impl TenantsCreditAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/creditAccount/aws",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/creditAccount/aws",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1AwsCreditAccountEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsCreditAccountEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1AwsCreditAccountEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1AwsCreditAccountEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1374,14 +1307,14 @@ pub struct TenantsDelete {
 impl TenantsDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/tenants/{tenantUid}")
-            .path_param("tenantUid", self.tenant_uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/tenants/{tenantUid}").path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1412,23 +1345,20 @@ pub struct TenantsGet {
 impl TenantsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}")
-            .path_param("tenantUid", self.tenant_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}").path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Tenant>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Tenant>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Tenant,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Tenant, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1438,10 +1368,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_is_cleaned_up(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> TenantsIsCleanedUp {
+    pub fn tenants_is_cleaned_up(&self, tenant_uid: impl Into<String>) -> TenantsIsCleanedUp {
         TenantsIsCleanedUp {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -1461,25 +1388,24 @@ impl TenantsIsCleanedUp {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/isCleanedUp",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/isCleanedUp",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1CleanUpResource>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CleanUpResource>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1CleanUpResource,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1CleanUpResource, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1572,16 +1498,11 @@ impl TenantsList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Tenants>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Tenants>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Tenants,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Tenants, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1610,11 +1531,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/tenants/signup`.
     pub fn tenants_self_sign_up(&self) -> TenantsSelfSignUp {
-        TenantsSelfSignUp {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        TenantsSelfSignUp { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::tenants_self_sign_up`](crate::Client::tenants_self_sign_up): `POST /v1/tenants/signup`.
@@ -1641,9 +1558,7 @@ impl TenantsSelfSignUp {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1678,16 +1593,16 @@ impl TenantsSelfSignUpActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/signup/{signupToken}/activate",
-            )
-            .path_param("signupToken", self.signup_token);
+            rt::Method::POST,
+            "/v1/tenants/signup/{signupToken}/activate",
+        ).path_param(
+            "signupToken",
+            self.signup_token,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1722,16 +1637,16 @@ impl TenantsUidContractAccept {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/tenants/{tenantUid}/contract/accept",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PATCH,
+            "/v1/tenants/{tenantUid}/contract/accept",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1773,10 +1688,12 @@ impl TenantsUidContractUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/contract",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/contract",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1784,9 +1701,7 @@ impl TenantsUidContractUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1828,10 +1743,12 @@ impl TenantsUidMacrosCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/macros",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/macros",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1839,9 +1756,7 @@ impl TenantsUidMacrosCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1883,10 +1798,12 @@ impl TenantsUidMacrosDeleteByMacroName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/tenants/{tenantUid}/macros",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::DELETE,
+            "/v1/tenants/{tenantUid}/macros",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1894,9 +1811,7 @@ impl TenantsUidMacrosDeleteByMacroName {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1908,10 +1823,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_uid_macros_list(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> TenantsUidMacrosList {
+    pub fn tenants_uid_macros_list(&self, tenant_uid: impl Into<String>) -> TenantsUidMacrosList {
         TenantsUidMacrosList {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -1930,23 +1842,20 @@ pub struct TenantsUidMacrosList {
 impl TenantsUidMacrosList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/macros")
-            .path_param("tenantUid", self.tenant_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/macros").path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Macros,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Macros, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1985,8 +1894,10 @@ impl TenantsUidMacrosUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/tenants/{tenantUid}/macros")
-            .path_param("tenantUid", self.tenant_uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/tenants/{tenantUid}/macros").path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1994,9 +1905,7 @@ impl TenantsUidMacrosUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2038,10 +1947,12 @@ impl TenantsUidMacrosUpdateByMacroName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/tenants/{tenantUid}/macros",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PATCH,
+            "/v1/tenants/{tenantUid}/macros",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2049,9 +1960,7 @@ impl TenantsUidMacrosUpdateByMacroName {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2063,10 +1972,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn tenants_uid_plan_get(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> TenantsUidPlanGet {
+    pub fn tenants_uid_plan_get(&self, tenant_uid: impl Into<String>) -> TenantsUidPlanGet {
         TenantsUidPlanGet {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -2085,23 +1991,20 @@ pub struct TenantsUidPlanGet {
 impl TenantsUidPlanGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/plan")
-            .path_param("tenantUid", self.tenant_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/plan").path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Plan>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Plan>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Plan,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Plan, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2130,23 +2033,20 @@ pub struct TenantsUserGet {
 impl TenantsUserGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/user")
-            .path_param("tenantUid", self.tenant_uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/user").path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1User>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1User>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1User,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1User, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2154,11 +2054,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/tenants/validate`.
     pub fn tenants_validate(&self) -> TenantsValidate {
-        TenantsValidate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        TenantsValidate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::tenants_validate`](crate::Client::tenants_validate): `POST /v1/tenants/validate`.
@@ -2185,9 +2081,7 @@ impl TenantsValidate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2199,10 +2093,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn usage_cpu_core_hours(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> UsageCpuCoreHours {
+    pub fn usage_cpu_core_hours(&self, tenant_uid: impl Into<String>) -> UsageCpuCoreHours {
         UsageCpuCoreHours {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -2240,9 +2131,9 @@ impl UsageCpuCoreHours {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/usage/cpuCoreHours",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/usage/cpuCoreHours",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .query_opt("endTime", self.end_time.map(rt::Rfc3339).as_ref())
             .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref());
@@ -2251,19 +2142,13 @@ impl UsageCpuCoreHours {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1PlanCpuCoreHoursUsages>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PlanCpuCoreHoursUsages>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1PlanCpuCoreHoursUsages,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1PlanCpuCoreHoursUsages, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2300,9 +2185,9 @@ impl V1InvoiceUidReportInvoicePdf {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/invoice/pdf",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/invoice/pdf",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("invoiceUid", self.invoice_uid)
             .header("accept", "application/octet-stream");
@@ -2311,12 +2196,7 @@ impl V1InvoiceUidReportInvoicePdf {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2355,9 +2235,9 @@ impl V1InvoiceUidReportPdf {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/pdf",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/pdf",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("invoiceUid", self.invoice_uid)
             .header("accept", "application/octet-stream");
@@ -2366,12 +2246,7 @@ impl V1InvoiceUidReportPdf {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2410,9 +2285,9 @@ impl V1InvoiceUidReportUsagePdf {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/usage/pdf",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/invoices/{invoiceUid}/report/usage/pdf",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("invoiceUid", self.invoice_uid)
             .header("accept", "application/octet-stream");
@@ -2421,12 +2296,7 @@ impl V1InvoiceUidReportUsagePdf {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<rt::ByteStream<crate::models::V1Error>>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2461,25 +2331,24 @@ impl V1TenantDeveloperCreditGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/preferences/developerCredit",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/preferences/developerCredit",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1DeveloperCredit>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DeveloperCredit>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1DeveloperCredit,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1DeveloperCredit, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2519,10 +2388,12 @@ impl V1TenantDeveloperCreditUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/preferences/developerCredit",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/preferences/developerCredit",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2530,9 +2401,7 @@ impl V1TenantDeveloperCreditUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2567,28 +2436,24 @@ impl V1TenantPrefClusterGroupGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/preferences/clusterGroup",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/preferences/clusterGroup",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantEnableClusterGroup>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantEnableClusterGroup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantEnableClusterGroup,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantEnableClusterGroup, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2628,10 +2493,12 @@ impl V1TenantPrefClusterGroupUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/preferences/clusterGroup",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/preferences/clusterGroup",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2639,9 +2506,7 @@ impl V1TenantPrefClusterGroupUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2676,25 +2541,24 @@ impl V1TenantUIdAssetsCertsList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/assets/certs",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/assets/certs",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TenantAssetCerts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantAssetCerts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantAssetCerts,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantAssetCerts, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2734,10 +2598,12 @@ impl V1TenantUidAssetsCertsCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/assets/certs",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/assets/certs",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2747,16 +2613,9 @@ impl V1TenantUidAssetsCertsCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2793,17 +2652,15 @@ impl V1TenantUidAssetsCertsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/tenants/{tenantUid}/assets/certs/{certificateUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/tenants/{tenantUid}/assets/certs/{certificateUid}",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("certificateUid", self.certificate_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2842,9 +2699,9 @@ impl V1TenantUidAssetsCertsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/assets/certs/{certificateUid}",
-            )
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/assets/certs/{certificateUid}",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("certificateUid", self.certificate_uid);
         self.options.apply(request)
@@ -2852,16 +2709,13 @@ impl V1TenantUidAssetsCertsUidGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TenantAssetCert>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantAssetCert>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantAssetCert,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantAssetCert, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2905,9 +2759,9 @@ impl V1TenantUidAssetsCertsUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/assets/certs/{certificateUid}",
-            )
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/assets/certs/{certificateUid}",
+        )
             .path_param("tenantUid", self.tenant_uid)
             .path_param("certificateUid", self.certificate_uid);
         let request = match self.body {
@@ -2917,9 +2771,7 @@ impl V1TenantUidAssetsCertsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2961,10 +2813,12 @@ impl V1TenantUidAssetsDataSinksCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/assets/dataSinks",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/assets/dataSinks",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2974,16 +2828,9 @@ impl V1TenantUidAssetsDataSinksCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -3016,16 +2863,16 @@ impl V1TenantUidAssetsDataSinksDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/tenants/{tenantUid}/assets/dataSinks",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::DELETE,
+            "/v1/tenants/{tenantUid}/assets/dataSinks",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3060,25 +2907,24 @@ impl V1TenantUidAssetsDataSinksGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/assets/dataSinks",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/assets/dataSinks",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1DataSinkConfig>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DataSinkConfig>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1DataSinkConfig,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1DataSinkConfig, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3118,10 +2964,12 @@ impl V1TenantUidAssetsDataSinksUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/tenants/{tenantUid}/assets/dataSinks",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PUT,
+            "/v1/tenants/{tenantUid}/assets/dataSinks",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3129,9 +2977,7 @@ impl V1TenantUidAssetsDataSinksUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3166,25 +3012,24 @@ impl V1TenantUidDomainsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/domains",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/domains",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TenantDomains>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantDomains>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantDomains,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantDomains, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3224,10 +3069,12 @@ impl V1TenantUidDomainsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/domains",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/domains",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3235,9 +3082,7 @@ impl V1TenantUidDomainsUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3272,28 +3117,24 @@ impl V1TenantUidOidcConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/oidc/config",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/oidc/config",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantOidcClientSpec>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantOidcClientSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantOidcClientSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantOidcClientSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3333,10 +3174,12 @@ impl V1TenantUidOidcConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/oidc/config",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/oidc/config",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3344,9 +3187,7 @@ impl V1TenantUidOidcConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3381,28 +3222,24 @@ impl V1TenantUidPasswordPolicyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/password/policy",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/password/policy",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantPasswordPolicyEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantPasswordPolicyEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantPasswordPolicyEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantPasswordPolicyEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3442,10 +3279,12 @@ impl V1TenantUidPasswordPolicyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/password/policy",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/password/policy",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3453,9 +3292,7 @@ impl V1TenantUidPasswordPolicyUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3490,25 +3327,24 @@ impl V1TenantUidSamlConfigSpecGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/saml/config",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/saml/config",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TenantSamlSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantSamlSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantSamlSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantSamlSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3548,10 +3384,12 @@ impl V1TenantUidSamlConfigUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/saml/config",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/saml/config",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3559,9 +3397,7 @@ impl V1TenantUidSamlConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3596,28 +3432,24 @@ impl V1TenantUidSsoAuthProvidersGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/tenants/{tenantUid}/sso/auth/providers",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::GET,
+            "/v1/tenants/{tenantUid}/sso/auth/providers",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1TenantSsoAuthProvidersEntity>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantSsoAuthProvidersEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TenantSsoAuthProvidersEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TenantSsoAuthProvidersEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3657,10 +3489,12 @@ impl V1TenantUidSsoAuthProvidersUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/tenants/{tenantUid}/sso/auth/providers",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::POST,
+            "/v1/tenants/{tenantUid}/sso/auth/providers",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3668,9 +3502,7 @@ impl V1TenantUidSsoAuthProvidersUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3682,10 +3514,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
-    pub fn v1_tenants_uid_activate(
-        &self,
-        tenant_uid: impl Into<String>,
-    ) -> V1TenantsUidActivate {
+    pub fn v1_tenants_uid_activate(&self, tenant_uid: impl Into<String>) -> V1TenantsUidActivate {
         V1TenantsUidActivate {
             client: self.clone(),
             tenant_uid: tenant_uid.into(),
@@ -3712,10 +3541,12 @@ impl V1TenantsUidActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/tenants/{tenantUid}/activate",
-            )
-            .path_param("tenantUid", self.tenant_uid);
+            rt::Method::PATCH,
+            "/v1/tenants/{tenantUid}/activate",
+        ).path_param(
+            "tenantUid",
+            self.tenant_uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3723,9 +3554,7 @@ impl V1TenantsUidActivate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/tunnel/config`.
     pub fn v1_tunnel_configuration(&self) -> V1TunnelConfiguration {
-        V1TunnelConfiguration {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1TunnelConfiguration { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_tunnel_configuration`](crate::Client::v1_tunnel_configuration): `GET /v1/tunnel/config`.
@@ -32,15 +29,12 @@ impl V1TunnelConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1TunnelConfiguration>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TunnelConfiguration>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1TunnelConfiguration,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1TunnelConfiguration, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

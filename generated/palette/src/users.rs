@@ -41,16 +41,9 @@ impl UserAssetsSshCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -80,16 +73,16 @@ impl UsersAssetSshDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/users/assets/sshkeys/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/users/assets/sshkeys/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -101,10 +94,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the SSH key uid
-    pub fn users_asset_ssh_get_uid(
-        &self,
-        uid: impl Into<String>,
-    ) -> UsersAssetSshGetUid {
+    pub fn users_asset_ssh_get_uid(&self, uid: impl Into<String>) -> UsersAssetSshGetUid {
         UsersAssetSshGetUid {
             client: self.clone(),
             uid: uid.into(),
@@ -123,23 +113,20 @@ pub struct UsersAssetSshGetUid {
 impl UsersAssetSshGetUid {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/sshkeys/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/sshkeys/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserAssetSsh>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetSsh>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetSsh,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetSsh, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -175,8 +162,10 @@ impl UsersAssetSshUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/users/assets/sshkeys/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/users/assets/sshkeys/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -184,9 +173,7 @@ impl UsersAssetSshUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -219,10 +206,7 @@ impl UsersAssetsLocationAzureCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/users/assets/locations/azure",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/azure");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -232,16 +216,9 @@ impl UsersAssetsLocationAzureCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -274,28 +251,24 @@ impl UsersAssetsLocationAzureGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/locations/azure/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/users/assets/locations/azure/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1UserAssetsLocationAzure>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationAzure>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetsLocationAzure,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetsLocationAzure, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -335,10 +308,12 @@ impl UsersAssetsLocationAzureUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/users/assets/locations/azure/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/users/assets/locations/azure/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -346,9 +321,7 @@ impl UsersAssetsLocationAzureUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -387,17 +360,15 @@ impl UsersAssetsLocationDefaultUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/users/assets/locations/{type}/{uid}/default",
-            )
+            rt::Method::PATCH,
+            "/v1/users/assets/locations/{type}/{uid}/default",
+        )
             .path_param("uid", self.uid)
             .path_param("type", self.r#type);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -432,16 +403,16 @@ impl UsersAssetsLocationDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/users/assets/locations/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/users/assets/locations/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -474,10 +445,7 @@ impl UsersAssetsLocationGcpCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/users/assets/locations/gcp",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/gcp");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -487,16 +455,9 @@ impl UsersAssetsLocationGcpCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -529,28 +490,24 @@ impl UsersAssetsLocationGcpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/locations/gcp/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/users/assets/locations/gcp/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1UserAssetsLocationGcp>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationGcp>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetsLocationGcp,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetsLocationGcp, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -590,10 +547,12 @@ impl UsersAssetsLocationGcpUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/users/assets/locations/gcp/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/users/assets/locations/gcp/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -601,9 +560,7 @@ impl UsersAssetsLocationGcpUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -657,16 +614,13 @@ impl UsersAssetsLocationGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserAssetsLocations>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocations>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetsLocations,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetsLocations, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -697,10 +651,7 @@ impl UsersAssetsLocationMinioCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/users/assets/locations/minio",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/minio");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -710,16 +661,9 @@ impl UsersAssetsLocationMinioCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -752,28 +696,24 @@ impl UsersAssetsLocationMinioGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/locations/minio/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/users/assets/locations/minio/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1UserAssetsLocationS3>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationS3>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetsLocationS3,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetsLocationS3, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -813,10 +753,12 @@ impl UsersAssetsLocationMinioUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/users/assets/locations/minio/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/users/assets/locations/minio/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -824,9 +766,7 @@ impl UsersAssetsLocationMinioUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -859,10 +799,7 @@ impl UsersAssetsLocationS3Create {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/users/assets/locations/s3",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/s3");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -872,16 +809,9 @@ impl UsersAssetsLocationS3Create {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -914,16 +844,16 @@ impl UsersAssetsLocationS3Delete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/users/assets/locations/s3/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/users/assets/locations/s3/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -935,10 +865,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the S3 location uid
-    pub fn users_assets_location_s3_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> UsersAssetsLocationS3Get {
+    pub fn users_assets_location_s3_get(&self, uid: impl Into<String>) -> UsersAssetsLocationS3Get {
         UsersAssetsLocationS3Get {
             client: self.clone(),
             uid: uid.into(),
@@ -958,28 +885,24 @@ impl UsersAssetsLocationS3Get {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/locations/s3/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/users/assets/locations/s3/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1UserAssetsLocationS3>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationS3>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetsLocationS3,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetsLocationS3, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1019,10 +942,12 @@ impl UsersAssetsLocationS3Update {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/users/assets/locations/s3/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/users/assets/locations/s3/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1030,9 +955,7 @@ impl UsersAssetsLocationS3Update {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1086,16 +1009,13 @@ impl UsersAssetsSshGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserAssetsSsh>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsSsh>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserAssetsSsh,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserAssetsSsh, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1134,9 +1054,7 @@ impl UsersAuthTokensRevoke {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1148,11 +1066,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/users`.
     pub fn users_create(&self) -> UsersCreate {
-        UsersCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        UsersCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_create`](crate::Client::users_create): `POST /v1/users`.
@@ -1181,16 +1095,9 @@ impl UsersCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1206,11 +1113,7 @@ impl crate::Client {
         &self,
         body: crate::models::UsersEmailPasswordResetBody,
     ) -> UsersEmailPasswordReset {
-        UsersEmailPasswordReset {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        UsersEmailPasswordReset { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_email_password_reset`](crate::Client::users_email_password_reset): `PATCH /v1/users/password/reset`.
@@ -1224,14 +1127,13 @@ pub struct UsersEmailPasswordReset {
 impl UsersEmailPasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/users/password/reset")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/users/password/reset").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1243,10 +1145,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/users/info`.
     pub fn users_info_get(&self) -> UsersInfoGet {
-        UsersInfoGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        UsersInfoGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_info_get`](crate::Client::users_info_get): `GET /v1/users/info`.
@@ -1265,16 +1164,11 @@ impl UsersInfoGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserInfo>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserInfo>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserInfo,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserInfo, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1369,16 +1263,11 @@ impl UsersList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Users>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Users>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Users,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Users, crate::models::V1Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -1407,10 +1296,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/users/meta`.
     pub fn users_metadata(&self) -> UsersMetadata {
-        UsersMetadata {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        UsersMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_metadata`](crate::Client::users_metadata): `GET /v1/users/meta`.
@@ -1429,16 +1315,13 @@ impl UsersMetadata {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UsersMetadata>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UsersMetadata>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UsersMetadata,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UsersMetadata, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1469,23 +1352,22 @@ pub struct UsersProjectRoles {
 impl UsersProjectRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/projects")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/projects").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ProjectRolesEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectRolesEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ProjectRolesEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ProjectRolesEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1529,9 +1411,7 @@ impl UsersProjectRolesPut {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1576,18 +1456,16 @@ impl UsersResourceRolesUidUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/users/{uid}/resourceRoles/{resourceRoleUid}",
-            )
+            rt::Method::PATCH,
+            "/v1/users/{uid}/resourceRoles/{resourceRoleUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("resourceRoleUid", self.resource_role_uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1599,10 +1477,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_status_login_mode(
-        &self,
-        uid: impl Into<String>,
-    ) -> UsersStatusLoginMode {
+    pub fn users_status_login_mode(&self, uid: impl Into<String>) -> UsersStatusLoginMode {
         UsersStatusLoginMode {
             client: self.clone(),
             uid: uid.into(),
@@ -1629,10 +1504,12 @@ impl UsersStatusLoginMode {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/users/{uid}/status/loginMode",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/users/{uid}/status/loginMode",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1640,9 +1517,7 @@ impl UsersStatusLoginMode {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1652,11 +1527,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/users/summary`.
     pub fn users_summary_get(&self) -> UsersSummaryGet {
-        UsersSummaryGet {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        UsersSummaryGet { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_summary_get`](crate::Client::users_summary_get): `POST /v1/users/summary`.
@@ -1685,16 +1556,13 @@ impl UsersSummaryGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UsersSummaryList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UsersSummaryList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UsersSummaryList,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UsersSummaryList, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1704,10 +1572,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/users/system/features`.
     pub fn users_system_feature(&self) -> UsersSystemFeature {
-        UsersSystemFeature {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        UsersSystemFeature { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_system_feature`](crate::Client::users_system_feature): `GET /v1/users/system/features`.
@@ -1726,16 +1591,13 @@ impl UsersSystemFeature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemFeatures>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemFeatures>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemFeatures,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemFeatures, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1774,9 +1636,7 @@ impl UsersSystemMacrosCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1785,9 +1645,7 @@ impl crate::Client {
     /// Delete the macros for the system user by macro name
     ///
     /// Sends `DELETE /v1/users/system/macros`.
-    pub fn users_system_macros_delete_by_macro_name(
-        &self,
-    ) -> UsersSystemMacrosDeleteByMacroName {
+    pub fn users_system_macros_delete_by_macro_name(&self) -> UsersSystemMacrosDeleteByMacroName {
         UsersSystemMacrosDeleteByMacroName {
             client: self.clone(),
             body: None,
@@ -1819,9 +1677,7 @@ impl UsersSystemMacrosDeleteByMacroName {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1831,10 +1687,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/users/system/macros`.
     pub fn users_system_macros_list(&self) -> UsersSystemMacrosList {
-        UsersSystemMacrosList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        UsersSystemMacrosList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_system_macros_list`](crate::Client::users_system_macros_list): `GET /v1/users/system/macros`.
@@ -1853,16 +1706,11 @@ impl UsersSystemMacrosList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Macros,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Macros, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1901,9 +1749,7 @@ impl UsersSystemMacrosUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1912,9 +1758,7 @@ impl crate::Client {
     /// Update the macros for the system user by macro name
     ///
     /// Sends `PATCH /v1/users/system/macros`.
-    pub fn users_system_macros_update_by_macro_name(
-        &self,
-    ) -> UsersSystemMacrosUpdateByMacroName {
+    pub fn users_system_macros_update_by_macro_name(&self) -> UsersSystemMacrosUpdateByMacroName {
         UsersSystemMacrosUpdateByMacroName {
             client: self.clone(),
             body: None,
@@ -1946,9 +1790,7 @@ impl UsersSystemMacrosUpdateByMacroName {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1981,14 +1823,14 @@ pub struct UsersUidDelete {
 impl UsersUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/users/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/users/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2003,11 +1845,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     pub fn users_uid_get(&self, uid: impl Into<String>) -> UsersUidGet {
-        UsersUidGet {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        UsersUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_uid_get`](crate::Client::users_uid_get): `GET /v1/users/{uid}`.
@@ -2021,23 +1859,20 @@ pub struct UsersUidGet {
 impl UsersUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1User>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1User>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1User,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1User, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2075,18 +1910,13 @@ pub struct UsersUidPasswordChange {
 impl UsersUidPasswordChange {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/users/{uid}/password/change",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/users/{uid}/password/change")
             .path_param("uid", self.uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2100,10 +1930,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_uid_password_reset(
-        &self,
-        uid: impl Into<String>,
-    ) -> UsersUidPasswordReset {
+    pub fn users_uid_password_reset(&self, uid: impl Into<String>) -> UsersUidPasswordReset {
         UsersUidPasswordReset {
             client: self.clone(),
             uid: uid.into(),
@@ -2123,16 +1950,16 @@ impl UsersUidPasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/users/{uid}/password/reset",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PATCH,
+            "/v1/users/{uid}/password/reset",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2178,9 +2005,7 @@ impl UsersUidPatch {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2194,10 +2019,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn users_uid_resource_roles(
-        &self,
-        uid: impl Into<String>,
-    ) -> UsersUidResourceRoles {
+    pub fn users_uid_resource_roles(&self, uid: impl Into<String>) -> UsersUidResourceRoles {
         UsersUidResourceRoles {
             client: self.clone(),
             uid: uid.into(),
@@ -2216,23 +2038,22 @@ pub struct UsersUidResourceRoles {
 impl UsersUidResourceRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/resourceRoles")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/resourceRoles").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1ResourceRoles>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourceRoles>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1ResourceRoles,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1ResourceRoles, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2276,9 +2097,7 @@ impl UsersUidResourceRolesCreate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2317,17 +2136,15 @@ impl UsersUidResourceRolesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/users/{uid}/resourceRoles/{resourceRoleUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/users/{uid}/resourceRoles/{resourceRoleUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("resourceRoleUid", self.resource_role_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2342,11 +2159,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     pub fn users_uid_roles(&self, uid: impl Into<String>) -> UsersUidRoles {
-        UsersUidRoles {
-            client: self.clone(),
-            uid: uid.into(),
-            options: rt::CallOptions::default(),
-        }
+        UsersUidRoles { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::users_uid_roles`](crate::Client::users_uid_roles): `GET /v1/users/{uid}/roles`.
@@ -2360,23 +2173,22 @@ pub struct UsersUidRoles {
 impl UsersUidRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/roles")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/roles").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserRolesEntity>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserRolesEntity>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserRolesEntity,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserRolesEntity, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2420,9 +2232,7 @@ impl UsersUidRolesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2462,8 +2272,10 @@ impl UsersUidUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/users/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/users/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2471,9 +2283,7 @@ impl UsersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2483,10 +2293,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/users/config/scar`.
     pub fn v1_users_config_scar_get(&self) -> V1UsersConfigScarGet {
-        V1UsersConfigScarGet {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1UsersConfigScarGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_users_config_scar_get`](crate::Client::v1_users_config_scar_get): `GET /v1/users/config/scar`.
@@ -2505,16 +2312,13 @@ impl V1UsersConfigScarGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1SystemScarSpec>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemScarSpec>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1SystemScarSpec,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1SystemScarSpec, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2549,25 +2353,24 @@ impl V1UsersKubectlSessionUid {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/kubectl/session/{sessionUid}",
-            )
-            .path_param("sessionUid", self.session_uid);
+            rt::Method::GET,
+            "/v1/users/kubectl/session/{sessionUid}",
+        ).path_param(
+            "sessionUid",
+            self.session_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1UserKubectlSession>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserKubectlSession>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1UserKubectlSession,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1UserKubectlSession, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2575,10 +2378,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/users/mfa/devices`.
     pub fn v1_users_mfa_devices_list(&self) -> V1UsersMfaDevicesList {
-        V1UsersMfaDevicesList {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        V1UsersMfaDevicesList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_users_mfa_devices_list`](crate::Client::v1_users_mfa_devices_list): `GET /v1/users/mfa/devices`.
@@ -2597,16 +2397,11 @@ impl V1UsersMfaDevicesList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MfaDevices>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaDevices>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MfaDevices,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MfaDevices, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2639,16 +2434,16 @@ impl V1UsersMfaDevicesNameDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/users/mfa/devices/{deviceName}",
-            )
-            .path_param("deviceName", self.device_name);
+            rt::Method::DELETE,
+            "/v1/users/mfa/devices/{deviceName}",
+        ).path_param(
+            "deviceName",
+            self.device_name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2683,25 +2478,24 @@ impl V1UsersMfaDevicesNameGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/mfa/devices/{deviceName}",
-            )
-            .path_param("deviceName", self.device_name);
+            rt::Method::GET,
+            "/v1/users/mfa/devices/{deviceName}",
+        ).path_param(
+            "deviceName",
+            self.device_name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1MfaDeviceMeta>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaDeviceMeta>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MfaDeviceMeta,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MfaDeviceMeta, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2732,10 +2526,7 @@ impl V1UsersMfaRegisterDeviceFinish {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/users/mfa/register/device/finish",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/users/mfa/register/device/finish");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2743,9 +2534,7 @@ impl V1UsersMfaRegisterDeviceFinish {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2786,10 +2575,12 @@ impl V1UsersMfaRegisterDeviceStart {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/users/mfa/register/device/start",
-            )
-            .query_opt("token", self.token.as_ref());
+            rt::Method::POST,
+            "/v1/users/mfa/register/device/start",
+        ).query_opt(
+            "token",
+            self.token.as_ref(),
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2799,19 +2590,13 @@ impl V1UsersMfaRegisterDeviceStart {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::V1MfaRegistrationStart>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaRegistrationStart>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1MfaRegistrationStart,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1MfaRegistrationStart, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -2827,11 +2612,7 @@ impl crate::Client {
         &self,
         body: crate::models::V1UsersPasswordChangeBody,
     ) -> V1UsersPasswordChange {
-        V1UsersPasswordChange {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        V1UsersPasswordChange { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::v1_users_password_change`](crate::Client::v1_users_password_change): `PATCH /v1/users/password/change`.
@@ -2845,14 +2626,13 @@ pub struct V1UsersPasswordChange {
 impl V1UsersPasswordChange {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/users/password/change")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/users/password/change").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2885,10 +2665,7 @@ impl VsphereDnsMappingCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::POST,
-            "/v1/users/assets/vsphere/dnsMappings",
-        );
+        let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/vsphere/dnsMappings");
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -2898,16 +2675,9 @@ impl VsphereDnsMappingCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -2917,10 +2687,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the vSphere DNS mapping uid
-    pub fn vsphere_dns_mapping_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> VsphereDnsMappingDelete {
+    pub fn vsphere_dns_mapping_delete(&self, uid: impl Into<String>) -> VsphereDnsMappingDelete {
         VsphereDnsMappingDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -2940,16 +2707,16 @@ impl VsphereDnsMappingDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/users/assets/vsphere/dnsMappings/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::DELETE,
+            "/v1/users/assets/vsphere/dnsMappings/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2961,10 +2728,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the vSphere DNS mapping uid
-    pub fn vsphere_dns_mapping_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> VsphereDnsMappingGet {
+    pub fn vsphere_dns_mapping_get(&self, uid: impl Into<String>) -> VsphereDnsMappingGet {
         VsphereDnsMappingGet {
             client: self.clone(),
             uid: uid.into(),
@@ -2984,25 +2748,24 @@ impl VsphereDnsMappingGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/vsphere/dnsMappings/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::GET,
+            "/v1/users/assets/vsphere/dnsMappings/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereDnsMapping>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDnsMapping>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereDnsMapping,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereDnsMapping, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3012,10 +2775,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the vSphere DNS mapping uid
-    pub fn vsphere_dns_mapping_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> VsphereDnsMappingUpdate {
+    pub fn vsphere_dns_mapping_update(&self, uid: impl Into<String>) -> VsphereDnsMappingUpdate {
         VsphereDnsMappingUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -3042,10 +2802,12 @@ impl VsphereDnsMappingUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/users/assets/vsphere/dnsMappings/{uid}",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/users/assets/vsphere/dnsMappings/{uid}",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -3053,9 +2815,7 @@ impl VsphereDnsMappingUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3101,10 +2861,7 @@ impl VsphereDnsMappingsGet {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/vsphere/dnsMappings",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/vsphere/dnsMappings")
             .query_opt("filters", self.filters.as_ref())
             .query_opt("orderBy", self.order_by.as_ref());
         self.options.apply(request)
@@ -3112,16 +2869,13 @@ impl VsphereDnsMappingsGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereDnsMappings>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDnsMappings>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereDnsMappings,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereDnsMappings, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -3161,10 +2915,7 @@ pub struct VsphereMappingGet {
 impl VsphereMappingGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/users/assets/vsphere/dnsMapping",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/vsphere/dnsMapping")
             .query("gatewayUid", self.gateway_uid)
             .query("datacenter", self.datacenter)
             .query("network", self.network);
@@ -3173,15 +2924,12 @@ impl VsphereMappingGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1VsphereDnsMapping>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDnsMapping>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1VsphereDnsMapping,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1VsphereDnsMapping, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }

@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `team_uid` (`teamUid`): the path parameter
-    pub fn teams_workspace_get_roles(
-        &self,
-        team_uid: impl Into<String>,
-    ) -> TeamsWorkspaceGetRoles {
+    pub fn teams_workspace_get_roles(&self, team_uid: impl Into<String>) -> TeamsWorkspaceGetRoles {
         TeamsWorkspaceGetRoles {
             client: self.clone(),
             team_uid: team_uid.into(),
@@ -33,25 +30,24 @@ impl TeamsWorkspaceGetRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/workspaces/teams/{teamUid}/roles",
-            )
-            .path_param("teamUid", self.team_uid);
+            rt::Method::GET,
+            "/v1/workspaces/teams/{teamUid}/roles",
+        ).path_param(
+            "teamUid",
+            self.team_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1WorkspaceScopeRoles>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceScopeRoles>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceScopeRoles,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceScopeRoles, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -87,18 +83,13 @@ pub struct TeamsWorkspaceRolesPut {
 impl TeamsWorkspaceRolesPut {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/workspaces/teams/{teamUid}/roles",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/teams/{teamUid}/roles")
             .path_param("teamUid", self.team_uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -112,10 +103,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_uid` (`userUid`): the path parameter
-    pub fn users_workspace_get_roles(
-        &self,
-        user_uid: impl Into<String>,
-    ) -> UsersWorkspaceGetRoles {
+    pub fn users_workspace_get_roles(&self, user_uid: impl Into<String>) -> UsersWorkspaceGetRoles {
         UsersWorkspaceGetRoles {
             client: self.clone(),
             user_uid: user_uid.into(),
@@ -135,25 +123,24 @@ impl UsersWorkspaceGetRoles {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/workspaces/users/{userUid}/roles",
-            )
-            .path_param("userUid", self.user_uid);
+            rt::Method::GET,
+            "/v1/workspaces/users/{userUid}/roles",
+        ).path_param(
+            "userUid",
+            self.user_uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1WorkspaceScopeRoles>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceScopeRoles>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceScopeRoles,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceScopeRoles, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -191,18 +178,13 @@ pub struct UsersWorkspaceRolesPut {
 impl UsersWorkspaceRolesPut {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/workspaces/users/{userUid}/roles",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/users/{userUid}/roles")
             .path_param("userUid", self.user_uid)
             .json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -214,10 +196,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspace_ops_backup_create(
-        &self,
-        uid: impl Into<String>,
-    ) -> WorkspaceOpsBackupCreate {
+    pub fn workspace_ops_backup_create(&self, uid: impl Into<String>) -> WorkspaceOpsBackupCreate {
         WorkspaceOpsBackupCreate {
             client: self.clone(),
             uid: uid.into(),
@@ -243,8 +222,10 @@ impl WorkspaceOpsBackupCreate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/workspaces/{uid}/backup")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::POST, "/v1/workspaces/{uid}/backup").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -254,16 +235,9 @@ impl WorkspaceOpsBackupCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -273,10 +247,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspace_ops_backup_delete(
-        &self,
-        uid: impl Into<String>,
-    ) -> WorkspaceOpsBackupDelete {
+    pub fn workspace_ops_backup_delete(&self, uid: impl Into<String>) -> WorkspaceOpsBackupDelete {
         WorkspaceOpsBackupDelete {
             client: self.clone(),
             uid: uid.into(),
@@ -302,8 +273,10 @@ impl WorkspaceOpsBackupDelete {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}/backup")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}/backup").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -311,9 +284,7 @@ impl WorkspaceOpsBackupDelete {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -325,10 +296,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspace_ops_backup_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> WorkspaceOpsBackupGet {
+    pub fn workspace_ops_backup_get(&self, uid: impl Into<String>) -> WorkspaceOpsBackupGet {
         WorkspaceOpsBackupGet {
             client: self.clone(),
             uid: uid.into(),
@@ -362,16 +330,13 @@ impl WorkspaceOpsBackupGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1WorkspaceBackup>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceBackup>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceBackup,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceBackup, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -411,10 +376,12 @@ impl WorkspaceOpsBackupOnDemandCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/workspaces/{uid}/backup/onDemand",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/workspaces/{uid}/backup/onDemand",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -424,16 +391,9 @@ impl WorkspaceOpsBackupOnDemandCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -443,10 +403,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspace_ops_backup_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> WorkspaceOpsBackupUpdate {
+    pub fn workspace_ops_backup_update(&self, uid: impl Into<String>) -> WorkspaceOpsBackupUpdate {
         WorkspaceOpsBackupUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -472,8 +429,10 @@ impl WorkspaceOpsBackupUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/backup")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/backup").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -481,9 +440,7 @@ impl WorkspaceOpsBackupUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -495,10 +452,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspace_ops_restore_get(
-        &self,
-        uid: impl Into<String>,
-    ) -> WorkspaceOpsRestoreGet {
+    pub fn workspace_ops_restore_get(&self, uid: impl Into<String>) -> WorkspaceOpsRestoreGet {
         WorkspaceOpsRestoreGet {
             client: self.clone(),
             uid: uid.into(),
@@ -532,16 +486,13 @@ impl WorkspaceOpsRestoreGet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1WorkspaceRestore>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceRestore>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1WorkspaceRestore,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1WorkspaceRestore, crate::models::V1Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -581,10 +532,12 @@ impl WorkspaceOpsRestoreOnDemandCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/workspaces/{uid}/restore/onDemand",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/workspaces/{uid}/restore/onDemand",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -594,16 +547,9 @@ impl WorkspaceOpsRestoreOnDemandCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -643,10 +589,12 @@ impl WorkspacesClusterRbacCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/workspaces/{uid}/clusterRbacs",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::POST,
+            "/v1/workspaces/{uid}/clusterRbacs",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -656,16 +604,9 @@ impl WorkspacesClusterRbacCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -673,11 +614,7 @@ impl crate::Client {
     ///
     /// Sends `POST /v1/workspaces`.
     pub fn workspaces_create(&self) -> WorkspacesCreate {
-        WorkspacesCreate {
-            client: self.clone(),
-            body: None,
-            options: rt::CallOptions::default(),
-        }
+        WorkspacesCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::workspaces_create`](crate::Client::workspaces_create): `POST /v1/workspaces`.
@@ -706,16 +643,9 @@ impl WorkspacesCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::V1Uid,
-                crate::models::V1Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -748,20 +678,19 @@ pub struct WorkspacesUidClusterNamespacesUpdate {
 }
 impl WorkspacesUidClusterNamespacesUpdate {
     /// Sent as `application/json`.
-    pub fn body(
-        mut self,
-        value: crate::models::V1WorkspaceClusterNamespacesEntity,
-    ) -> Self {
+    pub fn body(mut self, value: crate::models::V1WorkspaceClusterNamespacesEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/workspaces/{uid}/clusterNamespaces",
-            )
-            .path_param("uid", self.uid);
+            rt::Method::PUT,
+            "/v1/workspaces/{uid}/clusterNamespaces",
+        ).path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -769,9 +698,7 @@ impl WorkspacesUidClusterNamespacesUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -810,17 +737,15 @@ impl WorkspacesUidClusterRbacDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/workspaces/{uid}/clusterRbacs/{clusterRbacUid}",
-            )
+            rt::Method::DELETE,
+            "/v1/workspaces/{uid}/clusterRbacs/{clusterRbacUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("clusterRbacUid", self.cluster_rbac_uid);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -866,9 +791,9 @@ impl WorkspacesUidClusterRbacUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/workspaces/{uid}/clusterRbacs/{clusterRbacUid}",
-            )
+            rt::Method::PUT,
+            "/v1/workspaces/{uid}/clusterRbacs/{clusterRbacUid}",
+        )
             .path_param("uid", self.uid)
             .path_param("clusterRbacUid", self.cluster_rbac_uid);
         let request = match self.body {
@@ -878,9 +803,7 @@ impl WorkspacesUidClusterRbacUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -911,14 +834,14 @@ pub struct WorkspacesUidDelete {
 impl WorkspacesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -949,23 +872,20 @@ pub struct WorkspacesUidGet {
 impl WorkspacesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/{uid}")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/{uid}").path_param(
+            "uid",
+            self.uid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::V1Workspace>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Workspace>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::V1Workspace,
-                crate::models::V1Error,
-            >(self.into_request())
+            .send_json::<crate::models::V1Workspace, crate::models::V1Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -975,10 +895,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
-    pub fn workspaces_uid_meta_update(
-        &self,
-        uid: impl Into<String>,
-    ) -> WorkspacesUidMetaUpdate {
+    pub fn workspaces_uid_meta_update(&self, uid: impl Into<String>) -> WorkspacesUidMetaUpdate {
         WorkspacesUidMetaUpdate {
             client: self.clone(),
             uid: uid.into(),
@@ -1004,8 +921,10 @@ impl WorkspacesUidMetaUpdate {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/meta")
-            .path_param("uid", self.uid);
+        let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/meta").path_param(
+            "uid",
+            self.uid,
+        );
         let request = match self.body {
             Some(body) => request.json_body(&body),
             None => request,
@@ -1013,9 +932,7 @@ impl WorkspacesUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1027,10 +944,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `name` (`name`): the query parameter
-    pub fn workspaces_validate_name(
-        &self,
-        name: impl Into<String>,
-    ) -> WorkspacesValidateName {
+    pub fn workspaces_validate_name(&self, name: impl Into<String>) -> WorkspacesValidateName {
         WorkspacesValidateName {
             client: self.clone(),
             name: name.into(),
@@ -1049,14 +963,14 @@ pub struct WorkspacesValidateName {
 impl WorkspacesValidateName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/validate/name")
-            .query("name", self.name);
+        let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/validate/name").query(
+            "name",
+            self.name,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

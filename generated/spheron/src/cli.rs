@@ -8,10 +8,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/gpt/whitelisted`.
     pub fn get_gpt_whitelist_status(&self) -> GetGptWhitelistStatus {
-        GetGptWhitelistStatus {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        GetGptWhitelistStatus { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_gpt_whitelist_status`](crate::Client::get_gpt_whitelist_status): `GET /v1/gpt/whitelisted`.
@@ -30,16 +27,13 @@ impl GetGptWhitelistStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::GptWhitelistStatus>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::GptWhitelistStatus>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::GptWhitelistStatus,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::GptWhitelistStatus, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -50,11 +44,7 @@ impl crate::Client {
     /// Arguments:
     /// - `body`: Sent as `application/json`.
     pub fn query_gpt(&self, body: crate::models::GptQueryRequest) -> QueryGpt {
-        QueryGpt {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        QueryGpt { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::query_gpt`](crate::Client::query_gpt): `POST /v1/gpt/query`.
@@ -68,23 +58,17 @@ pub struct QueryGpt {
 impl QueryGpt {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/gpt/query")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/gpt/query").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::GptQueryResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::GptQueryResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::GptQueryResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::GptQueryResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -124,10 +108,7 @@ pub struct VerifyCliToken {
 impl VerifyCliToken {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/auth/{provider}/cli/verify-token/{code}",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/auth/{provider}/cli/verify-token/{code}")
             .path_param("provider", self.provider)
             .path_param("code", self.code)
             .query("port", self.port);
@@ -136,15 +117,12 @@ impl VerifyCliToken {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::CliTokenVerification>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CliTokenVerification>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CliTokenVerification,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CliTokenVerification, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

@@ -33,25 +33,24 @@ impl CloseComputeInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/compute-instance/{computeInstanceId}/close",
-            )
-            .path_param("computeInstanceId", self.compute_instance_id);
+            rt::Method::POST,
+            "/v1/compute-instance/{computeInstanceId}/close",
+        ).path_param(
+            "computeInstanceId",
+            self.compute_instance_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::CloseInstanceResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CloseInstanceResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CloseInstanceResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CloseInstanceResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -84,25 +83,22 @@ impl CountComputeProjectInstances {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-project/{computeProjectId}/instances/count",
-            )
-            .path_param("computeProjectId", self.compute_project_id);
+            rt::Method::GET,
+            "/v1/compute-project/{computeProjectId}/instances/count",
+        ).path_param(
+            "computeProjectId",
+            self.compute_project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::InstanceCounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::InstanceCounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::InstanceCounts,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::InstanceCounts, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -118,11 +114,7 @@ impl crate::Client {
         &self,
         body: crate::models::CreateComputeInstanceRequest,
     ) -> CreateComputeInstance {
-        CreateComputeInstance {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateComputeInstance { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_compute_instance`](crate::Client::create_compute_instance): `POST /v1/compute-instance/create`.
@@ -136,26 +128,21 @@ pub struct CreateComputeInstance {
 impl CreateComputeInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/compute-instance/create")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/compute-instance/create").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ComputeInstanceStarted>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceStarted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeInstanceStarted,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeInstanceStarted, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -192,9 +179,9 @@ impl CreateComputeInstanceDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/compute-instance/{computeInstanceId}/domains",
-            )
+            rt::Method::POST,
+            "/v1/compute-instance/{computeInstanceId}/domains",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -202,16 +189,11 @@ impl CreateComputeInstanceDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -243,26 +225,21 @@ pub struct CreateComputeInstanceFromTemplate {
 impl CreateComputeInstanceFromTemplate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/compute-instance/template")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/compute-instance/template").json_body(
+            &self.body,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::TemplateInstanceStarted>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TemplateInstanceStarted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TemplateInstanceStarted,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::TemplateInstanceStarted, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -297,16 +274,16 @@ impl DeleteComputeInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/compute-instance/{computeInstanceId}",
-            )
-            .path_param("computeInstanceId", self.compute_instance_id);
+            rt::Method::DELETE,
+            "/v1/compute-instance/{computeInstanceId}",
+        ).path_param(
+            "computeInstanceId",
+            self.compute_instance_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -345,17 +322,15 @@ impl DeleteComputeInstanceDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/compute-instance/{computeInstanceId}/domains/{computeDomainId}",
-            )
+            rt::Method::DELETE,
+            "/v1/compute-instance/{computeInstanceId}/domains/{computeDomainId}",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .path_param("computeDomainId", self.compute_domain_id);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -390,16 +365,16 @@ impl DeleteComputeProject {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/compute-project/{computeProjectId}",
-            )
-            .path_param("computeProjectId", self.compute_project_id);
+            rt::Method::DELETE,
+            "/v1/compute-project/{computeProjectId}",
+        ).path_param(
+            "computeProjectId",
+            self.compute_project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -438,9 +413,9 @@ impl ExecComputeInstanceCommand {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/compute-instance/{computeInstanceId}/exec-command",
-            )
+            rt::Method::POST,
+            "/v1/compute-instance/{computeInstanceId}/exec-command",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -448,16 +423,13 @@ impl ExecComputeInstanceCommand {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ExecCommandResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ExecCommandResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ExecCommandResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ExecCommandResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -490,28 +462,24 @@ impl GetComputeDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-instance/deployment/{computeDeploymentId}",
-            )
-            .path_param("computeDeploymentId", self.compute_deployment_id);
+            rt::Method::GET,
+            "/v1/compute-instance/deployment/{computeDeploymentId}",
+        ).path_param(
+            "computeDeploymentId",
+            self.compute_deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ComputeDeploymentDetails>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeDeploymentDetails>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeDeploymentDetails,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeDeploymentDetails, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -580,9 +548,9 @@ impl GetComputeDeploymentLogs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-instance/deployment/{computeDeploymentId}/logs",
-            )
+            rt::Method::GET,
+            "/v1/compute-instance/deployment/{computeDeploymentId}/logs",
+        )
             .path_param("computeDeploymentId", self.compute_deployment_id)
             .query_opt("from", self.from.as_ref())
             .query_opt("to", self.to.as_ref())
@@ -593,19 +561,13 @@ impl GetComputeDeploymentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ComputeDeploymentLogsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeDeploymentLogsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeDeploymentLogsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeDeploymentLogsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -646,10 +608,7 @@ impl GetComputeInstance {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-instance/{computeInstanceId}",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/compute-instance/{computeInstanceId}")
             .path_param("computeInstanceId", self.compute_instance_id)
             .query_opt("topupReport", self.topup_report.as_ref());
         self.options.apply(request)
@@ -657,19 +616,13 @@ impl GetComputeInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ComputeInstanceDetails>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceDetails>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeInstanceDetails,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeInstanceDetails, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -706,9 +659,9 @@ impl GetComputeInstanceMetrics {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-instance/{computeInstanceId}/metrics",
-            )
+            rt::Method::GET,
+            "/v1/compute-instance/{computeInstanceId}/metrics",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .query("service", self.service);
         self.options.apply(request)
@@ -716,19 +669,13 @@ impl GetComputeInstanceMetrics {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ComputeMetricsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeMetricsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeMetricsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeMetricsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -738,10 +685,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_project_id` (`computeProjectId`): Compute project id.
-    pub fn get_compute_project(
-        &self,
-        compute_project_id: impl Into<String>,
-    ) -> GetComputeProject {
+    pub fn get_compute_project(&self, compute_project_id: impl Into<String>) -> GetComputeProject {
         GetComputeProject {
             client: self.clone(),
             compute_project_id: compute_project_id.into(),
@@ -761,25 +705,22 @@ impl GetComputeProject {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-project/{computeProjectId}",
-            )
-            .path_param("computeProjectId", self.compute_project_id);
+            rt::Method::GET,
+            "/v1/compute-project/{computeProjectId}",
+        ).path_param(
+            "computeProjectId",
+            self.compute_project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ComputeProject>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeProject>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeProject,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeProject, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -812,25 +753,22 @@ impl GetComputeProjectFundsUsage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-project/{computeProjectId}/funds-usage",
-            )
-            .path_param("computeProjectId", self.compute_project_id);
+            rt::Method::GET,
+            "/v1/compute-project/{computeProjectId}/funds-usage",
+        ).path_param(
+            "computeProjectId",
+            self.compute_project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::FundsUsage>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::FundsUsage>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::FundsUsage,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::FundsUsage, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -840,10 +778,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `token_id` (`tokenId`): Id of the token (cryptocurrency) to price; the SDK passes a number.
-    pub fn get_live_token_price(
-        &self,
-        token_id: impl Into<String>,
-    ) -> GetLiveTokenPrice {
+    pub fn get_live_token_price(&self, token_id: impl Into<String>) -> GetLiveTokenPrice {
         GetLiveTokenPrice {
             client: self.clone(),
             token_id: token_id.into(),
@@ -863,25 +798,22 @@ impl GetLiveTokenPrice {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/price/liveTokenPrice/{tokenId}",
-            )
-            .path_param("tokenId", self.token_id);
+            rt::Method::GET,
+            "/v1/price/liveTokenPrice/{tokenId}",
+        ).path_param(
+            "tokenId",
+            self.token_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TokenPrice>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TokenPrice>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TokenPrice,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::TokenPrice, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -914,25 +846,22 @@ impl ListComputeInstanceDomains {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-instance/{computeInstanceId}/domains",
-            )
-            .path_param("computeInstanceId", self.compute_instance_id);
+            rt::Method::GET,
+            "/v1/compute-instance/{computeInstanceId}/domains",
+        ).path_param(
+            "computeInstanceId",
+            self.compute_instance_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainList, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1011,30 +940,23 @@ impl ListComputeInstances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ComputeInstanceList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeInstanceList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeInstanceList, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ComputeInstanceList, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ComputeInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ComputeInstanceList, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ComputeInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1105,9 +1027,9 @@ impl ListComputeProjectInstances {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/compute-project/{computeProjectId}/instances",
-            )
+            rt::Method::GET,
+            "/v1/compute-project/{computeProjectId}/instances",
+        )
             .path_param("computeProjectId", self.compute_project_id)
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref())
@@ -1117,30 +1039,23 @@ impl ListComputeProjectInstances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ExtendedInstanceList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ExtendedInstanceList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ExtendedInstanceList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ExtendedInstanceList, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ExtendedInstanceList, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ExtendedInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ExtendedInstanceList, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ExtendedInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1247,30 +1162,21 @@ impl ListMachineImages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::MachineImageList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MachineImageList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MachineImageList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MachineImageList, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::MachineImageList, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::MachineImageList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::MachineImageList, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::MachineImageList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -1289,10 +1195,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/compute-machine-image/regions`.
     pub fn list_regions(&self) -> ListRegions {
-        ListRegions {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ListRegions { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::list_regions`](crate::Client::list_regions): `GET /v1/compute-machine-image/regions`.
@@ -1305,25 +1208,17 @@ pub struct ListRegions {
 impl ListRegions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/compute-machine-image/regions",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/compute-machine-image/regions");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::RegionList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::RegionList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::RegionList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::RegionList, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1362,9 +1257,9 @@ impl TriggerComputeInstanceHealthCheck {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/compute-instance/{computeInstanceId}/trigger/container-health-check",
-            )
+            rt::Method::POST,
+            "/v1/compute-instance/{computeInstanceId}/trigger/container-health-check",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .query("topicId", self.topic_id);
         self.options.apply(request)
@@ -1372,16 +1267,11 @@ impl TriggerComputeInstanceHealthCheck {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TriggerResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TriggerResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TriggerResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::TriggerResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1420,9 +1310,9 @@ impl TriggerComputeInstanceLogFetch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/compute-instance/{computeInstanceId}/trigger/fetch-logs",
-            )
+            rt::Method::POST,
+            "/v1/compute-instance/{computeInstanceId}/trigger/fetch-logs",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .query("topicId", self.topic_id);
         self.options.apply(request)
@@ -1430,16 +1320,11 @@ impl TriggerComputeInstanceLogFetch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TriggerResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TriggerResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TriggerResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::TriggerResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1476,9 +1361,9 @@ impl UpdateComputeInstance {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/compute-instance/{computeInstanceId}/update",
-            )
+            rt::Method::PATCH,
+            "/v1/compute-instance/{computeInstanceId}/update",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -1486,19 +1371,13 @@ impl UpdateComputeInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::ComputeInstanceStarted>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceStarted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeInstanceStarted,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeInstanceStarted, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1539,9 +1418,9 @@ impl UpdateComputeInstanceDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/compute-instance/{computeInstanceId}/domains/{computeDomainId}",
-            )
+            rt::Method::PATCH,
+            "/v1/compute-instance/{computeInstanceId}/domains/{computeDomainId}",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .path_param("computeDomainId", self.compute_domain_id)
             .json_body(&self.body);
@@ -1550,16 +1429,11 @@ impl UpdateComputeInstanceDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1596,9 +1470,9 @@ impl UpdateComputeInstanceHealthCheck {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/compute-instance/{computeInstanceId}/update/health-check",
-            )
+            rt::Method::PATCH,
+            "/v1/compute-instance/{computeInstanceId}/update/health-check",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -1606,16 +1480,13 @@ impl UpdateComputeInstanceHealthCheck {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::HealthCheckUpdated>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::HealthCheckUpdated>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::HealthCheckUpdated,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::HealthCheckUpdated, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1652,9 +1523,9 @@ impl VerifyComputeInstanceDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/compute-instance/{computeInstanceId}/domains/{computeDomainId}/verify",
-            )
+            rt::Method::PATCH,
+            "/v1/compute-instance/{computeInstanceId}/domains/{computeDomainId}/verify",
+        )
             .path_param("computeInstanceId", self.compute_instance_id)
             .path_param("computeDomainId", self.compute_domain_id);
         self.options.apply(request)
@@ -1662,15 +1533,10 @@ impl VerifyComputeInstanceDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }

@@ -37,9 +37,9 @@ impl ActivateDeploymentEnvironment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}/activate",
-            )
+            rt::Method::PATCH,
+            "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}/activate",
+        )
             .path_param("projectId", self.project_id)
             .path_param("deploymentEnvironmentId", self.deployment_environment_id);
         self.options.apply(request)
@@ -47,19 +47,13 @@ impl ActivateDeploymentEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::DeploymentEnvironmentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentEnvironmentResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentEnvironmentResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -96,9 +90,9 @@ impl CreateDeploymentEnvironment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/project/{projectId}/deployment-environments",
-            )
+            rt::Method::POST,
+            "/v1/project/{projectId}/deployment-environments",
+        )
             .path_param("projectId", self.project_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -106,19 +100,13 @@ impl CreateDeploymentEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::CreateDeploymentEnvironmentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateDeploymentEnvironmentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CreateDeploymentEnvironmentResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CreateDeploymentEnvironmentResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -155,9 +143,9 @@ impl DeactivateDeploymentEnvironment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}/deactivate",
-            )
+            rt::Method::PATCH,
+            "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}/deactivate",
+        )
             .path_param("projectId", self.project_id)
             .path_param("deploymentEnvironmentId", self.deployment_environment_id);
         self.options.apply(request)
@@ -165,19 +153,13 @@ impl DeactivateDeploymentEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::DeploymentEnvironmentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentEnvironmentResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentEnvironmentResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -214,9 +196,9 @@ impl DeleteDeploymentEnvironment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}",
-            )
+            rt::Method::DELETE,
+            "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("deploymentEnvironmentId", self.deployment_environment_id);
         self.options.apply(request)
@@ -224,16 +206,11 @@ impl DeleteDeploymentEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::MessageResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MessageResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MessageResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MessageResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -266,28 +243,24 @@ impl ListDeploymentEnvironments {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/project/{projectId}/deployment-environments",
-            )
-            .path_param("projectId", self.project_id);
+            rt::Method::GET,
+            "/v1/project/{projectId}/deployment-environments",
+        ).path_param(
+            "projectId",
+            self.project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::DeploymentEnvironmentList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentEnvironmentList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentEnvironmentList, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -328,9 +301,9 @@ impl UpdateDeploymentEnvironment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}",
-            )
+            rt::Method::PUT,
+            "/v1/project/{projectId}/deployment-environments/{deploymentEnvironmentId}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("deploymentEnvironmentId", self.deployment_environment_id)
             .json_body(&self.body);
@@ -339,18 +312,12 @@ impl UpdateDeploymentEnvironment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::DeploymentEnvironmentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentEnvironmentResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentEnvironmentResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
-    pub fn authorize_deployment(
-        &self,
-        deployment_id: impl Into<String>,
-    ) -> AuthorizeDeployment {
+    pub fn authorize_deployment(&self, deployment_id: impl Into<String>) -> AuthorizeDeployment {
         AuthorizeDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
@@ -33,25 +30,24 @@ impl AuthorizeDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/deployment/{deploymentId}/authorize",
-            )
-            .path_param("deploymentId", self.deployment_id);
+            rt::Method::POST,
+            "/v1/deployment/{deploymentId}/authorize",
+        ).path_param(
+            "deploymentId",
+            self.deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentStarted,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentStarted, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -61,10 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
-    pub fn cancel_deployment(
-        &self,
-        deployment_id: impl Into<String>,
-    ) -> CancelDeployment {
+    pub fn cancel_deployment(&self, deployment_id: impl Into<String>) -> CancelDeployment {
         CancelDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
@@ -84,28 +77,24 @@ impl CancelDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/deployment/{deploymentId}/cancel",
-            )
-            .path_param("deploymentId", self.deployment_id);
+            rt::Method::POST,
+            "/v1/deployment/{deploymentId}/cancel",
+        ).path_param(
+            "deploymentId",
+            self.deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::CancelDeploymentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CancelDeploymentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CancelDeploymentResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CancelDeploymentResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -121,11 +110,7 @@ impl crate::Client {
         &self,
         body: crate::models::CreateDeploymentRequest,
     ) -> CreateDeployment {
-        CreateDeployment {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateDeployment { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_deployment`](crate::Client::create_deployment): `POST /v1/deployment`.
@@ -139,23 +124,19 @@ pub struct CreateDeployment {
 impl CreateDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/deployment")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/deployment").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentStarted,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentStarted, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -184,23 +165,22 @@ pub struct GetDeployment {
 impl GetDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/deployment/{deploymentId}")
-            .path_param("deploymentId", self.deployment_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/deployment/{deploymentId}").path_param(
+            "deploymentId",
+            self.deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DeploymentDetails>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentDetails>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentDetails,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentDetails, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -210,10 +190,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
-    pub fn redeploy_deployment(
-        &self,
-        deployment_id: impl Into<String>,
-    ) -> RedeployDeployment {
+    pub fn redeploy_deployment(&self, deployment_id: impl Into<String>) -> RedeployDeployment {
         RedeployDeployment {
             client: self.clone(),
             deployment_id: deployment_id.into(),
@@ -233,25 +210,24 @@ impl RedeployDeployment {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/deployment/{deploymentId}/redeploy",
-            )
-            .path_param("deploymentId", self.deployment_id);
+            rt::Method::POST,
+            "/v1/deployment/{deploymentId}/redeploy",
+        ).path_param(
+            "deploymentId",
+            self.deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentStarted,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentStarted, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -304,10 +280,7 @@ impl SuggestFramework {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/deployment/framework/suggestion",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/deployment/framework/suggestion")
             .query("owner", self.owner)
             .query("repo", self.repo)
             .query("branch", self.branch)
@@ -318,16 +291,13 @@ impl SuggestFramework {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::FrameworkSuggestion>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::FrameworkSuggestion>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::FrameworkSuggestion,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::FrameworkSuggestion, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -386,18 +356,12 @@ impl UploadDeployment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::UploadDeploymentResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadDeploymentResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadDeploymentResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadDeploymentResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

@@ -36,10 +36,7 @@ pub struct CreateProjectDomain {
 impl CreateProjectDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/project/{projectId}/domains",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/project/{projectId}/domains")
             .path_param("projectId", self.project_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -47,16 +44,11 @@ impl CreateProjectDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -93,9 +85,9 @@ impl DeleteProjectDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/project/{projectId}/domains/{domainIdentifier}",
-            )
+            rt::Method::DELETE,
+            "/v1/project/{projectId}/domains/{domainIdentifier}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
@@ -103,16 +95,13 @@ impl DeleteProjectDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DeleteDomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeleteDomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeleteDomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeleteDomainResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -144,25 +133,24 @@ impl GetCdnRecords {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/project/{projectId}/domains/cdn-records",
-            )
-            .path_param("projectId", self.project_id);
+            rt::Method::GET,
+            "/v1/project/{projectId}/domains/cdn-records",
+        ).path_param(
+            "projectId",
+            self.project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::CdnRecordsResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CdnRecordsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CdnRecordsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CdnRecordsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -199,9 +187,9 @@ impl GetProjectDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/project/{projectId}/domains/{domainIdentifier}",
-            )
+            rt::Method::GET,
+            "/v1/project/{projectId}/domains/{domainIdentifier}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
@@ -209,16 +197,11 @@ impl GetProjectDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -228,10 +211,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
-    pub fn list_project_domains(
-        &self,
-        project_id: impl Into<String>,
-    ) -> ListProjectDomains {
+    pub fn list_project_domains(&self, project_id: impl Into<String>) -> ListProjectDomains {
         ListProjectDomains {
             client: self.clone(),
             project_id: project_id.into(),
@@ -251,25 +231,22 @@ impl ListProjectDomains {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/project/{projectId}/domains",
-            )
-            .path_param("projectId", self.project_id);
+            rt::Method::GET,
+            "/v1/project/{projectId}/domains",
+        ).path_param(
+            "projectId",
+            self.project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainList, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -310,9 +287,9 @@ impl UpdateProjectDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/project/{projectId}/domains/{domainIdentifier}",
-            )
+            rt::Method::PATCH,
+            "/v1/project/{projectId}/domains/{domainIdentifier}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("domainIdentifier", self.domain_identifier)
             .json_body(&self.body);
@@ -321,16 +298,11 @@ impl UpdateProjectDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -367,9 +339,9 @@ impl VerifyProjectDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/project/{projectId}/domains/{domainIdentifier}/verify",
-            )
+            rt::Method::PATCH,
+            "/v1/project/{projectId}/domains/{domainIdentifier}/verify",
+        )
             .path_param("projectId", self.project_id)
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
@@ -377,15 +349,12 @@ impl VerifyProjectDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainVerification>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainVerification>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainVerification,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainVerification, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

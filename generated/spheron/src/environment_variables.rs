@@ -37,9 +37,9 @@ impl CreateEnvironmentVariables {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/project/{projectId}/environment-variables",
-            )
+            rt::Method::POST,
+            "/v1/project/{projectId}/environment-variables",
+        )
             .path_param("projectId", self.project_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -47,19 +47,13 @@ impl CreateEnvironmentVariables {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::CreateEnvironmentVariablesResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateEnvironmentVariablesResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CreateEnvironmentVariablesResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CreateEnvironmentVariablesResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -96,9 +90,9 @@ impl DeleteEnvironmentVariable {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/project/{projectId}/environment-variables/{environmentVariableId}",
-            )
+            rt::Method::DELETE,
+            "/v1/project/{projectId}/environment-variables/{environmentVariableId}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("environmentVariableId", self.environment_variable_id);
         self.options.apply(request)
@@ -106,16 +100,11 @@ impl DeleteEnvironmentVariable {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::SuccessResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::SuccessResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::SuccessResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::SuccessResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -156,9 +145,9 @@ impl UpdateEnvironmentVariable {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/project/{projectId}/environment-variables/{environmentVariableId}",
-            )
+            rt::Method::PUT,
+            "/v1/project/{projectId}/environment-variables/{environmentVariableId}",
+        )
             .path_param("projectId", self.project_id)
             .path_param("environmentVariableId", self.environment_variable_id)
             .json_body(&self.body);
@@ -167,18 +156,12 @@ impl UpdateEnvironmentVariable {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::UpdateEnvironmentVariableResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UpdateEnvironmentVariableResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UpdateEnvironmentVariableResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UpdateEnvironmentVariableResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

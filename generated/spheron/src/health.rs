@@ -8,10 +8,7 @@ impl crate::Client {
     ///
     /// Sends `GET /health`.
     pub fn get_health(&self) -> GetHealth {
-        GetHealth {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        GetHealth { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_health`](crate::Client::get_health): `GET /health`.
@@ -28,9 +25,7 @@ impl GetHealth {
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }

@@ -29,23 +29,20 @@ pub struct GetIpnsName {
 impl GetIpnsName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/ipns/names/{ipnsNameId}")
-            .path_param("ipnsNameId", self.ipns_name_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/ipns/names/{ipnsNameId}").path_param(
+            "ipnsNameId",
+            self.ipns_name_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::IpnsName>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::IpnsName>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::IpnsName,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::IpnsName, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -78,25 +75,22 @@ impl ListDeploymentIpnsNames {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/ipns/deployments/{deploymentId}/names",
-            )
-            .path_param("deploymentId", self.deployment_id);
+            rt::Method::GET,
+            "/v1/ipns/deployments/{deploymentId}/names",
+        ).path_param(
+            "deploymentId",
+            self.deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Vec<crate::models::IpnsName>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::IpnsName>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                Vec<crate::models::IpnsName>,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<Vec<crate::models::IpnsName>, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -125,23 +119,20 @@ pub struct ListIpnsNames {
 impl ListIpnsNames {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/ipns/names")
-            .query("organizationId", self.organization_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/ipns/names").query(
+            "organizationId",
+            self.organization_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Vec<crate::models::IpnsName>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::IpnsName>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                Vec<crate::models::IpnsName>,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<Vec<crate::models::IpnsName>, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -151,10 +142,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
-    pub fn publish_ipns_name(
-        &self,
-        deployment_id: impl Into<String>,
-    ) -> PublishIpnsName {
+    pub fn publish_ipns_name(&self, deployment_id: impl Into<String>) -> PublishIpnsName {
         PublishIpnsName {
             client: self.clone(),
             deployment_id: deployment_id.into(),
@@ -174,25 +162,22 @@ impl PublishIpnsName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/ipns/deployments/{deploymentId}/names",
-            )
-            .path_param("deploymentId", self.deployment_id);
+            rt::Method::POST,
+            "/v1/ipns/deployments/{deploymentId}/names",
+        ).path_param(
+            "deploymentId",
+            self.deployment_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::IpnsNameResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::IpnsNameResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::IpnsNameResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::IpnsNameResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -229,9 +214,9 @@ impl UpdateIpnsName {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/ipns/deployments/{deploymentId}/names/{ipnsNameId}",
-            )
+            rt::Method::PUT,
+            "/v1/ipns/deployments/{deploymentId}/names/{ipnsNameId}",
+        )
             .path_param("deploymentId", self.deployment_id)
             .path_param("ipnsNameId", self.ipns_name_id);
         self.options.apply(request)
@@ -239,15 +224,10 @@ impl UpdateIpnsName {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::IpnsNameResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::IpnsNameResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::IpnsNameResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::IpnsNameResponse, crate::models::Error>(self.into_request())
     }
 }

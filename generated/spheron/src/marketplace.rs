@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `marketplace_app_id` (`marketplaceAppId`): Marketplace template id.
-    pub fn get_marketplace_app(
-        &self,
-        marketplace_app_id: impl Into<String>,
-    ) -> GetMarketplaceApp {
+    pub fn get_marketplace_app(&self, marketplace_app_id: impl Into<String>) -> GetMarketplaceApp {
         GetMarketplaceApp {
             client: self.clone(),
             marketplace_app_id: marketplace_app_id.into(),
@@ -33,25 +30,22 @@ impl GetMarketplaceApp {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/marketplace-app/{marketplaceAppId}",
-            )
-            .path_param("marketplaceAppId", self.marketplace_app_id);
+            rt::Method::GET,
+            "/v1/marketplace-app/{marketplaceAppId}",
+        ).path_param(
+            "marketplaceAppId",
+            self.marketplace_app_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::MarketplaceApp>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MarketplaceApp>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MarketplaceApp,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MarketplaceApp, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -78,32 +72,28 @@ impl ListMarketplaceApps {
     /// Only templates of this category.
     ///
     /// Sets the query parameter `category`.
-    pub fn category(
-        mut self,
-        value: impl Into<crate::models::MarketplaceCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<crate::models::MarketplaceCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app")
-            .query_opt("category", self.category.as_ref());
+        let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app").query_opt(
+            "category",
+            self.category.as_ref(),
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::MarketplaceAppList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MarketplaceAppList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MarketplaceAppList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MarketplaceAppList, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -111,10 +101,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/marketplace-app/categories`.
     pub fn list_marketplace_categories(&self) -> ListMarketplaceCategories {
-        ListMarketplaceCategories {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        ListMarketplaceCategories { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::list_marketplace_categories`](crate::Client::list_marketplace_categories): `GET /v1/marketplace-app/categories`.
@@ -127,27 +114,18 @@ pub struct ListMarketplaceCategories {
 impl ListMarketplaceCategories {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-            rt::Method::GET,
-            "/v1/marketplace-app/categories",
-        );
+        let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app/categories");
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::MarketplaceCategoryList>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MarketplaceCategoryList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MarketplaceCategoryList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MarketplaceCategoryList, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

@@ -47,9 +47,7 @@ impl serde::Serialize for AgreedMachineImage {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -169,13 +167,10 @@ impl serde::Serialize for AppType {
 }
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
 impl<'de> serde::Deserialize<'de> for AppType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -235,9 +230,7 @@ impl serde::Serialize for AutoscalingCooldown {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AutoscalingCooldown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
     }
 }
@@ -305,13 +298,10 @@ impl serde::Serialize for AutoscalingPlan {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AutoscalingPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -360,9 +350,7 @@ impl serde::Serialize for AutoscalingRules {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingRules {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -401,12 +389,9 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
                         "lastScaleCheck" => rt::set(&mut f9, map.next_value()),
                         "averageCpuUtilization" => rt::set(&mut f10, map.next_value()),
                         "averageMemoryUtilization" => rt::set(&mut f11, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AutoscalingRules {
@@ -455,9 +440,7 @@ impl serde::Serialize for AutoscalingThreshold {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -478,12 +461,9 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
                         "step" => rt::set(&mut f0, map.next_value()),
                         "utilizationPercentage" => rt::set(&mut f1, map.next_value()),
                         "checksInAlarm" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AutoscalingThreshold {
@@ -520,9 +500,7 @@ impl serde::Serialize for AutoscalingThresholds {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -541,12 +519,9 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
                     match key.as_str() {
                         "cpuThreshold" => rt::set(&mut f0, map.next_value()),
                         "memoryThreshold" => rt::set(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::AutoscalingThresholds {
@@ -615,9 +590,7 @@ impl serde::Serialize for AutoscalingTimeWindow {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AutoscalingTimeWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
     }
 }
@@ -650,9 +623,7 @@ impl serde::Serialize for Bucket {
 #[cfg(any(feature = "organizations", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Bucket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -741,9 +712,7 @@ impl serde::Serialize for BucketIpnsRecord {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -830,9 +799,7 @@ impl serde::Serialize for BucketIpnsRecordList {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -851,9 +818,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::BucketIpnsRecordList {
-                    ipns_records: f0,
-                })
+                Ok(crate::models::BucketIpnsRecordList { ipns_records: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -878,9 +843,7 @@ impl serde::Serialize for BucketIpnsRecordRequest {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -912,7 +875,7 @@ impl BucketIpnsRecordRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(upload_id: String) -> Self {
-        Self { upload_id }
+        Self { upload_id, }
     }
 }
 #[cfg(feature = "storage")]
@@ -933,9 +896,7 @@ impl serde::Serialize for BucketIpnsRecordResponse {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -954,9 +915,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::BucketIpnsRecordResponse {
-                    ipns_record: f0,
-                })
+                Ok(crate::models::BucketIpnsRecordResponse { ipns_record: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -980,9 +939,7 @@ impl serde::Serialize for BucketList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1001,9 +958,7 @@ impl<'de> serde::Deserialize<'de> for BucketList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::BucketList {
-                    buckets: f0,
-                })
+                Ok(crate::models::BucketList { buckets: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1039,9 +994,7 @@ impl serde::Serialize for BuildConfigurationInput {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1106,9 +1059,7 @@ impl serde::Serialize for CancelDeploymentResponse {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1165,9 +1116,7 @@ impl serde::Serialize for CdnRecords {
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CdnRecords {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1188,10 +1137,7 @@ impl<'de> serde::Deserialize<'de> for CdnRecords {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CdnRecords {
-                    record_ipv4_v2: f0,
-                    record_cname_v2: f1,
-                })
+                Ok(crate::models::CdnRecords { record_ipv4_v2: f0, record_cname_v2: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1215,9 +1161,7 @@ impl serde::Serialize for CdnRecordsResponse {
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1236,9 +1180,7 @@ impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CdnRecordsResponse {
-                    records: f0,
-                })
+                Ok(crate::models::CdnRecordsResponse { records: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1274,9 +1216,7 @@ impl serde::Serialize for CliTokenVerification {
 #[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CliTokenVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1338,9 +1278,7 @@ impl serde::Serialize for CloseInstanceResponse {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1361,10 +1299,7 @@ impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CloseInstanceResponse {
-                    message: f0,
-                    success: f1,
-                })
+                Ok(crate::models::CloseInstanceResponse { message: f0, success: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1433,9 +1368,7 @@ impl serde::Serialize for ComputeDeployment {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeployment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1568,9 +1501,7 @@ impl serde::Serialize for ComputeDeploymentDetails {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1591,10 +1522,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeDeploymentDetails {
-                    deployment: f0,
-                    live_logs: f1,
-                })
+                Ok(crate::models::ComputeDeploymentDetails { deployment: f0, live_logs: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1625,9 +1553,7 @@ impl serde::Serialize for ComputeDeploymentLogs {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1650,11 +1576,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeDeploymentLogs {
-                    id: f0,
-                    logs: f1,
-                    logs_length: f2,
-                })
+                Ok(crate::models::ComputeDeploymentLogs { id: f0, logs: f1, logs_length: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1680,9 +1602,7 @@ impl serde::Serialize for ComputeDeploymentLogsResponse {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1703,10 +1623,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeDeploymentLogsResponse {
-                    success: f0,
-                    deployment: f1,
-                })
+                Ok(crate::models::ComputeDeploymentLogsResponse { success: f0, deployment: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1756,10 +1673,7 @@ impl serde::Serialize for ComputeInstance {
             .optional("retrievableAkt", &self.retrievable_akt)
             .optional("withdrawnAkt", &self.withdrawn_akt)
             .optional("scalableRunningCost", &self.scalable_running_cost)
-            .optional(
-                "scalableRunningCostUpdatedAt",
-                &self.scalable_running_cost_updated_at,
-            )
+            .optional("scalableRunningCostUpdatedAt", &self.scalable_running_cost_updated_at)
             .optional("defaultDailyTopup", &self.default_daily_topup)
             .optional("leasePricePerBlock", &self.lease_price_per_block)
             .optional("topupReport", &self.topup_report)
@@ -1771,9 +1685,7 @@ impl serde::Serialize for ComputeInstance {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1815,9 +1727,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
                         "retrievableAkt" => rt::set(&mut f8, map.next_value()),
                         "withdrawnAkt" => rt::set(&mut f9, map.next_value()),
                         "scalableRunningCost" => rt::set(&mut f10, map.next_value()),
-                        "scalableRunningCostUpdatedAt" => {
-                            rt::set(&mut f11, map.next_value())
-                        }
+                        "scalableRunningCostUpdatedAt" => rt::set(&mut f11, map.next_value()),
                         "defaultDailyTopup" => rt::set(&mut f12, map.next_value()),
                         "leasePricePerBlock" => rt::set(&mut f13, map.next_value()),
                         "topupReport" => rt::set(&mut f14, map.next_value()),
@@ -1898,9 +1808,7 @@ impl serde::Serialize for ComputeInstanceDetails {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1951,9 +1859,7 @@ impl serde::Serialize for ComputeInstanceList {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -1972,9 +1878,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeInstanceList {
-                    instances: f0,
-                })
+                Ok(crate::models::ComputeInstanceList { instances: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2006,9 +1910,7 @@ impl serde::Serialize for ComputeInstanceStarted {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2064,9 +1966,7 @@ impl serde::Serialize for ComputeLogEntry {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2087,10 +1987,7 @@ impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeLogEntry {
-                    time: f0,
-                    log: f1,
-                })
+                Ok(crate::models::ComputeLogEntry { time: f0, log: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2120,9 +2017,7 @@ impl serde::Serialize for ComputeMetrics {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeMetrics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2145,11 +2040,7 @@ impl<'de> serde::Deserialize<'de> for ComputeMetrics {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeMetrics {
-                    cpu: f0,
-                    memory: f1,
-                    timestamp: f2,
-                })
+                Ok(crate::models::ComputeMetrics { cpu: f0, memory: f1, timestamp: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2173,9 +2064,7 @@ impl serde::Serialize for ComputeMetricsResponse {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2194,9 +2083,7 @@ impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeMetricsResponse {
-                    metrics: f0,
-                })
+                Ok(crate::models::ComputeMetricsResponse { metrics: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2237,9 +2124,7 @@ impl serde::Serialize for ComputeProject {
 #[cfg(any(feature = "compute", feature = "organizations"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2322,9 +2207,7 @@ impl serde::Serialize for ComputeProjectList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeProjectList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2343,9 +2226,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProjectList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ComputeProjectList {
-                    compute_projects: f0,
-                })
+                Ok(crate::models::ComputeProjectList { compute_projects: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2424,9 +2305,7 @@ impl serde::Serialize for ComputeServiceConfiguration {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2564,9 +2443,7 @@ impl serde::Serialize for ComputeServiceInput {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2604,9 +2481,7 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
                         "env" => rt::set_required(&mut f6, map.next_value()),
                         "command" => rt::set_required(&mut f7, map.next_value()),
                         "args" => rt::set_required(&mut f8, map.next_value()),
-                        "akashMachineImageName" => {
-                            rt::set_required(&mut f9, map.next_value())
-                        }
+                        "akashMachineImageName" => rt::set_required(&mut f9, map.next_value()),
                         "customServiceSpecs" => rt::set(&mut f10, map.next_value()),
                         "healthCheck" => rt::set(&mut f11, map.next_value()),
                         "privateImageConfig" => rt::set(&mut f12, map.next_value()),
@@ -2729,13 +2604,10 @@ impl serde::Serialize for ComputeType {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2773,9 +2645,7 @@ impl serde::Serialize for Configuration {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Configuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2838,9 +2708,7 @@ impl serde::Serialize for ConfigurationResponse {
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2859,9 +2727,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ConfigurationResponse {
-                    configuration: f0,
-                })
+                Ok(crate::models::ConfigurationResponse { configuration: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2880,17 +2746,13 @@ pub struct Count {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Count {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("count", &self.count)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("count", &self.count).end()
     }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Count {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -2909,9 +2771,7 @@ impl<'de> serde::Deserialize<'de> for Count {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Count {
-                    count: rt::required(f0, "count")?,
-                })
+                Ok(crate::models::Count { count: rt::required(f0, "count")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2922,7 +2782,7 @@ impl Count {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(count: i64) -> Self {
-        Self { count }
+        Self { count, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -2964,9 +2824,7 @@ impl serde::Serialize for Coupon {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3038,9 +2896,7 @@ impl serde::Serialize for CouponList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CouponList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3059,9 +2915,7 @@ impl<'de> serde::Deserialize<'de> for CouponList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CouponList {
-                    coupons: f0,
-                })
+                Ok(crate::models::CouponList { coupons: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3105,9 +2959,7 @@ impl serde::Serialize for CreateComputeInstanceRequest {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3132,12 +2984,8 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
                         "organizationId" => rt::set_required(&mut f0, map.next_value()),
                         "uniqueTopicId" => rt::set_required(&mut f1, map.next_value()),
                         "computeProvider" => rt::set_required(&mut f2, map.next_value()),
-                        "computeProjectName" => {
-                            rt::set_required(&mut f3, map.next_value())
-                        }
-                        "computeProjectDescription" => {
-                            rt::set_required(&mut f4, map.next_value())
-                        }
+                        "computeProjectName" => rt::set_required(&mut f3, map.next_value()),
+                        "computeProjectDescription" => rt::set_required(&mut f4, map.next_value()),
                         "region" => rt::set_required(&mut f5, map.next_value()),
                         "scalable" => rt::set_required(&mut f6, map.next_value()),
                         "services" => rt::set_required(&mut f7, map.next_value()),
@@ -3149,10 +2997,7 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
                     unique_topic_id: rt::required(f1, "uniqueTopicId")?,
                     compute_provider: rt::required(f2, "computeProvider")?,
                     compute_project_name: rt::required(f3, "computeProjectName")?,
-                    compute_project_description: rt::required(
-                        f4,
-                        "computeProjectDescription",
-                    )?,
+                    compute_project_description: rt::required(f4, "computeProjectDescription")?,
                     region: rt::required(f5, "region")?,
                     scalable: rt::required(f6, "scalable")?,
                     services: rt::required(f7, "services")?,
@@ -3207,9 +3052,7 @@ impl serde::Serialize for CreateDeploymentEnvironmentResponse {
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3228,9 +3071,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CreateDeploymentEnvironmentResponse {
-                    new_environment: f0,
-                })
+                Ok(crate::models::CreateDeploymentEnvironmentResponse { new_environment: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3279,9 +3120,7 @@ impl serde::Serialize for CreateDeploymentRequest {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3312,9 +3151,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
                         "branch" => rt::set_required(&mut f3, map.next_value()),
                         "protocol" => rt::set_required(&mut f4, map.next_value()),
                         "provider" => rt::set_required(&mut f5, map.next_value()),
-                        "createDefaultWebhook" => {
-                            rt::set_required(&mut f6, map.next_value())
-                        }
+                        "createDefaultWebhook" => rt::set_required(&mut f6, map.next_value()),
                         "configuration" => rt::set_required(&mut f7, map.next_value()),
                         "env" => rt::set(&mut f8, map.next_value()),
                         "gitProviderPreferences" => rt::set(&mut f9, map.next_value()),
@@ -3400,9 +3237,7 @@ impl serde::Serialize for CreateDomainRequest {
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3473,9 +3308,7 @@ impl serde::Serialize for CreateEnvironmentVariablesRequest {
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3490,9 +3323,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "environmentVariables" => {
-                            rt::set_required(&mut f0, map.next_value())
-                        }
+                        "environmentVariables" => rt::set_required(&mut f0, map.next_value()),
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
@@ -3509,7 +3340,7 @@ impl CreateEnvironmentVariablesRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(environment_variables: Vec<EnvironmentVariableInput>) -> Self {
-        Self { environment_variables }
+        Self { environment_variables, }
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -3530,9 +3361,7 @@ impl serde::Serialize for CreateEnvironmentVariablesResponse {
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3551,9 +3380,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CreateEnvironmentVariablesResponse {
-                    environment_variables: f0,
-                })
+                Ok(crate::models::CreateEnvironmentVariablesResponse { environment_variables: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3594,9 +3421,7 @@ impl serde::Serialize for CreateInstanceFromTemplateRequest {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3620,9 +3445,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
                         "templateId" => rt::set_required(&mut f0, map.next_value()),
-                        "environmentVariables" => {
-                            rt::set_required(&mut f1, map.next_value())
-                        }
+                        "environmentVariables" => rt::set_required(&mut f1, map.next_value()),
                         "organizationId" => rt::set_required(&mut f2, map.next_value()),
                         "akashImageId" => rt::set_required(&mut f3, map.next_value()),
                         "region" => rt::set_required(&mut f4, map.next_value()),
@@ -3693,9 +3516,7 @@ impl serde::Serialize for CreateInviteRequest {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3727,7 +3548,7 @@ impl CreateInviteRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(user_email: String) -> Self {
-        Self { user_email }
+        Self { user_email, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -3750,9 +3571,7 @@ impl serde::Serialize for CreateInviteResponse {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3773,10 +3592,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CreateInviteResponse {
-                    message: f0,
-                    invite: f1,
-                })
+                Ok(crate::models::CreateInviteResponse { message: f0, invite: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3806,9 +3622,7 @@ impl serde::Serialize for CreateOrganizationRequest {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3867,9 +3681,7 @@ impl serde::Serialize for CreateOrganizationResponse {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3888,9 +3700,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::CreateOrganizationResponse {
-                    organization: f0,
-                })
+                Ok(crate::models::CreateOrganizationResponse { organization: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3927,9 +3737,7 @@ impl serde::Serialize for CustomServiceSpecs {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -3952,12 +3760,9 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
                         "memory" => rt::set(&mut f1, map.next_value()),
                         "storage" => rt::set(&mut f2, map.next_value()),
                         "persistentStorage" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::CustomServiceSpecs {
@@ -3982,17 +3787,13 @@ pub struct DeleteDomainResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeleteDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("domain", &self.domain)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("domain", &self.domain).end()
     }
 }
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4011,9 +3812,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DeleteDomainResponse {
-                    domain: f0,
-                })
+                Ok(crate::models::DeleteDomainResponse { domain: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4099,9 +3898,7 @@ impl serde::Serialize for Deployment {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Deployment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4159,9 +3956,7 @@ impl<'de> serde::Deserialize<'de> for Deployment {
                         "branch" => rt::set(&mut f14, map.next_value()),
                         "externalRepositoryName" => rt::set(&mut f15, map.next_value()),
                         "protocol" => rt::set(&mut f16, map.next_value()),
-                        "deploymentEnvironmentName" => {
-                            rt::set(&mut f17, map.next_value())
-                        }
+                        "deploymentEnvironmentName" => rt::set(&mut f17, map.next_value()),
                         "failedMessage" => rt::set(&mut f18, map.next_value()),
                         "isFromRequest" => rt::set(&mut f19, map.next_value()),
                         "encrypted" => rt::set(&mut f20, map.next_value()),
@@ -4270,9 +4065,7 @@ impl serde::Serialize for DeploymentCounts {
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4329,9 +4122,7 @@ impl serde::Serialize for DeploymentDetails {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4352,24 +4143,13 @@ impl<'de> serde::Deserialize<'de> for DeploymentDetails {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DeploymentDetails {
-                    deployment: f0,
-                    live_logs: f1,
-                })
+                Ok(crate::models::DeploymentDetails { deployment: f0, live_logs: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 /// A set of branches whose pushes deploy to one protocol (e.g. production, preview).
 ///
 /// Schema `/components/schemas/DeploymentEnvironment`.
@@ -4384,15 +4164,7 @@ pub struct DeploymentEnvironment {
     pub created_at: Option<cloudgen_runtime::DateTime>,
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4408,20 +4180,10 @@ impl serde::Serialize for DeploymentEnvironment {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4469,15 +4231,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl DeploymentEnvironment {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
@@ -4504,17 +4258,13 @@ pub struct DeploymentEnvironmentList {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentEnvironmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("result", &self.result)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("result", &self.result).end()
     }
 }
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4533,9 +4283,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DeploymentEnvironmentList {
-                    result: f0,
-                })
+                Ok(crate::models::DeploymentEnvironmentList { result: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4565,9 +4313,7 @@ impl serde::Serialize for DeploymentEnvironmentRequest {
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4626,9 +4372,7 @@ impl serde::Serialize for DeploymentEnvironmentResponse {
 #[cfg(feature = "deployment_environments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4647,23 +4391,13 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DeploymentEnvironmentResponse {
-                    deployment_environment: f0,
-                })
+                Ok(crate::models::DeploymentEnvironmentResponse { deployment_environment: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 /// Whether a deployment environment takes deployments.
 ///
 /// Schema `/components/schemas/DeploymentEnvironmentStatus`.
@@ -4679,15 +4413,7 @@ pub enum DeploymentEnvironmentStatus {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl DeploymentEnvironmentStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4699,15 +4425,7 @@ impl DeploymentEnvironmentStatus {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl From<&str> for DeploymentEnvironmentStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4718,91 +4436,42 @@ impl From<&str> for DeploymentEnvironmentStatus {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for DeploymentEnvironmentStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for DeploymentEnvironmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl serde::Serialize for DeploymentEnvironmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Schema `/components/schemas/DeploymentLogLine`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeploymentLogLine {
     pub time: Option<String>,
     pub log: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentLogLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -4812,19 +4481,10 @@ impl serde::Serialize for DeploymentLogLine {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -4845,10 +4505,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DeploymentLogLine {
-                    time: f0,
-                    log: f1,
-                })
+                Ok(crate::models::DeploymentLogLine { time: f0, log: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4884,9 +4541,7 @@ impl serde::Serialize for DeploymentStarted {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5012,26 +4667,14 @@ impl serde::Serialize for DeploymentStatus {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for DeploymentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 /// A custom domain pointing at a deployment, an upload or an instance.
 ///
 /// Schema `/components/schemas/Domain`.
@@ -5056,16 +4699,7 @@ pub struct Domain {
     pub created_at: Option<cloudgen_runtime::DateTime>,
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Domain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5087,21 +4721,10 @@ impl serde::Serialize for Domain {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Domain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5167,16 +4790,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl Domain {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
@@ -5199,16 +4813,7 @@ impl Domain {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 /// What a domain points at - 1 for a web app (site), 2 for a compute instance.
 ///
 /// Schema `/components/schemas/DomainAppType`.
@@ -5221,16 +4826,7 @@ pub enum DomainAppType {
     /// A value this version of the client does not know; kept so it round-trips.
     Unknown(i64),
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl DomainAppType {
     /// The value as sent on the wire.
     pub fn value(&self) -> i64 {
@@ -5241,16 +4837,7 @@ impl DomainAppType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<i64> for DomainAppType {
     fn from(value: i64) -> Self {
         match value {
@@ -5260,63 +4847,25 @@ impl From<i64> for DomainAppType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for DomainAppType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl serde::Serialize for DomainAppType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainAppType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 /// Basic-auth credentials protecting a domain.
 ///
 /// Schema `/components/schemas/DomainCredentials`.
@@ -5325,16 +4874,7 @@ pub struct DomainCredentials {
     pub username: Option<String>,
     pub password: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainCredentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5344,21 +4884,10 @@ impl serde::Serialize for DomainCredentials {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainCredentials {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5379,10 +4908,7 @@ impl<'de> serde::Deserialize<'de> for DomainCredentials {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DomainCredentials {
-                    username: f0,
-                    password: f1,
-                })
+                Ok(crate::models::DomainCredentials { username: f0, password: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5406,9 +4932,7 @@ impl serde::Serialize for DomainList {
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5427,9 +4951,7 @@ impl<'de> serde::Deserialize<'de> for DomainList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DomainList {
-                    domains: f0,
-                })
+                Ok(crate::models::DomainList { domains: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5460,9 +4982,7 @@ impl serde::Serialize for DomainRequest {
 #[cfg(any(feature = "compute", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5500,11 +5020,7 @@ impl DomainRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String) -> Self {
-        Self {
-            name,
-            r#type: Default::default(),
-            link: Default::default(),
-        }
+        Self { name, r#type: Default::default(), link: Default::default() }
     }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
@@ -5517,17 +5033,13 @@ pub struct DomainResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("domain", &self.domain)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("domain", &self.domain).end()
     }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5546,24 +5058,13 @@ impl<'de> serde::Deserialize<'de> for DomainResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DomainResponse {
-                    domain: f0,
-                })
+                Ok(crate::models::DomainResponse { domain: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 /// Kind of custom domain.
 ///
 /// Schema `/components/schemas/DomainType`.
@@ -5583,16 +5084,7 @@ pub enum DomainType {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl DomainType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5606,16 +5098,7 @@ impl DomainType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<&str> for DomainType {
     fn from(value: &str) -> Self {
         match value {
@@ -5628,70 +5111,31 @@ impl From<&str> for DomainType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::str::FromStr for DomainType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for DomainType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl serde::Serialize for DomainType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "domains",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -5716,9 +5160,7 @@ impl serde::Serialize for DomainVerification {
 #[cfg(any(feature = "domains", feature = "storage"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5739,23 +5181,13 @@ impl<'de> serde::Deserialize<'de> for DomainVerification {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::DomainVerification {
-                    success: f0,
-                    domain: f1,
-                })
+                Ok(crate::models::DomainVerification { success: f0, domain: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 /// A build environment variable and the deployment environments it applies to.
 ///
 /// Schema `/components/schemas/EnvironmentVariable`.
@@ -5766,14 +5198,7 @@ pub struct EnvironmentVariable {
     pub value: Option<String>,
     pub deployment_environments: Option<Vec<DeploymentEnvironment>>,
 }
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentVariable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -5785,19 +5210,10 @@ impl serde::Serialize for EnvironmentVariable {
             .end()
     }
 }
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5856,9 +5272,7 @@ impl serde::Serialize for EnvironmentVariableInput {
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5896,11 +5310,7 @@ impl EnvironmentVariableInput {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(name: String, value: String) -> Self {
-        Self {
-            name,
-            value,
-            environments: Default::default(),
-        }
+        Self { name, value, environments: Default::default() }
     }
 }
 /// The body of a failed call (facts §4). `message` is always present; `error` is usually `true`. The Go CLI also checks these keys on 2xx answers.
@@ -5924,9 +5334,7 @@ impl serde::Serialize for Error {
 }
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -5947,10 +5355,7 @@ impl<'de> serde::Deserialize<'de> for Error {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Error {
-                    error: f0,
-                    message: rt::required(f1, "message")?,
-                })
+                Ok(crate::models::Error { error: f0, message: rt::required(f1, "message")? })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5960,10 +5365,7 @@ impl Error {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(message: String) -> Self {
-        Self {
-            error: Default::default(),
-            message,
-        }
+        Self { error: Default::default(), message }
     }
 }
 #[cfg(feature = "organizations")]
@@ -5986,9 +5388,7 @@ impl serde::Serialize for ExceededEnvironments {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6009,10 +5409,7 @@ impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ExceededEnvironments {
-                    amount: f0,
-                    project: f1,
-                })
+                Ok(crate::models::ExceededEnvironments { amount: f0, project: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6029,17 +5426,13 @@ pub struct ExecCommandRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ExecCommandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("command", &self.command)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("command", &self.command).end()
     }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6058,9 +5451,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ExecCommandRequest {
-                    command: rt::required(f0, "command")?,
-                })
+                Ok(crate::models::ExecCommandRequest { command: rt::required(f0, "command")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6071,7 +5462,7 @@ impl ExecCommandRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(command: String) -> Self {
-        Self { command }
+        Self { command, }
     }
 }
 #[cfg(feature = "compute")]
@@ -6085,17 +5476,13 @@ pub struct ExecCommandResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ExecCommandResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("logs", &self.logs)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("logs", &self.logs).end()
     }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6114,9 +5501,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ExecCommandResponse {
-                    logs: f0,
-                })
+                Ok(crate::models::ExecCommandResponse { logs: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6140,9 +5525,7 @@ impl serde::Serialize for ExtendedInstanceList {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6161,9 +5544,7 @@ impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ExtendedInstanceList {
-                    extended_instances: f0,
-                })
+                Ok(crate::models::ExtendedInstanceList { extended_instances: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6293,13 +5674,10 @@ impl serde::Serialize for Framework {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for Framework {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -6321,9 +5699,7 @@ impl serde::Serialize for FrameworkSuggestion {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6342,9 +5718,7 @@ impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::FrameworkSuggestion {
-                    suggested_framework: f0,
-                })
+                Ok(crate::models::FrameworkSuggestion { suggested_framework: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6372,9 +5746,7 @@ impl serde::Serialize for FundsUsage {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for FundsUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6395,10 +5767,7 @@ impl<'de> serde::Deserialize<'de> for FundsUsage {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::FundsUsage {
-                    daily_usage: f0,
-                    used_till_now: f1,
-                })
+                Ok(crate::models::FundsUsage { daily_usage: f0, used_till_now: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6430,9 +5799,7 @@ impl serde::Serialize for GitProviderPreferences {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6495,9 +5862,7 @@ impl serde::Serialize for GptQueryRequest {
 #[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GptQueryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6564,9 +5929,7 @@ impl serde::Serialize for GptQueryResponse {
 #[cfg(feature = "cli")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GptQueryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6585,9 +5948,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::GptQueryResponse {
-                    response: f0,
-                })
+                Ok(crate::models::GptQueryResponse { response: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6608,17 +5969,13 @@ pub struct GpuModel {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for GpuModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("model", &self.model)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("model", &self.model).end()
     }
 }
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GpuModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6637,9 +5994,7 @@ impl<'de> serde::Deserialize<'de> for GpuModel {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::GpuModel {
-                    model: f0,
-                })
+                Ok(crate::models::GpuModel { model: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6666,9 +6021,7 @@ impl serde::Serialize for GpuSpecs {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GpuSpecs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6689,10 +6042,7 @@ impl<'de> serde::Deserialize<'de> for GpuSpecs {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::GpuSpecs {
-                    units: f0,
-                    models: f1,
-                })
+                Ok(crate::models::GpuSpecs { units: f0, models: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6724,9 +6074,7 @@ impl serde::Serialize for HealthCheck {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6751,12 +6099,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheck {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::HealthCheck {
-                    path: f0,
-                    port: f1,
-                    status: f2,
-                    timestamp: f3,
-                })
+                Ok(crate::models::HealthCheck { path: f0, port: f1, status: f2, timestamp: f3 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6783,9 +6126,7 @@ impl serde::Serialize for HealthCheckInput {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheckInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6806,10 +6147,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheckInput {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::HealthCheckInput {
-                    path: f0,
-                    port: f1,
-                })
+                Ok(crate::models::HealthCheckInput { path: f0, port: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6835,9 +6173,7 @@ impl serde::Serialize for HealthCheckUpdated {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -6858,10 +6194,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::HealthCheckUpdated {
-                    message: f0,
-                    updated: f1,
-                })
+                Ok(crate::models::HealthCheckUpdated { message: f0, updated: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6931,13 +6264,10 @@ impl serde::Serialize for HealthStatus {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for HealthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -6969,9 +6299,7 @@ impl serde::Serialize for InstanceCounts {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7070,13 +6398,10 @@ impl serde::Serialize for InstanceLogType {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for InstanceLogType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7144,13 +6469,10 @@ impl serde::Serialize for InstanceState {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for InstanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -7188,9 +6510,7 @@ impl serde::Serialize for Invite {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Invite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7269,9 +6589,7 @@ impl serde::Serialize for InviteList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InviteList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7290,9 +6608,7 @@ impl<'de> serde::Deserialize<'de> for InviteList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::InviteList {
-                    invites: f0,
-                })
+                Ok(crate::models::InviteList { invites: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7333,9 +6649,7 @@ impl serde::Serialize for IpnsName {
 #[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IpnsName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7418,9 +6732,7 @@ impl serde::Serialize for IpnsNameResponse {
 #[cfg(feature = "ipns")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7439,9 +6751,7 @@ impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::IpnsNameResponse {
-                    ipns_name: f0,
-                })
+                Ok(crate::models::IpnsNameResponse { ipns_name: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7473,9 +6783,7 @@ impl serde::Serialize for MachineGpu {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineGpu {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7551,9 +6859,7 @@ impl serde::Serialize for MachineImage {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7642,9 +6948,7 @@ impl serde::Serialize for MachineImageList {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineImageList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7665,10 +6969,7 @@ impl<'de> serde::Deserialize<'de> for MachineImageList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::MachineImageList {
-                    akash_machine_images: f0,
-                    total_count: f1,
-                })
+                Ok(crate::models::MachineImageList { akash_machine_images: f0, total_count: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7700,9 +7001,7 @@ impl serde::Serialize for MarketplaceApp {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceApp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7769,9 +7068,7 @@ impl serde::Serialize for MarketplaceAppList {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7790,9 +7087,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::MarketplaceAppList {
-                    templates: f0,
-                })
+                Ok(crate::models::MarketplaceAppList { templates: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7829,9 +7124,7 @@ impl serde::Serialize for MarketplaceAppMetadata {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7898,9 +7191,7 @@ impl serde::Serialize for MarketplaceAppPort {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7921,10 +7212,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::MarketplaceAppPort {
-                    container_port: f0,
-                    exposed_port: f1,
-                })
+                Ok(crate::models::MarketplaceAppPort { container_port: f0, exposed_port: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7964,9 +7252,7 @@ impl serde::Serialize for MarketplaceAppServiceData {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -7989,9 +7275,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
                 let mut f8 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "defaultAkashMachineImageId" => {
-                            rt::set(&mut f0, map.next_value())
-                        }
+                        "defaultAkashMachineImageId" => rt::set(&mut f0, map.next_value()),
                         "dockerImage" => rt::set(&mut f1, map.next_value()),
                         "dockerImageTag" => rt::set(&mut f2, map.next_value()),
                         "provider" => rt::set(&mut f3, map.next_value()),
@@ -8046,9 +7330,7 @@ impl serde::Serialize for MarketplaceAppVariable {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8151,13 +7433,10 @@ impl serde::Serialize for MarketplaceCategory {
 }
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8179,9 +7458,7 @@ impl serde::Serialize for MarketplaceCategoryList {
 #[cfg(feature = "marketplace")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8200,9 +7477,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::MarketplaceCategoryList {
-                    categories: f0,
-                })
+                Ok(crate::models::MarketplaceCategoryList { categories: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8241,9 +7516,7 @@ impl serde::Serialize for MasterOrganization {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MasterOrganization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8329,9 +7602,7 @@ impl serde::Serialize for MessageResponse {
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8350,9 +7621,7 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::MessageResponse {
-                    message: f0,
-                })
+                Ok(crate::models::MessageResponse { message: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8377,9 +7646,7 @@ impl serde::Serialize for MigrateProjectsRequest {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8394,9 +7661,7 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
                 let mut f0 = None;
                 while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
                     match key.as_str() {
-                        "webappOrganizationId" => {
-                            rt::set_required(&mut f0, map.next_value())
-                        }
+                        "webappOrganizationId" => rt::set_required(&mut f0, map.next_value()),
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
@@ -8413,7 +7678,7 @@ impl MigrateProjectsRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(webapp_organization_id: String) -> Self {
-        Self { webapp_organization_id }
+        Self { webapp_organization_id, }
     }
 }
 #[cfg(feature = "storage")]
@@ -8436,9 +7701,7 @@ impl serde::Serialize for MigrateProjectsResponse {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8528,13 +7791,10 @@ impl serde::Serialize for NodeVersion {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for NodeVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -8576,9 +7836,7 @@ impl serde::Serialize for Organization {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8682,9 +7940,7 @@ impl serde::Serialize for OrganizationOverdue {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8740,9 +7996,7 @@ impl serde::Serialize for OrganizationProfile {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8765,11 +8019,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationProfile {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::OrganizationProfile {
-                    name: f0,
-                    image: f1,
-                    username: f2,
-                })
+                Ok(crate::models::OrganizationProfile { name: f0, image: f1, username: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8818,19 +8068,14 @@ impl serde::Serialize for OverdueDetails {
             .optional("exceededHnsDomains", &self.exceeded_hns_domains)
             .optional("exceededEnsDomains", &self.exceeded_ens_domains)
             .optional("exceededMembers", &self.exceeded_members)
-            .optional(
-                "exceededEnvironmentsForProjects",
-                &self.exceeded_environments_for_projects,
-            )
+            .optional("exceededEnvironmentsForProjects", &self.exceeded_environments_for_projects)
             .end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OverdueDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8867,9 +8112,7 @@ impl<'de> serde::Deserialize<'de> for OverdueDetails {
                         "exceededHnsDomains" => rt::set(&mut f8, map.next_value()),
                         "exceededEnsDomains" => rt::set(&mut f9, map.next_value()),
                         "exceededMembers" => rt::set(&mut f10, map.next_value()),
-                        "exceededEnvironmentsForProjects" => {
-                            rt::set(&mut f11, map.next_value())
-                        }
+                        "exceededEnvironmentsForProjects" => rt::set(&mut f11, map.next_value()),
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
@@ -8912,9 +8155,7 @@ impl serde::Serialize for PasswordProtection {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordProtection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8935,10 +8176,7 @@ impl<'de> serde::Deserialize<'de> for PasswordProtection {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PasswordProtection {
-                    enabled: f0,
-                    credentials: f1,
-                })
+                Ok(crate::models::PasswordProtection { enabled: f0, credentials: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8970,9 +8208,7 @@ impl serde::Serialize for PersistentStorage {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PersistentStorage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -8993,12 +8229,9 @@ impl<'de> serde::Deserialize<'de> for PersistentStorage {
                         "size" => rt::set(&mut f0, map.next_value()),
                         "class" => rt::set(&mut f1, map.next_value()),
                         "mountPoint" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::PersistentStorage {
@@ -9072,13 +8305,10 @@ impl serde::Serialize for PersistentStorageClass {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for PersistentStorageClass {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -9106,9 +8336,7 @@ impl serde::Serialize for PinCidResponse {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinCidResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9154,17 +8382,13 @@ pub struct PinCidsRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinCidsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("cids", &self.cids)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("cids", &self.cids).end()
     }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinCidsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9183,9 +8407,7 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PinCidsRequest {
-                    cids: rt::required(f0, "cids")?,
-                })
+                Ok(crate::models::PinCidsRequest { cids: rt::required(f0, "cids")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9196,7 +8418,7 @@ impl PinCidsRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(cids: Vec<String>) -> Self {
-        Self { cids }
+        Self { cids, }
     }
 }
 #[cfg(feature = "storage")]
@@ -9231,9 +8453,7 @@ impl serde::Serialize for PinPeer {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinPeer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9315,9 +8535,7 @@ impl serde::Serialize for PinStatus {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9380,9 +8598,7 @@ impl serde::Serialize for PinStatusResponse {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9401,9 +8617,7 @@ impl<'de> serde::Deserialize<'de> for PinStatusResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PinStatusResponse {
-                    pin_status: f0,
-                })
+                Ok(crate::models::PinStatusResponse { pin_status: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9429,9 +8643,7 @@ impl serde::Serialize for PinnedCid {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinnedCid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9452,10 +8664,7 @@ impl<'de> serde::Deserialize<'de> for PinnedCid {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PinnedCid {
-                    upload_id: f0,
-                    cid: f1,
-                })
+                Ok(crate::models::PinnedCid { upload_id: f0, cid: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9488,9 +8697,7 @@ impl serde::Serialize for PlatformProfile {
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PlatformProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9551,9 +8758,7 @@ impl serde::Serialize for PrComment {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PrComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9574,10 +8779,7 @@ impl<'de> serde::Deserialize<'de> for PrComment {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::PrComment {
-                    pr_id: f0,
-                    comment_id: f1,
-                })
+                Ok(crate::models::PrComment { pr_id: f0, comment_id: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9610,9 +8812,7 @@ impl serde::Serialize for PrivateImageConfig {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9633,12 +8833,9 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
                         "dockerRegistryURL" => rt::set(&mut f0, map.next_value()),
                         "dockerUserName" => rt::set(&mut f1, map.next_value()),
                         "dockerPasswordOrToken" => rt::set(&mut f2, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::PrivateImageConfig {
@@ -9662,17 +8859,13 @@ pub struct ProfileResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ProfileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("user", &self.user)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("user", &self.user).end()
     }
 }
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ProfileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9691,9 +8884,7 @@ impl<'de> serde::Deserialize<'de> for ProfileResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ProfileResponse {
-                    user: f0,
-                })
+                Ok(crate::models::ProfileResponse { user: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9762,9 +8953,7 @@ impl serde::Serialize for Project {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Project {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9887,9 +9076,7 @@ impl serde::Serialize for ProjectList {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ProjectList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -9908,9 +9095,7 @@ impl<'de> serde::Deserialize<'de> for ProjectList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::ProjectList {
-                    projects: f0,
-                })
+                Ok(crate::models::ProjectList { projects: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9982,26 +9167,14 @@ impl serde::Serialize for ProjectType {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for ProjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 /// Where a site or upload is stored.
 ///
 /// Schema `/components/schemas/Protocol`.
@@ -10017,16 +9190,7 @@ pub enum Protocol {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl Protocol {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10038,16 +9202,7 @@ impl Protocol {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<&str> for Protocol {
     fn from(value: &str) -> Self {
         match value {
@@ -10058,81 +9213,35 @@ impl From<&str> for Protocol {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::str::FromStr for Protocol {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for Protocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl serde::Serialize for Protocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "deployment_environments",
-        feature = "deployments",
-        feature = "environment_variables",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for Protocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 /// Where the source of a project or instance comes from. Git-based deployments use the three git hosts; compute instances use `DOCKERHUB`.
 ///
 /// Schema `/components/schemas/Provider`.
@@ -10150,14 +9259,7 @@ pub enum Provider {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Provider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10170,14 +9272,7 @@ impl Provider {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl From<&str> for Provider {
     fn from(value: &str) -> Self {
         match value {
@@ -10189,62 +9284,31 @@ impl From<&str> for Provider {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for Provider {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for Provider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl serde::Serialize for Provider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for Provider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -10268,9 +9332,7 @@ impl serde::Serialize for RegionList {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RegionList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10291,10 +9353,7 @@ impl<'de> serde::Deserialize<'de> for RegionList {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RegionList {
-                    regions: f0,
-                    total_count: f1,
-                })
+                Ok(crate::models::RegionList { regions: f0, total_count: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10311,17 +9370,13 @@ pub struct RemoveMemberRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RemoveMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("userId", &self.user_id)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("userId", &self.user_id).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10340,9 +9395,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RemoveMemberRequest {
-                    user_id: rt::required(f0, "userId")?,
-                })
+                Ok(crate::models::RemoveMemberRequest { user_id: rt::required(f0, "userId")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10353,7 +9406,7 @@ impl RemoveMemberRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(user_id: String) -> Self {
-        Self { user_id }
+        Self { user_id, }
     }
 }
 #[cfg(feature = "organizations")]
@@ -10378,9 +9431,7 @@ impl serde::Serialize for RemoveMemberResponse {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10401,24 +9452,13 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::RemoveMemberResponse {
-                    error: f0,
-                    message: f1,
-                })
+                Ok(crate::models::RemoveMemberResponse { error: f0, message: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 /// Lifecycle state of a project, bucket or compute project: maintained (live) or archived. The SDK has one identical enum per resource (ProjectStateEnum, BucketStateEnum, ClusterStateEnum); one schema serves all three.
 ///
 /// Schema `/components/schemas/ResourceState`.
@@ -10432,15 +9472,7 @@ pub enum ResourceState {
     /// round-trips.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl ResourceState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10451,15 +9483,7 @@ impl ResourceState {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<&str> for ResourceState {
     fn from(value: &str) -> Self {
         match value {
@@ -10469,66 +9493,31 @@ impl From<&str> for ResourceState {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::str::FromStr for ResourceState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for ResourceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl serde::Serialize for ResourceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(
-    any(
-        feature = "compute",
-        feature = "deployments",
-        feature = "organizations",
-        feature = "projects",
-        feature = "storage"
-    )
-)]
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for ResourceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -10557,9 +9546,7 @@ impl serde::Serialize for Screenshot {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Screenshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10582,11 +9569,7 @@ impl<'de> serde::Deserialize<'de> for Screenshot {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Screenshot {
-                    id: f0,
-                    fee: f1,
-                    url: f2,
-                })
+                Ok(crate::models::Screenshot { id: f0, fee: f1, url: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10616,9 +9599,7 @@ impl serde::Serialize for ServiceEnv {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceEnv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10637,12 +9618,9 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
                     match key.as_str() {
                         "value" => rt::set_required(&mut f0, map.next_value()),
                         "isSecret" => rt::set_required(&mut f1, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::ServiceEnv {
@@ -10660,11 +9638,7 @@ impl ServiceEnv {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(value: String, is_secret: bool) -> Self {
-        Self {
-            value,
-            is_secret,
-            unknown_fields: Default::default(),
-        }
+        Self { value, is_secret, unknown_fields: Default::default() }
     }
 }
 #[cfg(feature = "compute")]
@@ -10695,9 +9669,7 @@ impl serde::Serialize for ServicePort {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServicePort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10720,12 +9692,9 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
                         "exposedPort" => rt::set_required(&mut f1, map.next_value()),
                         "global" => rt::set(&mut f2, map.next_value()),
                         "exposeTo" => rt::set(&mut f3, map.next_value()),
-                        other => {
-                            map.next_value()
-                                .map(|value| {
-                                    unknown_fields.insert(other.to_owned(), value);
-                                })
-                        }
+                        other => map.next_value().map(|value| {
+                            unknown_fields.insert(other.to_owned(), value);
+                        }),
                     }?;
                 }
                 Ok(crate::models::ServicePort {
@@ -10852,9 +9821,7 @@ impl serde::Serialize for SubscriptionUsage {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -10935,12 +9902,8 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
                         "environmentsLimit" => rt::set(&mut f24, map.next_value()),
                         "usedClusterAkt" => rt::set(&mut f25, map.next_value()),
                         "clusterAktLimit" => rt::set(&mut f26, map.next_value()),
-                        "usedClusterBuildExecution" => {
-                            rt::set(&mut f27, map.next_value())
-                        }
-                        "clusterBuildExecutionLimit" => {
-                            rt::set(&mut f28, map.next_value())
-                        }
+                        "usedClusterBuildExecution" => rt::set(&mut f27, map.next_value()),
+                        "clusterBuildExecutionLimit" => rt::set(&mut f28, map.next_value()),
                         "usedNumberOfRequests" => rt::set(&mut f29, map.next_value()),
                         "usedPasswordProtections" => rt::set(&mut f30, map.next_value()),
                         "passwordProtectionLimit" => rt::set(&mut f31, map.next_value()),
@@ -11012,17 +9975,13 @@ pub struct SubscriptionUsageResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SubscriptionUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("usage", &self.usage)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("usage", &self.usage).end()
     }
 }
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11041,9 +10000,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SubscriptionUsageResponse {
-                    usage: f0,
-                })
+                Ok(crate::models::SubscriptionUsageResponse { usage: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11069,9 +10026,7 @@ impl serde::Serialize for SuccessResponse {
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SuccessResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11090,9 +10045,7 @@ impl<'de> serde::Deserialize<'de> for SuccessResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::SuccessResponse {
-                    success: f0,
-                })
+                Ok(crate::models::SuccessResponse { success: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11127,9 +10080,7 @@ impl serde::Serialize for TemplateInstanceStarted {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11191,9 +10142,7 @@ impl serde::Serialize for TemplateVariableInput {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11252,9 +10201,7 @@ impl serde::Serialize for TokenPrice {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11275,10 +10222,7 @@ impl<'de> serde::Deserialize<'de> for TokenPrice {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TokenPrice {
-                    message: f0,
-                    price: f1,
-                })
+                Ok(crate::models::TokenPrice { message: f0, price: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11306,9 +10250,7 @@ impl serde::Serialize for TokenScope {
 #[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11329,10 +10271,7 @@ impl<'de> serde::Deserialize<'de> for TokenScope {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TokenScope {
-                    user: f0,
-                    organizations: f1,
-                })
+                Ok(crate::models::TokenScope { user: f0, organizations: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11362,9 +10301,7 @@ impl serde::Serialize for TokenScopeOrganization {
 #[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11424,9 +10361,7 @@ impl serde::Serialize for TokenScopeUser {
 #[cfg(feature = "tokens")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScopeUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11451,12 +10386,7 @@ impl<'de> serde::Deserialize<'de> for TokenScopeUser {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TokenScopeUser {
-                    id: f0,
-                    username: f1,
-                    name: f2,
-                    email: f3,
-                })
+                Ok(crate::models::TokenScopeUser { id: f0, username: f1, name: f2, email: f3 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11487,9 +10417,7 @@ impl serde::Serialize for Topup {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Topup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11512,11 +10440,7 @@ impl<'de> serde::Deserialize<'de> for Topup {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::Topup {
-                    time: f0,
-                    amount: f1,
-                    txhash: f2,
-                })
+                Ok(crate::models::Topup { time: f0, amount: f1, txhash: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11544,9 +10468,7 @@ impl serde::Serialize for TriggerResponse {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TriggerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11567,10 +10489,7 @@ impl<'de> serde::Deserialize<'de> for TriggerResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::TriggerResponse {
-                    topic_id: f0,
-                    message: f1,
-                })
+                Ok(crate::models::TriggerResponse { topic_id: f0, message: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11586,17 +10505,13 @@ pub struct UpdateBucketStateRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateBucketStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("state", &self.state)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("state", &self.state).end()
     }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11615,9 +10530,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UpdateBucketStateRequest {
-                    state: rt::required(f0, "state")?,
-                })
+                Ok(crate::models::UpdateBucketStateRequest { state: rt::required(f0, "state")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11628,7 +10541,7 @@ impl UpdateBucketStateRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(state: ResourceState) -> Self {
-        Self { state }
+        Self { state, }
     }
 }
 #[cfg(feature = "compute")]
@@ -11653,9 +10566,7 @@ impl serde::Serialize for UpdateComputeInstanceRequest {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11697,11 +10608,7 @@ impl UpdateComputeInstanceRequest {
         organization_id: String,
         unique_topic_id: String,
     ) -> Self {
-        Self {
-            services,
-            organization_id,
-            unique_topic_id,
-        }
+        Self { services, organization_id, unique_topic_id }
     }
 }
 #[cfg(feature = "projects")]
@@ -11734,9 +10641,7 @@ impl serde::Serialize for UpdateConfigurationRequest {
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11802,9 +10707,7 @@ impl serde::Serialize for UpdateDomainRequest {
 #[cfg(feature = "domains")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11876,9 +10779,7 @@ impl serde::Serialize for UpdateEnvironmentVariableRequest {
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11929,9 +10830,7 @@ impl serde::Serialize for UpdateEnvironmentVariableResponse {
 #[cfg(feature = "environment_variables")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -11950,9 +10849,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UpdateEnvironmentVariableResponse {
-                    updated: f0,
-                })
+                Ok(crate::models::UpdateEnvironmentVariableResponse { updated: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11980,9 +10877,7 @@ impl serde::Serialize for UpdateHealthCheckRequest {
 #[cfg(feature = "compute")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12037,9 +10932,7 @@ impl serde::Serialize for UpdateOrganizationRequest {
 #[cfg(feature = "organizations")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12062,11 +10955,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UpdateOrganizationRequest {
-                    name: f0,
-                    username: f1,
-                    image: f2,
-                })
+                Ok(crate::models::UpdateOrganizationRequest { name: f0, username: f1, image: f2 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12082,17 +10971,13 @@ pub struct UpdateProjectStateRequest {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateProjectStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .field("state", &self.state)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).field("state", &self.state).end()
     }
 }
 #[cfg(feature = "projects")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12111,9 +10996,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UpdateProjectStateRequest {
-                    state: rt::required(f0, "state")?,
-                })
+                Ok(crate::models::UpdateProjectStateRequest { state: rt::required(f0, "state")?, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12124,7 +11007,7 @@ impl UpdateProjectStateRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
     pub fn new(state: ResourceState) -> Self {
-        Self { state }
+        Self { state, }
     }
 }
 #[cfg(feature = "storage")]
@@ -12164,9 +11047,7 @@ impl serde::Serialize for Upload {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Upload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12255,9 +11136,7 @@ impl serde::Serialize for UploadChunkResponse {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12276,9 +11155,7 @@ impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UploadChunkResponse {
-                    upload_size: f0,
-                })
+                Ok(crate::models::UploadChunkResponse { upload_size: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12315,9 +11192,7 @@ impl serde::Serialize for UploadDeploymentResponse {
 #[cfg(feature = "deployments")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12412,13 +11287,10 @@ impl serde::Serialize for UploadFinishAction {
 }
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadFinishAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12453,9 +11325,7 @@ impl serde::Serialize for UploadFinished {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadFinished {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12529,9 +11399,7 @@ impl serde::Serialize for UploadInitiated {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadInitiated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12577,17 +11445,13 @@ pub struct UploadResponse {
 #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        cloudgen_runtime::codegen::Object::begin(serializer)
-            .optional("upload", &self.upload)
-            .end()
+        cloudgen_runtime::codegen::Object::begin(serializer).optional("upload", &self.upload).end()
     }
 }
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12606,9 +11470,7 @@ impl<'de> serde::Deserialize<'de> for UploadResponse {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UploadResponse {
-                    upload: f0,
-                })
+                Ok(crate::models::UploadResponse { upload: f0, })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12690,13 +11552,10 @@ impl serde::Serialize for UploadStatus {
 }
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12721,9 +11580,7 @@ impl serde::Serialize for UploadedFile {
 #[cfg(feature = "storage")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadedFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12744,10 +11601,7 @@ impl<'de> serde::Deserialize<'de> for UploadedFile {
                         _ => rt::skip_value(&mut map),
                     }?;
                 }
-                Ok(crate::models::UploadedFile {
-                    file_name: f0,
-                    file_size: f1,
-                })
+                Ok(crate::models::UploadedFile { file_name: f0, file_size: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12813,13 +11667,10 @@ impl serde::Serialize for UsageSpecialization {
 }
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for UsageSpecialization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -12851,9 +11702,7 @@ impl serde::Serialize for User {
 #[cfg(feature = "profile")]
 #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
@@ -12958,13 +11807,10 @@ impl serde::Serialize for YesFlag {
 }
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for YesFlag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize<'de>>::deserialize(deserializer)?;
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<'de, str> as serde::Deserialize<'de>>::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }

@@ -51,9 +51,9 @@ impl CountOrganizationBuckets {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/buckets/count",
-            )
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/buckets/count",
+        )
             .path_param("organizationId", self.organization_id)
             .query_opt("name", self.name.as_ref())
             .query_opt("state", self.state.as_ref());
@@ -62,13 +62,9 @@ impl CountOrganizationBuckets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Count>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Count, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -101,22 +97,20 @@ impl CountOrganizationComputeProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/compute-projects/count",
-            )
-            .path_param("organizationId", self.organization_id);
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/compute-projects/count",
+        ).path_param(
+            "organizationId",
+            self.organization_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Count>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Count, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -158,9 +152,9 @@ impl CountOrganizationProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/projects/count",
-            )
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/projects/count",
+        )
             .path_param("organizationId", self.organization_id)
             .query_opt("state", self.state.as_ref());
         self.options.apply(request)
@@ -168,13 +162,9 @@ impl CountOrganizationProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Count>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Count, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -188,11 +178,7 @@ impl crate::Client {
         &self,
         body: crate::models::CreateOrganizationRequest,
     ) -> CreateOrganization {
-        CreateOrganization {
-            client: self.clone(),
-            body,
-            options: rt::CallOptions::default(),
-        }
+        CreateOrganization { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::create_organization`](crate::Client::create_organization): `POST /v1/organization`.
@@ -206,26 +192,19 @@ pub struct CreateOrganization {
 impl CreateOrganization {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::POST, "/v1/organization")
-            .json_body(&self.body);
+        let request = rt::Request::new(rt::Method::POST, "/v1/organization").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::CreateOrganizationResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateOrganizationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CreateOrganizationResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CreateOrganizationResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -262,9 +241,9 @@ impl CreateOrganizationInvite {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/organization/{organizationId}/invites",
-            )
+            rt::Method::POST,
+            "/v1/organization/{organizationId}/invites",
+        )
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -272,16 +251,13 @@ impl CreateOrganizationInvite {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::CreateInviteResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateInviteResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CreateInviteResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CreateInviteResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -291,10 +267,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
-    pub fn get_organization(
-        &self,
-        organization_id: impl Into<String>,
-    ) -> GetOrganization {
+    pub fn get_organization(&self, organization_id: impl Into<String>) -> GetOrganization {
         GetOrganization {
             client: self.clone(),
             organization_id: organization_id.into(),
@@ -314,25 +287,24 @@ impl GetOrganization {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}",
-            )
-            .path_param("organizationId", self.organization_id);
+            rt::Method::GET,
+            "/v1/organization/{organizationId}",
+        ).path_param(
+            "organizationId",
+            self.organization_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::OrganizationDetails>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::OrganizationDetails>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::OrganizationDetails,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::OrganizationDetails, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -365,25 +337,24 @@ impl GetOrganizationOverdue {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/overdue",
-            )
-            .path_param("organizationId", self.organization_id);
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/overdue",
+        ).path_param(
+            "organizationId",
+            self.organization_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::OrganizationOverdue>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::OrganizationOverdue>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::OrganizationOverdue,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::OrganizationOverdue, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -420,9 +391,9 @@ impl GetOrganizationUsage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/subscription-usage/specialization/{specialization}",
-            )
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/subscription-usage/specialization/{specialization}",
+        )
             .path_param("organizationId", self.organization_id)
             .path_param("specialization", self.specialization);
         self.options.apply(request)
@@ -430,19 +401,13 @@ impl GetOrganizationUsage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::SubscriptionUsageResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::SubscriptionUsageResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::SubscriptionUsageResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::SubscriptionUsageResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -510,10 +475,7 @@ impl ListOrganizationBuckets {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/buckets",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/organization/{organizationId}/buckets")
             .path_param("organizationId", self.organization_id)
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref())
@@ -524,16 +486,11 @@ impl ListOrganizationBuckets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::BucketList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::BucketList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::BucketList, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -605,9 +562,9 @@ impl ListOrganizationComputeProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/compute-projects",
-            )
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/compute-projects",
+        )
             .path_param("organizationId", self.organization_id)
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref());
@@ -616,30 +573,23 @@ impl ListOrganizationComputeProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ComputeProjectList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeProjectList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ComputeProjectList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ComputeProjectList, crate::models::Error>(
+                self.into_request()
+            )
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
-    pub fn pages(
-        self,
-    ) -> rt::Pages<crate::models::ComputeProjectList, crate::models::Error> {
+    pub fn pages(self) -> rt::Pages<crate::models::ComputeProjectList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
-    pub fn items(
-        self,
-    ) -> rt::Items<crate::models::ComputeProjectList, crate::models::Error> {
+    pub fn items(self) -> rt::Items<crate::models::ComputeProjectList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
@@ -683,25 +633,22 @@ impl ListOrganizationCoupons {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/coupons",
-            )
-            .path_param("organizationId", self.organization_id);
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/coupons",
+        ).path_param(
+            "organizationId",
+            self.organization_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::CouponList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CouponList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::CouponList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::CouponList, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -734,25 +681,22 @@ impl ListOrganizationInvites {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/invites",
-            )
-            .path_param("organizationId", self.organization_id);
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/invites",
+        ).path_param(
+            "organizationId",
+            self.organization_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::InviteList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::InviteList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::InviteList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::InviteList, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -812,9 +756,9 @@ impl ListOrganizationProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/organization/{organizationId}/projects",
-            )
+            rt::Method::GET,
+            "/v1/organization/{organizationId}/projects",
+        )
             .path_param("organizationId", self.organization_id)
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref())
@@ -824,16 +768,11 @@ impl ListOrganizationProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ProjectList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ProjectList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ProjectList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ProjectList, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -891,9 +830,9 @@ impl RemoveOrganizationMember {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/organization/{organizationId}/member",
-            )
+            rt::Method::DELETE,
+            "/v1/organization/{organizationId}/member",
+        )
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -901,16 +840,13 @@ impl RemoveOrganizationMember {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::RemoveMemberResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::RemoveMemberResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::RemoveMemberResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::RemoveMemberResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -946,10 +882,7 @@ pub struct UpdateOrganization {
 impl UpdateOrganization {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/organization/{organizationId}",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/organization/{organizationId}")
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -957,15 +890,10 @@ impl UpdateOrganization {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Organization>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Organization>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::Organization,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::Organization, crate::models::Error>(self.into_request())
     }
 }

@@ -8,10 +8,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/profile/`.
     pub fn get_profile(&self) -> GetProfile {
-        GetProfile {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        GetProfile { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_profile`](crate::Client::get_profile): `GET /v1/profile/`.
@@ -30,16 +27,11 @@ impl GetProfile {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ProfileResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ProfileResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ProfileResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ProfileResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -47,10 +39,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v2/profile`.
     pub fn get_profile_v2(&self) -> GetProfileV2 {
-        GetProfileV2 {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        GetProfileV2 { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_profile_v2`](crate::Client::get_profile_v2): `GET /v2/profile`.
@@ -69,15 +58,10 @@ impl GetProfileV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ProfileV2>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ProfileV2>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ProfileV2,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ProfileV2, crate::models::Error>(self.into_request())
     }
 }

@@ -33,25 +33,22 @@ impl CountProjectDeployments {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/project/{projectId}/deployments/count",
-            )
-            .path_param("projectId", self.project_id);
+            rt::Method::GET,
+            "/v1/project/{projectId}/deployments/count",
+        ).path_param(
+            "projectId",
+            self.project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DeploymentCounts>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentCounts>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DeploymentCounts,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DeploymentCounts, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -80,23 +77,18 @@ pub struct GetProject {
 impl GetProject {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/project/{projectId}")
-            .path_param("projectId", self.project_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/project/{projectId}").path_param(
+            "projectId",
+            self.project_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Project>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Project>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::Project,
-                crate::models::Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::Project, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -155,10 +147,7 @@ impl ListProjectDeployments {
     }
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/project/{projectId}/deployments",
-            )
+        let request = rt::Request::new(rt::Method::GET, "/v1/project/{projectId}/deployments")
             .path_param("projectId", self.project_id)
             .query_opt("skip", self.skip.as_ref())
             .query_opt("limit", self.limit.as_ref())
@@ -168,16 +157,11 @@ impl ListProjectDeployments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Vec<crate::models::Deployment>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::Deployment>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                Vec<crate::models::Deployment>,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<Vec<crate::models::Deployment>, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -238,10 +222,7 @@ pub struct UpdateProjectConfiguration {
 impl UpdateProjectConfiguration {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PUT,
-                "/v1/project/{projectId}/configuration",
-            )
+        let request = rt::Request::new(rt::Method::PUT, "/v1/project/{projectId}/configuration")
             .path_param("projectId", self.project_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -249,16 +230,13 @@ impl UpdateProjectConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::ConfigurationResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ConfigurationResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::ConfigurationResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::ConfigurationResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -294,10 +272,7 @@ pub struct UpdateProjectState {
 impl UpdateProjectState {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/project/{projectId}/state",
-            )
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/project/{projectId}/state")
             .path_param("projectId", self.project_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -305,15 +280,10 @@ impl UpdateProjectState {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::MessageResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MessageResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MessageResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MessageResponse, crate::models::Error>(self.into_request())
     }
 }

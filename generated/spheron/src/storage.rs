@@ -10,10 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
-    pub fn count_bucket_uploads(
-        &self,
-        bucket_id: impl Into<String>,
-    ) -> CountBucketUploads {
+    pub fn count_bucket_uploads(&self, bucket_id: impl Into<String>) -> CountBucketUploads {
         CountBucketUploads {
             client: self.clone(),
             bucket_id: bucket_id.into(),
@@ -33,22 +30,20 @@ impl CountBucketUploads {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/bucket/{bucketId}/uploads/count",
-            )
-            .path_param("bucketId", self.bucket_id);
+            rt::Method::GET,
+            "/v1/bucket/{bucketId}/uploads/count",
+        ).path_param(
+            "bucketId",
+            self.bucket_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Count>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<crate::models::Count, crate::models::Error>(self.into_request())
+        client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -92,16 +87,11 @@ impl CreateBucketDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -137,10 +127,7 @@ pub struct CreateBucketIpnsRecord {
 impl CreateBucketIpnsRecord {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/bucket/{bucketId}/ipns-records",
-            )
+        let request = rt::Request::new(rt::Method::POST, "/v1/bucket/{bucketId}/ipns-records")
             .path_param("bucketId", self.bucket_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -148,19 +135,13 @@ impl CreateBucketIpnsRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::BucketIpnsRecordResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::BucketIpnsRecordResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::BucketIpnsRecordResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -197,17 +178,15 @@ impl DeleteBucketDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/bucket/{bucketId}/domains/{domainIdentifier}",
-            )
+            rt::Method::DELETE,
+            "/v1/bucket/{bucketId}/domains/{domainIdentifier}",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -246,17 +225,15 @@ impl DeleteBucketIpnsRecord {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::DELETE,
-                "/v1/bucket/{bucketId}/ipns-records/{ipnsRecordId}",
-            )
+            rt::Method::DELETE,
+            "/v1/bucket/{bucketId}/ipns-records/{ipnsRecordId}",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("ipnsRecordId", self.ipns_record_id);
         self.options.apply(request)
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -302,16 +279,11 @@ impl FinishUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::UploadFinished>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadFinished>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadFinished,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadFinished, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -340,23 +312,18 @@ pub struct GetBucket {
 impl GetBucket {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}")
-            .path_param("bucketId", self.bucket_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}").path_param(
+            "bucketId",
+            self.bucket_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Bucket>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Bucket>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::Bucket,
-                crate::models::Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::Bucket, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -393,9 +360,9 @@ impl GetBucketDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/bucket/{bucketId}/domains/{domainIdentifier}",
-            )
+            rt::Method::GET,
+            "/v1/bucket/{bucketId}/domains/{domainIdentifier}",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
@@ -403,16 +370,11 @@ impl GetBucketDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -449,9 +411,9 @@ impl GetBucketIpnsRecord {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/bucket/{bucketId}/ipns-records/{ipnsRecordId}",
-            )
+            rt::Method::GET,
+            "/v1/bucket/{bucketId}/ipns-records/{ipnsRecordId}",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("ipnsRecordId", self.ipns_record_id);
         self.options.apply(request)
@@ -459,19 +421,13 @@ impl GetBucketIpnsRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::BucketIpnsRecordResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::BucketIpnsRecordResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::BucketIpnsRecordResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -482,11 +438,7 @@ impl crate::Client {
     /// Arguments:
     /// - `cid` (`cid`): IPFS content identifier.
     pub fn get_pin_status(&self, cid: impl Into<String>) -> GetPinStatus {
-        GetPinStatus {
-            client: self.clone(),
-            cid: cid.into(),
-            options: rt::CallOptions::default(),
-        }
+        GetPinStatus { client: self.clone(), cid: cid.into(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_pin_status`](crate::Client::get_pin_status): `GET /v2/ipfs/pins/{cid}/status`.
@@ -500,23 +452,22 @@ pub struct GetPinStatus {
 impl GetPinStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v2/ipfs/pins/{cid}/status")
-            .path_param("cid", self.cid);
+        let request = rt::Request::new(rt::Method::GET, "/v2/ipfs/pins/{cid}/status").path_param(
+            "cid",
+            self.cid,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::PinStatusResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::PinStatusResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::PinStatusResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::PinStatusResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -545,23 +496,20 @@ pub struct GetUpload {
 impl GetUpload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/upload/{uploadId}")
-            .path_param("uploadId", self.upload_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/upload/{uploadId}").path_param(
+            "uploadId",
+            self.upload_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -635,16 +583,11 @@ impl InitiateUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::UploadInitiated>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadInitiated>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadInitiated,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadInitiated, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -654,10 +597,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
-    pub fn list_bucket_domains(
-        &self,
-        bucket_id: impl Into<String>,
-    ) -> ListBucketDomains {
+    pub fn list_bucket_domains(&self, bucket_id: impl Into<String>) -> ListBucketDomains {
         ListBucketDomains {
             client: self.clone(),
             bucket_id: bucket_id.into(),
@@ -676,23 +616,20 @@ pub struct ListBucketDomains {
 impl ListBucketDomains {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}/domains")
-            .path_param("bucketId", self.bucket_id);
+        let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}/domains").path_param(
+            "bucketId",
+            self.bucket_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainList, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -702,10 +639,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
-    pub fn list_bucket_ipns_records(
-        &self,
-        bucket_id: impl Into<String>,
-    ) -> ListBucketIpnsRecords {
+    pub fn list_bucket_ipns_records(&self, bucket_id: impl Into<String>) -> ListBucketIpnsRecords {
         ListBucketIpnsRecords {
             client: self.clone(),
             bucket_id: bucket_id.into(),
@@ -725,25 +659,24 @@ impl ListBucketIpnsRecords {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/bucket/{bucketId}/ipns-records",
-            )
-            .path_param("bucketId", self.bucket_id);
+            rt::Method::GET,
+            "/v1/bucket/{bucketId}/ipns-records",
+        ).path_param(
+            "bucketId",
+            self.bucket_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::BucketIpnsRecordList>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordList>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::BucketIpnsRecordList,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::BucketIpnsRecordList, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -753,10 +686,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
-    pub fn list_bucket_uploads(
-        &self,
-        bucket_id: impl Into<String>,
-    ) -> ListBucketUploads {
+    pub fn list_bucket_uploads(&self, bucket_id: impl Into<String>) -> ListBucketUploads {
         ListBucketUploads {
             client: self.clone(),
             bucket_id: bucket_id.into(),
@@ -802,16 +732,11 @@ impl ListBucketUploads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Vec<crate::models::Upload>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::Upload>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                Vec<crate::models::Upload>,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<Vec<crate::models::Upload>, crate::models::Error>(self.into_request())
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
@@ -875,9 +800,9 @@ impl MigrateProjectsToStorage {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::POST,
-                "/v1/organization/{organizationId}/migrate-projects",
-            )
+            rt::Method::POST,
+            "/v1/organization/{organizationId}/migrate-projects",
+        )
             .path_param("organizationId", self.organization_id)
             .json_body(&self.body);
         self.options.apply(request)
@@ -885,19 +810,13 @@ impl MigrateProjectsToStorage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::MigrateProjectsResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MigrateProjectsResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::MigrateProjectsResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::MigrateProjectsResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -957,16 +876,11 @@ impl PinCid {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::PinCidResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::PinCidResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::PinCidResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::PinCidResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1020,16 +934,11 @@ impl PinCids {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<Vec<crate::models::PinnedCid>>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::PinnedCid>>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                Vec<crate::models::PinnedCid>,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<Vec<crate::models::PinnedCid>, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1058,23 +967,20 @@ pub struct PinUpload {
 impl PinUpload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/upload/{uploadId}/pin")
-            .path_param("uploadId", self.upload_id);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/upload/{uploadId}/pin").path_param(
+            "uploadId",
+            self.upload_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1103,23 +1009,20 @@ pub struct UnpinUpload {
 impl UnpinUpload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
-        let request = rt::Request::new(rt::Method::PATCH, "/v1/upload/{uploadId}/unpin")
-            .path_param("uploadId", self.upload_id);
+        let request = rt::Request::new(rt::Method::PATCH, "/v1/upload/{uploadId}/unpin").path_param(
+            "uploadId",
+            self.upload_id,
+        );
         self.options.apply(request)
     }
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1162,9 +1065,9 @@ impl UpdateBucketDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/bucket/{bucketId}/domains/{domainIdentifier}",
-            )
+            rt::Method::PATCH,
+            "/v1/bucket/{bucketId}/domains/{domainIdentifier}",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("domainIdentifier", self.domain_identifier)
             .json_body(&self.body);
@@ -1173,16 +1076,11 @@ impl UpdateBucketDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainResponse, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1223,9 +1121,9 @@ impl UpdateBucketIpnsRecord {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/bucket/{bucketId}/ipns-records/{ipnsRecordId}",
-            )
+            rt::Method::PATCH,
+            "/v1/bucket/{bucketId}/ipns-records/{ipnsRecordId}",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("ipnsRecordId", self.ipns_record_id)
             .json_body(&self.body);
@@ -1234,19 +1132,13 @@ impl UpdateBucketIpnsRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            rt::Response<crate::models::BucketIpnsRecordResponse>,
-            crate::Error,
-        >,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::BucketIpnsRecordResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::BucketIpnsRecordResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1290,16 +1182,9 @@ impl UpdateBucketState {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::Bucket>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Bucket>, crate::Error>> {
         let client = self.client.clone();
-        client
-            .core()
-            .send_json::<
-                crate::models::Bucket,
-                crate::models::Error,
-            >(self.into_request())
+        client.core().send_json::<crate::models::Bucket, crate::models::Error>(self.into_request())
     }
 }
 impl crate::Client {
@@ -1310,11 +1195,7 @@ impl crate::Client {
     /// Arguments:
     /// - `upload_id` (`uploadId`): Upload id.
     /// - `body`: Sent as `multipart/form-data`.
-    pub fn upload_chunk(
-        &self,
-        upload_id: impl Into<String>,
-        body: rt::Multipart,
-    ) -> UploadChunk {
+    pub fn upload_chunk(&self, upload_id: impl Into<String>, body: rt::Multipart) -> UploadChunk {
         UploadChunk {
             client: self.clone(),
             upload_id: upload_id.into(),
@@ -1343,16 +1224,13 @@ impl UploadChunk {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::UploadChunkResponse>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadChunkResponse>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::UploadChunkResponse,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::UploadChunkResponse, crate::models::Error>(
+                self.into_request()
+            )
     }
 }
 impl crate::Client {
@@ -1389,9 +1267,9 @@ impl VerifyBucketDomain {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
-                rt::Method::PATCH,
-                "/v1/bucket/{bucketId}/domains/{domainIdentifier}/verify",
-            )
+            rt::Method::PATCH,
+            "/v1/bucket/{bucketId}/domains/{domainIdentifier}/verify",
+        )
             .path_param("bucketId", self.bucket_id)
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
@@ -1399,15 +1277,12 @@ impl VerifyBucketDomain {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::DomainVerification>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainVerification>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::DomainVerification,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::DomainVerification, crate::models::Error>(
+                self.into_request()
+            )
     }
 }

@@ -8,10 +8,7 @@ impl crate::Client {
     ///
     /// Sends `GET /v1/api-keys/scope`.
     pub fn get_token_scope(&self) -> GetTokenScope {
-        GetTokenScope {
-            client: self.clone(),
-            options: rt::CallOptions::default(),
-        }
+        GetTokenScope { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
 /// Request builder for [`Client::get_token_scope`](crate::Client::get_token_scope): `GET /v1/api-keys/scope`.
@@ -30,15 +27,10 @@ impl GetTokenScope {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<rt::Response<crate::models::TokenScope>, crate::Error>,
-    > {
+    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TokenScope>, crate::Error>> {
         let client = self.client.clone();
         client
             .core()
-            .send_json::<
-                crate::models::TokenScope,
-                crate::models::Error,
-            >(self.into_request())
+            .send_json::<crate::models::TokenScope, crate::models::Error>(self.into_request())
     }
 }

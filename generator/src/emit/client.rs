@@ -137,7 +137,7 @@ pub fn emit_lib<'a>(
         #( #![doc = #doc] )*
         #![forbid(unsafe_code)]
 
-        // Generated files are formatted by prettyplease; rustfmt would only reformat them.
+        // Generated files are printed by the generator; rustfmt would only reformat them.
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]

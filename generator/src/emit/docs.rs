@@ -91,17 +91,19 @@ fn escape_line(line: &str) -> String {
 
 /// `#[doc = "..."]` attributes for the given lines.
 pub fn attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| doc_literal(&format!(" {l}")));
+    // An empty line is `///`, with no trailing space.
+    let lines = lines.iter().map(|l| match l.is_empty() {
+        true => doc_literal(""),
+        false => doc_literal(&format!(" {l}")),
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
 /// The string literal of one doc line: a raw string (`r#"…"#`) unless the line holds a
 /// line break. A cooked literal is escaped character by character when the tokens are
-/// built and unescaped character by character when syn reads them back, which was 5%
-/// of the generator's instructions (Palette, callgrind); a raw one is copied both ways.
-/// The printed file is the same: prettyplease prints a doc attribute whose value holds
-/// no line break (and does not start with `/`) as a `///` comment of that value, however
-/// the literal was written.
+/// built and unescaped when printed; a raw one is copied both ways. The printed file is
+/// the same: a doc attribute whose value holds no line break (and does not start with
+/// `/`) is printed as a `///` comment of that value, however the literal was written.
 fn doc_literal(text: &str) -> proc_macro2::Literal {
     if !text.contains(['\n', '\r']) {
         // Enough `#`s that no `"` of the text followed by them closes the literal.

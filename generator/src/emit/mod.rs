@@ -1,6 +1,6 @@
 //! Stage 5, emit: IR → the files of a crate, as an in-memory map path → contents.
-//! Rust is built with `quote!`, parsed into a `syn::File` and printed by `prettyplease`;
-//! nothing is regex-edited. Every file starts with an `@generated` header naming the
+//! Rust is built with `quote!` and printed from the tokens by [`printer`]; nothing is
+//! regex-edited. Every file starts with an `@generated` header naming the
 //! command and the document's sha256.
 
 mod client;
@@ -9,6 +9,7 @@ pub mod features;
 pub(crate) mod models;
 mod operations;
 mod pagination;
+mod printer;
 
 use std::collections::BTreeMap;
 
@@ -63,16 +64,23 @@ pub(crate) fn render(tokens: TokenStream, what: &str, opts: &EmitOptions) -> Res
     Ok(format!("{}\n{}", header(opts, "//"), print(tokens, what)?))
 }
 
-/// Parses and pretty-prints generated tokens.
+/// Prints generated tokens as source text. Debug builds (every test) also check that the
+/// text reads back as the same tokens.
 fn print(tokens: TokenStream, what: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    #[cfg(debug_assertions)]
+    let original = tokens.clone();
+    let text = printer::file(tokens);
+    #[cfg(debug_assertions)]
+    printer::check_same_tokens(&original, &text).map_err(|e| {
         Error::invalid(
             what,
             "",
-            format!("internal error: generated code does not parse ({e}); please report this"),
+            format!("internal error: printed code differs from the generated tokens ({e}); please report this"),
         )
     })?;
-    Ok(prettyplease::unparse(&file))
+    #[cfg(not(debug_assertions))]
+    let _ = what;
+    Ok(text)
 }
 
 /// Types per part of `models.rs` printed by one job.
