@@ -136,6 +136,12 @@ pub struct OperationSettings {
     /// A prefix removed from every operationId before it becomes a method name
     /// (Palette's `v1`: `v1SpectroClustersGet` → `spectro_clusters_get`).
     pub strip_operation_id_prefix: Option<String>,
+    /// A group whose operations reach more model types than this is compiled in parts: one
+    /// cargo feature per path segment after the segments all its paths share
+    /// (`spectroclusters-aws` for `/v1/spectroclusters/aws/...`, `spectroclusters-vms` for
+    /// `/v1/spectroclusters/{uid}/vms/...`), the rest in `<group>-core`; the group's own
+    /// feature enables every part. Unset: groups are never split.
+    pub split_groups_above_types: Option<usize>,
 }
 
 /// What makes an operation group.

@@ -190,6 +190,7 @@ fixture_tests! {
     inline_only_unions_and_type_arrays => "inline_only_unions_and_type_arrays.yaml",
     request_media_type_choice => "request_media_type_choice.yaml",
     object_params => "object_params.yaml",
+    groups_in_parts => "groups_in_parts.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

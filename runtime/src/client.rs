@@ -32,6 +32,7 @@ use crate::retry::{
     BudgetState, NoRetryReason, Outcome, RetryDecision, RetryPolicy, idempotent_method,
 };
 use crate::scope::Scope;
+use crate::sending::{Sending, kind};
 use crate::task::{PollPolicy, TaskShape, TaskState, poll_task};
 use crate::time::{Clock, RandomSource};
 
@@ -187,93 +188,60 @@ impl ClientCore {
     /// Sends `req` and decodes a 2xx JSON body as `T` (unwrapping `{"data": T}` when the
     /// request or the client's policy says so).
     ///
-    /// Like every `send_*` method, this returns a future that owns what it needs (a
-    /// clone of this client) instead of borrowing it, so that a generated operation's
-    /// `send` is a plain function returning this future: an `async fn` per operation
-    /// would be a state machine per operation for the compiler to check.
-    pub fn send_json<T: DeserializeOwned, E: DeserializeOwned>(
+    /// Like every `send_*` method, this returns a [`Sending`] future: it owns what it
+    /// needs (a clone of this client), and starts the request, with its decoding, only
+    /// when first polled. A generated operation's `send` is a plain function returning it,
+    /// so the generated crate compiles no decoding for operations nobody calls.
+    pub fn send_json<T: DeserializeOwned + Send + 'static, E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<T>, Error<E>>> + use<T, E> {
-        let core = self.clone();
-        async move {
-            let unwrap = req.flags().unwrap_data.unwrap_or(core.inner.unwrap_data);
-            let raw = core.execute(req, false).await?;
-            let body = decode_body(unwrap, raw.status, raw.body)?;
-            Ok(Response::new(raw.status, raw.headers, body))
-        }
+    ) -> Sending<kind::Json<T, E>> {
+        Sending::new(self.clone(), req)
     }
 
     /// Like [`ClientCore::send_json`], for operations whose document also declares a
     /// success without a body (`204`): an empty body gives `None`.
-    pub fn send_json_or_empty<T: DeserializeOwned, E: DeserializeOwned>(
+    pub fn send_json_or_empty<
+        T: DeserializeOwned + Send + 'static,
+        E: DeserializeOwned + Send + 'static,
+    >(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<Option<T>>, Error<E>>> + use<T, E> {
-        let core = self.clone();
-        async move {
-            let unwrap = req.flags().unwrap_data.unwrap_or(core.inner.unwrap_data);
-            let raw = core.execute(req, false).await?;
-            if raw.status == http::StatusCode::NO_CONTENT
-                || raw.body.iter().all(u8::is_ascii_whitespace)
-            {
-                return Ok(Response::new(raw.status, raw.headers, None));
-            }
-            let body = decode_body(unwrap, raw.status, raw.body)?;
-            Ok(Response::new(raw.status, raw.headers, Some(body)))
-        }
+    ) -> Sending<kind::JsonOrEmpty<T, E>> {
+        Sending::new(self.clone(), req)
     }
 
     /// Sends `req` and decodes a 2xx answer into `T` by its status (operations whose
     /// document declares a different body per 2xx status; see [`crate::FromStatus`]).
-    pub fn send_by_status<T: FromStatus, E: DeserializeOwned>(
+    pub fn send_by_status<T: FromStatus + Send + 'static, E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<T>, Error<E>>> + use<T, E> {
-        let core = self.clone();
-        async move {
-            let unwrap = req.flags().unwrap_data.unwrap_or(core.inner.unwrap_data);
-            let raw = core.execute(req, false).await?;
-            let body = T::from_status(Answer::new(raw.status, raw.body, unwrap))?;
-            Ok(Response::new(raw.status, raw.headers, body))
-        }
+    ) -> Sending<kind::ByStatus<T, E>> {
+        Sending::new(self.clone(), req)
     }
 
     /// Sends `req`; any 2xx is success and the body is ignored.
-    pub fn send_empty<E: DeserializeOwned>(
+    pub fn send_empty<E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<()>, Error<E>>> + use<E> {
-        let core = self.clone();
-        async move {
-            let raw = core.execute(req, false).await?;
-            Ok(Response::new(raw.status, raw.headers, ()))
-        }
+    ) -> Sending<kind::Empty<E>> {
+        Sending::new(self.clone(), req)
     }
 
     /// Sends `req` and returns a 2xx body as raw bytes.
-    pub fn send_bytes<E: DeserializeOwned>(
+    pub fn send_bytes<E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<Bytes>, Error<E>>> + use<E> {
-        let core = self.clone();
-        async move {
-            let raw = core.execute(req, false).await?;
-            Ok(Response::new(raw.status, raw.headers, raw.body))
-        }
+    ) -> Sending<kind::Bytes<E>> {
+        Sending::new(self.clone(), req)
     }
 
     /// Sends `req` and returns a 2xx body as UTF-8 text (`text/plain` responses).
-    pub fn send_text<E: DeserializeOwned>(
+    pub fn send_text<E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<String>, Error<E>>> + use<E> {
-        let core = self.clone();
-        async move {
-            let raw = core.execute(req, false).await?;
-            let text = decode_text(raw.status, raw.body)?;
-            Ok(Response::new(raw.status, raw.headers, text))
-        }
+    ) -> Sending<kind::Text<E>> {
+        Sending::new(self.clone(), req)
     }
 
     /// Sends `req` and returns a 2xx body as an unbuffered stream of chunks (binary
@@ -282,16 +250,87 @@ impl ClientCore {
     pub fn send_stream<E: DeserializeOwned + Send + 'static>(
         &self,
         req: Request,
-    ) -> impl Future<Output = Result<Response<ByteStream<E>>, Error<E>>> + use<E> {
-        let core = self.clone();
-        async move {
-            let raw = core.execute(req, true).await?;
-            let stream = match raw.stream {
-                Some(response) => ByteStream::new(response),
-                None => ByteStream::from_bytes(raw.body),
-            };
-            Ok(Response::new(raw.status, raw.headers, stream))
+    ) -> Sending<kind::Stream<E>> {
+        Sending::new(self.clone(), req)
+    }
+
+    /// The work of [`ClientCore::send_json`], started when its future is first polled.
+    pub(crate) async fn run_json<T: DeserializeOwned, E: DeserializeOwned>(
+        self,
+        req: Request,
+    ) -> Result<Response<T>, Error<E>> {
+        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
+        let raw = self.execute(req, false).await?;
+        let body = decode_body(unwrap, raw.status, raw.body)?;
+        Ok(Response::new(raw.status, raw.headers, body))
+    }
+
+    /// The work of [`ClientCore::send_json_or_empty`].
+    pub(crate) async fn run_json_or_empty<T: DeserializeOwned, E: DeserializeOwned>(
+        self,
+        req: Request,
+    ) -> Result<Response<Option<T>>, Error<E>> {
+        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
+        let raw = self.execute(req, false).await?;
+        if raw.status == http::StatusCode::NO_CONTENT
+            || raw.body.iter().all(u8::is_ascii_whitespace)
+        {
+            return Ok(Response::new(raw.status, raw.headers, None));
         }
+        let body = decode_body(unwrap, raw.status, raw.body)?;
+        Ok(Response::new(raw.status, raw.headers, Some(body)))
+    }
+
+    /// The work of [`ClientCore::send_by_status`].
+    pub(crate) async fn run_by_status<T: FromStatus, E: DeserializeOwned>(
+        self,
+        req: Request,
+    ) -> Result<Response<T>, Error<E>> {
+        let unwrap = req.flags().unwrap_data.unwrap_or(self.inner.unwrap_data);
+        let raw = self.execute(req, false).await?;
+        let body = T::from_status(Answer::new(raw.status, raw.body, unwrap))?;
+        Ok(Response::new(raw.status, raw.headers, body))
+    }
+
+    /// The work of [`ClientCore::send_empty`].
+    pub(crate) async fn run_empty<E: DeserializeOwned>(
+        self,
+        req: Request,
+    ) -> Result<Response<()>, Error<E>> {
+        let raw = self.execute(req, false).await?;
+        Ok(Response::new(raw.status, raw.headers, ()))
+    }
+
+    /// The work of [`ClientCore::send_bytes`].
+    pub(crate) async fn run_bytes<E: DeserializeOwned>(
+        self,
+        req: Request,
+    ) -> Result<Response<Bytes>, Error<E>> {
+        let raw = self.execute(req, false).await?;
+        Ok(Response::new(raw.status, raw.headers, raw.body))
+    }
+
+    /// The work of [`ClientCore::send_text`].
+    pub(crate) async fn run_text<E: DeserializeOwned>(
+        self,
+        req: Request,
+    ) -> Result<Response<String>, Error<E>> {
+        let raw = self.execute(req, false).await?;
+        let text = decode_text(raw.status, raw.body)?;
+        Ok(Response::new(raw.status, raw.headers, text))
+    }
+
+    /// The work of [`ClientCore::send_stream`].
+    pub(crate) async fn run_stream<E: DeserializeOwned + Send + 'static>(
+        self,
+        req: Request,
+    ) -> Result<Response<ByteStream<E>>, Error<E>> {
+        let raw = self.execute(req, true).await?;
+        let stream = match raw.stream {
+            Some(response) => ByteStream::new(response),
+            None => ByteStream::from_bytes(raw.body),
+        };
+        Ok(Response::new(raw.status, raw.headers, stream))
     }
 
     /// A stream of pages, starting with `req` and following [`Page::next_page`].
@@ -351,7 +390,10 @@ impl ClientCore {
         self.poll_task(|| {
             let request = Request::new(Method::GET, poll_path).path_param("id", &id);
             async move {
-                let task = self.send_json::<serde_json::Value, E>(request).await?;
+                let task = self
+                    .clone()
+                    .run_json::<serde_json::Value, E>(request)
+                    .await?;
                 shape.require_state(&task)
             }
         })

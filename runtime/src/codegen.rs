@@ -24,6 +24,7 @@ pub use crate::request::{IfMatch, Request};
 pub use crate::response::Response;
 pub use crate::retry::{RetryBudget, RetryPolicy};
 pub use crate::scope::Scope;
+pub use crate::sending::{Sending, kind};
 pub use crate::ser::Object;
 pub use crate::task::{PollPolicy, TaskShape, TaskState};
 pub use crate::values::{Base64, Date, DateTime, Nullable, Rfc3339, Uuid};

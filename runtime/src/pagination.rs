@@ -214,20 +214,32 @@ struct PagesState<P, E> {
 /// after yielding an error.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<P, E> {
-    inner: BoxStream<'static, Result<P, Error<E>>>,
+    /// The client and the first request, until the stream is first polled.
+    first: Option<(ClientCore, Request)>,
+    /// The stream, made when first polled: making it compiles the page's decoding, which
+    /// is done where the stream is used rather than in the crate that returns it (see
+    /// [`crate::Sending`]).
+    inner: Option<BoxStream<'static, Result<P, Error<E>>>>,
 }
 
 impl<P: Page, E: DeserializeOwned + Send + 'static> Pages<P, E> {
     pub(crate) fn new(client: ClientCore, first: Request) -> Self {
+        Self {
+            first: Some((client, first)),
+            inner: None,
+        }
+    }
+
+    fn stream(client: ClientCore, first: Request) -> BoxStream<'static, Result<P, Error<E>>> {
         let state = PagesState::<P, E> {
             client,
             seen: HashSet::from([first.query_key()]),
             next: Some(first),
             _types: PhantomData,
         };
-        let inner = stream::unfold(state, |mut state| async move {
+        stream::unfold(state, |mut state| async move {
             let request = state.next.take()?;
-            match state.client.send_json::<P, E>(request.clone()).await {
+            match state.client.clone().run_json::<P, E>(request.clone()).await {
                 Ok(response) => {
                     let (page, _, headers) = response.into_parts();
                     if page.item_count() != Some(0) {
@@ -238,18 +250,23 @@ impl<P: Page, E: DeserializeOwned + Send + 'static> Pages<P, E> {
                 }
                 Err(error) => Some((Err(error), state)),
             }
-        });
-        Self {
-            inner: inner.boxed(),
-        }
+        })
+        .boxed()
     }
 }
 
-impl<P, E> Stream for Pages<P, E> {
+impl<P: Page, E: DeserializeOwned + Send + 'static> Stream for Pages<P, E> {
     type Item = Result<P, Error<E>>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Some((client, first)) = this.first.take() {
+            this.inner = Some(Self::stream(client, first));
+        }
+        match &mut this.inner {
+            Some(inner) => inner.as_mut().poll_next(cx),
+            None => Poll::Ready(None),
+        }
     }
 }
 
@@ -286,7 +303,7 @@ impl<P: Page, E: DeserializeOwned + Send + 'static> Items<P, E> {
     }
 }
 
-impl<P: Page, E> Stream for Items<P, E> {
+impl<P: Page, E: DeserializeOwned + Send + 'static> Stream for Items<P, E> {
     type Item = Result<P::Item, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

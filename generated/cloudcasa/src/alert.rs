@@ -28,10 +28,10 @@ impl CreateAlerts {
         let request = rt::Request::new(rt::Method::POST, "/v1/alerts").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -78,8 +78,8 @@ impl DeleteAlert {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -116,10 +116,8 @@ impl GetAlert {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Alert>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Alert, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Alert, crate::models::Error>(self.into_request())
     }
@@ -208,10 +206,10 @@ impl ListAlerts {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAlertsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListAlertsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -28,10 +28,10 @@ impl CreateAwsiamroles {
         let request = rt::Request::new(rt::Method::POST, "/v1/awsiamroles").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -78,8 +78,8 @@ impl DeleteAwsiamrole {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -116,10 +116,10 @@ impl GetAwsiamrole {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsiamrole>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Awsiamrole, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -210,10 +210,10 @@ impl ListAwsiamroles {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsiamrolesResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsiamrolesResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -317,10 +317,10 @@ impl ReplaceAwsiamrole {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -375,10 +375,10 @@ impl UpdateAwsiamrole {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -33,10 +33,10 @@ impl CreateAwsrdsdatabases {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -86,8 +86,8 @@ impl DeleteAwsrdsdatabase {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -127,10 +127,10 @@ impl GetAwsrdsdatabase {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsrdsdatabase>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Awsrdsdatabase, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -221,10 +221,10 @@ impl ListAwsrdsdatabases {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsrdsdatabasesResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -332,10 +332,10 @@ impl ReplaceAwsrdsdatabase {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -390,10 +390,10 @@ impl UpdateAwsrdsdatabase {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -49,8 +49,8 @@ impl DeleteAwsscanoverview {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -90,10 +90,10 @@ impl GetAwsscanoverview {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsscanoverview>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Awsscanoverview, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -184,10 +184,10 @@ impl ListAwsscanoverview {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsscanoverviewResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsscanoverviewResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

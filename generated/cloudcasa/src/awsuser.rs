@@ -28,10 +28,10 @@ impl CreateAwsusers {
         let request = rt::Request::new(rt::Method::POST, "/v1/awsusers").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -78,8 +78,8 @@ impl DeleteAwsuser {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -116,10 +116,8 @@ impl GetAwsuser {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Awsuser>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Awsuser, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Awsuser, crate::models::Error>(self.into_request())
     }
@@ -208,10 +206,10 @@ impl ListAwsusers {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListAwsusersResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsusersResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -315,10 +313,10 @@ impl ReplaceAwsuser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -373,10 +371,10 @@ impl UpdateAwsuser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

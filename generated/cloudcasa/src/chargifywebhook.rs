@@ -33,10 +33,10 @@ impl CreateChargifywebhooks {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -89,8 +89,8 @@ impl DeleteChargifywebhook {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -130,10 +130,10 @@ impl GetChargifywebhook {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Chargifywebhook>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Chargifywebhook, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -224,10 +224,10 @@ impl ListChargifywebhooks {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListChargifywebhooksResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListChargifywebhooksResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

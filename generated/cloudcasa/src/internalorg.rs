@@ -38,10 +38,10 @@ impl GetInternalorg {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Internalorg>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Internalorg, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -132,10 +132,10 @@ impl ListInternalorgs {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListInternalorgsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListInternalorgsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -239,10 +239,10 @@ impl ReplaceInternalorg {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -297,10 +297,10 @@ impl UpdateInternalorg {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -38,10 +38,10 @@ impl GetInternaluser {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Internaluser>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Internaluser, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -132,10 +132,10 @@ impl ListInternalusers {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListInternalusersResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListInternalusersResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -243,10 +243,10 @@ impl ReplaceInternaluser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -301,10 +301,10 @@ impl UpdateInternaluser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

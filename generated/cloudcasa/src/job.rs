@@ -28,10 +28,10 @@ impl CreateJobs {
         let request = rt::Request::new(rt::Method::POST, "/v1/jobs").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -78,8 +78,8 @@ impl DeleteJob {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -112,10 +112,8 @@ impl GetJob {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Job>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Job, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Job, crate::models::Error>(self.into_request())
     }
@@ -204,10 +202,10 @@ impl ListJobs {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListJobsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListJobsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -305,10 +303,10 @@ impl ReplaceJob {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -359,10 +357,10 @@ impl UpdateJob {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

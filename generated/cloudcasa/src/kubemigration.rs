@@ -91,10 +91,10 @@ impl ListKubemigrations {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubemigrationsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListKubemigrationsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

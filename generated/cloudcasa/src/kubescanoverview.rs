@@ -49,8 +49,8 @@ impl DeleteKubescanoverview {
             .if_match(self.if_match, rt::IfMatch::Optional);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -93,10 +93,10 @@ impl GetKubescanoverview {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Kubescanoverview>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Kubescanoverview, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -187,10 +187,10 @@ impl ListKubescanoverview {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListKubescanoverviewResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListKubescanoverviewResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

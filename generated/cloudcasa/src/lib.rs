@@ -2,19 +2,19 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Typed async client for the CloudCasa API.
-//! 
+//!
 //! Document: Cloud backup of Kubernetes Clusters (version `1.0`).
-//! 
+//!
 //! Archimedes APIs
-//! 
+//!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
-//! 
+//!
 //! Operations come from the vendor's published document, except 3 that this project's declared fixes add because the API serves them but the document omits them (`specs/` in the cloudgen repository):
-//! 
+//!
 //! - [`Client::list_kubemigrations`](Client::list_kubemigrations): `GET /v1/kubemigrations`
 //! - [`Client::run_kubebackup`](Client::run_kubebackup): `POST /v1/kubebackups/{kubebackupId}/action/run`
 //! - [`Client::run_kubeoffload`](Client::run_kubeoffload): `POST /v1/kubeoffloads/{kubeoffloadId}/action/run`
-//! 
+//!
 //! Cargo features: one per operation group (73 in all, named after the document's tags, e.g. `alert`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["alert"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
@@ -242,6 +242,6 @@ pub mod userorg;
 #[cfg(feature = "userstate")]
 #[rustfmt::skip]
 pub mod userstate;
-pub use client::{ Client, Error, POLICIES, PROFILE };
+pub use client::{Client, Error, POLICIES, PROFILE};
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

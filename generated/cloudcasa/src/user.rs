@@ -35,10 +35,8 @@ impl GetUser {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::User>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::User, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::User, crate::models::Error>(self.into_request())
     }
@@ -127,10 +125,10 @@ impl ListUsers {
             .query_opt("embedded", self.embedded.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ListUsersResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ListUsersResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -234,10 +232,10 @@ impl ReplaceUser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -288,10 +286,10 @@ impl UpdateUser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::EveWriteResult>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -125,10 +125,10 @@ impl ListActivityLog {
             .query_opt("end", self.end.map(rt::Rfc3339).as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ActivityList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ActivityList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

@@ -2,15 +2,15 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Typed async client for the CloudMC API.
-//! 
+//!
 //! Document: CloudMC API (version `v2`).
-//! 
+//!
 //! Administration (organizations, users, environments, roles, service connections, activity log, tasks) and the CloudStack compute service plugin of CloudMC, the multi-cloud management portal by CloudOps (formerly cloud.ca). Written by the cloudgen project from public documentation and the official clients; not published by the vendor.
-//! 
+//!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Every call returns [`Error`] on failure.
-//! 
+//!
 //! The vendor publishes no OpenAPI document: this crate is generated from one this project wrote from the vendor's public documentation and official clients (`specs/` in the cloudgen repository, every choice commented there).
-//! 
+//!
 //! Cargo features: one per operation group (17 in all, named after the document's tags, e.g. `activity`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["activity"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
@@ -70,6 +70,6 @@ pub mod vpcs;
 #[cfg(feature = "zones")]
 #[rustfmt::skip]
 pub mod zones;
-pub use client::{ Client, Error, POLICIES, PROFILE, TASK_POLL_PATH, TASK_SHAPE };
+pub use client::{Client, Error, POLICIES, PROFILE, TASK_POLL_PATH, TASK_SHAPE};
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

@@ -230,10 +230,10 @@ impl ListComputeOfferings {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeOfferingList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeOfferingList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -333,10 +333,10 @@ impl ListDiskOfferings {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DiskOfferingList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DiskOfferingList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

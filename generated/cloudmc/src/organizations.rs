@@ -112,10 +112,10 @@ impl CreateOrganization {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -179,10 +179,10 @@ impl DeleteOrganization {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Option<crate::models::TaskAccepted>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::JsonOrEmpty<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -244,8 +244,8 @@ impl DeletePasswordPolicy {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -451,10 +451,10 @@ impl ListManageableConnections {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ManageableConnectionList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ManageableConnectionList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -549,10 +549,10 @@ impl ListOrganizations {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::OrganizationList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::OrganizationList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -601,10 +601,10 @@ impl ListVerifiedDomains {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::VerifiedDomainList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::VerifiedDomainList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -653,8 +653,8 @@ impl MarkOrganizationReseller {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -710,8 +710,8 @@ impl RemoveVerifiedDomain {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }
@@ -768,10 +768,10 @@ impl UpdateOrganization {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -839,8 +839,8 @@ impl UpdateSecuritySettings {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }

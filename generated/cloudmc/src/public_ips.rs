@@ -61,10 +61,10 @@ impl AcquirePublicIp {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -263,10 +263,10 @@ impl ListPublicIps {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::PublicIpList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::PublicIpList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -349,10 +349,10 @@ impl OperatePublicIp {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -432,10 +432,10 @@ impl ReleasePublicIp {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

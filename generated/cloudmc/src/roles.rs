@@ -107,10 +107,10 @@ impl ListRoles {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::RoleList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::RoleList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

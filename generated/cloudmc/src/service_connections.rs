@@ -175,10 +175,10 @@ impl ListServiceConnections {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ServiceConnectionList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ServiceConnectionList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

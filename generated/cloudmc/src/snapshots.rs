@@ -68,10 +68,10 @@ impl CreateSnapshot {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -260,10 +260,10 @@ impl ListSnapshots {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::SnapshotList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::SnapshotList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

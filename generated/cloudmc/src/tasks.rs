@@ -30,10 +30,10 @@ impl GetTask {
         let request = rt::Request::new(rt::Method::GET, "/tasks/{id}").path_param("id", self.id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Task>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Task, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

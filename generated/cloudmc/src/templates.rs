@@ -61,10 +61,10 @@ impl DeleteTemplate {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -210,10 +210,10 @@ impl ImportTemplate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -324,10 +324,10 @@ impl ListTemplates {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TemplateList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TemplateList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -410,10 +410,10 @@ impl OperateTemplate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

@@ -42,10 +42,10 @@ impl CreateUser {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -109,10 +109,10 @@ impl DeleteUser {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -260,10 +260,10 @@ impl ListUsers {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UserList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UserList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -310,8 +310,8 @@ impl UnlockUser {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
     }

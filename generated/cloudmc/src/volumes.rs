@@ -61,10 +61,10 @@ impl CreateVolume {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -142,10 +142,10 @@ impl DeleteVolume {
             .query_opt("org_id", self.org_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -344,10 +344,10 @@ impl ListVolumes {
             .query_opt("sort_order", self.sort_order.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::VolumeList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::VolumeList, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()
@@ -430,10 +430,10 @@ impl OperateVolume {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TaskAccepted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client
             .core()

@@ -26,10 +26,10 @@ impl ActivationsSystemGet {
         let request = rt::Request::new(rt::Method::GET, "/v1/activations/system");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ActivationsSystemResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ActivationsSystemResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

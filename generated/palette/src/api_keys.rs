@@ -34,10 +34,10 @@ impl ApiKeysCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ApiKeyCreateResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ApiKeyCreateResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -67,10 +67,10 @@ impl ApiKeysList {
         let request = rt::Request::new(rt::Method::GET, "/v1/apiKeys");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ApiKeys>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ApiKeys, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -120,8 +120,8 @@ impl ApiKeysUidActiveState {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -158,8 +158,8 @@ impl ApiKeysUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -192,10 +192,10 @@ impl ApiKeysUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ApiKey>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ApiKey, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -245,8 +245,8 @@ impl ApiKeysUidState {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -294,8 +294,8 @@ impl ApiKeysUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -38,10 +38,8 @@ impl AppDeploymentsClusterGroupCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -92,10 +90,10 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -159,8 +157,8 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -206,10 +204,10 @@ impl AppDeploymentsProfileTiersUidGet {
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTier, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -257,10 +255,10 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTierManifests, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -321,8 +319,8 @@ impl AppDeploymentsProfileTiersUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -359,8 +357,8 @@ impl AppDeploymentsUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -397,10 +395,10 @@ impl AppDeploymentsUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeployment>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeployment, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -452,8 +450,8 @@ impl AppDeploymentsUidProfileApply {
             .query_opt("notify", self.notify.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -496,10 +494,10 @@ impl AppDeploymentsUidProfileGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeploymentProfileSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeploymentProfileSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -557,8 +555,8 @@ impl AppDeploymentsUidProfileUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -601,10 +599,10 @@ impl AppDeploymentsUidProfileVersionsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeploymentProfileVersions>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeploymentProfileVersions, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -648,10 +646,8 @@ impl AppDeploymentsVirtualClusterCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }

@@ -34,10 +34,8 @@ impl AppProfilesCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -63,10 +61,10 @@ impl AppProfilesMacrosList {
         let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/macros");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -116,10 +114,8 @@ impl AppProfilesUidClone {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -173,8 +169,8 @@ impl AppProfilesUidCloneValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -211,8 +207,8 @@ impl AppProfilesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -249,10 +245,10 @@ impl AppProfilesUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfile>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfile, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -308,8 +304,8 @@ impl AppProfilesUidMetadataUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -360,10 +356,8 @@ impl AppProfilesUidTiersCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -400,10 +394,10 @@ impl AppProfilesUidTiersGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfileTiers>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfileTiers, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -455,10 +449,8 @@ impl AppProfilesUidTiersPatch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -501,8 +493,8 @@ impl AppProfilesUidTiersUidDelete {
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -545,10 +537,10 @@ impl AppProfilesUidTiersUidGet {
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTier>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTier, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -607,10 +599,8 @@ impl AppProfilesUidTiersUidManifestsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -656,10 +646,10 @@ impl AppProfilesUidTiersUidManifestsGet {
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTierManifests>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTierManifests, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -714,8 +704,8 @@ impl AppProfilesUidTiersUidManifestsUidDelete {
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -766,10 +756,10 @@ impl AppProfilesUidTiersUidManifestsUidGet {
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -833,8 +823,8 @@ impl AppProfilesUidTiersUidManifestsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -880,10 +870,10 @@ impl AppProfilesUidTiersUidResolvedValuesGet {
             .path_param("tierUid", self.tier_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppTierResolvedValues>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTierResolvedValues, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -941,8 +931,8 @@ impl AppProfilesUidTiersUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -990,8 +980,8 @@ impl AppProfilesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

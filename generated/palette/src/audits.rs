@@ -136,10 +136,10 @@ impl AuditsList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Audits>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Audits, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -195,10 +195,10 @@ impl AuditsUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Audit>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Audit, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -237,10 +237,10 @@ impl AuditsUidGetSysMsg {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AuditSysMsg>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AuditSysMsg, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -290,8 +290,8 @@ impl AuditsUidMsgUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -35,10 +35,10 @@ impl AuthOrg {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1LoginResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1LoginResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -89,10 +89,10 @@ impl AuthRefresh {
             .path_param("token", self.token);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -141,10 +141,10 @@ impl Authenticate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -194,8 +194,8 @@ impl PasswordActivate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -240,8 +240,8 @@ impl PasswordReset {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -278,8 +278,8 @@ impl PasswordResetRequest {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -305,10 +305,10 @@ impl V1AuthMfaDevicesList {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/mfa/devices");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaDevices>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaDevices, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -338,10 +338,10 @@ impl V1AuthOrgs {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/orgs");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Organizations>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Organizations, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -373,10 +373,10 @@ impl V1AuthSsoProviders {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/providers");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SsoLogins>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SsoLogins, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -417,8 +417,8 @@ impl V1AuthUserOrgForgot {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -495,10 +495,10 @@ impl V1OidcCallback {
             .query_opt("error_description", self.error_description.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -547,8 +547,8 @@ impl V1OidcLogout {
             .query_opt("state", self.state.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -606,10 +606,10 @@ impl V1SamlCallback {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -669,8 +669,8 @@ impl V1SamlLogout {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -747,10 +747,10 @@ impl V1SsoCallback {
             .query_opt("error_description", self.error_description.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserToken>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -780,10 +780,10 @@ impl V1SsoIdps {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/idps");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1IdentityProviders>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1IdentityProviders, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -824,10 +824,10 @@ impl V1SsoLogins {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SsoLogins>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SsoLogins, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

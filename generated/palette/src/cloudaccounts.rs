@@ -41,8 +41,8 @@ impl AccountsGeolocationPatch {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -84,10 +84,8 @@ impl CloudAccountsAwsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -124,8 +122,8 @@ impl CloudAccountsAwsDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -168,10 +166,10 @@ impl CloudAccountsAwsGet {
             .query_opt("assumeCredentials", self.assume_credentials.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -265,10 +263,10 @@ impl CloudAccountsAwsList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -339,8 +337,8 @@ impl CloudAccountsAwsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -382,10 +380,8 @@ impl CloudAccountsAzureCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -425,8 +421,8 @@ impl CloudAccountsAzureDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -463,10 +459,10 @@ impl CloudAccountsAzureGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -560,10 +556,10 @@ impl CloudAccountsAzureList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -636,8 +632,8 @@ impl CloudAccountsAzureUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -679,10 +675,8 @@ impl CloudAccountsCloudStackCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -725,8 +719,8 @@ impl CloudAccountsCloudStackDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -769,10 +763,10 @@ impl CloudAccountsCloudStackGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -868,10 +862,10 @@ impl CloudAccountsCloudStackList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -950,8 +944,8 @@ impl CloudAccountsCloudStackUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1007,10 +1001,8 @@ impl CloudAccountsCustomCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1056,8 +1048,8 @@ impl CloudAccountsCustomDelete {
             .path_param("cloudType", self.cloud_type);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1103,10 +1095,10 @@ impl CloudAccountsCustomGet {
             .path_param("cloudType", self.cloud_type);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1211,10 +1203,10 @@ impl CloudAccountsCustomList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1296,8 +1288,8 @@ impl CloudAccountsCustomUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1339,10 +1331,8 @@ impl CloudAccountsGcpCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1379,8 +1369,8 @@ impl CloudAccountsGcpDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1417,10 +1407,10 @@ impl CloudAccountsGcpGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1514,10 +1504,10 @@ impl CloudAccountsGcpList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1590,8 +1580,8 @@ impl CloudAccountsGcpUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1673,10 +1663,10 @@ impl CloudAccountsListSummary {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudAccountsSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudAccountsSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1743,10 +1733,8 @@ impl CloudAccountsMaasCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1786,8 +1774,8 @@ impl CloudAccountsMaasDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1824,10 +1812,10 @@ impl CloudAccountsMaasGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1921,10 +1909,10 @@ impl CloudAccountsMaasList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1990,8 +1978,8 @@ impl CloudAccountsMaasPatch {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2039,8 +2027,8 @@ impl CloudAccountsMaasUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2082,10 +2070,8 @@ impl CloudAccountsVsphereCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -2128,8 +2114,8 @@ impl CloudAccountsVsphereDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2169,10 +2155,10 @@ impl CloudAccountsVsphereGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2268,10 +2254,10 @@ impl CloudAccountsVsphereList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2352,8 +2338,8 @@ impl CloudAccountsVsphereUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2414,10 +2400,10 @@ impl CloudstackAccountsUidDiskofferings {
             .query_opt("projectId", self.project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDiskOfferings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDiskOfferings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2464,10 +2450,10 @@ impl CloudstackAccountsUidDomains {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDomains>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDomains, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2532,10 +2518,10 @@ impl CloudstackAccountsUidKeypairs {
             .query_opt("projectId", self.project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackKeypairs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackKeypairs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2610,10 +2596,10 @@ impl CloudstackAccountsUidNetworks {
             .query_opt("vpcId", self.vpc_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackNetworks>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackNetworks, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2688,10 +2674,10 @@ impl CloudstackAccountsUidOfferings {
             .query_opt("templateId", self.template_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackOfferings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackOfferings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2738,10 +2724,10 @@ impl CloudstackAccountsUidProjects {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackProjects>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackProjects, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2816,10 +2802,10 @@ impl CloudstackAccountsUidTemplates {
             .query_opt("templateIds", self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")));
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackTemplates, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2884,10 +2870,10 @@ impl CloudstackAccountsUidVpcs {
             .query_opt("projectId", self.project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackVpcs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackVpcs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2934,10 +2920,10 @@ impl CloudstackAccountsUidZones {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2981,10 +2967,10 @@ impl MaasAccountsUidAzs {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3026,10 +3012,10 @@ impl MaasAccountsUidDomains {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasDomains>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasDomains, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3071,10 +3057,10 @@ impl MaasAccountsUidPools {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasPools>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasPools, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3116,10 +3102,10 @@ impl MaasAccountsUidSubnets {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasSubnets>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasSubnets, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3161,10 +3147,10 @@ impl MaasAccountsUidTags {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasTags>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasTags, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3225,10 +3211,10 @@ impl VsphereAccountsUidClusterRes {
             .query_opt("useQualifiedNetworkName", self.use_qualified_network_name.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereComputeClusterResources>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3275,10 +3261,10 @@ impl VsphereAccountsUidDatacenters {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDatacenters, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

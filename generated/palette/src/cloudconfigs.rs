@@ -2,7 +2,9 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Operations tagged `cloudconfigs`.
+#[cfg(any(feature = "cloudconfigs-aks", feature = "cloudconfigs-apache-cloudstack", feature = "cloudconfigs-aws", feature = "cloudconfigs-azure", feature = "cloudconfigs-cloud-types", feature = "cloudconfigs-core", feature = "cloudconfigs-edge-native", feature = "cloudconfigs-eks", feature = "cloudconfigs-gcp", feature = "cloudconfigs-generic", feature = "cloudconfigs-gke", feature = "cloudconfigs-maas", feature = "cloudconfigs-machine-pools", feature = "cloudconfigs-virtual", feature = "cloudconfigs-vsphere"))]
 use cloudgen_runtime::codegen as rt;
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Deletes the specified Edge-Native machine pool of hybrid AWS cluster
     ///
@@ -11,6 +13,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): AWS Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Edge-native machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn aws_cloud_configs_edge_native_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -24,6 +28,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::aws_cloud_configs_edge_native_machine_pool_delete`](crate::Client::aws_cloud_configs_edge_native_machine_pool_delete): `DELETE /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -33,6 +38,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -44,12 +50,13 @@ impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Returns the specified AWS Cluster's Edge-Native machine pool configuration
     ///
@@ -58,6 +65,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): AWS Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Edge-native machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn aws_cloud_configs_edge_native_machine_pool_get(
         &self,
         config_uid: impl Into<String>,
@@ -71,6 +80,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::aws_cloud_configs_edge_native_machine_pool_get`](crate::Client::aws_cloud_configs_edge_native_machine_pool_get): `GET /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -80,6 +90,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolGet {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsEdgeNativeMachinePoolGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -91,10 +102,10 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HybridEdgeNativeMachinePoolConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1HybridEdgeNativeMachinePoolConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -103,6 +114,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Updates the specified Hybrid AWS cluster cloud config's Edge-Native machine pool
     ///
@@ -111,6 +123,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): AWS Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Edge-native machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn aws_cloud_configs_edge_native_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -125,6 +139,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::aws_cloud_configs_edge_native_machine_pool_update`](crate::Client::aws_cloud_configs_edge_native_machine_pool_update): `PUT /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -135,6 +150,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     body: Option<crate::models::V1HybridEdgeNativeMachinePoolConfigUpdateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(
@@ -158,12 +174,13 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Updates the hybrid configuration information of AWS cluster
     ///
@@ -171,6 +188,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): AWS Cluster's Hybrid Configuration
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn aws_cloud_configs_uid_hybrid_config(
         &self,
         config_uid: impl Into<String>,
@@ -183,6 +202,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::aws_cloud_configs_uid_hybrid_config`](crate::Client::aws_cloud_configs_uid_hybrid_config): `PUT /v1/cloudconfigs/aws/{configUid}/clusterConfig/hybridConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -192,6 +212,7 @@ pub struct AwsCloudConfigsUidHybridConfig {
     body: Option<crate::models::V1AwsCloudHybridConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsUidHybridConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsCloudHybridConfigEntity) -> Self {
@@ -213,12 +234,13 @@ impl AwsCloudConfigsUidHybridConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Returns the specified AKS cloud config
     ///
@@ -226,6 +248,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_get(&self, config_uid: impl Into<String>) -> CloudConfigsAksGet {
         CloudConfigsAksGet {
             client: self.clone(),
@@ -234,6 +258,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_get`](crate::Client::cloud_configs_aks_get): `GET /v1/cloudconfigs/aks/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -242,6 +267,7 @@ pub struct CloudConfigsAksGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -254,10 +280,10 @@ impl CloudConfigsAksGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -266,6 +292,7 @@ impl CloudConfigsAksGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Creates an AKS cloud config's machine pool
     ///
@@ -273,6 +300,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -285,6 +314,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_machine_pool_create`](crate::Client::cloud_configs_aks_machine_pool_create): `POST /v1/cloudconfigs/aks/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -294,6 +324,7 @@ pub struct CloudConfigsAksMachinePoolCreate {
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
@@ -315,14 +346,13 @@ impl CloudConfigsAksMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -331,6 +361,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -344,6 +376,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_machine_pool_delete`](crate::Client::cloud_configs_aks_machine_pool_delete): `DELETE /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -353,6 +386,7 @@ pub struct CloudConfigsAksMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -364,12 +398,13 @@ impl CloudConfigsAksMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Updates the specified AKS cloud config's machine pool
     ///
@@ -378,6 +413,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -392,6 +429,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_machine_pool_update`](crate::Client::cloud_configs_aks_machine_pool_update): `PUT /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -402,6 +440,7 @@ pub struct CloudConfigsAksMachinePoolUpdate {
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
@@ -422,12 +461,13 @@ impl CloudConfigsAksMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -436,6 +476,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -450,6 +492,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_add`](crate::Client::cloud_configs_aks_pool_machines_add): `POST /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -460,6 +503,7 @@ pub struct CloudConfigsAksPoolMachinesAdd {
     body: Option<crate::models::V1AzureMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
@@ -480,14 +524,13 @@ impl CloudConfigsAksPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Retrieves a list of AKS machines
     ///
@@ -496,6 +539,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -515,6 +560,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_list`](crate::Client::cloud_configs_aks_pool_machines_list): `GET /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -530,6 +576,7 @@ pub struct CloudConfigsAksPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -592,10 +639,10 @@ impl CloudConfigsAksPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -625,6 +672,7 @@ impl CloudConfigsAksPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Deletes the specified Azure machine
     ///
@@ -634,6 +682,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -649,6 +699,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_uid_delete`](crate::Client::cloud_configs_aks_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -659,6 +710,7 @@ pub struct CloudConfigsAksPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -671,12 +723,13 @@ impl CloudConfigsAksPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Returns the specified AKS machine
     ///
@@ -686,6 +739,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -701,6 +756,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_uid_get`](crate::Client::cloud_configs_aks_pool_machines_uid_get): `GET /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -711,6 +767,7 @@ pub struct CloudConfigsAksPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -723,16 +780,17 @@ impl CloudConfigsAksPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AzureMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -742,6 +800,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -758,6 +818,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_pool_machines_uid_update`](crate::Client::cloud_configs_aks_pool_machines_uid_update): `PUT /v1/cloudconfigs/aks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -769,6 +830,7 @@ pub struct CloudConfigsAksPoolMachinesUidUpdate {
     body: Option<crate::models::V1AzureMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
@@ -790,12 +852,13 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -803,6 +866,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aks_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -815,6 +880,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aks")]
 /// Request builder for [`Client::cloud_configs_aks_uid_cluster_config`](crate::Client::cloud_configs_aks_uid_cluster_config): `PUT /v1/cloudconfigs/aks/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -824,6 +890,7 @@ pub struct CloudConfigsAksUidClusterConfig {
     body: Option<crate::models::V1AzureCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureCloudClusterConfigEntity) -> Self {
@@ -845,12 +912,13 @@ impl CloudConfigsAksUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Returns the specified AWS cloud config
     ///
@@ -858,6 +926,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_get(&self, config_uid: impl Into<String>) -> CloudConfigsAwsGet {
         CloudConfigsAwsGet {
             client: self.clone(),
@@ -866,6 +936,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_get`](crate::Client::cloud_configs_aws_get): `GET /v1/cloudconfigs/aws/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -874,6 +945,7 @@ pub struct CloudConfigsAwsGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -886,10 +958,10 @@ impl CloudConfigsAwsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -898,6 +970,7 @@ impl CloudConfigsAwsGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Creates an AWS cloud config's machine pool
     ///
@@ -905,6 +978,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -917,6 +992,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_machine_pool_create`](crate::Client::cloud_configs_aws_machine_pool_create): `POST /v1/cloudconfigs/aws/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -926,6 +1002,7 @@ pub struct CloudConfigsAwsMachinePoolCreate {
     body: Option<crate::models::V1AwsMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
@@ -947,14 +1024,13 @@ impl CloudConfigsAwsMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -963,6 +1039,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -976,6 +1054,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_machine_pool_delete`](crate::Client::cloud_configs_aws_machine_pool_delete): `DELETE /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -985,6 +1064,7 @@ pub struct CloudConfigsAwsMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -996,12 +1076,13 @@ impl CloudConfigsAwsMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Updates the specified AWS cloud config's machine pool
     ///
@@ -1010,6 +1091,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -1024,6 +1107,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_machine_pool_update`](crate::Client::cloud_configs_aws_machine_pool_update): `PUT /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1034,6 +1118,7 @@ pub struct CloudConfigsAwsMachinePoolUpdate {
     body: Option<crate::models::V1AwsMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
@@ -1054,12 +1139,13 @@ impl CloudConfigsAwsMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -1068,6 +1154,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -1082,6 +1170,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_add`](crate::Client::cloud_configs_aws_pool_machines_add): `POST /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1092,6 +1181,7 @@ pub struct CloudConfigsAwsPoolMachinesAdd {
     body: Option<crate::models::V1AwsMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
@@ -1112,14 +1202,13 @@ impl CloudConfigsAwsPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS machines
     ///
@@ -1128,6 +1217,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -1147,6 +1238,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_list`](crate::Client::cloud_configs_aws_pool_machines_list): `GET /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1162,6 +1254,7 @@ pub struct CloudConfigsAwsPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -1224,10 +1317,10 @@ impl CloudConfigsAwsPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1255,6 +1348,7 @@ impl CloudConfigsAwsPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Deletes the specified AWS machine
     ///
@@ -1264,6 +1358,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -1279,6 +1375,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_uid_delete`](crate::Client::cloud_configs_aws_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1289,6 +1386,7 @@ pub struct CloudConfigsAwsPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1301,12 +1399,13 @@ impl CloudConfigsAwsPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Returns the specified AWS machine
     ///
@@ -1316,6 +1415,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -1331,6 +1432,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_uid_get`](crate::Client::cloud_configs_aws_pool_machines_uid_get): `GET /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1341,6 +1443,7 @@ pub struct CloudConfigsAwsPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1353,16 +1456,17 @@ impl CloudConfigsAwsPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -1372,6 +1476,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -1388,6 +1494,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_pool_machines_uid_update`](crate::Client::cloud_configs_aws_pool_machines_uid_update): `PUT /v1/cloudconfigs/aws/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1399,6 +1506,7 @@ pub struct CloudConfigsAwsPoolMachinesUidUpdate {
     body: Option<crate::models::V1AwsMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
@@ -1420,12 +1528,13 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -1433,6 +1542,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_aws_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -1445,6 +1556,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::cloud_configs_aws_uid_cluster_config`](crate::Client::cloud_configs_aws_uid_cluster_config): `PUT /v1/cloudconfigs/aws/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1454,6 +1566,7 @@ pub struct CloudConfigsAwsUidClusterConfig {
     body: Option<crate::models::V1AwsCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsCloudClusterConfigEntity) -> Self {
@@ -1475,12 +1588,13 @@ impl CloudConfigsAwsUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Returns the specified Azure cloud config
     ///
@@ -1488,6 +1602,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_get(&self, config_uid: impl Into<String>) -> CloudConfigsAzureGet {
         CloudConfigsAzureGet {
             client: self.clone(),
@@ -1496,6 +1612,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_get`](crate::Client::cloud_configs_azure_get): `GET /v1/cloudconfigs/azure/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1504,6 +1621,7 @@ pub struct CloudConfigsAzureGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1516,10 +1634,10 @@ impl CloudConfigsAzureGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1528,6 +1646,7 @@ impl CloudConfigsAzureGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Creates an Azure cloud config's machine pool
     ///
@@ -1535,6 +1654,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -1547,6 +1668,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_machine_pool_create`](crate::Client::cloud_configs_azure_machine_pool_create): `POST /v1/cloudconfigs/azure/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1556,6 +1678,7 @@ pub struct CloudConfigsAzureMachinePoolCreate {
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
@@ -1577,14 +1700,13 @@ impl CloudConfigsAzureMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -1593,6 +1715,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -1606,6 +1730,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_machine_pool_delete`](crate::Client::cloud_configs_azure_machine_pool_delete): `DELETE /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1615,6 +1740,7 @@ pub struct CloudConfigsAzureMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1626,12 +1752,13 @@ impl CloudConfigsAzureMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Updates the specified Azure cloud config's machine pool
     ///
@@ -1640,6 +1767,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -1654,6 +1783,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_machine_pool_update`](crate::Client::cloud_configs_azure_machine_pool_update): `PUT /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1664,6 +1794,7 @@ pub struct CloudConfigsAzureMachinePoolUpdate {
     body: Option<crate::models::V1AzureMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
@@ -1684,12 +1815,13 @@ impl CloudConfigsAzureMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -1698,6 +1830,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -1712,6 +1846,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_add`](crate::Client::cloud_configs_azure_pool_machines_add): `POST /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1722,6 +1857,7 @@ pub struct CloudConfigsAzurePoolMachinesAdd {
     body: Option<crate::models::V1AzureMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
@@ -1742,14 +1878,13 @@ impl CloudConfigsAzurePoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure machines
     ///
@@ -1760,6 +1895,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -1779,6 +1916,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_list`](crate::Client::cloud_configs_azure_pool_machines_list): `GET /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1794,6 +1932,7 @@ pub struct CloudConfigsAzurePoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -1856,10 +1995,10 @@ impl CloudConfigsAzurePoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1889,6 +2028,7 @@ impl CloudConfigsAzurePoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Deletes the specified Azure machine
     ///
@@ -1898,6 +2038,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -1913,6 +2055,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_uid_delete`](crate::Client::cloud_configs_azure_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1923,6 +2066,7 @@ pub struct CloudConfigsAzurePoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1935,12 +2079,13 @@ impl CloudConfigsAzurePoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Returns the specified Azure machine
     ///
@@ -1952,6 +2097,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -1967,6 +2114,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_uid_get`](crate::Client::cloud_configs_azure_pool_machines_uid_get): `GET /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1977,6 +2125,7 @@ pub struct CloudConfigsAzurePoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1989,16 +2138,17 @@ impl CloudConfigsAzurePoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AzureMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Updates the specified machine to cloud config's machine pool
     ///
@@ -2008,6 +2158,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -2024,6 +2176,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_pool_machines_uid_update`](crate::Client::cloud_configs_azure_pool_machines_uid_update): `PUT /v1/cloudconfigs/azure/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2035,6 +2188,7 @@ pub struct CloudConfigsAzurePoolMachinesUidUpdate {
     body: Option<crate::models::V1AzureMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
@@ -2056,12 +2210,13 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -2069,6 +2224,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_azure_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -2081,6 +2238,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-azure")]
 /// Request builder for [`Client::cloud_configs_azure_uid_cluster_config`](crate::Client::cloud_configs_azure_uid_cluster_config): `PUT /v1/cloudconfigs/azure/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2090,6 +2248,7 @@ pub struct CloudConfigsAzureUidClusterConfig {
     body: Option<crate::models::V1AzureCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AzureCloudClusterConfigEntity) -> Self {
@@ -2111,12 +2270,13 @@ impl CloudConfigsAzureUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Returns the specified CloudStack cloud config
     ///
@@ -2124,6 +2284,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_get(
         &self,
         config_uid: impl Into<String>,
@@ -2135,6 +2297,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_get`](crate::Client::cloud_configs_cloud_stack_get): `GET /v1/cloudconfigs/apache-cloudstack/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2143,6 +2306,7 @@ pub struct CloudConfigsCloudStackGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2155,10 +2319,10 @@ impl CloudConfigsCloudStackGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2167,6 +2331,7 @@ impl CloudConfigsCloudStackGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Creates a CloudStack cloud config's machine pool
     ///
@@ -2174,6 +2339,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -2186,6 +2353,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_machine_pool_create`](crate::Client::cloud_configs_cloud_stack_machine_pool_create): `POST /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2195,6 +2363,7 @@ pub struct CloudConfigsCloudStackMachinePoolCreate {
     body: Option<crate::models::V1CloudStackMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachinePoolConfigEntity) -> Self {
@@ -2216,14 +2385,13 @@ impl CloudConfigsCloudStackMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -2232,6 +2400,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -2245,6 +2415,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_machine_pool_delete`](crate::Client::cloud_configs_cloud_stack_machine_pool_delete): `DELETE /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2254,6 +2425,7 @@ pub struct CloudConfigsCloudStackMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2265,12 +2437,13 @@ impl CloudConfigsCloudStackMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Updates the specified CloudStack cloud config's machine pool
     ///
@@ -2279,6 +2452,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -2293,6 +2468,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_machine_pool_update`](crate::Client::cloud_configs_cloud_stack_machine_pool_update): `PUT /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2303,6 +2479,7 @@ pub struct CloudConfigsCloudStackMachinePoolUpdate {
     body: Option<crate::models::V1CloudStackMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachinePoolConfigEntity) -> Self {
@@ -2323,12 +2500,13 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Adds the CloudStack machine to cloud config's machine pool
     ///
@@ -2337,6 +2515,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -2351,6 +2531,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_add`](crate::Client::cloud_configs_cloud_stack_pool_machines_add): `POST /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2361,6 +2542,7 @@ pub struct CloudConfigsCloudStackPoolMachinesAdd {
     body: Option<crate::models::V1CloudStackMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
@@ -2381,14 +2563,13 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Retrieves a list of CloudStack machines
     ///
@@ -2397,6 +2578,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -2410,6 +2593,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_list`](crate::Client::cloud_configs_cloud_stack_pool_machines_list): `GET /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2419,6 +2603,7 @@ pub struct CloudConfigsCloudStackPoolMachinesList {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2430,10 +2615,10 @@ impl CloudConfigsCloudStackPoolMachinesList {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2442,6 +2627,7 @@ impl CloudConfigsCloudStackPoolMachinesList {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Deletes the specified CloudStack machine
     ///
@@ -2451,6 +2637,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -2466,6 +2654,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_uid_delete`](crate::Client::cloud_configs_cloud_stack_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2476,6 +2665,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2488,12 +2678,13 @@ impl CloudConfigsCloudStackPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Returns the specified CloudStack machine
     ///
@@ -2503,6 +2694,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -2518,6 +2711,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_uid_get`](crate::Client::cloud_configs_cloud_stack_pool_machines_uid_get): `GET /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2528,6 +2722,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2540,10 +2735,10 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2552,6 +2747,7 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Updates the specified machine to cloud config's machine pool
     ///
@@ -2561,6 +2757,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -2577,6 +2775,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_pool_machines_uid_update`](crate::Client::cloud_configs_cloud_stack_pool_machines_uid_update): `PUT /v1/cloudconfigs/apache-cloudstack/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2588,6 +2787,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidUpdate {
     body: Option<crate::models::V1CloudStackMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
@@ -2609,12 +2809,13 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -2622,6 +2823,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_cloud_stack_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -2634,6 +2837,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 /// Request builder for [`Client::cloud_configs_cloud_stack_uid_cluster_config`](crate::Client::cloud_configs_cloud_stack_uid_cluster_config): `PUT /v1/cloudconfigs/apache-cloudstack/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2643,6 +2847,7 @@ pub struct CloudConfigsCloudStackUidClusterConfig {
     body: Option<crate::models::V1CloudStackCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CloudStackCloudClusterConfigEntity) -> Self {
@@ -2664,12 +2869,13 @@ impl CloudConfigsCloudStackUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Returns the specified Custom cloud config
     ///
@@ -2678,6 +2884,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_get(
         &self,
         cloud_type: impl Into<String>,
@@ -2691,6 +2899,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_get`](crate::Client::cloud_configs_custom_get): `GET /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2700,6 +2909,7 @@ pub struct CloudConfigsCustomGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2711,10 +2921,10 @@ impl CloudConfigsCustomGet {
             .path_param("configUid", self.config_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2723,6 +2933,7 @@ impl CloudConfigsCustomGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Creates an Custom cloud config's machine pool
     ///
@@ -2731,6 +2942,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_machine_pool_create(
         &self,
         cloud_type: impl Into<String>,
@@ -2745,6 +2958,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_machine_pool_create`](crate::Client::cloud_configs_custom_machine_pool_create): `POST /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2755,6 +2969,7 @@ pub struct CloudConfigsCustomMachinePoolCreate {
     body: Option<crate::models::V1CustomMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachinePoolConfigEntity) -> Self {
@@ -2775,14 +2990,13 @@ impl CloudConfigsCustomMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -2792,6 +3006,8 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_machine_pool_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -2807,6 +3023,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_machine_pool_delete`](crate::Client::cloud_configs_custom_machine_pool_delete): `DELETE /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2817,6 +3034,7 @@ pub struct CloudConfigsCustomMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2829,12 +3047,13 @@ impl CloudConfigsCustomMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Updates the specified Custom cloud config's machine pool
     ///
@@ -2844,6 +3063,8 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_machine_pool_update(
         &self,
         cloud_type: impl Into<String>,
@@ -2860,6 +3081,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_machine_pool_update`](crate::Client::cloud_configs_custom_machine_pool_update): `PUT /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2871,6 +3093,7 @@ pub struct CloudConfigsCustomMachinePoolUpdate {
     body: Option<crate::models::V1CustomMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachinePoolConfigEntity) -> Self {
@@ -2892,12 +3115,13 @@ impl CloudConfigsCustomMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -2907,6 +3131,8 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_pool_machines_add(
         &self,
         cloud_type: impl Into<String>,
@@ -2923,6 +3149,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_add`](crate::Client::cloud_configs_custom_pool_machines_add): `POST /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2934,6 +3161,7 @@ pub struct CloudConfigsCustomPoolMachinesAdd {
     body: Option<crate::models::V1CustomMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
@@ -2955,14 +3183,13 @@ impl CloudConfigsCustomPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Retrieves a list of Custom machines
     ///
@@ -2972,6 +3199,8 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_pool_machines_list(
         &self,
         cloud_type: impl Into<String>,
@@ -2993,6 +3222,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_list`](crate::Client::cloud_configs_custom_pool_machines_list): `GET /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3009,6 +3239,7 @@ pub struct CloudConfigsCustomPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -3072,10 +3303,10 @@ impl CloudConfigsCustomPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3105,6 +3336,7 @@ impl CloudConfigsCustomPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Deletes the specified Custom machine
     ///
@@ -3115,6 +3347,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_pool_machines_uid_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3132,6 +3366,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_uid_delete`](crate::Client::cloud_configs_custom_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3143,6 +3378,7 @@ pub struct CloudConfigsCustomPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3156,12 +3392,13 @@ impl CloudConfigsCustomPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Returns the specified Custom machine
     ///
@@ -3172,6 +3409,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_pool_machines_uid_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3189,6 +3428,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_uid_get`](crate::Client::cloud_configs_custom_pool_machines_uid_get): `GET /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3200,6 +3440,7 @@ pub struct CloudConfigsCustomPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3213,10 +3454,10 @@ impl CloudConfigsCustomPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3225,6 +3466,7 @@ impl CloudConfigsCustomPoolMachinesUidGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -3235,6 +3477,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_pool_machines_uid_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3253,6 +3497,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_pool_machines_uid_update`](crate::Client::cloud_configs_custom_pool_machines_uid_update): `PUT /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3265,6 +3510,7 @@ pub struct CloudConfigsCustomPoolMachinesUidUpdate {
     body: Option<crate::models::V1CustomMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
@@ -3287,12 +3533,13 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -3301,6 +3548,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_custom_uid_cluster_config(
         &self,
         cloud_type: impl Into<String>,
@@ -3315,6 +3564,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 /// Request builder for [`Client::cloud_configs_custom_uid_cluster_config`](crate::Client::cloud_configs_custom_uid_cluster_config): `PUT /v1/cloudconfigs/cloudTypes/{cloudType}/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3325,6 +3575,7 @@ pub struct CloudConfigsCustomUidClusterConfig {
     body: Option<crate::models::V1CustomCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1CustomCloudClusterConfigEntity) -> Self {
@@ -3345,12 +3596,13 @@ impl CloudConfigsCustomUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Returns the specified edge-native cloud config
     ///
@@ -3358,6 +3610,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_get(
         &self,
         config_uid: impl Into<String>,
@@ -3369,6 +3623,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_get`](crate::Client::cloud_configs_edge_native_get): `GET /v1/cloudconfigs/edge-native/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3377,6 +3632,7 @@ pub struct CloudConfigsEdgeNativeGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3389,10 +3645,10 @@ impl CloudConfigsEdgeNativeGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeNativeCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeNativeCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3401,6 +3657,7 @@ impl CloudConfigsEdgeNativeGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Creates a edge-native cloud config's machine pool
     ///
@@ -3408,6 +3665,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -3420,6 +3679,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_machine_pool_create`](crate::Client::cloud_configs_edge_native_machine_pool_create): `POST /v1/cloudconfigs/edge-native/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3429,6 +3689,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolCreate {
     body: Option<crate::models::V1EdgeNativeMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachinePoolConfigEntity) -> Self {
@@ -3450,14 +3711,13 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -3466,6 +3726,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -3479,6 +3741,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_machine_pool_delete`](crate::Client::cloud_configs_edge_native_machine_pool_delete): `DELETE /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3488,6 +3751,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3499,12 +3763,13 @@ impl CloudConfigsEdgeNativeMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Updates the specified edge-native cloud config's machine pool
     ///
@@ -3513,6 +3778,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -3527,6 +3794,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_machine_pool_update`](crate::Client::cloud_configs_edge_native_machine_pool_update): `PUT /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3537,6 +3805,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolUpdate {
     body: Option<crate::models::V1EdgeNativeMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachinePoolConfigEntity) -> Self {
@@ -3557,12 +3826,13 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Adds the edge-native machine to cloud config's machine pool
     ///
@@ -3571,6 +3841,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -3585,6 +3857,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_add`](crate::Client::cloud_configs_edge_native_pool_machines_add): `POST /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3595,6 +3868,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesAdd {
     body: Option<crate::models::V1EdgeNativeMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
@@ -3615,14 +3889,13 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Retrieves a list of edge-native machines
     ///
@@ -3631,6 +3904,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -3644,6 +3919,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_list`](crate::Client::cloud_configs_edge_native_pool_machines_list): `GET /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3653,6 +3929,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesList {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3664,10 +3941,10 @@ impl CloudConfigsEdgeNativePoolMachinesList {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeNativeMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeNativeMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3676,6 +3953,7 @@ impl CloudConfigsEdgeNativePoolMachinesList {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Deletes the specified edge-native machine
     ///
@@ -3685,6 +3963,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -3700,6 +3980,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_uid_delete`](crate::Client::cloud_configs_edge_native_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3710,6 +3991,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3722,12 +4004,13 @@ impl CloudConfigsEdgeNativePoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Returns the specified edge-native machine
     ///
@@ -3737,6 +4020,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -3752,6 +4037,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_uid_get`](crate::Client::cloud_configs_edge_native_pool_machines_uid_get): `GET /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3762,6 +4048,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3774,10 +4061,10 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeNativeMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeNativeMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3786,6 +4073,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Updates the specified machine to cloud config's machine pool
     ///
@@ -3795,6 +4083,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -3811,6 +4101,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_pool_machines_uid_update`](crate::Client::cloud_configs_edge_native_pool_machines_uid_update): `PUT /v1/cloudconfigs/edge-native/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3822,6 +4113,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidUpdate {
     body: Option<crate::models::V1EdgeNativeMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
@@ -3843,12 +4135,13 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -3856,6 +4149,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_edge_native_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -3868,6 +4163,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 /// Request builder for [`Client::cloud_configs_edge_native_uid_cluster_config`](crate::Client::cloud_configs_edge_native_uid_cluster_config): `PUT /v1/cloudconfigs/edge-native/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3877,6 +4173,7 @@ pub struct CloudConfigsEdgeNativeUidClusterConfig {
     body: Option<crate::models::V1EdgeNativeCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeNativeCloudClusterConfigEntity) -> Self {
@@ -3898,12 +4195,13 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Returns the specified EKS cloud config
     ///
@@ -3911,6 +4209,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_get(&self, config_uid: impl Into<String>) -> CloudConfigsEksGet {
         CloudConfigsEksGet {
             client: self.clone(),
@@ -3919,6 +4219,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_get`](crate::Client::cloud_configs_eks_get): `GET /v1/cloudconfigs/eks/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3927,6 +4228,7 @@ pub struct CloudConfigsEksGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3939,10 +4241,10 @@ impl CloudConfigsEksGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EksCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EksCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3951,6 +4253,7 @@ impl CloudConfigsEksGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Creates an EKS cloud config's machine pool
     ///
@@ -3958,6 +4261,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -3970,6 +4275,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_machine_pool_create`](crate::Client::cloud_configs_eks_machine_pool_create): `POST /v1/cloudconfigs/eks/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3979,6 +4285,7 @@ pub struct CloudConfigsEksMachinePoolCreate {
     body: Option<crate::models::V1EksMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
@@ -4000,14 +4307,13 @@ impl CloudConfigsEksMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -4016,6 +4322,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -4029,6 +4337,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_machine_pool_delete`](crate::Client::cloud_configs_eks_machine_pool_delete): `DELETE /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4038,6 +4347,7 @@ pub struct CloudConfigsEksMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4049,12 +4359,13 @@ impl CloudConfigsEksMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Updates the specified EKS cloud config's machine pool
     ///
@@ -4063,6 +4374,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -4077,6 +4390,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_machine_pool_update`](crate::Client::cloud_configs_eks_machine_pool_update): `PUT /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4087,6 +4401,7 @@ pub struct CloudConfigsEksMachinePoolUpdate {
     body: Option<crate::models::V1EksMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
@@ -4107,12 +4422,13 @@ impl CloudConfigsEksMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -4121,6 +4437,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -4135,6 +4453,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_add`](crate::Client::cloud_configs_eks_pool_machines_add): `POST /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4145,6 +4464,7 @@ pub struct CloudConfigsEksPoolMachinesAdd {
     body: Option<crate::models::V1AwsMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
@@ -4165,14 +4485,13 @@ impl CloudConfigsEksPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Retrieves a list of EKS machines
     ///
@@ -4181,6 +4500,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -4200,6 +4521,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_list`](crate::Client::cloud_configs_eks_pool_machines_list): `GET /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4215,6 +4537,7 @@ pub struct CloudConfigsEksPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -4277,10 +4600,10 @@ impl CloudConfigsEksPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4308,6 +4631,7 @@ impl CloudConfigsEksPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Deletes the specified EKS machine
     ///
@@ -4317,6 +4641,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -4332,6 +4658,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_uid_delete`](crate::Client::cloud_configs_eks_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4342,6 +4669,7 @@ pub struct CloudConfigsEksPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4354,12 +4682,13 @@ impl CloudConfigsEksPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Returns the specified EKS machine
     ///
@@ -4369,6 +4698,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -4384,6 +4715,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_uid_get`](crate::Client::cloud_configs_eks_pool_machines_uid_get): `GET /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4394,6 +4726,7 @@ pub struct CloudConfigsEksPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4406,16 +4739,17 @@ impl CloudConfigsEksPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -4425,6 +4759,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -4441,6 +4777,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_pool_machines_uid_update`](crate::Client::cloud_configs_eks_pool_machines_uid_update): `PUT /v1/cloudconfigs/eks/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4452,6 +4789,7 @@ pub struct CloudConfigsEksPoolMachinesUidUpdate {
     body: Option<crate::models::V1AwsMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
@@ -4473,12 +4811,13 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -4486,6 +4825,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -4498,6 +4839,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_uid_cluster_config`](crate::Client::cloud_configs_eks_uid_cluster_config): `PUT /v1/cloudconfigs/eks/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4507,6 +4849,7 @@ pub struct CloudConfigsEksUidClusterConfig {
     body: Option<crate::models::V1EksCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksCloudClusterConfigEntity) -> Self {
@@ -4528,12 +4871,13 @@ impl CloudConfigsEksUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl crate::Client {
     /// Updates EKS cloud config's fargate profiles
     ///
@@ -4541,6 +4885,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_eks_uid_fargate_profiles_update(
         &self,
         config_uid: impl Into<String>,
@@ -4553,6 +4899,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-eks")]
 /// Request builder for [`Client::cloud_configs_eks_uid_fargate_profiles_update`](crate::Client::cloud_configs_eks_uid_fargate_profiles_update): `PUT /v1/cloudconfigs/eks/{configUid}/fargateProfiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4562,6 +4909,7 @@ pub struct CloudConfigsEksUidFargateProfilesUpdate {
     body: Option<crate::models::V1EksFargateProfiles>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksUidFargateProfilesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EksFargateProfiles) -> Self {
@@ -4583,12 +4931,13 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Returns the specified GCP cloud config
     ///
@@ -4596,6 +4945,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_get(&self, config_uid: impl Into<String>) -> CloudConfigsGcpGet {
         CloudConfigsGcpGet {
             client: self.clone(),
@@ -4604,6 +4955,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_get`](crate::Client::cloud_configs_gcp_get): `GET /v1/cloudconfigs/gcp/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4612,6 +4964,7 @@ pub struct CloudConfigsGcpGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4624,10 +4977,10 @@ impl CloudConfigsGcpGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4636,6 +4989,7 @@ impl CloudConfigsGcpGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Creates a Gcp cloud config's machine pool
     ///
@@ -4643,6 +4997,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -4655,6 +5011,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_machine_pool_create`](crate::Client::cloud_configs_gcp_machine_pool_create): `POST /v1/cloudconfigs/gcp/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4664,6 +5021,7 @@ pub struct CloudConfigsGcpMachinePoolCreate {
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
@@ -4685,14 +5043,13 @@ impl CloudConfigsGcpMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -4701,6 +5058,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -4714,6 +5073,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_machine_pool_delete`](crate::Client::cloud_configs_gcp_machine_pool_delete): `DELETE /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4723,6 +5083,7 @@ pub struct CloudConfigsGcpMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4734,12 +5095,13 @@ impl CloudConfigsGcpMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Updates the specified GCP cloud config's machine pool
     ///
@@ -4748,6 +5110,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -4762,6 +5126,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_machine_pool_update`](crate::Client::cloud_configs_gcp_machine_pool_update): `PUT /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4772,6 +5137,7 @@ pub struct CloudConfigsGcpMachinePoolUpdate {
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
@@ -4792,12 +5158,13 @@ impl CloudConfigsGcpMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -4806,6 +5173,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -4820,6 +5189,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_add`](crate::Client::cloud_configs_gcp_pool_machines_add): `POST /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4830,6 +5200,7 @@ pub struct CloudConfigsGcpPoolMachinesAdd {
     body: Option<crate::models::V1GcpMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
@@ -4850,14 +5221,13 @@ impl CloudConfigsGcpPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP machines
     ///
@@ -4866,6 +5236,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -4885,6 +5257,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_list`](crate::Client::cloud_configs_gcp_pool_machines_list): `GET /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4900,6 +5273,7 @@ pub struct CloudConfigsGcpPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -4962,10 +5336,10 @@ impl CloudConfigsGcpPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4993,6 +5367,7 @@ impl CloudConfigsGcpPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Deletes the specified GCP machine
     ///
@@ -5002,6 +5377,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -5017,6 +5394,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_uid_delete`](crate::Client::cloud_configs_gcp_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5027,6 +5405,7 @@ pub struct CloudConfigsGcpPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5039,12 +5418,13 @@ impl CloudConfigsGcpPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Returns the specified GCP machine
     ///
@@ -5054,6 +5434,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -5069,6 +5451,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_uid_get`](crate::Client::cloud_configs_gcp_pool_machines_uid_get): `GET /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5079,6 +5462,7 @@ pub struct CloudConfigsGcpPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5091,16 +5475,17 @@ impl CloudConfigsGcpPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -5110,6 +5495,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -5126,6 +5513,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_pool_machines_uid_update`](crate::Client::cloud_configs_gcp_pool_machines_uid_update): `PUT /v1/cloudconfigs/gcp/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5137,6 +5525,7 @@ pub struct CloudConfigsGcpPoolMachinesUidUpdate {
     body: Option<crate::models::V1GcpMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
@@ -5158,12 +5547,13 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -5171,6 +5561,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gcp_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -5183,6 +5575,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 /// Request builder for [`Client::cloud_configs_gcp_uid_cluster_config`](crate::Client::cloud_configs_gcp_uid_cluster_config): `PUT /v1/cloudconfigs/gcp/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5192,6 +5585,7 @@ pub struct CloudConfigsGcpUidClusterConfig {
     body: Option<crate::models::V1GcpCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
@@ -5213,12 +5607,13 @@ impl CloudConfigsGcpUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Returns the specified Generic cloud config
     ///
@@ -5226,6 +5621,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_get(
         &self,
         config_uid: impl Into<String>,
@@ -5237,6 +5634,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_get`](crate::Client::cloud_configs_generic_get): `GET /v1/cloudconfigs/generic/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5245,6 +5643,7 @@ pub struct CloudConfigsGenericGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5257,10 +5656,10 @@ impl CloudConfigsGenericGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GenericCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GenericCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5269,6 +5668,7 @@ impl CloudConfigsGenericGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Creates a generic cloud config's machine pool
     ///
@@ -5276,6 +5676,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -5288,6 +5690,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_machine_pool_create`](crate::Client::cloud_configs_generic_machine_pool_create): `POST /v1/cloudconfigs/generic/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5297,6 +5700,7 @@ pub struct CloudConfigsGenericMachinePoolCreate {
     body: Option<crate::models::V1GenericMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachinePoolConfigEntity) -> Self {
@@ -5318,14 +5722,13 @@ impl CloudConfigsGenericMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -5334,6 +5737,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -5347,6 +5752,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_machine_pool_delete`](crate::Client::cloud_configs_generic_machine_pool_delete): `DELETE /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5356,6 +5762,7 @@ pub struct CloudConfigsGenericMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5367,12 +5774,13 @@ impl CloudConfigsGenericMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Updates the specified generic cloud config's machine pool
     ///
@@ -5381,6 +5789,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -5395,6 +5805,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_machine_pool_update`](crate::Client::cloud_configs_generic_machine_pool_update): `PUT /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5405,6 +5816,7 @@ pub struct CloudConfigsGenericMachinePoolUpdate {
     body: Option<crate::models::V1GenericMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachinePoolConfigEntity) -> Self {
@@ -5425,12 +5837,13 @@ impl CloudConfigsGenericMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -5439,6 +5852,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -5453,6 +5868,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_add`](crate::Client::cloud_configs_generic_pool_machines_add): `POST /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5463,6 +5879,7 @@ pub struct CloudConfigsGenericPoolMachinesAdd {
     body: Option<crate::models::V1GenericMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
@@ -5483,14 +5900,13 @@ impl CloudConfigsGenericPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Retrieves a list of Generic machines
     ///
@@ -5499,6 +5915,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -5518,6 +5936,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_list`](crate::Client::cloud_configs_generic_pool_machines_list): `GET /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5533,6 +5952,7 @@ pub struct CloudConfigsGenericPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -5595,10 +6015,10 @@ impl CloudConfigsGenericPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GenericMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GenericMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5628,6 +6048,7 @@ impl CloudConfigsGenericPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Deletes the specified machine
     ///
@@ -5637,6 +6058,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -5652,6 +6075,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_uid_delete`](crate::Client::cloud_configs_generic_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5662,6 +6086,7 @@ pub struct CloudConfigsGenericPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5674,12 +6099,13 @@ impl CloudConfigsGenericPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Returns the specified generic machine
     ///
@@ -5689,6 +6115,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -5704,6 +6132,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_uid_get`](crate::Client::cloud_configs_generic_pool_machines_uid_get): `GET /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5714,6 +6143,7 @@ pub struct CloudConfigsGenericPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5726,10 +6156,10 @@ impl CloudConfigsGenericPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GenericMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GenericMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5738,6 +6168,7 @@ impl CloudConfigsGenericPoolMachinesUidGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -5747,6 +6178,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -5763,6 +6196,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_pool_machines_uid_update`](crate::Client::cloud_configs_generic_pool_machines_uid_update): `PUT /v1/cloudconfigs/generic/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5774,6 +6208,7 @@ pub struct CloudConfigsGenericPoolMachinesUidUpdate {
     body: Option<crate::models::V1GenericMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
@@ -5795,12 +6230,13 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -5808,6 +6244,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_generic_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -5820,6 +6258,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-generic")]
 /// Request builder for [`Client::cloud_configs_generic_uid_cluster_config`](crate::Client::cloud_configs_generic_uid_cluster_config): `PUT /v1/cloudconfigs/generic/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5829,6 +6268,7 @@ pub struct CloudConfigsGenericUidClusterConfig {
     body: Option<crate::models::V1GenericCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GenericCloudClusterConfigEntity) -> Self {
@@ -5850,12 +6290,13 @@ impl CloudConfigsGenericUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Returns the specified GKE cloud config
     ///
@@ -5863,6 +6304,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_get(&self, config_uid: impl Into<String>) -> CloudConfigsGkeGet {
         CloudConfigsGkeGet {
             client: self.clone(),
@@ -5871,6 +6314,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_get`](crate::Client::cloud_configs_gke_get): `GET /v1/cloudconfigs/gke/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5879,6 +6323,7 @@ pub struct CloudConfigsGkeGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5891,10 +6336,10 @@ impl CloudConfigsGkeGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5903,6 +6348,7 @@ impl CloudConfigsGkeGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Creates an GKE cloud config's machine pool
     ///
@@ -5910,6 +6356,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -5922,6 +6370,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_machine_pool_create`](crate::Client::cloud_configs_gke_machine_pool_create): `POST /v1/cloudconfigs/gke/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5931,6 +6380,7 @@ pub struct CloudConfigsGkeMachinePoolCreate {
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
@@ -5952,14 +6402,13 @@ impl CloudConfigsGkeMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -5968,6 +6417,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -5981,6 +6432,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_machine_pool_delete`](crate::Client::cloud_configs_gke_machine_pool_delete): `DELETE /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5990,6 +6442,7 @@ pub struct CloudConfigsGkeMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6001,12 +6454,13 @@ impl CloudConfigsGkeMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Updates the specified GKE cloud config's machine pool
     ///
@@ -6015,6 +6469,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -6029,6 +6485,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_machine_pool_update`](crate::Client::cloud_configs_gke_machine_pool_update): `PUT /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6039,6 +6496,7 @@ pub struct CloudConfigsGkeMachinePoolUpdate {
     body: Option<crate::models::V1GcpMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
@@ -6059,12 +6517,13 @@ impl CloudConfigsGkeMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -6073,6 +6532,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -6087,6 +6548,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_add`](crate::Client::cloud_configs_gke_pool_machines_add): `POST /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6097,6 +6559,7 @@ pub struct CloudConfigsGkePoolMachinesAdd {
     body: Option<crate::models::V1GcpMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
@@ -6117,14 +6580,13 @@ impl CloudConfigsGkePoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Retrieves a list of GKE machines
     ///
@@ -6133,6 +6595,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -6152,6 +6616,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_list`](crate::Client::cloud_configs_gke_pool_machines_list): `GET /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6167,6 +6632,7 @@ pub struct CloudConfigsGkePoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -6229,10 +6695,10 @@ impl CloudConfigsGkePoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6260,6 +6726,7 @@ impl CloudConfigsGkePoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Deletes the specified Gcp machine
     ///
@@ -6269,6 +6736,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -6284,6 +6753,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_uid_delete`](crate::Client::cloud_configs_gke_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6294,6 +6764,7 @@ pub struct CloudConfigsGkePoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6306,12 +6777,13 @@ impl CloudConfigsGkePoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Returns the specified GKE machine
     ///
@@ -6321,6 +6793,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -6336,6 +6810,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_uid_get`](crate::Client::cloud_configs_gke_pool_machines_uid_get): `GET /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6346,6 +6821,7 @@ pub struct CloudConfigsGkePoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6358,16 +6834,17 @@ impl CloudConfigsGkePoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -6377,6 +6854,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -6393,6 +6872,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_pool_machines_uid_update`](crate::Client::cloud_configs_gke_pool_machines_uid_update): `PUT /v1/cloudconfigs/gke/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6404,6 +6884,7 @@ pub struct CloudConfigsGkePoolMachinesUidUpdate {
     body: Option<crate::models::V1GcpMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
@@ -6425,12 +6906,13 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -6438,6 +6920,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_gke_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -6450,6 +6934,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-gke")]
 /// Request builder for [`Client::cloud_configs_gke_uid_cluster_config`](crate::Client::cloud_configs_gke_uid_cluster_config): `PUT /v1/cloudconfigs/gke/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6459,6 +6944,7 @@ pub struct CloudConfigsGkeUidClusterConfig {
     body: Option<crate::models::V1GcpCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
@@ -6480,12 +6966,13 @@ impl CloudConfigsGkeUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Returns the specified Maas cloud config
     ///
@@ -6493,6 +6980,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_get(&self, config_uid: impl Into<String>) -> CloudConfigsMaasGet {
         CloudConfigsMaasGet {
             client: self.clone(),
@@ -6501,6 +6990,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_get`](crate::Client::cloud_configs_maas_get): `GET /v1/cloudconfigs/maas/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6509,6 +6999,7 @@ pub struct CloudConfigsMaasGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6521,10 +7012,10 @@ impl CloudConfigsMaasGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6533,6 +7024,7 @@ impl CloudConfigsMaasGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Creates an Maas cloud config's machine pool
     ///
@@ -6540,6 +7032,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -6552,6 +7046,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_machine_pool_create`](crate::Client::cloud_configs_maas_machine_pool_create): `POST /v1/cloudconfigs/maas/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6561,6 +7056,7 @@ pub struct CloudConfigsMaasMachinePoolCreate {
     body: Option<crate::models::V1MaasMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
@@ -6582,14 +7078,13 @@ impl CloudConfigsMaasMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -6598,6 +7093,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -6611,6 +7108,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_machine_pool_delete`](crate::Client::cloud_configs_maas_machine_pool_delete): `DELETE /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6620,6 +7118,7 @@ pub struct CloudConfigsMaasMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6631,12 +7130,13 @@ impl CloudConfigsMaasMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Updates the specified Maas cloud config's machine pool
     ///
@@ -6645,6 +7145,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -6659,6 +7161,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_machine_pool_update`](crate::Client::cloud_configs_maas_machine_pool_update): `PUT /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6669,6 +7172,7 @@ pub struct CloudConfigsMaasMachinePoolUpdate {
     body: Option<crate::models::V1MaasMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
@@ -6689,12 +7193,13 @@ impl CloudConfigsMaasMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -6703,6 +7208,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -6717,6 +7224,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_add`](crate::Client::cloud_configs_maas_pool_machines_add): `POST /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6727,6 +7235,7 @@ pub struct CloudConfigsMaasPoolMachinesAdd {
     body: Option<crate::models::V1MaasMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
@@ -6747,14 +7256,13 @@ impl CloudConfigsMaasPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Retrieves a list of Maas machines
     ///
@@ -6763,6 +7271,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -6782,6 +7292,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_list`](crate::Client::cloud_configs_maas_pool_machines_list): `GET /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6797,6 +7308,7 @@ pub struct CloudConfigsMaasPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -6859,10 +7371,10 @@ impl CloudConfigsMaasPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6890,6 +7402,7 @@ impl CloudConfigsMaasPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Deletes the specified Maas machine
     ///
@@ -6899,6 +7412,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -6914,6 +7429,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_uid_delete`](crate::Client::cloud_configs_maas_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6924,6 +7440,7 @@ pub struct CloudConfigsMaasPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6936,12 +7453,13 @@ impl CloudConfigsMaasPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Returns the specified Maas machine
     ///
@@ -6951,6 +7469,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -6966,6 +7486,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_uid_get`](crate::Client::cloud_configs_maas_pool_machines_uid_get): `GET /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6976,6 +7497,7 @@ pub struct CloudConfigsMaasPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6988,16 +7510,17 @@ impl CloudConfigsMaasPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1MaasMachine, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -7007,6 +7530,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -7023,6 +7548,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_pool_machines_uid_update`](crate::Client::cloud_configs_maas_pool_machines_uid_update): `PUT /v1/cloudconfigs/maas/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7034,6 +7560,7 @@ pub struct CloudConfigsMaasPoolMachinesUidUpdate {
     body: Option<crate::models::V1MaasMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
@@ -7055,12 +7582,13 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -7068,6 +7596,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_maas_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -7080,6 +7610,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-maas")]
 /// Request builder for [`Client::cloud_configs_maas_uid_cluster_config`](crate::Client::cloud_configs_maas_uid_cluster_config): `PUT /v1/cloudconfigs/maas/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7089,6 +7620,7 @@ pub struct CloudConfigsMaasUidClusterConfig {
     body: Option<crate::models::V1MaasCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MaasCloudClusterConfigEntity) -> Self {
@@ -7110,12 +7642,13 @@ impl CloudConfigsMaasUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 impl crate::Client {
     /// Updates the specified machine maintenance
     ///
@@ -7126,6 +7659,8 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
     /// - `cloud_type` (`cloudType`): Cloud type
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-machine-pools` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_machine_pools_machine_uid_maintenance_status_update(
         &self,
         config_uid: impl Into<String>,
@@ -7144,6 +7679,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 /// Request builder for [`Client::cloud_configs_machine_pools_machine_uid_maintenance_status_update`](crate::Client::cloud_configs_machine_pools_machine_uid_maintenance_status_update): `PUT /v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7156,6 +7692,7 @@ pub struct CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     body: Option<crate::models::V1MachineMaintenanceStatus>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MachineMaintenanceStatus) -> Self {
@@ -7178,12 +7715,13 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 impl crate::Client {
     /// Updates the specified machine maintenance
     ///
@@ -7194,6 +7732,8 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
     /// - `cloud_type` (`cloudType`): Cloud type
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-machine-pools` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_machine_pools_machine_uid_maintenance_update(
         &self,
         config_uid: impl Into<String>,
@@ -7212,6 +7752,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 /// Request builder for [`Client::cloud_configs_machine_pools_machine_uid_maintenance_update`](crate::Client::cloud_configs_machine_pools_machine_uid_maintenance_update): `PUT /v1/cloudconfigs/{cloudType}/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}/maintenance`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7224,6 +7765,7 @@ pub struct CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     body: Option<crate::models::V1MachineMaintenance>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1MachineMaintenance) -> Self {
@@ -7246,12 +7788,13 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 impl crate::Client {
     /// Returns the specified cloud config's machine pools and machine uid
     ///
@@ -7259,6 +7802,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-machine-pools` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_machine_pools_machine_uids_get(
         &self,
         config_uid: impl Into<String>,
@@ -7270,6 +7815,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 /// Request builder for [`Client::cloud_configs_machine_pools_machine_uids_get`](crate::Client::cloud_configs_machine_pools_machine_uids_get): `GET /v1/cloudconfigs/{configUid}/machinePools/machineUids`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7278,6 +7824,7 @@ pub struct CloudConfigsMachinePoolsMachineUidsGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-machine-pools")]
 impl CloudConfigsMachinePoolsMachineUidsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7290,10 +7837,10 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MachinePoolsMachineUids>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MachinePoolsMachineUids, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7302,6 +7849,7 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-core")]
 impl crate::Client {
     /// Updates the health status of machines for the specified cloud config
     ///
@@ -7310,6 +7858,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cloud config uid
     /// - `body`: Machines health information containing the list of machine health states to update  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-core` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_uid_machines_health_patch(
         &self,
         config_uid: impl Into<String>,
@@ -7323,6 +7873,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-core")]
 /// Request builder for [`Client::cloud_configs_uid_machines_health_patch`](crate::Client::cloud_configs_uid_machines_health_patch): `PATCH /v1/cloudconfigs/{configUid}/machines/health`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7332,6 +7883,7 @@ pub struct CloudConfigsUidMachinesHealthPatch {
     body: crate::models::V1MachinesHealthEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-core")]
 impl CloudConfigsUidMachinesHealthPatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7343,12 +7895,13 @@ impl CloudConfigsUidMachinesHealthPatch {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Returns the specified Virtual cloud config
     ///
@@ -7356,6 +7909,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_get(
         &self,
         config_uid: impl Into<String>,
@@ -7367,6 +7922,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_get`](crate::Client::cloud_configs_virtual_get): `GET /v1/cloudconfigs/virtual/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7375,6 +7931,7 @@ pub struct CloudConfigsVirtualGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7387,10 +7944,10 @@ impl CloudConfigsVirtualGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7399,6 +7956,7 @@ impl CloudConfigsVirtualGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Creates a virtual cloud config's machine pool
     ///
@@ -7406,6 +7964,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -7418,6 +7978,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_machine_pool_create`](crate::Client::cloud_configs_virtual_machine_pool_create): `POST /v1/cloudconfigs/virtual/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7427,6 +7988,7 @@ pub struct CloudConfigsVirtualMachinePoolCreate {
     body: Option<crate::models::V1VirtualMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachinePoolConfigEntity) -> Self {
@@ -7448,14 +8010,13 @@ impl CloudConfigsVirtualMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -7464,6 +8025,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -7477,6 +8040,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_machine_pool_delete`](crate::Client::cloud_configs_virtual_machine_pool_delete): `DELETE /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7486,6 +8050,7 @@ pub struct CloudConfigsVirtualMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7497,12 +8062,13 @@ impl CloudConfigsVirtualMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Updates the specified virtual cloud config's machine pool
     ///
@@ -7511,6 +8077,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -7525,6 +8093,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_machine_pool_update`](crate::Client::cloud_configs_virtual_machine_pool_update): `PUT /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7535,6 +8104,7 @@ pub struct CloudConfigsVirtualMachinePoolUpdate {
     body: Option<crate::models::V1VirtualMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachinePoolConfigEntity) -> Self {
@@ -7555,12 +8125,13 @@ impl CloudConfigsVirtualMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Adds the machine to cloud config's machine pool
     ///
@@ -7569,6 +8140,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -7583,6 +8156,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_add`](crate::Client::cloud_configs_virtual_pool_machines_add): `POST /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7593,6 +8167,7 @@ pub struct CloudConfigsVirtualPoolMachinesAdd {
     body: Option<crate::models::V1VirtualMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
@@ -7613,14 +8188,13 @@ impl CloudConfigsVirtualPoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Retrieves a list of virtual machines
     ///
@@ -7629,6 +8203,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -7648,6 +8224,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_list`](crate::Client::cloud_configs_virtual_pool_machines_list): `GET /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7663,6 +8240,7 @@ pub struct CloudConfigsVirtualPoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -7725,10 +8303,10 @@ impl CloudConfigsVirtualPoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7758,6 +8336,7 @@ impl CloudConfigsVirtualPoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Deletes the specified virtual machine
     ///
@@ -7767,6 +8346,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -7782,6 +8363,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_uid_delete`](crate::Client::cloud_configs_virtual_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7792,6 +8374,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7804,12 +8387,13 @@ impl CloudConfigsVirtualPoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Returns the specified virtual machine
     ///
@@ -7819,6 +8403,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -7834,6 +8420,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_uid_get`](crate::Client::cloud_configs_virtual_pool_machines_uid_get): `GET /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7844,6 +8431,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7856,10 +8444,10 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7868,6 +8456,7 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Updates the specified machine to the cloud config's machine pool
     ///
@@ -7877,6 +8466,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -7893,6 +8484,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_pool_machines_uid_update`](crate::Client::cloud_configs_virtual_pool_machines_uid_update): `PUT /v1/cloudconfigs/virtual/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7904,6 +8496,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidUpdate {
     body: Option<crate::models::V1VirtualMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
@@ -7925,12 +8518,13 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -7938,6 +8532,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -7950,6 +8546,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_uid_cluster_config`](crate::Client::cloud_configs_virtual_uid_cluster_config): `PUT /v1/cloudconfigs/virtual/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7959,6 +8556,7 @@ pub struct CloudConfigsVirtualUidClusterConfig {
     body: Option<crate::models::V1VirtualCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualCloudClusterConfigEntity) -> Self {
@@ -7980,12 +8578,13 @@ impl CloudConfigsVirtualUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl crate::Client {
     /// Updates and resizes the virtual cluster
     ///
@@ -7993,6 +8592,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Specify virtual cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_virtual_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -8005,6 +8606,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 /// Request builder for [`Client::cloud_configs_virtual_uid_update`](crate::Client::cloud_configs_virtual_uid_update): `PUT /v1/cloudconfigs/virtual/{configUid}/resize`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8014,6 +8616,7 @@ pub struct CloudConfigsVirtualUidUpdate {
     body: Option<crate::models::V1VirtualClusterResize>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualClusterResize) -> Self {
@@ -8035,12 +8638,13 @@ impl CloudConfigsVirtualUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Returns the specified vSphere cloud config
     ///
@@ -8048,6 +8652,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_get(
         &self,
         config_uid: impl Into<String>,
@@ -8059,6 +8665,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_get`](crate::Client::cloud_configs_vsphere_get): `GET /v1/cloudconfigs/vsphere/{configUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8067,6 +8674,7 @@ pub struct CloudConfigsVsphereGet {
     config_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8079,10 +8687,10 @@ impl CloudConfigsVsphereGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereCloudConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereCloudConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8091,6 +8699,7 @@ impl CloudConfigsVsphereGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Creates a vSphere cloud config's machine pool
     ///
@@ -8098,6 +8707,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -8110,6 +8721,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_machine_pool_create`](crate::Client::cloud_configs_vsphere_machine_pool_create): `POST /v1/cloudconfigs/vsphere/{configUid}/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8119,6 +8731,7 @@ pub struct CloudConfigsVsphereMachinePoolCreate {
     body: Option<crate::models::V1VsphereMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachinePoolConfigEntity) -> Self {
@@ -8140,14 +8753,13 @@ impl CloudConfigsVsphereMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Deletes the specified machine pool
     ///
@@ -8156,6 +8768,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -8169,6 +8783,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_machine_pool_delete`](crate::Client::cloud_configs_vsphere_machine_pool_delete): `DELETE /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8178,6 +8793,7 @@ pub struct CloudConfigsVsphereMachinePoolDelete {
     machine_pool_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereMachinePoolDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8189,12 +8805,13 @@ impl CloudConfigsVsphereMachinePoolDelete {
             .path_param("machinePoolName", self.machine_pool_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Updates the specified vSphere cloud config's machine pool
     ///
@@ -8203,6 +8820,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -8217,6 +8836,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_machine_pool_update`](crate::Client::cloud_configs_vsphere_machine_pool_update): `PUT /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8227,6 +8847,7 @@ pub struct CloudConfigsVsphereMachinePoolUpdate {
     body: Option<crate::models::V1VsphereMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereMachinePoolUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachinePoolConfigEntity) -> Self {
@@ -8247,12 +8868,13 @@ impl CloudConfigsVsphereMachinePoolUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Adds the vSphere machine to cloud config's machine pool
     ///
@@ -8261,6 +8883,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -8275,6 +8899,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_add`](crate::Client::cloud_configs_vsphere_pool_machines_add): `POST /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8285,6 +8910,7 @@ pub struct CloudConfigsVspherePoolMachinesAdd {
     body: Option<crate::models::V1VsphereMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
@@ -8305,14 +8931,13 @@ impl CloudConfigsVspherePoolMachinesAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Retrieves a list of vSphere machines
     ///
@@ -8321,6 +8946,8 @@ impl crate::Client {
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -8340,6 +8967,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_list`](crate::Client::cloud_configs_vsphere_pool_machines_list): `GET /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8355,6 +8983,7 @@ pub struct CloudConfigsVspherePoolMachinesList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesList {
     /// Set of fields to be presented in the response with values. The fields are comma separated. Eg: metadata.uid,metadata.name
     ///
@@ -8417,10 +9046,10 @@ impl CloudConfigsVspherePoolMachinesList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereMachines>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereMachines, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8450,6 +9079,7 @@ impl CloudConfigsVspherePoolMachinesList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Deletes the specified vSphere machine
     ///
@@ -8459,6 +9089,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -8474,6 +9106,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_uid_delete`](crate::Client::cloud_configs_vsphere_pool_machines_uid_delete): `DELETE /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8484,6 +9117,7 @@ pub struct CloudConfigsVspherePoolMachinesUidDelete {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8496,12 +9130,13 @@ impl CloudConfigsVspherePoolMachinesUidDelete {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Returns the specified vSphere machine
     ///
@@ -8511,6 +9146,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -8526,6 +9163,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_uid_get`](crate::Client::cloud_configs_vsphere_pool_machines_uid_get): `GET /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8536,6 +9174,7 @@ pub struct CloudConfigsVspherePoolMachinesUidGet {
     machine_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8548,10 +9187,10 @@ impl CloudConfigsVspherePoolMachinesUidGet {
             .path_param("machineUid", self.machine_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8560,6 +9199,7 @@ impl CloudConfigsVspherePoolMachinesUidGet {
             )
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Updates the specified machine to cloud config's machine pool
     ///
@@ -8569,6 +9209,8 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     /// - `machine_uid` (`machineUid`): Machine uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -8585,6 +9227,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_pool_machines_uid_update`](crate::Client::cloud_configs_vsphere_pool_machines_uid_update): `PUT /v1/cloudconfigs/vsphere/{configUid}/machinePools/{machinePoolName}/machines/{machineUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8596,6 +9239,7 @@ pub struct CloudConfigsVspherePoolMachinesUidUpdate {
     body: Option<crate::models::V1VsphereMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
@@ -8617,12 +9261,13 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl crate::Client {
     /// Updates the cluster configuration information
     ///
@@ -8630,6 +9275,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
     pub fn cloud_configs_vsphere_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -8642,6 +9289,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 /// Request builder for [`Client::cloud_configs_vsphere_uid_cluster_config`](crate::Client::cloud_configs_vsphere_uid_cluster_config): `PUT /v1/cloudconfigs/vsphere/{configUid}/clusterConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8651,6 +9299,7 @@ pub struct CloudConfigsVsphereUidClusterConfig {
     body: Option<crate::models::V1VsphereCloudClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereUidClusterConfig {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VsphereCloudClusterConfigEntity) -> Self {
@@ -8672,12 +9321,13 @@ impl CloudConfigsVsphereUidClusterConfig {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl crate::Client {
     /// Creates an Hybrid AWS cloud config's Edge-Native machine pool
     ///
@@ -8685,6 +9335,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `config_uid` (`configUid`): Hybrid AWS cluster's cloud config uid
+    ///
+    /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
     pub fn v1_aws_cloud_configs_edge_native_uid_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -8697,6 +9349,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "cloudconfigs-aws")]
 /// Request builder for [`Client::v1_aws_cloud_configs_edge_native_uid_machine_pool_create`](crate::Client::v1_aws_cloud_configs_edge_native_uid_machine_pool_create): `POST /v1/cloudconfigs/aws/{configUid}/edge-native/machinePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8706,6 +9359,7 @@ pub struct V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     body: Option<crate::models::V1HybridEdgeNativeMachinePoolConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "cloudconfigs-aws")]
 impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1HybridEdgeNativeMachinePoolConfigEntity) -> Self {
@@ -8727,10 +9381,8 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }

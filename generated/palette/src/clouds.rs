@@ -2,7 +2,9 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Operations tagged `clouds`.
+#[cfg(any(feature = "clouds-apache-cloudstack", feature = "clouds-aws", feature = "clouds-azure", feature = "clouds-cloud-types", feature = "clouds-core", feature = "clouds-gcp", feature = "clouds-maas", feature = "clouds-vsphere"))]
 use cloudgen_runtime::codegen as rt;
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves AWS cloud account usage cost from cost explorer.
     ///
@@ -10,10 +12,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for AWS cloud cost  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn aws_cloud_cost(&self, body: crate::models::V1AwsCloudCostSpec) -> AwsCloudCost {
         AwsCloudCost { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::aws_cloud_cost`](crate::Client::aws_cloud_cost): `POST /v1/clouds/aws/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -22,6 +27,7 @@ pub struct AwsCloudCost {
     body: crate::models::V1AwsCloudCostSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl AwsCloudCost {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -30,10 +36,10 @@ impl AwsCloudCost {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsCloudCostSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsCloudCostSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -42,6 +48,7 @@ impl AwsCloudCost {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves the Aws secret credentials
     ///
@@ -49,6 +56,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Retrieves the Aws secret credentials  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_account_secret_credentials(
         &self,
         body: crate::models::V1AwsSecretSpecInputEntity,
@@ -60,6 +69,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_account_secret_credentials`](crate::Client::v1_aws_account_secret_credentials): `POST /v1/clouds/aws/account/secret/credentials`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -68,6 +78,7 @@ pub struct V1AwsAccountSecretCredentials {
     body: crate::models::V1AwsSecretSpecInputEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsAccountSecretCredentials {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -79,10 +90,10 @@ impl V1AwsAccountSecretCredentials {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccountCredentials>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccountCredentials, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -91,10 +102,13 @@ impl V1AwsAccountSecretCredentials {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves AWS external id and account id
     ///
     /// Sends `GET /v1/clouds/aws/account/sts`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_account_sts_get(&self) -> V1AwsAccountStsGet {
         V1AwsAccountStsGet {
             client: self.clone(),
@@ -103,6 +117,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_account_sts_get`](crate::Client::v1_aws_account_sts_get): `GET /v1/clouds/aws/account/sts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -111,6 +126,7 @@ pub struct V1AwsAccountStsGet {
     partition: Option<crate::models::V1AwsAccountStsGetPartition>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsAccountStsGet {
     /// AWS accounts are scoped to a single partition. Allowed values \[aws, aws-us-gov\], Default values
     ///
@@ -130,10 +146,10 @@ impl V1AwsAccountStsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAccountSts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccountSts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -142,6 +158,7 @@ impl V1AwsAccountStsGet {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validate the specified AWS account credentials
     ///
@@ -149,6 +166,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload to validate AWS cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_account_validate(
         &self,
         body: crate::models::V1AwsCloudAccount,
@@ -156,6 +175,7 @@ impl crate::Client {
         V1AwsAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_account_validate`](crate::Client::v1_aws_account_validate): `POST /v1/clouds/aws/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -164,6 +184,7 @@ pub struct V1AwsAccountValidate {
     body: crate::models::V1AwsCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -175,20 +196,24 @@ impl V1AwsAccountValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS AMI types
     ///
     /// Sends `GET /v1/clouds/aws/amiTypes`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_ami_types(&self) -> V1AwsAmiTypes {
         V1AwsAmiTypes { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_ami_types`](crate::Client::v1_aws_ami_types): `GET /v1/clouds/aws/amiTypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -196,22 +221,24 @@ pub struct V1AwsAmiTypes {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsAmiTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/amiTypes");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AmiTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AmiTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AmiTypes, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Check if Aws cluster name is valid
     ///
@@ -223,6 +250,8 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     /// - `name` (`name`): cluster name to be validated
     /// - `region` (`region`): Region for which cluster name is validated
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_cluster_name_validate(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -238,6 +267,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_cluster_name_validate`](crate::Client::v1_aws_cluster_name_validate): `GET /v1/clouds/aws/regions/{region}/eksClusters/name/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -248,6 +278,7 @@ pub struct V1AwsClusterNameValidate {
     region: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsClusterNameValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -260,12 +291,13 @@ impl V1AwsClusterNameValidate {
             .path_param("region", self.region);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Copies the specified image from one region to another region
     ///
@@ -273,6 +305,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region to copy AWS image from
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_copy_image_from_default_region(
         &self,
         region: impl Into<String>,
@@ -285,6 +319,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_copy_image_from_default_region`](crate::Client::v1_aws_copy_image_from_default_region): `POST /v1/clouds/aws/regions/{region}/copydefaultimages`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -294,6 +329,7 @@ pub struct V1AwsCopyImageFromDefaultRegion {
     body: Option<crate::models::V1AwsFindImageRequest>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsCopyImageFromDefaultRegion {
     /// Request payload to copy the AWS image
     ///
@@ -317,10 +353,10 @@ impl V1AwsCopyImageFromDefaultRegion {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AsyncOperationIdEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AsyncOperationIdEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -329,6 +365,7 @@ impl V1AwsCopyImageFromDefaultRegion {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Returns AWS image for the specified AMI name
     ///
@@ -336,6 +373,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region to find AWS image
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_find_image(&self, region: impl Into<String>) -> V1AwsFindImage {
         V1AwsFindImage {
             client: self.clone(),
@@ -345,6 +384,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_find_image`](crate::Client::v1_aws_find_image): `POST /v1/clouds/aws/regions/{region}/images`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -354,6 +394,7 @@ pub struct V1AwsFindImage {
     body: Option<crate::models::V1AwsFindImageRequest>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsFindImage {
     /// Request payload to find the AWS image
     ///
@@ -377,16 +418,17 @@ impl V1AwsFindImage {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsImage, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validates available capacity for an instance type in a Host Resource Group
     ///
@@ -396,6 +438,8 @@ impl crate::Client {
     /// - `region` (`region`): AWS region
     /// - `hrg_arn` (`hrgArn`): ARN of the Host Resource Group
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_host_resource_group_capacity_validation(
         &self,
         region: impl Into<String>,
@@ -411,6 +455,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_host_resource_group_capacity_validation`](crate::Client::v1_aws_host_resource_group_capacity_validation): `POST /v1/clouds/aws/regions/{region}/resourceGroups/validateCapacity`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -421,6 +466,7 @@ pub struct V1AwsHostResourceGroupCapacityValidation {
     body: crate::models::V1AwsHrgCapacityValidationRequest,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsHostResourceGroupCapacityValidation {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -433,10 +479,10 @@ impl V1AwsHostResourceGroupCapacityValidation {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsHrgCapacityValidationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsHrgCapacityValidationResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -445,6 +491,7 @@ impl V1AwsHostResourceGroupCapacityValidation {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves license configurations for the specified Host Resource Group
     ///
@@ -454,6 +501,8 @@ impl crate::Client {
     /// - `region` (`region`): AWS region
     /// - `cloud_account_uid` (`cloudAccountUid`): UID of the AWS cloud account
     /// - `hrg_arn` (`hrgArn`): ARN of the Host Resource Group
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_host_resource_group_licenses(
         &self,
         region: impl Into<String>,
@@ -469,6 +518,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_host_resource_group_licenses`](crate::Client::v1_aws_host_resource_group_licenses): `GET /v1/clouds/aws/regions/{region}/resourceGroups/licenses`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -479,6 +529,7 @@ pub struct V1AwsHostResourceGroupLicenses {
     hrg_arn: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsHostResourceGroupLicenses {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -491,10 +542,10 @@ impl V1AwsHostResourceGroupLicenses {
             .query("hrgArn", self.hrg_arn);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsLicenseConfigurations>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsLicenseConfigurations, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -503,6 +554,7 @@ impl V1AwsHostResourceGroupLicenses {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS Host Resource Groups for the specified account and region
     ///
@@ -511,6 +563,8 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): AWS region
     /// - `cloud_account_uid` (`cloudAccountUid`): UID of the AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_host_resource_groups(
         &self,
         region: impl Into<String>,
@@ -524,6 +578,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_host_resource_groups`](crate::Client::v1_aws_host_resource_groups): `GET /v1/clouds/aws/regions/{region}/resourceGroups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -533,6 +588,7 @@ pub struct V1AwsHostResourceGroups {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsHostResourceGroups {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -544,10 +600,10 @@ impl V1AwsHostResourceGroups {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsHostResourceGroups>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsHostResourceGroups, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -556,6 +612,7 @@ impl V1AwsHostResourceGroups {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS policies for the specified account
     ///
@@ -563,6 +620,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for AWS Cloud Account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_iam_policies(&self, body: crate::models::V1AwsCloudAccount) -> V1AwsIamPolicies {
         V1AwsIamPolicies {
             client: self.clone(),
@@ -572,6 +631,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_iam_policies`](crate::Client::v1_aws_iam_policies): `POST /v1/clouds/aws/policies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -581,6 +641,7 @@ pub struct V1AwsIamPolicies {
     body: crate::models::V1AwsCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsIamPolicies {
     /// Uid for the specific AWS cloud account
     ///
@@ -596,16 +657,17 @@ impl V1AwsIamPolicies {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsPolicies>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsPolicies, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsPolicies, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS instance types
     ///
@@ -613,6 +675,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which AWS instances are requested
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_instance_types(&self, region: impl Into<String>) -> V1AwsInstanceTypes {
         V1AwsInstanceTypes {
             client: self.clone(),
@@ -626,6 +690,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_instance_types`](crate::Client::v1_aws_instance_types): `GET /v1/clouds/aws/regions/{region}/instancetypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -639,6 +704,7 @@ pub struct V1AwsInstanceTypes {
     hrg_arn: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsInstanceTypes {
     /// Filter for instances having cpu greater than or equal
     ///
@@ -689,10 +755,10 @@ impl V1AwsInstanceTypes {
             .query_opt("hrgArn", self.hrg_arn.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsInstanceTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsInstanceTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -701,6 +767,7 @@ impl V1AwsInstanceTypes {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validate the specified AWS keypair
     ///
@@ -710,6 +777,8 @@ impl crate::Client {
     /// - `region` (`region`): Region for which AWS key pairs is validated
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     /// - `keypair` (`keypair`): AWS Key pair which is to be validated
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_key_pair_validate(
         &self,
         region: impl Into<String>,
@@ -725,6 +794,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_key_pair_validate`](crate::Client::v1_aws_key_pair_validate): `POST /v1/clouds/aws/regions/{region}/keypairs/{keypair}/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -735,6 +805,7 @@ pub struct V1AwsKeyPairValidate {
     keypair: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsKeyPairValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -747,12 +818,13 @@ impl V1AwsKeyPairValidate {
             .path_param("keypair", self.keypair);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS keypairs
     ///
@@ -761,6 +833,8 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): Region for which AWS key pairs are requested
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_key_pairs(
         &self,
         region: impl Into<String>,
@@ -774,6 +848,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_key_pairs`](crate::Client::v1_aws_key_pairs): `GET /v1/clouds/aws/regions/{region}/keypairs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -783,6 +858,7 @@ pub struct V1AwsKeyPairs {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsKeyPairs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -791,16 +867,17 @@ impl V1AwsKeyPairs {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsKeyPairs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsKeyPairs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsKeyPairs, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Get AWS KMS key by Id
     ///
@@ -810,6 +887,8 @@ impl crate::Client {
     /// - `region` (`region`): Region for which AWS KMS key belongs
     /// - `key_id` (`keyId`): The globally unique identifier for the KMS key
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_kms_key_get(
         &self,
         region: impl Into<String>,
@@ -825,6 +904,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_kms_key_get`](crate::Client::v1_aws_kms_key_get): `GET /v1/clouds/aws/regions/{region}/kms/{keyId}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -835,6 +915,7 @@ pub struct V1AwsKmsKeyGet {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsKmsKeyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -847,10 +928,10 @@ impl V1AwsKmsKeyGet {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsKmsKeyEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsKmsKeyEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -859,6 +940,7 @@ impl V1AwsKmsKeyGet {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validate an Aws KMS key for the specified account
     ///
@@ -868,6 +950,8 @@ impl crate::Client {
     /// - `region` (`region`): Region for which AWS KMS key is validated
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     /// - `key_arn` (`keyArn`): AWS KEY ARN for validation
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_kms_key_validate(
         &self,
         region: impl Into<String>,
@@ -883,6 +967,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_kms_key_validate`](crate::Client::v1_aws_kms_key_validate): `GET /v1/clouds/aws/regions/{region}/kmskeys/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -893,6 +978,7 @@ pub struct V1AwsKmsKeyValidate {
     key_arn: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsKmsKeyValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -905,12 +991,13 @@ impl V1AwsKmsKeyValidate {
             .query("keyArn", self.key_arn);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS KMS keys for the specified account
     ///
@@ -919,6 +1006,8 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): Region for which AWS KMS key are requested
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_kms_keys(
         &self,
         region: impl Into<String>,
@@ -932,6 +1021,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_kms_keys`](crate::Client::v1_aws_kms_keys): `GET /v1/clouds/aws/regions/{region}/kmskeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -941,6 +1031,7 @@ pub struct V1AwsKmsKeys {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsKmsKeys {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -949,16 +1040,17 @@ impl V1AwsKmsKeys {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsKmsKeys>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsKmsKeys, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsKmsKeys, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validate the aws policy arns validate
     ///
@@ -966,6 +1058,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload to validate AWS policy ARN  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_policy_arns_validate(
         &self,
         body: crate::models::V1AwsPolicyArnsSpec,
@@ -978,6 +1072,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_policy_arns_validate`](crate::Client::v1_aws_policy_arns_validate): `POST /v1/clouds/aws/policyArns/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -987,6 +1082,7 @@ pub struct V1AwsPolicyArnsValidate {
     body: crate::models::V1AwsPolicyArnsSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsPolicyArnsValidate {
     /// Uid for the specific AWS cloud account
     ///
@@ -1002,12 +1098,13 @@ impl V1AwsPolicyArnsValidate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validate AWS properties
     ///
@@ -1015,6 +1112,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for AWS properties validate spec  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_properties_validate(
         &self,
         body: crate::models::V1AwsPropertiesValidateSpec,
@@ -1022,6 +1121,7 @@ impl crate::Client {
         V1AwsPropertiesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_properties_validate`](crate::Client::v1_aws_properties_validate): `POST /v1/clouds/aws/properties/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1030,6 +1130,7 @@ pub struct V1AwsPropertiesValidate {
     body: crate::models::V1AwsPropertiesValidateSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsPropertiesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1041,12 +1142,13 @@ impl V1AwsPropertiesValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS regions for the specified account
     ///
@@ -1054,6 +1156,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_regions(&self, cloud_account_uid: impl Into<String>) -> V1AwsRegions {
         V1AwsRegions {
             client: self.clone(),
@@ -1062,6 +1166,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_regions`](crate::Client::v1_aws_regions): `GET /v1/clouds/aws/regions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1070,6 +1175,7 @@ pub struct V1AwsRegions {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsRegions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1079,16 +1185,17 @@ impl V1AwsRegions {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsRegions>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsRegions, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsRegions, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Validate the AWS S3 bucket
     ///
@@ -1096,6 +1203,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: AWS S3 bucket credentials  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_s3_validate(
         &self,
         body: crate::models::V1AwsS3BucketCredentials,
@@ -1103,6 +1212,7 @@ impl crate::Client {
         V1AwsS3Validate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_s3_validate`](crate::Client::v1_aws_s3_validate): `POST /v1/clouds/aws/s3/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1111,6 +1221,7 @@ pub struct V1AwsS3Validate {
     body: crate::models::V1AwsS3BucketCredentials,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsS3Validate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1119,12 +1230,13 @@ impl V1AwsS3Validate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS security groups for the specified account
     ///
@@ -1133,6 +1245,8 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): Region for which security groups are requested
     /// - `vpc_id` (`vpcId`): Vpc Id for which security groups are requested
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_security_groups(
         &self,
         region: impl Into<String>,
@@ -1147,6 +1261,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_security_groups`](crate::Client::v1_aws_security_groups): `GET /v1/clouds/aws/securitygroups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1157,6 +1272,7 @@ pub struct V1AwsSecurityGroups {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsSecurityGroups {
     /// Uid for the specific AWS cloud account
     ///
@@ -1173,10 +1289,10 @@ impl V1AwsSecurityGroups {
             .query("vpcId", self.vpc_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsSecurityGroups>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsSecurityGroups, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1185,6 +1301,7 @@ impl V1AwsSecurityGroups {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS storage types
     ///
@@ -1192,6 +1309,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which AWS storage types are requested
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_storage_types(&self, region: impl Into<String>) -> V1AwsStorageTypes {
         V1AwsStorageTypes {
             client: self.clone(),
@@ -1200,6 +1319,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_storage_types`](crate::Client::v1_aws_storage_types): `GET /v1/clouds/aws/regions/{region}/storagetypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1208,6 +1328,7 @@ pub struct V1AwsStorageTypes {
     region: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsStorageTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1220,10 +1341,10 @@ impl V1AwsStorageTypes {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsStorageTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsStorageTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1232,6 +1353,7 @@ impl V1AwsStorageTypes {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Get AWS Volume Size
     ///
@@ -1243,6 +1365,8 @@ impl crate::Client {
     /// - `region` (`region`): Specific AWS Region
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     /// - `image_id` (`imageId`): AWS image id
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_volume_size_get(
         &self,
         region: impl Into<String>,
@@ -1258,6 +1382,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_volume_size_get`](crate::Client::v1_aws_volume_size_get): `GET /v1/clouds/aws/imageIds/{imageId}/volumeSize`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1268,6 +1393,7 @@ pub struct V1AwsVolumeSizeGet {
     image_id: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsVolumeSizeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1280,10 +1406,10 @@ impl V1AwsVolumeSizeGet {
             .path_param("imageId", self.image_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsVolumeSize>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsVolumeSize, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1292,6 +1418,7 @@ impl V1AwsVolumeSizeGet {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Get all AWS Volume Types
     ///
@@ -1301,6 +1428,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Specific AWS Region
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_volume_types_get(&self, region: impl Into<String>) -> V1AwsVolumeTypesGet {
         V1AwsVolumeTypesGet {
             client: self.clone(),
@@ -1309,6 +1438,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_volume_types_get`](crate::Client::v1_aws_volume_types_get): `GET /v1/clouds/aws/volumeTypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1317,6 +1447,7 @@ pub struct V1AwsVolumeTypesGet {
     region: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsVolumeTypesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1326,10 +1457,10 @@ impl V1AwsVolumeTypesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsVolumeTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsVolumeTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1338,6 +1469,7 @@ impl V1AwsVolumeTypesGet {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of VPCs for the specified account
     ///
@@ -1346,6 +1478,8 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): Region for which VPCs are requested
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_vpcs(
         &self,
         region: impl Into<String>,
@@ -1359,6 +1493,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_vpcs`](crate::Client::v1_aws_vpcs): `GET /v1/clouds/aws/regions/{region}/vpcs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1368,6 +1503,7 @@ pub struct V1AwsVpcs {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsVpcs {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1376,16 +1512,17 @@ impl V1AwsVpcs {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsVpcs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsVpcs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AwsVpcs, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Retrieves a list of AWS availability zones for the specified region
     ///
@@ -1394,6 +1531,8 @@ impl crate::Client {
     /// Arguments:
     /// - `region` (`region`): Region for which zones are requested
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_aws_zones(
         &self,
         region: impl Into<String>,
@@ -1407,6 +1546,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_aws_zones`](crate::Client::v1_aws_zones): `GET /v1/clouds/aws/regions/{region}/availabilityzones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1416,6 +1556,7 @@ pub struct V1AwsZones {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1AwsZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1427,10 +1568,10 @@ impl V1AwsZones {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsAvailabilityZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAvailabilityZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1439,6 +1580,7 @@ impl V1AwsZones {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Check if Azure account is valid
     ///
@@ -1448,6 +1590,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for Azure cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_account_validate(
         &self,
         body: crate::models::V1AzureCloudAccount,
@@ -1455,6 +1599,7 @@ impl crate::Client {
         V1AzureAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_account_validate`](crate::Client::v1_azure_account_validate): `POST /v1/clouds/azure/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1463,6 +1608,7 @@ pub struct V1AzureAccountValidate {
     body: crate::models::V1AzureCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1474,12 +1620,13 @@ impl V1AzureAccountValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Check if Azure cluster name is valid
     ///
@@ -1493,6 +1640,8 @@ impl crate::Client {
     /// - `region` (`region`): region in which cluster name is to be validated
     /// - `subscription_id` (`subscriptionId`): subscriptionId in which cluster name is to be validated
     /// - `resource_group` (`resourceGroup`): resourceGroup in which cluster name is to be validated
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_cluster_name_validate(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -1512,6 +1661,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_cluster_name_validate`](crate::Client::v1_azure_cluster_name_validate): `GET /v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/aksClusters/name/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1524,6 +1674,7 @@ pub struct V1AzureClusterNameValidate {
     resource_group: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureClusterNameValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1538,16 +1689,19 @@ impl V1AzureClusterNameValidate {
             .query("resourceGroup", self.resource_group);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure groups
     ///
     /// Sends `GET /v1/clouds/azure/groups`.
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_groups(&self) -> V1AzureGroups {
         V1AzureGroups {
             client: self.clone(),
@@ -1556,6 +1710,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_groups`](crate::Client::v1_azure_groups): `GET /v1/clouds/azure/groups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1564,6 +1719,7 @@ pub struct V1AzureGroups {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureGroups {
     /// Uid for the specific Azure cloud account
     ///
@@ -1580,16 +1736,17 @@ impl V1AzureGroups {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureGroups>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureGroups, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AzureGroups, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure instance types
     ///
@@ -1597,6 +1754,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which Azure instance types are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_instance_types(&self, region: impl Into<String>) -> V1AzureInstanceTypes {
         V1AzureInstanceTypes {
             client: self.clone(),
@@ -1610,6 +1769,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_instance_types`](crate::Client::v1_azure_instance_types): `GET /v1/clouds/azure/regions/{region}/instancetypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1623,6 +1783,7 @@ pub struct V1AzureInstanceTypes {
     gpu_gt_eq: Option<f64>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureInstanceTypes {
     /// Uid for the specific Azure cloud account
     ///
@@ -1673,10 +1834,10 @@ impl V1AzureInstanceTypes {
             .query_opt("gpuGtEq", self.gpu_gt_eq.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureInstanceTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureInstanceTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1685,6 +1846,7 @@ impl V1AzureInstanceTypes {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Get Azure private DNS zones for the given resource group
     ///
@@ -1696,6 +1858,8 @@ impl crate::Client {
     /// - `resource_group` (`resourceGroup`): resourceGroup for which Azure private dns zones are requested
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
     /// - `subscription_id` (`subscriptionId`): subscriptionId for which Azure private dns zones are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_private_dns_zones(
         &self,
         resource_group: impl Into<String>,
@@ -1711,6 +1875,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_private_dns_zones`](crate::Client::v1_azure_private_dns_zones): `GET /v1/clouds/azure/resourceGroups/{resourceGroup}/privateDnsZones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1721,6 +1886,7 @@ pub struct V1AzurePrivateDnsZones {
     subscription_id: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzurePrivateDnsZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1733,10 +1899,10 @@ impl V1AzurePrivateDnsZones {
             .query("subscriptionId", self.subscription_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzurePrivateDnsZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzurePrivateDnsZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1745,10 +1911,13 @@ impl V1AzurePrivateDnsZones {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure regions
     ///
     /// Sends `GET /v1/clouds/azure/regions`.
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_regions(&self) -> V1AzureRegions {
         V1AzureRegions {
             client: self.clone(),
@@ -1758,6 +1927,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_regions`](crate::Client::v1_azure_regions): `GET /v1/clouds/azure/regions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1767,6 +1937,7 @@ pub struct V1AzureRegions {
     subscription_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureRegions {
     /// Uid for the specific Azure cloud account
     ///
@@ -1789,16 +1960,17 @@ impl V1AzureRegions {
             .query_opt("subscriptionId", self.subscription_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureRegions>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureRegions, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AzureRegions, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure resource group for the specified account
     ///
@@ -1808,6 +1980,8 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
     /// - `region` (`region`): Region for which Azure resource group are requested
     /// - `subscription_id` (`subscriptionId`): Uid for which Azure resource group are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_resource_group_list(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -1823,6 +1997,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_resource_group_list`](crate::Client::v1_azure_resource_group_list): `GET /v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/resourceGroups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1833,6 +2008,7 @@ pub struct V1AzureResourceGroupList {
     subscription_id: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureResourceGroupList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1845,10 +2021,10 @@ impl V1AzureResourceGroupList {
             .path_param("subscriptionId", self.subscription_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureResourceGroupList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureResourceGroupList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1857,12 +2033,15 @@ impl V1AzureResourceGroupList {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Get Azure storage account types
     ///
     /// Returns Azure storage account types.
     ///
     /// Sends `GET /v1/clouds/azure/storageaccounttypes`.
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_storage_account_types(&self) -> V1AzureStorageAccountTypes {
         V1AzureStorageAccountTypes {
             client: self.clone(),
@@ -1871,6 +2050,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_storage_account_types`](crate::Client::v1_azure_storage_account_types): `GET /v1/clouds/azure/storageaccounttypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1879,6 +2059,7 @@ pub struct V1AzureStorageAccountTypes {
     region: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureStorageAccountTypes {
     /// Region for which Azure storage account types are requested
     ///
@@ -1898,10 +2079,10 @@ impl V1AzureStorageAccountTypes {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageAccountEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageAccountEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1910,6 +2091,7 @@ impl V1AzureStorageAccountTypes {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Get Azure storage accounts
     ///
@@ -1920,6 +2102,8 @@ impl crate::Client {
     /// Arguments:
     /// - `resource_group` (`resourceGroup`): resourceGroup for which Azure storage accounts are requested
     /// - `subscription_id` (`subscriptionId`): subscriptionId for which Azure storage accounts are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_storage_accounts(
         &self,
         resource_group: impl Into<String>,
@@ -1934,6 +2118,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_storage_accounts`](crate::Client::v1_azure_storage_accounts): `GET /v1/clouds/azure/resourceGroups/{resourceGroup}/storageAccounts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1944,6 +2129,7 @@ pub struct V1AzureStorageAccounts {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureStorageAccounts {
     /// Uid for the specific Azure cloud account
     ///
@@ -1963,10 +2149,10 @@ impl V1AzureStorageAccounts {
             .query("subscriptionId", self.subscription_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageAccounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageAccounts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1975,6 +2161,7 @@ impl V1AzureStorageAccounts {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Get Azure storage containers
     ///
@@ -1986,6 +2173,8 @@ impl crate::Client {
     /// - `resource_group` (`resourceGroup`): resourceGroup for which Azure storage accounts are requested
     /// - `subscription_id` (`subscriptionId`): subscriptionId for which Azure storage accounts are requested
     /// - `storage_account_name` (`storageAccountName`): resourceGroup for which Azure storage accounts are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_storage_containers(
         &self,
         resource_group: impl Into<String>,
@@ -2002,6 +2191,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_storage_containers`](crate::Client::v1_azure_storage_containers): `GET /v1/clouds/azure/resourceGroups/{resourceGroup}/storageAccounts/{storageAccountName}/containers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2013,6 +2203,7 @@ pub struct V1AzureStorageContainers {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureStorageContainers {
     /// Uid for the specific Azure cloud account
     ///
@@ -2033,10 +2224,10 @@ impl V1AzureStorageContainers {
             .path_param("storageAccountName", self.storage_account_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageContainers>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageContainers, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2045,6 +2236,7 @@ impl V1AzureStorageContainers {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure storage types
     ///
@@ -2052,6 +2244,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which Azure storage types are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_storage_types(&self, region: impl Into<String>) -> V1AzureStorageTypes {
         V1AzureStorageTypes {
             client: self.clone(),
@@ -2060,6 +2254,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_storage_types`](crate::Client::v1_azure_storage_types): `GET /v1/clouds/azure/regions/{region}/storagetypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2068,6 +2263,7 @@ pub struct V1AzureStorageTypes {
     region: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureStorageTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2080,10 +2276,10 @@ impl V1AzureStorageTypes {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureStorageTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2092,6 +2288,7 @@ impl V1AzureStorageTypes {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure subscription list for the specified account
     ///
@@ -2101,6 +2298,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_subscription_list(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -2112,6 +2311,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_subscription_list`](crate::Client::v1_azure_subscription_list): `GET /v1/clouds/azure/subscriptions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2120,6 +2320,7 @@ pub struct V1AzureSubscriptionList {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureSubscriptionList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2129,10 +2330,10 @@ impl V1AzureSubscriptionList {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureSubscriptionList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureSubscriptionList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2141,6 +2342,7 @@ impl V1AzureSubscriptionList {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Returns the Azure vhd url for the specified vhd location
     ///
@@ -2149,6 +2351,8 @@ impl crate::Client {
     /// Arguments:
     /// - `vhd` (`vhd`): vhd location for which Azure vhd url is requested
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_vhd_url(
         &self,
         vhd: impl Into<String>,
@@ -2162,6 +2366,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_vhd_url`](crate::Client::v1_azure_vhd_url): `GET /v1/clouds/azure/vhds/{vhd}/url`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2171,6 +2376,7 @@ pub struct V1AzureVhdUrl {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureVhdUrl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2179,10 +2385,10 @@ impl V1AzureVhdUrl {
             .query("cloudAccountUid", self.cloud_account_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureVhdUrlEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureVhdUrlEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2191,6 +2397,7 @@ impl V1AzureVhdUrl {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure virtual network list for the sepcified account
     ///
@@ -2200,6 +2407,8 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
     /// - `region` (`region`): Region for which Azure virtual networks are requested
     /// - `subscription_id` (`subscriptionId`): Uid for which Azure virtual networks are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_virtual_network_list(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -2216,6 +2425,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_virtual_network_list`](crate::Client::v1_azure_virtual_network_list): `GET /v1/clouds/azure/regions/{region}/subscriptions/{subscriptionId}/networks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2227,6 +2437,7 @@ pub struct V1AzureVirtualNetworkList {
     resource_group: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureVirtualNetworkList {
     /// Resource group for which Azure virtual networks are requested
     ///
@@ -2247,10 +2458,10 @@ impl V1AzureVirtualNetworkList {
             .query_opt("resourceGroup", self.resource_group.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureVirtualNetworkList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureVirtualNetworkList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2259,6 +2470,7 @@ impl V1AzureVirtualNetworkList {
             )
     }
 }
+#[cfg(feature = "clouds-azure")]
 impl crate::Client {
     /// Retrieves a list of Azure zones for the specified region
     ///
@@ -2266,6 +2478,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which Azure zones are requested
+    ///
+    /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
     pub fn v1_azure_zones(&self, region: impl Into<String>) -> V1AzureZones {
         V1AzureZones {
             client: self.clone(),
@@ -2276,6 +2490,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-azure")]
 /// Request builder for [`Client::v1_azure_zones`](crate::Client::v1_azure_zones): `GET /v1/clouds/azure/regions/{region}/zones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2286,6 +2501,7 @@ pub struct V1AzureZones {
     subscription_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-azure")]
 impl V1AzureZones {
     /// Uid for the specific Azure cloud account
     ///
@@ -2309,10 +2525,10 @@ impl V1AzureZones {
             .query_opt("subscriptionId", self.subscription_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AzureZoneEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureZoneEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2321,6 +2537,7 @@ impl V1AzureZones {
             )
     }
 }
+#[cfg(feature = "clouds-core")]
 impl crate::Client {
     /// Returns the cloud compute rate
     ///
@@ -2330,6 +2547,8 @@ impl crate::Client {
     /// - `cloud` (`cloud`): cloud for which compute rate is requested
     /// - `type` (`type`): instance type for which compute rate is requested
     /// - `region` (`region`): region for which compute rate is requested
+    ///
+    /// Compiled with the cargo feature `clouds-core` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_compute_rate(
         &self,
         cloud: impl Into<String>,
@@ -2345,6 +2564,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-core")]
 /// Request builder for [`Client::v1_cloud_compute_rate`](crate::Client::v1_cloud_compute_rate): `GET /v1/clouds/{cloud}/compute/{type}/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2355,6 +2575,7 @@ pub struct V1CloudComputeRate {
     region: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-core")]
 impl V1CloudComputeRate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2364,16 +2585,17 @@ impl V1CloudComputeRate {
             .query("region", self.region);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudCost>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudCost, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1CloudCost, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Check if CloudStack account is valid
     ///
@@ -2383,6 +2605,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for CloudStack cloud account with required domain field  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_account_validate(
         &self,
         body: crate::models::V1CloudStackCloudAccount,
@@ -2394,6 +2618,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_account_validate`](crate::Client::v1_cloud_stack_account_validate): `POST /v1/clouds/apache-cloudstack/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2402,6 +2627,7 @@ pub struct V1CloudStackAccountValidate {
     body: crate::models::V1CloudStackCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2413,16 +2639,19 @@ impl V1CloudStackAccountValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack disk offerings
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/diskOfferings`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_disk_offerings_get(&self) -> V1CloudStackDiskOfferingsGet {
         V1CloudStackDiskOfferingsGet {
             client: self.clone(),
@@ -2433,6 +2662,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_disk_offerings_get`](crate::Client::v1_cloud_stack_disk_offerings_get): `GET /v1/clouds/apache-cloudstack/diskOfferings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2443,6 +2673,7 @@ pub struct V1CloudStackDiskOfferingsGet {
     project_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackDiskOfferingsGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2476,10 +2707,10 @@ impl V1CloudStackDiskOfferingsGet {
             .query_opt("projectId", self.project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDiskOfferings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDiskOfferings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2488,10 +2719,13 @@ impl V1CloudStackDiskOfferingsGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack domains
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/domains`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_domains_get(&self) -> V1CloudStackDomainsGet {
         V1CloudStackDomainsGet {
             client: self.clone(),
@@ -2500,6 +2734,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_domains_get`](crate::Client::v1_cloud_stack_domains_get): `GET /v1/clouds/apache-cloudstack/domains`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2508,6 +2743,7 @@ pub struct V1CloudStackDomainsGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackDomainsGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2527,10 +2763,10 @@ impl V1CloudStackDomainsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackDomains>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDomains, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2539,10 +2775,13 @@ impl V1CloudStackDomainsGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack SSH key pairs
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/keypairs`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_keypairs_get(&self) -> V1CloudStackKeypairsGet {
         V1CloudStackKeypairsGet {
             client: self.clone(),
@@ -2553,6 +2792,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_keypairs_get`](crate::Client::v1_cloud_stack_keypairs_get): `GET /v1/clouds/apache-cloudstack/keypairs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2563,6 +2803,7 @@ pub struct V1CloudStackKeypairsGet {
     project_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackKeypairsGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2593,10 +2834,10 @@ impl V1CloudStackKeypairsGet {
             .query_opt("projectId", self.project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackKeypairs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackKeypairs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2605,10 +2846,13 @@ impl V1CloudStackKeypairsGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack networks
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/networks`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_networks_get(&self) -> V1CloudStackNetworksGet {
         V1CloudStackNetworksGet {
             client: self.clone(),
@@ -2620,6 +2864,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_networks_get`](crate::Client::v1_cloud_stack_networks_get): `GET /v1/clouds/apache-cloudstack/networks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2631,6 +2876,7 @@ pub struct V1CloudStackNetworksGet {
     vpc_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackNetworksGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2669,10 +2915,10 @@ impl V1CloudStackNetworksGet {
             .query_opt("vpcId", self.vpc_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackNetworks>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackNetworks, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2681,10 +2927,13 @@ impl V1CloudStackNetworksGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack compute offerings
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/offerings`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_offerings_get(&self) -> V1CloudStackOfferingsGet {
         V1CloudStackOfferingsGet {
             client: self.clone(),
@@ -2696,6 +2945,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_offerings_get`](crate::Client::v1_cloud_stack_offerings_get): `GET /v1/clouds/apache-cloudstack/offerings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2707,6 +2957,7 @@ pub struct V1CloudStackOfferingsGet {
     template_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackOfferingsGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2745,10 +2996,10 @@ impl V1CloudStackOfferingsGet {
             .query_opt("templateId", self.template_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackOfferings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackOfferings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2757,10 +3008,13 @@ impl V1CloudStackOfferingsGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack projects
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/projects`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_projects_get(&self) -> V1CloudStackProjectsGet {
         V1CloudStackProjectsGet {
             client: self.clone(),
@@ -2769,6 +3023,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_projects_get`](crate::Client::v1_cloud_stack_projects_get): `GET /v1/clouds/apache-cloudstack/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2777,6 +3032,7 @@ pub struct V1CloudStackProjectsGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackProjectsGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2796,10 +3052,10 @@ impl V1CloudStackProjectsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackProjects>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackProjects, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2808,10 +3064,13 @@ impl V1CloudStackProjectsGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack templates
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/templates`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_templates_get(&self) -> V1CloudStackTemplatesGet {
         V1CloudStackTemplatesGet {
             client: self.clone(),
@@ -2823,6 +3082,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_templates_get`](crate::Client::v1_cloud_stack_templates_get): `GET /v1/clouds/apache-cloudstack/templates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2834,6 +3094,7 @@ pub struct V1CloudStackTemplatesGet {
     template_ids: Option<Vec<String>>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackTemplatesGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2872,10 +3133,10 @@ impl V1CloudStackTemplatesGet {
             .query_opt("templateIds", self.template_ids.as_deref().map(|v| rt::Delimited(v, ",")));
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackTemplates>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackTemplates, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2884,10 +3145,13 @@ impl V1CloudStackTemplatesGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack Vpcs
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/vpcs`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_vpcs_get(&self) -> V1CloudStackVpcsGet {
         V1CloudStackVpcsGet {
             client: self.clone(),
@@ -2898,6 +3162,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_vpcs_get`](crate::Client::v1_cloud_stack_vpcs_get): `GET /v1/clouds/apache-cloudstack/vpcs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2908,6 +3173,7 @@ pub struct V1CloudStackVpcsGet {
     project_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackVpcsGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2938,10 +3204,10 @@ impl V1CloudStackVpcsGet {
             .query_opt("projectId", self.project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackVpcs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackVpcs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2950,10 +3216,13 @@ impl V1CloudStackVpcsGet {
             )
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl crate::Client {
     /// Returns the CloudStack zones
     ///
     /// Sends `GET /v1/clouds/apache-cloudstack/zones`.
+    ///
+    /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_stack_zones_get(&self) -> V1CloudStackZonesGet {
         V1CloudStackZonesGet {
             client: self.clone(),
@@ -2962,6 +3231,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 /// Request builder for [`Client::v1_cloud_stack_zones_get`](crate::Client::v1_cloud_stack_zones_get): `GET /v1/clouds/apache-cloudstack/zones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2970,6 +3240,7 @@ pub struct V1CloudStackZonesGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackZonesGet {
     /// Uid for the specific CloudStack cloud account
     ///
@@ -2989,10 +3260,10 @@ impl V1CloudStackZonesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudStackZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3001,6 +3272,7 @@ impl V1CloudStackZonesGet {
             )
     }
 }
+#[cfg(feature = "clouds-core")]
 impl crate::Client {
     /// Returns the cloud storage rate
     ///
@@ -3010,6 +3282,8 @@ impl crate::Client {
     /// - `cloud` (`cloud`): cloud for which compute rate is requested
     /// - `type` (`type`): storage type for which compute rate is requested
     /// - `region` (`region`): region for which compute rate is requested
+    ///
+    /// Compiled with the cargo feature `clouds-core` (or `clouds`, which enables all its parts).
     pub fn v1_cloud_storage_rate(
         &self,
         cloud: impl Into<String>,
@@ -3026,6 +3300,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-core")]
 /// Request builder for [`Client::v1_cloud_storage_rate`](crate::Client::v1_cloud_storage_rate): `GET /v1/clouds/{cloud}/storage/{type}/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3037,6 +3312,7 @@ pub struct V1CloudStorageRate {
     max_disk_type: Option<i64>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-core")]
 impl V1CloudStorageRate {
     /// maxDiskType for which compute rate is requested
     ///
@@ -3054,26 +3330,30 @@ impl V1CloudStorageRate {
             .query_opt("maxDiskType", self.max_disk_type.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudCost>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudCost, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1CloudCost, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// Get AWS API endpoints configuration
     ///
     /// Retrieves all AWS partition endpoint configurations.
     ///
     /// Sends `GET /v1/clouds/aws/apiEndpoints`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_clouds_aws_api_endpoints_get(&self) -> V1CloudsAwsApiEndpointsGet {
         V1CloudsAwsApiEndpointsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_clouds_aws_api_endpoints_get`](crate::Client::v1_clouds_aws_api_endpoints_get): `GET /v1/clouds/aws/apiEndpoints`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3081,16 +3361,17 @@ pub struct V1CloudsAwsApiEndpointsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1CloudsAwsApiEndpointsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/apiEndpoints");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsApiEndpointsConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsApiEndpointsConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3099,6 +3380,7 @@ impl V1CloudsAwsApiEndpointsGet {
             )
     }
 }
+#[cfg(feature = "clouds-aws")]
 impl crate::Client {
     /// validates aws cloud watch credentials
     ///
@@ -3108,6 +3390,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for cloud watch config  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
     pub fn v1_clouds_aws_cloud_watch_validate(
         &self,
         body: crate::models::V1CloudWatchConfig,
@@ -3119,6 +3403,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-aws")]
 /// Request builder for [`Client::v1_clouds_aws_cloud_watch_validate`](crate::Client::v1_clouds_aws_cloud_watch_validate): `POST /v1/clouds/aws/cloudwatch/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3127,6 +3412,7 @@ pub struct V1CloudsAwsCloudWatchValidate {
     body: crate::models::V1CloudWatchConfig,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-aws")]
 impl V1CloudsAwsCloudWatchValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3138,12 +3424,13 @@ impl V1CloudsAwsCloudWatchValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type bootstrap
     ///
@@ -3151,6 +3438,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_bootstrap_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3162,6 +3451,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_bootstrap_delete`](crate::Client::v1_custom_cloud_type_bootstrap_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/bootstrap`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3170,6 +3460,7 @@ pub struct V1CustomCloudTypeBootstrapDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeBootstrapDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3182,12 +3473,13 @@ impl V1CustomCloudTypeBootstrapDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type bootstrap
     ///
@@ -3195,6 +3487,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_bootstrap_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3206,6 +3500,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_bootstrap_get`](crate::Client::v1_custom_cloud_type_bootstrap_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/bootstrap`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3214,6 +3509,7 @@ pub struct V1CustomCloudTypeBootstrapGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeBootstrapGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3226,10 +3522,10 @@ impl V1CustomCloudTypeBootstrapGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3238,6 +3534,7 @@ impl V1CustomCloudTypeBootstrapGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type bootstrap
     ///
@@ -3245,6 +3542,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_bootstrap_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3257,6 +3556,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_bootstrap_update`](crate::Client::v1_custom_cloud_type_bootstrap_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/bootstrap`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3266,6 +3566,7 @@ pub struct V1CustomCloudTypeBootstrapUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeBootstrapUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -3287,12 +3588,13 @@ impl V1CustomCloudTypeBootstrapUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns valid keys for the cloud account used for custom cloud type
     ///
@@ -3300,6 +3602,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cloud_account_keys_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3311,6 +3615,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cloud_account_keys_get`](crate::Client::v1_custom_cloud_type_cloud_account_keys_get): `GET /v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3319,6 +3624,7 @@ pub struct V1CustomCloudTypeCloudAccountKeysGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudAccountKeysGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3331,10 +3637,10 @@ impl V1CustomCloudTypeCloudAccountKeysGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeCloudAccountKeys>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeCloudAccountKeys, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3343,6 +3649,7 @@ impl V1CustomCloudTypeCloudAccountKeysGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type cloud account keys
     ///
@@ -3351,6 +3658,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
     /// - `body`: Request payload for custom cloud meta entity  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cloud_account_keys_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3364,6 +3673,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cloud_account_keys_update`](crate::Client::v1_custom_cloud_type_cloud_account_keys_update): `PUT /v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3373,6 +3683,7 @@ pub struct V1CustomCloudTypeCloudAccountKeysUpdate {
     body: crate::models::V1CustomCloudTypeCloudAccountKeys,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudAccountKeysUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3384,12 +3695,13 @@ impl V1CustomCloudTypeCloudAccountKeysUpdate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type cloud provider
     ///
@@ -3397,6 +3709,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cloud_provider_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3408,6 +3722,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cloud_provider_delete`](crate::Client::v1_custom_cloud_type_cloud_provider_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/cloudProvider`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3416,6 +3731,7 @@ pub struct V1CustomCloudTypeCloudProviderDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudProviderDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3428,12 +3744,13 @@ impl V1CustomCloudTypeCloudProviderDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type cloud provider
     ///
@@ -3441,6 +3758,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cloud_provider_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3452,6 +3771,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cloud_provider_get`](crate::Client::v1_custom_cloud_type_cloud_provider_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/cloudProvider`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3460,6 +3780,7 @@ pub struct V1CustomCloudTypeCloudProviderGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudProviderGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3472,10 +3793,10 @@ impl V1CustomCloudTypeCloudProviderGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3484,6 +3805,7 @@ impl V1CustomCloudTypeCloudProviderGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type cloud provider
     ///
@@ -3491,6 +3813,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cloud_provider_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3503,6 +3827,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cloud_provider_update`](crate::Client::v1_custom_cloud_type_cloud_provider_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/cloudProvider`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3512,6 +3837,7 @@ pub struct V1CustomCloudTypeCloudProviderUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudProviderUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -3533,12 +3859,13 @@ impl V1CustomCloudTypeCloudProviderUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type cluster template
     ///
@@ -3546,6 +3873,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cluster_template_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3557,6 +3886,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cluster_template_delete`](crate::Client::v1_custom_cloud_type_cluster_template_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3565,6 +3895,7 @@ pub struct V1CustomCloudTypeClusterTemplateDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeClusterTemplateDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3577,12 +3908,13 @@ impl V1CustomCloudTypeClusterTemplateDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type cluster template
     ///
@@ -3590,6 +3922,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cluster_template_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3601,6 +3935,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cluster_template_get`](crate::Client::v1_custom_cloud_type_cluster_template_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3609,6 +3944,7 @@ pub struct V1CustomCloudTypeClusterTemplateGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeClusterTemplateGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3621,10 +3957,10 @@ impl V1CustomCloudTypeClusterTemplateGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3633,6 +3969,7 @@ impl V1CustomCloudTypeClusterTemplateGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type cluster template
     ///
@@ -3640,6 +3977,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_cluster_template_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3652,6 +3991,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_cluster_template_update`](crate::Client::v1_custom_cloud_type_cluster_template_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/clusterTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3661,6 +4001,7 @@ pub struct V1CustomCloudTypeClusterTemplateUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeClusterTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -3682,12 +4023,13 @@ impl V1CustomCloudTypeClusterTemplateUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type control plane
     ///
@@ -3695,6 +4037,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_control_plane_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3706,6 +4050,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_control_plane_delete`](crate::Client::v1_custom_cloud_type_control_plane_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/controlPlane`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3714,6 +4059,7 @@ pub struct V1CustomCloudTypeControlPlaneDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlaneDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3726,12 +4072,13 @@ impl V1CustomCloudTypeControlPlaneDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type control plane
     ///
@@ -3739,6 +4086,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_control_plane_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3750,6 +4099,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_control_plane_get`](crate::Client::v1_custom_cloud_type_control_plane_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/controlPlane`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3758,6 +4108,7 @@ pub struct V1CustomCloudTypeControlPlaneGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlaneGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3770,10 +4121,10 @@ impl V1CustomCloudTypeControlPlaneGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3782,6 +4133,7 @@ impl V1CustomCloudTypeControlPlaneGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type controlPlane pool template
     ///
@@ -3789,6 +4141,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_control_plane_pool_template_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3800,6 +4154,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_control_plane_pool_template_delete`](crate::Client::v1_custom_cloud_type_control_plane_pool_template_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3808,6 +4163,7 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3820,12 +4176,13 @@ impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type controlPlane pool template
     ///
@@ -3833,6 +4190,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_control_plane_pool_template_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3844,6 +4203,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_control_plane_pool_template_get`](crate::Client::v1_custom_cloud_type_control_plane_pool_template_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3852,6 +4212,7 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlanePoolTemplateGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3864,10 +4225,10 @@ impl V1CustomCloudTypeControlPlanePoolTemplateGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3876,6 +4237,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type controlPlane pool template
     ///
@@ -3883,6 +4245,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_control_plane_pool_template_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3895,6 +4259,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_control_plane_pool_template_update`](crate::Client::v1_custom_cloud_type_control_plane_pool_template_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/controlPlanePoolTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3904,6 +4269,7 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -3925,12 +4291,13 @@ impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type control plane
     ///
@@ -3938,6 +4305,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_control_plane_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3950,6 +4319,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_control_plane_update`](crate::Client::v1_custom_cloud_type_control_plane_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/controlPlane`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3959,6 +4329,7 @@ pub struct V1CustomCloudTypeControlPlaneUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlaneUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -3980,12 +4351,13 @@ impl V1CustomCloudTypeControlPlaneUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type core
     ///
@@ -3993,6 +4365,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_core_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4004,6 +4378,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_core_delete`](crate::Client::v1_custom_cloud_type_core_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/core`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4012,6 +4387,7 @@ pub struct V1CustomCloudTypeCoreDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCoreDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4024,12 +4400,13 @@ impl V1CustomCloudTypeCoreDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type core
     ///
@@ -4037,6 +4414,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_core_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4048,6 +4427,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_core_get`](crate::Client::v1_custom_cloud_type_core_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/core`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4056,6 +4436,7 @@ pub struct V1CustomCloudTypeCoreGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCoreGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4068,10 +4449,10 @@ impl V1CustomCloudTypeCoreGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4080,6 +4461,7 @@ impl V1CustomCloudTypeCoreGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type core
     ///
@@ -4087,6 +4469,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_core_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4099,6 +4483,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_core_update`](crate::Client::v1_custom_cloud_type_core_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/core`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4108,6 +4493,7 @@ pub struct V1CustomCloudTypeCoreUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCoreUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -4129,12 +4515,13 @@ impl V1CustomCloudTypeCoreUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type logo
     ///
@@ -4142,6 +4529,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_logo_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4153,6 +4542,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_logo_get`](crate::Client::v1_custom_cloud_type_logo_get): `GET /v1/clouds/cloudTypes/{cloudType}/logo`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4161,6 +4551,7 @@ pub struct V1CustomCloudTypeLogoGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeLogoGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4169,14 +4560,13 @@ impl V1CustomCloudTypeLogoGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type logo
     ///
@@ -4184,6 +4574,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_logo_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4196,6 +4588,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_logo_update`](crate::Client::v1_custom_cloud_type_logo_update): `PUT /v1/clouds/cloudTypes/{cloudType}/logo`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4205,6 +4598,7 @@ pub struct V1CustomCloudTypeLogoUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeLogoUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -4226,12 +4620,13 @@ impl V1CustomCloudTypeLogoUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type meta
     ///
@@ -4239,6 +4634,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_meta_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4250,6 +4647,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_meta_get`](crate::Client::v1_custom_cloud_type_meta_get): `GET /v1/clouds/cloudTypes/{cloudType}/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4258,6 +4656,7 @@ pub struct V1CustomCloudTypeMetaGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeMetaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4270,10 +4669,10 @@ impl V1CustomCloudTypeMetaGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudMetaEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudMetaEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4282,6 +4681,7 @@ impl V1CustomCloudTypeMetaGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type meta
     ///
@@ -4290,6 +4690,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
     /// - `body`: Request payload for custom cloud meta entity  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_meta_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4303,6 +4705,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_meta_update`](crate::Client::v1_custom_cloud_type_meta_update): `PUT /v1/clouds/cloudTypes/{cloudType}/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4312,6 +4715,7 @@ pub struct V1CustomCloudTypeMetaUpdate {
     body: crate::models::V1CustomCloudRequestEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeMetaUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4320,16 +4724,19 @@ impl V1CustomCloudTypeMetaUpdate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Registers the custom cloud type
     ///
     /// Sends `POST /v1/clouds/cloudTypes/register`.
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_register(&self) -> V1CustomCloudTypeRegister {
         V1CustomCloudTypeRegister {
             client: self.clone(),
@@ -4338,6 +4745,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_register`](crate::Client::v1_custom_cloud_type_register): `POST /v1/clouds/cloudTypes/register`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4346,6 +4754,7 @@ pub struct V1CustomCloudTypeRegister {
     body: Option<crate::models::V1CustomCloudRequestEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeRegister {
     /// Request payload to register custom cloud type
     ///
@@ -4363,14 +4772,13 @@ impl V1CustomCloudTypeRegister {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Delete the custom cloud type worker pool template
     ///
@@ -4378,6 +4786,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_worker_pool_template_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4389,6 +4799,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_worker_pool_template_delete`](crate::Client::v1_custom_cloud_type_worker_pool_template_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4397,6 +4808,7 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeWorkerPoolTemplateDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4409,12 +4821,13 @@ impl V1CustomCloudTypeWorkerPoolTemplateDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud type worker pool template
     ///
@@ -4422,6 +4835,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_worker_pool_template_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4433,6 +4848,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_worker_pool_template_get`](crate::Client::v1_custom_cloud_type_worker_pool_template_get): `GET /v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4441,6 +4857,7 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateGet {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeWorkerPoolTemplateGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4453,10 +4870,10 @@ impl V1CustomCloudTypeWorkerPoolTemplateGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypeContentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4465,6 +4882,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateGet {
             )
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Update the custom cloud type worker pool template
     ///
@@ -4472,6 +4890,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_type_worker_pool_template_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4484,6 +4904,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_type_worker_pool_template_update`](crate::Client::v1_custom_cloud_type_worker_pool_template_update): `PUT /v1/clouds/cloudTypes/{cloudType}/content/templates/workerPoolTemplate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4493,6 +4914,7 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
     pub fn body(mut self, value: rt::Multipart) -> Self {
@@ -4514,12 +4936,13 @@ impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Deletes the custom cloud type
     ///
@@ -4527,6 +4950,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Unique cloud type
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_types_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4538,6 +4963,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_types_delete`](crate::Client::v1_custom_cloud_types_delete): `DELETE /v1/clouds/cloudTypes/{cloudType}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4546,6 +4972,7 @@ pub struct V1CustomCloudTypesDelete {
     cloud_type: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypesDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4558,20 +4985,24 @@ impl V1CustomCloudTypesDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl crate::Client {
     /// Returns the custom cloud types
     ///
     /// Sends `GET /v1/clouds/cloudTypes`.
+    ///
+    /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
     pub fn v1_custom_cloud_types_get(&self) -> V1CustomCloudTypesGet {
         V1CustomCloudTypesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-cloud-types")]
 /// Request builder for [`Client::v1_custom_cloud_types_get`](crate::Client::v1_custom_cloud_types_get): `GET /v1/clouds/cloudTypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4579,16 +5010,17 @@ pub struct V1CustomCloudTypesGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/cloudTypes");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CustomCloudTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4597,6 +5029,7 @@ impl V1CustomCloudTypesGet {
             )
     }
 }
+#[cfg(feature = "clouds-core")]
 impl crate::Client {
     /// Validate EKS properties
     ///
@@ -4604,6 +5037,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for EKS properties validate spec  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-core` (or `clouds`, which enables all its parts).
     pub fn v1_eks_properties_validate(
         &self,
         body: crate::models::V1EksPropertiesValidateSpec,
@@ -4611,6 +5046,7 @@ impl crate::Client {
         V1EksPropertiesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-core")]
 /// Request builder for [`Client::v1_eks_properties_validate`](crate::Client::v1_eks_properties_validate): `POST /v1/clouds/eks/properties/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4619,6 +5055,7 @@ pub struct V1EksPropertiesValidate {
     body: crate::models::V1EksPropertiesValidateSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-core")]
 impl V1EksPropertiesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4630,12 +5067,13 @@ impl V1EksPropertiesValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Validate the specified GCP account credentials
     ///
@@ -4643,6 +5081,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_account_validate(
         &self,
         body: crate::models::V1GcpCloudAccountValidateEntity,
@@ -4650,6 +5090,7 @@ impl crate::Client {
         V1GcpAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_account_validate`](crate::Client::v1_gcp_account_validate): `POST /v1/clouds/gcp/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4658,6 +5099,7 @@ pub struct V1GcpAccountValidate {
     body: crate::models::V1GcpCloudAccountValidateEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4669,12 +5111,13 @@ impl V1GcpAccountValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP zones for the specified account
     ///
@@ -4683,6 +5126,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
     /// - `project` (`project`): Project Name for which GCP zones are requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_availability_zones(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -4696,6 +5141,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_availability_zones`](crate::Client::v1_gcp_availability_zones): `GET /v1/clouds/gcp/projects/{project}/zones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4705,6 +5151,7 @@ pub struct V1GcpAvailabilityZones {
     project: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpAvailabilityZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4713,16 +5160,17 @@ impl V1GcpAvailabilityZones {
             .path_param("project", self.project);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpZones, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Validate the specified GCP az
     ///
@@ -4730,10 +5178,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_az_validate(&self, body: crate::models::V1AzValidateEntity) -> V1GcpAzValidate {
         V1GcpAzValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_az_validate`](crate::Client::v1_gcp_az_validate): `POST /v1/clouds/gcp/azs/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4742,6 +5193,7 @@ pub struct V1GcpAzValidate {
     body: crate::models::V1AzValidateEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpAzValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4750,12 +5202,13 @@ impl V1GcpAzValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Validate the specified GCP bucket name credentials
     ///
@@ -4763,6 +5216,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for GCP account name validate  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_bucket_name_validate(
         &self,
         body: crate::models::V1GcpAccountNameValidateSpec,
@@ -4770,6 +5225,7 @@ impl crate::Client {
         V1GcpBucketNameValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_bucket_name_validate`](crate::Client::v1_gcp_bucket_name_validate): `POST /v1/clouds/gcp/bucketname/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4778,6 +5234,7 @@ pub struct V1GcpBucketNameValidate {
     body: crate::models::V1GcpAccountNameValidateSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpBucketNameValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4789,12 +5246,13 @@ impl V1GcpBucketNameValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Validates the image with tag
     ///
@@ -4803,6 +5261,8 @@ impl crate::Client {
     /// Arguments:
     /// - `image_path` (`imagePath`): image path in the container
     /// - `tag` (`tag`): tag in the GCP container
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_container_image_validate(
         &self,
         image_path: impl Into<String>,
@@ -4816,6 +5276,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_container_image_validate`](crate::Client::v1_gcp_container_image_validate): `GET /v1/clouds/gcp/image/container/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4825,6 +5286,7 @@ pub struct V1GcpContainerImageValidate {
     tag: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpContainerImageValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4833,12 +5295,13 @@ impl V1GcpContainerImageValidate {
             .query("tag", self.tag);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Returns the Gcp image url for the specified image location
     ///
@@ -4846,6 +5309,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `image_name` (`imageName`): imageName for which GCP image url is requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_image_url(&self, image_name: impl Into<String>) -> V1GcpImageUrl {
         V1GcpImageUrl {
             client: self.clone(),
@@ -4854,6 +5319,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_image_url`](crate::Client::v1_gcp_image_url): `GET /v1/clouds/gcp/images/{imageName}/url`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4862,6 +5328,7 @@ pub struct V1GcpImageUrl {
     image_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpImageUrl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4874,10 +5341,10 @@ impl V1GcpImageUrl {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpImageUrlEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpImageUrlEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4886,6 +5353,7 @@ impl V1GcpImageUrl {
             )
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP instance types
     ///
@@ -4893,6 +5361,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which GCP instance types are requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_instance_types(&self, region: impl Into<String>) -> V1GcpInstanceTypes {
         V1GcpInstanceTypes {
             client: self.clone(),
@@ -4904,6 +5374,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_instance_types`](crate::Client::v1_gcp_instance_types): `GET /v1/clouds/gcp/regions/{region}/instancetypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4915,6 +5386,7 @@ pub struct V1GcpInstanceTypes {
     gpu_gt_eq: Option<f64>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpInstanceTypes {
     /// Filter for instances having cpu greater than or equal
     ///
@@ -4949,10 +5421,10 @@ impl V1GcpInstanceTypes {
             .query_opt("gpuGtEq", self.gpu_gt_eq.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpInstanceTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpInstanceTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4961,6 +5433,7 @@ impl V1GcpInstanceTypes {
             )
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP networks for the specified account
     ///
@@ -4970,6 +5443,8 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
     /// - `region` (`region`): Region for which GCP networks are requested
     /// - `project` (`project`): Project Name for which GCP networks are requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_networks(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -4985,6 +5460,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_networks`](crate::Client::v1_gcp_networks): `GET /v1/clouds/gcp/projects/{project}/regions/{region}/networks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4995,6 +5471,7 @@ pub struct V1GcpNetworks {
     project: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpNetworks {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5007,16 +5484,17 @@ impl V1GcpNetworks {
             .path_param("project", self.project);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpNetworks>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpNetworks, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpNetworks, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Validate the specified GCP project
     ///
@@ -5025,6 +5503,8 @@ impl crate::Client {
     /// Arguments:
     /// - `project` (`project`): GCP project uid
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_project_validate(
         &self,
         project: impl Into<String>,
@@ -5038,6 +5518,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_project_validate`](crate::Client::v1_gcp_project_validate): `POST /v1/clouds/gcp/projects/{project}/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5047,6 +5528,7 @@ pub struct V1GcpProjectValidate {
     body: crate::models::V1CloudAccountUidEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpProjectValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5058,12 +5540,13 @@ impl V1GcpProjectValidate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP projects for the specified account
     ///
@@ -5071,6 +5554,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_projects(&self, cloud_account_uid: impl Into<String>) -> V1GcpProjects {
         V1GcpProjects {
             client: self.clone(),
@@ -5079,6 +5564,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_projects`](crate::Client::v1_gcp_projects): `GET /v1/clouds/gcp/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5087,6 +5573,7 @@ pub struct V1GcpProjects {
     cloud_account_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpProjects {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5096,16 +5583,17 @@ impl V1GcpProjects {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpProjects>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpProjects, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpProjects, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Validate GCP properties
     ///
@@ -5113,6 +5601,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for GCP properties validate spec  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_properties_validate(
         &self,
         body: crate::models::V1GcpPropertiesValidateSpec,
@@ -5120,6 +5610,7 @@ impl crate::Client {
         V1GcpPropertiesValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_properties_validate`](crate::Client::v1_gcp_properties_validate): `POST /v1/clouds/gcp/properties/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5128,6 +5619,7 @@ pub struct V1GcpPropertiesValidate {
     body: crate::models::V1GcpPropertiesValidateSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpPropertiesValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5139,12 +5631,13 @@ impl V1GcpPropertiesValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP regions
     ///
@@ -5153,6 +5646,8 @@ impl crate::Client {
     /// Arguments:
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
     /// - `project` (`project`): Project Name for which GCP zones are requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_regions(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -5166,6 +5661,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_regions`](crate::Client::v1_gcp_regions): `GET /v1/clouds/gcp/projects/{project}/regions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5175,6 +5671,7 @@ pub struct V1GcpRegions {
     project: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpRegions {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5183,16 +5680,17 @@ impl V1GcpRegions {
             .path_param("project", self.project);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpRegions>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpRegions, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpRegions, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of Gcp storage types
     ///
@@ -5200,6 +5698,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `region` (`region`): Region for which GCP storage types are requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_storage_types(&self, region: impl Into<String>) -> V1GcpStorageTypes {
         V1GcpStorageTypes {
             client: self.clone(),
@@ -5208,6 +5708,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_storage_types`](crate::Client::v1_gcp_storage_types): `GET /v1/clouds/gcp/regions/{region}/storagetypes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5216,6 +5717,7 @@ pub struct V1GcpStorageTypes {
     region: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpStorageTypes {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5228,10 +5730,10 @@ impl V1GcpStorageTypes {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpStorageTypes>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpStorageTypes, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5240,6 +5742,7 @@ impl V1GcpStorageTypes {
             )
     }
 }
+#[cfg(feature = "clouds-gcp")]
 impl crate::Client {
     /// Retrieves a list of GCP zones for the specified account and region
     ///
@@ -5249,6 +5752,8 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
     /// - `region` (`region`): Region for which GCP zones are requested
     /// - `project` (`project`): Project Name for which GCP zones are requested
+    ///
+    /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
     pub fn v1_gcp_zones(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -5264,6 +5769,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-gcp")]
 /// Request builder for [`Client::v1_gcp_zones`](crate::Client::v1_gcp_zones): `GET /v1/clouds/gcp/projects/{project}/regions/{region}/zones`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5274,6 +5780,7 @@ pub struct V1GcpZones {
     project: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-gcp")]
 impl V1GcpZones {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5286,16 +5793,17 @@ impl V1GcpZones {
             .path_param("project", self.project);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1GcpZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1GcpZones, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-maas")]
 impl crate::Client {
     /// Check if Maas account is valid
     ///
@@ -5305,6 +5813,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for Maas cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
     pub fn v1_maas_account_validate(
         &self,
         body: crate::models::V1MaasCloudAccount,
@@ -5312,6 +5822,7 @@ impl crate::Client {
         V1MaasAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-maas")]
 /// Request builder for [`Client::v1_maas_account_validate`](crate::Client::v1_maas_account_validate): `POST /v1/clouds/maas/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5320,6 +5831,7 @@ pub struct V1MaasAccountValidate {
     body: crate::models::V1MaasCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-maas")]
 impl V1MaasAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5331,16 +5843,19 @@ impl V1MaasAccountValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-maas")]
 impl crate::Client {
     /// Retrieves a list of Maas domains
     ///
     /// Sends `GET /v1/clouds/maas/domains`.
+    ///
+    /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
     pub fn v1_maas_domains_get(&self) -> V1MaasDomainsGet {
         V1MaasDomainsGet {
             client: self.clone(),
@@ -5349,6 +5864,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-maas")]
 /// Request builder for [`Client::v1_maas_domains_get`](crate::Client::v1_maas_domains_get): `GET /v1/clouds/maas/domains`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5357,6 +5873,7 @@ pub struct V1MaasDomainsGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-maas")]
 impl V1MaasDomainsGet {
     /// Uid for the specific Maas cloud account
     ///
@@ -5373,20 +5890,23 @@ impl V1MaasDomainsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasDomains>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasDomains, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1MaasDomains, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-maas")]
 impl crate::Client {
     /// Retrieves a list of Maas pools for a particular account uid
     ///
     /// Sends `GET /v1/clouds/maas/resourcePools`.
+    ///
+    /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
     pub fn v1_maas_pools_get(&self) -> V1MaasPoolsGet {
         V1MaasPoolsGet {
             client: self.clone(),
@@ -5395,6 +5915,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-maas")]
 /// Request builder for [`Client::v1_maas_pools_get`](crate::Client::v1_maas_pools_get): `GET /v1/clouds/maas/resourcePools`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5403,6 +5924,7 @@ pub struct V1MaasPoolsGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-maas")]
 impl V1MaasPoolsGet {
     /// Uid for the specific Maas cloud account
     ///
@@ -5419,20 +5941,23 @@ impl V1MaasPoolsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasPools>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasPools, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1MaasPools, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-maas")]
 impl crate::Client {
     /// Retrieves a list of Maas subnets for a particular account uid
     ///
     /// Sends `GET /v1/clouds/maas/subnets`.
+    ///
+    /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
     pub fn v1_maas_subnets_get(&self) -> V1MaasSubnetsGet {
         V1MaasSubnetsGet {
             client: self.clone(),
@@ -5441,6 +5966,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-maas")]
 /// Request builder for [`Client::v1_maas_subnets_get`](crate::Client::v1_maas_subnets_get): `GET /v1/clouds/maas/subnets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5449,6 +5975,7 @@ pub struct V1MaasSubnetsGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-maas")]
 impl V1MaasSubnetsGet {
     /// Uid for the specific Maas cloud account
     ///
@@ -5465,20 +5992,23 @@ impl V1MaasSubnetsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasSubnets>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasSubnets, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1MaasSubnets, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-maas")]
 impl crate::Client {
     /// Retrieves a list of Maas tags for a particular account uid
     ///
     /// Sends `GET /v1/clouds/maas/tags`.
+    ///
+    /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
     pub fn v1_maas_tags_get(&self) -> V1MaasTagsGet {
         V1MaasTagsGet {
             client: self.clone(),
@@ -5487,6 +6017,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-maas")]
 /// Request builder for [`Client::v1_maas_tags_get`](crate::Client::v1_maas_tags_get): `GET /v1/clouds/maas/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5495,6 +6026,7 @@ pub struct V1MaasTagsGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-maas")]
 impl V1MaasTagsGet {
     /// Uid for the specific Maas cloud account
     ///
@@ -5511,20 +6043,23 @@ impl V1MaasTagsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasTags>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasTags, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1MaasTags, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-maas")]
 impl crate::Client {
     /// Retrieves a list of Maas zones for a particular account uid
     ///
     /// Sends `GET /v1/clouds/maas/azs`.
+    ///
+    /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
     pub fn v1_maas_zones_get(&self) -> V1MaasZonesGet {
         V1MaasZonesGet {
             client: self.clone(),
@@ -5533,6 +6068,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-maas")]
 /// Request builder for [`Client::v1_maas_zones_get`](crate::Client::v1_maas_zones_get): `GET /v1/clouds/maas/azs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5541,6 +6077,7 @@ pub struct V1MaasZonesGet {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-maas")]
 impl V1MaasZonesGet {
     /// Uid for the specific Maas cloud account
     ///
@@ -5557,16 +6094,17 @@ impl V1MaasZonesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MaasZones>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasZones, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1MaasZones, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 impl crate::Client {
     /// Check if Vsphere account is valid
     ///
@@ -5576,6 +6114,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
     pub fn v1_vsphere_account_validate(
         &self,
         body: crate::models::V1VsphereCloudAccount,
@@ -5583,6 +6123,7 @@ impl crate::Client {
         V1VsphereAccountValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 /// Request builder for [`Client::v1_vsphere_account_validate`](crate::Client::v1_vsphere_account_validate): `POST /v1/clouds/vsphere/account/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5591,6 +6132,7 @@ pub struct V1VsphereAccountValidate {
     body: crate::models::V1VsphereCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-vsphere")]
 impl V1VsphereAccountValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5602,12 +6144,13 @@ impl V1VsphereAccountValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 impl crate::Client {
     /// Returns the resources for vsphere compute cluster
     ///
@@ -5617,6 +6160,8 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific VSphere cloud account
     /// - `computecluster` (`computecluster`): computecluster for which resources is requested
     /// - `uid` (`uid`): VSphere datacenter uid for which resources is requested
+    ///
+    /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
     pub fn v1_vsphere_compute_cluster_resources(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -5632,6 +6177,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 /// Request builder for [`Client::v1_vsphere_compute_cluster_resources`](crate::Client::v1_vsphere_compute_cluster_resources): `GET /v1/clouds/vsphere/datacenters/{uid}/computeclusters/{computecluster}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5642,6 +6188,7 @@ pub struct V1VsphereComputeClusterResources {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-vsphere")]
 impl V1VsphereComputeClusterResources {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5654,10 +6201,10 @@ impl V1VsphereComputeClusterResources {
             .path_param("uid", self.uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereComputeClusterResources>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5666,10 +6213,13 @@ impl V1VsphereComputeClusterResources {
             )
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 impl crate::Client {
     /// Returns the vsphere data centers
     ///
     /// Sends `GET /v1/clouds/vsphere/datacenters`.
+    ///
+    /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
     pub fn v1_vsphere_datacenters(&self) -> V1VsphereDatacenters {
         V1VsphereDatacenters {
             client: self.clone(),
@@ -5678,6 +6228,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 /// Request builder for [`Client::v1_vsphere_datacenters`](crate::Client::v1_vsphere_datacenters): `GET /v1/clouds/vsphere/datacenters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5686,6 +6237,7 @@ pub struct V1VsphereDatacenters {
     cloud_account_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-vsphere")]
 impl V1VsphereDatacenters {
     /// Uid for the specific cloud account
     ///
@@ -5702,10 +6254,10 @@ impl V1VsphereDatacenters {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDatacenters>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDatacenters, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5714,6 +6266,7 @@ impl V1VsphereDatacenters {
             )
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 impl crate::Client {
     /// Retrieves vsphere env
     ///
@@ -5721,10 +6274,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
     pub fn v1_vsphere_env(&self, body: crate::models::V1VsphereCloudAccount) -> V1VsphereEnv {
         V1VsphereEnv { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "clouds-vsphere")]
 /// Request builder for [`Client::v1_vsphere_env`](crate::Client::v1_vsphere_env): `GET /v1/clouds/vsphere/env`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5733,6 +6289,7 @@ pub struct V1VsphereEnv {
     body: crate::models::V1VsphereCloudAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "clouds-vsphere")]
 impl V1VsphereEnv {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5741,10 +6298,10 @@ impl V1VsphereEnv {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereEnv>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereEnv, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

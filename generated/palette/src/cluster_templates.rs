@@ -38,10 +38,8 @@ impl V1ClusterTemplatesCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -67,10 +65,10 @@ impl V1ClusterTemplatesTagsGet {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterTemplates/tags");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplateTags>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplateTags, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -120,10 +118,10 @@ impl V1ClusterTemplatesUidClusterReconcileClusterUidGet {
             .path_param("clusterUid", self.cluster_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterReconcile>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterReconcile, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -167,8 +165,8 @@ impl V1ClusterTemplatesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -205,10 +203,10 @@ impl V1ClusterTemplatesUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -266,8 +264,8 @@ impl V1ClusterTemplatesUidMetadataUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -321,8 +319,8 @@ impl V1ClusterTemplatesUidPoliciesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -368,10 +366,10 @@ impl V1ClusterTemplatesUidProfilesProfileUidVariablesGet {
             .path_param("profileUid", self.profile_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplateProfileVariablesResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplateProfileVariablesResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -429,8 +427,8 @@ impl V1ClusterTemplatesUidProfilesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -487,8 +485,8 @@ impl V1ClusterTemplatesUidProfilesVariablesPatch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -542,8 +540,8 @@ impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -587,8 +585,8 @@ impl V1ClusterTemplatesValidateName {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -38,10 +38,8 @@ impl ClusterGroupsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -84,10 +82,10 @@ impl ClusterGroupsDeveloperCreditUsageGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroupsDeveloperCreditUsage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroupsDeveloperCreditUsage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -120,10 +118,10 @@ impl ClusterGroupsHostClusterMetadata {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/hostCluster/metadata");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroupsHostClusterMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroupsHostClusterMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -156,10 +154,10 @@ impl ClusterGroupsHostClusterSummary {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/hostCluster");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroupsHostClusterSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroupsHostClusterSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -200,8 +198,8 @@ impl ClusterGroupsUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -238,10 +236,10 @@ impl ClusterGroupsUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterGroup>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroup, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -297,8 +295,8 @@ impl ClusterGroupsUidHostClusterUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -349,8 +347,8 @@ impl ClusterGroupsUidMetaUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -407,10 +405,10 @@ impl ClusterGroupsUidPacksResolvedValuesGet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfilesResolvedValues>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfilesResolvedValues, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -462,10 +460,10 @@ impl ClusterGroupsUidProfilesGet {
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -523,8 +521,8 @@ impl ClusterGroupsUidProfilesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -564,8 +562,8 @@ impl ClusterGroupsValidateName {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -38,10 +38,10 @@ impl ClusterProfilesBulkDelete {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1BulkDeleteResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1BulkDeleteResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -97,10 +97,8 @@ impl ClusterProfilesCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -168,8 +166,8 @@ impl ClusterProfilesDelete {
             .query_opt("includePackAnnotations", self.include_pack_annotations.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -237,10 +235,10 @@ impl ClusterProfilesGet {
             .query_opt("includePackAnnotations", self.include_pack_annotations.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfile>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfile, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -296,10 +294,8 @@ impl ClusterProfilesImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -362,10 +358,8 @@ impl ClusterProfilesImportFile {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -405,10 +399,10 @@ impl ClusterProfilesImportValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileImportEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileImportEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -471,8 +465,8 @@ impl ClusterProfilesPacksRefUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -515,8 +509,8 @@ impl ClusterProfilesPublish {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -567,10 +561,8 @@ impl ClusterProfilesUidClone {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -626,8 +618,8 @@ impl ClusterProfilesUidCloneValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -681,8 +673,8 @@ impl ClusterProfilesUidMetadataUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -741,10 +733,8 @@ impl ClusterProfilesUidPacksAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -795,10 +785,10 @@ impl ClusterProfilesUidPacksConfigGet {
             .query("packUid", self.pack_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilePackConfigList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilePackConfigList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -850,10 +840,10 @@ impl ClusterProfilesUidPacksGet {
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilePacksEntities>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilePacksEntities, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -905,10 +895,10 @@ impl ClusterProfilesUidPacksManifestsGet {
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilePacksManifests>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilePacksManifests, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -958,8 +948,8 @@ impl ClusterProfilesUidPacksNameDelete {
             .path_param("packName", self.pack_name);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1016,10 +1006,8 @@ impl ClusterProfilesUidPacksNameManifestsAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1070,8 +1058,8 @@ impl ClusterProfilesUidPacksNameManifestsUidDelete {
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1122,10 +1110,10 @@ impl ClusterProfilesUidPacksNameManifestsUidGet {
             .path_param("manifestUid", self.manifest_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ManifestEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ManifestEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1191,8 +1179,8 @@ impl ClusterProfilesUidPacksNameManifestsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1249,8 +1237,8 @@ impl ClusterProfilesUidPacksNameUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1304,10 +1292,10 @@ impl ClusterProfilesUidPacksResolvedValuesGet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackResolvedValues>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackResolvedValues, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1357,10 +1345,10 @@ impl ClusterProfilesUidPacksUidManifests {
             .path_param("packName", self.pack_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ManifestEntities>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ManifestEntities, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1403,10 +1391,8 @@ impl ClusterProfilesUidSpcDownload {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1460,10 +1446,10 @@ impl ClusterProfilesUidValidatePacks {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1546,8 +1532,8 @@ impl ClusterProfilesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1598,8 +1584,8 @@ impl ClusterProfilesValidateNameVersion {
             .query_opt("version", self.version.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1639,10 +1625,10 @@ impl ClusterProfilesValidatePacks {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1672,10 +1658,10 @@ impl MacrosList {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/macros");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1729,10 +1715,8 @@ impl V1ClusterProfilesUidExport {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1787,10 +1771,8 @@ impl V1ClusterProfilesUidExportTerraform {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -1836,10 +1818,10 @@ impl V1ClusterProfilesUidPacksNameGet {
             .path_param("packName", self.pack_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRefSummaryResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRefSummaryResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1897,8 +1879,8 @@ impl V1ClusterProfilesUidVariablesDelete {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1941,10 +1923,10 @@ impl V1ClusterProfilesUidVariablesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Variables>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Variables, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2000,8 +1982,8 @@ impl V1ClusterProfilesUidVariablesPatch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2055,8 +2037,8 @@ impl V1ClusterProfilesUidVariablesPut {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -2,7 +2,9 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Operations tagged `dashboard`.
+#[cfg(any(feature = "dashboard-cluster-templates", feature = "dashboard-clusterprofiles", feature = "dashboard-core", feature = "dashboard-spectroclusters", feature = "dashboard-workspaces"))]
 use cloudgen_runtime::codegen as rt;
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of cluster summary for a given cluster group
     ///
@@ -10,6 +12,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn cluster_group_uid_host_clusters_summary(
         &self,
         uid: impl Into<String>,
@@ -25,6 +29,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::cluster_group_uid_host_clusters_summary`](crate::Client::cluster_group_uid_host_clusters_summary): `POST /v1/dashboard/clustergroups/{uid}/hostClusters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -37,6 +42,7 @@ pub struct ClusterGroupUidHostClustersSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl ClusterGroupUidHostClustersSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -81,10 +87,10 @@ impl ClusterGroupUidHostClustersSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -118,6 +124,7 @@ impl ClusterGroupUidHostClustersSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of cluster summary for a given cluster group
     ///
@@ -125,6 +132,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn cluster_group_uid_virtual_clusters_summary(
         &self,
         uid: impl Into<String>,
@@ -140,6 +149,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::cluster_group_uid_virtual_clusters_summary`](crate::Client::cluster_group_uid_virtual_clusters_summary): `POST /v1/dashboard/clustergroups/{uid}/virtualClusters`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -152,6 +162,7 @@ pub struct ClusterGroupUidVirtualClustersSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl ClusterGroupUidVirtualClustersSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -196,10 +207,10 @@ impl ClusterGroupUidVirtualClustersSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -233,10 +244,13 @@ impl ClusterGroupUidVirtualClustersSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl crate::Client {
     /// Retrieves a list of cluster profiles filter summary Supported filter fields - \['profileName', 'tags', 'profileType', 'environment', 'resourceType'\] Supported sort fields - \['profileName', 'environment', 'profileType', 'creationTimestamp', 'lastModifiedTimestamp'\]
     ///
     /// Sends `POST /v1/dashboard/clusterprofiles`.
+    ///
+    /// Compiled with the cargo feature `dashboard-clusterprofiles` (or `dashboard`, which enables all its parts).
     pub fn cluster_profiles_filter_summary(&self) -> ClusterProfilesFilterSummary {
         ClusterProfilesFilterSummary {
             client: self.clone(),
@@ -248,6 +262,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 /// Request builder for [`Client::cluster_profiles_filter_summary`](crate::Client::cluster_profiles_filter_summary): `POST /v1/dashboard/clusterprofiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -259,6 +274,7 @@ pub struct ClusterProfilesFilterSummary {
     body: Option<crate::models::V1ClusterProfilesFilterSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl ClusterProfilesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -299,10 +315,10 @@ impl ClusterProfilesFilterSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilesSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilesSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -336,14 +352,18 @@ impl ClusterProfilesFilterSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl crate::Client {
     /// Retrieves a list of cluster profiles metadata
     ///
     /// Sends `GET /v1/dashboard/clusterprofiles/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-clusterprofiles` (or `dashboard`, which enables all its parts).
     pub fn cluster_profiles_metadata(&self) -> ClusterProfilesMetadata {
         ClusterProfilesMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 /// Request builder for [`Client::cluster_profiles_metadata`](crate::Client::cluster_profiles_metadata): `GET /v1/dashboard/clusterprofiles/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -351,16 +371,17 @@ pub struct ClusterProfilesMetadata {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl ClusterProfilesMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/clusterprofiles/metadata");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfilesMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilesMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -369,6 +390,7 @@ impl ClusterProfilesMetadata {
             )
     }
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl crate::Client {
     /// Retrieves a specified cluster profile summary
     ///
@@ -376,6 +398,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-clusterprofiles` (or `dashboard`, which enables all its parts).
     pub fn cluster_profiles_uid_summary(
         &self,
         uid: impl Into<String>,
@@ -387,6 +411,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 /// Request builder for [`Client::cluster_profiles_uid_summary`](crate::Client::cluster_profiles_uid_summary): `GET /v1/dashboard/clusterprofiles/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -395,6 +420,7 @@ pub struct ClusterProfilesUidSummary {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl ClusterProfilesUidSummary {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -407,10 +433,10 @@ impl ClusterProfilesUidSummary {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterProfileSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -419,10 +445,13 @@ impl ClusterProfilesUidSummary {
             )
     }
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 impl crate::Client {
     /// Retrieves a list of cluster templates filter summary Supported filter fields - \["clusterTemplateName", "tags", "cloudType","projectUid", "policyUid"\] Supported sort fields - \["clusterTemplateName", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/clusterTemplates`.
+    ///
+    /// Compiled with the cargo feature `dashboard-cluster-templates` (or `dashboard`, which enables all its parts).
     pub fn cluster_templates_filter_summary(&self) -> ClusterTemplatesFilterSummary {
         ClusterTemplatesFilterSummary {
             client: self.clone(),
@@ -434,6 +463,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 /// Request builder for [`Client::cluster_templates_filter_summary`](crate::Client::cluster_templates_filter_summary): `POST /v1/dashboard/clusterTemplates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -445,6 +475,7 @@ pub struct ClusterTemplatesFilterSummary {
     body: Option<crate::models::V1ClusterTemplatesFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 impl ClusterTemplatesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -485,10 +516,10 @@ impl ClusterTemplatesFilterSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplatesSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -522,14 +553,18 @@ impl ClusterTemplatesFilterSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 impl crate::Client {
     /// Retrieves a list of all cluster template metadata.
     ///
     /// Sends `GET /v1/dashboard/clusterTemplates/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-cluster-templates` (or `dashboard`, which enables all its parts).
     pub fn cluster_templates_metadata_get(&self) -> ClusterTemplatesMetadataGet {
         ClusterTemplatesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 /// Request builder for [`Client::cluster_templates_metadata_get`](crate::Client::cluster_templates_metadata_get): `GET /v1/dashboard/clusterTemplates/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -537,16 +572,17 @@ pub struct ClusterTemplatesMetadataGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 impl ClusterTemplatesMetadataGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/clusterTemplates/metadata");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterTemplatesMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplatesMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -555,6 +591,7 @@ impl ClusterTemplatesMetadataGet {
             )
     }
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 impl crate::Client {
     /// Retrieves spectroclusters meta information for clusters launched using the specified cluster template.
     ///
@@ -562,6 +599,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): The UID of the cluster template
+    ///
+    /// Compiled with the cargo feature `dashboard-cluster-templates` (or `dashboard`, which enables all its parts).
     pub fn cluster_templates_uid_spectroclusters_meta_get(
         &self,
         uid: impl Into<String>,
@@ -573,6 +612,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 /// Request builder for [`Client::cluster_templates_uid_spectroclusters_meta_get`](crate::Client::cluster_templates_uid_spectroclusters_meta_get): `GET /v1/dashboard/clusterTemplates/{uid}/spectroclusters/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -581,6 +621,7 @@ pub struct ClusterTemplatesUidSpectroclustersMetaGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-cluster-templates")]
 impl ClusterTemplatesUidSpectroclustersMetaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -593,10 +634,10 @@ impl ClusterTemplatesUidSpectroclustersMetaGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMeta>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMeta, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -605,10 +646,13 @@ impl ClusterTemplatesUidSpectroclustersMetaGet {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of application deployments filter summary Supported filter fields - \["appDeploymentName", "clusterUid", "tags"\] Supported sort fields - \["appDeploymentName", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/appDeployments`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_app_deployments(&self) -> DashboardAppDeployments {
         DashboardAppDeployments {
             client: self.clone(),
@@ -620,6 +664,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_app_deployments`](crate::Client::dashboard_app_deployments): `POST /v1/dashboard/appDeployments`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -631,6 +676,7 @@ pub struct DashboardAppDeployments {
     body: Option<crate::models::V1AppDeploymentsFilterSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardAppDeployments {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -671,10 +717,10 @@ impl DashboardAppDeployments {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppDeploymentsSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeploymentsSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -683,10 +729,13 @@ impl DashboardAppDeployments {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of application profiles filter summary Supported filter fields - \["profileName", "tags"\] Supported sort fields - \["profileName", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/appProfiles`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_app_profiles(&self) -> DashboardAppProfiles {
         DashboardAppProfiles {
             client: self.clone(),
@@ -698,6 +747,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_app_profiles`](crate::Client::dashboard_app_profiles): `POST /v1/dashboard/appProfiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -709,6 +759,7 @@ pub struct DashboardAppProfiles {
     body: Option<crate::models::V1AppProfilesFilterSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardAppProfiles {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -749,10 +800,10 @@ impl DashboardAppProfiles {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfilesSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfilesSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -761,14 +812,18 @@ impl DashboardAppProfiles {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of application profile metadata
     ///
     /// Sends `GET /v1/dashboard/appProfiles/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_app_profiles_metadata(&self) -> DashboardAppProfilesMetadata {
         DashboardAppProfilesMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_app_profiles_metadata`](crate::Client::dashboard_app_profiles_metadata): `GET /v1/dashboard/appProfiles/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -776,16 +831,17 @@ pub struct DashboardAppProfilesMetadata {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardAppProfilesMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/appProfiles/metadata");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppProfilesMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfilesMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -794,10 +850,13 @@ impl DashboardAppProfilesMetadata {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of cloud accounts metadata
     ///
     /// Sends `GET /v1/dashboard/cloudaccounts/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_cloud_accounts_metadata(&self) -> DashboardCloudAccountsMetadata {
         DashboardCloudAccountsMetadata {
             client: self.clone(),
@@ -806,6 +865,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_cloud_accounts_metadata`](crate::Client::dashboard_cloud_accounts_metadata): `GET /v1/dashboard/cloudaccounts/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -814,6 +874,7 @@ pub struct DashboardCloudAccountsMetadata {
     environment: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardCloudAccountsMetadata {
     /// Sets the query parameter `environment`.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
@@ -831,10 +892,10 @@ impl DashboardCloudAccountsMetadata {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CloudAccountsMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudAccountsMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -843,10 +904,13 @@ impl DashboardCloudAccountsMetadata {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Export the list of cluster summary with matching search filter and download as a file(csv) Supported sort fields - \["environment", "clusterName", "healthState", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/search/export`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_clusters_search_summary_export(&self) -> DashboardClustersSearchSummaryExport {
         DashboardClustersSearchSummaryExport {
             client: self.clone(),
@@ -856,6 +920,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_clusters_search_summary_export`](crate::Client::dashboard_clusters_search_summary_export): `POST /v1/dashboard/spectroclusters/search/export`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -865,6 +930,7 @@ pub struct DashboardClustersSearchSummaryExport {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardClustersSearchSummaryExport {
     /// Sets the query parameter `format`.
     pub fn format(
@@ -893,18 +959,19 @@ impl DashboardClustersSearchSummaryExport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Export and download the list of cluster summary with matching search filter and download as a file(csv)
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/search/export`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_clusters_search_summary_export_get(
         &self,
     ) -> DashboardClustersSearchSummaryExportGet {
@@ -916,6 +983,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_clusters_search_summary_export_get`](crate::Client::dashboard_clusters_search_summary_export_get): `GET /v1/dashboard/spectroclusters/search/export`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -925,6 +993,7 @@ pub struct DashboardClustersSearchSummaryExportGet {
     format: Option<crate::models::DashboardClustersSearchSummaryExportGetFormat>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardClustersSearchSummaryExportGet {
     /// Sets the query parameter `encodedFilter`.
     pub fn encoded_filter(mut self, value: impl Into<String>) -> Self {
@@ -950,18 +1019,19 @@ impl DashboardClustersSearchSummaryExportGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of Edgehosts summary with provided search filter. Supported fields as per schema /v1/dashboard/edgehosts/search/schema
     ///
     /// Sends `POST /v1/dashboard/edgehosts/search`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_edgehosts_search(&self) -> DashboardEdgehostsSearch {
         DashboardEdgehostsSearch {
             client: self.clone(),
@@ -973,6 +1043,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_edgehosts_search`](crate::Client::dashboard_edgehosts_search): `POST /v1/dashboard/edgehosts/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -984,6 +1055,7 @@ pub struct DashboardEdgehostsSearch {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardEdgehostsSearch {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -1024,10 +1096,10 @@ impl DashboardEdgehostsSearch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostsSearchSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1061,10 +1133,13 @@ impl DashboardEdgehostsSearch {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a schema for the Edgehost search filter
     ///
     /// Sends `GET /v1/dashboard/edgehosts/search/schema`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_edgehosts_search_schema_get(&self) -> DashboardEdgehostsSearchSchemaGet {
         DashboardEdgehostsSearchSchemaGet {
             client: self.clone(),
@@ -1072,6 +1147,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_edgehosts_search_schema_get`](crate::Client::dashboard_edgehosts_search_schema_get): `GET /v1/dashboard/edgehosts/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1079,16 +1155,17 @@ pub struct DashboardEdgehostsSearchSchemaGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardEdgehostsSearchSchemaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/edgehosts/search/schema");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1097,14 +1174,18 @@ impl DashboardEdgehostsSearchSchemaGet {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a schema for the PCG search filter
     ///
     /// Sends `GET /v1/dashboard/pcgs/search/schema`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_pcg_search_schema_get(&self) -> DashboardPcgSearchSchemaGet {
         DashboardPcgSearchSchemaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_pcg_search_schema_get`](crate::Client::dashboard_pcg_search_schema_get): `GET /v1/dashboard/pcgs/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1112,16 +1193,17 @@ pub struct DashboardPcgSearchSchemaGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardPcgSearchSchemaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/pcgs/search/schema");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1130,10 +1212,13 @@ impl DashboardPcgSearchSchemaGet {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of PCG summary with provided search filter. Supported fields as per schema /v1/dashboard/pcgs/search/schema
     ///
     /// Sends `POST /v1/dashboard/pcgs/search`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn dashboard_pcgs_search_summary(&self) -> DashboardPcgsSearchSummary {
         DashboardPcgsSearchSummary {
             client: self.clone(),
@@ -1145,6 +1230,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::dashboard_pcgs_search_summary`](crate::Client::dashboard_pcgs_search_summary): `POST /v1/dashboard/pcgs/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1156,6 +1242,7 @@ pub struct DashboardPcgsSearchSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl DashboardPcgsSearchSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -1196,10 +1283,10 @@ impl DashboardPcgsSearchSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PcgsSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PcgsSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1227,10 +1314,13 @@ impl DashboardPcgsSearchSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves spectro clusters cloud cost summary information
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/cost`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_cost_summary(&self) -> DashboardSpectroClustersCostSummary {
         DashboardSpectroClustersCostSummary {
             client: self.clone(),
@@ -1239,6 +1329,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_cost_summary`](crate::Client::dashboard_spectro_clusters_cost_summary): `POST /v1/dashboard/spectroclusters/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1247,6 +1338,7 @@ pub struct DashboardSpectroClustersCostSummary {
     body: Option<crate::models::V1SpectroClusterCloudCostSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersCostSummary {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterCloudCostSummarySpec) -> Self {
@@ -1262,10 +1354,10 @@ impl DashboardSpectroClustersCostSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesCloudCostSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesCloudCostSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1274,10 +1366,13 @@ impl DashboardSpectroClustersCostSummary {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of clusters with the desired repave state
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/repaveStatus`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_repave_list(&self) -> DashboardSpectroClustersRepaveList {
         DashboardSpectroClustersRepaveList {
             client: self.clone(),
@@ -1289,6 +1384,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_repave_list`](crate::Client::dashboard_spectro_clusters_repave_list): `GET /v1/dashboard/spectroclusters/repaveStatus`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1300,6 +1396,7 @@ pub struct DashboardSpectroClustersRepaveList {
     repave_state: Option<crate::models::DashboardSpectroClustersRepaveListRepaveState>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersRepaveList {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -1343,10 +1440,10 @@ impl DashboardSpectroClustersRepaveList {
             .query_opt("repaveState", self.repave_state.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1380,10 +1477,13 @@ impl DashboardSpectroClustersRepaveList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a supported input values for the cluster search filter
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/search/input`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_search_input(&self) -> DashboardSpectroClustersSearchInput {
         DashboardSpectroClustersSearchInput {
             client: self.clone(),
@@ -1391,6 +1491,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_search_input`](crate::Client::dashboard_spectro_clusters_search_input): `GET /v1/dashboard/spectroclusters/search/input`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1398,6 +1499,7 @@ pub struct DashboardSpectroClustersSearchInput {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersSearchInput {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1407,10 +1509,10 @@ impl DashboardSpectroClustersSearchInput {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterSearchInputSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterSearchInputSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1419,6 +1521,7 @@ impl DashboardSpectroClustersSearchInput {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workloads
     ///
@@ -1426,6 +1529,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads(
         &self,
         uid: impl Into<String>,
@@ -1438,6 +1543,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads`](crate::Client::dashboard_spectro_clusters_uid_workloads): `POST /v1/dashboard/spectroclusters/{uid}/workloads`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1447,6 +1553,7 @@ pub struct DashboardSpectroClustersUidWorkloads {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloads {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1468,10 +1575,10 @@ impl DashboardSpectroClustersUidWorkloads {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkload>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkload, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1480,6 +1587,7 @@ impl DashboardSpectroClustersUidWorkloads {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload clusterrolebindings
     ///
@@ -1487,6 +1595,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_cluster_role_binding(
         &self,
         uid: impl Into<String>,
@@ -1499,6 +1609,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_cluster_role_binding`](crate::Client::dashboard_spectro_clusters_uid_workloads_cluster_role_binding): `POST /v1/dashboard/spectroclusters/{uid}/workloads/clusterrolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1508,6 +1619,7 @@ pub struct DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1529,10 +1641,10 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadRoleBindings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadRoleBindings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1541,6 +1653,7 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload cronjobs
     ///
@@ -1548,6 +1661,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_cron_job(
         &self,
         uid: impl Into<String>,
@@ -1560,6 +1675,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_cron_job`](crate::Client::dashboard_spectro_clusters_uid_workloads_cron_job): `POST /v1/dashboard/spectroclusters/{uid}/workloads/cronjob`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1569,6 +1685,7 @@ pub struct DashboardSpectroClustersUidWorkloadsCronJob {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsCronJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1590,10 +1707,10 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadCronJobs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadCronJobs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1602,6 +1719,7 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload daemonsets
     ///
@@ -1609,6 +1727,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_daemon_set(
         &self,
         uid: impl Into<String>,
@@ -1621,6 +1741,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_daemon_set`](crate::Client::dashboard_spectro_clusters_uid_workloads_daemon_set): `POST /v1/dashboard/spectroclusters/{uid}/workloads/daemonset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1630,6 +1751,7 @@ pub struct DashboardSpectroClustersUidWorkloadsDaemonSet {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1651,10 +1773,10 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadDaemonSets>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadDaemonSets, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1663,6 +1785,7 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload deployments
     ///
@@ -1670,6 +1793,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_deployment(
         &self,
         uid: impl Into<String>,
@@ -1682,6 +1807,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_deployment`](crate::Client::dashboard_spectro_clusters_uid_workloads_deployment): `POST /v1/dashboard/spectroclusters/{uid}/workloads/deployment`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1691,6 +1817,7 @@ pub struct DashboardSpectroClustersUidWorkloadsDeployment {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsDeployment {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1712,10 +1839,10 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadDeployments>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadDeployments, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1724,6 +1851,7 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload jobs
     ///
@@ -1731,6 +1859,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_job(
         &self,
         uid: impl Into<String>,
@@ -1743,6 +1873,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_job`](crate::Client::dashboard_spectro_clusters_uid_workloads_job): `POST /v1/dashboard/spectroclusters/{uid}/workloads/job`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1752,6 +1883,7 @@ pub struct DashboardSpectroClustersUidWorkloadsJob {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1773,10 +1905,10 @@ impl DashboardSpectroClustersUidWorkloadsJob {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadJobs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadJobs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1785,6 +1917,7 @@ impl DashboardSpectroClustersUidWorkloadsJob {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload namespaces
     ///
@@ -1792,6 +1925,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_namespace(
         &self,
         uid: impl Into<String>,
@@ -1804,6 +1939,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_namespace`](crate::Client::dashboard_spectro_clusters_uid_workloads_namespace): `POST /v1/dashboard/spectroclusters/{uid}/workloads/namespace`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1813,6 +1949,7 @@ pub struct DashboardSpectroClustersUidWorkloadsNamespace {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsNamespace {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1834,10 +1971,10 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadNamespaces>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadNamespaces, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1846,6 +1983,7 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload pods
     ///
@@ -1853,6 +1991,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_pod(
         &self,
         uid: impl Into<String>,
@@ -1865,6 +2005,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_pod`](crate::Client::dashboard_spectro_clusters_uid_workloads_pod): `POST /v1/dashboard/spectroclusters/{uid}/workloads/pod`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1874,6 +2015,7 @@ pub struct DashboardSpectroClustersUidWorkloadsPod {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsPod {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1895,10 +2037,10 @@ impl DashboardSpectroClustersUidWorkloadsPod {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadPods>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadPods, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1907,6 +2049,7 @@ impl DashboardSpectroClustersUidWorkloadsPod {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload rolebindings
     ///
@@ -1914,6 +2057,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_role_binding(
         &self,
         uid: impl Into<String>,
@@ -1926,6 +2071,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_role_binding`](crate::Client::dashboard_spectro_clusters_uid_workloads_role_binding): `POST /v1/dashboard/spectroclusters/{uid}/workloads/rolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1935,6 +2081,7 @@ pub struct DashboardSpectroClustersUidWorkloadsRoleBinding {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -1956,10 +2103,10 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadRoleBindings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadRoleBindings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1968,6 +2115,7 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified cluster workload statefulsets
     ///
@@ -1975,6 +2123,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn dashboard_spectro_clusters_uid_workloads_stateful_set(
         &self,
         uid: impl Into<String>,
@@ -1987,6 +2137,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::dashboard_spectro_clusters_uid_workloads_stateful_set`](crate::Client::dashboard_spectro_clusters_uid_workloads_stateful_set): `POST /v1/dashboard/spectroclusters/{uid}/workloads/statefulset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1996,6 +2147,7 @@ pub struct DashboardSpectroClustersUidWorkloadsStatefulSet {
     body: Option<crate::models::V1ClusterWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
@@ -2017,10 +2169,10 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterWorkloadStatefulSets>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadStatefulSets, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2029,14 +2181,18 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves a list of workspace
     ///
     /// Sends `GET /v1/dashboard/workspaces`.
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_list(&self) -> DashboardWorkspacesList {
         DashboardWorkspacesList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_list`](crate::Client::dashboard_workspaces_list): `GET /v1/dashboard/workspaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2044,16 +2200,17 @@ pub struct DashboardWorkspacesList {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/workspaces");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DashboardWorkspaces>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1DashboardWorkspaces, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2062,6 +2219,7 @@ impl DashboardWorkspacesList {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload clusterrolebindings
     ///
@@ -2069,6 +2227,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding(
         &self,
         uid: impl Into<String>,
@@ -2081,6 +2241,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/clusterrolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2090,6 +2251,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2111,10 +2273,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadRoleBindings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadRoleBindings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2123,6 +2285,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload cronjobs
     ///
@@ -2130,6 +2293,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_cron_job(
         &self,
         uid: impl Into<String>,
@@ -2142,6 +2307,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_cron_job`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_cron_job): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/cronjob`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2151,6 +2317,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2172,10 +2339,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadCronJobs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadCronJobs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2184,6 +2351,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload daemonsets
     ///
@@ -2191,6 +2359,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set(
         &self,
         uid: impl Into<String>,
@@ -2203,6 +2373,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/daemonset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2212,6 +2383,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2233,10 +2405,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadDaemonSets>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadDaemonSets, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2245,6 +2417,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload deployments
     ///
@@ -2252,6 +2425,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_deployment(
         &self,
         uid: impl Into<String>,
@@ -2264,6 +2439,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_deployment`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_deployment): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/deployment`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2273,6 +2449,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2294,10 +2471,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadDeployments>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadDeployments, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2306,6 +2483,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload jobs
     ///
@@ -2313,6 +2491,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_job(
         &self,
         uid: impl Into<String>,
@@ -2325,6 +2505,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_job`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_job): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/job`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2334,6 +2515,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2355,10 +2537,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadJobs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadJobs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2367,6 +2549,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload namespaces
     ///
@@ -2374,6 +2557,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_namespace(
         &self,
         uid: impl Into<String>,
@@ -2386,6 +2571,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_namespace`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_namespace): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/namespace`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2395,6 +2581,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2416,10 +2603,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadNamespaces>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadNamespaces, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2428,6 +2615,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload pods
     ///
@@ -2435,6 +2623,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_pod(
         &self,
         uid: impl Into<String>,
@@ -2447,6 +2637,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_pod`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_pod): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/pod`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2456,6 +2647,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2477,10 +2669,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadPods>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadPods, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2489,6 +2681,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload rolebindings
     ///
@@ -2496,6 +2689,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_role_binding(
         &self,
         uid: impl Into<String>,
@@ -2508,6 +2703,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_role_binding`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_role_binding): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/rolebinding`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2517,6 +2713,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2538,10 +2735,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadRoleBindings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadRoleBindings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2550,6 +2747,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
             )
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl crate::Client {
     /// Retrieves specified workspace clusters workload statefulsets
     ///
@@ -2557,6 +2755,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set(
         &self,
         uid: impl Into<String>,
@@ -2569,6 +2769,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-workspaces")]
 /// Request builder for [`Client::dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set`](crate::Client::dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set): `POST /v1/dashboard/workspaces/{uid}/spectroclusters/workloads/statefulset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2578,6 +2779,7 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     body: Option<crate::models::V1WorkspaceWorkloadsSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
@@ -2599,10 +2801,10 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceClustersWorkloadStatefulSets>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadStatefulSets, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2611,14 +2813,18 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of edgehosts summary
     ///
     /// Sends `POST /v1/dashboard/appliances/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn edge_hosts_metadata(&self) -> EdgeHostsMetadata {
         EdgeHostsMetadata { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::edge_hosts_metadata`](crate::Client::edge_hosts_metadata): `POST /v1/dashboard/appliances/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2627,6 +2833,7 @@ pub struct EdgeHostsMetadata {
     body: Option<crate::models::V1EdgeHostsMetadataFilter>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl EdgeHostsMetadata {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1EdgeHostsMetadataFilter) -> Self {
@@ -2642,10 +2849,10 @@ impl EdgeHostsMetadata {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostsMetadataSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostsMetadataSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2654,8 +2861,11 @@ impl EdgeHostsMetadata {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Sends `POST /v1/dashboard/projects`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn projects_filter_summary(&self) -> ProjectsFilterSummary {
         ProjectsFilterSummary {
             client: self.clone(),
@@ -2667,6 +2877,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::projects_filter_summary`](crate::Client::projects_filter_summary): `POST /v1/dashboard/projects`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2678,6 +2889,7 @@ pub struct ProjectsFilterSummary {
     body: Option<crate::models::V1ProjectsFilterSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl ProjectsFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -2718,10 +2930,10 @@ impl ProjectsFilterSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectsSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectsSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2751,14 +2963,18 @@ impl ProjectsFilterSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of projects metadata
     ///
     /// Sends `GET /v1/dashboard/projects/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn projects_metadata(&self) -> ProjectsMetadata {
         ProjectsMetadata { client: self.clone(), name: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::projects_metadata`](crate::Client::projects_metadata): `GET /v1/dashboard/projects/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2767,6 +2983,7 @@ pub struct ProjectsMetadata {
     name: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl ProjectsMetadata {
     /// Name of the project
     ///
@@ -2783,10 +3000,10 @@ impl ProjectsMetadata {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectsMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectsMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2795,10 +3012,13 @@ impl ProjectsMetadata {
             )
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of spc policies filter summary Supported filter fields - \["policyName", "tags", "policyType"\] Supported sort fields - \["policyName", "policyType", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spcPolicies`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn spc_policies_filter_summary(&self) -> SpcPoliciesFilterSummary {
         SpcPoliciesFilterSummary {
             client: self.clone(),
@@ -2810,6 +3030,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::spc_policies_filter_summary`](crate::Client::spc_policies_filter_summary): `POST /v1/dashboard/spcPolicies`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2821,6 +3042,7 @@ pub struct SpcPoliciesFilterSummary {
     body: Option<crate::models::V1SpcPoliciesFilterSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl SpcPoliciesFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -2861,10 +3083,10 @@ impl SpcPoliciesFilterSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPoliciesSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPoliciesSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2894,14 +3116,18 @@ impl SpcPoliciesFilterSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-core")]
 impl crate::Client {
     /// Retrieves a list of all spc policies metadata.
     ///
     /// Sends `GET /v1/dashboard/spcPolicies/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
     pub fn spc_policies_metadata_get(&self) -> SpcPoliciesMetadataGet {
         SpcPoliciesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-core")]
 /// Request builder for [`Client::spc_policies_metadata_get`](crate::Client::spc_policies_metadata_get): `GET /v1/dashboard/spcPolicies/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2909,16 +3135,17 @@ pub struct SpcPoliciesMetadataGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-core")]
 impl SpcPoliciesMetadataGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spcPolicies/metadata");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPoliciesMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPoliciesMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2927,10 +3154,13 @@ impl SpcPoliciesMetadataGet {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of running, non rbac configured clusters in a workspace
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/filters/workspace`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_filters_workspace(&self) -> SpectroClustersFiltersWorkspace {
         SpectroClustersFiltersWorkspace {
             client: self.clone(),
@@ -2941,6 +3171,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_filters_workspace`](crate::Client::spectro_clusters_filters_workspace): `GET /v1/dashboard/spectroclusters/filters/workspace`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2951,6 +3182,7 @@ pub struct SpectroClustersFiltersWorkspace {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersFiltersWorkspace {
     /// limit is a maximum number of responses to return for a list call. Default and maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -2985,10 +3217,10 @@ impl SpectroClustersFiltersWorkspace {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3022,16 +3254,20 @@ impl SpectroClustersFiltersWorkspace {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Get all clusters metadata
     ///
     /// Returns metadata information for all clusters
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/meta`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_meta_get(&self) -> SpectroClustersMetaGet {
         SpectroClustersMetaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_meta_get`](crate::Client::spectro_clusters_meta_get): `GET /v1/dashboard/spectroclusters/meta`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3039,16 +3275,17 @@ pub struct SpectroClustersMetaGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetaGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/meta");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMeta>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMeta, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3057,10 +3294,13 @@ impl SpectroClustersMetaGet {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of cluster summary
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_metadata(&self) -> SpectroClustersMetadata {
         SpectroClustersMetadata {
             client: self.clone(),
@@ -3069,6 +3309,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_metadata`](crate::Client::spectro_clusters_metadata): `POST /v1/dashboard/spectroclusters/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3077,6 +3318,7 @@ pub struct SpectroClustersMetadata {
     body: Option<crate::models::V1SpectroClusterMetadataSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadata {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterMetadataSpec) -> Self {
@@ -3092,10 +3334,10 @@ impl SpectroClustersMetadata {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3104,10 +3346,13 @@ impl SpectroClustersMetadata {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of cluster summary metadata
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/metadata`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_metadata_get(&self) -> SpectroClustersMetadataGet {
         SpectroClustersMetadataGet {
             client: self.clone(),
@@ -3116,6 +3361,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_metadata_get`](crate::Client::spectro_clusters_metadata_get): `GET /v1/dashboard/spectroclusters/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3124,6 +3370,7 @@ pub struct SpectroClustersMetadataGet {
     quick_filter: Option<crate::models::SpectroClustersMetadataGetQuickFilter>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadataGet {
     /// Sets the query parameter `quickFilter`.
     pub fn quick_filter(
@@ -3144,10 +3391,10 @@ impl SpectroClustersMetadataGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3156,10 +3403,13 @@ impl SpectroClustersMetadataGet {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of cluster metadata with provided search filter spec Supported sort fields - \["environment", "clusterName", "clusterState", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/metadata/search`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_metadata_search(&self) -> SpectroClustersMetadataSearch {
         SpectroClustersMetadataSearch {
             client: self.clone(),
@@ -3168,6 +3418,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_metadata_search`](crate::Client::spectro_clusters_metadata_search): `POST /v1/dashboard/spectroclusters/metadata/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3176,6 +3427,7 @@ pub struct SpectroClustersMetadataSearch {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadataSearch {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
@@ -3194,10 +3446,10 @@ impl SpectroClustersMetadataSearch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersMetadataSearch>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMetadataSearch, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3206,10 +3458,13 @@ impl SpectroClustersMetadataSearch {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a schema for the cluster metadata search filter
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/metadata/search/schema`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_metadata_search_schema(&self) -> SpectroClustersMetadataSearchSchema {
         SpectroClustersMetadataSearchSchema {
             client: self.clone(),
@@ -3217,6 +3472,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_metadata_search_schema`](crate::Client::spectro_clusters_metadata_search_schema): `GET /v1/dashboard/spectroclusters/metadata/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3224,6 +3480,7 @@ pub struct SpectroClustersMetadataSearchSchema {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadataSearchSchema {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3233,10 +3490,10 @@ impl SpectroClustersMetadataSearchSchema {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3245,10 +3502,13 @@ impl SpectroClustersMetadataSearchSchema {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves spectro clusters resource consumption
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/resources/consumption`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_resources_consumption(&self) -> SpectroClustersResourcesConsumption {
         SpectroClustersResourcesConsumption {
             client: self.clone(),
@@ -3257,6 +3517,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_resources_consumption`](crate::Client::spectro_clusters_resources_consumption): `POST /v1/dashboard/spectroclusters/resources/consumption`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3265,6 +3526,7 @@ pub struct SpectroClustersResourcesConsumption {
     body: Option<crate::models::V1ResourceConsumptionSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersResourcesConsumption {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
@@ -3283,10 +3545,10 @@ impl SpectroClustersResourcesConsumption {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesConsumption>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesConsumption, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3295,10 +3557,13 @@ impl SpectroClustersResourcesConsumption {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves spectro clusters resources cost summary information
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/resources/cost`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_resources_cost_summary(&self) -> SpectroClustersResourcesCostSummary {
         SpectroClustersResourcesCostSummary {
             client: self.clone(),
@@ -3307,6 +3572,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_resources_cost_summary`](crate::Client::spectro_clusters_resources_cost_summary): `POST /v1/dashboard/spectroclusters/resources/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3315,6 +3581,7 @@ pub struct SpectroClustersResourcesCostSummary {
     body: Option<crate::models::V1ResourceCostSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersResourcesCostSummary {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceCostSummarySpec) -> Self {
@@ -3333,10 +3600,10 @@ impl SpectroClustersResourcesCostSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesCostSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesCostSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3345,10 +3612,13 @@ impl SpectroClustersResourcesCostSummary {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves spectro clusters resources usage summary information
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/resources/usage`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_resources_usage_summary(&self) -> SpectroClustersResourcesUsageSummary {
         SpectroClustersResourcesUsageSummary {
             client: self.clone(),
@@ -3357,6 +3627,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_resources_usage_summary`](crate::Client::spectro_clusters_resources_usage_summary): `POST /v1/dashboard/spectroclusters/resources/usage`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3365,6 +3636,7 @@ pub struct SpectroClustersResourcesUsageSummary {
     body: Option<crate::models::V1ResourceUsageSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersResourcesUsageSummary {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceUsageSummarySpec) -> Self {
@@ -3383,10 +3655,10 @@ impl SpectroClustersResourcesUsageSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesUsageSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesUsageSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3395,10 +3667,13 @@ impl SpectroClustersResourcesUsageSummary {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of cluster summary with provided search filter spec Supported sort fields - \["environment", "clusterName", "memoryUsage", "healthState", "creationTimestamp", "lastModifiedTimestamp"\]
     ///
     /// Sends `POST /v1/dashboard/spectroclusters/search`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_search_filter_summary(&self) -> SpectroClustersSearchFilterSummary {
         SpectroClustersSearchFilterSummary {
             client: self.clone(),
@@ -3410,6 +3685,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_search_filter_summary`](crate::Client::spectro_clusters_search_filter_summary): `POST /v1/dashboard/spectroclusters/search`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3421,6 +3697,7 @@ pub struct SpectroClustersSearchFilterSummary {
     body: Option<crate::models::V1SearchFilterSummarySpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSearchFilterSummary {
     /// limit is a maximum number of responses to return for a list call. Maximum value of the limit is 50.
     /// If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.
@@ -3461,10 +3738,10 @@ impl SpectroClustersSearchFilterSummary {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClustersSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3498,14 +3775,18 @@ impl SpectroClustersSearchFilterSummary {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a schema for the cluster search filter
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/search/schema`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_search_schema(&self) -> SpectroClustersSearchSchema {
         SpectroClustersSearchSchema { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_search_schema`](crate::Client::spectro_clusters_search_schema): `GET /v1/dashboard/spectroclusters/search/schema`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3513,6 +3794,7 @@ pub struct SpectroClustersSearchSchema {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSearchSchema {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3522,10 +3804,10 @@ impl SpectroClustersSearchSchema {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SearchFilterSchemaSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3534,6 +3816,7 @@ impl SpectroClustersSearchSchema {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Returns the specified cluster summary
     ///
@@ -3541,6 +3824,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_summary_uid(
         &self,
         uid: impl Into<String>,
@@ -3552,6 +3837,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_summary_uid`](crate::Client::spectro_clusters_summary_uid): `GET /v1/dashboard/spectroclusters/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3560,6 +3846,7 @@ pub struct SpectroClustersSummaryUid {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSummaryUid {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3572,10 +3859,10 @@ impl SpectroClustersSummaryUid {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterUidSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterUidSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3584,6 +3871,7 @@ impl SpectroClustersSummaryUid {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Returns the specified cluster summary overview
     ///
@@ -3591,6 +3879,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_summary_uid_overview(
         &self,
         uid: impl Into<String>,
@@ -3602,6 +3892,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_summary_uid_overview`](crate::Client::spectro_clusters_summary_uid_overview): `GET /v1/dashboard/spectroclusters/{uid}/overview`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3610,6 +3901,7 @@ pub struct SpectroClustersSummaryUidOverview {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSummaryUidOverview {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3622,10 +3914,10 @@ impl SpectroClustersSummaryUidOverview {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterUidSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterUidSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3634,6 +3926,7 @@ impl SpectroClustersSummaryUidOverview {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves the specified cluster cost summary
     ///
@@ -3641,6 +3934,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_uid_cost_summary(
         &self,
         uid: impl Into<String>,
@@ -3655,6 +3950,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_uid_cost_summary`](crate::Client::spectro_clusters_uid_cost_summary): `GET /v1/dashboard/spectroclusters/{uid}/cost`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3666,6 +3962,7 @@ pub struct SpectroClustersUidCostSummary {
     period: Option<i32>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersUidCostSummary {
     /// Time is a wrapper around time.Time which supports correct marshaling to YAML and JSON.  Wrappers are provided for many of the factory methods that the time package offers.
     ///
@@ -3697,10 +3994,10 @@ impl SpectroClustersUidCostSummary {
             .query_opt("period", self.period.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterCostSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterCostSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3709,6 +4006,7 @@ impl SpectroClustersUidCostSummary {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves specified spectro cluster resource consumption
     ///
@@ -3716,6 +4014,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn spectro_clusters_uid_resources_consumption(
         &self,
         uid: impl Into<String>,
@@ -3728,6 +4028,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::spectro_clusters_uid_resources_consumption`](crate::Client::spectro_clusters_uid_resources_consumption): `POST /v1/dashboard/spectroclusters/{uid}/resources/consumption`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3737,6 +4038,7 @@ pub struct SpectroClustersUidResourcesConsumption {
     body: Option<crate::models::V1ResourceConsumptionSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersUidResourcesConsumption {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
@@ -3758,10 +4060,10 @@ impl SpectroClustersUidResourcesConsumption {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourcesConsumption>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesConsumption, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3770,10 +4072,13 @@ impl SpectroClustersUidResourcesConsumption {
             )
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl crate::Client {
     /// Retrieves a list of Virtual machine enabled clusters
     ///
     /// Sends `GET /v1/dashboard/spectroclusters/vms`.
+    ///
+    /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
     pub fn v1_dashboard_vm_enabled_clusters_list(&self) -> V1DashboardVmEnabledClustersList {
         V1DashboardVmEnabledClustersList {
             client: self.clone(),
@@ -3781,6 +4086,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 /// Request builder for [`Client::v1_dashboard_vm_enabled_clusters_list`](crate::Client::v1_dashboard_vm_enabled_clusters_list): `GET /v1/dashboard/spectroclusters/vms`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3788,16 +4094,17 @@ pub struct V1DashboardVmEnabledClustersList {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "dashboard-spectroclusters")]
 impl V1DashboardVmEnabledClustersList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/vms");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VmClusters>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VmClusters, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

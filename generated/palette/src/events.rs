@@ -40,10 +40,8 @@ impl EventsComponentsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -85,10 +83,10 @@ impl EventsComponentsCreateBulk {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uids>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Uids, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -184,10 +182,10 @@ impl EventsComponentsList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Events>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Events, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -256,8 +254,8 @@ impl EventsComponentsObjTypeUidDelete {
             .path_param("objectUid", self.object_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -368,10 +366,10 @@ impl EventsComponentsObjTypeUidList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Events>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Events, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -24,10 +24,10 @@ impl FeaturesList {
         let request = rt::Request::new(rt::Method::GET, "/v1/features");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Features>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Features, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -77,8 +77,8 @@ impl FeaturesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

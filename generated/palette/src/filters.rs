@@ -58,10 +58,10 @@ impl FiltersList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1FiltersSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1FiltersSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -127,10 +127,10 @@ impl FiltersMetadata {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1FiltersMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1FiltersMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -171,8 +171,8 @@ impl TagFilterUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -209,10 +209,10 @@ impl TagFilterUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TagFilterSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TagFilterSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -264,8 +264,8 @@ impl TagFilterUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -301,10 +301,8 @@ impl TagFiltersCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }

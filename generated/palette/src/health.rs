@@ -26,10 +26,10 @@ impl V1HealthPing {
         let request = rt::Request::new(rt::Method::GET, "/v1/health/ping");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HealthPing>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1HealthPing, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -59,10 +59,10 @@ impl V1HealthReady {
         let request = rt::Request::new(rt::Method::GET, "/v1/health/ready");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HealthPing>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1HealthPing, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

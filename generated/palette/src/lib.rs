@@ -2,14 +2,16 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Typed async client for the Spectro Cloud Palette API.
-//! 
+//!
 //! Document: Palette APIs - 4.8 (version `v1`).
-//! 
+//!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
-//! 
+//!
 //! Every operation comes from the vendor's published document (repairs, if any, are declared in `specs/` in the cloudgen repository).
-//! 
+//!
 //! Cargo features: one per operation group (40 in all, named after the document's tags, e.g. `activations`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["activations"]`.
+//!
+//! The largest groups (`cloudconfigs`, `clouds`, `dashboard`, `spectroclusters`, `system`) are also compiled in parts, one feature per resource under the group's path (e.g. `cloudconfigs-aks`), with `cloudconfigs-core` for the rest; the group's own feature enables all of its parts. Each method's docs name its part.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 mod client;
@@ -38,10 +40,8 @@ pub mod auth;
 #[cfg(feature = "cloudaccounts")]
 #[rustfmt::skip]
 pub mod cloudaccounts;
-#[cfg(feature = "cloudconfigs")]
 #[rustfmt::skip]
 pub mod cloudconfigs;
-#[cfg(feature = "clouds")]
 #[rustfmt::skip]
 pub mod clouds;
 #[cfg(feature = "cluster_templates")]
@@ -53,7 +53,6 @@ pub mod clustergroups;
 #[cfg(feature = "clusterprofiles")]
 #[rustfmt::skip]
 pub mod clusterprofiles;
-#[cfg(feature = "dashboard")]
 #[rustfmt::skip]
 pub mod dashboard;
 #[cfg(feature = "datasinks")]
@@ -116,10 +115,8 @@ pub mod services;
 #[cfg(feature = "spc_policies")]
 #[rustfmt::skip]
 pub mod spc_policies;
-#[cfg(feature = "spectroclusters")]
 #[rustfmt::skip]
 pub mod spectroclusters;
-#[cfg(feature = "system")]
 #[rustfmt::skip]
 pub mod system;
 #[cfg(feature = "teams")]
@@ -137,6 +134,6 @@ pub mod users;
 #[cfg(feature = "workspaces")]
 #[rustfmt::skip]
 pub mod workspaces;
-pub use client::{ Client, Error, POLICIES, PROFILE, RATE_LIMITS };
+pub use client::{Client, Error, POLICIES, PROFILE, RATE_LIMITS};
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

@@ -112,10 +112,10 @@ impl MetricsList {
             .query_opt("spectroClusterUid", self.spectro_cluster_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MetricTimeSeriesList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MetricTimeSeriesList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -165,8 +165,8 @@ impl MetricsUidDelete {
             .path_param("resourceUid", self.resource_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -282,10 +282,10 @@ impl MetricsUidList {
             .query_opt("discrete", self.discrete.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MetricTimeSeries>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MetricTimeSeries, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

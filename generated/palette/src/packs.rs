@@ -74,10 +74,10 @@ impl PacksNameRegistryUidList {
             .query_opt("states", self.states.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackTagEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -117,10 +117,8 @@ impl PacksPackUidLogo {
             .header("accept", "image/png, image/gif, image/jpeg");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -191,10 +189,10 @@ impl PacksSearch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackMetadataList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackMetadataList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -311,10 +309,10 @@ impl PacksSummaryList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackSummaries>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackSummaries, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -372,10 +370,10 @@ impl PacksUid {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackTagEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackTagEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -416,10 +414,10 @@ impl PacksUidReadme {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackReadme>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackReadme, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -48,7 +48,7 @@ impl rt::Page for crate::models::V1AwsAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(any(feature = "cloudconfigs-aws", feature = "cloudconfigs-eks"))]
 impl rt::Page for crate::models::V1AwsMachines {
     type Item = crate::models::V1AwsMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -92,7 +92,7 @@ impl rt::Page for crate::models::V1AzureAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(any(feature = "cloudconfigs-aks", feature = "cloudconfigs-azure"))]
 impl rt::Page for crate::models::V1AzureMachines {
     type Item = crate::models::V1AzureMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -158,7 +158,7 @@ impl rt::Page for crate::models::V1CloudStackAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(feature = "dashboard-clusterprofiles")]
 impl rt::Page for crate::models::V1ClusterProfilesSummary {
     type Item = crate::models::V1ClusterProfileSummary;
     fn next_page(&self) -> rt::NextPage {
@@ -180,7 +180,7 @@ impl rt::Page for crate::models::V1ClusterProfilesSummary {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(feature = "dashboard-cluster-templates")]
 impl rt::Page for crate::models::V1ClusterTemplatesSummary {
     type Item = crate::models::V1ClusterTemplateSummary;
     fn next_page(&self) -> rt::NextPage {
@@ -202,7 +202,7 @@ impl rt::Page for crate::models::V1ClusterTemplatesSummary {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "spectroclusters")]
+#[cfg(feature = "spectroclusters-vms")]
 impl rt::Page for crate::models::V1ClusterVirtualMachineList {
     type Item = crate::models::V1ClusterVirtualMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -246,7 +246,7 @@ impl rt::Page for crate::models::V1CustomAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(feature = "cloudconfigs-cloud-types")]
 impl rt::Page for crate::models::V1CustomMachines {
     type Item = crate::models::V1CustomMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -268,7 +268,7 @@ impl rt::Page for crate::models::V1CustomMachines {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(feature = "dashboard-core")]
 impl rt::Page for crate::models::V1EdgeHostsSearchSummary {
     type Item = crate::models::V1EdgeHostsMetadata;
     fn next_page(&self) -> rt::NextPage {
@@ -356,7 +356,7 @@ impl rt::Page for crate::models::V1GcpAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(any(feature = "cloudconfigs-gcp", feature = "cloudconfigs-gke"))]
 impl rt::Page for crate::models::V1GcpMachines {
     type Item = crate::models::V1GcpMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -378,7 +378,7 @@ impl rt::Page for crate::models::V1GcpMachines {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(feature = "cloudconfigs-generic")]
 impl rt::Page for crate::models::V1GenericMachines {
     type Item = crate::models::V1GenericMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -466,7 +466,7 @@ impl rt::Page for crate::models::V1MaasAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(feature = "cloudconfigs-maas")]
 impl rt::Page for crate::models::V1MaasMachines {
     type Item = crate::models::V1MaasMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -598,7 +598,7 @@ impl rt::Page for crate::models::V1PackSummaries {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(feature = "dashboard-core")]
 impl rt::Page for crate::models::V1PcgsSummary {
     type Item = crate::models::V1Overlord;
     fn next_page(&self) -> rt::NextPage {
@@ -642,7 +642,7 @@ impl rt::Page for crate::models::V1Plans {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(feature = "dashboard-core")]
 impl rt::Page for crate::models::V1ProjectsSummary {
     type Item = crate::models::V1ProjectSummary;
     fn next_page(&self) -> rt::NextPage {
@@ -686,7 +686,7 @@ impl rt::Page for crate::models::V1Roles {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(feature = "dashboard-core")]
 impl rt::Page for crate::models::V1SpcPoliciesSummary {
     type Item = crate::models::V1SpcPolicySummary;
     fn next_page(&self) -> rt::NextPage {
@@ -708,7 +708,7 @@ impl rt::Page for crate::models::V1SpcPoliciesSummary {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "dashboard")]
+#[cfg(any(feature = "dashboard-core", feature = "dashboard-spectroclusters"))]
 impl rt::Page for crate::models::V1SpectroClustersSummary {
     type Item = crate::models::V1SpectroClusterSummary;
     fn next_page(&self) -> rt::NextPage {
@@ -796,7 +796,7 @@ impl rt::Page for crate::models::V1Users {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "spectroclusters")]
+#[cfg(feature = "spectroclusters-vms")]
 impl rt::Page for crate::models::V1VirtualMachineSnapshotList {
     type Item = crate::models::V1VirtualMachineSnapshot;
     fn next_page(&self) -> rt::NextPage {
@@ -818,7 +818,7 @@ impl rt::Page for crate::models::V1VirtualMachineSnapshotList {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(feature = "cloudconfigs-virtual")]
 impl rt::Page for crate::models::V1VirtualMachines {
     type Item = crate::models::V1VirtualMachine;
     fn next_page(&self) -> rt::NextPage {
@@ -862,7 +862,7 @@ impl rt::Page for crate::models::V1VsphereAccounts {
         Some(self.items.len())
     }
 }
-#[cfg(feature = "cloudconfigs")]
+#[cfg(feature = "cloudconfigs-vsphere")]
 impl rt::Page for crate::models::V1VsphereMachines {
     type Item = crate::models::V1VsphereMachine;
     fn next_page(&self) -> rt::NextPage {

@@ -34,10 +34,10 @@ impl PcgSelfHosted {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PcgServiceKubectlCommands>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PcgServiceKubectlCommands, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -77,10 +77,8 @@ impl PcgUidAllyManifestGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -116,10 +114,8 @@ impl PcgUidJetManifestGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -167,8 +163,8 @@ impl PcgUidRegister {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

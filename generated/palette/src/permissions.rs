@@ -33,10 +33,10 @@ impl PermissionsList {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Permissions>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Permissions, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -48,10 +48,8 @@ impl BasicOciRegistriesCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -94,8 +92,8 @@ impl BasicOciRegistriesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -132,10 +130,10 @@ impl BasicOciRegistriesUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1BasicOciRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1BasicOciRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -187,8 +185,8 @@ impl BasicOciRegistriesUidSync {
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -233,10 +231,10 @@ impl BasicOciRegistriesUidSyncStatus {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -291,8 +289,8 @@ impl BasicOciRegistriesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -336,8 +334,8 @@ impl BasicOciRegistriesValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -387,10 +385,8 @@ impl EcrRegistriesCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -430,8 +426,8 @@ impl EcrRegistriesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -468,10 +464,10 @@ impl EcrRegistriesUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EcrRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EcrRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -518,8 +514,8 @@ impl EcrRegistriesUidSync {
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -564,10 +560,10 @@ impl EcrRegistriesUidSyncStatus {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -619,8 +615,8 @@ impl EcrRegistriesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -660,8 +656,8 @@ impl EcrRegistriesValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -687,10 +683,10 @@ impl OciImageRegistryGet {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OciImageRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1OciImageRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -737,10 +733,10 @@ impl OciRegistriesGet {
             .query_opt("clusterUid", self.cluster_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OciRegistryEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1OciRegistryEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -770,10 +766,10 @@ impl OciRegistriesSummary {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/summary");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1OciRegistries>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1OciRegistries, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -827,10 +823,8 @@ impl RegistriesHelmCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -930,10 +924,10 @@ impl RegistriesHelmList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HelmRegistries>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1HelmRegistries, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1061,10 +1055,10 @@ impl RegistriesHelmSummaryList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HelmRegistriesSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1HelmRegistriesSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1130,8 +1124,8 @@ impl RegistriesHelmUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1168,10 +1162,10 @@ impl RegistriesHelmUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1HelmRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1HelmRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1218,8 +1212,8 @@ impl RegistriesHelmUidSync {
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1264,10 +1258,10 @@ impl RegistriesHelmUidSyncStatus {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1319,8 +1313,8 @@ impl RegistriesHelmUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1359,10 +1353,10 @@ impl RegistriesMetadata {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistriesMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistriesMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1409,10 +1403,10 @@ impl RegistriesNameConfigGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistryConfigEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistryConfigEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1472,10 +1466,8 @@ impl RegistriesPackCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1575,10 +1567,10 @@ impl RegistriesPackList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRegistries>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRegistries, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1706,10 +1698,10 @@ impl RegistriesPackSummaryList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRegistriesSummary>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRegistriesSummary, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1775,8 +1767,8 @@ impl RegistriesPackUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1813,10 +1805,10 @@ impl RegistriesPackUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1863,8 +1855,8 @@ impl RegistriesPackUidSync {
             .query_opt("forceSync", self.force_sync.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1909,10 +1901,10 @@ impl RegistriesPackUidSyncStatus {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RegistrySyncStatus>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1964,8 +1956,8 @@ impl RegistriesPackUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2002,8 +1994,8 @@ impl RegistriesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2040,8 +2032,8 @@ impl V1RegistriesHelmValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2078,8 +2070,8 @@ impl V1RegistriesPackValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

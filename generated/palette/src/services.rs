@@ -79,10 +79,10 @@ impl ServiceManifestGet {
             .query_opt("edgeHostUid", self.edge_host_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ServiceManifest>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ServiceManifest, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -144,10 +144,10 @@ impl ServiceVersionGet {
             .query_opt("edgeHostUid", self.edge_host_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ServiceVersion>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ServiceVersion, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -38,10 +38,8 @@ impl V1SpcPoliciesMaintenanceCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -84,10 +82,10 @@ impl V1SpcPoliciesMaintenanceUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPolicyEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPolicyEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -145,8 +143,8 @@ impl V1SpcPoliciesMaintenanceUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -172,10 +170,10 @@ impl V1SpcPoliciesTagsGet {
         let request = rt::Request::new(rt::Method::GET, "/v1/spcPolicies/tags");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcPolicyTags>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPolicyTags, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -216,8 +214,8 @@ impl V1SpcPoliciesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -268,8 +266,8 @@ impl V1SpcPoliciesValidateName {
             .query_opt("name", self.name.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

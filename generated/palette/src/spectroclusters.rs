@@ -2,7 +2,9 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Operations tagged `spectroclusters`.
+#[cfg(any(feature = "spectroclusters-aks", feature = "spectroclusters-apache-cloudstack", feature = "spectroclusters-assets", feature = "spectroclusters-aws", feature = "spectroclusters-azure", feature = "spectroclusters-cluster-config", feature = "spectroclusters-cluster-templates", feature = "spectroclusters-config", feature = "spectroclusters-core", feature = "spectroclusters-edge-native", feature = "spectroclusters-eks", feature = "spectroclusters-features", feature = "spectroclusters-gcp", feature = "spectroclusters-gke", feature = "spectroclusters-k8certificates", feature = "spectroclusters-maas", feature = "spectroclusters-profiles", feature = "spectroclusters-status", feature = "spectroclusters-upgrade", feature = "spectroclusters-validate", feature = "spectroclusters-virtual", feature = "spectroclusters-vms", feature = "spectroclusters-vsphere"))]
 use cloudgen_runtime::codegen as rt;
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Create cluster backup settings
     ///
@@ -10,6 +12,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_backup_create(
         &self,
         uid: impl Into<String>,
@@ -22,6 +26,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_backup_create`](crate::Client::cluster_feature_backup_create): `POST /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -31,6 +36,7 @@ pub struct ClusterFeatureBackupCreate {
     body: Option<crate::models::V1ClusterBackupConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
@@ -52,14 +58,13 @@ impl ClusterFeatureBackupCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Delete cluster backup
     ///
@@ -69,6 +74,8 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `backup_name` (`backupName`): the path parameter
     /// - `request_uid` (`requestUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_backup_delete(
         &self,
         uid: impl Into<String>,
@@ -84,6 +91,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_backup_delete`](crate::Client::cluster_feature_backup_delete): `DELETE /v1/spectroclusters/{uid}/features/backup/{backupName}/request/{requestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -94,6 +102,7 @@ pub struct ClusterFeatureBackupDelete {
     request_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -106,12 +115,13 @@ impl ClusterFeatureBackupDelete {
             .path_param("requestUid", self.request_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the cluster backup result
     ///
@@ -119,6 +129,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_backup_get(&self, uid: impl Into<String>) -> ClusterFeatureBackupGet {
         ClusterFeatureBackupGet {
             client: self.clone(),
@@ -128,6 +140,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_backup_get`](crate::Client::cluster_feature_backup_get): `GET /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -137,6 +150,7 @@ pub struct ClusterFeatureBackupGet {
     backup_request_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupGet {
     /// Sets the query parameter `backupRequestUid`.
     pub fn backup_request_uid(mut self, value: impl Into<String>) -> Self {
@@ -150,10 +164,10 @@ impl ClusterFeatureBackupGet {
             .query_opt("backupRequestUid", self.backup_request_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterBackup>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterBackup, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -162,6 +176,7 @@ impl ClusterFeatureBackupGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Create on demand cluster backup
     ///
@@ -169,6 +184,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_backup_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -181,6 +198,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_backup_on_demand_create`](crate::Client::cluster_feature_backup_on_demand_create): `POST /v1/spectroclusters/{uid}/features/backup/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -190,6 +208,7 @@ pub struct ClusterFeatureBackupOnDemandCreate {
     body: Option<crate::models::V1ClusterBackupConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
@@ -211,14 +230,13 @@ impl ClusterFeatureBackupOnDemandCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Reset cluster backup schedule settings
     ///
@@ -226,6 +244,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_backup_schedule_reset(
         &self,
         uid: impl Into<String>,
@@ -237,6 +257,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_backup_schedule_reset`](crate::Client::cluster_feature_backup_schedule_reset): `DELETE /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -245,6 +266,7 @@ pub struct ClusterFeatureBackupScheduleReset {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupScheduleReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -257,12 +279,13 @@ impl ClusterFeatureBackupScheduleReset {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update cluster backup settings
     ///
@@ -270,6 +293,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_backup_update(
         &self,
         uid: impl Into<String>,
@@ -282,6 +307,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_backup_update`](crate::Client::cluster_feature_backup_update): `PUT /v1/spectroclusters/{uid}/features/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -291,6 +317,7 @@ pub struct ClusterFeatureBackupUpdate {
     body: Option<crate::models::V1ClusterBackupConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
@@ -312,12 +339,13 @@ impl ClusterFeatureBackupUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Create cluster compliance scan
     ///
@@ -325,6 +353,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_compliance_scan_create(
         &self,
         uid: impl Into<String>,
@@ -337,6 +367,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_compliance_scan_create`](crate::Client::cluster_feature_compliance_scan_create): `POST /v1/spectroclusters/{uid}/features/complianceScan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -346,6 +377,7 @@ pub struct ClusterFeatureComplianceScanCreate {
     body: Option<crate::models::V1ClusterComplianceScheduleConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterComplianceScheduleConfig) -> Self {
@@ -367,14 +399,13 @@ impl ClusterFeatureComplianceScanCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the compliance scan of cluster, if driverType is provided then specific status of driverType will be returned
     ///
@@ -382,6 +413,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_compliance_scan_get(
         &self,
         uid: impl Into<String>,
@@ -393,6 +426,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_compliance_scan_get`](crate::Client::cluster_feature_compliance_scan_get): `GET /v1/spectroclusters/{uid}/features/complianceScan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -401,6 +435,7 @@ pub struct ClusterFeatureComplianceScanGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -413,10 +448,10 @@ impl ClusterFeatureComplianceScanGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterComplianceScan>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterComplianceScan, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -425,6 +460,7 @@ impl ClusterFeatureComplianceScanGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Delete the compliance scan log by uid
     ///
@@ -433,6 +469,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_compliance_scan_log_delete(
         &self,
         uid: impl Into<String>,
@@ -446,6 +484,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_compliance_scan_log_delete`](crate::Client::cluster_feature_compliance_scan_log_delete): `DELETE /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -455,6 +494,7 @@ pub struct ClusterFeatureComplianceScanLogDelete {
     log_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanLogDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -466,12 +506,13 @@ impl ClusterFeatureComplianceScanLogDelete {
             .path_param("logUid", self.log_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the compliance scan log by cluster uid and driver type
     ///
@@ -479,6 +520,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_compliance_scan_logs_get(
         &self,
         uid: impl Into<String>,
@@ -490,6 +533,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_compliance_scan_logs_get`](crate::Client::cluster_feature_compliance_scan_logs_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -498,6 +542,7 @@ pub struct ClusterFeatureComplianceScanLogsGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanLogsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -510,10 +555,10 @@ impl ClusterFeatureComplianceScanLogsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterComplianceScanLogs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterComplianceScanLogs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -522,6 +567,7 @@ impl ClusterFeatureComplianceScanLogsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Create on demand cluster compliance scan
     ///
@@ -529,6 +575,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_compliance_scan_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -541,6 +589,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_compliance_scan_on_demand_create`](crate::Client::cluster_feature_compliance_scan_on_demand_create): `POST /v1/spectroclusters/{uid}/features/complianceScan/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -550,6 +599,7 @@ pub struct ClusterFeatureComplianceScanOnDemandCreate {
     body: Option<crate::models::V1ClusterComplianceOnDemandConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterComplianceOnDemandConfig) -> Self {
@@ -571,14 +621,13 @@ impl ClusterFeatureComplianceScanOnDemandCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update cluster compliance scan settings
     ///
@@ -586,6 +635,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_compliance_scan_update(
         &self,
         uid: impl Into<String>,
@@ -598,6 +649,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_compliance_scan_update`](crate::Client::cluster_feature_compliance_scan_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -607,6 +659,7 @@ pub struct ClusterFeatureComplianceScanUpdate {
     body: Option<crate::models::V1ClusterComplianceScheduleConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterComplianceScheduleConfig) -> Self {
@@ -628,12 +681,13 @@ impl ClusterFeatureComplianceScanUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Downloads the driver cluster logs
     ///
@@ -643,6 +697,8 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
     /// - `driver` (`driver`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_driver_log_download(
         &self,
         uid: impl Into<String>,
@@ -659,6 +715,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_driver_log_download`](crate::Client::cluster_feature_driver_log_download): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/{driver}/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -670,6 +727,7 @@ pub struct ClusterFeatureDriverLogDownload {
     file_format: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureDriverLogDownload {
     /// Sets the query parameter `fileFormat`.
     pub fn file_format(mut self, value: impl Into<String>) -> Self {
@@ -689,14 +747,13 @@ impl ClusterFeatureDriverLogDownload {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Get the installed helm charts of a specified cluster
     ///
@@ -704,6 +761,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_helm_charts_get(
         &self,
         uid: impl Into<String>,
@@ -715,6 +774,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_helm_charts_get`](crate::Client::cluster_feature_helm_charts_get): `GET /v1/spectroclusters/{uid}/features/helmCharts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -723,6 +783,7 @@ pub struct ClusterFeatureHelmChartsGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureHelmChartsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -735,10 +796,10 @@ impl ClusterFeatureHelmChartsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterHelmCharts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterHelmCharts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -747,6 +808,7 @@ impl ClusterFeatureHelmChartsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the KubeBench compliance scan log by uid
     ///
@@ -755,6 +817,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_kube_bench_log_get(
         &self,
         uid: impl Into<String>,
@@ -769,6 +833,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_kube_bench_log_get`](crate::Client::cluster_feature_kube_bench_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeBench`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -779,6 +844,7 @@ pub struct ClusterFeatureKubeBenchLogGet {
     report_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureKubeBenchLogGet {
     /// Sets the query parameter `reportId`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
@@ -796,10 +862,10 @@ impl ClusterFeatureKubeBenchLogGet {
             .query_opt("reportId", self.report_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogKubeBench>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogKubeBench, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -808,6 +874,7 @@ impl ClusterFeatureKubeBenchLogGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the KubeHunter compliance scan log by uid
     ///
@@ -816,6 +883,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_kube_hunter_log_get(
         &self,
         uid: impl Into<String>,
@@ -830,6 +899,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_kube_hunter_log_get`](crate::Client::cluster_feature_kube_hunter_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/kubeHunter`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -840,6 +910,7 @@ pub struct ClusterFeatureKubeHunterLogGet {
     report_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureKubeHunterLogGet {
     /// Sets the query parameter `reportId`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
@@ -857,10 +928,10 @@ impl ClusterFeatureKubeHunterLogGet {
             .query_opt("reportId", self.report_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogKubeHunter>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogKubeHunter, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -869,6 +940,7 @@ impl ClusterFeatureKubeHunterLogGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Create the log fetcher for cluster
     ///
@@ -876,6 +948,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid for which log is requested
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_log_fetcher_create(
         &self,
         uid: impl Into<String>,
@@ -888,6 +962,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_log_fetcher_create`](crate::Client::cluster_feature_log_fetcher_create): `POST /v1/spectroclusters/{uid}/features/logFetcher`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -897,6 +972,7 @@ pub struct ClusterFeatureLogFetcherCreate {
     body: Option<crate::models::V1ClusterLogFetcherRequest>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureLogFetcherCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterLogFetcherRequest) -> Self {
@@ -918,14 +994,13 @@ impl ClusterFeatureLogFetcherCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Get the log fetcher for cluster
     ///
@@ -933,6 +1008,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid for which log is requested
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_log_fetcher_get(
         &self,
         uid: impl Into<String>,
@@ -945,6 +1022,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_log_fetcher_get`](crate::Client::cluster_feature_log_fetcher_get): `GET /v1/spectroclusters/{uid}/features/logFetcher`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -954,6 +1032,7 @@ pub struct ClusterFeatureLogFetcherGet {
     request_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureLogFetcherGet {
     /// Sets the query parameter `requestId`.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
@@ -970,10 +1049,10 @@ impl ClusterFeatureLogFetcherGet {
             .query_opt("requestId", self.request_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterLogFetcher>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterLogFetcher, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -982,6 +1061,7 @@ impl ClusterFeatureLogFetcherGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Download log fetcher logs for cluster by log fetcher uid
     ///
@@ -989,6 +1069,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Log fetcher uid for which log is requested
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_log_fetcher_log_download(
         &self,
         uid: impl Into<String>,
@@ -1001,6 +1083,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_log_fetcher_log_download`](crate::Client::cluster_feature_log_fetcher_log_download): `GET /v1/spectroclusters/features/logFetcher/{uid}/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1010,6 +1093,7 @@ pub struct ClusterFeatureLogFetcherLogDownload {
     file_name: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureLogFetcherLogDownload {
     /// Sets the query parameter `fileName`.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
@@ -1027,14 +1111,13 @@ impl ClusterFeatureLogFetcherLogDownload {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update log fetcher logs by log fetcher uid
     ///
@@ -1042,6 +1125,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid for which log is requested
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_log_fetcher_log_update(
         &self,
         uid: impl Into<String>,
@@ -1055,6 +1140,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_log_fetcher_log_update`](crate::Client::cluster_feature_log_fetcher_log_update): `POST /v1/spectroclusters/features/logFetcher/{uid}/log`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1065,6 +1151,7 @@ pub struct ClusterFeatureLogFetcherLogUpdate {
     body: Option<rt::Multipart>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureLogFetcherLogUpdate {
     /// Unique request Id
     ///
@@ -1092,12 +1179,13 @@ impl ClusterFeatureLogFetcherLogUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Get the installed manifests of a specified cluster
     ///
@@ -1105,6 +1193,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -1116,6 +1206,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_manifests_get`](crate::Client::cluster_feature_manifests_get): `GET /v1/spectroclusters/{uid}/features/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1124,6 +1215,7 @@ pub struct ClusterFeatureManifestsGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureManifestsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1136,10 +1228,10 @@ impl ClusterFeatureManifestsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterManifests>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterManifests, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1148,6 +1240,7 @@ impl ClusterFeatureManifestsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the cluster restore of cluster
     ///
@@ -1155,6 +1248,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_restore_get(&self, uid: impl Into<String>) -> ClusterFeatureRestoreGet {
         ClusterFeatureRestoreGet {
             client: self.clone(),
@@ -1164,6 +1259,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_restore_get`](crate::Client::cluster_feature_restore_get): `GET /v1/spectroclusters/{uid}/features/restore`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1173,6 +1269,7 @@ pub struct ClusterFeatureRestoreGet {
     restore_request_uid: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureRestoreGet {
     /// Sets the query parameter `restoreRequestUid`.
     pub fn restore_request_uid(mut self, value: impl Into<String>) -> Self {
@@ -1189,10 +1286,10 @@ impl ClusterFeatureRestoreGet {
             .query_opt("restoreRequestUid", self.restore_request_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRestore>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRestore, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1201,6 +1298,7 @@ impl ClusterFeatureRestoreGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Create on demand cluster restore
     ///
@@ -1208,6 +1306,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_restore_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -1220,6 +1320,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_restore_on_demand_create`](crate::Client::cluster_feature_restore_on_demand_create): `POST /v1/spectroclusters/{uid}/features/restore/onDemand`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1229,6 +1330,7 @@ pub struct ClusterFeatureRestoreOnDemandCreate {
     body: Option<crate::models::V1ClusterRestoreConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureRestoreOnDemandCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRestoreConfig) -> Self {
@@ -1250,14 +1352,13 @@ impl ClusterFeatureRestoreOnDemandCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update the KubeBench compliance scan log by uid
     ///
@@ -1265,6 +1366,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_scan_kube_bench_log_update(
         &self,
         uid: impl Into<String>,
@@ -1277,6 +1380,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_scan_kube_bench_log_update`](crate::Client::cluster_feature_scan_kube_bench_log_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeBench`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1286,6 +1390,7 @@ pub struct ClusterFeatureScanKubeBenchLogUpdate {
     body: Option<crate::models::V1KubeBenchEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanKubeBenchLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1KubeBenchEntity) -> Self {
@@ -1307,12 +1412,13 @@ impl ClusterFeatureScanKubeBenchLogUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update the KubeHunter compliance scan log by uid
     ///
@@ -1320,6 +1426,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_scan_kube_hunter_log_update(
         &self,
         uid: impl Into<String>,
@@ -1332,6 +1440,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_scan_kube_hunter_log_update`](crate::Client::cluster_feature_scan_kube_hunter_log_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/kubeHunter`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1341,6 +1450,7 @@ pub struct ClusterFeatureScanKubeHunterLogUpdate {
     body: Option<crate::models::V1KubeHunterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanKubeHunterLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1KubeHunterEntity) -> Self {
@@ -1362,12 +1472,13 @@ impl ClusterFeatureScanKubeHunterLogUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update the Sonobuoy compliance scan log by uid
     ///
@@ -1375,6 +1486,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_scan_sonobuoy_log_update(
         &self,
         uid: impl Into<String>,
@@ -1387,6 +1500,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_scan_sonobuoy_log_update`](crate::Client::cluster_feature_scan_sonobuoy_log_update): `PUT /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/sonobuoy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1396,6 +1510,7 @@ pub struct ClusterFeatureScanSonobuoyLogUpdate {
     body: Option<crate::models::V1SonobuoyEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanSonobuoyLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SonobuoyEntity) -> Self {
@@ -1417,12 +1532,13 @@ impl ClusterFeatureScanSonobuoyLogUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Update the Syft compliance scan log by uid
     ///
@@ -1430,6 +1546,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_scan_syft_log_update(
         &self,
         uid: impl Into<String>,
@@ -1442,6 +1560,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_scan_syft_log_update`](crate::Client::cluster_feature_scan_syft_log_update): `PATCH /v1/spectroclusters/{uid}/features/complianceScan/logs/drivers/syft`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1451,6 +1570,7 @@ pub struct ClusterFeatureScanSyftLogUpdate {
     body: Option<crate::models::V1SyftEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanSyftLogUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SyftEntity) -> Self {
@@ -1472,12 +1592,13 @@ impl ClusterFeatureScanSyftLogUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the Sonobuoy compliance scan log by uid
     ///
@@ -1486,6 +1607,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_sonobuoy_log_get(
         &self,
         uid: impl Into<String>,
@@ -1500,6 +1623,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_sonobuoy_log_get`](crate::Client::cluster_feature_sonobuoy_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/sonobuoy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1510,6 +1634,7 @@ pub struct ClusterFeatureSonobuoyLogGet {
     report_id: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureSonobuoyLogGet {
     /// Sets the query parameter `reportId`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
@@ -1527,10 +1652,10 @@ impl ClusterFeatureSonobuoyLogGet {
             .query_opt("reportId", self.report_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogSonobuoy>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogSonobuoy, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1539,6 +1664,7 @@ impl ClusterFeatureSonobuoyLogGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the Syft compliance scan log by uid
     ///
@@ -1547,6 +1673,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_feature_syft_log_get(
         &self,
         uid: impl Into<String>,
@@ -1560,6 +1688,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::cluster_feature_syft_log_get`](crate::Client::cluster_feature_syft_log_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1569,6 +1698,7 @@ pub struct ClusterFeatureSyftLogGet {
     log_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureSyftLogGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1580,10 +1710,10 @@ impl ClusterFeatureSyftLogGet {
             .path_param("logUid", self.log_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterScanLogSyft>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogSyft, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1592,6 +1722,7 @@ impl ClusterFeatureSyftLogGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns available namespaces for the cluster
     ///
@@ -1599,6 +1730,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_namespaces_get(&self, uid: impl Into<String>) -> ClusterNamespacesGet {
         ClusterNamespacesGet {
             client: self.clone(),
@@ -1608,6 +1741,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::cluster_namespaces_get`](crate::Client::cluster_namespaces_get): `GET /v1/spectroclusters/{uid}/namespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1617,6 +1751,7 @@ pub struct ClusterNamespacesGet {
     skip_empty_namespaces: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl ClusterNamespacesGet {
     /// Sets the query parameter `skipEmptyNamespaces`.
     pub fn skip_empty_namespaces(mut self, value: impl Into<bool>) -> Self {
@@ -1630,10 +1765,10 @@ impl ClusterNamespacesGet {
             .query_opt("skipEmptyNamespaces", self.skip_empty_namespaces.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterNamespaces>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterNamespaces, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1642,6 +1777,7 @@ impl ClusterNamespacesGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Returns the list of snapshots of given namespaces
     ///
@@ -1649,6 +1785,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn cluster_vm_snapshots_list(&self, uid: impl Into<String>) -> ClusterVmSnapshotsList {
         ClusterVmSnapshotsList {
             client: self.clone(),
@@ -1661,6 +1799,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::cluster_vm_snapshots_list`](crate::Client::cluster_vm_snapshots_list): `GET /v1/spectroclusters/{uid}/vms/snapshot`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1673,6 +1812,7 @@ pub struct ClusterVmSnapshotsList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl ClusterVmSnapshotsList {
     /// vmName is comma separated value (ex: name1,name2).
     ///
@@ -1713,10 +1853,10 @@ impl ClusterVmSnapshotsList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshotList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshotList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1750,6 +1890,7 @@ impl ClusterVmSnapshotsList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl crate::Client {
     /// Retrieves a list of edge host of edge-native cluster
     ///
@@ -1757,6 +1898,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
     pub fn edge_native_clusters_hosts_list(
         &self,
         uid: impl Into<String>,
@@ -1768,6 +1911,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 /// Request builder for [`Client::edge_native_clusters_hosts_list`](crate::Client::edge_native_clusters_hosts_list): `GET /v1/spectroclusters/{uid}/edge-native/edgeHosts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1776,6 +1920,7 @@ pub struct EdgeNativeClustersHostsList {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl EdgeNativeClustersHostsList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1788,10 +1933,10 @@ impl EdgeNativeClustersHostsList {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1EdgeHostDevices>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostDevices, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1800,10 +1945,13 @@ impl EdgeNativeClustersHostsList {
             )
     }
 }
+#[cfg(feature = "spectroclusters-aks")]
 impl crate::Client {
     /// Creates an AKS cluster
     ///
     /// Sends `POST /v1/spectroclusters/aks`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aks` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aks_create(&self) -> SpectroClustersAksCreate {
         SpectroClustersAksCreate {
             client: self.clone(),
@@ -1812,6 +1960,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aks")]
 /// Request builder for [`Client::spectro_clusters_aks_create`](crate::Client::spectro_clusters_aks_create): `POST /v1/spectroclusters/aks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1820,6 +1969,7 @@ pub struct SpectroClustersAksCreate {
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aks")]
 impl SpectroClustersAksCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
@@ -1835,18 +1985,19 @@ impl SpectroClustersAksCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-aks")]
 impl crate::Client {
     /// Get AKS cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/aks/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aks` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aks_rate(&self) -> SpectroClustersAksRate {
         SpectroClustersAksRate {
             client: self.clone(),
@@ -1856,6 +2007,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aks")]
 /// Request builder for [`Client::spectro_clusters_aks_rate`](crate::Client::spectro_clusters_aks_rate): `POST /v1/spectroclusters/aks/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1865,6 +2017,7 @@ pub struct SpectroClustersAksRate {
     body: Option<crate::models::V1SpectroAzureClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aks")]
 impl SpectroClustersAksRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -1891,10 +2044,10 @@ impl SpectroClustersAksRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1903,10 +2056,13 @@ impl SpectroClustersAksRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-aks")]
 impl crate::Client {
     /// Validates AKS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/aks/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aks` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aks_validate(&self) -> SpectroClustersAksValidate {
         SpectroClustersAksValidate {
             client: self.clone(),
@@ -1915,6 +2071,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aks")]
 /// Request builder for [`Client::spectro_clusters_aks_validate`](crate::Client::spectro_clusters_aks_validate): `POST /v1/spectroclusters/aks/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1923,6 +2080,7 @@ pub struct SpectroClustersAksValidate {
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aks")]
 impl SpectroClustersAksValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
@@ -1938,10 +2096,10 @@ impl SpectroClustersAksValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1950,10 +2108,13 @@ impl SpectroClustersAksValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl crate::Client {
     /// Creates an AWS cluster
     ///
     /// Sends `POST /v1/spectroclusters/aws`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aws_create(&self) -> SpectroClustersAwsCreate {
         SpectroClustersAwsCreate {
             client: self.clone(),
@@ -1962,6 +2123,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 /// Request builder for [`Client::spectro_clusters_aws_create`](crate::Client::spectro_clusters_aws_create): `POST /v1/spectroclusters/aws`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1970,6 +2132,7 @@ pub struct SpectroClustersAwsCreate {
     body: Option<crate::models::V1SpectroAwsClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
@@ -1985,18 +2148,19 @@ impl SpectroClustersAwsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl crate::Client {
     /// Imports an AWS cluster
     ///
     /// Sends `POST /v1/spectroclusters/aws/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aws_import(&self) -> SpectroClustersAwsImport {
         SpectroClustersAwsImport {
             client: self.clone(),
@@ -2005,6 +2169,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 /// Request builder for [`Client::spectro_clusters_aws_import`](crate::Client::spectro_clusters_aws_import): `POST /v1/spectroclusters/aws/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2013,6 +2178,7 @@ pub struct SpectroClustersAwsImport {
     body: Option<crate::models::V1SpectroAwsClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterImportEntity) -> Self {
@@ -2028,18 +2194,19 @@ impl SpectroClustersAwsImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl crate::Client {
     /// Get AWS cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/aws/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aws_rate(&self) -> SpectroClustersAwsRate {
         SpectroClustersAwsRate {
             client: self.clone(),
@@ -2049,6 +2216,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 /// Request builder for [`Client::spectro_clusters_aws_rate`](crate::Client::spectro_clusters_aws_rate): `POST /v1/spectroclusters/aws/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2058,6 +2226,7 @@ pub struct SpectroClustersAwsRate {
     body: Option<crate::models::V1SpectroAwsClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -2084,10 +2253,10 @@ impl SpectroClustersAwsRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2096,10 +2265,13 @@ impl SpectroClustersAwsRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl crate::Client {
     /// Validates AWS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/aws/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_aws_validate(&self) -> SpectroClustersAwsValidate {
         SpectroClustersAwsValidate {
             client: self.clone(),
@@ -2108,6 +2280,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-aws")]
 /// Request builder for [`Client::spectro_clusters_aws_validate`](crate::Client::spectro_clusters_aws_validate): `POST /v1/spectroclusters/aws/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2116,6 +2289,7 @@ pub struct SpectroClustersAwsValidate {
     body: Option<crate::models::V1SpectroAwsClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
@@ -2131,10 +2305,10 @@ impl SpectroClustersAwsValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2143,10 +2317,13 @@ impl SpectroClustersAwsValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl crate::Client {
     /// Creates an Azure cluster
     ///
     /// Sends `POST /v1/spectroclusters/azure`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_azure_create(&self) -> SpectroClustersAzureCreate {
         SpectroClustersAzureCreate {
             client: self.clone(),
@@ -2155,6 +2332,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 /// Request builder for [`Client::spectro_clusters_azure_create`](crate::Client::spectro_clusters_azure_create): `POST /v1/spectroclusters/azure`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2163,6 +2341,7 @@ pub struct SpectroClustersAzureCreate {
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
@@ -2178,18 +2357,19 @@ impl SpectroClustersAzureCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl crate::Client {
     /// Imports an Azure cluster
     ///
     /// Sends `POST /v1/spectroclusters/azure/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_azure_import(&self) -> SpectroClustersAzureImport {
         SpectroClustersAzureImport {
             client: self.clone(),
@@ -2198,6 +2378,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 /// Request builder for [`Client::spectro_clusters_azure_import`](crate::Client::spectro_clusters_azure_import): `POST /v1/spectroclusters/azure/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2206,6 +2387,7 @@ pub struct SpectroClustersAzureImport {
     body: Option<crate::models::V1SpectroAzureClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterImportEntity) -> Self {
@@ -2221,18 +2403,19 @@ impl SpectroClustersAzureImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl crate::Client {
     /// Get Azure cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/azure/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_azure_rate(&self) -> SpectroClustersAzureRate {
         SpectroClustersAzureRate {
             client: self.clone(),
@@ -2242,6 +2425,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 /// Request builder for [`Client::spectro_clusters_azure_rate`](crate::Client::spectro_clusters_azure_rate): `POST /v1/spectroclusters/azure/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2251,6 +2435,7 @@ pub struct SpectroClustersAzureRate {
     body: Option<crate::models::V1SpectroAzureClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -2277,10 +2462,10 @@ impl SpectroClustersAzureRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2289,10 +2474,13 @@ impl SpectroClustersAzureRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl crate::Client {
     /// Validates Azure cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/azure/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_azure_validate(&self) -> SpectroClustersAzureValidate {
         SpectroClustersAzureValidate {
             client: self.clone(),
@@ -2301,6 +2489,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-azure")]
 /// Request builder for [`Client::spectro_clusters_azure_validate`](crate::Client::spectro_clusters_azure_validate): `POST /v1/spectroclusters/azure/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2309,6 +2498,7 @@ pub struct SpectroClustersAzureValidate {
     body: Option<crate::models::V1SpectroAzureClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
@@ -2324,10 +2514,10 @@ impl SpectroClustersAzureValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2336,6 +2526,7 @@ impl SpectroClustersAzureValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 impl crate::Client {
     /// Sets the cluster control plane nodes Kubernetes certificates for renewal
     ///
@@ -2343,6 +2534,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-k8certificates` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_certificates_renew(
         &self,
         uid: impl Into<String>,
@@ -2354,6 +2547,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 /// Request builder for [`Client::spectro_clusters_certificates_renew`](crate::Client::spectro_clusters_certificates_renew): `PATCH /v1/spectroclusters/{uid}/k8certificates/renew`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2362,6 +2556,7 @@ pub struct SpectroClustersCertificatesRenew {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 impl SpectroClustersCertificatesRenew {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2374,16 +2569,19 @@ impl SpectroClustersCertificatesRenew {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl crate::Client {
     /// Creates a CloudStack cluster
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_cloud_stack_create(&self) -> SpectroClustersCloudStackCreate {
         SpectroClustersCloudStackCreate {
             client: self.clone(),
@@ -2392,6 +2590,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 /// Request builder for [`Client::spectro_clusters_cloud_stack_create`](crate::Client::spectro_clusters_cloud_stack_create): `POST /v1/spectroclusters/apache-cloudstack`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2400,6 +2599,7 @@ pub struct SpectroClustersCloudStackCreate {
     body: Option<crate::models::V1SpectroCloudStackClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterEntity) -> Self {
@@ -2415,18 +2615,19 @@ impl SpectroClustersCloudStackCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl crate::Client {
     /// Imports a CloudStack cluster
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_cloud_stack_import(&self) -> SpectroClustersCloudStackImport {
         SpectroClustersCloudStackImport {
             client: self.clone(),
@@ -2435,6 +2636,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 /// Request builder for [`Client::spectro_clusters_cloud_stack_import`](crate::Client::spectro_clusters_cloud_stack_import): `POST /v1/spectroclusters/apache-cloudstack/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2443,6 +2645,7 @@ pub struct SpectroClustersCloudStackImport {
     body: Option<crate::models::V1SpectroCloudStackClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterImportEntity) -> Self {
@@ -2461,18 +2664,19 @@ impl SpectroClustersCloudStackImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl crate::Client {
     /// Get CloudStack cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_cloud_stack_rate(&self) -> SpectroClustersCloudStackRate {
         SpectroClustersCloudStackRate {
             client: self.clone(),
@@ -2482,6 +2686,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 /// Request builder for [`Client::spectro_clusters_cloud_stack_rate`](crate::Client::spectro_clusters_cloud_stack_rate): `POST /v1/spectroclusters/apache-cloudstack/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2491,6 +2696,7 @@ pub struct SpectroClustersCloudStackRate {
     body: Option<crate::models::V1SpectroCloudStackClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -2520,10 +2726,10 @@ impl SpectroClustersCloudStackRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2532,10 +2738,13 @@ impl SpectroClustersCloudStackRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl crate::Client {
     /// Validates CloudStack cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_cloud_stack_validate(&self) -> SpectroClustersCloudStackValidate {
         SpectroClustersCloudStackValidate {
             client: self.clone(),
@@ -2544,6 +2753,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 /// Request builder for [`Client::spectro_clusters_cloud_stack_validate`](crate::Client::spectro_clusters_cloud_stack_validate): `POST /v1/spectroclusters/apache-cloudstack/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2552,6 +2762,7 @@ pub struct SpectroClustersCloudStackValidate {
     body: Option<crate::models::V1SpectroCloudStackClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterEntity) -> Self {
@@ -2570,10 +2781,10 @@ impl SpectroClustersCloudStackValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2582,10 +2793,13 @@ impl SpectroClustersCloudStackValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Cluster configuration for the edge installer
     ///
     /// Sends `GET /v1/spectroclusters/config/edgeInstaller`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_config_edge_installer(&self) -> SpectroClustersConfigEdgeInstaller {
         SpectroClustersConfigEdgeInstaller {
             client: self.clone(),
@@ -2593,6 +2807,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_config_edge_installer`](crate::Client::spectro_clusters_config_edge_installer): `GET /v1/spectroclusters/config/edgeInstaller`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2600,16 +2815,17 @@ pub struct SpectroClustersConfigEdgeInstaller {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersConfigEdgeInstaller {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/config/edgeInstaller");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterEdgeInstallerConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterEdgeInstallerConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2618,6 +2834,7 @@ impl SpectroClustersConfigEdgeInstaller {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Creates a Custom cluster
     ///
@@ -2625,6 +2842,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_custom_create(
         &self,
         cloud_type: impl Into<String>,
@@ -2637,6 +2856,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_custom_create`](crate::Client::spectro_clusters_custom_create): `POST /v1/spectroclusters/cloudTypes/{cloudType}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2646,6 +2866,7 @@ pub struct SpectroClustersCustomCreate {
     body: Option<crate::models::V1SpectroCustomClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersCustomCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
@@ -2667,14 +2888,13 @@ impl SpectroClustersCustomCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Validates Custom cluster create operation
     ///
@@ -2682,6 +2902,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_custom_validate(
         &self,
         cloud_type: impl Into<String>,
@@ -2694,6 +2916,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_custom_validate`](crate::Client::spectro_clusters_custom_validate): `POST /v1/spectroclusters/cloudTypes/{cloudType}/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2703,6 +2926,7 @@ pub struct SpectroClustersCustomValidate {
     body: Option<crate::models::V1SpectroCustomClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersCustomValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
@@ -2724,10 +2948,10 @@ impl SpectroClustersCustomValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2736,6 +2960,7 @@ impl SpectroClustersCustomValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Deletes the specified cluster
     ///
@@ -2743,6 +2968,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_delete(&self, uid: impl Into<String>) -> SpectroClustersDelete {
         SpectroClustersDelete {
             client: self.clone(),
@@ -2752,6 +2979,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_delete`](crate::Client::spectro_clusters_delete): `DELETE /v1/spectroclusters/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2761,6 +2989,7 @@ pub struct SpectroClustersDelete {
     force_delete: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersDelete {
     /// If set to true the cluster will be force deleted and user has to manually clean up the provisioned cloud resources
     ///
@@ -2776,12 +3005,13 @@ impl SpectroClustersDelete {
             .query_opt("forceDelete", self.force_delete.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Remove cluster profiles from the specified cluster
     ///
@@ -2789,6 +3019,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_delete_profiles(
         &self,
         uid: impl Into<String>,
@@ -2801,6 +3033,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_delete_profiles`](crate::Client::spectro_clusters_delete_profiles): `DELETE /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2810,6 +3043,7 @@ pub struct SpectroClustersDeleteProfiles {
     body: Option<crate::models::V1SpectroClusterProfilesDeleteEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersDeleteProfiles {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfilesDeleteEntity) -> Self {
@@ -2831,16 +3065,19 @@ impl SpectroClustersDeleteProfiles {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl crate::Client {
     /// Creates an EdgeNative cluster
     ///
     /// Sends `POST /v1/spectroclusters/edge-native`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_edge_native_create(&self) -> SpectroClustersEdgeNativeCreate {
         SpectroClustersEdgeNativeCreate {
             client: self.clone(),
@@ -2849,6 +3086,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 /// Request builder for [`Client::spectro_clusters_edge_native_create`](crate::Client::spectro_clusters_edge_native_create): `POST /v1/spectroclusters/edge-native`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2857,6 +3095,7 @@ pub struct SpectroClustersEdgeNativeCreate {
     body: Option<crate::models::V1SpectroEdgeNativeClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterEntity) -> Self {
@@ -2872,18 +3111,19 @@ impl SpectroClustersEdgeNativeCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl crate::Client {
     /// Imports an EdgeNative cluster
     ///
     /// Sends `POST /v1/spectroclusters/edge-native/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_edge_native_import(&self) -> SpectroClustersEdgeNativeImport {
         SpectroClustersEdgeNativeImport {
             client: self.clone(),
@@ -2892,6 +3132,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 /// Request builder for [`Client::spectro_clusters_edge_native_import`](crate::Client::spectro_clusters_edge_native_import): `POST /v1/spectroclusters/edge-native/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2900,6 +3141,7 @@ pub struct SpectroClustersEdgeNativeImport {
     body: Option<crate::models::V1SpectroEdgeNativeClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterImportEntity) -> Self {
@@ -2915,18 +3157,19 @@ impl SpectroClustersEdgeNativeImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl crate::Client {
     /// Get edge-native cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/edge-native/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_edge_native_rate(&self) -> SpectroClustersEdgeNativeRate {
         SpectroClustersEdgeNativeRate {
             client: self.clone(),
@@ -2936,6 +3179,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 /// Request builder for [`Client::spectro_clusters_edge_native_rate`](crate::Client::spectro_clusters_edge_native_rate): `POST /v1/spectroclusters/edge-native/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2945,6 +3189,7 @@ pub struct SpectroClustersEdgeNativeRate {
     body: Option<crate::models::V1SpectroEdgeNativeClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -2974,10 +3219,10 @@ impl SpectroClustersEdgeNativeRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2986,10 +3231,13 @@ impl SpectroClustersEdgeNativeRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl crate::Client {
     /// Validates edge-native cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/edge-native/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_edge_native_validate(&self) -> SpectroClustersEdgeNativeValidate {
         SpectroClustersEdgeNativeValidate {
             client: self.clone(),
@@ -2998,6 +3246,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 /// Request builder for [`Client::spectro_clusters_edge_native_validate`](crate::Client::spectro_clusters_edge_native_validate): `POST /v1/spectroclusters/edge-native/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3006,6 +3255,7 @@ pub struct SpectroClustersEdgeNativeValidate {
     body: Option<crate::models::V1SpectroEdgeNativeClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterEntity) -> Self {
@@ -3024,10 +3274,10 @@ impl SpectroClustersEdgeNativeValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3036,10 +3286,13 @@ impl SpectroClustersEdgeNativeValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-eks")]
 impl crate::Client {
     /// Creates an EKS cluster
     ///
     /// Sends `POST /v1/spectroclusters/eks`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-eks` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_eks_create(&self) -> SpectroClustersEksCreate {
         SpectroClustersEksCreate {
             client: self.clone(),
@@ -3048,6 +3301,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-eks")]
 /// Request builder for [`Client::spectro_clusters_eks_create`](crate::Client::spectro_clusters_eks_create): `POST /v1/spectroclusters/eks`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3056,6 +3310,7 @@ pub struct SpectroClustersEksCreate {
     body: Option<crate::models::V1SpectroEksClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-eks")]
 impl SpectroClustersEksCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
@@ -3071,18 +3326,19 @@ impl SpectroClustersEksCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-eks")]
 impl crate::Client {
     /// Get EKS cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/eks/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-eks` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_eks_rate(&self) -> SpectroClustersEksRate {
         SpectroClustersEksRate {
             client: self.clone(),
@@ -3092,6 +3348,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-eks")]
 /// Request builder for [`Client::spectro_clusters_eks_rate`](crate::Client::spectro_clusters_eks_rate): `POST /v1/spectroclusters/eks/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3101,6 +3358,7 @@ pub struct SpectroClustersEksRate {
     body: Option<crate::models::V1SpectroEksClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-eks")]
 impl SpectroClustersEksRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -3127,10 +3385,10 @@ impl SpectroClustersEksRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3139,10 +3397,13 @@ impl SpectroClustersEksRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-eks")]
 impl crate::Client {
     /// Validates EKS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/eks/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-eks` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_eks_validate(&self) -> SpectroClustersEksValidate {
         SpectroClustersEksValidate {
             client: self.clone(),
@@ -3151,6 +3412,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-eks")]
 /// Request builder for [`Client::spectro_clusters_eks_validate`](crate::Client::spectro_clusters_eks_validate): `POST /v1/spectroclusters/eks/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3159,6 +3421,7 @@ pub struct SpectroClustersEksValidate {
     body: Option<crate::models::V1SpectroEksClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-eks")]
 impl SpectroClustersEksValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
@@ -3174,10 +3437,10 @@ impl SpectroClustersEksValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3186,10 +3449,13 @@ impl SpectroClustersEksValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl crate::Client {
     /// Creates a GCP cluster
     ///
     /// Sends `POST /v1/spectroclusters/gcp`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gcp_create(&self) -> SpectroClustersGcpCreate {
         SpectroClustersGcpCreate {
             client: self.clone(),
@@ -3198,6 +3464,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 /// Request builder for [`Client::spectro_clusters_gcp_create`](crate::Client::spectro_clusters_gcp_create): `POST /v1/spectroclusters/gcp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3206,6 +3473,7 @@ pub struct SpectroClustersGcpCreate {
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
@@ -3221,18 +3489,19 @@ impl SpectroClustersGcpCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl crate::Client {
     /// Imports a GCP cluster
     ///
     /// Sends `POST /v1/spectroclusters/gcp/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gcp_import(&self) -> SpectroClustersGcpImport {
         SpectroClustersGcpImport {
             client: self.clone(),
@@ -3241,6 +3510,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 /// Request builder for [`Client::spectro_clusters_gcp_import`](crate::Client::spectro_clusters_gcp_import): `POST /v1/spectroclusters/gcp/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3249,6 +3519,7 @@ pub struct SpectroClustersGcpImport {
     body: Option<crate::models::V1SpectroGcpClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterImportEntity) -> Self {
@@ -3264,18 +3535,19 @@ impl SpectroClustersGcpImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl crate::Client {
     /// Get GCP cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/gcp/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gcp_rate(&self) -> SpectroClustersGcpRate {
         SpectroClustersGcpRate {
             client: self.clone(),
@@ -3285,6 +3557,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 /// Request builder for [`Client::spectro_clusters_gcp_rate`](crate::Client::spectro_clusters_gcp_rate): `POST /v1/spectroclusters/gcp/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3294,6 +3567,7 @@ pub struct SpectroClustersGcpRate {
     body: Option<crate::models::V1SpectroGcpClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -3320,10 +3594,10 @@ impl SpectroClustersGcpRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3332,10 +3606,13 @@ impl SpectroClustersGcpRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl crate::Client {
     /// Validates GCP cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/gcp/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gcp_validate(&self) -> SpectroClustersGcpValidate {
         SpectroClustersGcpValidate {
             client: self.clone(),
@@ -3344,6 +3621,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gcp")]
 /// Request builder for [`Client::spectro_clusters_gcp_validate`](crate::Client::spectro_clusters_gcp_validate): `POST /v1/spectroclusters/gcp/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3352,6 +3630,7 @@ pub struct SpectroClustersGcpValidate {
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
@@ -3367,10 +3646,10 @@ impl SpectroClustersGcpValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3379,12 +3658,15 @@ impl SpectroClustersGcpValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Imports a cluster of any cloud type in generic way
     ///
     /// The machines information will be captured, whereas the cloud specific configuration info will not be retrieved
     ///
     /// Sends `POST /v1/spectroclusters/generic/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_generic_import(&self) -> SpectroClustersGenericImport {
         SpectroClustersGenericImport {
             client: self.clone(),
@@ -3393,6 +3675,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_generic_import`](crate::Client::spectro_clusters_generic_import): `POST /v1/spectroclusters/generic/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3401,6 +3684,7 @@ pub struct SpectroClustersGenericImport {
     body: Option<crate::models::V1SpectroGenericClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGenericImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGenericClusterImportEntity) -> Self {
@@ -3416,18 +3700,19 @@ impl SpectroClustersGenericImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Get generic cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/generic/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_generic_rate(&self) -> SpectroClustersGenericRate {
         SpectroClustersGenericRate {
             client: self.clone(),
@@ -3437,6 +3722,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_generic_rate`](crate::Client::spectro_clusters_generic_rate): `POST /v1/spectroclusters/generic/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3446,6 +3732,7 @@ pub struct SpectroClustersGenericRate {
     body: Option<crate::models::V1SpectroGenericClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGenericRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -3475,10 +3762,10 @@ impl SpectroClustersGenericRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3487,6 +3774,7 @@ impl SpectroClustersGenericRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the specified cluster
     ///
@@ -3494,6 +3782,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_get(&self, uid: impl Into<String>) -> SpectroClustersGet {
         SpectroClustersGet {
             client: self.clone(),
@@ -3507,6 +3797,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_get`](crate::Client::spectro_clusters_get): `GET /v1/spectroclusters/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3520,6 +3811,7 @@ pub struct SpectroClustersGet {
     include_non_spectro_labels: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGet {
     /// Comma separated tags like system,profile
     ///
@@ -3567,10 +3859,10 @@ impl SpectroClustersGet {
             .query_opt("includeNonSpectroLabels", self.include_non_spectro_labels.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroCluster>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroCluster, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3579,6 +3871,7 @@ impl SpectroClustersGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the metadata of all hybrid pools associated with the specified cluster
     ///
@@ -3586,6 +3879,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_get_hybrid_pools_metadata(
         &self,
         uid: impl Into<String>,
@@ -3597,6 +3892,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_get_hybrid_pools_metadata`](crate::Client::spectro_clusters_get_hybrid_pools_metadata): `GET /v1/spectroclusters/{uid}/hybridPools/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3605,6 +3901,7 @@ pub struct SpectroClustersGetHybridPoolsMetadata {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGetHybridPoolsMetadata {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3617,10 +3914,10 @@ impl SpectroClustersGetHybridPoolsMetadata {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterHybridPoolsMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterHybridPoolsMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3629,6 +3926,7 @@ impl SpectroClustersGetHybridPoolsMetadata {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the profile updates of a specified cluster
     ///
@@ -3636,6 +3934,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_get_profile_updates(
         &self,
         uid: impl Into<String>,
@@ -3647,6 +3947,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_get_profile_updates`](crate::Client::spectro_clusters_get_profile_updates): `GET /v1/spectroclusters/{uid}/profileUpdates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3655,6 +3956,7 @@ pub struct SpectroClustersGetProfileUpdates {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGetProfileUpdates {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3667,10 +3969,10 @@ impl SpectroClustersGetProfileUpdates {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileUpdates>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileUpdates, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3679,6 +3981,7 @@ impl SpectroClustersGetProfileUpdates {
             )
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Returns the associated profiles of a specified cluster
     ///
@@ -3686,6 +3989,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_get_profiles(
         &self,
         uid: impl Into<String>,
@@ -3698,6 +4003,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_get_profiles`](crate::Client::spectro_clusters_get_profiles): `GET /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3707,6 +4013,7 @@ pub struct SpectroClustersGetProfiles {
     include_pack_meta: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersGetProfiles {
     /// includes pack meta such as schema, presets
     ///
@@ -3722,10 +4029,10 @@ impl SpectroClustersGetProfiles {
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3734,6 +4041,7 @@ impl SpectroClustersGetProfiles {
             )
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Returns the associated profile's pack manifests of a specified cluster
     ///
@@ -3741,6 +4049,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_get_profiles_packs_manifests(
         &self,
         uid: impl Into<String>,
@@ -3754,6 +4064,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_get_profiles_packs_manifests`](crate::Client::spectro_clusters_get_profiles_packs_manifests): `GET /v1/spectroclusters/{uid}/profiles/packs/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3764,6 +4075,7 @@ pub struct SpectroClustersGetProfilesPacksManifests {
     resolve_macros: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersGetProfilesPacksManifests {
     /// Includes pack meta such as schema, presets
     ///
@@ -3790,10 +4102,10 @@ impl SpectroClustersGetProfilesPacksManifests {
             .query_opt("resolveMacros", self.resolve_macros.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfilesPacksManifests>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfilesPacksManifests, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3802,10 +4114,13 @@ impl SpectroClustersGetProfilesPacksManifests {
             )
     }
 }
+#[cfg(feature = "spectroclusters-gke")]
 impl crate::Client {
     /// Creates an GKE cluster
     ///
     /// Sends `POST /v1/spectroclusters/gke`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gke` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gke_create(&self) -> SpectroClustersGkeCreate {
         SpectroClustersGkeCreate {
             client: self.clone(),
@@ -3814,6 +4129,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gke")]
 /// Request builder for [`Client::spectro_clusters_gke_create`](crate::Client::spectro_clusters_gke_create): `POST /v1/spectroclusters/gke`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3822,6 +4138,7 @@ pub struct SpectroClustersGkeCreate {
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gke")]
 impl SpectroClustersGkeCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
@@ -3837,18 +4154,19 @@ impl SpectroClustersGkeCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-gke")]
 impl crate::Client {
     /// Get GKE cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/gke/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gke` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gke_rate(&self) -> SpectroClustersGkeRate {
         SpectroClustersGkeRate {
             client: self.clone(),
@@ -3858,6 +4176,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gke")]
 /// Request builder for [`Client::spectro_clusters_gke_rate`](crate::Client::spectro_clusters_gke_rate): `POST /v1/spectroclusters/gke/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3867,6 +4186,7 @@ pub struct SpectroClustersGkeRate {
     body: Option<crate::models::V1SpectroGcpClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gke")]
 impl SpectroClustersGkeRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -3893,10 +4213,10 @@ impl SpectroClustersGkeRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3905,10 +4225,13 @@ impl SpectroClustersGkeRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-gke")]
 impl crate::Client {
     /// Validates GKE cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/gke/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-gke` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_gke_validate(&self) -> SpectroClustersGkeValidate {
         SpectroClustersGkeValidate {
             client: self.clone(),
@@ -3917,6 +4240,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-gke")]
 /// Request builder for [`Client::spectro_clusters_gke_validate`](crate::Client::spectro_clusters_gke_validate): `POST /v1/spectroclusters/gke/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3925,6 +4249,7 @@ pub struct SpectroClustersGkeValidate {
     body: Option<crate::models::V1SpectroGcpClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-gke")]
 impl SpectroClustersGkeValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
@@ -3940,10 +4265,10 @@ impl SpectroClustersGkeValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3952,6 +4277,7 @@ impl SpectroClustersGkeValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 impl crate::Client {
     /// Get K8Certificate for spectro cluster
     ///
@@ -3959,6 +4285,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-k8certificates` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_k8_certificate(
         &self,
         uid: impl Into<String>,
@@ -3970,6 +4298,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 /// Request builder for [`Client::spectro_clusters_k8_certificate`](crate::Client::spectro_clusters_k8_certificate): `GET /v1/spectroclusters/{uid}/k8certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3978,6 +4307,7 @@ pub struct SpectroClustersK8Certificate {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 impl SpectroClustersK8Certificate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3990,10 +4320,10 @@ impl SpectroClustersK8Certificate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MachineCertificates>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MachineCertificates, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4002,6 +4332,7 @@ impl SpectroClustersK8Certificate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 impl crate::Client {
     /// Update K8Certificate for spectro cluster
     ///
@@ -4009,6 +4340,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-k8certificates` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_k8_certificate_update(
         &self,
         uid: impl Into<String>,
@@ -4021,6 +4354,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 /// Request builder for [`Client::spectro_clusters_k8_certificate_update`](crate::Client::spectro_clusters_k8_certificate_update): `PUT /v1/spectroclusters/{uid}/k8certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4030,6 +4364,7 @@ pub struct SpectroClustersK8CertificateUpdate {
     body: Option<crate::models::V1SpectroClusterK8sCertificate>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-k8certificates")]
 impl SpectroClustersK8CertificateUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterK8sCertificate) -> Self {
@@ -4051,16 +4386,19 @@ impl SpectroClustersK8CertificateUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl crate::Client {
     /// Creates a MAAS cluster
     ///
     /// Sends `POST /v1/spectroclusters/maas`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_maas_create(&self) -> SpectroClustersMaasCreate {
         SpectroClustersMaasCreate {
             client: self.clone(),
@@ -4069,6 +4407,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 /// Request builder for [`Client::spectro_clusters_maas_create`](crate::Client::spectro_clusters_maas_create): `POST /v1/spectroclusters/maas`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4077,6 +4416,7 @@ pub struct SpectroClustersMaasCreate {
     body: Option<crate::models::V1SpectroMaasClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
@@ -4092,18 +4432,19 @@ impl SpectroClustersMaasCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl crate::Client {
     /// Imports a Maas cluster
     ///
     /// Sends `POST /v1/spectroclusters/maas/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_maas_import(&self) -> SpectroClustersMaasImport {
         SpectroClustersMaasImport {
             client: self.clone(),
@@ -4112,6 +4453,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 /// Request builder for [`Client::spectro_clusters_maas_import`](crate::Client::spectro_clusters_maas_import): `POST /v1/spectroclusters/maas/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4120,6 +4462,7 @@ pub struct SpectroClustersMaasImport {
     body: Option<crate::models::V1SpectroMaasClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterImportEntity) -> Self {
@@ -4135,18 +4478,19 @@ impl SpectroClustersMaasImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl crate::Client {
     /// Get maas cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/maas/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_maas_rate(&self) -> SpectroClustersMaasRate {
         SpectroClustersMaasRate {
             client: self.clone(),
@@ -4156,6 +4500,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 /// Request builder for [`Client::spectro_clusters_maas_rate`](crate::Client::spectro_clusters_maas_rate): `POST /v1/spectroclusters/maas/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4165,6 +4510,7 @@ pub struct SpectroClustersMaasRate {
     body: Option<crate::models::V1SpectroMaasClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -4191,10 +4537,10 @@ impl SpectroClustersMaasRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4203,10 +4549,13 @@ impl SpectroClustersMaasRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl crate::Client {
     /// Validates MAAS cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/maas/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_maas_validate(&self) -> SpectroClustersMaasValidate {
         SpectroClustersMaasValidate {
             client: self.clone(),
@@ -4215,6 +4564,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-maas")]
 /// Request builder for [`Client::spectro_clusters_maas_validate`](crate::Client::spectro_clusters_maas_validate): `POST /v1/spectroclusters/maas/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4223,6 +4573,7 @@ pub struct SpectroClustersMaasValidate {
     body: Option<crate::models::V1SpectroMaasClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
@@ -4238,10 +4589,10 @@ impl SpectroClustersMaasValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4250,6 +4601,7 @@ impl SpectroClustersMaasValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Updates the cluster's pack references
     ///
@@ -4257,6 +4609,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_packs_ref_update(
         &self,
         uid: impl Into<String>,
@@ -4270,6 +4624,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_packs_ref_update`](crate::Client::spectro_clusters_packs_ref_update): `PATCH /v1/spectroclusters/{uid}/packRefs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4280,6 +4635,7 @@ pub struct SpectroClustersPacksRefUpdate {
     body: Option<crate::models::V1ClusterNotificationUpdateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersPacksRefUpdate {
     /// Sets the query parameter `notify`.
     pub fn notify(mut self, value: impl Into<String>) -> Self {
@@ -4302,12 +4658,13 @@ impl SpectroClustersPacksRefUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Patch cluster profiles to the specified cluster
     ///
@@ -4315,6 +4672,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_patch_profiles(
         &self,
         uid: impl Into<String>,
@@ -4328,6 +4687,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_patch_profiles`](crate::Client::spectro_clusters_patch_profiles): `PATCH /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4338,6 +4698,7 @@ pub struct SpectroClustersPatchProfiles {
     body: Option<crate::models::V1SpectroClusterProfiles>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersPatchProfiles {
     /// Resolve pending cluster notification if set to true
     ///
@@ -4362,12 +4723,13 @@ impl SpectroClustersPatchProfiles {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Returns the associated profiles pack manifests of the specified cluster
     ///
@@ -4377,6 +4739,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `profile_uid` (`profileUid`): Cluster profile uid
     /// - `pack_name` (`packName`): Name of the pack
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_profiles_uid_pack_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -4392,6 +4756,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_profiles_uid_pack_manifests_get`](crate::Client::spectro_clusters_profiles_uid_pack_manifests_get): `GET /v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4402,6 +4767,7 @@ pub struct SpectroClustersProfilesUidPackManifestsGet {
     pack_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersProfilesUidPackManifestsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4414,10 +4780,10 @@ impl SpectroClustersProfilesUidPackManifestsGet {
             .path_param("packName", self.pack_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PackManifests>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PackManifests, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4426,6 +4792,7 @@ impl SpectroClustersProfilesUidPackManifestsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Updates cluster profiles pack manifests to the specified cluster
     ///
@@ -4435,6 +4802,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `profile_uid` (`profileUid`): Cluster profile uid
     /// - `pack_name` (`packName`): Name of the pack
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_profiles_uid_pack_manifests_update(
         &self,
         uid: impl Into<String>,
@@ -4451,6 +4820,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_profiles_uid_pack_manifests_update`](crate::Client::spectro_clusters_profiles_uid_pack_manifests_update): `PUT /v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4462,6 +4832,7 @@ pub struct SpectroClustersProfilesUidPackManifestsUpdate {
     body: Option<crate::models::V1ManifestRefInputEntities>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersProfilesUidPackManifestsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ManifestRefInputEntities) -> Self {
@@ -4483,16 +4854,19 @@ impl SpectroClustersProfilesUidPackManifestsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Downloads the cluster definition archive file
     ///
     /// Sends `POST /v1/spectroclusters/spc/download`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_spc_download(&self) -> SpectroClustersSpcDownload {
         SpectroClustersSpcDownload {
             client: self.clone(),
@@ -4501,6 +4875,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_spc_download`](crate::Client::spectro_clusters_spc_download): `POST /v1/spectroclusters/spc/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4509,6 +4884,7 @@ pub struct SpectroClustersSpcDownload {
     body: Option<crate::models::V1ClusterDefinitionEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersSpcDownload {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterDefinitionEntity) -> Self {
@@ -4527,22 +4903,24 @@ impl SpectroClustersSpcDownload {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Retrieves a list of spectrocluster tags
     ///
     /// Sends `GET /v1/spectroclusters/tags`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_tags_get(&self) -> SpectroClustersTagsGet {
         SpectroClustersTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_tags_get`](crate::Client::spectro_clusters_tags_get): `GET /v1/spectroclusters/tags`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4550,16 +4928,17 @@ pub struct SpectroClustersTagsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersTagsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/tags");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterTags>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterTags, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4568,6 +4947,7 @@ impl SpectroClustersTagsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Returns the specified cluster's kube config file
     ///
@@ -4575,6 +4955,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_admin_kube_config(
         &self,
         uid: impl Into<String>,
@@ -4586,6 +4968,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_admin_kube_config`](crate::Client::spectro_clusters_uid_admin_kube_config): `GET /v1/spectroclusters/{uid}/assets/adminKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4594,6 +4977,7 @@ pub struct SpectroClustersUidAdminKubeConfig {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidAdminKubeConfig {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4605,14 +4989,13 @@ impl SpectroClustersUidAdminKubeConfig {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Associate the assets for the cluster
     ///
@@ -4620,6 +5003,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_assets(&self, uid: impl Into<String>) -> SpectroClustersUidAssets {
         SpectroClustersUidAssets {
             client: self.clone(),
@@ -4629,6 +5014,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_assets`](crate::Client::spectro_clusters_uid_assets): `POST /v1/spectroclusters/{uid}/assets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4638,6 +5024,7 @@ pub struct SpectroClustersUidAssets {
     body: Option<crate::models::V1SpectroClusterAssetEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidAssets {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetEntity) -> Self {
@@ -4659,12 +5046,13 @@ impl SpectroClustersUidAssets {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Get the cluster asset doc
     ///
@@ -4672,6 +5060,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_assets_get(
         &self,
         uid: impl Into<String>,
@@ -4683,6 +5073,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_assets_get`](crate::Client::spectro_clusters_uid_assets_get): `GET /v1/spectroclusters/{uid}/assets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4691,6 +5082,7 @@ pub struct SpectroClustersUidAssetsGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidAssetsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4703,10 +5095,10 @@ impl SpectroClustersUidAssetsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterAssetEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterAssetEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4715,6 +5107,7 @@ impl SpectroClustersUidAssetsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl crate::Client {
     /// Updates the specified cluster meta attribute
     ///
@@ -4722,6 +5115,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_cluster_meta_attribute_update(
         &self,
         uid: impl Into<String>,
@@ -4734,6 +5129,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 /// Request builder for [`Client::spectro_clusters_uid_cluster_meta_attribute_update`](crate::Client::spectro_clusters_uid_cluster_meta_attribute_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/clusterMetaAttribute`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4743,6 +5139,7 @@ pub struct SpectroClustersUidClusterMetaAttributeUpdate {
     body: Option<crate::models::V1ClusterMetaAttributeEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidClusterMetaAttributeUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterMetaAttributeEntity) -> Self {
@@ -4764,12 +5161,13 @@ impl SpectroClustersUidClusterMetaAttributeUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Retrieves namespaces for the specified cluster
     ///
@@ -4777,6 +5175,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_namespaces_get(
         &self,
         uid: impl Into<String>,
@@ -4788,6 +5188,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_get`](crate::Client::spectro_clusters_uid_config_namespaces_get): `GET /v1/spectroclusters/{uid}/config/namespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4796,6 +5197,7 @@ pub struct SpectroClustersUidConfigNamespacesGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4808,10 +5210,10 @@ impl SpectroClustersUidConfigNamespacesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterNamespaceResources>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterNamespaceResources, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4820,6 +5222,7 @@ impl SpectroClustersUidConfigNamespacesGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Retrieves the specified namespace of the cluster
     ///
@@ -4828,6 +5231,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
     /// - `namespace_uid` (`namespaceUid`): Cluster namespace uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_namespaces_uid_get(
         &self,
         uid: impl Into<String>,
@@ -4841,6 +5246,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_uid_get`](crate::Client::spectro_clusters_uid_config_namespaces_uid_get): `GET /v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4850,6 +5256,7 @@ pub struct SpectroClustersUidConfigNamespacesUidGet {
     namespace_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4861,10 +5268,10 @@ impl SpectroClustersUidConfigNamespacesUidGet {
             .path_param("namespaceUid", self.namespace_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterNamespaceResource>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterNamespaceResource, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4873,6 +5280,7 @@ impl SpectroClustersUidConfigNamespacesUidGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Updates the specified namespace of the cluster
     ///
@@ -4881,6 +5289,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
     /// - `namespace_uid` (`namespaceUid`): Cluster namespace uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_namespaces_uid_update(
         &self,
         uid: impl Into<String>,
@@ -4895,6 +5305,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_uid_update`](crate::Client::spectro_clusters_uid_config_namespaces_uid_update): `PUT /v1/spectroclusters/{uid}/config/namespaces/{namespaceUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4905,6 +5316,7 @@ pub struct SpectroClustersUidConfigNamespacesUidUpdate {
     body: Option<crate::models::V1ClusterNamespaceResourceInputEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterNamespaceResourceInputEntity) -> Self {
@@ -4925,12 +5337,13 @@ impl SpectroClustersUidConfigNamespacesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Updates namespaces for the specified cluster
     ///
@@ -4938,6 +5351,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_namespaces_update(
         &self,
         uid: impl Into<String>,
@@ -4950,6 +5365,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_namespaces_update`](crate::Client::spectro_clusters_uid_config_namespaces_update): `PUT /v1/spectroclusters/{uid}/config/namespaces`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4959,6 +5375,7 @@ pub struct SpectroClustersUidConfigNamespacesUpdate {
     body: Option<crate::models::V1ClusterNamespaceResourcesUpdateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterNamespaceResourcesUpdateEntity) -> Self {
@@ -4980,12 +5397,13 @@ impl SpectroClustersUidConfigNamespacesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Retrieves RBAC information for the specified cluster
     ///
@@ -4993,6 +5411,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_rbacs_get(
         &self,
         uid: impl Into<String>,
@@ -5004,6 +5424,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_get`](crate::Client::spectro_clusters_uid_config_rbacs_get): `GET /v1/spectroclusters/{uid}/config/rbacs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5012,6 +5433,7 @@ pub struct SpectroClustersUidConfigRbacsGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5024,16 +5446,17 @@ impl SpectroClustersUidConfigRbacsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRbacs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRbacs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1ClusterRbacs, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Retrieves the specified RBAC of the cluster
     ///
@@ -5042,6 +5465,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
     /// - `rbac_uid` (`rbacUid`): RBAC resource uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_rbacs_uid_get(
         &self,
         uid: impl Into<String>,
@@ -5055,6 +5480,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_uid_get`](crate::Client::spectro_clusters_uid_config_rbacs_uid_get): `GET /v1/spectroclusters/{uid}/config/rbacs/{rbacUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5064,6 +5490,7 @@ pub struct SpectroClustersUidConfigRbacsUidGet {
     rbac_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5075,16 +5502,17 @@ impl SpectroClustersUidConfigRbacsUidGet {
             .path_param("rbacUid", self.rbac_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRbac>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRbac, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1ClusterRbac, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Updates the specified RBAC of the cluster
     ///
@@ -5093,6 +5521,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
     /// - `rbac_uid` (`rbacUid`): RBAC resource uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_rbacs_uid_update(
         &self,
         uid: impl Into<String>,
@@ -5107,6 +5537,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_uid_update`](crate::Client::spectro_clusters_uid_config_rbacs_uid_update): `PUT /v1/spectroclusters/{uid}/config/rbacs/{rbacUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5117,6 +5548,7 @@ pub struct SpectroClustersUidConfigRbacsUidUpdate {
     body: Option<crate::models::V1ClusterRbacInputEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbacInputEntity) -> Self {
@@ -5137,12 +5569,13 @@ impl SpectroClustersUidConfigRbacsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 impl crate::Client {
     /// Updates RBAC information for the specified cluster
     ///
@@ -5150,6 +5583,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_config_rbacs_update(
         &self,
         uid: impl Into<String>,
@@ -5162,6 +5597,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-config")]
 /// Request builder for [`Client::spectro_clusters_uid_config_rbacs_update`](crate::Client::spectro_clusters_uid_config_rbacs_update): `PUT /v1/spectroclusters/{uid}/config/rbacs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5171,6 +5607,7 @@ pub struct SpectroClustersUidConfigRbacsUpdate {
     body: Option<crate::models::V1ClusterRbacResourcesUpdateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterRbacResourcesUpdateEntity) -> Self {
@@ -5192,12 +5629,13 @@ impl SpectroClustersUidConfigRbacsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Download the specified cluster
     ///
@@ -5205,6 +5643,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_download(
         &self,
         uid: impl Into<String>,
@@ -5216,6 +5656,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_download`](crate::Client::spectro_clusters_uid_download): `GET /v1/spectroclusters/{uid}/download`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5224,6 +5665,7 @@ pub struct SpectroClustersUidDownload {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidDownload {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5232,14 +5674,13 @@ impl SpectroClustersUidDownload {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Deletes the cluster's frp kube config client data
     ///
@@ -5247,6 +5688,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_frp_kube_config_delete(
         &self,
         uid: impl Into<String>,
@@ -5258,6 +5701,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_frp_kube_config_delete`](crate::Client::spectro_clusters_uid_frp_kube_config_delete): `DELETE /v1/spectroclusters/{uid}/assets/frpKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5266,6 +5710,7 @@ pub struct SpectroClustersUidFrpKubeConfigDelete {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidFrpKubeConfigDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5278,12 +5723,13 @@ impl SpectroClustersUidFrpKubeConfigDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Returns the specified cluster's frp kube config file
     ///
@@ -5291,6 +5737,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_frp_kube_config_get(
         &self,
         uid: impl Into<String>,
@@ -5302,6 +5750,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_frp_kube_config_get`](crate::Client::spectro_clusters_uid_frp_kube_config_get): `GET /v1/spectroclusters/{uid}/assets/frpKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5310,6 +5759,7 @@ pub struct SpectroClustersUidFrpKubeConfigGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidFrpKubeConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5321,14 +5771,13 @@ impl SpectroClustersUidFrpKubeConfigGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Updates the cluster's frp kube config data
     ///
@@ -5336,6 +5785,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_frp_kube_config_update(
         &self,
         uid: impl Into<String>,
@@ -5348,6 +5799,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_frp_kube_config_update`](crate::Client::spectro_clusters_uid_frp_kube_config_update): `PUT /v1/spectroclusters/{uid}/assets/frpKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5357,6 +5809,7 @@ pub struct SpectroClustersUidFrpKubeConfigUpdate {
     body: Option<crate::models::V1SpectroClusterAssetFrpKubeConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidFrpKubeConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetFrpKubeConfig) -> Self {
@@ -5378,12 +5831,13 @@ impl SpectroClustersUidFrpKubeConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Update specific cluster heartbeat
     ///
@@ -5391,6 +5845,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_heartbeat_update(
         &self,
         uid: impl Into<String>,
@@ -5403,6 +5859,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_heartbeat_update`](crate::Client::spectro_clusters_uid_heartbeat_update): `PUT /v1/spectroclusters/{uid}/heartbeat`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5412,6 +5869,7 @@ pub struct SpectroClustersUidHeartbeatUpdate {
     body: Option<crate::models::V1SpectroClusterHeartbeat>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidHeartbeatUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterHeartbeat) -> Self {
@@ -5433,12 +5891,13 @@ impl SpectroClustersUidHeartbeatUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Update specific cluster hybrid settings
     ///
@@ -5446,6 +5905,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_hybrid_settings(
         &self,
         uid: impl Into<String>,
@@ -5458,6 +5919,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_hybrid_settings`](crate::Client::spectro_clusters_uid_hybrid_settings): `PATCH /v1/spectroclusters/{uid}/hybridSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5467,6 +5929,7 @@ pub struct SpectroClustersUidHybridSettings {
     body: Option<crate::models::V1ClusterHybridSettingsEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidHybridSettings {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterHybridSettingsEntity) -> Self {
@@ -5488,12 +5951,13 @@ impl SpectroClustersUidHybridSettings {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the specified cluster's import manifest file
     ///
@@ -5501,6 +5965,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_import_manifest(
         &self,
         uid: impl Into<String>,
@@ -5512,6 +5978,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_import_manifest`](crate::Client::spectro_clusters_uid_import_manifest): `GET /v1/spectroclusters/{uid}/import/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5520,6 +5987,7 @@ pub struct SpectroClustersUidImportManifest {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidImportManifest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5528,14 +5996,13 @@ impl SpectroClustersUidImportManifest {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Upgrade the specified imported read only cluster with full permissions
     ///
@@ -5543,6 +6010,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_import_upgrade_patch(
         &self,
         uid: impl Into<String>,
@@ -5554,6 +6023,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_import_upgrade_patch`](crate::Client::spectro_clusters_uid_import_upgrade_patch): `PATCH /v1/spectroclusters/{uid}/import/upgrade`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5562,6 +6032,7 @@ pub struct SpectroClustersUidImportUpgradePatch {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidImportUpgradePatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5574,12 +6045,13 @@ impl SpectroClustersUidImportUpgradePatch {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Returns the specified cluster's kube config file
     ///
@@ -5587,6 +6059,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_kube_config(
         &self,
         uid: impl Into<String>,
@@ -5599,6 +6073,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_kube_config`](crate::Client::spectro_clusters_uid_kube_config): `GET /v1/spectroclusters/{uid}/assets/kubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5608,6 +6083,7 @@ pub struct SpectroClustersUidKubeConfig {
     frp: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfig {
     /// FRP (reverse-proxy) based kube config will be returned if available
     ///
@@ -5627,14 +6103,13 @@ impl SpectroClustersUidKubeConfig {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Deletes the cluster's kube config client data
     ///
@@ -5642,6 +6117,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_kube_config_client_delete(
         &self,
         uid: impl Into<String>,
@@ -5653,6 +6130,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_client_delete`](crate::Client::spectro_clusters_uid_kube_config_client_delete): `DELETE /v1/spectroclusters/{uid}/assets/kubeconfigclient`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5661,6 +6139,7 @@ pub struct SpectroClustersUidKubeConfigClientDelete {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigClientDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5673,12 +6152,13 @@ impl SpectroClustersUidKubeConfigClientDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Returns the specified cluster's kube config client file
     ///
@@ -5686,6 +6166,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_kube_config_client_get(
         &self,
         uid: impl Into<String>,
@@ -5697,6 +6179,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_client_get`](crate::Client::spectro_clusters_uid_kube_config_client_get): `GET /v1/spectroclusters/{uid}/assets/kubeconfigclient`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5705,6 +6188,7 @@ pub struct SpectroClustersUidKubeConfigClientGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigClientGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5716,14 +6200,13 @@ impl SpectroClustersUidKubeConfigClientGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Updates the cluster's kube config client data
     ///
@@ -5731,6 +6214,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_kube_config_client_update(
         &self,
         uid: impl Into<String>,
@@ -5743,6 +6228,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_client_update`](crate::Client::spectro_clusters_uid_kube_config_client_update): `PUT /v1/spectroclusters/{uid}/assets/kubeconfigclient`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5752,6 +6238,7 @@ pub struct SpectroClustersUidKubeConfigClientUpdate {
     body: Option<crate::models::V1SpectroClusterAssetKubeConfigClient>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigClientUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetKubeConfigClient) -> Self {
@@ -5773,12 +6260,13 @@ impl SpectroClustersUidKubeConfigClientUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Updates the cluster's manifest data
     ///
@@ -5786,6 +6274,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_kube_config_update(
         &self,
         uid: impl Into<String>,
@@ -5798,6 +6288,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_kube_config_update`](crate::Client::spectro_clusters_uid_kube_config_update): `PUT /v1/spectroclusters/{uid}/assets/kubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5807,6 +6298,7 @@ pub struct SpectroClustersUidKubeConfigUpdate {
     body: Option<crate::models::V1SpectroClusterAssetKubeConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetKubeConfig) -> Self {
@@ -5828,12 +6320,13 @@ impl SpectroClustersUidKubeConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl crate::Client {
     /// Updates the specified cluster Life cycle configuration
     ///
@@ -5841,6 +6334,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_lifecycle_config_update(
         &self,
         uid: impl Into<String>,
@@ -5853,6 +6348,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 /// Request builder for [`Client::spectro_clusters_uid_lifecycle_config_update`](crate::Client::spectro_clusters_uid_lifecycle_config_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/lifecycleConfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5862,6 +6358,7 @@ pub struct SpectroClustersUidLifecycleConfigUpdate {
     body: Option<crate::models::V1LifecycleConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidLifecycleConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LifecycleConfigEntity) -> Self {
@@ -5883,12 +6380,13 @@ impl SpectroClustersUidLifecycleConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Associate the assets for the cluster
     ///
@@ -5896,6 +6394,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_location_put(
         &self,
         uid: impl Into<String>,
@@ -5908,6 +6408,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_location_put`](crate::Client::spectro_clusters_uid_location_put): `PUT /v1/spectroclusters/{uid}/location`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5917,6 +6418,7 @@ pub struct SpectroClustersUidLocationPut {
     body: Option<crate::models::V1SpectroClusterLocationInputEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidLocationPut {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterLocationInputEntity) -> Self {
@@ -5938,12 +6440,13 @@ impl SpectroClustersUidLocationPut {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Returns the specified cluster's manifest data
     ///
@@ -5951,6 +6454,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_manifest_get(
         &self,
         uid: impl Into<String>,
@@ -5962,6 +6467,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_manifest_get`](crate::Client::spectro_clusters_uid_manifest_get): `GET /v1/spectroclusters/{uid}/assets/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5970,6 +6476,7 @@ pub struct SpectroClustersUidManifestGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidManifestGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5982,14 +6489,13 @@ impl SpectroClustersUidManifestGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<String>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<String, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<String, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Updates the specified cluster's manifest data
     ///
@@ -5997,6 +6503,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_manifest_update(
         &self,
         uid: impl Into<String>,
@@ -6009,6 +6517,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_manifest_update`](crate::Client::spectro_clusters_uid_manifest_update): `PUT /v1/spectroclusters/{uid}/assets/manifest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6018,6 +6527,7 @@ pub struct SpectroClustersUidManifestUpdate {
     body: Option<crate::models::V1SpectroClusterAssetManifest>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidManifestUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetManifest) -> Self {
@@ -6039,12 +6549,13 @@ impl SpectroClustersUidManifestUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns all manifests attached to the cluster
     ///
@@ -6054,6 +6565,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -6066,6 +6579,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_manifests_get`](crate::Client::spectro_clusters_uid_manifests_get): `GET /v1/spectroclusters/{uid}/manifests`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6075,6 +6589,7 @@ pub struct SpectroClustersUidManifestsGet {
     resolve_values: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidManifestsGet {
     /// Resolve macros, variables, and template values in manifest content when true
     ///
@@ -6090,10 +6605,10 @@ impl SpectroClustersUidManifestsGet {
             .query_opt("resolveValues", self.resolve_values.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterManifestsList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterManifestsList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6102,6 +6617,7 @@ impl SpectroClustersUidManifestsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Update the specified spectro cluster metadata
     ///
@@ -6109,6 +6625,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_metadata_update(
         &self,
         uid: impl Into<String>,
@@ -6121,6 +6639,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_metadata_update`](crate::Client::spectro_clusters_uid_metadata_update): `PATCH /v1/spectroclusters/{uid}/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6130,6 +6649,7 @@ pub struct SpectroClustersUidMetadataUpdate {
     body: Option<crate::models::V1ObjectMetaInputEntitySchema>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidMetadataUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
@@ -6151,12 +6671,13 @@ impl SpectroClustersUidMetadataUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl crate::Client {
     /// Updates the specified cluster OS patch configuration
     ///
@@ -6164,6 +6685,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_os_patch_update(
         &self,
         uid: impl Into<String>,
@@ -6176,6 +6699,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 /// Request builder for [`Client::spectro_clusters_uid_os_patch_update`](crate::Client::spectro_clusters_uid_os_patch_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/osPatch`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6185,6 +6709,7 @@ pub struct SpectroClustersUidOsPatchUpdate {
     body: Option<crate::models::V1OsPatchEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidOsPatchUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1OsPatchEntity) -> Self {
@@ -6206,12 +6731,13 @@ impl SpectroClustersUidOsPatchUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the specified cluster's manifest
     ///
@@ -6220,6 +6746,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): cluster uid
     /// - `manifest_uid` (`manifestUid`): manifest uid which is part of the pack ref
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_pack_manifests_uid_get(
         &self,
         uid: impl Into<String>,
@@ -6234,6 +6762,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_pack_manifests_uid_get`](crate::Client::spectro_clusters_uid_pack_manifests_uid_get): `GET /v1/spectroclusters/{uid}/pack/manifests/{manifestUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6244,6 +6773,7 @@ pub struct SpectroClustersUidPackManifestsUidGet {
     resolve_manifest_values: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidPackManifestsUidGet {
     /// resolve pack manifest values if set to true
     ///
@@ -6263,16 +6793,17 @@ impl SpectroClustersUidPackManifestsUidGet {
             .query_opt("resolveManifestValues", self.resolve_manifest_values.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Manifest>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1Manifest, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Get specified cluster pack properties
     ///
@@ -6282,6 +6813,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `layer` (`layer`): Pack layer
     /// - `field_path` (`fieldPath`): Pack values yaml field path
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_pack_properties(
         &self,
         uid: impl Into<String>,
@@ -6299,6 +6832,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_pack_properties`](crate::Client::spectro_clusters_uid_pack_properties): `GET /v1/spectroclusters/{uid}/pack/properties`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6311,6 +6845,7 @@ pub struct SpectroClustersUidPackProperties {
     resolve_macros: Option<bool>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidPackProperties {
     /// Pack name
     ///
@@ -6336,10 +6871,10 @@ impl SpectroClustersUidPackProperties {
             .query_opt("resolveMacros", self.resolve_macros.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterPackProperties>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterPackProperties, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6348,6 +6883,7 @@ impl SpectroClustersUidPackProperties {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the specified cluster's packs resolved values
     ///
@@ -6355,6 +6891,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
@@ -6367,6 +6905,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_packs_resolved_values_get`](crate::Client::spectro_clusters_uid_packs_resolved_values_get): `GET /v1/spectroclusters/{uid}/packs/resolvedValues`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6376,6 +6915,7 @@ pub struct SpectroClustersUidPacksResolvedValuesGet {
     body: Option<crate::models::V1SpectroClusterProfilesParamReferenceEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
     pub fn body(
@@ -6400,10 +6940,10 @@ impl SpectroClustersUidPacksResolvedValuesGet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfilesResolvedValues>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfilesResolvedValues, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6412,6 +6952,7 @@ impl SpectroClustersUidPacksResolvedValuesGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Patch update specified cluster's packs status
     ///
@@ -6419,6 +6960,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_packs_status_patch(
         &self,
         uid: impl Into<String>,
@@ -6431,6 +6974,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_packs_status_patch`](crate::Client::spectro_clusters_uid_packs_status_patch): `PATCH /v1/spectroclusters/{uid}/packs/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6440,6 +6984,7 @@ pub struct SpectroClustersUidPacksStatusPatch {
     body: Option<crate::models::V1SpectroClusterPacksStatusEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidPacksStatusPatch {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksStatusEntity) -> Self {
@@ -6461,12 +7006,13 @@ impl SpectroClustersUidPacksStatusPatch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Returns the specified cluster's profile pack configuration
     ///
@@ -6476,6 +7022,8 @@ impl crate::Client {
     /// - `uid` (`uid`): cluster uid
     /// - `profile_uid` (`profileUid`): profile uid
     /// - `pack_name` (`packName`): pack name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_profiles_uid_packs_config_get(
         &self,
         uid: impl Into<String>,
@@ -6491,6 +7039,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_uid_profiles_uid_packs_config_get`](crate::Client::spectro_clusters_uid_profiles_uid_packs_config_get): `GET /v1/spectroclusters/{uid}/profiles/{profileUid}/packs/{packName}/config`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6501,6 +7050,7 @@ pub struct SpectroClustersUidProfilesUidPacksConfigGet {
     pack_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersUidProfilesUidPacksConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6513,10 +7063,10 @@ impl SpectroClustersUidProfilesUidPacksConfigGet {
             .path_param("packName", self.pack_name);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterPackConfigList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterPackConfigList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6525,6 +7075,7 @@ impl SpectroClustersUidProfilesUidPacksConfigGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the estimated rate of the specified cluster
     ///
@@ -6532,6 +7083,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_rate(&self, uid: impl Into<String>) -> SpectroClustersUidRate {
         SpectroClustersUidRate {
             client: self.clone(),
@@ -6541,6 +7094,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_rate`](crate::Client::spectro_clusters_uid_rate): `GET /v1/spectroclusters/{uid}/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6550,6 +7104,7 @@ pub struct SpectroClustersUidRate {
     period_type: Option<crate::models::SpectroClustersUidRatePeriodType>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidRate {
     /// Period type \[hourly, monthly, yearly\]
     ///
@@ -6568,10 +7123,10 @@ impl SpectroClustersUidRate {
             .query_opt("periodType", self.period_type.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6580,6 +7135,7 @@ impl SpectroClustersUidRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the spectrocluster repave approve update
     ///
@@ -6587,6 +7143,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_repave_approve_update(
         &self,
         uid: impl Into<String>,
@@ -6598,6 +7156,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_repave_approve_update`](crate::Client::spectro_clusters_uid_repave_approve_update): `PATCH /v1/spectroclusters/{uid}/repave/approve`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6606,6 +7165,7 @@ pub struct SpectroClustersUidRepaveApproveUpdate {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidRepaveApproveUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6618,12 +7178,13 @@ impl SpectroClustersUidRepaveApproveUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the spectrocluster repave
     ///
@@ -6631,6 +7192,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_repave_get(
         &self,
         uid: impl Into<String>,
@@ -6642,6 +7205,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_repave_get`](crate::Client::spectro_clusters_uid_repave_get): `GET /v1/spectroclusters/{uid}/repave/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6650,6 +7214,7 @@ pub struct SpectroClustersUidRepaveGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidRepaveGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6662,10 +7227,10 @@ impl SpectroClustersUidRepaveGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRepave>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRepave, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6674,6 +7239,7 @@ impl SpectroClustersUidRepaveGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Get the cluster's status
     ///
@@ -6681,6 +7247,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_status(&self, uid: impl Into<String>) -> SpectroClustersUidStatus {
         SpectroClustersUidStatus {
             client: self.clone(),
@@ -6689,6 +7257,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_uid_status`](crate::Client::spectro_clusters_uid_status): `GET /v1/spectroclusters/{uid}/status`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6697,6 +7266,7 @@ pub struct SpectroClustersUidStatus {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatus {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6709,10 +7279,10 @@ impl SpectroClustersUidStatus {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterStatusEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterStatusEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -6721,6 +7291,7 @@ impl SpectroClustersUidStatus {
             )
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Set the CanBeApplied to true on the spcApply status. CanBeApplied indicates the agent to orchestrate the spc changes
     ///
@@ -6728,6 +7299,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_status_spc_apply(
         &self,
         uid: impl Into<String>,
@@ -6739,6 +7312,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_uid_status_spc_apply`](crate::Client::spectro_clusters_uid_status_spc_apply): `POST /v1/spectroclusters/{uid}/status/spcApply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6747,6 +7321,7 @@ pub struct SpectroClustersUidStatusSpcApply {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatusSpcApply {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6759,12 +7334,13 @@ impl SpectroClustersUidStatusSpcApply {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Returns the SPC apply information for the agent
     ///
@@ -6772,6 +7348,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_status_spc_apply_get(
         &self,
         uid: impl Into<String>,
@@ -6783,6 +7361,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_uid_status_spc_apply_get`](crate::Client::spectro_clusters_uid_status_spc_apply_get): `GET /v1/spectroclusters/{uid}/status/spcApply`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6791,6 +7370,7 @@ pub struct SpectroClustersUidStatusSpcApplyGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatusSpcApplyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6803,16 +7383,17 @@ impl SpectroClustersUidStatusSpcApplyGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpcApply>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcApply, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1SpcApply, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the agent patch time for the SPC changes
     ///
@@ -6820,6 +7401,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_status_spc_patch_time(
         &self,
         uid: impl Into<String>,
@@ -6832,6 +7415,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_uid_status_spc_patch_time`](crate::Client::spectro_clusters_uid_status_spc_patch_time): `PATCH /v1/spectroclusters/{uid}/status/spcApply/patchTime`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6841,6 +7425,7 @@ pub struct SpectroClustersUidStatusSpcPatchTime {
     body: Option<crate::models::V1SpcPatchTimeEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatusSpcPatchTime {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpcPatchTimeEntity) -> Self {
@@ -6862,12 +7447,13 @@ impl SpectroClustersUidStatusSpcPatchTime {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl crate::Client {
     /// Updates the specified cluster's timezone configuration
     ///
@@ -6875,6 +7461,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_timezone_update(
         &self,
         uid: impl Into<String>,
@@ -6887,6 +7475,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 /// Request builder for [`Client::spectro_clusters_uid_timezone_update`](crate::Client::spectro_clusters_uid_timezone_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/timezone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6896,6 +7485,7 @@ pub struct SpectroClustersUidTimezoneUpdate {
     body: Option<crate::models::V1TimezoneUpdateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidTimezoneUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1TimezoneUpdateEntity) -> Self {
@@ -6917,12 +7507,13 @@ impl SpectroClustersUidTimezoneUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Deletes the cluster's token kube config data
     ///
@@ -6930,6 +7521,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_token_kube_config_delete(
         &self,
         uid: impl Into<String>,
@@ -6941,6 +7534,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_token_kube_config_delete`](crate::Client::spectro_clusters_uid_token_kube_config_delete): `DELETE /v1/spectroclusters/{uid}/assets/adminTokenKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6949,6 +7543,7 @@ pub struct SpectroClustersUidTokenKubeConfigDelete {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidTokenKubeConfigDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -6961,12 +7556,13 @@ impl SpectroClustersUidTokenKubeConfigDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Returns the specified cluster's token kube config file
     ///
@@ -6974,6 +7570,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_token_kube_config_get(
         &self,
         uid: impl Into<String>,
@@ -6985,6 +7583,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_token_kube_config_get`](crate::Client::spectro_clusters_uid_token_kube_config_get): `GET /v1/spectroclusters/{uid}/assets/adminTokenKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -6993,6 +7592,7 @@ pub struct SpectroClustersUidTokenKubeConfigGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidTokenKubeConfigGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7004,14 +7604,13 @@ impl SpectroClustersUidTokenKubeConfigGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl crate::Client {
     /// Updates the cluster's token kube config data
     ///
@@ -7019,6 +7618,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_token_kube_config_update(
         &self,
         uid: impl Into<String>,
@@ -7031,6 +7632,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-assets")]
 /// Request builder for [`Client::spectro_clusters_uid_token_kube_config_update`](crate::Client::spectro_clusters_uid_token_kube_config_update): `PUT /v1/spectroclusters/{uid}/assets/adminTokenKubeconfig`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7040,6 +7642,7 @@ pub struct SpectroClustersUidTokenKubeConfigUpdate {
     body: Option<crate::models::V1SpectroClusterAssetTokenKubeConfig>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidTokenKubeConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetTokenKubeConfig) -> Self {
@@ -7061,12 +7664,13 @@ impl SpectroClustersUidTokenKubeConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 impl crate::Client {
     /// Update specific cluster upgrade settings
     ///
@@ -7074,6 +7678,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-upgrade` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_upgrade_settings(
         &self,
         uid: impl Into<String>,
@@ -7086,6 +7692,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 /// Request builder for [`Client::spectro_clusters_uid_upgrade_settings`](crate::Client::spectro_clusters_uid_upgrade_settings): `POST /v1/spectroclusters/{uid}/upgrade/settings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7095,6 +7702,7 @@ pub struct SpectroClustersUidUpgradeSettings {
     body: Option<crate::models::V1ClusterUpgradeSettingsEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 impl SpectroClustersUidUpgradeSettings {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
@@ -7116,12 +7724,13 @@ impl SpectroClustersUidUpgradeSettings {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the cluster's upgrade status
     ///
@@ -7129,6 +7738,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_upgrades_put(
         &self,
         uid: impl Into<String>,
@@ -7141,6 +7752,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_uid_upgrades_put`](crate::Client::spectro_clusters_uid_upgrades_put): `PUT /v1/spectroclusters/{uid}/status/upgrades`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7150,6 +7762,7 @@ pub struct SpectroClustersUidUpgradesPut {
     body: Option<crate::models::V1SpectroClusterUidUpgrades>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidUpgradesPut {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterUidUpgrades) -> Self {
@@ -7171,12 +7784,13 @@ impl SpectroClustersUidUpgradesPut {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl crate::Client {
     /// Validates cluster packs
     ///
@@ -7184,6 +7798,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_validate_packs(
         &self,
         uid: impl Into<String>,
@@ -7196,6 +7812,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 /// Request builder for [`Client::spectro_clusters_uid_validate_packs`](crate::Client::spectro_clusters_uid_validate_packs): `POST /v1/spectroclusters/{uid}/validate/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7205,6 +7822,7 @@ pub struct SpectroClustersUidValidatePacks {
     body: Option<crate::models::V1SpectroClusterPacksEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersUidValidatePacks {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
@@ -7226,10 +7844,10 @@ impl SpectroClustersUidValidatePacks {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7238,6 +7856,7 @@ impl SpectroClustersUidValidatePacks {
             )
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl crate::Client {
     /// Validates if cluster gets repaved for the specified packs
     ///
@@ -7245,6 +7864,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_validate_repave(
         &self,
         uid: impl Into<String>,
@@ -7257,6 +7878,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 /// Request builder for [`Client::spectro_clusters_uid_validate_repave`](crate::Client::spectro_clusters_uid_validate_repave): `POST /v1/spectroclusters/{uid}/validate/repave`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7266,6 +7888,7 @@ pub struct SpectroClustersUidValidateRepave {
     body: Option<crate::models::V1SpectroClusterPacksEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersUidValidateRepave {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
@@ -7287,10 +7910,10 @@ impl SpectroClustersUidValidateRepave {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRepaveValidationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRepaveValidationResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7299,6 +7922,7 @@ impl SpectroClustersUidValidateRepave {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Retrieve a list of variables associated with the cluster
     ///
@@ -7306,6 +7930,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid for which variables need to be retrieved
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_variables_get(
         &self,
         uid: impl Into<String>,
@@ -7317,6 +7943,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_variables_get`](crate::Client::spectro_clusters_uid_variables_get): `GET /v1/spectroclusters/{uid}/variables`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7325,6 +7952,7 @@ pub struct SpectroClustersUidVariablesGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidVariablesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7337,10 +7965,10 @@ impl SpectroClustersUidVariablesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::V1SpectroClusterVariables>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<Vec<crate::models::V1SpectroClusterVariables>, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7349,6 +7977,7 @@ impl SpectroClustersUidVariablesGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Update cluster variable values for specified cluster
     ///
@@ -7356,6 +7985,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid for which variables need to be retrieved
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_variables_patch(
         &self,
         uid: impl Into<String>,
@@ -7368,6 +7999,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_variables_patch`](crate::Client::spectro_clusters_uid_variables_patch): `PATCH /v1/spectroclusters/{uid}/variables`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7377,6 +8009,7 @@ pub struct SpectroClustersUidVariablesPatch {
     body: Option<Vec<crate::models::V1SpectroClusterVariableUpdateEntity>>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidVariablesPatch {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1SpectroClusterVariableUpdateEntity>) -> Self {
@@ -7398,12 +8031,13 @@ impl SpectroClustersUidVariablesPatch {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Sync specified cluster workload
     ///
@@ -7412,6 +8046,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
     /// - `workload_kind` (`workloadKind`): Workload kind
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_workloads_kind_sync(
         &self,
         uid: impl Into<String>,
@@ -7425,6 +8061,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_workloads_kind_sync`](crate::Client::spectro_clusters_uid_workloads_kind_sync): `POST /v1/spectroclusters/{uid}/workloads/{workloadKind}/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7434,6 +8071,7 @@ pub struct SpectroClustersUidWorkloadsKindSync {
     workload_kind: crate::models::SpectroClustersUidWorkloadsKindSyncWorkloadKind,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidWorkloadsKindSync {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7445,12 +8083,13 @@ impl SpectroClustersUidWorkloadsKindSync {
             .path_param("workloadKind", self.workload_kind);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Sync specified cluster workload
     ///
@@ -7460,6 +8099,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_uid_workloads_sync(
         &self,
         uid: impl Into<String>,
@@ -7471,6 +8112,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::spectro_clusters_uid_workloads_sync`](crate::Client::spectro_clusters_uid_workloads_sync): `POST /v1/spectroclusters/{uid}/workloads/sync`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7479,6 +8121,7 @@ pub struct SpectroClustersUidWorkloadsSync {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidWorkloadsSync {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7491,12 +8134,13 @@ impl SpectroClustersUidWorkloadsSync {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl crate::Client {
     /// Associate cluster profiles to the specified cluster
     ///
@@ -7504,6 +8148,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_update_profiles(
         &self,
         uid: impl Into<String>,
@@ -7517,6 +8163,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-profiles")]
 /// Request builder for [`Client::spectro_clusters_update_profiles`](crate::Client::spectro_clusters_update_profiles): `PUT /v1/spectroclusters/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7527,6 +8174,7 @@ pub struct SpectroClustersUpdateProfiles {
     body: Option<crate::models::V1SpectroClusterProfiles>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersUpdateProfiles {
     /// Resolve pending cluster notification if set to true
     ///
@@ -7551,12 +8199,13 @@ impl SpectroClustersUpdateProfiles {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the specified cluster status condition
     ///
@@ -7564,6 +8213,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_update_status_condition(
         &self,
         uid: impl Into<String>,
@@ -7576,6 +8227,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_update_status_condition`](crate::Client::spectro_clusters_update_status_condition): `PUT /v1/spectroclusters/{uid}/status/condition`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7585,6 +8237,7 @@ pub struct SpectroClustersUpdateStatusCondition {
     body: Option<crate::models::V1ClusterCondition>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusCondition {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterCondition) -> Self {
@@ -7606,12 +8259,13 @@ impl SpectroClustersUpdateStatusCondition {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the specified cluster status conditions
     ///
@@ -7619,6 +8273,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_update_status_conditions(
         &self,
         uid: impl Into<String>,
@@ -7631,6 +8287,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_update_status_conditions`](crate::Client::spectro_clusters_update_status_conditions): `PATCH /v1/spectroclusters/{uid}/status/conditions`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7640,6 +8297,7 @@ pub struct SpectroClustersUpdateStatusConditions {
     body: Option<Vec<crate::models::V1ClusterCondition>>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusConditions {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1ClusterCondition>) -> Self {
@@ -7661,12 +8319,13 @@ impl SpectroClustersUpdateStatusConditions {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the specified cluster's service endpoints information
     ///
@@ -7674,6 +8333,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_update_status_endpoints(
         &self,
         uid: impl Into<String>,
@@ -7686,6 +8347,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_update_status_endpoints`](crate::Client::spectro_clusters_update_status_endpoints): `PUT /v1/spectroclusters/{uid}/status/endpoints`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7695,6 +8357,7 @@ pub struct SpectroClustersUpdateStatusEndpoints {
     body: Option<Vec<crate::models::V1ApiEndpoint>>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusEndpoints {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1ApiEndpoint>) -> Self {
@@ -7716,12 +8379,13 @@ impl SpectroClustersUpdateStatusEndpoints {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the specified cluster status as imported
     ///
@@ -7729,6 +8393,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_update_status_imported(
         &self,
         uid: impl Into<String>,
@@ -7740,6 +8406,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_update_status_imported`](crate::Client::spectro_clusters_update_status_imported): `PATCH /v1/spectroclusters/{uid}/status/imported`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7748,6 +8415,7 @@ pub struct SpectroClustersUpdateStatusImported {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusImported {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -7760,12 +8428,13 @@ impl SpectroClustersUpdateStatusImported {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 impl crate::Client {
     /// Updates the specified cluster's services information
     ///
@@ -7773,6 +8442,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_update_status_services(
         &self,
         uid: impl Into<String>,
@@ -7785,6 +8456,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-status")]
 /// Request builder for [`Client::spectro_clusters_update_status_services`](crate::Client::spectro_clusters_update_status_services): `PUT /v1/spectroclusters/{uid}/status/services`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7794,6 +8466,7 @@ pub struct SpectroClustersUpdateStatusServices {
     body: Option<Vec<crate::models::V1LoadBalancerService>>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusServices {
     /// Sent as `application/json`.
     pub fn body(mut self, value: Vec<crate::models::V1LoadBalancerService>) -> Self {
@@ -7815,16 +8488,19 @@ impl SpectroClustersUpdateStatusServices {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 impl crate::Client {
     /// Update all clusters upgrade settings
     ///
     /// Sends `POST /v1/spectroclusters/upgrade/settings`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-upgrade` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_upgrade_settings(&self) -> SpectroClustersUpgradeSettings {
         SpectroClustersUpgradeSettings {
             client: self.clone(),
@@ -7833,6 +8509,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 /// Request builder for [`Client::spectro_clusters_upgrade_settings`](crate::Client::spectro_clusters_upgrade_settings): `POST /v1/spectroclusters/upgrade/settings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7841,6 +8518,7 @@ pub struct SpectroClustersUpgradeSettings {
     body: Option<crate::models::V1ClusterUpgradeSettingsEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 impl SpectroClustersUpgradeSettings {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
@@ -7856,16 +8534,19 @@ impl SpectroClustersUpgradeSettings {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 impl crate::Client {
     /// Get cluster settings by context
     ///
     /// Sends `GET /v1/spectroclusters/upgrade/settings`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-upgrade` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_upgrade_settings_get(&self) -> SpectroClustersUpgradeSettingsGet {
         SpectroClustersUpgradeSettingsGet {
             client: self.clone(),
@@ -7873,6 +8554,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 /// Request builder for [`Client::spectro_clusters_upgrade_settings_get`](crate::Client::spectro_clusters_upgrade_settings_get): `GET /v1/spectroclusters/upgrade/settings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7880,16 +8562,17 @@ pub struct SpectroClustersUpgradeSettingsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-upgrade")]
 impl SpectroClustersUpgradeSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/upgrade/settings");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterUpgradeSettingsEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterUpgradeSettingsEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7898,10 +8581,13 @@ impl SpectroClustersUpgradeSettingsGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl crate::Client {
     /// Validates the cluster name
     ///
     /// Sends `GET /v1/spectroclusters/validate/name`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_validate_name(&self) -> SpectroClustersValidateName {
         SpectroClustersValidateName {
             client: self.clone(),
@@ -7910,6 +8596,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 /// Request builder for [`Client::spectro_clusters_validate_name`](crate::Client::spectro_clusters_validate_name): `GET /v1/spectroclusters/validate/name`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7918,6 +8605,7 @@ pub struct SpectroClustersValidateName {
     name: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersValidateName {
     /// Cluster name
     ///
@@ -7937,16 +8625,19 @@ impl SpectroClustersValidateName {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl crate::Client {
     /// Validates spectro cluster packs
     ///
     /// Sends `POST /v1/spectroclusters/validate/packs`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_validate_packs(&self) -> SpectroClustersValidatePacks {
         SpectroClustersValidatePacks {
             client: self.clone(),
@@ -7955,6 +8646,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-validate")]
 /// Request builder for [`Client::spectro_clusters_validate_packs`](crate::Client::spectro_clusters_validate_packs): `POST /v1/spectroclusters/validate/packs`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -7963,6 +8655,7 @@ pub struct SpectroClustersValidatePacks {
     body: Option<crate::models::V1SpectroClusterPacksEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersValidatePacks {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
@@ -7978,10 +8671,10 @@ impl SpectroClustersValidatePacks {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -7990,10 +8683,13 @@ impl SpectroClustersValidatePacks {
             )
     }
 }
+#[cfg(feature = "spectroclusters-virtual")]
 impl crate::Client {
     /// Creates a virtual cluster
     ///
     /// Sends `POST /v1/spectroclusters/virtual`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-virtual` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_virtual_create(&self) -> SpectroClustersVirtualCreate {
         SpectroClustersVirtualCreate {
             client: self.clone(),
@@ -8002,6 +8698,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-virtual")]
 /// Request builder for [`Client::spectro_clusters_virtual_create`](crate::Client::spectro_clusters_virtual_create): `POST /v1/spectroclusters/virtual`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8010,6 +8707,7 @@ pub struct SpectroClustersVirtualCreate {
     body: Option<crate::models::V1SpectroVirtualClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-virtual")]
 impl SpectroClustersVirtualCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
@@ -8025,18 +8723,19 @@ impl SpectroClustersVirtualCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-virtual")]
 impl crate::Client {
     /// Validates virtual cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/virtual/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-virtual` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_virtual_validate(&self) -> SpectroClustersVirtualValidate {
         SpectroClustersVirtualValidate {
             client: self.clone(),
@@ -8045,6 +8744,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-virtual")]
 /// Request builder for [`Client::spectro_clusters_virtual_validate`](crate::Client::spectro_clusters_virtual_validate): `POST /v1/spectroclusters/virtual/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8053,6 +8753,7 @@ pub struct SpectroClustersVirtualValidate {
     body: Option<crate::models::V1SpectroVirtualClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-virtual")]
 impl SpectroClustersVirtualValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
@@ -8068,10 +8769,10 @@ impl SpectroClustersVirtualValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8080,6 +8781,7 @@ impl SpectroClustersVirtualValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Add volume to the virtual machine instance
     ///
@@ -8089,6 +8791,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_add_volume(
         &self,
         uid: impl Into<String>,
@@ -8105,6 +8809,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_add_volume`](crate::Client::spectro_clusters_vm_add_volume): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/addVolume`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8116,6 +8821,7 @@ pub struct SpectroClustersVmAddVolume {
     body: Option<crate::models::V1VmAddVolumeEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmAddVolume {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VmAddVolumeEntity) -> Self {
@@ -8137,12 +8843,13 @@ impl SpectroClustersVmAddVolume {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Clone virtual machine
     ///
@@ -8152,6 +8859,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_clone(
         &self,
         uid: impl Into<String>,
@@ -8168,6 +8877,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_clone`](crate::Client::spectro_clusters_vm_clone): `POST /v1/spectroclusters/{uid}/vms/{vmName}/clone`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8179,6 +8889,7 @@ pub struct SpectroClustersVmClone {
     body: Option<crate::models::V1SpectroClusterVmCloneEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmClone {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroClusterVmCloneEntity) -> Self {
@@ -8200,10 +8911,10 @@ impl SpectroClustersVmClone {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8212,6 +8923,7 @@ impl SpectroClustersVmClone {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Create virtual machine
     ///
@@ -8220,6 +8932,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_create(
         &self,
         uid: impl Into<String>,
@@ -8234,6 +8948,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_create`](crate::Client::spectro_clusters_vm_create): `POST /v1/spectroclusters/{uid}/vms`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8244,6 +8959,7 @@ pub struct SpectroClustersVmCreate {
     body: Option<crate::models::V1ClusterVirtualMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
@@ -8261,10 +8977,10 @@ impl SpectroClustersVmCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8273,6 +8989,7 @@ impl SpectroClustersVmCreate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Deletes the virtual machine
     ///
@@ -8282,6 +8999,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_delete(
         &self,
         uid: impl Into<String>,
@@ -8297,6 +9016,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_delete`](crate::Client::spectro_clusters_vm_delete): `DELETE /v1/spectroclusters/{uid}/vms/{vmName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8307,6 +9027,7 @@ pub struct SpectroClustersVmDelete {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8316,12 +9037,13 @@ impl SpectroClustersVmDelete {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Get virtual machine
     ///
@@ -8331,6 +9053,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_get(
         &self,
         uid: impl Into<String>,
@@ -8346,6 +9070,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_get`](crate::Client::spectro_clusters_vm_get): `GET /v1/spectroclusters/{uid}/vms/{vmName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8356,6 +9081,7 @@ pub struct SpectroClustersVmGet {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8365,10 +9091,10 @@ impl SpectroClustersVmGet {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8377,6 +9103,7 @@ impl SpectroClustersVmGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Returns the list of virtual machines
     ///
@@ -8384,6 +9111,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_list(&self, uid: impl Into<String>) -> SpectroClustersVmList {
         SpectroClustersVmList {
             client: self.clone(),
@@ -8395,6 +9124,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_list`](crate::Client::spectro_clusters_vm_list): `GET /v1/spectroclusters/{uid}/vms`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8406,6 +9136,7 @@ pub struct SpectroClustersVmList {
     r#continue: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmList {
     /// Namespace names, comma separated value (ex: dev,test). If namespace is empty it returns the specific resource under all namespace
     ///
@@ -8438,10 +9169,10 @@ impl SpectroClustersVmList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachineList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachineList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8475,6 +9206,7 @@ impl SpectroClustersVmList {
         client.core().items(self.into_request(), Some(max_items))
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Migrate the virtual machine
     ///
@@ -8484,6 +9216,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_migrate(
         &self,
         uid: impl Into<String>,
@@ -8499,6 +9233,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_migrate`](crate::Client::spectro_clusters_vm_migrate): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/migrate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8509,6 +9244,7 @@ pub struct SpectroClustersVmMigrate {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmMigrate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8521,12 +9257,13 @@ impl SpectroClustersVmMigrate {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Pause the virtual machine instance
     ///
@@ -8536,6 +9273,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_pause(
         &self,
         uid: impl Into<String>,
@@ -8551,6 +9290,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_pause`](crate::Client::spectro_clusters_vm_pause): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/pause`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8561,6 +9301,7 @@ pub struct SpectroClustersVmPause {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmPause {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8573,12 +9314,13 @@ impl SpectroClustersVmPause {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Remove volume from the virtual machine instance
     ///
@@ -8588,6 +9330,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_remove_volume(
         &self,
         uid: impl Into<String>,
@@ -8604,6 +9348,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_remove_volume`](crate::Client::spectro_clusters_vm_remove_volume): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/removeVolume`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8615,6 +9360,7 @@ pub struct SpectroClustersVmRemoveVolume {
     body: Option<crate::models::V1VmRemoveVolumeEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmRemoveVolume {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VmRemoveVolumeEntity) -> Self {
@@ -8636,12 +9382,13 @@ impl SpectroClustersVmRemoveVolume {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Restart the virtual machine
     ///
@@ -8651,6 +9398,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_restart(
         &self,
         uid: impl Into<String>,
@@ -8666,6 +9415,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_restart`](crate::Client::spectro_clusters_vm_restart): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/restart`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8676,6 +9426,7 @@ pub struct SpectroClustersVmRestart {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmRestart {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8688,12 +9439,13 @@ impl SpectroClustersVmRestart {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Resume the virtual machine instance
     ///
@@ -8703,6 +9455,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_resume(
         &self,
         uid: impl Into<String>,
@@ -8718,6 +9472,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_resume`](crate::Client::spectro_clusters_vm_resume): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/resume`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8728,6 +9483,7 @@ pub struct SpectroClustersVmResume {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmResume {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8740,12 +9496,13 @@ impl SpectroClustersVmResume {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Start the virtual machine
     ///
@@ -8755,6 +9512,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_start(
         &self,
         uid: impl Into<String>,
@@ -8770,6 +9529,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_start`](crate::Client::spectro_clusters_vm_start): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/start`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8780,6 +9540,7 @@ pub struct SpectroClustersVmStart {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmStart {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8792,12 +9553,13 @@ impl SpectroClustersVmStart {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Stop the virtual machine
     ///
@@ -8807,6 +9569,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_stop(
         &self,
         uid: impl Into<String>,
@@ -8822,6 +9586,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_stop`](crate::Client::spectro_clusters_vm_stop): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/stop`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8832,6 +9597,7 @@ pub struct SpectroClustersVmStop {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmStop {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -8844,12 +9610,13 @@ impl SpectroClustersVmStop {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Updates the specified virtual machine of the cluster
     ///
@@ -8859,6 +9626,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vm_update(
         &self,
         uid: impl Into<String>,
@@ -8875,6 +9644,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::spectro_clusters_vm_update`](crate::Client::spectro_clusters_vm_update): `PUT /v1/spectroclusters/{uid}/vms/{vmName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8886,6 +9656,7 @@ pub struct SpectroClustersVmUpdate {
     body: Option<crate::models::V1ClusterVirtualMachine>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
@@ -8904,10 +9675,10 @@ impl SpectroClustersVmUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualMachine>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -8916,10 +9687,13 @@ impl SpectroClustersVmUpdate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl crate::Client {
     /// Creates a vSphere cluster
     ///
     /// Sends `POST /v1/spectroclusters/vsphere`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vsphere_create(&self) -> SpectroClustersVsphereCreate {
         SpectroClustersVsphereCreate {
             client: self.clone(),
@@ -8928,6 +9702,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 /// Request builder for [`Client::spectro_clusters_vsphere_create`](crate::Client::spectro_clusters_vsphere_create): `POST /v1/spectroclusters/vsphere`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8936,6 +9711,7 @@ pub struct SpectroClustersVsphereCreate {
     body: Option<crate::models::V1SpectroVsphereClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
@@ -8951,18 +9727,19 @@ impl SpectroClustersVsphereCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl crate::Client {
     /// Imports a vSphere cluster
     ///
     /// Sends `POST /v1/spectroclusters/vsphere/import`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vsphere_import(&self) -> SpectroClustersVsphereImport {
         SpectroClustersVsphereImport {
             client: self.clone(),
@@ -8971,6 +9748,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 /// Request builder for [`Client::spectro_clusters_vsphere_import`](crate::Client::spectro_clusters_vsphere_import): `POST /v1/spectroclusters/vsphere/import`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -8979,6 +9757,7 @@ pub struct SpectroClustersVsphereImport {
     body: Option<crate::models::V1SpectroVsphereClusterImportEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereImport {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterImportEntity) -> Self {
@@ -8994,18 +9773,19 @@ impl SpectroClustersVsphereImport {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl crate::Client {
     /// Get vSphere cluster estimated rate information
     ///
     /// Sends `POST /v1/spectroclusters/vsphere/rate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vsphere_rate(&self) -> SpectroClustersVsphereRate {
         SpectroClustersVsphereRate {
             client: self.clone(),
@@ -9015,6 +9795,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 /// Request builder for [`Client::spectro_clusters_vsphere_rate`](crate::Client::spectro_clusters_vsphere_rate): `POST /v1/spectroclusters/vsphere/rate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9024,6 +9805,7 @@ pub struct SpectroClustersVsphereRate {
     body: Option<crate::models::V1SpectroVsphereClusterRateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereRate {
     /// Sets the query parameter `periodType`.
     pub fn period_type(
@@ -9053,10 +9835,10 @@ impl SpectroClustersVsphereRate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRate>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9065,10 +9847,13 @@ impl SpectroClustersVsphereRate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl crate::Client {
     /// Validates vSphere cluster create operation
     ///
     /// Sends `POST /v1/spectroclusters/vsphere/validate`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
     pub fn spectro_clusters_vsphere_validate(&self) -> SpectroClustersVsphereValidate {
         SpectroClustersVsphereValidate {
             client: self.clone(),
@@ -9077,6 +9862,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 /// Request builder for [`Client::spectro_clusters_vsphere_validate`](crate::Client::spectro_clusters_vsphere_validate): `POST /v1/spectroclusters/vsphere/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9085,6 +9871,7 @@ pub struct SpectroClustersVsphereValidate {
     body: Option<crate::models::V1SpectroVsphereClusterEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereValidate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
@@ -9100,10 +9887,10 @@ impl SpectroClustersVsphereValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterValidatorResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9112,6 +9899,7 @@ impl SpectroClustersVsphereValidate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the image sbom of syft scan log of cluster
     ///
@@ -9121,6 +9909,8 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `log_uid` (`logUid`): the path parameter
     /// - `image` (`image`): the query parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn syft_scan_log_image_sbom_get(
         &self,
         uid: impl Into<String>,
@@ -9136,6 +9926,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::syft_scan_log_image_sbom_get`](crate::Client::syft_scan_log_image_sbom_get): `GET /v1/spectroclusters/{uid}/features/complianceScan/logs/{logUid}/drivers/syft/sbom`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9146,6 +9937,7 @@ pub struct SyftScanLogImageSbomGet {
     image: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl SyftScanLogImageSbomGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9159,14 +9951,13 @@ impl SyftScanLogImageSbomGet {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Change cluster backup location
     ///
@@ -9174,6 +9965,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn v1_cluster_feature_backup_location_uid_change(
         &self,
         uid: impl Into<String>,
@@ -9186,6 +9979,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::v1_cluster_feature_backup_location_uid_change`](crate::Client::v1_cluster_feature_backup_location_uid_change): `PUT /v1/spectroclusters/features/backup/locations/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9195,6 +9989,7 @@ pub struct V1ClusterFeatureBackupLocationUidChange {
     body: Option<crate::models::V1ClusterBackupLocationType>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl V1ClusterFeatureBackupLocationUidChange {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterBackupLocationType) -> Self {
@@ -9216,12 +10011,13 @@ impl V1ClusterFeatureBackupLocationUidChange {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 impl crate::Client {
     /// Returns the cluster object references based on locationUid
     ///
@@ -9229,6 +10025,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
     pub fn v1_cluster_feature_backup_location_uid_get(
         &self,
         uid: impl Into<String>,
@@ -9240,6 +10038,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-features")]
 /// Request builder for [`Client::v1_cluster_feature_backup_location_uid_get`](crate::Client::v1_cluster_feature_backup_location_uid_get): `GET /v1/spectroclusters/features/backup/locations/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9248,6 +10047,7 @@ pub struct V1ClusterFeatureBackupLocationUidGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-features")]
 impl V1ClusterFeatureBackupLocationUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9260,16 +10060,17 @@ impl V1ClusterFeatureBackupLocationUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterRefs>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRefs, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1ClusterRefs, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl crate::Client {
     /// Updates the specified cluster controlPlane health check timeout
     ///
@@ -9277,6 +10078,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
     pub fn v1_control_plane_health_check_timeout_update(
         &self,
         uid: impl Into<String>,
@@ -9289,6 +10092,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 /// Request builder for [`Client::v1_control_plane_health_check_timeout_update`](crate::Client::v1_control_plane_health_check_timeout_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/controlPlaneHealthCheckTimeout`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9298,6 +10102,7 @@ pub struct V1ControlPlaneHealthCheckTimeoutUpdate {
     body: Option<crate::models::V1ControlPlaneHealthCheckTimeoutEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl V1ControlPlaneHealthCheckTimeoutUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ControlPlaneHealthCheckTimeoutEntity) -> Self {
@@ -9319,12 +10124,13 @@ impl V1ControlPlaneHealthCheckTimeoutUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl crate::Client {
     /// Updates the specified cluster host config
     ///
@@ -9332,6 +10138,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
     pub fn v1_host_cluster_config_update(
         &self,
         uid: impl Into<String>,
@@ -9344,6 +10152,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 /// Request builder for [`Client::v1_host_cluster_config_update`](crate::Client::v1_host_cluster_config_update): `PATCH /v1/spectroclusters/{uid}/clusterConfig/hostCluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9353,6 +10162,7 @@ pub struct V1HostClusterConfigUpdate {
     body: Option<crate::models::V1HostClusterConfigEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-config")]
 impl V1HostClusterConfigUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1HostClusterConfigEntity) -> Self {
@@ -9374,12 +10184,13 @@ impl V1HostClusterConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 impl crate::Client {
     /// Returns the associated profiles for all the cluster of launched from the specified cluster template
     ///
@@ -9387,6 +10198,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-templates` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_cluster_templates_uid_profiles_get(
         &self,
         uid: impl Into<String>,
@@ -9399,6 +10212,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 /// Request builder for [`Client::v1_spectro_clusters_cluster_templates_uid_profiles_get`](crate::Client::v1_spectro_clusters_cluster_templates_uid_profiles_get): `GET /v1/spectroclusters/clusterTemplates/{uid}/profiles`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9408,6 +10222,7 @@ pub struct V1SpectroClustersClusterTemplatesUidProfilesGet {
     include_pack_meta: Option<String>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 impl V1SpectroClustersClusterTemplatesUidProfilesGet {
     /// includes pack meta such as schema, presets
     ///
@@ -9426,10 +10241,10 @@ impl V1SpectroClustersClusterTemplatesUidProfilesGet {
             .query_opt("includePackMeta", self.include_pack_meta.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterProfileList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9438,6 +10253,7 @@ impl V1SpectroClustersClusterTemplatesUidProfilesGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 impl crate::Client {
     /// Validates if cluster template profile update triggers repave
     ///
@@ -9445,6 +10261,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-templates` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_cluster_templates_uid_validate_repave(
         &self,
         uid: impl Into<String>,
@@ -9457,6 +10275,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 /// Request builder for [`Client::v1_spectro_clusters_cluster_templates_uid_validate_repave`](crate::Client::v1_spectro_clusters_cluster_templates_uid_validate_repave): `POST /v1/spectroclusters/clusterTemplates/{uid}/validate/repave`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9466,6 +10285,7 @@ pub struct V1SpectroClustersClusterTemplatesUidValidateRepave {
     body: Option<crate::models::V1ClusterTemplateRepaveValidationSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 impl V1SpectroClustersClusterTemplatesUidValidateRepave {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterTemplateRepaveValidationSpec) -> Self {
@@ -9487,10 +10307,10 @@ impl V1SpectroClustersClusterTemplatesUidValidateRepave {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterRepaveValidationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRepaveValidationResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9499,6 +10319,7 @@ impl V1SpectroClustersClusterTemplatesUidValidateRepave {
             )
     }
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 impl crate::Client {
     /// Upgrades clusters launched from the specified cluster template
     ///
@@ -9506,6 +10327,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-cluster-templates` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_templates_uid_clusters_upgrade(
         &self,
         uid: impl Into<String>,
@@ -9518,6 +10341,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 /// Request builder for [`Client::v1_spectro_clusters_templates_uid_clusters_upgrade`](crate::Client::v1_spectro_clusters_templates_uid_clusters_upgrade): `PATCH /v1/spectroclusters/clusterTemplates/{uid}/clusters/upgrade`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9527,6 +10351,7 @@ pub struct V1SpectroClustersTemplatesUidClustersUpgrade {
     body: Option<crate::models::V1ClusterTemplateUpgradeSpec>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-cluster-templates")]
 impl V1SpectroClustersTemplatesUidClustersUpgrade {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClusterTemplateUpgradeSpec) -> Self {
@@ -9548,12 +10373,13 @@ impl V1SpectroClustersTemplatesUidClustersUpgrade {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// reset the edge clusters by deleting machine pools and conditions
     ///
@@ -9561,6 +10387,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_uid_edge_reset(
         &self,
         uid: impl Into<String>,
@@ -9572,6 +10400,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::v1_spectro_clusters_uid_edge_reset`](crate::Client::v1_spectro_clusters_uid_edge_reset): `POST /v1/spectroclusters/{uid}/edge/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9580,6 +10409,7 @@ pub struct V1SpectroClustersUidEdgeReset {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidEdgeReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9592,12 +10422,13 @@ impl V1SpectroClustersUidEdgeReset {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns the specified cluster's kube config file
     ///
@@ -9605,6 +10436,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_uid_kube_ctl_redirect(
         &self,
         uid: impl Into<String>,
@@ -9616,6 +10449,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::v1_spectro_clusters_uid_kube_ctl_redirect`](crate::Client::v1_spectro_clusters_uid_kube_ctl_redirect): `GET /v1/spectroclusters/{uid}/kubectl/redirect`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9624,6 +10458,7 @@ pub struct V1SpectroClustersUidKubeCtlRedirect {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidKubeCtlRedirect {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9636,10 +10471,10 @@ impl V1SpectroClustersUidKubeCtlRedirect {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterKubeCtlRedirect>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterKubeCtlRedirect, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9648,6 +10483,7 @@ impl V1SpectroClustersUidKubeCtlRedirect {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns k8s spectrocluster oidc
     ///
@@ -9655,6 +10491,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): spc uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_uid_oidc(&self, uid: impl Into<String>) -> V1SpectroClustersUidOidc {
         V1SpectroClustersUidOidc {
             client: self.clone(),
@@ -9663,6 +10501,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::v1_spectro_clusters_uid_oidc`](crate::Client::v1_spectro_clusters_uid_oidc): `GET /v1/spectroclusters/{uid}/oidc`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9671,6 +10510,7 @@ pub struct V1SpectroClustersUidOidc {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidOidc {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9680,10 +10520,10 @@ impl V1SpectroClustersUidOidc {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SpectroClusterOidcSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterOidcSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9692,6 +10532,7 @@ impl V1SpectroClustersUidOidc {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// Returns k8s dashboard url
     ///
@@ -9699,6 +10540,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): spc uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_uid_oidc_dashboard_url(
         &self,
         uid: impl Into<String>,
@@ -9710,6 +10553,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::v1_spectro_clusters_uid_oidc_dashboard_url`](crate::Client::v1_spectro_clusters_uid_oidc_dashboard_url): `GET /v1/spectroclusters/{uid}/oidc/dashboard/url`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9718,6 +10562,7 @@ pub struct V1SpectroClustersUidOidcDashboardUrl {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidOidcDashboardUrl {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9730,10 +10575,10 @@ impl V1SpectroClustersUidOidcDashboardUrl {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SectroClusterK8sDashboardUrl>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SectroClusterK8sDashboardUrl, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9742,6 +10587,7 @@ impl V1SpectroClustersUidOidcDashboardUrl {
             )
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 impl crate::Client {
     /// reset the cluster s by deleting machine pools and condtions
     ///
@@ -9749,6 +10595,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster uid
+    ///
+    /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
     pub fn v1_spectro_clusters_uid_reset(
         &self,
         uid: impl Into<String>,
@@ -9760,6 +10608,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-core")]
 /// Request builder for [`Client::v1_spectro_clusters_uid_reset`](crate::Client::v1_spectro_clusters_uid_reset): `PUT /v1/spectroclusters/{uid}/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9768,6 +10617,7 @@ pub struct V1SpectroClustersUidReset {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9780,16 +10630,19 @@ impl V1SpectroClustersUidReset {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-virtual")]
 impl crate::Client {
     /// Get the cluster pack values yaml
     ///
     /// Sends `GET /v1/spectroclusters/virtual/packs/values`.
+    ///
+    /// Compiled with the cargo feature `spectroclusters-virtual` (or `spectroclusters`, which enables all its parts).
     pub fn virtual_clusters_packs_values(&self) -> VirtualClustersPacksValues {
         VirtualClustersPacksValues {
             client: self.clone(),
@@ -9798,6 +10651,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-virtual")]
 /// Request builder for [`Client::virtual_clusters_packs_values`](crate::Client::virtual_clusters_packs_values): `GET /v1/spectroclusters/virtual/packs/values`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9806,6 +10660,7 @@ pub struct VirtualClustersPacksValues {
     kubernetes_distro_type: Option<crate::models::VirtualClustersPacksValuesKubernetesDistroType>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-virtual")]
 impl VirtualClustersPacksValues {
     /// Kubernetes distribution type
     ///
@@ -9828,10 +10683,10 @@ impl VirtualClustersPacksValues {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterVirtualPacksValues>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualPacksValues, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9840,6 +10695,7 @@ impl VirtualClustersPacksValues {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Create snapshot of virtual machine
     ///
@@ -9849,6 +10705,8 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `namespace` (`namespace`): Namespace name of virtual machine
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn vm_snapshot_create(
         &self,
         uid: impl Into<String>,
@@ -9865,6 +10723,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::vm_snapshot_create`](crate::Client::vm_snapshot_create): `POST /v1/spectroclusters/{uid}/vms/{vmName}/snapshot`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9876,6 +10735,7 @@ pub struct VmSnapshotCreate {
     body: Option<crate::models::V1VirtualMachineSnapshot>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
@@ -9897,10 +10757,10 @@ impl VmSnapshotCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshot>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -9909,6 +10769,7 @@ impl VmSnapshotCreate {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Delete the snapshot of virtual machine
     ///
@@ -9919,6 +10780,8 @@ impl crate::Client {
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `snapshot_name` (`snapshotName`): Snapshot name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn vm_snapshot_delete(
         &self,
         uid: impl Into<String>,
@@ -9936,6 +10799,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::vm_snapshot_delete`](crate::Client::vm_snapshot_delete): `DELETE /v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -9947,6 +10811,7 @@ pub struct VmSnapshotDelete {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -9960,12 +10825,13 @@ impl VmSnapshotDelete {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Get virtual machine snapshot
     ///
@@ -9976,6 +10842,8 @@ impl crate::Client {
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `snapshot_name` (`snapshotName`): Snapshot name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn vm_snapshot_get(
         &self,
         uid: impl Into<String>,
@@ -9993,6 +10861,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::vm_snapshot_get`](crate::Client::vm_snapshot_get): `GET /v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -10004,6 +10873,7 @@ pub struct VmSnapshotGet {
     namespace: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -10017,10 +10887,10 @@ impl VmSnapshotGet {
             .query("namespace", self.namespace);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshot>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -10029,6 +10899,7 @@ impl VmSnapshotGet {
             )
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl crate::Client {
     /// Updates the specified snapshot of a virtual machine
     ///
@@ -10039,6 +10910,8 @@ impl crate::Client {
     /// - `vm_name` (`vmName`): Virtual Machine name
     /// - `snapshot_name` (`snapshotName`): Snapshot name
     /// - `namespace` (`namespace`): Namespace name
+    ///
+    /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
     pub fn vm_snapshot_update(
         &self,
         uid: impl Into<String>,
@@ -10057,6 +10930,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "spectroclusters-vms")]
 /// Request builder for [`Client::vm_snapshot_update`](crate::Client::vm_snapshot_update): `PUT /v1/spectroclusters/{uid}/vms/{vmName}/snapshot/{snapshotName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -10069,6 +10943,7 @@ pub struct VmSnapshotUpdate {
     body: Option<crate::models::V1VirtualMachineSnapshot>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
@@ -10091,10 +10966,10 @@ impl VmSnapshotUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VirtualMachineSnapshot>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

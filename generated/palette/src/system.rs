@@ -2,7 +2,9 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Operations tagged `system`.
+#[cfg(any(feature = "system-admins", feature = "system-alerts", feature = "system-config", feature = "system-core", feature = "system-database", feature = "system-plan", feature = "system-themes", feature = "system-users"))]
 use cloudgen_runtime::codegen as rt;
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Validates activation key, updates plan, logs activation, updates cache
     ///
@@ -10,10 +12,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_activate(&self, body: crate::models::V1SystemActivateRequest) -> SystemActivate {
         SystemActivate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_activate`](crate::Client::system_activate): `POST /v1/system/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -22,6 +27,7 @@ pub struct SystemActivate {
     body: crate::models::V1SystemActivateRequest,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -30,24 +36,28 @@ impl SystemActivate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Option<crate::models::V1Uid>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::JsonOrEmpty<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json_or_empty::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Returns system activations doc, to be used in sysadmin console
     ///
     /// Sends `GET /v1/system/activation`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_activation_get(&self) -> SystemActivationGet {
         SystemActivationGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_activation_get`](crate::Client::system_activation_get): `GET /v1/system/activation`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -55,16 +65,17 @@ pub struct SystemActivationGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemActivationGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/activation");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemActivationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemActivationResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -73,14 +84,18 @@ impl SystemActivationGet {
             )
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Create a System Administrator
     ///
     /// Sends `POST /v1/system/admins`.
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_create(&self) -> SystemAdminsCreate {
         SystemAdminsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_create`](crate::Client::system_admins_create): `POST /v1/system/admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -89,6 +104,7 @@ pub struct SystemAdminsCreate {
     body: Option<crate::models::V1SystemAdminEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemAdminEntity) -> Self {
@@ -104,24 +120,26 @@ impl SystemAdminsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Lists users
     ///
     /// Lists all System Administrator's information
     ///
     /// Sends `GET /v1/system/admins`.
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_list(&self) -> SystemAdminsList {
         SystemAdminsList { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_list`](crate::Client::system_admins_list): `GET /v1/system/admins`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -129,22 +147,24 @@ pub struct SystemAdminsList {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsList {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/admins");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAdmins>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAdmins, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1SystemAdmins, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Updates and Activates the specified System Administrator password using the password token
     ///
@@ -155,6 +175,8 @@ impl crate::Client {
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the System Administrator to be used for authentication
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_password_activate(
         &self,
         password_token: impl Into<String>,
@@ -168,6 +190,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_password_activate`](crate::Client::system_admins_password_activate): `PATCH /v1/system/admins/auth/password/{passwordToken}/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -177,6 +200,7 @@ pub struct SystemAdminsPasswordActivate {
     body: crate::models::SystemAdminsPasswordActivateBody,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsPasswordActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -188,12 +212,13 @@ impl SystemAdminsPasswordActivate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Deletes the specified System Administrator
     ///
@@ -201,6 +226,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_uid_delete(&self, uid: impl Into<String>) -> SystemAdminsUidDelete {
         SystemAdminsUidDelete {
             client: self.clone(),
@@ -209,6 +236,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_uid_delete`](crate::Client::system_admins_uid_delete): `DELETE /v1/system/admins/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -217,6 +245,7 @@ pub struct SystemAdminsUidDelete {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -226,12 +255,13 @@ impl SystemAdminsUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Returns the specified System Administrator information
     ///
@@ -239,6 +269,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_uid_get(&self, uid: impl Into<String>) -> SystemAdminsUidGet {
         SystemAdminsUidGet {
             client: self.clone(),
@@ -247,6 +279,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_uid_get`](crate::Client::system_admins_uid_get): `GET /v1/system/admins/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -255,6 +288,7 @@ pub struct SystemAdminsUidGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsUidGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -264,16 +298,17 @@ impl SystemAdminsUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAdmin>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAdmin, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1SystemAdmin, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// System Administrator password change request through the verification of the current password
     ///
@@ -282,6 +317,8 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_uid_password_change(
         &self,
         uid: impl Into<String>,
@@ -295,6 +332,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_uid_password_change`](crate::Client::system_admins_uid_password_change): `PATCH /v1/system/admins/{uid}/changePassword`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -304,6 +342,7 @@ pub struct SystemAdminsUidPasswordChange {
     body: crate::models::SystemAdminsUidPasswordChangeBody,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsUidPasswordChange {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -312,12 +351,13 @@ impl SystemAdminsUidPasswordChange {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Reset password link for a specified System Administrator
     ///
@@ -325,6 +365,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_uid_password_reset_link(
         &self,
         uid: impl Into<String>,
@@ -336,6 +378,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_uid_password_reset_link`](crate::Client::system_admins_uid_password_reset_link): `PUT /v1/system/admins/{uid}/passwordResetLink`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -344,6 +387,7 @@ pub struct SystemAdminsUidPasswordResetLink {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsUidPasswordResetLink {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -356,12 +400,13 @@ impl SystemAdminsUidPasswordResetLink {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-admins")]
 impl crate::Client {
     /// Update User
     ///
@@ -371,6 +416,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
     pub fn system_admins_uid_profile_update(
         &self,
         uid: impl Into<String>,
@@ -383,6 +430,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-admins")]
 /// Request builder for [`Client::system_admins_uid_profile_update`](crate::Client::system_admins_uid_profile_update): `PATCH /v1/system/admins/{uid}/profile`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -392,6 +440,7 @@ pub struct SystemAdminsUidProfileUpdate {
     body: Option<crate::models::V1SystemAdminProfile>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-admins")]
 impl SystemAdminsUidProfileUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemAdminProfile) -> Self {
@@ -413,12 +462,13 @@ impl SystemAdminsUidProfileUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-alerts")]
 impl crate::Client {
     /// Deletes the specified alert to the specified system
     ///
@@ -426,6 +476,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `component` (`component`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-alerts` (or `system`, which enables all its parts).
     pub fn system_alert_delete(&self, component: impl Into<String>) -> SystemAlertDelete {
         SystemAlertDelete {
             client: self.clone(),
@@ -434,6 +486,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-alerts")]
 /// Request builder for [`Client::system_alert_delete`](crate::Client::system_alert_delete): `DELETE /v1/system/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -442,6 +495,7 @@ pub struct SystemAlertDelete {
     component: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-alerts")]
 impl SystemAlertDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -454,12 +508,13 @@ impl SystemAlertDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-alerts")]
 impl crate::Client {
     /// Upsert the specified alert to the specified system
     ///
@@ -467,6 +522,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `component` (`component`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-alerts` (or `system`, which enables all its parts).
     pub fn system_alert_update(&self, component: impl Into<String>) -> SystemAlertUpdate {
         SystemAlertUpdate {
             client: self.clone(),
@@ -476,6 +533,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-alerts")]
 /// Request builder for [`Client::system_alert_update`](crate::Client::system_alert_update): `PUT /v1/system/alerts/{component}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -485,6 +543,7 @@ pub struct SystemAlertUpdate {
     body: Option<crate::models::V1AlertEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-alerts")]
 impl SystemAlertUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
@@ -503,20 +562,24 @@ impl SystemAlertUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-alerts")]
 impl crate::Client {
     /// get the alerts specified for the system
     ///
     /// Sends `GET /v1/system/alerts`.
+    ///
+    /// Compiled with the cargo feature `system-alerts` (or `system`, which enables all its parts).
     pub fn system_alerts_get(&self) -> SystemAlertsGet {
         SystemAlertsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-alerts")]
 /// Request builder for [`Client::system_alerts_get`](crate::Client::system_alerts_get): `GET /v1/system/alerts`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -524,30 +587,35 @@ pub struct SystemAlertsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-alerts")]
 impl SystemAlertsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/alerts");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Alerts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Alerts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1Alerts, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Get system app features
     ///
     /// Sends `GET /v1/system/appFeatures`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_app_features_get(&self) -> SystemAppFeaturesGet {
         SystemAppFeaturesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_app_features_get`](crate::Client::system_app_features_get): `GET /v1/system/appFeatures`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -555,26 +623,30 @@ pub struct SystemAppFeaturesGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemAppFeaturesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/appFeatures");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AppFeatures>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AppFeatures, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1AppFeatures, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Update system app features
     ///
     /// Sends `PUT /v1/system/appFeatures`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_app_features_update(&self) -> SystemAppFeaturesUpdate {
         SystemAppFeaturesUpdate {
             client: self.clone(),
@@ -583,6 +655,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_app_features_update`](crate::Client::system_app_features_update): `PUT /v1/system/appFeatures`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -591,6 +664,7 @@ pub struct SystemAppFeaturesUpdate {
     body: Option<crate::models::V1AppFeatures>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemAppFeaturesUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AppFeatures) -> Self {
@@ -606,20 +680,24 @@ impl SystemAppFeaturesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Get system auth token settings
     ///
     /// Sends `GET /v1/system/authTokenSettings`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_auth_token_settings_get(&self) -> SystemAuthTokenSettingsGet {
         SystemAuthTokenSettingsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_auth_token_settings_get`](crate::Client::system_auth_token_settings_get): `GET /v1/system/authTokenSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -627,16 +705,17 @@ pub struct SystemAuthTokenSettingsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemAuthTokenSettingsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/authTokenSettings");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AuthTokenSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AuthTokenSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -645,10 +724,13 @@ impl SystemAuthTokenSettingsGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Update system auth token settings
     ///
     /// Sends `PUT /v1/system/authTokenSettings`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_auth_token_settings_update(&self) -> SystemAuthTokenSettingsUpdate {
         SystemAuthTokenSettingsUpdate {
             client: self.clone(),
@@ -657,6 +739,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_auth_token_settings_update`](crate::Client::system_auth_token_settings_update): `PUT /v1/system/authTokenSettings`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -665,6 +748,7 @@ pub struct SystemAuthTokenSettingsUpdate {
     body: Option<crate::models::V1AuthTokenSettings>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemAuthTokenSettingsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
@@ -680,20 +764,24 @@ impl SystemAuthTokenSettingsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Get system classification banner
     ///
     /// Sends `GET /v1/system/classificationBanner`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_classification_banner_get(&self) -> SystemClassificationBannerGet {
         SystemClassificationBannerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_classification_banner_get`](crate::Client::system_classification_banner_get): `GET /v1/system/classificationBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -701,16 +789,17 @@ pub struct SystemClassificationBannerGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemClassificationBannerGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/classificationBanner");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClassificationBanner>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClassificationBanner, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -719,10 +808,13 @@ impl SystemClassificationBannerGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Update system classification banner
     ///
     /// Sends `PUT /v1/system/classificationBanner`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_classification_banner_update(&self) -> SystemClassificationBannerUpdate {
         SystemClassificationBannerUpdate {
             client: self.clone(),
@@ -731,6 +823,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_classification_banner_update`](crate::Client::system_classification_banner_update): `PUT /v1/system/classificationBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -739,6 +832,7 @@ pub struct SystemClassificationBannerUpdate {
     body: Option<crate::models::V1ClassificationBanner>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemClassificationBannerUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ClassificationBanner) -> Self {
@@ -754,12 +848,13 @@ impl SystemClassificationBannerUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// Deletes the specified Plan's credit data
     ///
@@ -767,6 +862,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `credit_uid` (`creditUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn system_credits_uid_delete(
         &self,
         credit_uid: impl Into<String>,
@@ -778,6 +875,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::system_credits_uid_delete`](crate::Client::system_credits_uid_delete): `DELETE /v1/system/plan/credits/{creditUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -786,6 +884,7 @@ pub struct SystemCreditsUidDelete {
     credit_uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl SystemCreditsUidDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -798,12 +897,13 @@ impl SystemCreditsUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// Updates the specified Plan's credit data
     ///
@@ -811,6 +911,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `credit_uid` (`creditUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn system_credits_uid_update(
         &self,
         credit_uid: impl Into<String>,
@@ -823,6 +925,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::system_credits_uid_update`](crate::Client::system_credits_uid_update): `PUT /v1/system/plan/credits/{creditUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -832,6 +935,7 @@ pub struct SystemCreditsUidUpdate {
     body: Option<crate::models::V1PlanCreditUpdate>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl SystemCreditsUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanCreditUpdate) -> Self {
@@ -853,16 +957,19 @@ impl SystemCreditsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// Add system free credit
     ///
     /// Sends `POST /v1/system/plan/freeCredit`.
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn system_free_credit_add(&self) -> SystemFreeCreditAdd {
         SystemFreeCreditAdd {
             client: self.clone(),
@@ -871,6 +978,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::system_free_credit_add`](crate::Client::system_free_credit_add): `POST /v1/system/plan/freeCredit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -879,6 +987,7 @@ pub struct SystemFreeCreditAdd {
     body: Option<crate::models::V1PlanAddFreeCreditUpdate>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl SystemFreeCreditAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddFreeCreditUpdate) -> Self {
@@ -894,22 +1003,24 @@ impl SystemFreeCreditAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Get system login banner settings
     ///
     /// Sends `GET /v1/system/loginBanner`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_login_banner_get(&self) -> SystemLoginBannerGet {
         SystemLoginBannerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_login_banner_get`](crate::Client::system_login_banner_get): `GET /v1/system/loginBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -917,16 +1028,17 @@ pub struct SystemLoginBannerGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemLoginBannerGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/loginBanner");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1LoginBannerSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1LoginBannerSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -935,10 +1047,13 @@ impl SystemLoginBannerGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Update system login banner settings
     ///
     /// Sends `PUT /v1/system/loginBanner`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_login_banner_update(&self) -> SystemLoginBannerUpdate {
         SystemLoginBannerUpdate {
             client: self.clone(),
@@ -947,6 +1062,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_login_banner_update`](crate::Client::system_login_banner_update): `PUT /v1/system/loginBanner`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -955,6 +1071,7 @@ pub struct SystemLoginBannerUpdate {
     body: Option<crate::models::V1LoginBannerSettings>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemLoginBannerUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
@@ -970,16 +1087,19 @@ impl SystemLoginBannerUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// Updates the specified system plan's limit
     ///
     /// Sends `PUT /v1/system/plan/planLimit`.
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn system_plan_limit_update(&self) -> SystemPlanLimitUpdate {
         SystemPlanLimitUpdate {
             client: self.clone(),
@@ -988,6 +1108,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::system_plan_limit_update`](crate::Client::system_plan_limit_update): `PUT /v1/system/plan/planLimit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -996,6 +1117,7 @@ pub struct SystemPlanLimitUpdate {
     body: Option<crate::models::V1SystemPlanLimitUpdate>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl SystemPlanLimitUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemPlanLimitUpdate) -> Self {
@@ -1011,20 +1133,24 @@ impl SystemPlanLimitUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Get system resource limits
     ///
     /// Sends `GET /v1/system/resourceLimits`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_resource_limits_get(&self) -> SystemResourceLimitsGet {
         SystemResourceLimitsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_resource_limits_get`](crate::Client::system_resource_limits_get): `GET /v1/system/resourceLimits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1032,16 +1158,17 @@ pub struct SystemResourceLimitsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemResourceLimitsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/resourceLimits");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemResourceLimits>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemResourceLimits, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1050,10 +1177,13 @@ impl SystemResourceLimitsGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Update system resource limits
     ///
     /// Sends `PATCH /v1/system/resourceLimits`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_resource_limits_update(&self) -> SystemResourceLimitsUpdate {
         SystemResourceLimitsUpdate {
             client: self.clone(),
@@ -1062,6 +1192,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_resource_limits_update`](crate::Client::system_resource_limits_update): `PATCH /v1/system/resourceLimits`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1070,6 +1201,7 @@ pub struct SystemResourceLimitsUpdate {
     body: Option<crate::models::V1SystemResourceLimits>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemResourceLimitsUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemResourceLimits) -> Self {
@@ -1085,20 +1217,24 @@ impl SystemResourceLimitsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// Adds system sla breach credit
     ///
     /// Sends `POST /v1/system/plan/slaCredit`.
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn system_sla_credit_add(&self) -> SystemSlaCreditAdd {
         SystemSlaCreditAdd { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::system_sla_credit_add`](crate::Client::system_sla_credit_add): `POST /v1/system/plan/slaCredit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1107,6 +1243,7 @@ pub struct SystemSlaCreditAdd {
     body: Option<crate::models::V1PlanAddSlaCreditUpdate>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl SystemSlaCreditAdd {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1PlanAddSlaCreditUpdate) -> Self {
@@ -1122,22 +1259,24 @@ impl SystemSlaCreditAdd {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Returns system plan document
     ///
     /// Sends `GET /v1/system/sysplan`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn system_sysplan_get(&self) -> SystemSysplanGet {
         SystemSysplanGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::system_sysplan_get`](crate::Client::system_sysplan_get): `GET /v1/system/sysplan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1145,16 +1284,17 @@ pub struct SystemSysplanGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl SystemSysplanGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/sysplan");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSysplan>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSysplan, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1163,6 +1303,7 @@ impl SystemSysplanGet {
             )
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Activates a theme
     ///
@@ -1170,6 +1311,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_activate(&self, uid: impl Into<String>) -> SystemThemeActivate {
         SystemThemeActivate {
             client: self.clone(),
@@ -1178,6 +1321,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_activate`](crate::Client::system_theme_activate): `PATCH /v1/system/themes/{uid}/activate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1186,6 +1330,7 @@ pub struct SystemThemeActivate {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeActivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1198,20 +1343,24 @@ impl SystemThemeActivate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Returns the active theme
     ///
     /// Sends `GET /v1/system/themes/active`.
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_active_get(&self) -> SystemThemeActiveGet {
         SystemThemeActiveGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_active_get`](crate::Client::system_theme_active_get): `GET /v1/system/themes/active`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1219,30 +1368,35 @@ pub struct SystemThemeActiveGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeActiveGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/active");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Theme>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Theme, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1Theme, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Stores the theme json fields like logo, name at system level.
     ///
     /// Sends `POST /v1/system/themes`.
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_create(&self) -> SystemThemeCreate {
         SystemThemeCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_create`](crate::Client::system_theme_create): `POST /v1/system/themes`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1251,6 +1405,7 @@ pub struct SystemThemeCreate {
     body: Option<crate::models::V1ThemeCreateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeCreate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ThemeCreateEntity) -> Self {
@@ -1266,12 +1421,13 @@ impl SystemThemeCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Deactivates a theme
     ///
@@ -1279,6 +1435,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_deactivate(&self, uid: impl Into<String>) -> SystemThemeDeactivate {
         SystemThemeDeactivate {
             client: self.clone(),
@@ -1287,6 +1445,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_deactivate`](crate::Client::system_theme_deactivate): `PATCH /v1/system/themes/{uid}/deactivate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1295,6 +1454,7 @@ pub struct SystemThemeDeactivate {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeDeactivate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1307,12 +1467,13 @@ impl SystemThemeDeactivate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Deletes the theme json fields like logo, name at system level.
     ///
@@ -1320,6 +1481,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_delete(&self, uid: impl Into<String>) -> SystemThemeDelete {
         SystemThemeDelete {
             client: self.clone(),
@@ -1328,6 +1491,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_delete`](crate::Client::system_theme_delete): `DELETE /v1/system/themes/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1336,6 +1500,7 @@ pub struct SystemThemeDelete {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1345,12 +1510,13 @@ impl SystemThemeDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Get the theme json fields like logo, name at system level.
     ///
@@ -1358,6 +1524,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_get(&self, uid: impl Into<String>) -> SystemThemeGet {
         SystemThemeGet {
             client: self.clone(),
@@ -1366,6 +1534,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_get`](crate::Client::system_theme_get): `GET /v1/system/themes/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1374,6 +1543,7 @@ pub struct SystemThemeGet {
     uid: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1383,16 +1553,17 @@ impl SystemThemeGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Theme>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Theme, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1Theme, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Updates the theme json fields like logo, name at system level.
     ///
@@ -1400,6 +1571,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_theme_update(&self, uid: impl Into<String>) -> SystemThemeUpdate {
         SystemThemeUpdate {
             client: self.clone(),
@@ -1409,6 +1582,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_theme_update`](crate::Client::system_theme_update): `PUT /v1/system/themes/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1418,6 +1592,7 @@ pub struct SystemThemeUpdate {
     body: Option<crate::models::V1ThemeUpdateEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemeUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1ThemeUpdateEntity) -> Self {
@@ -1436,20 +1611,24 @@ impl SystemThemeUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-themes")]
 impl crate::Client {
     /// Returns the metadata of all the themes
     ///
     /// Sends `GET /v1/system/themes/metadata`.
+    ///
+    /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
     pub fn system_themes_metadata_get(&self) -> SystemThemesMetadataGet {
         SystemThemesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-themes")]
 /// Request builder for [`Client::system_themes_metadata_get`](crate::Client::system_themes_metadata_get): `GET /v1/system/themes/metadata`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1457,16 +1636,17 @@ pub struct SystemThemesMetadataGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-themes")]
 impl SystemThemesMetadataGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/metadata");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ThemesMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ThemesMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1475,6 +1655,7 @@ impl SystemThemesMetadataGet {
             )
     }
 }
+#[cfg(feature = "system-users")]
 impl crate::Client {
     /// Resets the system user password using the password token
     ///
@@ -1485,6 +1666,8 @@ impl crate::Client {
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the system user to be used for authentication of user
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
     pub fn system_users_password_reset(
         &self,
         password_token: impl Into<String>,
@@ -1498,6 +1681,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-users")]
 /// Request builder for [`Client::system_users_password_reset`](crate::Client::system_users_password_reset): `PATCH /v1/system/users/password/{passwordToken}/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1507,6 +1691,7 @@ pub struct SystemUsersPasswordReset {
     body: crate::models::SystemUsersPasswordResetBody,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-users")]
 impl SystemUsersPasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1518,12 +1703,13 @@ impl SystemUsersPasswordReset {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-users")]
 impl crate::Client {
     /// Creates request to reset system password via email
     ///
@@ -1533,6 +1719,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
     pub fn system_users_password_reset_request(
         &self,
         body: crate::models::SystemUsersPasswordResetRequestBody,
@@ -1544,6 +1732,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-users")]
 /// Request builder for [`Client::system_users_password_reset_request`](crate::Client::system_users_password_reset_request): `POST /v1/system/users/password/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1552,6 +1741,7 @@ pub struct SystemUsersPasswordResetRequest {
     body: crate::models::SystemUsersPasswordResetRequestBody,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-users")]
 impl SystemUsersPasswordResetRequest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1563,20 +1753,24 @@ impl SystemUsersPasswordResetRequest {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the billing preference
     ///
     /// Sends `GET /v1/system/config/preferences/billing`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_billing_preference_get(&self) -> V1BillingPreferenceGet {
         V1BillingPreferenceGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_billing_preference_get`](crate::Client::v1_billing_preference_get): `GET /v1/system/config/preferences/billing`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1584,22 +1778,24 @@ pub struct V1BillingPreferenceGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1BillingPreferenceGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/preferences/billing");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Billing>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Billing, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1Billing, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the billing preference
     ///
@@ -1607,6 +1803,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_billing_preference_update(
         &self,
         body: crate::models::V1Billing,
@@ -1618,6 +1816,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_billing_preference_update`](crate::Client::v1_billing_preference_update): `PUT /v1/system/config/preferences/billing`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1626,6 +1825,7 @@ pub struct V1BillingPreferenceUpdate {
     body: crate::models::V1Billing,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1BillingPreferenceUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1637,20 +1837,24 @@ impl V1BillingPreferenceUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the cluster preference
     ///
     /// Sends `GET /v1/system/config/preferences/cluster`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_cluster_preference_get(&self) -> V1ClusterPreferenceGet {
         V1ClusterPreferenceGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_cluster_preference_get`](crate::Client::v1_cluster_preference_get): `GET /v1/system/config/preferences/cluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1658,16 +1862,17 @@ pub struct V1ClusterPreferenceGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1ClusterPreferenceGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/preferences/cluster");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ClusterPreference>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterPreference, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1676,6 +1881,7 @@ impl V1ClusterPreferenceGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the cluster preference
     ///
@@ -1683,6 +1889,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_cluster_preference_update(
         &self,
         body: crate::models::V1ClusterPreference,
@@ -1694,6 +1902,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_cluster_preference_update`](crate::Client::v1_cluster_preference_update): `PUT /v1/system/config/preferences/cluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1702,6 +1911,7 @@ pub struct V1ClusterPreferenceUpdate {
     body: crate::models::V1ClusterPreference,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1ClusterPreferenceUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1713,12 +1923,13 @@ impl V1ClusterPreferenceUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Delete a list of block listed passwords
     ///
@@ -1726,6 +1937,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_passwords_block_list_delete(
         &self,
         body: crate::models::V1PasswordsBlockList,
@@ -1737,6 +1950,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_passwords_block_list_delete`](crate::Client::v1_passwords_block_list_delete): `DELETE /v1/system/passwords/blocklist`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1745,6 +1959,7 @@ pub struct V1PasswordsBlockListDelete {
     body: crate::models::V1PasswordsBlockList,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1PasswordsBlockListDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1756,12 +1971,13 @@ impl V1PasswordsBlockListDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// List of block listed passwords
     ///
@@ -1769,6 +1985,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_passwords_block_list_update(
         &self,
         body: crate::models::V1PasswordsBlockList,
@@ -1780,6 +1998,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_passwords_block_list_update`](crate::Client::v1_passwords_block_list_update): `PATCH /v1/system/passwords/blocklist`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1788,6 +2007,7 @@ pub struct V1PasswordsBlockListUpdate {
     body: crate::models::V1PasswordsBlockList,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1PasswordsBlockListUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1799,12 +2019,13 @@ impl V1PasswordsBlockListUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the payment secrets
     ///
@@ -1812,6 +2033,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_payment_secrets_update(
         &self,
         body: crate::models::V1PaymentSecrets,
@@ -1819,6 +2042,7 @@ impl crate::Client {
         V1PaymentSecretsUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_payment_secrets_update`](crate::Client::v1_payment_secrets_update): `PUT /v1/system/config/paymentsecrets`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1827,6 +2051,7 @@ pub struct V1PaymentSecretsUpdate {
     body: crate::models::V1PaymentSecrets,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1PaymentSecretsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1838,12 +2063,13 @@ impl V1PaymentSecretsUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// email reset for system admin
     ///
@@ -1851,6 +2077,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_admin_email(
         &self,
         body: crate::models::V1V1SystemAdminEmail,
@@ -1858,6 +2086,7 @@ impl crate::Client {
         V1SystemAdminEmail { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_admin_email`](crate::Client::v1_system_admin_email): `PATCH /v1/system/admin/email`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1866,6 +2095,7 @@ pub struct V1SystemAdminEmail {
     body: crate::models::V1V1SystemAdminEmail,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemAdminEmail {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1874,12 +2104,13 @@ impl V1SystemAdminEmail {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// password reset for system admin
     ///
@@ -1887,6 +2118,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_admin_password_reset(
         &self,
         body: crate::models::V1V1SystemAdminPasswordResetEntity,
@@ -1898,6 +2131,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_admin_password_reset`](crate::Client::v1_system_admin_password_reset): `PATCH /v1/system/admin/password/reset`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1906,6 +2140,7 @@ pub struct V1SystemAdminPasswordReset {
     body: crate::models::V1V1SystemAdminPasswordResetEntity,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemAdminPasswordReset {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1917,20 +2152,24 @@ impl V1SystemAdminPasswordReset {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config auth
     ///
     /// Sends `GET /v1/system/config/auth`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_auth_get(&self) -> V1SystemConfigAuthGet {
         V1SystemConfigAuthGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_auth_get`](crate::Client::v1_system_config_auth_get): `GET /v1/system/config/auth`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1938,16 +2177,17 @@ pub struct V1SystemConfigAuthGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAuthGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/auth");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigAuth>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigAuth, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1956,6 +2196,7 @@ impl V1SystemConfigAuthGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Updates the system config auth
     ///
@@ -1963,6 +2204,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_auth_update(
         &self,
         body: crate::models::V1SystemConfigAuth,
@@ -1970,6 +2213,7 @@ impl crate::Client {
         V1SystemConfigAuthUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_auth_update`](crate::Client::v1_system_config_auth_update): `PUT /v1/system/config/auth`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -1978,6 +2222,7 @@ pub struct V1SystemConfigAuthUpdate {
     body: crate::models::V1SystemConfigAuth,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAuthUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -1986,20 +2231,24 @@ impl V1SystemConfigAuthUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config aws devops account
     ///
     /// Sends `GET /v1/system/config/aws/account`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_account_get(&self) -> V1SystemConfigAwsAccountGet {
         V1SystemConfigAwsAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_account_get`](crate::Client::v1_system_config_aws_account_get): `GET /v1/system/config/aws/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2007,16 +2256,17 @@ pub struct V1SystemConfigAwsAccountGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/account");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2025,6 +2275,7 @@ impl V1SystemConfigAwsAccountGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system config aws devops account
     ///
@@ -2032,6 +2283,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_account_update(
         &self,
         body: crate::models::V1SystemAwsAccount,
@@ -2043,6 +2296,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_account_update`](crate::Client::v1_system_config_aws_account_update): `PUT /v1/system/config/aws/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2051,6 +2305,7 @@ pub struct V1SystemConfigAwsAccountUpdate {
     body: crate::models::V1SystemAwsAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2059,18 +2314,21 @@ impl V1SystemConfigAwsAccountUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Get AWS API endpoints configuration
     ///
     /// Retrieves all AWS partition endpoint configurations.
     ///
     /// Sends `GET /v1/system/config/aws/apiEndpoints`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_api_endpoints_get(&self) -> V1SystemConfigAwsApiEndpointsGet {
         V1SystemConfigAwsApiEndpointsGet {
             client: self.clone(),
@@ -2078,6 +2336,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_api_endpoints_get`](crate::Client::v1_system_config_aws_api_endpoints_get): `GET /v1/system/config/aws/apiEndpoints`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2085,16 +2344,17 @@ pub struct V1SystemConfigAwsApiEndpointsGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsApiEndpointsGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/apiEndpoints");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsApiEndpointsConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsApiEndpointsConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2103,6 +2363,7 @@ impl V1SystemConfigAwsApiEndpointsGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Update AWS API endpoints configuration
     ///
@@ -2112,6 +2373,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_api_endpoints_update(
         &self,
         body: crate::models::V1AwsApiEndpointsConfig,
@@ -2123,6 +2386,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_api_endpoints_update`](crate::Client::v1_system_config_aws_api_endpoints_update): `PUT /v1/system/config/aws/apiEndpoints`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2131,6 +2395,7 @@ pub struct V1SystemConfigAwsApiEndpointsUpdate {
     body: crate::models::V1AwsApiEndpointsConfig,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsApiEndpointsUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2142,12 +2407,13 @@ impl V1SystemConfigAwsApiEndpointsUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Create the system config AWS gov sts devops account
     ///
@@ -2155,6 +2421,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_gov_sts_account_create(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2166,6 +2434,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_gov_sts_account_create`](crate::Client::v1_system_config_aws_gov_sts_account_create): `POST /v1/system/config/awsgov/sts/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2174,6 +2443,7 @@ pub struct V1SystemConfigAwsGovStsAccountCreate {
     body: crate::models::V1SystemAwsStsAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsGovStsAccountCreate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2185,16 +2455,19 @@ impl V1SystemConfigAwsGovStsAccountCreate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config AWS gov sts devops account
     ///
     /// Sends `GET /v1/system/config/awsgov/sts/account`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_gov_sts_account_get(&self) -> V1SystemConfigAwsGovStsAccountGet {
         V1SystemConfigAwsGovStsAccountGet {
             client: self.clone(),
@@ -2202,6 +2475,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_gov_sts_account_get`](crate::Client::v1_system_config_aws_gov_sts_account_get): `GET /v1/system/config/awsgov/sts/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2209,16 +2483,17 @@ pub struct V1SystemConfigAwsGovStsAccountGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsGovStsAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/awsgov/sts/account");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsStsAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsStsAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2227,6 +2502,7 @@ impl V1SystemConfigAwsGovStsAccountGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Updates the system config AWS gov sts devops account
     ///
@@ -2234,6 +2510,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_gov_sts_account_update(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2245,6 +2523,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_gov_sts_account_update`](crate::Client::v1_system_config_aws_gov_sts_account_update): `PUT /v1/system/config/awsgov/sts/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2253,6 +2532,7 @@ pub struct V1SystemConfigAwsGovStsAccountUpdate {
     body: crate::models::V1SystemAwsStsAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsGovStsAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2264,20 +2544,24 @@ impl V1SystemConfigAwsGovStsAccountUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system aws image
     ///
     /// Sends `GET /v1/system/config/aws/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_image_get(&self) -> V1SystemConfigAwsImageGet {
         V1SystemConfigAwsImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_image_get`](crate::Client::v1_system_config_aws_image_get): `GET /v1/system/config/aws/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2285,16 +2569,17 @@ pub struct V1SystemConfigAwsImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2303,6 +2588,7 @@ impl V1SystemConfigAwsImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default aws devops image
     ///
@@ -2310,6 +2596,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_image_update(
         &self,
         body: crate::models::V1SystemAwsImage,
@@ -2321,6 +2609,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_image_update`](crate::Client::v1_system_config_aws_image_update): `PUT /v1/system/config/aws/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2329,6 +2618,7 @@ pub struct V1SystemConfigAwsImageUpdate {
     body: crate::models::V1SystemAwsImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2337,20 +2627,24 @@ impl V1SystemConfigAwsImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config aws sts devops account
     ///
     /// Sends `GET /v1/system/config/aws/sts/account`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_sts_account_get(&self) -> V1SystemConfigAwsStsAccountGet {
         V1SystemConfigAwsStsAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_sts_account_get`](crate::Client::v1_system_config_aws_sts_account_get): `GET /v1/system/config/aws/sts/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2358,16 +2652,17 @@ pub struct V1SystemConfigAwsStsAccountGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsStsAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/sts/account");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAwsStsAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsStsAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2376,6 +2671,7 @@ impl V1SystemConfigAwsStsAccountGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system config AWS sts devops account
     ///
@@ -2383,6 +2679,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_aws_sts_account_update(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2394,6 +2692,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_aws_sts_account_update`](crate::Client::v1_system_config_aws_sts_account_update): `PUT /v1/system/config/aws/sts/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2402,6 +2701,7 @@ pub struct V1SystemConfigAwsStsAccountUpdate {
     body: crate::models::V1SystemAwsStsAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAwsStsAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2413,20 +2713,24 @@ impl V1SystemConfigAwsStsAccountUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system azure account
     ///
     /// Sends `GET /v1/system/config/azure/account`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_azure_account_get(&self) -> V1SystemConfigAzureAccountGet {
         V1SystemConfigAzureAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_azure_account_get`](crate::Client::v1_system_config_azure_account_get): `GET /v1/system/config/azure/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2434,16 +2738,17 @@ pub struct V1SystemConfigAzureAccountGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAzureAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/azure/account");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAzureAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAzureAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2452,6 +2757,7 @@ impl V1SystemConfigAzureAccountGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default azure devops account
     ///
@@ -2459,6 +2765,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_azure_account_update(
         &self,
         body: crate::models::V1SystemAzureAccount,
@@ -2470,6 +2778,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_azure_account_update`](crate::Client::v1_system_config_azure_account_update): `PUT /v1/system/config/azure/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2478,6 +2787,7 @@ pub struct V1SystemConfigAzureAccountUpdate {
     body: crate::models::V1SystemAzureAccount,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAzureAccountUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2486,20 +2796,24 @@ impl V1SystemConfigAzureAccountUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system azure storage
     ///
     /// Sends `GET /v1/system/config/azure/storage`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_azure_storage_get(&self) -> V1SystemConfigAzureStorageGet {
         V1SystemConfigAzureStorageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_azure_storage_get`](crate::Client::v1_system_config_azure_storage_get): `GET /v1/system/config/azure/storage`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2507,16 +2821,17 @@ pub struct V1SystemConfigAzureStorageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAzureStorageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/azure/storage");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemAzureStorage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAzureStorage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2525,6 +2840,7 @@ impl V1SystemConfigAzureStorageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default azure devops storage
     ///
@@ -2532,6 +2848,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_azure_storage_update(
         &self,
         body: crate::models::V1SystemAzureStorage,
@@ -2543,6 +2861,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_azure_storage_update`](crate::Client::v1_system_config_azure_storage_update): `PUT /v1/system/config/azure/storage`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2551,6 +2870,7 @@ pub struct V1SystemConfigAzureStorageUpdate {
     body: crate::models::V1SystemAzureStorage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigAzureStorageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2559,16 +2879,19 @@ impl V1SystemConfigAzureStorageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system cloudstack image
     ///
     /// Sends `GET /v1/system/config/apache-cloudstack/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_cloudstack_image_get(&self) -> V1SystemConfigCloudstackImageGet {
         V1SystemConfigCloudstackImageGet {
             client: self.clone(),
@@ -2576,6 +2899,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_cloudstack_image_get`](crate::Client::v1_system_config_cloudstack_image_get): `GET /v1/system/config/apache-cloudstack/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2583,6 +2907,7 @@ pub struct V1SystemConfigCloudstackImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigCloudstackImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2592,10 +2917,10 @@ impl V1SystemConfigCloudstackImageGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemCloudstackImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemCloudstackImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2604,6 +2929,7 @@ impl V1SystemConfigCloudstackImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default cloudstack devops image
     ///
@@ -2611,6 +2937,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_cloudstack_image_update(
         &self,
         body: crate::models::V1SystemCloudstackImage,
@@ -2622,6 +2950,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_cloudstack_image_update`](crate::Client::v1_system_config_cloudstack_image_update): `PUT /v1/system/config/apache-cloudstack/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2630,6 +2959,7 @@ pub struct V1SystemConfigCloudstackImageUpdate {
     body: crate::models::V1SystemCloudstackImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigCloudstackImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2641,20 +2971,24 @@ impl V1SystemConfigCloudstackImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config cluster
     ///
     /// Sends `GET /v1/system/config/cluster`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_cluster_get(&self) -> V1SystemConfigClusterGet {
         V1SystemConfigClusterGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_cluster_get`](crate::Client::v1_system_config_cluster_get): `GET /v1/system/config/cluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2662,16 +2996,17 @@ pub struct V1SystemConfigClusterGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigClusterGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/cluster");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigCluster>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigCluster, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2680,6 +3015,7 @@ impl V1SystemConfigClusterGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Updates the system config cluster
     ///
@@ -2687,6 +3023,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_cluster_update(
         &self,
         body: crate::models::V1SystemConfigCluster,
@@ -2698,6 +3036,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_cluster_update`](crate::Client::v1_system_config_cluster_update): `PUT /v1/system/config/cluster`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2706,6 +3045,7 @@ pub struct V1SystemConfigClusterUpdate {
     body: crate::models::V1SystemConfigCluster,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigClusterUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2714,16 +3054,19 @@ impl V1SystemConfigClusterUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system backup interval config
     ///
     /// Sends `GET /v1/system/config/database/backup/ftp`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_database_backup_ftp_get(&self) -> V1SystemConfigDatabaseBackupFtpGet {
         V1SystemConfigDatabaseBackupFtpGet {
             client: self.clone(),
@@ -2731,6 +3074,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_database_backup_ftp_get`](crate::Client::v1_system_config_database_backup_ftp_get): `GET /v1/system/config/database/backup/ftp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2738,16 +3082,17 @@ pub struct V1SystemConfigDatabaseBackupFtpGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupFtpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/database/backup/ftp");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemBackupFtpConfigSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemBackupFtpConfigSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2756,6 +3101,7 @@ impl V1SystemConfigDatabaseBackupFtpGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system backup interval config
     ///
@@ -2763,6 +3109,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_database_backup_ftp_update(
         &self,
         body: crate::models::V1SystemBackupFtpConfigSpec,
@@ -2774,6 +3122,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_database_backup_ftp_update`](crate::Client::v1_system_config_database_backup_ftp_update): `PUT /v1/system/config/database/backup/ftp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2782,6 +3131,7 @@ pub struct V1SystemConfigDatabaseBackupFtpUpdate {
     body: crate::models::V1SystemBackupFtpConfigSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupFtpUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2793,16 +3143,19 @@ impl V1SystemConfigDatabaseBackupFtpUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system backup s3 config
     ///
     /// Sends `GET /v1/system/config/database/backup/s3`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_database_backup_s3_get(&self) -> V1SystemConfigDatabaseBackupS3Get {
         V1SystemConfigDatabaseBackupS3Get {
             client: self.clone(),
@@ -2810,6 +3163,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_database_backup_s3_get`](crate::Client::v1_system_config_database_backup_s3_get): `GET /v1/system/config/database/backup/s3`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2817,16 +3171,17 @@ pub struct V1SystemConfigDatabaseBackupS3Get {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupS3Get {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/database/backup/s3");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemBackupS3ConfigSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemBackupS3ConfigSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2835,6 +3190,7 @@ impl V1SystemConfigDatabaseBackupS3Get {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system backup ftp storage config
     ///
@@ -2842,6 +3198,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_database_backup_s3_update(
         &self,
         body: crate::models::V1SystemBackupS3ConfigSpec,
@@ -2853,6 +3211,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_database_backup_s3_update`](crate::Client::v1_system_config_database_backup_s3_update): `PUT /v1/system/config/database/backup/s3`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2861,6 +3220,7 @@ pub struct V1SystemConfigDatabaseBackupS3Update {
     body: crate::models::V1SystemBackupS3ConfigSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupS3Update {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2872,16 +3232,19 @@ impl V1SystemConfigDatabaseBackupS3Update {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system domain config
     ///
     /// Sends `GET /v1/system/config/domain/certificates`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_domain_certificates_get(&self) -> V1SystemConfigDomainCertificatesGet {
         V1SystemConfigDomainCertificatesGet {
             client: self.clone(),
@@ -2889,6 +3252,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_domain_certificates_get`](crate::Client::v1_system_config_domain_certificates_get): `GET /v1/system/config/domain/certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2896,16 +3260,17 @@ pub struct V1SystemConfigDomainCertificatesGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigDomainCertificatesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/domain/certificates");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigDomainCertificatesSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigDomainCertificatesSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2914,6 +3279,7 @@ impl V1SystemConfigDomainCertificatesGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// update domain host url and its certificates
     ///
@@ -2921,6 +3287,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_domain_certificates_put(
         &self,
         body: crate::models::V1SystemConfigDomainCertificatesSpec,
@@ -2932,6 +3300,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_domain_certificates_put`](crate::Client::v1_system_config_domain_certificates_put): `PUT /v1/system/config/domain/certificates`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2940,6 +3309,7 @@ pub struct V1SystemConfigDomainCertificatesPut {
     body: crate::models::V1SystemConfigDomainCertificatesSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigDomainCertificatesPut {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -2951,20 +3321,24 @@ impl V1SystemConfigDomainCertificatesPut {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system edge image
     ///
     /// Sends `GET /v1/system/config/edge/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_edge_image_get(&self) -> V1SystemConfigEdgeImageGet {
         V1SystemConfigEdgeImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_edge_image_get`](crate::Client::v1_system_config_edge_image_get): `GET /v1/system/config/edge/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -2972,16 +3346,17 @@ pub struct V1SystemConfigEdgeImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/edge/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemEdgeImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemEdgeImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2990,6 +3365,7 @@ impl V1SystemConfigEdgeImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default edge devops image
     ///
@@ -2997,6 +3373,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_edge_image_update(
         &self,
         body: crate::models::V1SystemEdgeImage,
@@ -3008,6 +3386,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_edge_image_update`](crate::Client::v1_system_config_edge_image_update): `PUT /v1/system/config/edge/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3016,6 +3395,7 @@ pub struct V1SystemConfigEdgeImageUpdate {
     body: crate::models::V1SystemEdgeImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3024,16 +3404,19 @@ impl V1SystemConfigEdgeImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system edge-native image
     ///
     /// Sends `GET /v1/system/config/edgeNative/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_edge_native_image_get(&self) -> V1SystemConfigEdgeNativeImageGet {
         V1SystemConfigEdgeNativeImageGet {
             client: self.clone(),
@@ -3041,6 +3424,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_edge_native_image_get`](crate::Client::v1_system_config_edge_native_image_get): `GET /v1/system/config/edgeNative/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3048,16 +3432,17 @@ pub struct V1SystemConfigEdgeNativeImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeNativeImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/edgeNative/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemEdgeNativeImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemEdgeNativeImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3066,6 +3451,7 @@ impl V1SystemConfigEdgeNativeImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default edge-native devops image
     ///
@@ -3073,6 +3459,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_edge_native_image_update(
         &self,
         body: crate::models::V1SystemEdgeNativeImage,
@@ -3084,6 +3472,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_edge_native_image_update`](crate::Client::v1_system_config_edge_native_image_update): `PUT /v1/system/config/edgeNative/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3092,6 +3481,7 @@ pub struct V1SystemConfigEdgeNativeImageUpdate {
     body: crate::models::V1SystemEdgeNativeImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeNativeImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3103,12 +3493,13 @@ impl V1SystemConfigEdgeNativeImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// validates the ftp config
     ///
@@ -3116,6 +3507,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_ftp_validate(
         &self,
         body: crate::models::V1SystemFtpSpec,
@@ -3128,6 +3521,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_ftp_validate`](crate::Client::v1_system_config_ftp_validate): `POST /v1/system/config/ftp/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3137,6 +3531,7 @@ pub struct V1SystemConfigFtpValidate {
     body: crate::models::V1SystemFtpSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigFtpValidate {
     /// Sets the query parameter `permission`.
     pub fn permission(
@@ -3153,20 +3548,24 @@ impl V1SystemConfigFtpValidate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system gcp account
     ///
     /// Sends `GET /v1/system/config/gcp/account`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_gcp_account_get(&self) -> V1SystemConfigGcpAccountGet {
         V1SystemConfigGcpAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_gcp_account_get`](crate::Client::v1_system_config_gcp_account_get): `GET /v1/system/config/gcp/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3174,16 +3573,17 @@ pub struct V1SystemConfigGcpAccountGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigGcpAccountGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/gcp/account");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemGcpAccount>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemGcpAccount, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3192,10 +3592,13 @@ impl V1SystemConfigGcpAccountGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default gcp devops account
     ///
     /// Sends `PUT /v1/system/config/gcp/account`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_gcp_account_update(&self) -> V1SystemConfigGcpAccountUpdate {
         V1SystemConfigGcpAccountUpdate {
             client: self.clone(),
@@ -3204,6 +3607,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_gcp_account_update`](crate::Client::v1_system_config_gcp_account_update): `PUT /v1/system/config/gcp/account`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3212,6 +3616,7 @@ pub struct V1SystemConfigGcpAccountUpdate {
     body: Option<crate::models::V1SystemGcpAccount>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigGcpAccountUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemGcpAccount) -> Self {
@@ -3227,20 +3632,24 @@ impl V1SystemConfigGcpAccountUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system gcp image
     ///
     /// Sends `GET /v1/system/config/gcp/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_gcp_image_get(&self) -> V1SystemConfigGcpImageGet {
         V1SystemConfigGcpImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_gcp_image_get`](crate::Client::v1_system_config_gcp_image_get): `GET /v1/system/config/gcp/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3248,16 +3657,17 @@ pub struct V1SystemConfigGcpImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigGcpImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/gcp/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemGcpImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemGcpImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3266,6 +3676,7 @@ impl V1SystemConfigGcpImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default gcp devops image
     ///
@@ -3273,6 +3684,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_gcp_image_update(
         &self,
         body: crate::models::V1SystemGcpImage,
@@ -3284,6 +3697,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_gcp_image_update`](crate::Client::v1_system_config_gcp_image_update): `PUT /v1/system/config/gcp/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3292,6 +3706,7 @@ pub struct V1SystemConfigGcpImageUpdate {
     body: crate::models::V1SystemGcpImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigGcpImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3300,20 +3715,24 @@ impl V1SystemConfigGcpImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system web kubectl config
     ///
     /// Sends `GET /v1/system/config/kubectl`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_kubectl_get(&self) -> V1SystemConfigKubectlGet {
         V1SystemConfigKubectlGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_kubectl_get`](crate::Client::v1_system_config_kubectl_get): `GET /v1/system/config/kubectl`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3321,16 +3740,17 @@ pub struct V1SystemConfigKubectlGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigKubectlGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/kubectl");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemKubectlSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemKubectlSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3339,6 +3759,7 @@ impl V1SystemConfigKubectlGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system web kubectl config
     ///
@@ -3346,6 +3767,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_kubectl_update(
         &self,
         body: crate::models::V1SystemKubectlSpec,
@@ -3357,6 +3780,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_kubectl_update`](crate::Client::v1_system_config_kubectl_update): `PUT /v1/system/config/kubectl`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3365,6 +3789,7 @@ pub struct V1SystemConfigKubectlUpdate {
     body: crate::models::V1SystemKubectlSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigKubectlUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3373,20 +3798,24 @@ impl V1SystemConfigKubectlUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system logger
     ///
     /// Sends `GET /v1/system/config/logger`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_logger_get(&self) -> V1SystemConfigLoggerGet {
         V1SystemConfigLoggerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_logger_get`](crate::Client::v1_system_config_logger_get): `GET /v1/system/config/logger`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3394,16 +3823,17 @@ pub struct V1SystemConfigLoggerGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigLoggerGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/logger");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemLoggerSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemLoggerSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3412,6 +3842,7 @@ impl V1SystemConfigLoggerGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system logger
     ///
@@ -3419,6 +3850,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_logger_update(
         &self,
         body: crate::models::V1SystemLoggerSpec,
@@ -3430,6 +3863,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_logger_update`](crate::Client::v1_system_config_logger_update): `PUT /v1/system/config/logger`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3438,6 +3872,7 @@ pub struct V1SystemConfigLoggerUpdate {
     body: crate::models::V1SystemLoggerSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigLoggerUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3446,20 +3881,24 @@ impl V1SystemConfigLoggerUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system maas image
     ///
     /// Sends `GET /v1/system/config/maas/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_maas_image_get(&self) -> V1SystemConfigMaasImageGet {
         V1SystemConfigMaasImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_maas_image_get`](crate::Client::v1_system_config_maas_image_get): `GET /v1/system/config/maas/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3467,16 +3906,17 @@ pub struct V1SystemConfigMaasImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigMaasImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/maas/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemMaasImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemMaasImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3485,6 +3925,7 @@ impl V1SystemConfigMaasImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default maas devops image
     ///
@@ -3492,6 +3933,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_maas_image_update(
         &self,
         body: crate::models::V1SystemMaasImage,
@@ -3503,6 +3946,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_maas_image_update`](crate::Client::v1_system_config_maas_image_update): `PUT /v1/system/config/maas/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3511,6 +3955,7 @@ pub struct V1SystemConfigMaasImageUpdate {
     body: crate::models::V1SystemMaasImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigMaasImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3519,20 +3964,24 @@ impl V1SystemConfigMaasImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system proxy
     ///
     /// Sends `GET /v1/system/config/proxy`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_proxy_get(&self) -> V1SystemConfigProxyGet {
         V1SystemConfigProxyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_proxy_get`](crate::Client::v1_system_config_proxy_get): `GET /v1/system/config/proxy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3540,16 +3989,17 @@ pub struct V1SystemConfigProxyGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigProxyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/proxy");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemProxySpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemProxySpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3558,6 +4008,7 @@ impl V1SystemConfigProxyGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system proxy
     ///
@@ -3565,6 +4016,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_proxy_update(
         &self,
         body: crate::models::V1SystemProxySpec,
@@ -3576,6 +4029,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_proxy_update`](crate::Client::v1_system_config_proxy_update): `PUT /v1/system/config/proxy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3584,6 +4038,7 @@ pub struct V1SystemConfigProxyUpdate {
     body: crate::models::V1SystemProxySpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigProxyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3592,16 +4047,19 @@ impl V1SystemConfigProxyUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config oci image registry
     ///
     /// Sends `GET /v1/system/config/registries/oci/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_registries_oci_image_get(&self) -> V1SystemConfigRegistriesOciImageGet {
         V1SystemConfigRegistriesOciImageGet {
             client: self.clone(),
@@ -3609,6 +4067,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_registries_oci_image_get`](crate::Client::v1_system_config_registries_oci_image_get): `GET /v1/system/config/registries/oci/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3616,16 +4075,17 @@ pub struct V1SystemConfigRegistriesOciImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigRegistriesOciImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/registries/oci/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemOciImageRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemOciImageRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3634,6 +4094,7 @@ impl V1SystemConfigRegistriesOciImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system config oci image registry
     ///
@@ -3641,6 +4102,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_registries_oci_image_update(
         &self,
         body: crate::models::V1SystemOciImageRegistry,
@@ -3652,6 +4115,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_registries_oci_image_update`](crate::Client::v1_system_config_registries_oci_image_update): `PUT /v1/system/config/registries/oci/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3660,6 +4124,7 @@ pub struct V1SystemConfigRegistriesOciImageUpdate {
     body: crate::models::V1SystemOciImageRegistry,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigRegistriesOciImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3671,20 +4136,24 @@ impl V1SystemConfigRegistriesOciImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system config reverse proxy
     ///
     /// Sends `GET /v1/system/config/reverseproxy`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_reverse_proxy_get(&self) -> V1SystemConfigReverseProxyGet {
         V1SystemConfigReverseProxyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_reverse_proxy_get`](crate::Client::v1_system_config_reverse_proxy_get): `GET /v1/system/config/reverseproxy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3692,16 +4161,17 @@ pub struct V1SystemConfigReverseProxyGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigReverseProxyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/reverseproxy");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemReverseProxy>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemReverseProxy, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3710,6 +4180,7 @@ impl V1SystemConfigReverseProxyGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system config reverse proxy
     ///
@@ -3717,6 +4188,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_reverse_proxy_update(
         &self,
         body: crate::models::V1SystemReverseProxy,
@@ -3728,6 +4201,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_reverse_proxy_update`](crate::Client::v1_system_config_reverse_proxy_update): `PUT /v1/system/config/reverseproxy`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3736,6 +4210,7 @@ pub struct V1SystemConfigReverseProxyUpdate {
     body: crate::models::V1SystemReverseProxy,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigReverseProxyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3744,12 +4219,13 @@ impl V1SystemConfigReverseProxyUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// validates the s3 config
     ///
@@ -3757,6 +4233,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_s3_validate(
         &self,
         body: crate::models::V1SystemS3Spec,
@@ -3769,6 +4247,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_s3_validate`](crate::Client::v1_system_config_s3_validate): `POST /v1/system/config/s3/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3778,6 +4257,7 @@ pub struct V1SystemConfigS3Validate {
     body: crate::models::V1SystemS3Spec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigS3Validate {
     /// Sets the query parameter `permission`.
     pub fn permission(
@@ -3794,20 +4274,24 @@ impl V1SystemConfigS3Validate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system Spectro repository
     ///
     /// Sends `GET /v1/system/config/scar`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_scar_get(&self) -> V1SystemConfigScarGet {
         V1SystemConfigScarGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_scar_get`](crate::Client::v1_system_config_scar_get): `GET /v1/system/config/scar`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3815,16 +4299,17 @@ pub struct V1SystemConfigScarGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigScarGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/scar");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemScarSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemScarSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3833,6 +4318,7 @@ impl V1SystemConfigScarGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system Spectro repository
     ///
@@ -3840,6 +4326,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_scar_update(
         &self,
         body: crate::models::V1SystemScarSpec,
@@ -3847,6 +4335,7 @@ impl crate::Client {
         V1SystemConfigScarUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_scar_update`](crate::Client::v1_system_config_scar_update): `PUT /v1/system/config/scar`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3855,6 +4344,7 @@ pub struct V1SystemConfigScarUpdate {
     body: crate::models::V1SystemScarSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigScarUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3863,20 +4353,24 @@ impl V1SystemConfigScarUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// validate existing scar config
     ///
     /// Sends `GET /v1/system/config/scar/validate`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_scar_validate(&self) -> V1SystemConfigScarValidate {
         V1SystemConfigScarValidate { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_scar_validate`](crate::Client::v1_system_config_scar_validate): `GET /v1/system/config/scar/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3884,16 +4378,17 @@ pub struct V1SystemConfigScarValidate {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigScarValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/scar/validate");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemScarValidationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemScarValidationResponse, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3902,14 +4397,18 @@ impl V1SystemConfigScarValidate {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system smtp
     ///
     /// Sends `GET /v1/system/config/smtp`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_smtp_get(&self) -> V1SystemConfigSmtpGet {
         V1SystemConfigSmtpGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_smtp_get`](crate::Client::v1_system_config_smtp_get): `GET /v1/system/config/smtp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3917,16 +4416,17 @@ pub struct V1SystemConfigSmtpGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSmtpGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/smtp");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSmtpSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSmtpSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3935,6 +4435,7 @@ impl V1SystemConfigSmtpGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system smtp
     ///
@@ -3942,6 +4443,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_smtp_update(
         &self,
         body: crate::models::V1SystemSmtpSpec,
@@ -3949,6 +4452,7 @@ impl crate::Client {
         V1SystemConfigSmtpUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_smtp_update`](crate::Client::v1_system_config_smtp_update): `PUT /v1/system/config/smtp`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3957,6 +4461,7 @@ pub struct V1SystemConfigSmtpUpdate {
     body: crate::models::V1SystemSmtpSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSmtpUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -3965,12 +4470,13 @@ impl V1SystemConfigSmtpUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// validates the system smtp
     ///
@@ -3978,6 +4484,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_smtp_validate(
         &self,
         body: crate::models::V1SystemSmtpSpec,
@@ -3989,6 +4497,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_smtp_validate`](crate::Client::v1_system_config_smtp_validate): `PUT /v1/system/config/smtp/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -3997,6 +4506,7 @@ pub struct V1SystemConfigSmtpValidate {
     body: crate::models::V1SystemSmtpSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSmtpValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4005,20 +4515,24 @@ impl V1SystemConfigSmtpValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system sso
     ///
     /// Sends `GET /v1/system/config/sso`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_sso_get(&self) -> V1SystemConfigSsoGet {
         V1SystemConfigSsoGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_sso_get`](crate::Client::v1_system_config_sso_get): `GET /v1/system/config/sso`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4026,16 +4540,17 @@ pub struct V1SystemConfigSsoGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSsoGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/sso");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSsoSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSsoSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4044,6 +4559,7 @@ impl V1SystemConfigSsoGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// validates the system sso for github
     ///
@@ -4051,6 +4567,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_sso_github_validate(
         &self,
         body: crate::models::V1SystemGithubSsoSpec,
@@ -4062,6 +4580,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_sso_github_validate`](crate::Client::v1_system_config_sso_github_validate): `PUT /v1/system/config/sso/github/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4070,6 +4589,7 @@ pub struct V1SystemConfigSsoGithubValidate {
     body: crate::models::V1SystemGithubSsoSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSsoGithubValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4081,12 +4601,13 @@ impl V1SystemConfigSsoGithubValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// validates the system sso for oidc based logins
     ///
@@ -4094,6 +4615,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_sso_oidc_validate(
         &self,
         body: crate::models::V1SystemOidcClientSpec,
@@ -4105,6 +4628,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_sso_oidc_validate`](crate::Client::v1_system_config_sso_oidc_validate): `PUT /v1/system/config/sso/oidc/validate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4113,6 +4637,7 @@ pub struct V1SystemConfigSsoOidcValidate {
     body: crate::models::V1SystemOidcClientSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSsoOidcValidate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4124,12 +4649,13 @@ impl V1SystemConfigSsoOidcValidate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system sso
     ///
@@ -4137,6 +4663,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_sso_update(
         &self,
         body: crate::models::V1SystemSsoSpec,
@@ -4144,6 +4672,7 @@ impl crate::Client {
         V1SystemConfigSsoUpdate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_sso_update`](crate::Client::v1_system_config_sso_update): `PUT /v1/system/config/sso`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4152,6 +4681,7 @@ pub struct V1SystemConfigSsoUpdate {
     body: crate::models::V1SystemSsoSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigSsoUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4160,20 +4690,24 @@ impl V1SystemConfigSsoUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system storage s3 config
     ///
     /// Sends `GET /v1/system/config/storage/s3`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_storage_s3_get(&self) -> V1SystemConfigStorageS3Get {
         V1SystemConfigStorageS3Get { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_storage_s3_get`](crate::Client::v1_system_config_storage_s3_get): `GET /v1/system/config/storage/s3`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4181,16 +4715,17 @@ pub struct V1SystemConfigStorageS3Get {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigStorageS3Get {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/storage/s3");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemStorageS3ConfigSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemStorageS3ConfigSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4199,6 +4734,7 @@ impl V1SystemConfigStorageS3Get {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system storage config
     ///
@@ -4206,6 +4742,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_storage_s3_update(
         &self,
         body: crate::models::V1SystemStorageS3ConfigSpec,
@@ -4217,6 +4755,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_storage_s3_update`](crate::Client::v1_system_config_storage_s3_update): `PUT /v1/system/config/storage/s3`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4225,6 +4764,7 @@ pub struct V1SystemConfigStorageS3Update {
     body: crate::models::V1SystemStorageS3ConfigSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigStorageS3Update {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4233,12 +4773,13 @@ impl V1SystemConfigStorageS3Update {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Deletes the specified property for the key
     ///
@@ -4246,6 +4787,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key` (`key`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_store_delete(
         &self,
         key: impl Into<String>,
@@ -4257,6 +4800,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_store_delete`](crate::Client::v1_system_config_store_delete): `DELETE /v1/system/config/keyValueStore/{key}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4265,6 +4809,7 @@ pub struct V1SystemConfigStoreDelete {
     key: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigStoreDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4277,12 +4822,13 @@ impl V1SystemConfigStoreDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Gets the specified property for the key
     ///
@@ -4290,6 +4836,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `key` (`key`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_store_get(&self, key: impl Into<String>) -> V1SystemConfigStoreGet {
         V1SystemConfigStoreGet {
             client: self.clone(),
@@ -4298,6 +4846,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_store_get`](crate::Client::v1_system_config_store_get): `GET /v1/system/config/keyValueStore/{key}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4306,6 +4855,7 @@ pub struct V1SystemConfigStoreGet {
     key: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigStoreGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4318,10 +4868,10 @@ impl V1SystemConfigStoreGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemConfigStoreEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigStoreEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4330,10 +4880,13 @@ impl V1SystemConfigStoreGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Updates the specified property for the key
     ///
     /// Sends `PUT /v1/system/config/keyValueStore`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_store_update(&self) -> V1SystemConfigStoreUpdate {
         V1SystemConfigStoreUpdate {
             client: self.clone(),
@@ -4342,6 +4895,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_store_update`](crate::Client::v1_system_config_store_update): `PUT /v1/system/config/keyValueStore`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4350,6 +4904,7 @@ pub struct V1SystemConfigStoreUpdate {
     body: Option<crate::models::V1SystemConfigStoreEntity>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigStoreUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemConfigStoreEntity) -> Self {
@@ -4365,20 +4920,24 @@ impl V1SystemConfigStoreUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system timeseries
     ///
     /// Sends `GET /v1/system/config/timeseries`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_timeseries_get(&self) -> V1SystemConfigTimeseriesGet {
         V1SystemConfigTimeseriesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_timeseries_get`](crate::Client::v1_system_config_timeseries_get): `GET /v1/system/config/timeseries`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4386,16 +4945,17 @@ pub struct V1SystemConfigTimeseriesGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigTimeseriesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/timeseries");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemTimeseriesSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemTimeseriesSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4404,6 +4964,7 @@ impl V1SystemConfigTimeseriesGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system timeseries
     ///
@@ -4411,6 +4972,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_timeseries_update(
         &self,
         body: crate::models::V1SystemTimeseriesSpec,
@@ -4422,6 +4985,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_timeseries_update`](crate::Client::v1_system_config_timeseries_update): `PUT /v1/system/config/timeseries`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4430,6 +4994,7 @@ pub struct V1SystemConfigTimeseriesUpdate {
     body: crate::models::V1SystemTimeseriesSpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigTimeseriesUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4438,20 +5003,24 @@ impl V1SystemConfigTimeseriesUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// get the system vsphere image
     ///
     /// Sends `GET /v1/system/config/vsphere/image`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_vsphere_image_get(&self) -> V1SystemConfigVsphereImageGet {
         V1SystemConfigVsphereImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_vsphere_image_get`](crate::Client::v1_system_config_vsphere_image_get): `GET /v1/system/config/vsphere/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4459,16 +5028,17 @@ pub struct V1SystemConfigVsphereImageGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigVsphereImageGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/vsphere/image");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemVsphereImage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemVsphereImage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4477,6 +5047,7 @@ impl V1SystemConfigVsphereImageGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// updates the system default vsphere devops image
     ///
@@ -4484,6 +5055,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_config_vsphere_image_update(
         &self,
         body: crate::models::V1SystemVsphereImage,
@@ -4495,6 +5068,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_config_vsphere_image_update`](crate::Client::v1_system_config_vsphere_image_update): `PUT /v1/system/config/vsphere/image`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4503,6 +5077,7 @@ pub struct V1SystemConfigVsphereImageUpdate {
     body: crate::models::V1SystemVsphereImage,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemConfigVsphereImageUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4511,20 +5086,24 @@ impl V1SystemConfigVsphereImageUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-database")]
 impl crate::Client {
     /// backup the database
     ///
     /// Sends `PATCH /v1/system/database/backup`.
+    ///
+    /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
     pub fn v1_system_db_backup(&self) -> V1SystemDbBackup {
         V1SystemDbBackup { client: self.clone(), mode: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-database")]
 /// Request builder for [`Client::v1_system_db_backup`](crate::Client::v1_system_db_backup): `PATCH /v1/system/database/backup`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4533,6 +5112,7 @@ pub struct V1SystemDbBackup {
     mode: Option<crate::models::V1SystemDbBackupMode>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-database")]
 impl V1SystemDbBackup {
     /// Sets the query parameter `mode`.
     pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbBackupMode>) -> Self {
@@ -4547,20 +5127,24 @@ impl V1SystemDbBackup {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-database")]
 impl crate::Client {
     /// get the database status
     ///
     /// Sends `GET /v1/system/database/backups`.
+    ///
+    /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
     pub fn v1_system_db_backups(&self) -> V1SystemDbBackups {
         V1SystemDbBackups { client: self.clone(), mode: None, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-database")]
 /// Request builder for [`Client::v1_system_db_backups`](crate::Client::v1_system_db_backups): `GET /v1/system/database/backups`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4569,6 +5153,7 @@ pub struct V1SystemDbBackups {
     mode: Option<crate::models::V1SystemDbBackupsMode>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-database")]
 impl V1SystemDbBackups {
     /// Sets the query parameter `mode`.
     pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbBackupsMode>) -> Self {
@@ -4583,10 +5168,10 @@ impl V1SystemDbBackups {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DatabaseTransferStatus>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1DatabaseTransferStatus, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4595,6 +5180,7 @@ impl V1SystemDbBackups {
             )
     }
 }
+#[cfg(feature = "system-database")]
 impl crate::Client {
     /// delete the database backup
     ///
@@ -4602,6 +5188,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backup_uid` (`backupUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
     pub fn v1_system_db_backups_backup_uid(
         &self,
         backup_uid: impl Into<String>,
@@ -4614,6 +5202,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-database")]
 /// Request builder for [`Client::v1_system_db_backups_backup_uid`](crate::Client::v1_system_db_backups_backup_uid): `DELETE /v1/system/database/backups/{backupUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4623,6 +5212,7 @@ pub struct V1SystemDbBackupsBackupUid {
     mode: Option<crate::models::V1SystemDbBackupsBackupUidMode>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-database")]
 impl V1SystemDbBackupsBackupUid {
     /// Sets the query parameter `mode`.
     pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbBackupsBackupUidMode>) -> Self {
@@ -4639,12 +5229,13 @@ impl V1SystemDbBackupsBackupUid {
             .query_opt("mode", self.mode.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-database")]
 impl crate::Client {
     /// recover the database
     ///
@@ -4653,6 +5244,8 @@ impl crate::Client {
     /// Arguments:
     /// - `backup_uid` (`backupUid`): the path parameter
     /// - `mode` (`mode`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
     pub fn v1_system_db_recover(
         &self,
         backup_uid: impl Into<String>,
@@ -4666,6 +5259,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-database")]
 /// Request builder for [`Client::v1_system_db_recover`](crate::Client::v1_system_db_recover): `PATCH /v1/system/database/recovery/{backupUid}/{mode}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4675,6 +5269,7 @@ pub struct V1SystemDbRecover {
     mode: crate::models::V1SystemDbRecoverMode,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-database")]
 impl V1SystemDbRecover {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4686,12 +5281,13 @@ impl V1SystemDbRecover {
             .path_param("mode", self.mode);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-database")]
 impl crate::Client {
     /// restore the database
     ///
@@ -4699,6 +5295,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backup_uid` (`backupUid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
     pub fn v1_system_db_restore(&self, backup_uid: impl Into<String>) -> V1SystemDbRestore {
         V1SystemDbRestore {
             client: self.clone(),
@@ -4708,6 +5306,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-database")]
 /// Request builder for [`Client::v1_system_db_restore`](crate::Client::v1_system_db_restore): `PATCH /v1/system/database/restore/{backupUid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4717,6 +5316,7 @@ pub struct V1SystemDbRestore {
     mode: Option<crate::models::V1SystemDbRestoreMode>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-database")]
 impl V1SystemDbRestore {
     /// Sets the query parameter `mode`.
     pub fn mode(mut self, value: impl Into<crate::models::V1SystemDbRestoreMode>) -> Self {
@@ -4730,12 +5330,13 @@ impl V1SystemDbRestore {
             .query_opt("mode", self.mode.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// encrypt the system data
     ///
@@ -4743,10 +5344,13 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_encrypt(&self, body: crate::models::V1SystemCryptoInput) -> V1SystemEncrypt {
         V1SystemEncrypt { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_encrypt`](crate::Client::v1_system_encrypt): `POST /v1/system/encrypt`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4755,6 +5359,7 @@ pub struct V1SystemEncrypt {
     body: crate::models::V1SystemCryptoInput,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemEncrypt {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4763,10 +5368,10 @@ impl V1SystemEncrypt {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemCryptoData>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemCryptoData, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4775,14 +5380,18 @@ impl V1SystemEncrypt {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Lists all feature flags
     ///
     /// Sends `GET /v1/system/features`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_features_get(&self) -> V1SystemFeaturesGet {
         V1SystemFeaturesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_features_get`](crate::Client::v1_system_features_get): `GET /v1/system/features`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4790,16 +5399,17 @@ pub struct V1SystemFeaturesGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemFeaturesGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/features");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemFeatures>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemFeatures, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4808,6 +5418,7 @@ impl V1SystemFeaturesGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Updates the feature permission
     ///
@@ -4815,6 +5426,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_features_uid_update(
         &self,
         uid: impl Into<String>,
@@ -4827,6 +5440,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_features_uid_update`](crate::Client::v1_system_features_uid_update): `PATCH /v1/system/features/{uid}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4836,6 +5450,7 @@ pub struct V1SystemFeaturesUidUpdate {
     body: Option<crate::models::V1SystemFeaturesOperation>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemFeaturesUidUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemFeaturesOperation) -> Self {
@@ -4854,20 +5469,24 @@ impl V1SystemFeaturesUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// get the system password policy
     ///
     /// Sends `GET /v1/system/password/policy/default`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_password_policy_get(&self) -> V1SystemPasswordPolicyGet {
         V1SystemPasswordPolicyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_password_policy_get`](crate::Client::v1_system_password_policy_get): `GET /v1/system/password/policy/default`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4875,16 +5494,17 @@ pub struct V1SystemPasswordPolicyGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemPasswordPolicyGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/password/policy/default");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemPasswordPolicySpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemPasswordPolicySpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -4893,6 +5513,7 @@ impl V1SystemPasswordPolicyGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// updates the system admin
     ///
@@ -4900,6 +5521,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_password_policy_update(
         &self,
         body: crate::models::V1SystemPasswordPolicySpec,
@@ -4911,6 +5534,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_password_policy_update`](crate::Client::v1_system_password_policy_update): `PUT /v1/system/password/policy/default`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4919,6 +5543,7 @@ pub struct V1SystemPasswordPolicyUpdate {
     body: crate::models::V1SystemPasswordPolicySpec,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemPasswordPolicyUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -4930,20 +5555,24 @@ impl V1SystemPasswordPolicyUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// get the system plan
     ///
     /// Sends `GET /v1/system/plan`.
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn v1_system_plan_get(&self) -> V1SystemPlanGet {
         V1SystemPlanGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::v1_system_plan_get`](crate::Client::v1_system_plan_get): `GET /v1/system/plan`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4951,30 +5580,35 @@ pub struct V1SystemPlanGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl V1SystemPlanGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/plan");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemPlan>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemPlan, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1SystemPlan, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// get the system plan
     ///
     /// Sends `GET /v1/system/ratelimit`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_rate_limit_get(&self) -> V1SystemRateLimitGet {
         V1SystemRateLimitGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_rate_limit_get`](crate::Client::v1_system_rate_limit_get): `GET /v1/system/ratelimit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -4982,16 +5616,17 @@ pub struct V1SystemRateLimitGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemRateLimitGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/ratelimit");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemRateLimit>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemRateLimit, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5000,14 +5635,18 @@ impl V1SystemRateLimitGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// toggles the rate limit
     ///
     /// Sends `PATCH /v1/system/ratelimit`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_rate_limit_patch(&self) -> V1SystemRateLimitPatch {
         V1SystemRateLimitPatch { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_rate_limit_patch`](crate::Client::v1_system_rate_limit_patch): `PATCH /v1/system/ratelimit`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5015,16 +5654,17 @@ pub struct V1SystemRateLimitPatch {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemRateLimitPatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/ratelimit");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemRateLimit>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemRateLimit, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5033,6 +5673,7 @@ impl V1SystemRateLimitPatch {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Deletes the specified Registry
     ///
@@ -5040,6 +5681,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `registry_name` (`registryName`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_registries_name_delete(
         &self,
         registry_name: impl Into<String>,
@@ -5051,6 +5694,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_registries_name_delete`](crate::Client::v1_system_registries_name_delete): `DELETE /v1/system/config/registries/{registryName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5059,6 +5703,7 @@ pub struct V1SystemRegistriesNameDelete {
     registry_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemRegistriesNameDelete {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5071,12 +5716,13 @@ impl V1SystemRegistriesNameDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Gets the specified Registry
     ///
@@ -5084,6 +5730,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `registry_name` (`registryName`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_registries_name_get(
         &self,
         registry_name: impl Into<String>,
@@ -5095,6 +5743,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_registries_name_get`](crate::Client::v1_system_registries_name_get): `GET /v1/system/config/registries/{registryName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5103,6 +5752,7 @@ pub struct V1SystemRegistriesNameGet {
     registry_name: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemRegistriesNameGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5115,10 +5765,10 @@ impl V1SystemRegistriesNameGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemRegistry>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemRegistry, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5127,6 +5777,7 @@ impl V1SystemRegistriesNameGet {
             )
     }
 }
+#[cfg(feature = "system-config")]
 impl crate::Client {
     /// Updates the specified Registry
     ///
@@ -5134,6 +5785,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `registry_name` (`registryName`): the path parameter
+    ///
+    /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
     pub fn v1_system_registries_name_update(
         &self,
         registry_name: impl Into<String>,
@@ -5146,6 +5799,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-config")]
 /// Request builder for [`Client::v1_system_registries_name_update`](crate::Client::v1_system_registries_name_update): `PUT /v1/system/config/registries/{registryName}`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5155,6 +5809,7 @@ pub struct V1SystemRegistriesNameUpdate {
     body: Option<crate::models::V1SystemRegistry>,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-config")]
 impl V1SystemRegistriesNameUpdate {
     /// Sent as `application/json`.
     pub fn body(mut self, value: crate::models::V1SystemRegistry) -> Self {
@@ -5176,20 +5831,24 @@ impl V1SystemRegistriesNameUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Get the system security mode
     ///
     /// Sends `GET /v1/system/security/mode`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_security_mode_get(&self) -> V1SystemSecurityModeGet {
         V1SystemSecurityModeGet { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_security_mode_get`](crate::Client::v1_system_security_mode_get): `GET /v1/system/security/mode`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5197,16 +5856,17 @@ pub struct V1SystemSecurityModeGet {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemSecurityModeGet {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/security/mode");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemSecurityMode>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSecurityMode, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5215,6 +5875,7 @@ impl V1SystemSecurityModeGet {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// Updates the system security mode
     ///
@@ -5222,6 +5883,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_service_mode_update(
         &self,
         body: crate::models::V1SystemSecurityMode,
@@ -5233,6 +5896,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_service_mode_update`](crate::Client::v1_system_service_mode_update): `PUT /v1/system/security/mode`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5241,6 +5905,7 @@ pub struct V1SystemServiceModeUpdate {
     body: crate::models::V1SystemSecurityMode,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemServiceModeUpdate {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5249,12 +5914,13 @@ impl V1SystemServiceModeUpdate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-plan")]
 impl crate::Client {
     /// updates the system start date
     ///
@@ -5262,6 +5928,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    ///
+    /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
     pub fn v1_system_start_date_patch(
         &self,
         body: crate::models::V1SystemStartDate,
@@ -5269,6 +5937,7 @@ impl crate::Client {
         V1SystemStartDatePatch { client: self.clone(), body, options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-plan")]
 /// Request builder for [`Client::v1_system_start_date_patch`](crate::Client::v1_system_start_date_patch): `PATCH /v1/system/plan/startDate`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5277,6 +5946,7 @@ pub struct V1SystemStartDatePatch {
     body: crate::models::V1SystemStartDate,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-plan")]
 impl V1SystemStartDatePatch {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5285,12 +5955,13 @@ impl V1SystemStartDatePatch {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-users")]
 impl crate::Client {
     /// Verifies the system user email using the email token
     ///
@@ -5300,6 +5971,8 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `email_token` (`emailToken`): Describes the expiry email token for the system user to be used for verification of email
+    ///
+    /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
     pub fn v1_system_users_email_verify(
         &self,
         email_token: impl Into<String>,
@@ -5311,6 +5984,7 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "system-users")]
 /// Request builder for [`Client::v1_system_users_email_verify`](crate::Client::v1_system_users_email_verify): `GET /v1/system/users/email/{emailToken}/verify`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5319,6 +5993,7 @@ pub struct V1SystemUsersEmailVerify {
     email_token: String,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-users")]
 impl V1SystemUsersEmailVerify {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
@@ -5331,22 +6006,26 @@ impl V1SystemUsersEmailVerify {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-users")]
 impl crate::Client {
     /// Re-send the email to the user to be able to verify the email
     ///
     /// Re-send the email to the user to be able to verify the email
     ///
     /// Sends `PATCH /v1/system/users/email/verify/resend`.
+    ///
+    /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
     pub fn v1_system_users_email_verify_re_send(&self) -> V1SystemUsersEmailVerifyReSend {
         V1SystemUsersEmailVerifyReSend { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-users")]
 /// Request builder for [`Client::v1_system_users_email_verify_re_send`](crate::Client::v1_system_users_email_verify_re_send): `PATCH /v1/system/users/email/verify/resend`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5354,28 +6033,33 @@ pub struct V1SystemUsersEmailVerifyReSend {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-users")]
 impl V1SystemUsersEmailVerifyReSend {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/users/email/verify/resend");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-users")]
 impl crate::Client {
     /// Verifies the system user email using the email token
     ///
     /// Verifies the system user email with the help of email token
     ///
     /// Sends `GET /v1/system/users/me`.
+    ///
+    /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
     pub fn v1_system_users_me(&self) -> V1SystemUsersMe {
         V1SystemUsersMe { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-users")]
 /// Request builder for [`Client::v1_system_users_me`](crate::Client::v1_system_users_me): `GET /v1/system/users/me`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5383,30 +6067,35 @@ pub struct V1SystemUsersMe {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-users")]
 impl V1SystemUsersMe {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/users/me");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemUserMe>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemUserMe, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
             .send_json::<crate::models::V1SystemUserMe, crate::models::V1Error>(self.into_request())
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// get the system installed version
     ///
     /// Sends `GET /v1/system/version/installed`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_version_installed(&self) -> V1SystemVersionInstalled {
         V1SystemVersionInstalled { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_version_installed`](crate::Client::v1_system_version_installed): `GET /v1/system/version/installed`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5414,16 +6103,17 @@ pub struct V1SystemVersionInstalled {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemVersionInstalled {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/version/installed");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemVersionInfo>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemVersionInfo, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -5432,14 +6122,18 @@ impl V1SystemVersionInstalled {
             )
     }
 }
+#[cfg(feature = "system-core")]
 impl crate::Client {
     /// get the system latest available version
     ///
     /// Sends `GET /v1/system/version/latest`.
+    ///
+    /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
     pub fn v1_system_version_latest(&self) -> V1SystemVersionLatest {
         V1SystemVersionLatest { client: self.clone(), options: rt::CallOptions::default() }
     }
 }
+#[cfg(feature = "system-core")]
 /// Request builder for [`Client::v1_system_version_latest`](crate::Client::v1_system_version_latest): `GET /v1/system/version/latest`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send()` is awaited"]
@@ -5447,16 +6141,17 @@ pub struct V1SystemVersionLatest {
     client: crate::Client,
     options: rt::CallOptions,
 }
+#[cfg(feature = "system-core")]
 impl V1SystemVersionLatest {
     rt::call_options!();
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/version/latest");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemVersionInfo>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemVersionInfo, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

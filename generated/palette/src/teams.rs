@@ -34,10 +34,8 @@ impl TeamsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -129,10 +127,10 @@ impl TeamsList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Teams>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Teams, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -192,10 +190,10 @@ impl TeamsProjectRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectRolesEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectRolesEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -242,8 +240,8 @@ impl TeamsProjectRolesPut {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -296,8 +294,8 @@ impl TeamsResourceRolesUidUpdate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -333,10 +331,10 @@ impl TeamsSummaryGet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TeamsSummaryList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TeamsSummaryList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -377,8 +375,8 @@ impl TeamsUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -411,10 +409,10 @@ impl TeamsUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Team>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Team, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -459,8 +457,8 @@ impl TeamsUidPatch {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -499,10 +497,10 @@ impl TeamsUidResourceRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourceRoles>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourceRoles, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -551,8 +549,8 @@ impl TeamsUidResourceRolesCreate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -598,8 +596,8 @@ impl TeamsUidResourceRolesUidDelete {
             .path_param("resourceRoleUid", self.resource_role_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -647,8 +645,8 @@ impl TeamsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -688,10 +686,10 @@ impl V1TeamsUidTenantRolesGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TeamTenantRolesEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TeamTenantRolesEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -738,8 +736,8 @@ impl V1TeamsUidTenantRolesUpdate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

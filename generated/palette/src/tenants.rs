@@ -44,10 +44,10 @@ impl InvoicesUidGet {
             .path_param("invoiceUid", self.invoice_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Invoice>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Invoice, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -100,8 +100,8 @@ impl PatchTenantAddress {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -152,8 +152,8 @@ impl PatchTenantEmailId {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -207,10 +207,10 @@ impl PlansUsageMonthlyGet {
             .query("startDate", self.start_date);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PlanMonthlyUsages>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PlanMonthlyUsages, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -254,10 +254,10 @@ impl RateConfigGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1RateConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1RateConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -310,8 +310,8 @@ impl RateConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -354,10 +354,10 @@ impl TenantClusterRbacSettingsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantClusterRbacSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantClusterRbacSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -415,8 +415,8 @@ impl TenantClusterRbacSettingsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -459,10 +459,10 @@ impl TenantClusterSettingsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantClusterSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantClusterSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -520,8 +520,8 @@ impl TenantClustersNodesAutoRemediationSettingUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -561,10 +561,10 @@ impl TenantFipsSettingsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1FipsSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1FipsSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -620,8 +620,8 @@ impl TenantFipsSettingsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -661,10 +661,10 @@ impl TenantFreemiumGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantFreemium>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantFreemium, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -719,8 +719,8 @@ impl TenantFreemiumUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -763,10 +763,10 @@ impl TenantFreemiumUsageGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantFreemiumUsage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantFreemiumUsage, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -813,10 +813,10 @@ impl TenantResourceLimitsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantResourceLimits>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantResourceLimits, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -874,8 +874,8 @@ impl TenantResourceLimitsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -918,10 +918,10 @@ impl TenantUidAuthTokenSettingsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AuthTokenSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AuthTokenSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -979,8 +979,8 @@ impl TenantUidAuthTokenSettingsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1023,10 +1023,10 @@ impl TenantUidLoginBannerGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1LoginBannerSettings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1LoginBannerSettings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1084,8 +1084,8 @@ impl TenantUidLoginBannerUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1136,8 +1136,8 @@ impl TenantsCleanUp {
             .query_opt("forceDelete", self.force_delete.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1173,10 +1173,8 @@ impl TenantsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1225,8 +1223,8 @@ impl TenantsCreditAccountDelete {
             .query_opt("forceDelete", self.force_delete.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1269,10 +1267,10 @@ impl TenantsCreditAccountGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1AwsCreditAccountEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsCreditAccountEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1313,8 +1311,8 @@ impl TenantsDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1351,10 +1349,10 @@ impl TenantsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Tenant>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Tenant, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1396,10 +1394,10 @@ impl TenantsIsCleanedUp {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1CleanUpResource>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1CleanUpResource, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1495,10 +1493,10 @@ impl TenantsList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Tenants>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Tenants, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1557,8 +1555,8 @@ impl TenantsSelfSignUp {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1601,8 +1599,8 @@ impl TenantsSelfSignUpActivate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1645,8 +1643,8 @@ impl TenantsUidContractAccept {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1700,8 +1698,8 @@ impl TenantsUidContractUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1755,8 +1753,8 @@ impl TenantsUidMacrosCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1810,8 +1808,8 @@ impl TenantsUidMacrosDeleteByMacroName {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1848,10 +1846,10 @@ impl TenantsUidMacrosList {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1904,8 +1902,8 @@ impl TenantsUidMacrosUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1959,8 +1957,8 @@ impl TenantsUidMacrosUpdateByMacroName {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1997,10 +1995,10 @@ impl TenantsUidPlanGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Plan>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Plan, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2039,10 +2037,10 @@ impl TenantsUserGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1User>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1User, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2080,8 +2078,8 @@ impl TenantsValidate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2139,10 +2137,10 @@ impl UsageCpuCoreHours {
             .query_opt("startTime", self.start_time.map(rt::Rfc3339).as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1PlanCpuCoreHoursUsages>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1PlanCpuCoreHoursUsages, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2193,10 +2191,8 @@ impl V1InvoiceUidReportInvoicePdf {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2243,10 +2239,8 @@ impl V1InvoiceUidReportPdf {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2293,10 +2287,8 @@ impl V1InvoiceUidReportUsagePdf {
             .header("accept", "application/octet-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<rt::ByteStream<crate::models::V1Error>>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
     }
@@ -2339,10 +2331,10 @@ impl V1TenantDeveloperCreditGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DeveloperCredit>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1DeveloperCredit, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2400,8 +2392,8 @@ impl V1TenantDeveloperCreditUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2444,10 +2436,10 @@ impl V1TenantPrefClusterGroupGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantEnableClusterGroup>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantEnableClusterGroup, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2505,8 +2497,8 @@ impl V1TenantPrefClusterGroupUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2549,10 +2541,10 @@ impl V1TenantUIdAssetsCertsList {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantAssetCerts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantAssetCerts, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2610,10 +2602,8 @@ impl V1TenantUidAssetsCertsCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -2659,8 +2649,8 @@ impl V1TenantUidAssetsCertsUidDelete {
             .path_param("certificateUid", self.certificate_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2706,10 +2696,10 @@ impl V1TenantUidAssetsCertsUidGet {
             .path_param("certificateUid", self.certificate_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantAssetCert>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantAssetCert, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2770,8 +2760,8 @@ impl V1TenantUidAssetsCertsUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2825,10 +2815,8 @@ impl V1TenantUidAssetsDataSinksCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -2871,8 +2859,8 @@ impl V1TenantUidAssetsDataSinksDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2915,10 +2903,10 @@ impl V1TenantUidAssetsDataSinksGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1DataSinkConfig>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1DataSinkConfig, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2976,8 +2964,8 @@ impl V1TenantUidAssetsDataSinksUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3020,10 +3008,10 @@ impl V1TenantUidDomainsGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantDomains>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantDomains, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3081,8 +3069,8 @@ impl V1TenantUidDomainsUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3125,10 +3113,10 @@ impl V1TenantUidOidcConfigGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantOidcClientSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantOidcClientSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3186,8 +3174,8 @@ impl V1TenantUidOidcConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3230,10 +3218,10 @@ impl V1TenantUidPasswordPolicyGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantPasswordPolicyEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantPasswordPolicyEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3291,8 +3279,8 @@ impl V1TenantUidPasswordPolicyUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3335,10 +3323,10 @@ impl V1TenantUidSamlConfigSpecGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantSamlSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantSamlSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3396,8 +3384,8 @@ impl V1TenantUidSamlConfigUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3440,10 +3428,10 @@ impl V1TenantUidSsoAuthProvidersGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TenantSsoAuthProvidersEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantSsoAuthProvidersEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -3501,8 +3489,8 @@ impl V1TenantUidSsoAuthProvidersUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -3553,8 +3541,8 @@ impl V1TenantsUidActivate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

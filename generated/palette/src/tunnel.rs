@@ -26,10 +26,10 @@ impl V1TunnelConfiguration {
         let request = rt::Request::new(rt::Method::GET, "/v1/tunnel/config");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1TunnelConfiguration>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1TunnelConfiguration, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -38,10 +38,8 @@ impl UserAssetsSshCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -81,8 +79,8 @@ impl UsersAssetSshDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -119,10 +117,10 @@ impl UsersAssetSshGetUid {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetSsh>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetSsh, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -172,8 +170,8 @@ impl UsersAssetSshUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -213,10 +211,8 @@ impl UsersAssetsLocationAzureCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -259,10 +255,10 @@ impl UsersAssetsLocationAzureGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationAzure>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationAzure, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -320,8 +316,8 @@ impl UsersAssetsLocationAzureUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -367,8 +363,8 @@ impl UsersAssetsLocationDefaultUpdate {
             .path_param("type", self.r#type);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -411,8 +407,8 @@ impl UsersAssetsLocationDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -452,10 +448,8 @@ impl UsersAssetsLocationGcpCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -498,10 +492,10 @@ impl UsersAssetsLocationGcpGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationGcp>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationGcp, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -559,8 +553,8 @@ impl UsersAssetsLocationGcpUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -611,10 +605,10 @@ impl UsersAssetsLocationGet {
             .query_opt("orderBy", self.order_by.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocations>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocations, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -658,10 +652,8 @@ impl UsersAssetsLocationMinioCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -704,10 +696,10 @@ impl UsersAssetsLocationMinioGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationS3>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationS3, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -765,8 +757,8 @@ impl UsersAssetsLocationMinioUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -806,10 +798,8 @@ impl UsersAssetsLocationS3Create {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -852,8 +842,8 @@ impl UsersAssetsLocationS3Delete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -893,10 +883,10 @@ impl UsersAssetsLocationS3Get {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsLocationS3>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationS3, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -954,8 +944,8 @@ impl UsersAssetsLocationS3Update {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1006,10 +996,10 @@ impl UsersAssetsSshGet {
             .query_opt("orderBy", self.order_by.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserAssetsSsh>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsSsh, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1053,8 +1043,8 @@ impl UsersAuthTokensRevoke {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1092,10 +1082,8 @@ impl UsersCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -1132,8 +1120,8 @@ impl UsersEmailPasswordReset {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1161,10 +1149,10 @@ impl UsersInfoGet {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/info");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserInfo>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserInfo, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1260,10 +1248,10 @@ impl UsersList {
             .query_opt("continue", self.r#continue.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Users>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Users, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1312,10 +1300,10 @@ impl UsersMetadata {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/meta");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UsersMetadata>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UsersMetadata, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1358,10 +1346,10 @@ impl UsersProjectRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ProjectRolesEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectRolesEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1410,8 +1398,8 @@ impl UsersProjectRolesPut {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1464,8 +1452,8 @@ impl UsersResourceRolesUidUpdate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1516,8 +1504,8 @@ impl UsersStatusLoginMode {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1553,10 +1541,10 @@ impl UsersSummaryGet {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UsersSummaryList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UsersSummaryList, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1588,10 +1576,10 @@ impl UsersSystemFeature {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/system/features");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemFeatures>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemFeatures, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1635,8 +1623,8 @@ impl UsersSystemMacrosCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1676,8 +1664,8 @@ impl UsersSystemMacrosDeleteByMacroName {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1703,10 +1691,10 @@ impl UsersSystemMacrosList {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/system/macros");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Macros>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1748,8 +1736,8 @@ impl UsersSystemMacrosUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1789,8 +1777,8 @@ impl UsersSystemMacrosUpdateByMacroName {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1829,8 +1817,8 @@ impl UsersUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1865,10 +1853,10 @@ impl UsersUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1User>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1User, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1915,8 +1903,8 @@ impl UsersUidPasswordChange {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -1958,8 +1946,8 @@ impl UsersUidPasswordReset {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2004,8 +1992,8 @@ impl UsersUidPatch {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2044,10 +2032,10 @@ impl UsersUidResourceRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1ResourceRoles>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourceRoles, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2096,8 +2084,8 @@ impl UsersUidResourceRolesCreate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2143,8 +2131,8 @@ impl UsersUidResourceRolesUidDelete {
             .path_param("resourceRoleUid", self.resource_role_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2179,10 +2167,10 @@ impl UsersUidRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserRolesEntity>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserRolesEntity, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2231,8 +2219,8 @@ impl UsersUidRolesUpdate {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2282,8 +2270,8 @@ impl UsersUidUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2309,10 +2297,10 @@ impl V1UsersConfigScarGet {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/config/scar");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1SystemScarSpec>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemScarSpec, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2361,10 +2349,10 @@ impl V1UsersKubectlSessionUid {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1UserKubectlSession>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1UserKubectlSession, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2394,10 +2382,10 @@ impl V1UsersMfaDevicesList {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/mfa/devices");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaDevices>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaDevices, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2442,8 +2430,8 @@ impl V1UsersMfaDevicesNameDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2486,10 +2474,10 @@ impl V1UsersMfaDevicesNameGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaDeviceMeta>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaDeviceMeta, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2533,8 +2521,8 @@ impl V1UsersMfaRegisterDeviceFinish {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2587,10 +2575,10 @@ impl V1UsersMfaRegisterDeviceStart {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1MfaRegistrationStart>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaRegistrationStart, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2631,8 +2619,8 @@ impl V1UsersPasswordChange {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2672,10 +2660,8 @@ impl VsphereDnsMappingCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -2715,8 +2701,8 @@ impl VsphereDnsMappingDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2756,10 +2742,10 @@ impl VsphereDnsMappingGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDnsMapping>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDnsMapping, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2814,8 +2800,8 @@ impl VsphereDnsMappingUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -2866,10 +2852,10 @@ impl VsphereDnsMappingsGet {
             .query_opt("orderBy", self.order_by.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDnsMappings>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDnsMappings, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -2921,10 +2907,10 @@ impl VsphereMappingGet {
             .query("network", self.network);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1VsphereDnsMapping>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDnsMapping, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()

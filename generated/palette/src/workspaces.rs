@@ -38,10 +38,10 @@ impl TeamsWorkspaceGetRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceScopeRoles>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceScopeRoles, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -88,8 +88,8 @@ impl TeamsWorkspaceRolesPut {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -131,10 +131,10 @@ impl UsersWorkspaceGetRoles {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceScopeRoles>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceScopeRoles, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -183,8 +183,8 @@ impl UsersWorkspaceRolesPut {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -232,10 +232,8 @@ impl WorkspaceOpsBackupCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -283,8 +281,8 @@ impl WorkspaceOpsBackupDelete {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -327,10 +325,10 @@ impl WorkspaceOpsBackupGet {
             .query_opt("backupRequestUid", self.backup_request_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceBackup>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceBackup, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -388,10 +386,8 @@ impl WorkspaceOpsBackupOnDemandCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -439,8 +435,8 @@ impl WorkspaceOpsBackupUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -483,10 +479,10 @@ impl WorkspaceOpsRestoreGet {
             .query_opt("restoreRequestUid", self.restore_request_uid.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1WorkspaceRestore>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceRestore, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -544,10 +540,8 @@ impl WorkspaceOpsRestoreOnDemandCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -601,10 +595,8 @@ impl WorkspacesClusterRbacCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -640,10 +632,8 @@ impl WorkspacesCreate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Uid>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
     }
@@ -697,8 +687,8 @@ impl WorkspacesUidClusterNamespacesUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -744,8 +734,8 @@ impl WorkspacesUidClusterRbacDelete {
             .path_param("clusterRbacUid", self.cluster_rbac_uid);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -802,8 +792,8 @@ impl WorkspacesUidClusterRbacUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -840,8 +830,8 @@ impl WorkspacesUidDelete {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -878,10 +868,10 @@ impl WorkspacesUidGet {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::V1Workspace>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::V1Workspace, crate::models::V1Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -931,8 +921,8 @@ impl WorkspacesUidMetaUpdate {
         };
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }
@@ -969,8 +959,8 @@ impl WorkspacesValidateName {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
     }

@@ -24,10 +24,10 @@ impl GetGptWhitelistStatus {
         let request = rt::Request::new(rt::Method::GET, "/v1/gpt/whitelisted");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::GptWhitelistStatus>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::GptWhitelistStatus, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -61,10 +61,10 @@ impl QueryGpt {
         let request = rt::Request::new(rt::Method::POST, "/v1/gpt/query").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::GptQueryResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::GptQueryResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -114,10 +114,10 @@ impl VerifyCliToken {
             .query("port", self.port);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CliTokenVerification>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CliTokenVerification, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

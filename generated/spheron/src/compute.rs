@@ -41,10 +41,10 @@ impl CloseComputeInstance {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CloseInstanceResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CloseInstanceResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -91,10 +91,10 @@ impl CountComputeProjectInstances {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::InstanceCounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::InstanceCounts, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -133,10 +133,10 @@ impl CreateComputeInstance {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceStarted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceStarted, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -186,10 +186,10 @@ impl CreateComputeInstanceDomain {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -230,10 +230,10 @@ impl CreateComputeInstanceFromTemplate {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TemplateInstanceStarted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TemplateInstanceStarted, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -282,8 +282,8 @@ impl DeleteComputeInstance {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -329,8 +329,8 @@ impl DeleteComputeInstanceDomain {
             .path_param("computeDomainId", self.compute_domain_id);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -373,8 +373,8 @@ impl DeleteComputeProject {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -420,10 +420,10 @@ impl ExecComputeInstanceCommand {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ExecCommandResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ExecCommandResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -470,10 +470,10 @@ impl GetComputeDeployment {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeDeploymentDetails>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeDeploymentDetails, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -558,10 +558,10 @@ impl GetComputeDeploymentLogs {
             .query_opt("search", self.search.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeDeploymentLogsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeDeploymentLogsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -613,10 +613,10 @@ impl GetComputeInstance {
             .query_opt("topupReport", self.topup_report.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceDetails>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceDetails, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -666,10 +666,10 @@ impl GetComputeInstanceMetrics {
             .query("service", self.service);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeMetricsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeMetricsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -713,10 +713,10 @@ impl GetComputeProject {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeProject>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeProject, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -761,10 +761,10 @@ impl GetComputeProjectFundsUsage {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::FundsUsage>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::FundsUsage, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -806,10 +806,10 @@ impl GetLiveTokenPrice {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TokenPrice>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TokenPrice, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -854,10 +854,10 @@ impl ListComputeInstanceDomains {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -937,10 +937,10 @@ impl ListComputeInstances {
             .query_opt("computeProjectId", self.compute_project_id.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1036,10 +1036,10 @@ impl ListComputeProjectInstances {
             .query_opt("topupReport", self.topup_report.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ExtendedInstanceList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ExtendedInstanceList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1159,10 +1159,10 @@ impl ListMachineImages {
             .query_opt("machineImageType", self.machine_image_type.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MachineImageList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MachineImageList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1211,10 +1211,10 @@ impl ListRegions {
         let request = rt::Request::new(rt::Method::GET, "/v1/compute-machine-image/regions");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::RegionList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::RegionList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1264,10 +1264,10 @@ impl TriggerComputeInstanceHealthCheck {
             .query("topicId", self.topic_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TriggerResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TriggerResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1317,10 +1317,10 @@ impl TriggerComputeInstanceLogFetch {
             .query("topicId", self.topic_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TriggerResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TriggerResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1368,10 +1368,10 @@ impl UpdateComputeInstance {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeInstanceStarted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceStarted, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1426,10 +1426,10 @@ impl UpdateComputeInstanceDomain {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1477,10 +1477,10 @@ impl UpdateComputeInstanceHealthCheck {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::HealthCheckUpdated>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::HealthCheckUpdated, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1530,10 +1530,10 @@ impl VerifyComputeInstanceDomain {
             .path_param("computeDomainId", self.compute_domain_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

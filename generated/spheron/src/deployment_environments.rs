@@ -44,10 +44,10 @@ impl ActivateDeploymentEnvironment {
             .path_param("deploymentEnvironmentId", self.deployment_environment_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -97,10 +97,10 @@ impl CreateDeploymentEnvironment {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateDeploymentEnvironmentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CreateDeploymentEnvironmentResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -150,10 +150,10 @@ impl DeactivateDeploymentEnvironment {
             .path_param("deploymentEnvironmentId", self.deployment_environment_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -203,10 +203,10 @@ impl DeleteDeploymentEnvironment {
             .path_param("deploymentEnvironmentId", self.deployment_environment_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MessageResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MessageResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -251,10 +251,10 @@ impl ListDeploymentEnvironments {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -309,10 +309,10 @@ impl UpdateDeploymentEnvironment {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentEnvironmentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -38,10 +38,10 @@ impl AuthorizeDeployment {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentStarted, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -85,10 +85,10 @@ impl CancelDeployment {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CancelDeploymentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CancelDeploymentResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -127,10 +127,10 @@ impl CreateDeployment {
         let request = rt::Request::new(rt::Method::POST, "/v1/deployment").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentStarted, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -171,10 +171,10 @@ impl GetDeployment {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentDetails>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentDetails, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -218,10 +218,10 @@ impl RedeployDeployment {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentStarted>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentStarted, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -288,10 +288,10 @@ impl SuggestFramework {
             .query_opt("root", self.root.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::FrameworkSuggestion>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::FrameworkSuggestion, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -353,10 +353,10 @@ impl UploadDeployment {
             .multipart(self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadDeploymentResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadDeploymentResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

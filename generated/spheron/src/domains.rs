@@ -41,10 +41,10 @@ impl CreateProjectDomain {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -92,10 +92,10 @@ impl DeleteProjectDomain {
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeleteDomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeleteDomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -141,10 +141,10 @@ impl GetCdnRecords {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CdnRecordsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CdnRecordsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -194,10 +194,10 @@ impl GetProjectDomain {
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -239,10 +239,10 @@ impl ListProjectDomains {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -295,10 +295,10 @@ impl UpdateProjectDomain {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -346,10 +346,10 @@ impl VerifyProjectDomain {
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainVerification>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainVerification, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -44,10 +44,10 @@ impl CreateEnvironmentVariables {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateEnvironmentVariablesResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CreateEnvironmentVariablesResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -97,10 +97,10 @@ impl DeleteEnvironmentVariable {
             .path_param("environmentVariableId", self.environment_variable_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::SuccessResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::SuccessResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -153,10 +153,10 @@ impl UpdateEnvironmentVariable {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UpdateEnvironmentVariableResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UpdateEnvironmentVariableResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -36,10 +36,8 @@ impl Subscribe {
             .header("accept", "text/event-stream");
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<String>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Text<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_text::<crate::models::Error>(self.into_request())
     }

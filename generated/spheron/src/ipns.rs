@@ -35,10 +35,10 @@ impl GetIpnsName {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::IpnsName>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::IpnsName, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -83,10 +83,10 @@ impl ListDeploymentIpnsNames {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::IpnsName>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<Vec<crate::models::IpnsName>, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -125,10 +125,10 @@ impl ListIpnsNames {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::IpnsName>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<Vec<crate::models::IpnsName>, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -170,10 +170,10 @@ impl PublishIpnsName {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::IpnsNameResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::IpnsNameResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -221,10 +221,10 @@ impl UpdateIpnsName {
             .path_param("ipnsNameId", self.ipns_name_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::IpnsNameResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::IpnsNameResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

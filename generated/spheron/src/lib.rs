@@ -2,15 +2,15 @@
 // Do not edit by hand: change the generator, the vendor settings or the fixes, then regenerate.
 
 //! Typed async client for the Spheron API.
-//! 
+//!
 //! Document: Spheron API (version `v1-v2`).
-//! 
+//!
 //! Spheron's platform API at api-v2.spheron.network: organizations, static-site projects with their domains, environment variables, deployment environments and deployments; storage buckets, chunked uploads and IPFS/IPNS pinning; and compute instances run on Akash. Each endpoint carries its own version in its path (`/v1/...`, `/v2/...`). Written by the cloudgen project from the official SDK, the Go CLI and the Terraform provider; not published by the vendor.
-//! 
+//!
 //! Start with [`Client::builder`]; every operation is a method on [`Client`] that takes the operation's required parameters and returns a request builder: set optional parameters and per-call overrides (`.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`), then `.send().await`. Paged list operations also offer `.items()` and `.pages()` streams. Every call returns [`Error`] on failure.
-//! 
+//!
 //! The vendor publishes no OpenAPI document: this crate is generated from one this project wrote from the vendor's public documentation and official clients (`specs/` in the cloudgen repository, every choice commented there).
-//! 
+//!
 //! Cargo features: one per operation group (15 in all, named after the document's tags, e.g. `cli`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["cli"]`.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
@@ -64,6 +64,6 @@ pub mod storage;
 #[cfg(feature = "tokens")]
 #[rustfmt::skip]
 pub mod tokens;
-pub use client::{ Client, Error, POLICIES, PROFILE };
+pub use client::{Client, Error, POLICIES, PROFILE};
 /// The runtime this crate is built on: `Response`, streams, and error details.
 pub use cloudgen_runtime as runtime;

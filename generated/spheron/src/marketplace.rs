@@ -38,10 +38,10 @@ impl GetMarketplaceApp {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MarketplaceApp>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MarketplaceApp, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -84,10 +84,10 @@ impl ListMarketplaceApps {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MarketplaceAppList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MarketplaceAppList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -117,10 +117,10 @@ impl ListMarketplaceCategories {
         let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app/categories");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MarketplaceCategoryList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MarketplaceCategoryList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

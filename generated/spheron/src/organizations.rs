@@ -59,10 +59,8 @@ impl CountOrganizationBuckets {
             .query_opt("state", self.state.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
@@ -105,10 +103,8 @@ impl CountOrganizationComputeProjects {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
@@ -159,10 +155,8 @@ impl CountOrganizationProjects {
             .query_opt("state", self.state.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
@@ -195,10 +189,10 @@ impl CreateOrganization {
         let request = rt::Request::new(rt::Method::POST, "/v1/organization").json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateOrganizationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CreateOrganizationResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -248,10 +242,10 @@ impl CreateOrganizationInvite {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CreateInviteResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CreateInviteResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -295,10 +289,10 @@ impl GetOrganization {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::OrganizationDetails>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::OrganizationDetails, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -345,10 +339,10 @@ impl GetOrganizationOverdue {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::OrganizationOverdue>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::OrganizationOverdue, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -398,10 +392,10 @@ impl GetOrganizationUsage {
             .path_param("specialization", self.specialization);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::SubscriptionUsageResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::SubscriptionUsageResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -483,10 +477,10 @@ impl ListOrganizationBuckets {
             .query_opt("state", self.state.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::BucketList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -570,10 +564,10 @@ impl ListOrganizationComputeProjects {
             .query_opt("limit", self.limit.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ComputeProjectList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ComputeProjectList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -641,10 +635,10 @@ impl ListOrganizationCoupons {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::CouponList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::CouponList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -689,10 +683,10 @@ impl ListOrganizationInvites {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::InviteList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::InviteList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -765,10 +759,10 @@ impl ListOrganizationProjects {
             .query_opt("state", self.state.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ProjectList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ProjectList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -837,10 +831,10 @@ impl RemoveOrganizationMember {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::RemoveMemberResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::RemoveMemberResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -887,10 +881,10 @@ impl UpdateOrganization {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Organization>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::Organization, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

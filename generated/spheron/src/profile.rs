@@ -24,10 +24,10 @@ impl GetProfile {
         let request = rt::Request::new(rt::Method::GET, "/v1/profile/");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ProfileResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ProfileResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -55,10 +55,10 @@ impl GetProfileV2 {
         let request = rt::Request::new(rt::Method::GET, "/v2/profile");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ProfileV2>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ProfileV2, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -41,10 +41,10 @@ impl CountProjectDeployments {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DeploymentCounts>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentCounts, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -83,10 +83,8 @@ impl GetProject {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Project>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Project, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Project, crate::models::Error>(self.into_request())
     }
@@ -154,10 +152,10 @@ impl ListProjectDeployments {
             .query_opt("status", self.status.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::Deployment>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<Vec<crate::models::Deployment>, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -227,10 +225,10 @@ impl UpdateProjectConfiguration {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::ConfigurationResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::ConfigurationResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -277,10 +275,10 @@ impl UpdateProjectState {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MessageResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MessageResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -38,10 +38,8 @@ impl CountBucketUploads {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Count>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
     }
@@ -84,10 +82,10 @@ impl CreateBucketDomain {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -132,10 +130,10 @@ impl CreateBucketIpnsRecord {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -185,8 +183,8 @@ impl DeleteBucketDomain {
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -232,8 +230,8 @@ impl DeleteBucketIpnsRecord {
             .path_param("ipnsRecordId", self.ipns_record_id);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<()>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
     }
@@ -276,10 +274,10 @@ impl FinishUpload {
             .query("action", self.action);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadFinished>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadFinished, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -318,10 +316,8 @@ impl GetBucket {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Bucket>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Bucket, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Bucket, crate::models::Error>(self.into_request())
     }
@@ -367,10 +363,10 @@ impl GetBucketDomain {
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -418,10 +414,10 @@ impl GetBucketIpnsRecord {
             .path_param("ipnsRecordId", self.ipns_record_id);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -458,10 +454,10 @@ impl GetPinStatus {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::PinStatusResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::PinStatusResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -502,10 +498,10 @@ impl GetUpload {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -580,10 +576,10 @@ impl InitiateUpload {
             .query_opt("create_single_use_token", self.create_single_use_token.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadInitiated>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadInitiated, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -622,10 +618,10 @@ impl ListBucketDomains {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -667,10 +663,10 @@ impl ListBucketIpnsRecords {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordList>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordList, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -729,10 +725,10 @@ impl ListBucketUploads {
             .query_opt("limit", self.limit.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::Upload>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<Vec<crate::models::Upload>, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -807,10 +803,10 @@ impl MigrateProjectsToStorage {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::MigrateProjectsResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::MigrateProjectsResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -873,10 +869,10 @@ impl PinCid {
             .query_opt("organization", self.organization.as_ref());
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::PinCidResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::PinCidResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -931,10 +927,10 @@ impl PinCids {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<Vec<crate::models::PinnedCid>>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<Vec<crate::models::PinnedCid>, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -973,10 +969,10 @@ impl PinUpload {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1015,10 +1011,10 @@ impl UnpinUpload {
         );
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1073,10 +1069,10 @@ impl UpdateBucketDomain {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1129,10 +1125,10 @@ impl UpdateBucketIpnsRecord {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::BucketIpnsRecordResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1179,10 +1175,8 @@ impl UpdateBucketState {
             .json_body(&self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::Bucket>, crate::Error>> {
+    /// Sends the request when the returned future is awaited.
+    pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Bucket, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Bucket, crate::models::Error>(self.into_request())
     }
@@ -1221,10 +1215,10 @@ impl UploadChunk {
             .multipart(self.body);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::UploadChunkResponse>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::UploadChunkResponse, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()
@@ -1274,10 +1268,10 @@ impl VerifyBucketDomain {
             .path_param("domainIdentifier", self.domain_identifier);
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::DomainVerification>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::DomainVerification, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -24,10 +24,10 @@ impl GetTokenScope {
         let request = rt::Request::new(rt::Method::GET, "/v1/api-keys/scope");
         self.options.apply(request)
     }
-    /// Sends the request.
+    /// Sends the request when the returned future is awaited.
     pub fn send(
         self,
-    ) -> impl std::future::Future<Output = Result<rt::Response<crate::models::TokenScope>, crate::Error>> {
+    ) -> rt::Sending<rt::kind::Json<crate::models::TokenScope, crate::models::Error>> {
         let client = self.client.clone();
         client
             .core()

@@ -111,7 +111,27 @@ pub fn emit_lib<'a>(
             feature_map.tags.len()
         ),
     ]);
-    let doc = lines.iter().map(|l| format!(" {l}"));
+    if let Some((group, parts)) = feature_map.parts.iter().next() {
+        let split: Vec<String> = feature_map.parts.keys().map(|g| format!("`{g}`")).collect();
+        let part = parts
+            .iter()
+            .find(|p| !p.ends_with("-core"))
+            .unwrap_or(group);
+        lines.extend([
+            String::new(),
+            format!(
+                "The largest groups ({}) are also compiled in parts, one feature per resource \
+                 under the group's path (e.g. `{part}`), with `{group}-core` for the rest; the \
+                 group's own feature enables all of its parts. Each method's docs name its part.",
+                split.join(", ")
+            ),
+        ]);
+    }
+    // An empty line is `//!`, with no trailing space (rustfmt checks lib.rs).
+    let doc = lines.iter().map(|l| match l.is_empty() {
+        true => String::new(),
+        false => format!(" {l}"),
+    });
     // One `use`, in rustfmt's order, so rustfmt leaves lib.rs as generated.
     let mut reexports = vec![
         quote! { Client },
@@ -126,11 +146,16 @@ pub fn emit_lib<'a>(
         reexports.push(quote! { TASK_POLL_PATH });
         reexports.push(quote! { TASK_SHAPE });
     }
+    // A group compiled in parts has each operation gated by its part inside the module,
+    // so the module itself needs no gate (an `any` of every part would be longer than
+    // rustfmt keeps on one line, and rustfmt checks lib.rs).
     let modules: Vec<TokenStream> = modules
         .map(|m| {
+            let feature = feature_of(m);
+            let cfg = (!feature_map.parts.contains_key(&feature))
+                .then(|| quote! { #[cfg(feature = #feature)] });
             let m = ident(m);
-            let feature = feature_of(&m.to_string());
-            quote! { #[cfg(feature = #feature)] #[rustfmt::skip] pub mod #m; }
+            quote! { #cfg #[rustfmt::skip] pub mod #m; }
         })
         .collect();
     quote! {

@@ -132,7 +132,7 @@ pub(crate) fn emit_with(
     for op in &api.operations {
         modules.entry(op.module.as_str()).or_default().push(op);
     }
-    let feature_map = features::compute(api);
+    let feature_map = features::compute(api, settings.operations.split_groups_above_types);
     files.insert(
         "Cargo.toml".to_owned(),
         cargo_toml(api, settings, opts, &feature_map),
@@ -168,7 +168,7 @@ pub(crate) fn emit_with(
             Job::Lib => client::emit_lib(api, settings, module_names.iter().copied(), &feature_map),
             Job::Client => client::emit_client(api, settings),
             Job::Pagination => pagination::emit(api, &feature_map),
-            Job::Module(module, ops) => operations::emit_module(api, module, ops),
+            Job::Module(module, ops) => operations::emit_module(api, module, ops, &feature_map),
         };
         render(tokens, path, opts)
     };
@@ -298,7 +298,25 @@ fn cargo_toml(
         all = toml_string(features::ALL),
     );
     for tag in &feature_map.tags {
-        feature_lines.push_str(&format!("{} = []\n", toml_string(tag)));
+        let parts = feature_map.parts.get(tag);
+        let enables: Vec<String> = parts
+            .into_iter()
+            .flatten()
+            .map(|p| toml_string(p))
+            .collect();
+        feature_lines.push_str(&format!(
+            "{} = [{}]\n",
+            toml_string(tag),
+            enables.join(", ")
+        ));
+    }
+    if !feature_map.parts.is_empty() {
+        feature_lines.push_str(
+            "# The parts of the groups above that are compiled in parts: pick parts to compile less of a group.\n",
+        );
+    }
+    for part in feature_map.parts.values().flatten() {
+        feature_lines.push_str(&format!("{} = []\n", toml_string(part)));
     }
     let description = settings
         .krate

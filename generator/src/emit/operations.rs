@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
+use super::features::FeatureMap;
 use super::models::{ident, type_tokens};
 use crate::ir::{
     Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, ObjectParam, Operation, Param,
@@ -28,12 +29,33 @@ pub fn envelope_type(api: &Api) -> TokenStream {
     }
 }
 
-/// One tag module.
-pub fn emit_module(api: &Api, module: &str, ops: &[&Operation]) -> TokenStream {
-    let items = ops.iter().map(|op| emit_operation(api, op));
+/// One tag module. The items of an operation of a group compiled in parts carry its
+/// part's feature gate.
+pub fn emit_module(
+    api: &Api,
+    module: &str,
+    ops: &[&Operation],
+    features: &FeatureMap,
+) -> TokenStream {
+    let items = ops.iter().map(|op| {
+        let part = features.operations.get(&op.rust_name).map(String::as_str);
+        let items = emit_operation(api, op, part);
+        let cfg = part.map(|feature| quote! { #[cfg(feature = #feature)] });
+        quote! { #( #cfg #items )* }
+    });
     let doc = format!(" Operations tagged `{module}`.");
+    // In a group compiled in parts the module is always declared, empty when no part is
+    // enabled: the import is gated like the operations.
+    let use_gate = features
+        .parts
+        .get(&super::features::feature_of(module))
+        .map(|parts| {
+            let parts = parts.iter();
+            quote! { #[cfg(any( #( feature = #parts ),* ))] }
+        });
     quote! {
         #![doc = #doc]
+        #use_gate
         use cloudgen_runtime::codegen as rt;
         #( #items )*
     }
@@ -44,7 +66,9 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
     quote! { impl Into<#inner> }
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+/// The items of one operation: the `Client` method, the builder and its impl, and the
+/// operation's own enums.
+fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStream> {
     let method_name = ident(&op.rust_name);
     let builder = format_ident!("{}", op.builder_name);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
@@ -83,7 +107,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required parameter of the operation")] }
     });
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
-    let method_doc = docs::attrs(&method_doc_lines(op, &required, body_required));
+    let mut method_doc = method_doc_lines(op, &required, body_required);
+    if let Some(part) = part {
+        method_doc.push(String::new());
+        method_doc.push(format!(
+            "Compiled with the cargo feature `{part}` (or `{}`, which enables all its parts).",
+            super::features::feature_of(&op.module)
+        ));
+    }
+    let method_doc = docs::attrs(&method_doc);
 
     // Builder fields and setters.
     let mut fields = Vec::new();
@@ -266,8 +298,13 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     };
 
     let envelope = envelope_type(api);
-    let (output, call) = match &op.success {
-        Success::Empty => (quote! { () }, quote! { send_empty::<#envelope> }),
+    // What `send` answers, the `ClientCore` method that sends it, and its answer kind.
+    let (output, call, kind) = match &op.success {
+        Success::Empty => (
+            quote! { () },
+            quote! { send_empty::<#envelope> },
+            quote! { Empty<#envelope> },
+        ),
         Success::Json(ty) => {
             let ty = type_tokens(ty, &models());
             let wire = match &op.unwrap {
@@ -277,25 +314,36 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 }
                 None => ty.clone(),
             };
-            (ty, quote! { send_json::<#wire, #envelope> })
+            (
+                ty,
+                quote! { send_json::<#wire, #envelope> },
+                quote! { Json<#wire, #envelope> },
+            )
         }
         Success::JsonOrEmpty(ty) => {
             let ty = type_tokens(ty, &models());
             (
                 quote! { Option<#ty> },
                 quote! { send_json_or_empty::<#ty, #envelope> },
+                quote! { JsonOrEmpty<#ty, #envelope> },
             )
         }
         Success::Binary { .. } => (
             quote! { rt::ByteStream<#envelope> },
             quote! { send_stream::<#envelope> },
+            quote! { Stream<#envelope> },
         ),
-        Success::Text { .. } => (quote! { String }, quote! { send_text::<#envelope> }),
+        Success::Text { .. } => (
+            quote! { String },
+            quote! { send_text::<#envelope> },
+            quote! { Text<#envelope> },
+        ),
         Success::ByStatus { name, .. } => {
             let name = format_ident!("{}", name);
             (
                 quote! { #name },
                 quote! { send_by_status::<#name, #envelope> },
+                quote! { ByStatus<#name, #envelope> },
             )
         }
     };
@@ -356,13 +404,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    // A plain function returning the runtime's future, unless the answer is unwrapped
-    // after it arrives: an `async fn` per operation is a state machine per operation for
-    // the compiler to check (see `ClientCore::send_json`).
+    // A plain function returning the runtime's future, which starts (and decodes) only
+    // when awaited, unless the answer is unwrapped after it arrives: an `async fn` per
+    // operation is a state machine per operation for the compiler to check, and compiles
+    // the answer's decoding into this crate (see `rt::Sending`).
     let send = match &unwrap {
         None => quote! {
-            /// Sends the request.
-            pub fn send(self) -> impl std::future::Future<Output = Result<rt::Response<#output>, crate::Error>> {
+            /// Sends the request when the returned future is awaited.
+            pub fn send(self) -> rt::Sending<rt::kind::#kind> {
                 let client = self.client.clone();
                 client.core().#call(self.into_request())
             }
@@ -389,9 +438,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         .as_ref()
         .map(|rmw| emit_read_modify_write(api, op, rmw, &required, &output));
 
-    quote! {
-        #read_modify_write
-
+    let mut items: Vec<TokenStream> = read_modify_write.into_iter().collect();
+    items.push(quote! {
         impl crate::Client {
             #method_doc
             #deprecated
@@ -405,7 +453,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         }
-
+    });
+    items.push(quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = #must_use]
@@ -415,7 +464,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             #if_match_field
             options: rt::CallOptions,
         }
-
+    });
+    items.push(quote! {
         impl #builder {
             #( #setters )*
 
@@ -435,17 +485,21 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
             #streams
         }
-
-        #by_status_enum
-        #body_enum
-        #error_enum
-    }
+    });
+    items.extend(by_status_enum.into_iter().flatten());
+    items.extend(body_enum.into_iter().flatten());
+    items.extend(error_enum.into_iter().flatten());
+    items
 }
 
 /// The success enum of an operation with a different body per 2xx status, and its
 /// [`FromStatus`](cloudgen_runtime::FromStatus) impl. An undeclared 2xx status is kept
 /// whole in `Other`, never an error.
-fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident) -> TokenStream {
+fn emit_by_status(
+    name: &str,
+    cases: &[StatusCase],
+    builder: &proc_macro2::Ident,
+) -> Vec<TokenStream> {
     let name = format_ident!("{}", name);
     let doc = format!(" What [`{builder}::send`] answers, by the response's status.");
     let variants = cases.iter().map(|case| {
@@ -472,7 +526,7 @@ fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident
             None => quote! { #status => Self::#variant, },
         }
     });
-    quote! {
+    let definition = quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant, reason = "one value per call, moved once; boxing would only make matching on it harder")]
@@ -481,7 +535,8 @@ fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident
             /// A 2xx status the document does not declare, with its body undecoded.
             Other(rt::Answer),
         }
-
+    };
+    let from_status = quote! {
         impl rt::FromStatus for #name {
             fn from_status<E>(answer: rt::Answer) -> Result<Self, rt::Error<E>> {
                 Ok(match answer.status().as_u16() {
@@ -490,11 +545,12 @@ fn emit_by_status(name: &str, cases: &[StatusCase], builder: &proc_macro2::Ident
                 })
             }
         }
-    }
+    };
+    vec![definition, from_status]
 }
 
 /// The enum of the error bodies an operation declares, with `from_error`.
-fn emit_error_enum(name: &str, cases: &[ErrorCase], method: &str) -> TokenStream {
+fn emit_error_enum(name: &str, cases: &[ErrorCase], method: &str) -> Vec<TokenStream> {
     let name = format_ident!("{}", name);
     let doc = format!(
         " The error bodies the document declares for \
@@ -542,14 +598,15 @@ fn emit_error_enum(name: &str, cases: &[ErrorCase], method: &str) -> TokenStream
             }
         },
     };
-    quote! {
+    let definition = quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant, reason = "one value per call, moved once; boxing would only make matching on it harder")]
         pub enum #name {
             #( #variants )*
         }
-
+    };
+    let from_error = quote! {
         impl #name {
             /// The declared body of `error`'s response, decoded by its status; `None`
             /// when the call got no error response, the status is not declared, or the
@@ -559,7 +616,8 @@ fn emit_error_enum(name: &str, cases: &[ErrorCase], method: &str) -> TokenStream
                 #decode
             }
         }
-    }
+    };
+    vec![definition, from_error]
 }
 
 /// `match value { Content::Json(v) => request.json_body(&v), … }` (with `Some(…)` arms and
@@ -589,7 +647,7 @@ fn attach_choice(body: &Body, value: TokenStream, optional: bool) -> TokenStream
 
 /// The enum a caller picks the body's media type with, and `From` impls for each
 /// variant's type that no other variant shares.
-fn emit_body_choices(choices: &BodyChoices, method: &str) -> TokenStream {
+fn emit_body_choices(choices: &BodyChoices, method: &str) -> Vec<TokenStream> {
     let name = format_ident!("{}", choices.name);
     let doc = format!(
         " The body of [`Client::{method}`](crate::Client::{method}), in one of the media \
@@ -630,15 +688,15 @@ fn emit_body_choices(choices: &BodyChoices, method: &str) -> TokenStream {
                 }
             }
         });
-    quote! {
+    let definition = quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[allow(clippy::large_enum_variant, reason = "one value per call, moved once; boxing would only make matching on it harder")]
         pub enum #name {
             #( #variants )*
         }
-        #( #froms )*
-    }
+    };
+    std::iter::once(definition).chain(froms).collect()
 }
 
 /// `replace_x_with(id, |resource| ...)`: GET, modify, PUT with `If-Match`; start over on 412.

@@ -7,26 +7,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::features::{FeatureMap, cfg_attr, feature_of};
+use super::features::{FeatureMap, cfg_attr};
 use super::models::{ident, type_tokens};
-use crate::ir::{Api, PageShape, PageStrategy, Pagination};
+use crate::ir::{Api, Operation, PageShape, PageStrategy, Pagination};
 
 /// The whole module.
 pub fn emit(api: &Api, features: &FeatureMap) -> TokenStream {
-    let pages: BTreeMap<&str, (&Pagination, Option<&str>)> = api
+    let pages: BTreeMap<&str, (&Pagination, Option<&Operation>)> = api
         .operations
         .iter()
         .filter_map(|op| Some((op.pagination.as_ref()?, op)))
-        .map(|(p, op)| (p.page.name(), (p, Some(op.module.as_str()))))
+        .map(|(p, op)| (p.page.name(), (p, Some(op))))
         .collect();
-    let impls = pages.values().map(|(p, module)| {
+    let impls = pages.values().map(|(p, op)| {
         let cfg = match &p.page {
             PageShape::Model { name, .. } => cfg_attr(features.types.get(name)),
-            // The newtype serves one operation: it is compiled with that operation's group.
+            // The newtype serves one operation: it is compiled with that operation.
             PageShape::Array { .. } => {
-                let group: Option<BTreeSet<String>> =
-                    module.map(|m| BTreeSet::from([feature_of(m)]));
-                cfg_attr(group.as_ref())
+                let feature: Option<BTreeSet<String>> =
+                    op.map(|op| BTreeSet::from([features.of_operation(op)]));
+                cfg_attr(feature.as_ref())
             }
         };
         let (wrapper, page) = emit_page(p);

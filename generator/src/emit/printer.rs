@@ -271,7 +271,11 @@ impl Toks {
         let (p, n) = (&self.toks[i - 1], &self.toks[i]);
         let (ps, ns) = (self.str(i - 1), self.str(i));
         match p.kind {
-            Kind::Open(Delimiter::Brace) => return !matches!(n.kind, Kind::Close(_)),
+            // `use a::{b, c}` (after `::`) has no inner spaces; a struct literal has.
+            Kind::Open(Delimiter::Brace) => {
+                let use_list = i >= 2 && self.is(i - 2, "::");
+                return !(matches!(n.kind, Kind::Close(_)) || use_list);
+            }
             Kind::Open(_) => return false,
             Kind::Punct => {
                 if p.role == Role::Prefix || p.role == Role::ClosureOpen && ps == "|" {
@@ -290,7 +294,10 @@ impl Toks {
             _ => {}
         }
         match n.kind {
-            Kind::Close(Delimiter::Brace) => true,
+            Kind::Close(Delimiter::Brace) => {
+                let open = n.pair as usize;
+                !(open >= 1 && self.is(open - 1, "::"))
+            }
             Kind::Close(_) => false,
             Kind::Punct => match ns {
                 "," | ";" | "?" | "." | "::" | ":" | ">" => false,
@@ -995,8 +1002,15 @@ mod tests {
                 let d = 200..=299;
                 let e: Vec<Vec<u8>> = vec![];
                 for x in [1, 2] {}
+                let f = Self { a, b };
             }
+            pub use client::{Client, Error};
         });
+        assert!(
+            printed.contains("pub use client::{Client, Error};"),
+            "{printed}"
+        );
+        assert!(printed.contains("let f = Self { a, b };"), "{printed}");
         assert!(printed.contains("let a = &*x;"), "{printed}");
         assert!(
             printed.contains("let c = || async move { y.await };"),

@@ -237,3 +237,28 @@ async fn serialize_failure_is_returned_before_sending() {
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
 }
+
+#[tokio::test]
+async fn a_call_is_sent_when_its_future_is_first_polled_not_when_made() {
+    let (server, client) = respond(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "name": "a",
+        "status": { "state": "ready" }
+    })))
+    .await;
+    let call = client.send_json::<Cluster, Envelope>(Request::new(Method::GET, "/clusters/a"));
+    assert!(
+        format!("{call:?}").contains("not started: GET /clusters/a"),
+        "{call:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    // Made, then dropped unpolled: nothing is sent.
+    drop(client.send_json::<Cluster, Envelope>(Request::new(Method::GET, "/clusters/b")));
+    // Polled: sent once, and the answer decoded.
+    let response = call.await.unwrap();
+    assert_eq!(response.into_inner().name, "a");
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].url.path(), "/api/clusters/a");
+}
