@@ -118,13 +118,13 @@ fn roots_of(op: &Operation) -> Vec<String> {
     roots
 }
 
-/// The part of each of `ops` (one group's operations, in order): the first path segment,
+/// The part of each of `paths` (one group's operations, in order): the first path segment,
 /// parameters skipped, after the literal segments every path of the group starts with;
 /// [`CORE_PART`] for operations with none, or sharing theirs with too few others.
-fn parts_of(ops: &[&Operation]) -> Vec<String> {
-    let segments: Vec<Vec<&str>> = ops
+fn parts_of(paths: &[&str]) -> Vec<String> {
+    let segments: Vec<Vec<&str>> = paths
         .iter()
-        .map(|op| op.path.split('/').filter(|s| !s.is_empty()).collect())
+        .map(|path| path.split('/').filter(|s| !s.is_empty()).collect())
         .collect();
     let first = segments.first().cloned().unwrap_or_default();
     let shared = (0..first.len())
@@ -171,7 +171,12 @@ pub fn compute(api: &Api, split_above: Option<usize>) -> FeatureMap {
         map.tags.insert(group.clone());
         let roots: Vec<Vec<String>> = ops.iter().map(|op| roots_of(op)).collect();
         let too_big = split_above.is_some_and(|limit| reachable(api, roots.concat()).len() > limit);
-        let parts = if too_big { parts_of(&ops) } else { Vec::new() };
+        let paths: Vec<&str> = ops.iter().map(|op| op.path.as_str()).collect();
+        let parts = if too_big {
+            parts_of(&paths)
+        } else {
+            Vec::new()
+        };
         if parts.iter().collect::<BTreeSet<_>>().len() < 2 {
             roots_by_feature
                 .entry(group)
@@ -220,5 +225,62 @@ pub fn cfg_attr(features: Option<&BTreeSet<String>>) -> TokenStream {
             let fs = set.iter().map(String::as_str);
             quote! { #[cfg(any( #( feature = #fs ),* ))] }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_the_segment_after_the_shared_prefix_parameters_skipped() {
+        let paths = [
+            "/v1/clusters",
+            "/v1/clusters/{uid}",
+            "/v1/clusters/aws",
+            "/v1/clusters/aws/validate",
+            "/v1/clusters/aws/{uid}",
+            "/v1/clusters/{uid}/vms",
+            "/v1/clusters/{uid}/vms/{name}",
+            "/v1/clusters/{uid}/vms/{name}/start",
+            "/v1/clusters/{uid}/clusterConfig",
+        ];
+        assert_eq!(
+            parts_of(&paths),
+            [
+                "core", "core", "aws", "aws", "aws", "vms", "vms", "vms", "core"
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_in_camel_case_become_kebab_case_parts() {
+        let paths = [
+            "/a/clusterTemplates",
+            "/a/clusterTemplates/{id}",
+            "/a/clusterTemplates/x",
+        ];
+        // Every path shares `a/clusterTemplates`: nothing after it names a part.
+        assert_eq!(parts_of(&paths), ["core", "core", "core"]);
+        let paths = [
+            "/a/b",
+            "/a/clusterTemplates",
+            "/a/clusterTemplates/{id}",
+            "/a/clusterTemplates/x",
+        ];
+        assert_eq!(
+            parts_of(&paths),
+            [
+                "core",
+                "cluster-templates",
+                "cluster-templates",
+                "cluster-templates"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_paths_no_parts() {
+        assert!(parts_of(&[]).is_empty());
     }
 }
