@@ -339,6 +339,33 @@ pub fn file(tokens: TokenStream) -> String {
     printer.out
 }
 
+/// Where a scan along one level of tokens is: inside how many angle brackets, and
+/// whether between a closure's `|`s, where a comma does not separate list elements.
+#[derive(Default)]
+struct Level {
+    angles: usize,
+    closure: bool,
+}
+
+impl Level {
+    /// Takes in the punctuation at `i`; returns whether it is a comma separating the
+    /// elements of this level (not one of `Map<K, V>` or `|a, b|`).
+    fn separates(&mut self, t: &Toks, i: usize) -> bool {
+        match t.str(i) {
+            "," => return self.angles == 0 && !self.closure,
+            "<" => self.angles += 1,
+            ">" => self.angles = self.angles.saturating_sub(1),
+            "|" => match t.toks[i].role {
+                Role::ClosureOpen => self.closure = true,
+                Role::ClosureClose => self.closure = false,
+                _ => {}
+            },
+            _ => {}
+        }
+        false
+    }
+}
+
 struct Printer<'a> {
     t: &'a Toks,
     out: String,
@@ -394,8 +421,7 @@ impl Printer<'_> {
                 return t.toks[open].pair as usize + 1;
             }
         }
-        let mut angles = 0usize;
-        let mut closure = false;
+        let mut level = Level::default();
         while i < end {
             let tok = &t.toks[i];
             match tok.kind {
@@ -416,15 +442,7 @@ impl Printer<'_> {
                     i = tok.pair as usize + 1;
                     continue;
                 }
-                Kind::Punct => match t.str(i) {
-                    ";" => return i + 1,
-                    "," if angles == 0 && !closure => return i + 1,
-                    "<" => angles += 1,
-                    ">" => angles = angles.saturating_sub(1),
-                    "|" if tok.role == Role::ClosureOpen => closure = true,
-                    "|" if tok.role == Role::ClosureClose => closure = false,
-                    _ => {}
-                },
+                Kind::Punct if t.str(i) == ";" || level.separates(t, i) => return i + 1,
                 _ => {}
             }
             i += 1;
@@ -592,8 +610,7 @@ impl Printer<'_> {
     /// Where the list element starting at `i` ends (after its comma).
     fn element_end(&self, mut i: usize, end: usize) -> usize {
         let t = self.t;
-        let mut angles = 0usize;
-        let mut closure = false;
+        let mut level = Level::default();
         while i < end {
             let tok = &t.toks[i];
             match tok.kind {
@@ -601,14 +618,7 @@ impl Printer<'_> {
                     i = tok.pair as usize + 1;
                     continue;
                 }
-                Kind::Punct => match t.str(i) {
-                    "," if angles == 0 && !closure => return i + 1,
-                    "<" => angles += 1,
-                    ">" => angles = angles.saturating_sub(1),
-                    "|" if tok.role == Role::ClosureOpen => closure = true,
-                    "|" if tok.role == Role::ClosureClose => closure = false,
-                    _ => {}
-                },
+                Kind::Punct if level.separates(t, i) => return i + 1,
                 _ => {}
             }
             i += 1;
