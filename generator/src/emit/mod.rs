@@ -1,5 +1,5 @@
 //! Stage 5, emit: IR → the files of a crate, as an in-memory map path → contents.
-//! Rust is built with `quote!` and printed from the tokens by [`printer`]; nothing is
+//! Rust is built with `quote!` and printed from the tokens by `printer.rs`; nothing is
 //! regex-edited. Every file starts with an `@generated` header naming the
 //! command and the document's sha256.
 

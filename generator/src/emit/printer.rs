@@ -517,7 +517,9 @@ impl Printer<'_> {
         }
         self.out.truncate(before);
         let chain = self.chain_points(start, end);
-        if chain.len() >= 2 {
+        // A chain needs something before its first call; each part printed below is then
+        // shorter than this line, so breaking always ends.
+        if chain.len() >= 2 && chain[0] > start {
             self.line(start, chain[0], indent, item);
             for (k, &point) in chain.iter().enumerate() {
                 let stop = chain.get(k + 1).copied().unwrap_or(end);
