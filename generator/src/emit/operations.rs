@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::features::FeatureMap;
+use super::features::{FeatureMap, cfg_attr};
 use super::models::{ident, type_tokens};
 use crate::ir::{
     Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, ObjectParam, Operation, Param,
@@ -49,10 +49,7 @@ pub fn emit_module(
     let use_gate = features
         .parts
         .get(&super::features::feature_of(module))
-        .map(|parts| {
-            let parts = parts.iter();
-            quote! { #[cfg(any( #( feature = #parts ),* ))] }
-        });
+        .map(|parts| cfg_attr(Some(parts)));
     quote! {
         #![doc = #doc]
         #use_gate
