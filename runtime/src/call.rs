@@ -63,6 +63,7 @@ impl CallOptions {
 macro_rules! call_options {
     () => {
         /// Overrides the client's timeout for this call.
+        #[inline]
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.set_timeout(timeout);
             self
@@ -89,6 +90,7 @@ macro_rules! call_options {
         }
 
         /// Never retries this call.
+        #[inline]
         pub fn no_retry(mut self) -> Self {
             self.options.set_no_retry();
             self

@@ -27,6 +27,7 @@ pub struct CreateAwseksclusters {
 }
 impl CreateAwseksclusters {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/awseksclusters").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateAwseksclusters {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -77,6 +79,7 @@ impl DeleteAwsekscluster {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/awseksclusters/{awseksclusterId}")
             .path_param("awseksclusterId", self.awsekscluster_id)
@@ -84,6 +87,7 @@ impl DeleteAwsekscluster {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -114,6 +118,7 @@ pub struct GetAwsekscluster {
 }
 impl GetAwsekscluster {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -125,6 +130,7 @@ impl GetAwsekscluster {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Awsekscluster, crate::models::Error>> {
@@ -208,6 +214,7 @@ impl ListAwseksclusters {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awseksclusters")
             .query_opt("where", self.r#where.as_ref())
@@ -219,6 +226,7 @@ impl ListAwseksclusters {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListAwseksclustersResponse, crate::models::Error>> {
@@ -231,6 +239,7 @@ impl ListAwseksclusters {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListAwseksclustersResponse, crate::models::Error> {
@@ -239,6 +248,7 @@ impl ListAwseksclusters {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListAwseksclustersResponse, crate::models::Error> {
@@ -247,6 +257,7 @@ impl ListAwseksclusters {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -322,6 +333,7 @@ impl ReplaceAwsekscluster {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/awseksclusters/{awseksclusterId}")
             .path_param("awseksclusterId", self.awsekscluster_id)
@@ -330,6 +342,7 @@ impl ReplaceAwsekscluster {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -380,6 +393,7 @@ impl UpdateAwsekscluster {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/awseksclusters/{awseksclusterId}")
             .path_param("awseksclusterId", self.awsekscluster_id)
@@ -388,6 +402,7 @@ impl UpdateAwsekscluster {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

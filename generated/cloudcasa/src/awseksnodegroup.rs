@@ -27,6 +27,7 @@ pub struct CreateAwseksnodegroups {
 }
 impl CreateAwseksnodegroups {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/awseksnodegroups").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateAwseksnodegroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -80,6 +82,7 @@ impl DeleteAwseksnodegroup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -90,6 +93,7 @@ impl DeleteAwseksnodegroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -120,6 +124,7 @@ pub struct GetAwseksnodegroup {
 }
 impl GetAwseksnodegroup {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -131,6 +136,7 @@ impl GetAwseksnodegroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Awseksnodegroup, crate::models::Error>> {
@@ -214,6 +220,7 @@ impl ListAwseksnodegroups {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awseksnodegroups")
             .query_opt("where", self.r#where.as_ref())
@@ -225,6 +232,7 @@ impl ListAwseksnodegroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListAwseksnodegroupsResponse, crate::models::Error>> {
@@ -237,6 +245,7 @@ impl ListAwseksnodegroups {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListAwseksnodegroupsResponse, crate::models::Error> {
@@ -245,6 +254,7 @@ impl ListAwseksnodegroups {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListAwseksnodegroupsResponse, crate::models::Error> {
@@ -253,6 +263,7 @@ impl ListAwseksnodegroups {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -328,6 +339,7 @@ impl ReplaceAwseksnodegroup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/awseksnodegroups/{awseksnodegroupId}")
             .path_param("awseksnodegroupId", self.awseksnodegroup_id)
@@ -336,6 +348,7 @@ impl ReplaceAwseksnodegroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -386,6 +399,7 @@ impl UpdateAwseksnodegroup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -397,6 +411,7 @@ impl UpdateAwseksnodegroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

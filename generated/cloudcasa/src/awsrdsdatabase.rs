@@ -27,6 +27,7 @@ pub struct CreateAwsrdsdatabases {
 }
 impl CreateAwsrdsdatabases {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsdatabases").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateAwsrdsdatabases {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -80,6 +82,7 @@ impl DeleteAwsrdsdatabase {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
             .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
@@ -87,6 +90,7 @@ impl DeleteAwsrdsdatabase {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -117,6 +121,7 @@ pub struct GetAwsrdsdatabase {
 }
 impl GetAwsrdsdatabase {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -128,6 +133,7 @@ impl GetAwsrdsdatabase {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Awsrdsdatabase, crate::models::Error>> {
@@ -211,6 +217,7 @@ impl ListAwsrdsdatabases {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsrdsdatabases")
             .query_opt("where", self.r#where.as_ref())
@@ -222,6 +229,7 @@ impl ListAwsrdsdatabases {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error>> {
@@ -234,6 +242,7 @@ impl ListAwsrdsdatabases {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error> {
@@ -242,6 +251,7 @@ impl ListAwsrdsdatabases {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListAwsrdsdatabasesResponse, crate::models::Error> {
@@ -250,6 +260,7 @@ impl ListAwsrdsdatabases {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -325,6 +336,7 @@ impl ReplaceAwsrdsdatabase {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
             .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
@@ -333,6 +345,7 @@ impl ReplaceAwsrdsdatabase {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -383,6 +396,7 @@ impl UpdateAwsrdsdatabase {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/awsrdsdatabases/{awsrdsdatabaseId}")
             .path_param("awsrdsdatabaseId", self.awsrdsdatabase_id)
@@ -391,6 +405,7 @@ impl UpdateAwsrdsdatabase {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

@@ -27,6 +27,7 @@ pub struct CreateAwsrdsoptiongroups {
 }
 impl CreateAwsrdsoptiongroups {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/awsrdsoptiongroups").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateAwsrdsoptiongroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -80,6 +82,7 @@ impl DeleteAwsrdsoptiongroup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -90,6 +93,7 @@ impl DeleteAwsrdsoptiongroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -123,6 +127,7 @@ pub struct GetAwsrdsoptiongroup {
 }
 impl GetAwsrdsoptiongroup {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -134,6 +139,7 @@ impl GetAwsrdsoptiongroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Awsrdsoptiongroup, crate::models::Error>> {
@@ -219,6 +225,7 @@ impl ListAwsrdsoptiongroups {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsrdsoptiongroups")
             .query_opt("where", self.r#where.as_ref())
@@ -230,6 +237,7 @@ impl ListAwsrdsoptiongroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error>> {
@@ -242,6 +250,7 @@ impl ListAwsrdsoptiongroups {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error> {
@@ -250,6 +259,7 @@ impl ListAwsrdsoptiongroups {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListAwsrdsoptiongroupsResponse, crate::models::Error> {
@@ -258,6 +268,7 @@ impl ListAwsrdsoptiongroups {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -333,6 +344,7 @@ impl ReplaceAwsrdsoptiongroup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -344,6 +356,7 @@ impl ReplaceAwsrdsoptiongroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -394,6 +407,7 @@ impl UpdateAwsrdsoptiongroup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -405,6 +419,7 @@ impl UpdateAwsrdsoptiongroup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

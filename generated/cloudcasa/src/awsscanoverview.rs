@@ -40,6 +40,7 @@ impl DeleteAwsscanoverview {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -50,6 +51,7 @@ impl DeleteAwsscanoverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -80,6 +82,7 @@ pub struct GetAwsscanoverview {
 }
 impl GetAwsscanoverview {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -91,6 +94,7 @@ impl GetAwsscanoverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Awsscanoverview, crate::models::Error>> {
@@ -174,6 +178,7 @@ impl ListAwsscanoverview {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/awsscanoverview")
             .query_opt("where", self.r#where.as_ref())
@@ -185,6 +190,7 @@ impl ListAwsscanoverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListAwsscanoverviewResponse, crate::models::Error>> {
@@ -197,6 +203,7 @@ impl ListAwsscanoverview {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListAwsscanoverviewResponse, crate::models::Error> {
@@ -205,6 +212,7 @@ impl ListAwsscanoverview {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListAwsscanoverviewResponse, crate::models::Error> {
@@ -213,6 +221,7 @@ impl ListAwsscanoverview {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,

@@ -27,6 +27,7 @@ pub struct CreateBackupinstances {
 }
 impl CreateBackupinstances {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/backupinstances").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateBackupinstances {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -80,6 +82,7 @@ impl DeleteBackupinstance {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/backupinstances/{backupinstanceId}")
             .path_param("backupinstanceId", self.backupinstance_id)
@@ -87,6 +90,7 @@ impl DeleteBackupinstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -117,6 +121,7 @@ pub struct GetBackupinstance {
 }
 impl GetBackupinstance {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -128,6 +133,7 @@ impl GetBackupinstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Backupinstance, crate::models::Error>> {
@@ -211,6 +217,7 @@ impl ListBackupinstances {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/backupinstances")
             .query_opt("where", self.r#where.as_ref())
@@ -222,6 +229,7 @@ impl ListBackupinstances {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListBackupinstancesResponse, crate::models::Error>> {
@@ -234,6 +242,7 @@ impl ListBackupinstances {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListBackupinstancesResponse, crate::models::Error> {
@@ -242,6 +251,7 @@ impl ListBackupinstances {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListBackupinstancesResponse, crate::models::Error> {
@@ -250,6 +260,7 @@ impl ListBackupinstances {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -325,6 +336,7 @@ impl ReplaceBackupinstance {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/backupinstances/{backupinstanceId}")
             .path_param("backupinstanceId", self.backupinstance_id)
@@ -333,6 +345,7 @@ impl ReplaceBackupinstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -383,6 +396,7 @@ impl UpdateBackupinstance {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/backupinstances/{backupinstanceId}")
             .path_param("backupinstanceId", self.backupinstance_id)
@@ -391,6 +405,7 @@ impl UpdateBackupinstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

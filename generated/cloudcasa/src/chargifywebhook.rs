@@ -27,6 +27,7 @@ pub struct CreateChargifywebhooks {
 }
 impl CreateChargifywebhooks {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/chargifywebhooks").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateChargifywebhooks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -80,6 +82,7 @@ impl DeleteChargifywebhook {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -90,6 +93,7 @@ impl DeleteChargifywebhook {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -120,6 +124,7 @@ pub struct GetChargifywebhook {
 }
 impl GetChargifywebhook {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -131,6 +136,7 @@ impl GetChargifywebhook {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Chargifywebhook, crate::models::Error>> {
@@ -214,6 +220,7 @@ impl ListChargifywebhooks {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/chargifywebhooks")
             .query_opt("where", self.r#where.as_ref())
@@ -225,6 +232,7 @@ impl ListChargifywebhooks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListChargifywebhooksResponse, crate::models::Error>> {
@@ -237,6 +245,7 @@ impl ListChargifywebhooks {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListChargifywebhooksResponse, crate::models::Error> {
@@ -245,6 +254,7 @@ impl ListChargifywebhooks {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListChargifywebhooksResponse, crate::models::Error> {
@@ -253,6 +263,7 @@ impl ListChargifywebhooks {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,

@@ -28,6 +28,7 @@ pub struct GetInternaluser {
 }
 impl GetInternaluser {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -39,6 +40,7 @@ impl GetInternaluser {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Internaluser, crate::models::Error>> {
@@ -122,6 +124,7 @@ impl ListInternalusers {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/internalusers")
             .query_opt("where", self.r#where.as_ref())
@@ -133,6 +136,7 @@ impl ListInternalusers {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListInternalusersResponse, crate::models::Error>> {
@@ -145,6 +149,7 @@ impl ListInternalusers {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListInternalusersResponse, crate::models::Error> {
@@ -153,6 +158,7 @@ impl ListInternalusers {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListInternalusersResponse, crate::models::Error> {
@@ -161,6 +167,7 @@ impl ListInternalusers {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -236,6 +243,7 @@ impl ReplaceInternaluser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/internalusers/{internaluserId}")
             .path_param("internaluserId", self.internaluser_id)
@@ -244,6 +252,7 @@ impl ReplaceInternaluser {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -294,6 +303,7 @@ impl UpdateInternaluser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/internalusers/{internaluserId}")
             .path_param("internaluserId", self.internaluser_id)
@@ -302,6 +312,7 @@ impl UpdateInternaluser {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

@@ -81,6 +81,7 @@ impl ListKubemigrations {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/kubemigrations")
             .query_opt("where", self.r#where.as_ref())
@@ -92,6 +93,7 @@ impl ListKubemigrations {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListKubemigrationsResponse, crate::models::Error>> {
@@ -104,6 +106,7 @@ impl ListKubemigrations {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListKubemigrationsResponse, crate::models::Error> {
@@ -112,6 +115,7 @@ impl ListKubemigrations {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListKubemigrationsResponse, crate::models::Error> {
@@ -120,6 +124,7 @@ impl ListKubemigrations {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,

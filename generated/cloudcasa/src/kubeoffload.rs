@@ -24,11 +24,13 @@ pub struct CreateKubeoffloads {
 }
 impl CreateKubeoffloads {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/kubeoffloads").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -72,6 +74,7 @@ impl DeleteKubeoffload {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/kubeoffloads/{kubeoffloadId}")
             .path_param("kubeoffloadId", self.kubeoffload_id)
@@ -79,6 +82,7 @@ impl DeleteKubeoffload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -109,6 +113,7 @@ pub struct GetKubeoffload {
 }
 impl GetKubeoffload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -120,6 +125,7 @@ impl GetKubeoffload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Kubeoffload, crate::models::Error>> {
@@ -203,6 +209,7 @@ impl ListKubeoffloads {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/kubeoffloads")
             .query_opt("where", self.r#where.as_ref())
@@ -214,6 +221,7 @@ impl ListKubeoffloads {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListKubeoffloadsResponse, crate::models::Error>> {
@@ -226,18 +234,21 @@ impl ListKubeoffloads {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ListKubeoffloadsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -313,6 +324,7 @@ impl ReplaceKubeoffload {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/kubeoffloads/{kubeoffloadId}")
             .path_param("kubeoffloadId", self.kubeoffload_id)
@@ -321,6 +333,7 @@ impl ReplaceKubeoffload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -366,6 +379,7 @@ pub struct RunKubeoffload {
 }
 impl RunKubeoffload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -376,6 +390,7 @@ impl RunKubeoffload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Kubeoffload, crate::models::Error>> {
@@ -426,6 +441,7 @@ impl UpdateKubeoffload {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/kubeoffloads/{kubeoffloadId}")
             .path_param("kubeoffloadId", self.kubeoffload_id)
@@ -434,6 +450,7 @@ impl UpdateKubeoffload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

@@ -24,11 +24,13 @@ pub struct CreateKubepvclaims {
 }
 impl CreateKubepvclaims {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/kubepvclaims").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -72,6 +74,7 @@ impl DeleteKubepvclaim {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/kubepvclaims/{kubepvclaimId}")
             .path_param("kubepvclaimId", self.kubepvclaim_id)
@@ -79,6 +82,7 @@ impl DeleteKubepvclaim {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -109,6 +113,7 @@ pub struct GetKubepvclaim {
 }
 impl GetKubepvclaim {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -120,6 +125,7 @@ impl GetKubepvclaim {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Kubepvclaim, crate::models::Error>> {
@@ -203,6 +209,7 @@ impl ListKubepvclaims {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/kubepvclaims")
             .query_opt("where", self.r#where.as_ref())
@@ -214,6 +221,7 @@ impl ListKubepvclaims {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListKubepvclaimsResponse, crate::models::Error>> {
@@ -226,18 +234,21 @@ impl ListKubepvclaims {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ListKubepvclaimsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ListKubepvclaimsResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -313,6 +324,7 @@ impl ReplaceKubepvclaim {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/kubepvclaims/{kubepvclaimId}")
             .path_param("kubepvclaimId", self.kubepvclaim_id)
@@ -321,6 +333,7 @@ impl ReplaceKubepvclaim {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -371,6 +384,7 @@ impl UpdateKubepvclaim {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/kubepvclaims/{kubepvclaimId}")
             .path_param("kubepvclaimId", self.kubepvclaim_id)
@@ -379,6 +393,7 @@ impl UpdateKubepvclaim {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

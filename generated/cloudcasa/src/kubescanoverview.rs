@@ -40,6 +40,7 @@ impl DeleteKubescanoverview {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -50,6 +51,7 @@ impl DeleteKubescanoverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -83,6 +85,7 @@ pub struct GetKubescanoverview {
 }
 impl GetKubescanoverview {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -94,6 +97,7 @@ impl GetKubescanoverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Kubescanoverview, crate::models::Error>> {
@@ -177,6 +181,7 @@ impl ListKubescanoverview {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/kubescanoverview")
             .query_opt("where", self.r#where.as_ref())
@@ -188,6 +193,7 @@ impl ListKubescanoverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListKubescanoverviewResponse, crate::models::Error>> {
@@ -200,6 +206,7 @@ impl ListKubescanoverview {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListKubescanoverviewResponse, crate::models::Error> {
@@ -208,6 +215,7 @@ impl ListKubescanoverview {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListKubescanoverviewResponse, crate::models::Error> {
@@ -216,6 +224,7 @@ impl ListKubescanoverview {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,

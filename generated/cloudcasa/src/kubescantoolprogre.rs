@@ -31,6 +31,7 @@ pub struct CreateKubescantoolprogress {
 }
 impl CreateKubescantoolprogress {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/kubescantoolprogress").json_body(
             &self.body,
@@ -38,6 +39,7 @@ impl CreateKubescantoolprogress {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -84,6 +86,7 @@ impl DeleteKubescantoolprogre {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -94,6 +97,7 @@ impl DeleteKubescantoolprogre {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -127,6 +131,7 @@ pub struct GetKubescantoolprogre {
 }
 impl GetKubescantoolprogre {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -138,6 +143,7 @@ impl GetKubescantoolprogre {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Kubescantoolprogre, crate::models::Error>> {
@@ -223,6 +229,7 @@ impl ListKubescantoolprogress {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/kubescantoolprogress")
             .query_opt("where", self.r#where.as_ref())
@@ -234,6 +241,7 @@ impl ListKubescantoolprogress {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListKubescantoolprogressResponse, crate::models::Error>> {
@@ -246,6 +254,7 @@ impl ListKubescantoolprogress {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListKubescantoolprogressResponse, crate::models::Error> {
@@ -254,6 +263,7 @@ impl ListKubescantoolprogress {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListKubescantoolprogressResponse, crate::models::Error> {
@@ -262,6 +272,7 @@ impl ListKubescantoolprogress {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -337,6 +348,7 @@ impl ReplaceKubescantoolprogre {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -348,6 +360,7 @@ impl ReplaceKubescantoolprogre {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -398,6 +411,7 @@ impl UpdateKubescantoolprogre {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -409,6 +423,7 @@ impl UpdateKubescantoolprogre {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

@@ -45,6 +45,7 @@ impl<'de> serde::Deserialize<'de> for AcLs {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AcLs;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AcLs`")
             }
@@ -118,6 +119,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Acl;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Acl`")
             }
@@ -157,6 +159,7 @@ impl<'de> serde::Deserialize<'de> for Acl {
 impl Acl {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(resource: String) -> Self {
         Self {
             resource,
@@ -220,6 +223,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Alert;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Alert`")
             }
@@ -280,6 +284,7 @@ impl<'de> serde::Deserialize<'de> for Alert {
 impl Alert {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, r#type: AlertType, description: String) -> Self {
         Self {
             name,
@@ -348,6 +353,7 @@ pub enum AlertType {
 #[cfg(feature = "alert")]
 impl AlertType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BackupFailed => "BACKUP_FAILED",
@@ -376,6 +382,7 @@ impl AlertType {
 }
 #[cfg(feature = "alert")]
 impl From<&str> for AlertType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BACKUP_FAILED" => Self::BackupFailed,
@@ -405,12 +412,14 @@ impl From<&str> for AlertType {
 #[cfg(feature = "alert")]
 impl std::str::FromStr for AlertType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "alert")]
 impl std::fmt::Display for AlertType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -487,6 +496,7 @@ impl<'de> serde::Deserialize<'de> for Apikey {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Apikey;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Apikey`")
             }
@@ -550,6 +560,7 @@ impl<'de> serde::Deserialize<'de> for Apikey {
 impl Apikey {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -594,6 +605,7 @@ pub enum ApikeyOrgRole {
 #[cfg(feature = "apikey")]
 impl ApikeyOrgRole {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "USER",
@@ -604,6 +616,7 @@ impl ApikeyOrgRole {
 }
 #[cfg(feature = "apikey")]
 impl From<&str> for ApikeyOrgRole {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "USER" => Self::User,
@@ -615,12 +628,14 @@ impl From<&str> for ApikeyOrgRole {
 #[cfg(feature = "apikey")]
 impl std::str::FromStr for ApikeyOrgRole {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "apikey")]
 impl std::fmt::Display for ApikeyOrgRole {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -693,6 +708,7 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsaccount;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsaccount`")
             }
@@ -753,6 +769,7 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
 impl Awsaccount {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -790,6 +807,7 @@ pub enum AwsaccountOptOutItem {
 #[cfg(feature = "awsaccount")]
 impl AwsaccountOptOutItem {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ebs => "EBS",
@@ -801,6 +819,7 @@ impl AwsaccountOptOutItem {
 }
 #[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountOptOutItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "EBS" => Self::Ebs,
@@ -813,12 +832,14 @@ impl From<&str> for AwsaccountOptOutItem {
 #[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountOptOutItem {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountOptOutItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -890,6 +911,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsaccountStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsaccountStatus`")
             }
@@ -956,6 +978,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
 impl AwsaccountStatus {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(region: AwsaccountStatusRegion) -> Self {
         Self {
             state: Default::default(),
@@ -1019,6 +1042,7 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsaccountStatusInventory;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsaccountStatusInventory`")
             }
@@ -1080,6 +1104,7 @@ pub enum AwsaccountStatusInventoryState {
 #[cfg(feature = "awsaccount")]
 impl AwsaccountStatusInventoryState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -1090,6 +1115,7 @@ impl AwsaccountStatusInventoryState {
 }
 #[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountStatusInventoryState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -1101,12 +1127,14 @@ impl From<&str> for AwsaccountStatusInventoryState {
 #[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountStatusInventoryState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountStatusInventoryState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1169,6 +1197,7 @@ pub enum AwsaccountStatusRegion {
 #[cfg(feature = "awsaccount")]
 impl AwsaccountStatusRegion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EuNorth1 => "eu-north-1",
@@ -1193,6 +1222,7 @@ impl AwsaccountStatusRegion {
 }
 #[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountStatusRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "eu-north-1" => Self::EuNorth1,
@@ -1218,12 +1248,14 @@ impl From<&str> for AwsaccountStatusRegion {
 #[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountStatusRegion {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountStatusRegion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1258,6 +1290,7 @@ pub enum AwsaccountStatusState {
 #[cfg(feature = "awsaccount")]
 impl AwsaccountStatusState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -1268,6 +1301,7 @@ impl AwsaccountStatusState {
 }
 #[cfg(feature = "awsaccount")]
 impl From<&str> for AwsaccountStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -1279,12 +1313,14 @@ impl From<&str> for AwsaccountStatusState {
 #[cfg(feature = "awsaccount")]
 impl std::str::FromStr for AwsaccountStatusState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsaccount")]
 impl std::fmt::Display for AwsaccountStatusState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1370,6 +1406,7 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsebsvolume;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsebsvolume`")
             }
@@ -1451,6 +1488,7 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
 impl Awsebsvolume {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
             cc_user_email: Default::default(),
@@ -1531,6 +1569,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsec2securitygroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsec2securitygroup`")
             }
@@ -1597,6 +1636,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
 impl Awsec2securitygroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
             cc_user_email: Default::default(),
@@ -1680,6 +1720,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsec2subnet;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsec2subnet`")
             }
@@ -1758,6 +1799,7 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
 impl Awsec2subnet {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
             cc_user_email: Default::default(),
@@ -1865,6 +1907,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsekscluster;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsekscluster`")
             }
@@ -1970,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
 impl Awsekscluster {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId, arn: String, region: String) -> Self {
         Self {
             name,
@@ -2038,6 +2082,7 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksclusterEncryptionConfigItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksclusterEncryptionConfigItem`")
             }
@@ -2099,6 +2144,7 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksclusterLoggingItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksclusterLoggingItem`")
             }
@@ -2176,6 +2222,7 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksclusterVpcConfig;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksclusterVpcConfig`")
             }
@@ -2347,6 +2394,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awseksnodegroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awseksnodegroup`")
             }
@@ -2494,6 +2542,7 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
 impl Awseksnodegroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId, arn: String, region: String) -> Self {
         Self {
             name,
@@ -2569,6 +2618,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksnodegroupHealthItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksnodegroupHealthItem`")
             }
@@ -2649,6 +2699,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksnodegroupLaunchTemplateData;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksnodegroupLaunchTemplateData`")
             }
@@ -2758,6 +2809,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateDataBlockDevi
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem`")
             }
@@ -2843,6 +2895,7 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwseksnodegroupTaintsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwseksnodegroupTaintsItem`")
             }
@@ -2934,6 +2987,7 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsiamrole;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsiamrole`")
             }
@@ -3006,6 +3060,7 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
 impl Awsiamrole {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         awsaccount: AwsaccountId,
@@ -3078,6 +3133,7 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsmarketplace;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsmarketplace`")
             }
@@ -3129,6 +3185,7 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
 impl Awsmarketplace {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -3206,6 +3263,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdsbackup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdsbackup`")
             }
@@ -3278,6 +3336,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
 impl Awsrdsbackup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -3344,6 +3403,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdsbackupStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdsbackupStatus`")
             }
@@ -3399,6 +3459,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdsbackupStatusJobsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdsbackupStatusJobsItem`")
             }
@@ -3435,6 +3496,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
 impl AwsrdsbackupStatusJobsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
             jobid,
@@ -3459,6 +3521,7 @@ pub enum AwsrdsbackupTriggerType {
 #[cfg(feature = "awsrdsbackup")]
 impl AwsrdsbackupTriggerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scheduled => "SCHEDULED",
@@ -3469,6 +3532,7 @@ impl AwsrdsbackupTriggerType {
 }
 #[cfg(feature = "awsrdsbackup")]
 impl From<&str> for AwsrdsbackupTriggerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCHEDULED" => Self::Scheduled,
@@ -3480,12 +3544,14 @@ impl From<&str> for AwsrdsbackupTriggerType {
 #[cfg(feature = "awsrdsbackup")]
 impl std::str::FromStr for AwsrdsbackupTriggerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsrdsbackup")]
 impl std::fmt::Display for AwsrdsbackupTriggerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3575,6 +3641,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdscopie;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdscopie`")
             }
@@ -3656,6 +3723,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
 impl Awsrdscopie {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, region: String) -> Self {
         Self {
             name,
@@ -3729,6 +3797,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdscopieStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdscopieStatus`")
             }
@@ -3784,6 +3853,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdscopieStatusJobsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdscopieStatusJobsItem`")
             }
@@ -3820,6 +3890,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
 impl AwsrdscopieStatusJobsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
             jobid,
@@ -3844,6 +3915,7 @@ pub enum AwsrdscopieTriggerType {
 #[cfg(feature = "awsrdscopie")]
 impl AwsrdscopieTriggerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scheduled => "SCHEDULED",
@@ -3854,6 +3926,7 @@ impl AwsrdscopieTriggerType {
 }
 #[cfg(feature = "awsrdscopie")]
 impl From<&str> for AwsrdscopieTriggerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCHEDULED" => Self::Scheduled,
@@ -3865,12 +3938,14 @@ impl From<&str> for AwsrdscopieTriggerType {
 #[cfg(feature = "awsrdscopie")]
 impl std::str::FromStr for AwsrdscopieTriggerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsrdscopie")]
 impl std::fmt::Display for AwsrdscopieTriggerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4012,6 +4087,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdsdatabase;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdsdatabase`")
             }
@@ -4168,6 +4244,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
 impl Awsrdsdatabase {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId) -> Self {
         Self {
             name,
@@ -4277,6 +4354,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdsdatabaseAutomatedBackupsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdsdatabaseAutomatedBackupsItem`")
             }
@@ -4354,6 +4432,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdsdatabaseClusterInfo;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdsdatabaseClusterInfo`")
             }
@@ -4459,6 +4538,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdsoptiongroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdsoptiongroup`")
             }
@@ -4531,6 +4611,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
 impl Awsrdsoptiongroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         awsaccount: AwsaccountId,
@@ -4621,6 +4702,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdsparametergroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdsparametergroup`")
             }
@@ -4693,6 +4775,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
 impl Awsrdsparametergroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         awsaccount: AwsaccountId,
@@ -4804,6 +4887,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdsrestore;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdsrestore`")
             }
@@ -4903,6 +4987,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
 impl Awsrdsrestore {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId, resource_name: String) -> Self {
         Self {
             name,
@@ -4977,6 +5062,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdsrestorePointInTime;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdsrestorePointInTime`")
             }
@@ -5045,6 +5131,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdsrestoreStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdsrestoreStatus`")
             }
@@ -5106,6 +5193,7 @@ pub enum AwsrdsrestoreStatusState {
 #[cfg(feature = "awsrdsrestore")]
 impl AwsrdsrestoreStatusState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -5118,6 +5206,7 @@ impl AwsrdsrestoreStatusState {
 }
 #[cfg(feature = "awsrdsrestore")]
 impl From<&str> for AwsrdsrestoreStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -5131,12 +5220,14 @@ impl From<&str> for AwsrdsrestoreStatusState {
 #[cfg(feature = "awsrdsrestore")]
 impl std::str::FromStr for AwsrdsrestoreStatusState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "awsrdsrestore")]
 impl std::fmt::Display for AwsrdsrestoreStatusState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5239,6 +5330,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdssnapshot;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdssnapshot`")
             }
@@ -5342,6 +5434,7 @@ impl Awsrdssnapshot {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         awsaccount: AwsaccountId,
@@ -5455,6 +5548,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsrdssubnetgroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsrdssubnetgroup`")
             }
@@ -5524,6 +5618,7 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
 impl Awsrdssubnetgroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         awsaccount: AwsaccountId,
         arn: String,
@@ -5578,6 +5673,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsrdssubnetgroupSecurityGroupsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsrdssubnetgroupSecurityGroupsItem`")
             }
@@ -5611,6 +5707,7 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
 impl AwsrdssubnetgroupSecurityGroupsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(group_id: String, group_name: String) -> Self {
         Self { group_id, group_name, unknown_fields: Default::default() }
     }
@@ -5669,6 +5766,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsscanoverview;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsscanoverview`")
             }
@@ -5731,6 +5829,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
 impl Awsscanoverview {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         overview: AwsscanoverviewOverview,
@@ -5790,6 +5889,7 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsscanoverviewOverview;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsscanoverviewOverview`")
             }
@@ -5883,6 +5983,7 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsscanoverviewServiceItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsscanoverviewServiceItem`")
             }
@@ -5972,6 +6073,7 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AwsscanoverviewSeverityItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AwsscanoverviewSeverityItem`")
             }
@@ -6095,6 +6197,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsscanresult;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsscanresult`")
             }
@@ -6179,6 +6282,7 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
 impl Awsscanresult {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(security_scan_instance: SecurityscaninstanceId, aws_account: AwsaccountId) -> Self {
         Self {
             name: Default::default(),
@@ -6258,6 +6362,7 @@ impl<'de> serde::Deserialize<'de> for Awstag {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awstag;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awstag`")
             }
@@ -6309,6 +6414,7 @@ impl<'de> serde::Deserialize<'de> for Awstag {
 impl Awstag {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
             awsaccount,
@@ -6380,6 +6486,7 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Awsuser;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Awsuser`")
             }
@@ -6446,6 +6553,7 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
 impl Awsuser {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         awsaccount: AwsaccountId,
@@ -6548,6 +6656,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Azureakscluster;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Azureakscluster`")
             }
@@ -6635,6 +6744,7 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
 impl Azureakscluster {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         cloudaccount: CloudaccountId,
@@ -6704,6 +6814,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterExtendedLocation;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterExtendedLocation`")
             }
@@ -6768,6 +6879,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterIdentity;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterIdentity`")
             }
@@ -6831,6 +6943,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentit
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterIdentityUserAssignedIdentities;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterIdentityUserAssignedIdentities`")
             }
@@ -6888,6 +7001,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentit
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterIdentityUserAssignedIdentitiesValuesrules;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterIdentityUserAssignedIdentitiesValuesrules`")
             }
@@ -6989,6 +7103,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterProperties;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterProperties`")
             }
@@ -7088,6 +7203,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
 impl AzureaksclusterProperties {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         kubernetes_version: String,
         node_resource_group: String,
@@ -7180,6 +7296,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesAgentPoolProfilesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesAgentPoolProfilesItem`")
             }
@@ -7256,6 +7373,7 @@ impl AzureaksclusterPropertiesAgentPoolProfilesItem {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         count: i64,
@@ -7307,6 +7425,7 @@ pub enum AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
 #[cfg(feature = "azureakscluster")]
 impl AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "1",
@@ -7318,6 +7437,7 @@ impl AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
 }
 #[cfg(feature = "azureakscluster")]
 impl From<&str> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "1" => Self::V1,
@@ -7330,12 +7450,14 @@ impl From<&str> for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZo
 #[cfg(feature = "azureakscluster")]
 impl std::str::FromStr for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "azureakscluster")]
 impl std::fmt::Display for AzureaksclusterPropertiesAgentPoolProfilesItemAvailabilityZonesItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7392,6 +7514,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessPr
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesApiServerAccessProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesApiServerAccessProfile`")
             }
@@ -7488,6 +7611,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesAutoScalerProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesAutoScalerProfile`")
             }
@@ -7588,6 +7712,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfil
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesAutoUpgradeProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesAutoUpgradeProfile`")
             }
@@ -7646,6 +7771,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesHttpProxyConfig;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesHttpProxyConfig`")
             }
@@ -7709,6 +7835,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesLinuxProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesLinuxProfile`")
             }
@@ -7764,6 +7891,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesLinuxProfileSsh;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesLinuxProfileSsh`")
             }
@@ -7816,6 +7944,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSshPu
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem`")
             }
@@ -7894,6 +8023,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesNetworkProfile`")
             }
@@ -8000,6 +8130,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile`",
@@ -8075,6 +8206,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem`",
@@ -8131,6 +8263,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps`",
@@ -8188,6 +8321,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes`",
@@ -8242,6 +8376,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem`",
@@ -8296,6 +8431,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps`",
@@ -8350,6 +8486,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoa
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem`",
@@ -8408,6 +8545,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNat
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfile`")
             }
@@ -8466,6 +8604,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNat
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem`",
@@ -8520,6 +8659,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNat
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile`",
@@ -8580,6 +8720,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesPodIdentityProfile`")
             }
@@ -8647,6 +8788,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem`",
@@ -8714,6 +8856,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity`",
@@ -8778,6 +8921,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfil
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "an object `AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem`",
@@ -8848,6 +8992,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResour
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesPrivateLinkResourceItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesPrivateLinkResourceItem`")
             }
@@ -8915,6 +9060,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesSecurityProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesSecurityProfile`")
             }
@@ -8972,6 +9118,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfileAz
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesSecurityProfileAzureDefender;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesSecurityProfileAzureDefender`")
             }
@@ -9035,6 +9182,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesWindowsProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesWindowsProfile`")
             }
@@ -9103,6 +9251,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfileGms
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterPropertiesWindowsProfileGmsaProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterPropertiesWindowsProfileGmsaProfile`")
             }
@@ -9163,6 +9312,7 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AzureaksclusterSku;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AzureaksclusterSku`")
             }
@@ -9201,6 +9351,7 @@ pub enum AzureaksclusterSkuName {
 #[cfg(feature = "azureakscluster")]
 impl AzureaksclusterSkuName {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Basic => "Basic",
@@ -9210,6 +9361,7 @@ impl AzureaksclusterSkuName {
 }
 #[cfg(feature = "azureakscluster")]
 impl From<&str> for AzureaksclusterSkuName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Basic" => Self::Basic,
@@ -9220,12 +9372,14 @@ impl From<&str> for AzureaksclusterSkuName {
 #[cfg(feature = "azureakscluster")]
 impl std::str::FromStr for AzureaksclusterSkuName {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "azureakscluster")]
 impl std::fmt::Display for AzureaksclusterSkuName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9260,6 +9414,7 @@ pub enum AzureaksclusterSkuTier {
 #[cfg(feature = "azureakscluster")]
 impl AzureaksclusterSkuTier {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "Free",
@@ -9270,6 +9425,7 @@ impl AzureaksclusterSkuTier {
 }
 #[cfg(feature = "azureakscluster")]
 impl From<&str> for AzureaksclusterSkuTier {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Free" => Self::Free,
@@ -9281,12 +9437,14 @@ impl From<&str> for AzureaksclusterSkuTier {
 #[cfg(feature = "azureakscluster")]
 impl std::str::FromStr for AzureaksclusterSkuTier {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "azureakscluster")]
 impl std::fmt::Display for AzureaksclusterSkuTier {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9366,6 +9524,7 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Azureresourcegroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Azureresourcegroup`")
             }
@@ -9435,6 +9594,7 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
 impl Azureresourcegroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         cloudaccount: CloudaccountId,
@@ -9588,6 +9748,7 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Backupinstance;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Backupinstance`")
             }
@@ -9744,6 +9905,7 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
 impl Backupinstance {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, backup_location: BackupinstanceBackupLocation) -> Self {
         Self {
             name,
@@ -9863,6 +10025,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceAwseks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceAwseks`")
             }
@@ -9938,6 +10101,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceAwsrds;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceAwsrds`")
             }
@@ -10002,6 +10166,7 @@ pub enum BackupinstanceAwsrdsSnapshotType {
 #[cfg(feature = "backupinstance")]
 impl BackupinstanceAwsrdsSnapshotType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AwsAuto => "AWS Auto",
@@ -10013,6 +10178,7 @@ impl BackupinstanceAwsrdsSnapshotType {
 }
 #[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceAwsrdsSnapshotType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "AWS Auto" => Self::AwsAuto,
@@ -10025,12 +10191,14 @@ impl From<&str> for BackupinstanceAwsrdsSnapshotType {
 #[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceAwsrdsSnapshotType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceAwsrdsSnapshotType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10078,6 +10246,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceAzureAks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceAzureAks`")
             }
@@ -10145,6 +10314,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceBackupLocation;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceBackupLocation`")
             }
@@ -10223,6 +10393,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceBackupSelection;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceBackupSelection`")
             }
@@ -10301,6 +10472,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceKubeagentInfo;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceKubeagentInfo`")
             }
@@ -10362,6 +10534,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceRetention`")
             }
@@ -10395,6 +10568,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
 impl BackupinstanceRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -10426,6 +10600,7 @@ pub enum BackupinstanceSourceType {
 #[cfg(feature = "backupinstance")]
 impl BackupinstanceSourceType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Kubernetes => "kubernetes",
@@ -10436,6 +10611,7 @@ impl BackupinstanceSourceType {
 }
 #[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceSourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "kubernetes" => Self::Kubernetes,
@@ -10447,12 +10623,14 @@ impl From<&str> for BackupinstanceSourceType {
 #[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceSourceType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceSourceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10489,6 +10667,7 @@ pub enum BackupinstanceState {
 #[cfg(feature = "backupinstance")]
 impl BackupinstanceState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -10500,6 +10679,7 @@ impl BackupinstanceState {
 }
 #[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -10512,12 +10692,14 @@ impl From<&str> for BackupinstanceState {
 #[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10573,6 +10755,7 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BackupinstanceStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BackupinstanceStatus`")
             }
@@ -10643,6 +10826,7 @@ pub enum BackupinstanceType {
 #[cfg(feature = "backupinstance")]
 impl BackupinstanceType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Snapshot => "SNAPSHOT",
@@ -10653,6 +10837,7 @@ impl BackupinstanceType {
 }
 #[cfg(feature = "backupinstance")]
 impl From<&str> for BackupinstanceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SNAPSHOT" => Self::Snapshot,
@@ -10664,12 +10849,14 @@ impl From<&str> for BackupinstanceType {
 #[cfg(feature = "backupinstance")]
 impl std::str::FromStr for BackupinstanceType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "backupinstance")]
 impl std::fmt::Display for BackupinstanceType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10736,6 +10923,7 @@ impl<'de> serde::Deserialize<'de> for Chargify {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Chargify;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Chargify`")
             }
@@ -10787,6 +10975,7 @@ impl<'de> serde::Deserialize<'de> for Chargify {
 impl Chargify {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -10854,6 +11043,7 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Chargifywebhook;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Chargifywebhook`")
             }
@@ -10914,6 +11104,7 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
 impl Chargifywebhook {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, webhook_id: String, event: String) -> Self {
         Self {
             name,
@@ -10988,6 +11179,7 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Cloudaccount;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Cloudaccount`")
             }
@@ -11054,6 +11246,7 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
 impl Cloudaccount {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, provider_type: CloudaccountProviderType) -> Self {
         Self {
             name,
@@ -11099,6 +11292,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountAws {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CloudaccountAws;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CloudaccountAws`")
             }
@@ -11140,6 +11334,7 @@ pub enum CloudaccountProviderType {
 #[cfg(feature = "cloudaccount")]
 impl CloudaccountProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aws => "aws",
@@ -11150,6 +11345,7 @@ impl CloudaccountProviderType {
 }
 #[cfg(feature = "cloudaccount")]
 impl From<&str> for CloudaccountProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "aws" => Self::Aws,
@@ -11161,12 +11357,14 @@ impl From<&str> for CloudaccountProviderType {
 #[cfg(feature = "cloudaccount")]
 impl std::str::FromStr for CloudaccountProviderType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "cloudaccount")]
 impl std::fmt::Display for CloudaccountProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11222,6 +11420,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CloudaccountStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CloudaccountStatus`")
             }
@@ -11307,6 +11506,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CloudaccountStatusAzure;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CloudaccountStatusAzure`")
             }
@@ -11385,6 +11585,7 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CloudaccountStatusInventory;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CloudaccountStatusInventory`")
             }
@@ -11446,6 +11647,7 @@ pub enum CloudaccountStatusInventoryState {
 #[cfg(feature = "cloudaccount")]
 impl CloudaccountStatusInventoryState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -11456,6 +11658,7 @@ impl CloudaccountStatusInventoryState {
 }
 #[cfg(feature = "cloudaccount")]
 impl From<&str> for CloudaccountStatusInventoryState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -11467,12 +11670,14 @@ impl From<&str> for CloudaccountStatusInventoryState {
 #[cfg(feature = "cloudaccount")]
 impl std::str::FromStr for CloudaccountStatusInventoryState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "cloudaccount")]
 impl std::fmt::Display for CloudaccountStatusInventoryState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11507,6 +11712,7 @@ pub enum CloudaccountStatusState {
 #[cfg(feature = "cloudaccount")]
 impl CloudaccountStatusState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -11517,6 +11723,7 @@ impl CloudaccountStatusState {
 }
 #[cfg(feature = "cloudaccount")]
 impl From<&str> for CloudaccountStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -11528,12 +11735,14 @@ impl From<&str> for CloudaccountStatusState {
 #[cfg(feature = "cloudaccount")]
 impl std::str::FromStr for CloudaccountStatusState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "cloudaccount")]
 impl std::fmt::Display for CloudaccountStatusState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11612,6 +11821,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Cloudtask;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Cloudtask`")
             }
@@ -11681,6 +11891,7 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
 impl Cloudtask {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(job: JobId, provider_type: CloudtaskProviderType, r#type: CloudtaskType) -> Self {
         Self {
             cc_user_email: Default::default(),
@@ -11726,6 +11937,7 @@ pub enum CloudtaskProviderType {
 #[cfg(feature = "cloudtask")]
 impl CloudtaskProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aws => "aws",
@@ -11737,6 +11949,7 @@ impl CloudtaskProviderType {
 }
 #[cfg(feature = "cloudtask")]
 impl From<&str> for CloudtaskProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "aws" => Self::Aws,
@@ -11749,12 +11962,14 @@ impl From<&str> for CloudtaskProviderType {
 #[cfg(feature = "cloudtask")]
 impl std::str::FromStr for CloudtaskProviderType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "cloudtask")]
 impl std::fmt::Display for CloudtaskProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11795,6 +12010,7 @@ pub enum CloudtaskState {
 #[cfg(feature = "cloudtask")]
 impl CloudtaskState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -11808,6 +12024,7 @@ impl CloudtaskState {
 }
 #[cfg(feature = "cloudtask")]
 impl From<&str> for CloudtaskState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -11822,12 +12039,14 @@ impl From<&str> for CloudtaskState {
 #[cfg(feature = "cloudtask")]
 impl std::str::FromStr for CloudtaskState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "cloudtask")]
 impl std::fmt::Display for CloudtaskState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11862,6 +12081,7 @@ pub enum CloudtaskType {
 #[cfg(feature = "cloudtask")]
 impl CloudtaskType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Kopiacondense => "KOPIACONDENSE",
@@ -11872,6 +12092,7 @@ impl CloudtaskType {
 }
 #[cfg(feature = "cloudtask")]
 impl From<&str> for CloudtaskType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "KOPIACONDENSE" => Self::Kopiacondense,
@@ -11883,12 +12104,14 @@ impl From<&str> for CloudtaskType {
 #[cfg(feature = "cloudtask")]
 impl std::str::FromStr for CloudtaskType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "cloudtask")]
 impl std::fmt::Display for CloudtaskType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11963,6 +12186,7 @@ impl<'de> serde::Deserialize<'de> for Contactu {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Contactu;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Contactu`")
             }
@@ -12023,6 +12247,7 @@ impl<'de> serde::Deserialize<'de> for Contactu {
 impl Contactu {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -12063,6 +12288,7 @@ pub enum ContactuContext {
 #[cfg(feature = "contactu")]
 impl ContactuContext {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -12073,6 +12299,7 @@ impl ContactuContext {
 }
 #[cfg(feature = "contactu")]
 impl From<&str> for ContactuContext {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "unknown" => Self::Unknown,
@@ -12084,12 +12311,14 @@ impl From<&str> for ContactuContext {
 #[cfg(feature = "contactu")]
 impl std::str::FromStr for ContactuContext {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "contactu")]
 impl std::fmt::Display for ContactuContext {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12135,6 +12364,7 @@ impl<'de> serde::Deserialize<'de> for Error {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Error;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Error`")
             }
@@ -12166,6 +12396,7 @@ impl<'de> serde::Deserialize<'de> for Error {
 impl Error {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(error: ErrorError, status: String) -> Self {
         Self { error, status, issues: Default::default() }
     }
@@ -12192,6 +12423,7 @@ impl<'de> serde::Deserialize<'de> for ErrorError {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ErrorError;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ErrorError`")
             }
@@ -12245,6 +12477,7 @@ impl<'de> serde::Deserialize<'de> for EveItemLinks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EveItemLinks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EveItemLinks`")
             }
@@ -12300,6 +12533,7 @@ impl<'de> serde::Deserialize<'de> for EveLink {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EveLink;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EveLink`")
             }
@@ -12367,6 +12601,7 @@ impl<'de> serde::Deserialize<'de> for EveWriteResult {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EveWriteResult;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EveWriteResult`")
             }
@@ -12453,6 +12688,7 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Expiredloginsession;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Expiredloginsession`")
             }
@@ -12507,6 +12743,7 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
 impl Expiredloginsession {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, auth_token: String) -> Self {
         Self {
             name,
@@ -12570,6 +12807,7 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Internalacl;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Internalacl`")
             }
@@ -12624,6 +12862,7 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
 impl Internalacl {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(org: OrgId) -> Self {
         Self {
             org,
@@ -12687,6 +12926,7 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Internalapikey;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Internalapikey`")
             }
@@ -12741,6 +12981,7 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
 impl Internalapikey {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(org: OrgId, user: UserId, apikeyres: ApikeyId, hashed_apikey: String) -> Self {
         Self {
             org,
@@ -12873,6 +13114,7 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Internalorg;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Internalorg`")
             }
@@ -13005,6 +13247,7 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
 impl Internalorg {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, kopia_repo_root: String, kopia_repo_password: String) -> Self {
         Self {
             name,
@@ -13122,6 +13365,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InternalorgBackupRepositoriesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InternalorgBackupRepositoriesItem`")
             }
@@ -13187,6 +13431,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InternalorgLocksItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InternalorgLocksItem`")
             }
@@ -13243,6 +13488,7 @@ pub enum InternalorgLocksItemType {
 #[cfg(feature = "internalorg")]
 impl InternalorgLocksItemType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Shared => "SHARED",
@@ -13253,6 +13499,7 @@ impl InternalorgLocksItemType {
 }
 #[cfg(feature = "internalorg")]
 impl From<&str> for InternalorgLocksItemType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SHARED" => Self::Shared,
@@ -13264,12 +13511,14 @@ impl From<&str> for InternalorgLocksItemType {
 #[cfg(feature = "internalorg")]
 impl std::str::FromStr for InternalorgLocksItemType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "internalorg")]
 impl std::fmt::Display for InternalorgLocksItemType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13318,6 +13567,7 @@ impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InternalorgScanJobLimit;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InternalorgScanJobLimit`")
             }
@@ -13406,6 +13656,7 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Internaluser;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Internaluser`")
             }
@@ -13463,6 +13714,7 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
 impl Internaluser {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -13614,6 +13866,7 @@ impl<'de> serde::Deserialize<'de> for Job {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Job;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Job`")
             }
@@ -13791,6 +14044,7 @@ impl<'de> serde::Deserialize<'de> for Job {
 impl Job {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, r#type: JobType, jobrunner: String) -> Self {
         Self {
             name,
@@ -13895,6 +14149,7 @@ impl<'de> serde::Deserialize<'de> for JobAwsebs {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobAwsebs;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobAwsebs`")
             }
@@ -13952,6 +14207,7 @@ impl<'de> serde::Deserialize<'de> for JobAwseks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobAwseks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobAwseks`")
             }
@@ -14023,6 +14279,7 @@ impl<'de> serde::Deserialize<'de> for JobAwsrds {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobAwsrds;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobAwsrds`")
             }
@@ -14090,6 +14347,7 @@ impl<'de> serde::Deserialize<'de> for JobAzureAks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobAzureAks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobAzureAks`")
             }
@@ -14157,6 +14415,7 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobKubeCopyProgress;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobKubeCopyProgress`")
             }
@@ -14264,6 +14523,7 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobKubeCopyProgressStats;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobKubeCopyProgressStats`")
             }
@@ -14375,6 +14635,7 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobKubeSnapshotProgress;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobKubeSnapshotProgress`")
             }
@@ -14461,6 +14722,7 @@ pub enum JobPhase {
 #[cfg(feature = "job")]
 impl JobPhase {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OffloadRunning => "OFFLOAD_RUNNING",
@@ -14472,6 +14734,7 @@ impl JobPhase {
 }
 #[cfg(feature = "job")]
 impl From<&str> for JobPhase {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "OFFLOAD_RUNNING" => Self::OffloadRunning,
@@ -14484,12 +14747,14 @@ impl From<&str> for JobPhase {
 #[cfg(feature = "job")]
 impl std::str::FromStr for JobPhase {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "job")]
 impl std::fmt::Display for JobPhase {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14541,6 +14806,7 @@ impl<'de> serde::Deserialize<'de> for JobRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::JobRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `JobRetention`")
             }
@@ -14609,6 +14875,7 @@ pub enum JobState {
 #[cfg(feature = "job")]
 impl JobState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "UNKNOWN",
@@ -14627,6 +14894,7 @@ impl JobState {
 }
 #[cfg(feature = "job")]
 impl From<&str> for JobState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::Unknown,
@@ -14646,12 +14914,14 @@ impl From<&str> for JobState {
 #[cfg(feature = "job")]
 impl std::str::FromStr for JobState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "job")]
 impl std::fmt::Display for JobState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14710,6 +14980,7 @@ pub enum JobType {
 #[cfg(feature = "job")]
 impl JobType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::K8sSnap => "K8S_SNAP",
@@ -14732,6 +15003,7 @@ impl JobType {
 }
 #[cfg(feature = "job")]
 impl From<&str> for JobType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "K8S_SNAP" => Self::K8sSnap,
@@ -14755,12 +15027,14 @@ impl From<&str> for JobType {
 #[cfg(feature = "job")]
 impl std::str::FromStr for JobType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "job")]
 impl std::fmt::Display for JobType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14849,6 +15123,7 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubebackup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubebackup`")
             }
@@ -14930,6 +15205,7 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
 impl Kubebackup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, cluster: KubeclusterId, source: KubebackupSource) -> Self {
         Self {
             name,
@@ -15002,6 +15278,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubebackupPostHooksItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubebackupPostHooksItem`")
             }
@@ -15073,6 +15350,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubebackupPreHooksItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubebackupPreHooksItem`")
             }
@@ -15147,6 +15425,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubebackupSource;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubebackupSource`")
             }
@@ -15225,6 +15504,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubebackupStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubebackupStatus`")
             }
@@ -15287,6 +15567,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubebackupStatusJobsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubebackupStatusJobsItem`")
             }
@@ -15323,6 +15604,7 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
 impl KubebackupStatusJobsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
             jobid,
@@ -15347,6 +15629,7 @@ pub enum KubebackupTriggerType {
 #[cfg(feature = "kubebackup")]
 impl KubebackupTriggerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scheduled => "SCHEDULED",
@@ -15357,6 +15640,7 @@ impl KubebackupTriggerType {
 }
 #[cfg(feature = "kubebackup")]
 impl From<&str> for KubebackupTriggerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCHEDULED" => Self::Scheduled,
@@ -15368,12 +15652,14 @@ impl From<&str> for KubebackupTriggerType {
 #[cfg(feature = "kubebackup")]
 impl std::str::FromStr for KubebackupTriggerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubebackup")]
 impl std::fmt::Display for KubebackupTriggerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15462,6 +15748,7 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubebenchresult;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubebenchresult`")
             }
@@ -15543,6 +15830,7 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
 impl Kubebenchresult {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         security_scan_instance: SecurityscaninstanceId,
@@ -15639,6 +15927,7 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubecluster;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubecluster`")
             }
@@ -15702,6 +15991,7 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
 impl Kubecluster {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -15752,6 +16042,7 @@ impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubeclusterBackupProvider;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubeclusterBackupProvider`")
             }
@@ -15853,6 +16144,7 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubeclusterStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubeclusterStatus`")
             }
@@ -15978,6 +16270,7 @@ pub enum KubeclusterStatusState {
 #[cfg(feature = "kubecluster")]
 impl KubeclusterStatusState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -15991,6 +16284,7 @@ impl KubeclusterStatusState {
 }
 #[cfg(feature = "kubecluster")]
 impl From<&str> for KubeclusterStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -16005,12 +16299,14 @@ impl From<&str> for KubeclusterStatusState {
 #[cfg(feature = "kubecluster")]
 impl std::str::FromStr for KubeclusterStatusState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubecluster")]
 impl std::fmt::Display for KubeclusterStatusState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -16102,6 +16398,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubeconfigauditresult;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubeconfigauditresult`")
             }
@@ -16186,6 +16483,7 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
 impl Kubeconfigauditresult {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         security_scan_instance: SecurityscaninstanceId,
@@ -16253,6 +16551,7 @@ impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubeconfigauditresultWorkload;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubeconfigauditresultWorkload`")
             }
@@ -16341,6 +16640,7 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubehook;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubehook`")
             }
@@ -16404,6 +16704,7 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
 impl Kubehook {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, hook: Vec<KubehookHookItem>) -> Self {
         Self {
             name,
@@ -16458,6 +16759,7 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubehookHookItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubehookHookItem`")
             }
@@ -16491,6 +16793,7 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
 impl KubehookHookItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(labels: serde_json::Map<String, serde_json::Value>) -> Self {
         Self { labels, target: Default::default(), unknown_fields: Default::default() }
     }
@@ -16523,6 +16826,7 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubehookHookItemTargetItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubehookHookItemTargetItem`")
             }
@@ -16571,6 +16875,7 @@ pub enum KubehookHookType {
 #[cfg(feature = "kubehook")]
 impl KubehookHookType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PreBackup => "PRE_BACKUP",
@@ -16583,6 +16888,7 @@ impl KubehookHookType {
 }
 #[cfg(feature = "kubehook")]
 impl From<&str> for KubehookHookType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PRE_BACKUP" => Self::PreBackup,
@@ -16596,12 +16902,14 @@ impl From<&str> for KubehookHookType {
 #[cfg(feature = "kubehook")]
 impl std::str::FromStr for KubehookHookType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubehook")]
 impl std::fmt::Display for KubehookHookType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -16690,6 +16998,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubehunterresult;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubehunterresult`")
             }
@@ -16768,6 +17077,7 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
 impl Kubehunterresult {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         security_scan_instance: SecurityscaninstanceId,
@@ -16859,6 +17169,7 @@ impl<'de> serde::Deserialize<'de> for Kubemigration {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubemigration;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubemigration`")
             }
@@ -16937,6 +17248,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubemigrationBackup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubemigrationBackup`")
             }
@@ -16983,6 +17295,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubemigrationRestore;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubemigrationRestore`")
             }
@@ -17032,6 +17345,7 @@ impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubemigrationStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubemigrationStatus`")
             }
@@ -17107,6 +17421,7 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubenamespace;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubenamespace`")
             }
@@ -17167,6 +17482,7 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
 impl Kubenamespace {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
         Self {
             name,
@@ -17257,6 +17573,7 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubeoffload;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubeoffload`")
             }
@@ -17341,6 +17658,7 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
 impl Kubeoffload {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -17423,6 +17741,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubeoffloadOffloadProvider;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubeoffloadOffloadProvider`")
             }
@@ -17493,6 +17812,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubeoffloadOptions;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubeoffloadOptions`")
             }
@@ -17571,6 +17891,7 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubeoffloadStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubeoffloadStatus`")
             }
@@ -17631,6 +17952,7 @@ pub enum KubeoffloadStatusState {
 #[cfg(feature = "kubeoffload")]
 impl KubeoffloadStatusState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -17642,6 +17964,7 @@ impl KubeoffloadStatusState {
 }
 #[cfg(feature = "kubeoffload")]
 impl From<&str> for KubeoffloadStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -17654,12 +17977,14 @@ impl From<&str> for KubeoffloadStatusState {
 #[cfg(feature = "kubeoffload")]
 impl std::str::FromStr for KubeoffloadStatusState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubeoffload")]
 impl std::fmt::Display for KubeoffloadStatusState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17694,6 +18019,7 @@ pub enum KubeoffloadTriggerType {
 #[cfg(feature = "kubeoffload")]
 impl KubeoffloadTriggerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scheduled => "SCHEDULED",
@@ -17704,6 +18030,7 @@ impl KubeoffloadTriggerType {
 }
 #[cfg(feature = "kubeoffload")]
 impl From<&str> for KubeoffloadTriggerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCHEDULED" => Self::Scheduled,
@@ -17715,12 +18042,14 @@ impl From<&str> for KubeoffloadTriggerType {
 #[cfg(feature = "kubeoffload")]
 impl std::str::FromStr for KubeoffloadTriggerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubeoffload")]
 impl std::fmt::Display for KubeoffloadTriggerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17828,6 +18157,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubepvclaim;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubepvclaim`")
             }
@@ -17936,6 +18266,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
 impl Kubepvclaim {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, cluster_id: KubeclusterId, namespace_name: String) -> Self {
         Self {
             name,
@@ -18050,6 +18381,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubepvcprogre;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubepvcprogre`")
             }
@@ -18128,6 +18460,7 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
 impl Kubepvcprogre {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, namespace: String, job_id: JobId) -> Self {
         Self {
             name,
@@ -18174,6 +18507,7 @@ pub enum KubepvcprogreOpType {
 #[cfg(feature = "kubepvcprogre")]
 impl KubepvcprogreOpType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Snap => "SNAP",
@@ -18184,6 +18518,7 @@ impl KubepvcprogreOpType {
 }
 #[cfg(feature = "kubepvcprogre")]
 impl From<&str> for KubepvcprogreOpType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SNAP" => Self::Snap,
@@ -18195,12 +18530,14 @@ impl From<&str> for KubepvcprogreOpType {
 #[cfg(feature = "kubepvcprogre")]
 impl std::str::FromStr for KubepvcprogreOpType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubepvcprogre")]
 impl std::fmt::Display for KubepvcprogreOpType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -18241,6 +18578,7 @@ pub enum KubepvcprogreState {
 #[cfg(feature = "kubepvcprogre")]
 impl KubepvcprogreState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -18254,6 +18592,7 @@ impl KubepvcprogreState {
 }
 #[cfg(feature = "kubepvcprogre")]
 impl From<&str> for KubepvcprogreState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -18268,12 +18607,14 @@ impl From<&str> for KubepvcprogreState {
 #[cfg(feature = "kubepvcprogre")]
 impl std::str::FromStr for KubepvcprogreState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubepvcprogre")]
 impl std::fmt::Display for KubepvcprogreState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -18335,6 +18676,7 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubepvcprogreStats;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubepvcprogreStats`")
             }
@@ -18481,6 +18823,7 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kuberestore;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kuberestore`")
             }
@@ -18577,6 +18920,7 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
 impl Kuberestore {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         backup_inst: BackupinstanceId,
@@ -18650,6 +18994,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreAwseks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreAwseks`")
             }
@@ -18701,6 +19046,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
 impl KuberestoreAwseks {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(awsaccount: AwsaccountId, awsuser: AwsuserId, cluster_name: String) -> Self {
         Self {
             awsaccount,
@@ -18751,6 +19097,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreAzureAks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreAzureAks`")
             }
@@ -18796,6 +19143,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
 impl KuberestoreAzureAks {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         azure_account: CloudaccountId,
         cluster_name: String,
@@ -18840,6 +19188,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreAzureAksServicePrincipal;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreAzureAksServicePrincipal`")
             }
@@ -18873,6 +19222,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
 impl KuberestoreAzureAksServicePrincipal {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(client_id: String, client_secret: String) -> Self {
         Self { client_id, client_secret, unknown_fields: Default::default() }
     }
@@ -18903,6 +19253,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreAzureAksWindowsProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreAzureAksWindowsProfile`")
             }
@@ -18933,6 +19284,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
 impl KuberestoreAzureAksWindowsProfile {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(admin_password: String) -> Self {
         Self { admin_password, unknown_fields: Default::default() }
     }
@@ -18978,6 +19330,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreOptions;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreOptions`")
             }
@@ -19053,6 +19406,7 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestorePostHooksItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestorePostHooksItem`")
             }
@@ -19124,6 +19478,7 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestorePreHooksItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestorePreHooksItem`")
             }
@@ -19200,6 +19555,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreSelection;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreSelection`")
             }
@@ -19281,6 +19637,7 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KuberestoreStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KuberestoreStatus`")
             }
@@ -19338,6 +19695,7 @@ pub enum KuberestoreStatusState {
 #[cfg(feature = "kuberestore")]
 impl KuberestoreStatusState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -19349,6 +19707,7 @@ impl KuberestoreStatusState {
 }
 #[cfg(feature = "kuberestore")]
 impl From<&str> for KuberestoreStatusState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -19361,12 +19720,14 @@ impl From<&str> for KuberestoreStatusState {
 #[cfg(feature = "kuberestore")]
 impl std::str::FromStr for KuberestoreStatusState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kuberestore")]
 impl std::fmt::Display for KuberestoreStatusState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19444,6 +19805,7 @@ impl<'de> serde::Deserialize<'de> for Kubescanoverview {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubescanoverview;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubescanoverview`")
             }
@@ -19513,6 +19875,7 @@ impl Kubescanoverview {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         overview: KubescanoverviewOverview,
@@ -19569,6 +19932,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewCisScan;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewCisScan`")
             }
@@ -19632,6 +19996,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewCisScanDescriptionItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewCisScanDescriptionItem`")
             }
@@ -19670,6 +20035,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
 impl KubescanoverviewCisScanDescriptionItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(section_desc: String) -> Self {
         Self {
             section_desc,
@@ -19735,6 +20101,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewCisScanStatusItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewCisScanStatusItem`")
             }
@@ -19773,6 +20140,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
 impl KubescanoverviewCisScanStatusItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(status: String) -> Self {
         Self {
             status,
@@ -19838,6 +20206,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewCisScanTestNumberItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewCisScanTestNumberItem`")
             }
@@ -19876,6 +20245,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
 impl KubescanoverviewCisScanTestNumberItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(test_number: String) -> Self {
         Self {
             test_number,
@@ -19937,6 +20307,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScan;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewConfigurationScan`")
             }
@@ -20003,6 +20374,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryI
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScanCategoryItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewConfigurationScanCategoryItem`")
             }
@@ -20082,6 +20454,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckType
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScanCheckTypeItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewConfigurationScanCheckTypeItem`")
             }
@@ -20161,6 +20534,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanContainer
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScanContainerNameItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewConfigurationScanContainerNameItem`")
             }
@@ -20240,6 +20614,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityI
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScanSeverityItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewConfigurationScanSeverityItem`")
             }
@@ -20319,6 +20694,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessIt
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewConfigurationScanSuccessItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewConfigurationScanSuccessItem`")
             }
@@ -20393,6 +20769,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewContainerScan {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewContainerScan;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewContainerScan`")
             }
@@ -20450,6 +20827,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewNetworkScan;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewNetworkScan`")
             }
@@ -20507,6 +20885,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewNetworkScanCategoryItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewNetworkScanCategoryItem`")
             }
@@ -20536,6 +20915,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
 impl KubescanoverviewNetworkScanCategoryItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(category: String) -> Self {
         Self { category, count: Default::default() }
     }
@@ -20574,6 +20954,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewNetworkScanLocationItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewNetworkScanLocationItem`")
             }
@@ -20603,6 +20984,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
 impl KubescanoverviewNetworkScanLocationItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(location: String) -> Self {
         Self { location, count: Default::default() }
     }
@@ -20641,6 +21023,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewNetworkScanSeverityItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewNetworkScanSeverityItem`")
             }
@@ -20670,6 +21053,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
 impl KubescanoverviewNetworkScanSeverityItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(severity: String) -> Self {
         Self { severity, count: Default::default() }
     }
@@ -20708,6 +21092,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewNetworkScanVulnerabilityItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewNetworkScanVulnerabilityItem`")
             }
@@ -20737,6 +21122,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
 impl KubescanoverviewNetworkScanVulnerabilityItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(vulnerability: String) -> Self {
         Self { vulnerability, count: Default::default() }
     }
@@ -20778,6 +21164,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewOverview;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewOverview`")
             }
@@ -20813,6 +21200,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
 impl KubescanoverviewOverview {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         cis: KubescanoverviewOverviewCis,
         configuration: KubescanoverviewOverviewConfiguration,
@@ -20853,6 +21241,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewOverviewCis;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewOverviewCis`")
             }
@@ -20937,6 +21326,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewOverviewConfiguration;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewOverviewConfiguration`")
             }
@@ -21011,6 +21401,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewOverviewContainer;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewOverviewContainer`")
             }
@@ -21037,6 +21428,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
 impl KubescanoverviewOverviewContainer {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(total_test: i64) -> Self {
         Self { total_test, }
     }
@@ -21064,6 +21456,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescanoverviewOverviewNetwork;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescanoverviewOverviewNetwork`")
             }
@@ -21090,6 +21483,7 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
 impl KubescanoverviewOverviewNetwork {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(total_test: i64) -> Self {
         Self { total_test, }
     }
@@ -21164,6 +21558,7 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubescantoolprogre;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubescantoolprogre`")
             }
@@ -21248,6 +21643,7 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
 impl Kubescantoolprogre {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, cluster: KubeclusterId, job_id: JobId) -> Self {
         Self {
             name,
@@ -21303,6 +21699,7 @@ impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubescantoolprogreScanErrorsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubescantoolprogreScanErrorsItem`")
             }
@@ -21354,6 +21751,7 @@ pub enum KubescantoolprogreScanToolName {
 #[cfg(feature = "kubescantoolprogre")]
 impl KubescantoolprogreScanToolName {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Kubehunter => "kubehunter",
@@ -21366,6 +21764,7 @@ impl KubescantoolprogreScanToolName {
 }
 #[cfg(feature = "kubescantoolprogre")]
 impl From<&str> for KubescantoolprogreScanToolName {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "kubehunter" => Self::Kubehunter,
@@ -21379,12 +21778,14 @@ impl From<&str> for KubescantoolprogreScanToolName {
 #[cfg(feature = "kubescantoolprogre")]
 impl std::str::FromStr for KubescantoolprogreScanToolName {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
 impl std::fmt::Display for KubescantoolprogreScanToolName {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -21474,6 +21875,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubestorageclasse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubestorageclasse`")
             }
@@ -21558,6 +21960,7 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
 impl Kubestorageclasse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
         Self {
             name,
@@ -21671,6 +22074,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Kubevulnerabilityresult;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Kubevulnerabilityresult`")
             }
@@ -21758,6 +22162,7 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
 impl Kubevulnerabilityresult {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         security_scan_instance: SecurityscaninstanceId,
@@ -21828,6 +22233,7 @@ impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::KubevulnerabilityresultWorkload;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `KubevulnerabilityresultWorkload`")
             }
@@ -21890,6 +22296,7 @@ impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAlertsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAlertsResponse`")
             }
@@ -21941,6 +22348,7 @@ impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListApikeysResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListApikeysResponse`")
             }
@@ -21992,6 +22400,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsaccountsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsaccountsResponse`")
             }
@@ -22043,6 +22452,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsebsvolumesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsebsvolumesResponse`")
             }
@@ -22094,6 +22504,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsec2securitygroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsec2securitygroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsec2securitygroupsResponse`")
             }
@@ -22149,6 +22560,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsec2subnetsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsec2subnetsResponse`")
             }
@@ -22200,6 +22612,7 @@ impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwseksclustersResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwseksclustersResponse`")
             }
@@ -22251,6 +22664,7 @@ impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwseksnodegroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwseksnodegroupsResponse`")
             }
@@ -22302,6 +22716,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsiamrolesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsiamrolesResponse`")
             }
@@ -22353,6 +22768,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsmarketplaceResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsmarketplaceResponse`")
             }
@@ -22404,6 +22820,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdsbackupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdsbackupsResponse`")
             }
@@ -22455,6 +22872,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdscopiesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdscopiesResponse`")
             }
@@ -22506,6 +22924,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdsdatabasesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdsdatabasesResponse`")
             }
@@ -22557,6 +22976,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdsoptiongroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdsoptiongroupsResponse`")
             }
@@ -22608,6 +23028,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsparametergroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdsparametergroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdsparametergroupsResponse`")
             }
@@ -22663,6 +23084,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdsrestoresResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdsrestoresResponse`")
             }
@@ -22714,6 +23136,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdssnapshotsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdssnapshotsResponse`")
             }
@@ -22765,6 +23188,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsrdssubnetgroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsrdssubnetgroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsrdssubnetgroupsResponse`")
             }
@@ -22816,6 +23240,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsscanoverviewResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsscanoverviewResponse`")
             }
@@ -22867,6 +23292,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsscanresultsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsscanresultsResponse`")
             }
@@ -22918,6 +23344,7 @@ impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwstagsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwstagsResponse`")
             }
@@ -22969,6 +23396,7 @@ impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAwsusersResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAwsusersResponse`")
             }
@@ -23020,6 +23448,7 @@ impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAzureaksclustersResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAzureaksclustersResponse`")
             }
@@ -23071,6 +23500,7 @@ impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListAzureresourcegroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListAzureresourcegroupsResponse`")
             }
@@ -23122,6 +23552,7 @@ impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListBackupinstancesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListBackupinstancesResponse`")
             }
@@ -23173,6 +23604,7 @@ impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListChargifyResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListChargifyResponse`")
             }
@@ -23224,6 +23656,7 @@ impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListChargifywebhooksResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListChargifywebhooksResponse`")
             }
@@ -23275,6 +23708,7 @@ impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListCloudaccountsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListCloudaccountsResponse`")
             }
@@ -23326,6 +23760,7 @@ impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListCloudtasksResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListCloudtasksResponse`")
             }
@@ -23377,6 +23812,7 @@ impl<'de> serde::Deserialize<'de> for ListContactusResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListContactusResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListContactusResponse`")
             }
@@ -23428,6 +23864,7 @@ impl<'de> serde::Deserialize<'de> for ListExpiredloginsessionsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListExpiredloginsessionsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListExpiredloginsessionsResponse`")
             }
@@ -23483,6 +23920,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListInternalaclsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListInternalaclsResponse`")
             }
@@ -23534,6 +23972,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListInternalapikeysResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListInternalapikeysResponse`")
             }
@@ -23585,6 +24024,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListInternalorgsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListInternalorgsResponse`")
             }
@@ -23636,6 +24076,7 @@ impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListInternalusersResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListInternalusersResponse`")
             }
@@ -23687,6 +24128,7 @@ impl<'de> serde::Deserialize<'de> for ListJobsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListJobsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListJobsResponse`")
             }
@@ -23738,6 +24180,7 @@ impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubebackupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubebackupsResponse`")
             }
@@ -23789,6 +24232,7 @@ impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubebenchresultsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubebenchresultsResponse`")
             }
@@ -23840,6 +24284,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubeclustersResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubeclustersResponse`")
             }
@@ -23891,6 +24336,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeconfigauditresultsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubeconfigauditresultsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubeconfigauditresultsResponse`")
             }
@@ -23946,6 +24392,7 @@ impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubehooksResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubehooksResponse`")
             }
@@ -23997,6 +24444,7 @@ impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubehunterresultsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubehunterresultsResponse`")
             }
@@ -24048,6 +24496,7 @@ impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubemigrationsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubemigrationsResponse`")
             }
@@ -24099,6 +24548,7 @@ impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubenamespacesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubenamespacesResponse`")
             }
@@ -24150,6 +24600,7 @@ impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubeoffloadsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubeoffloadsResponse`")
             }
@@ -24201,6 +24652,7 @@ impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubepvclaimsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubepvclaimsResponse`")
             }
@@ -24252,6 +24704,7 @@ impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubepvcprogressResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubepvcprogressResponse`")
             }
@@ -24303,6 +24756,7 @@ impl<'de> serde::Deserialize<'de> for ListKuberestoresResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKuberestoresResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKuberestoresResponse`")
             }
@@ -24354,6 +24808,7 @@ impl<'de> serde::Deserialize<'de> for ListKubescanoverviewResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubescanoverviewResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubescanoverviewResponse`")
             }
@@ -24405,6 +24860,7 @@ impl<'de> serde::Deserialize<'de> for ListKubescantoolprogressResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubescantoolprogressResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubescantoolprogressResponse`")
             }
@@ -24460,6 +24916,7 @@ impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubestorageclassesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubestorageclassesResponse`")
             }
@@ -24511,6 +24968,7 @@ impl<'de> serde::Deserialize<'de> for ListKubevulnerabilityresultsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListKubevulnerabilityresultsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListKubevulnerabilityresultsResponse`")
             }
@@ -24566,6 +25024,7 @@ impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListObjectstoresResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListObjectstoresResponse`")
             }
@@ -24617,6 +25076,7 @@ impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListOrginvitesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListOrginvitesResponse`")
             }
@@ -24668,6 +25128,7 @@ impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListOrgsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListOrgsResponse`")
             }
@@ -24719,6 +25180,7 @@ impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListPoliciesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListPoliciesResponse`")
             }
@@ -24770,6 +25232,7 @@ impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRbacPermissionsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRbacPermissionsResponse`")
             }
@@ -24821,6 +25284,7 @@ impl<'de> serde::Deserialize<'de> for ListRolesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRolesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRolesResponse`")
             }
@@ -24872,6 +25336,7 @@ impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRunawsrdsbackupResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRunawsrdsbackupResponse`")
             }
@@ -24923,6 +25388,7 @@ impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRunawsrdscopyResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRunawsrdscopyResponse`")
             }
@@ -24974,6 +25440,7 @@ impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRunkubebackupResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRunkubebackupResponse`")
             }
@@ -25025,6 +25492,7 @@ impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRunkubeoffloadResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRunkubeoffloadResponse`")
             }
@@ -25076,6 +25544,7 @@ impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListRunsecurityscanResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListRunsecurityscanResponse`")
             }
@@ -25127,6 +25596,7 @@ impl<'de> serde::Deserialize<'de> for ListSecurityscaninstancesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListSecurityscaninstancesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListSecurityscaninstancesResponse`")
             }
@@ -25182,6 +25652,7 @@ impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListSecurityscansResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListSecurityscansResponse`")
             }
@@ -25233,6 +25704,7 @@ impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListSystemalertsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListSystemalertsResponse`")
             }
@@ -25284,6 +25756,7 @@ impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListTawkioResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListTawkioResponse`")
             }
@@ -25335,6 +25808,7 @@ impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListThreedauthResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListThreedauthResponse`")
             }
@@ -25386,6 +25860,7 @@ impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListUpdatechargifyusageResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListUpdatechargifyusageResponse`")
             }
@@ -25437,6 +25912,7 @@ impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListUsergroupsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListUsergroupsResponse`")
             }
@@ -25488,6 +25964,7 @@ impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListUserorgsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListUserorgsResponse`")
             }
@@ -25539,6 +26016,7 @@ impl<'de> serde::Deserialize<'de> for ListUsersResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListUsersResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListUsersResponse`")
             }
@@ -25590,6 +26068,7 @@ impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListUserstatesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListUserstatesResponse`")
             }
@@ -25693,6 +26172,7 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Objectstore;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Objectstore`")
             }
@@ -25783,6 +26263,7 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
 impl Objectstore {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -25856,6 +26337,7 @@ pub enum ObjectstoreProviderType {
 #[cfg(feature = "objectstore")]
 impl ObjectstoreProviderType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aws => "aws",
@@ -25866,6 +26348,7 @@ impl ObjectstoreProviderType {
 }
 #[cfg(feature = "objectstore")]
 impl From<&str> for ObjectstoreProviderType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "aws" => Self::Aws,
@@ -25877,12 +26360,14 @@ impl From<&str> for ObjectstoreProviderType {
 #[cfg(feature = "objectstore")]
 impl std::str::FromStr for ObjectstoreProviderType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "objectstore")]
 impl std::fmt::Display for ObjectstoreProviderType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -25919,6 +26404,7 @@ pub enum ObjectstoreValidateState {
 #[cfg(feature = "objectstore")]
 impl ObjectstoreValidateState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Validating => "VALIDATING",
@@ -25930,6 +26416,7 @@ impl ObjectstoreValidateState {
 }
 #[cfg(feature = "objectstore")]
 impl From<&str> for ObjectstoreValidateState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VALIDATING" => Self::Validating,
@@ -25942,12 +26429,14 @@ impl From<&str> for ObjectstoreValidateState {
 #[cfg(feature = "objectstore")]
 impl std::str::FromStr for ObjectstoreValidateState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "objectstore")]
 impl std::fmt::Display for ObjectstoreValidateState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26044,6 +26533,7 @@ impl<'de> serde::Deserialize<'de> for Org {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Org;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Org`")
             }
@@ -26131,6 +26621,7 @@ impl<'de> serde::Deserialize<'de> for Org {
 impl Org {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, display_name: serde_json::Value) -> Self {
         Self {
             name,
@@ -26215,6 +26706,7 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrgAws;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrgAws`")
             }
@@ -26251,6 +26743,7 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
 impl OrgAws {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(customer_identifier: String) -> Self {
         Self {
             customer_identifier,
@@ -26292,6 +26785,7 @@ impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrgBackupProvider;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrgBackupProvider`")
             }
@@ -26394,6 +26888,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Orginvite;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Orginvite`")
             }
@@ -26472,6 +26967,7 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
 impl Orginvite {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, email: String, first_name: String, last_name: String) -> Self {
         Self {
             name,
@@ -26539,6 +27035,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrginviteAclsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrginviteAclsItem`")
             }
@@ -26578,6 +27075,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
 impl OrginviteAclsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(resource: String) -> Self {
         Self {
             resource,
@@ -26618,6 +27116,7 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrginviteAclsItemRolesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrginviteAclsItemRolesItem`")
             }
@@ -26669,6 +27168,7 @@ pub enum OrginviteState {
 #[cfg(feature = "orginvite")]
 impl OrginviteState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -26681,6 +27181,7 @@ impl OrginviteState {
 }
 #[cfg(feature = "orginvite")]
 impl From<&str> for OrginviteState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -26694,12 +27195,14 @@ impl From<&str> for OrginviteState {
 #[cfg(feature = "orginvite")]
 impl std::str::FromStr for OrginviteState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "orginvite")]
 impl std::fmt::Display for OrginviteState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26770,6 +27273,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Permission;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Permission`")
             }
@@ -26827,6 +27331,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
 impl Permission {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, resource: String, operation: String) -> Self {
         Self {
             name,
@@ -26898,6 +27403,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Policy;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Policy`")
             }
@@ -26958,6 +27464,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
 impl Policy {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, schedules: Vec<PolicySchedulesItem>) -> Self {
         Self {
             name,
@@ -27023,6 +27530,7 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PolicySchedulesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PolicySchedulesItem`")
             }
@@ -27062,6 +27570,7 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
 impl PolicySchedulesItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64, schedule: PolicySchedulesItemSchedule) -> Self {
         Self {
             retain_days,
@@ -27120,6 +27629,7 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PolicySchedulesItemSchedule;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PolicySchedulesItemSchedule`")
             }
@@ -27188,6 +27698,7 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PolicyStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PolicyStatus`")
             }
@@ -27250,6 +27761,7 @@ impl<'de> serde::Deserialize<'de> for ResponeLinks {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ResponeLinks;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResponeLinks`")
             }
@@ -27309,6 +27821,7 @@ impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ResponeLinksParent;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResponeLinksParent`")
             }
@@ -27356,6 +27869,7 @@ impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ResponeLinksSelfType;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResponeLinksSelfType`")
             }
@@ -27405,6 +27919,7 @@ impl<'de> serde::Deserialize<'de> for ResponeMetadata {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ResponeMetadata;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ResponeMetadata`")
             }
@@ -27483,6 +27998,7 @@ impl<'de> serde::Deserialize<'de> for Role {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Role;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Role`")
             }
@@ -27543,6 +28059,7 @@ impl<'de> serde::Deserialize<'de> for Role {
 impl Role {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -27583,6 +28100,7 @@ pub enum RoleType {
 #[cfg(feature = "role")]
 impl RoleType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Builtin => "BUILTIN",
@@ -27593,6 +28111,7 @@ impl RoleType {
 }
 #[cfg(feature = "role")]
 impl From<&str> for RoleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "BUILTIN" => Self::Builtin,
@@ -27604,12 +28123,14 @@ impl From<&str> for RoleType {
 #[cfg(feature = "role")]
 impl std::str::FromStr for RoleType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "role")]
 impl std::fmt::Display for RoleType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27658,6 +28179,7 @@ impl<'de> serde::Deserialize<'de> for RunRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunRequest`")
             }
@@ -27706,6 +28228,7 @@ impl<'de> serde::Deserialize<'de> for RunRequestRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunRequestRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunRequestRetention`")
             }
@@ -27777,6 +28300,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Runawsrdsbackup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Runawsrdsbackup`")
             }
@@ -27834,6 +28358,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
 impl Runawsrdsbackup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, backup: AwsrdsbackupId, retention: RunawsrdsbackupRetention) -> Self {
         Self {
             name,
@@ -27882,6 +28407,7 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunawsrdsbackupRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunawsrdsbackupRetention`")
             }
@@ -27915,6 +28441,7 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
 impl RunawsrdsbackupRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -27988,6 +28515,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Runawsrdscopy;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Runawsrdscopy`")
             }
@@ -28051,6 +28579,7 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
 impl Runawsrdscopy {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, copy: AwsrdscopieId, retention: RunawsrdscopyRetention) -> Self {
         Self {
             name,
@@ -28113,6 +28642,7 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunawsrdscopyRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunawsrdscopyRetention`")
             }
@@ -28146,6 +28676,7 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
 impl RunawsrdscopyRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -28213,6 +28744,7 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Runkubebackup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Runkubebackup`")
             }
@@ -28270,6 +28802,7 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
 impl Runkubebackup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, backup: KubebackupId, retention: RunkubebackupRetention) -> Self {
         Self {
             name,
@@ -28318,6 +28851,7 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunkubebackupRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunkubebackupRetention`")
             }
@@ -28351,6 +28885,7 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
 impl RunkubebackupRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -28421,6 +28956,7 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Runkubeoffload;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Runkubeoffload`")
             }
@@ -28481,6 +29017,7 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
 impl Runkubeoffload {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, offload: KubeoffloadId, retention: RunkubeoffloadRetention) -> Self {
         Self {
             name,
@@ -28538,6 +29075,7 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunkubeoffloadRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunkubeoffloadRetention`")
             }
@@ -28571,6 +29109,7 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
 impl RunkubeoffloadRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -28638,6 +29177,7 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Runsecurityscan;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Runsecurityscan`")
             }
@@ -28695,6 +29235,7 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
 impl Runsecurityscan {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         security_scan: SecurityscanId,
@@ -28745,6 +29286,7 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RunsecurityscanRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RunsecurityscanRetention`")
             }
@@ -28778,6 +29320,7 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
 impl RunsecurityscanRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -28860,6 +29403,7 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Securityscan;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Securityscan`")
             }
@@ -28935,6 +29479,7 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
 impl Securityscan {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -29003,6 +29548,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanAws {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscanAws;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscanAws`")
             }
@@ -29068,6 +29614,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscanKubernetes;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscanKubernetes`")
             }
@@ -29125,6 +29672,7 @@ pub enum SecurityscanKubernetesScanToolsItem {
 #[cfg(feature = "securityscan")]
 impl SecurityscanKubernetesScanToolsItem {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Kubehunter => "kubehunter",
@@ -29137,6 +29685,7 @@ impl SecurityscanKubernetesScanToolsItem {
 }
 #[cfg(feature = "securityscan")]
 impl From<&str> for SecurityscanKubernetesScanToolsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "kubehunter" => Self::Kubehunter,
@@ -29150,12 +29699,14 @@ impl From<&str> for SecurityscanKubernetesScanToolsItem {
 #[cfg(feature = "securityscan")]
 impl std::str::FromStr for SecurityscanKubernetesScanToolsItem {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "securityscan")]
 impl std::fmt::Display for SecurityscanKubernetesScanToolsItem {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29208,6 +29759,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscanKubernetesSecurityScanSource;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscanKubernetesSecurityScanSource`")
             }
@@ -29279,6 +29831,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscanStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscanStatus`")
             }
@@ -29334,6 +29887,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscanStatusJobsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscanStatusJobsItem`")
             }
@@ -29370,6 +29924,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
 impl SecurityscanStatusJobsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
             jobid,
@@ -29394,6 +29949,7 @@ pub enum SecurityscanTriggerType {
 #[cfg(feature = "securityscan")]
 impl SecurityscanTriggerType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Scheduled => "SCHEDULED",
@@ -29404,6 +29960,7 @@ impl SecurityscanTriggerType {
 }
 #[cfg(feature = "securityscan")]
 impl From<&str> for SecurityscanTriggerType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SCHEDULED" => Self::Scheduled,
@@ -29415,12 +29972,14 @@ impl From<&str> for SecurityscanTriggerType {
 #[cfg(feature = "securityscan")]
 impl std::str::FromStr for SecurityscanTriggerType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "securityscan")]
 impl std::fmt::Display for SecurityscanTriggerType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29515,6 +30074,7 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Securityscaninstance;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Securityscaninstance`")
             }
@@ -29605,6 +30165,7 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
 impl Securityscaninstance {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         security_scan: SecurityscanId,
@@ -29689,6 +30250,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscaninstanceAwsItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscaninstanceAwsItem`")
             }
@@ -29737,6 +30299,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
 impl SecurityscaninstanceAwsItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(aws_account: AwsaccountId) -> Self {
         Self {
             start_time: Default::default(),
@@ -29781,6 +30344,7 @@ pub enum SecurityscaninstanceAwsItemState {
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceAwsItemState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -29794,6 +30358,7 @@ impl SecurityscaninstanceAwsItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 impl From<&str> for SecurityscaninstanceAwsItemState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -29808,12 +30373,14 @@ impl From<&str> for SecurityscaninstanceAwsItemState {
 #[cfg(feature = "securityscaninstance")]
 impl std::str::FromStr for SecurityscaninstanceAwsItemState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "securityscaninstance")]
 impl std::fmt::Display for SecurityscaninstanceAwsItemState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29871,6 +30438,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscaninstanceBackupLocation;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscaninstanceBackupLocation`")
             }
@@ -29955,6 +30523,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscaninstanceKubernetesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscaninstanceKubernetesItem`")
             }
@@ -30000,6 +30569,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
 impl SecurityscaninstanceKubernetesItem {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(cluster: KubeclusterId) -> Self {
         Self {
             start_time: Default::default(),
@@ -30045,6 +30615,7 @@ pub enum SecurityscaninstanceKubernetesItemState {
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceKubernetesItemState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -30058,6 +30629,7 @@ impl SecurityscaninstanceKubernetesItemState {
 }
 #[cfg(feature = "securityscaninstance")]
 impl From<&str> for SecurityscaninstanceKubernetesItemState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -30072,12 +30644,14 @@ impl From<&str> for SecurityscaninstanceKubernetesItemState {
 #[cfg(feature = "securityscaninstance")]
 impl std::str::FromStr for SecurityscaninstanceKubernetesItemState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "securityscaninstance")]
 impl std::fmt::Display for SecurityscaninstanceKubernetesItemState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30127,6 +30701,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscaninstanceRetention;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscaninstanceRetention`")
             }
@@ -30160,6 +30735,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
 impl SecurityscaninstanceRetention {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
             retain_days,
@@ -30195,6 +30771,7 @@ pub enum SecurityscaninstanceState {
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -30207,6 +30784,7 @@ impl SecurityscaninstanceState {
 }
 #[cfg(feature = "securityscaninstance")]
 impl From<&str> for SecurityscaninstanceState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -30220,12 +30798,14 @@ impl From<&str> for SecurityscaninstanceState {
 #[cfg(feature = "securityscaninstance")]
 impl std::str::FromStr for SecurityscaninstanceState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "securityscaninstance")]
 impl std::fmt::Display for SecurityscaninstanceState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30278,6 +30858,7 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecurityscaninstanceStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecurityscaninstanceStatus`")
             }
@@ -30377,6 +30958,7 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Systemalert;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Systemalert`")
             }
@@ -30434,6 +31016,7 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
 impl Systemalert {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, r#type: SystemalertType, description: String) -> Self {
         Self {
             name,
@@ -30463,6 +31046,7 @@ pub enum SystemalertType {
 #[cfg(feature = "systemalert")]
 impl SystemalertType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SystemMaintenance => "SYSTEM_MAINTENANCE",
@@ -30472,6 +31056,7 @@ impl SystemalertType {
 }
 #[cfg(feature = "systemalert")]
 impl From<&str> for SystemalertType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SYSTEM_MAINTENANCE" => Self::SystemMaintenance,
@@ -30482,12 +31067,14 @@ impl From<&str> for SystemalertType {
 #[cfg(feature = "systemalert")]
 impl std::str::FromStr for SystemalertType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "systemalert")]
 impl std::fmt::Display for SystemalertType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30554,6 +31141,7 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Tawkio;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Tawkio`")
             }
@@ -30605,6 +31193,7 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
 impl Tawkio {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -30705,6 +31294,7 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Threedauth;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Threedauth`")
             }
@@ -30807,6 +31397,7 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
 impl Threedauth {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         gateway_payment_id: String,
@@ -30881,6 +31472,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ThreedauthNewAnnualProduct;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ThreedauthNewAnnualProduct`")
             }
@@ -30914,6 +31506,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
 impl ThreedauthNewAnnualProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
@@ -30946,6 +31539,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ThreedauthNewMonthlyProduct;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ThreedauthNewMonthlyProduct`")
             }
@@ -30979,6 +31573,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
 impl ThreedauthNewMonthlyProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
@@ -31011,6 +31606,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ThreedauthPreviousAnnualProduct;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ThreedauthPreviousAnnualProduct`")
             }
@@ -31044,6 +31640,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
 impl ThreedauthPreviousAnnualProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
@@ -31076,6 +31673,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ThreedauthPreviousMonthlyProduct;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ThreedauthPreviousMonthlyProduct`")
             }
@@ -31109,6 +31707,7 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
 impl ThreedauthPreviousMonthlyProduct {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
     }
@@ -31134,6 +31733,7 @@ pub enum ThreedauthStage {
 #[cfg(feature = "threedauth")]
 impl ThreedauthStage {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MonthlyToMonthly => "MONTHLY_TO_MONTHLY",
@@ -31147,6 +31747,7 @@ impl ThreedauthStage {
 }
 #[cfg(feature = "threedauth")]
 impl From<&str> for ThreedauthStage {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONTHLY_TO_MONTHLY" => Self::MonthlyToMonthly,
@@ -31161,12 +31762,14 @@ impl From<&str> for ThreedauthStage {
 #[cfg(feature = "threedauth")]
 impl std::str::FromStr for ThreedauthStage {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "threedauth")]
 impl std::fmt::Display for ThreedauthStage {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31211,6 +31814,7 @@ pub enum ThreedauthStep {
 #[cfg(feature = "threedauth")]
 impl ThreedauthStep {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MonthlyMigration => "MONTHLY_MIGRATION",
@@ -31226,6 +31830,7 @@ impl ThreedauthStep {
 }
 #[cfg(feature = "threedauth")]
 impl From<&str> for ThreedauthStep {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MONTHLY_MIGRATION" => Self::MonthlyMigration,
@@ -31242,12 +31847,14 @@ impl From<&str> for ThreedauthStep {
 #[cfg(feature = "threedauth")]
 impl std::str::FromStr for ThreedauthStep {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "threedauth")]
 impl std::fmt::Display for ThreedauthStep {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31320,6 +31927,7 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Updatechargifyusage;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Updatechargifyusage`")
             }
@@ -31380,6 +31988,7 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
 impl Updatechargifyusage {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         org: OrgId,
@@ -31465,6 +32074,7 @@ impl<'de> serde::Deserialize<'de> for User {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::User;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `User`")
             }
@@ -31537,6 +32147,7 @@ impl<'de> serde::Deserialize<'de> for User {
 impl User {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, email: String) -> Self {
         Self {
             name,
@@ -31602,6 +32213,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UserGroupAcl;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UserGroupAcl`")
             }
@@ -31641,6 +32253,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
 impl UserGroupAcl {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(resource: String) -> Self {
         Self {
             resource,
@@ -31681,6 +32294,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UserGroupAclRolesItem;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UserGroupAclRolesItem`")
             }
@@ -31745,6 +32359,7 @@ impl<'de> serde::Deserialize<'de> for UserMfa {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UserMfa;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UserMfa`")
             }
@@ -31829,6 +32444,7 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Usergroup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Usergroup`")
             }
@@ -31886,6 +32502,7 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
 impl Usergroup {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -31960,6 +32577,7 @@ impl<'de> serde::Deserialize<'de> for Userorg {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Userorg;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Userorg`")
             }
@@ -32026,6 +32644,7 @@ impl<'de> serde::Deserialize<'de> for Userorg {
 impl Userorg {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, user: UserId, org: OrgId) -> Self {
         Self {
             name,
@@ -32110,6 +32729,7 @@ impl<'de> serde::Deserialize<'de> for Userstate {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Userstate;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Userstate`")
             }
@@ -32176,6 +32796,7 @@ impl<'de> serde::Deserialize<'de> for Userstate {
 impl Userstate {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         provider_type: String,

@@ -24,11 +24,13 @@ pub struct CreateRunkubebackup {
 }
 impl CreateRunkubebackup {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/runkubebackup").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -72,6 +74,7 @@ impl DeleteRunkubebackup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/runkubebackup/{runkubebackupId}")
             .path_param("runkubebackupId", self.runkubebackup_id)
@@ -79,6 +82,7 @@ impl DeleteRunkubebackup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -109,6 +113,7 @@ pub struct GetRunkubebackup {
 }
 impl GetRunkubebackup {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -120,6 +125,7 @@ impl GetRunkubebackup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Runkubebackup, crate::models::Error>> {
@@ -203,6 +209,7 @@ impl ListRunkubebackup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/runkubebackup")
             .query_opt("where", self.r#where.as_ref())
@@ -214,6 +221,7 @@ impl ListRunkubebackup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListRunkubebackupResponse, crate::models::Error>> {
@@ -226,6 +234,7 @@ impl ListRunkubebackup {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListRunkubebackupResponse, crate::models::Error> {
@@ -234,6 +243,7 @@ impl ListRunkubebackup {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListRunkubebackupResponse, crate::models::Error> {
@@ -242,6 +252,7 @@ impl ListRunkubebackup {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -317,6 +328,7 @@ impl ReplaceRunkubebackup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/runkubebackup/{runkubebackupId}")
             .path_param("runkubebackupId", self.runkubebackup_id)
@@ -325,6 +337,7 @@ impl ReplaceRunkubebackup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -375,6 +388,7 @@ impl UpdateRunkubebackup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/runkubebackup/{runkubebackupId}")
             .path_param("runkubebackupId", self.runkubebackup_id)
@@ -383,6 +397,7 @@ impl UpdateRunkubebackup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

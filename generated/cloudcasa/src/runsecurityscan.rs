@@ -27,6 +27,7 @@ pub struct CreateRunsecurityscan {
 }
 impl CreateRunsecurityscan {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/runsecurityscan").json_body(
             &self.body,
@@ -34,6 +35,7 @@ impl CreateRunsecurityscan {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -80,6 +82,7 @@ impl DeleteRunsecurityscan {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -90,6 +93,7 @@ impl DeleteRunsecurityscan {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -120,6 +124,7 @@ pub struct GetRunsecurityscan {
 }
 impl GetRunsecurityscan {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -131,6 +136,7 @@ impl GetRunsecurityscan {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Runsecurityscan, crate::models::Error>> {
@@ -214,6 +220,7 @@ impl ListRunsecurityscan {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/runsecurityscan")
             .query_opt("where", self.r#where.as_ref())
@@ -225,6 +232,7 @@ impl ListRunsecurityscan {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListRunsecurityscanResponse, crate::models::Error>> {
@@ -237,6 +245,7 @@ impl ListRunsecurityscan {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::ListRunsecurityscanResponse, crate::models::Error> {
@@ -245,6 +254,7 @@ impl ListRunsecurityscan {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::ListRunsecurityscanResponse, crate::models::Error> {
@@ -253,6 +263,7 @@ impl ListRunsecurityscan {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -328,6 +339,7 @@ impl ReplaceRunsecurityscan {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/runsecurityscan/{runsecurityscanId}")
             .path_param("runsecurityscanId", self.runsecurityscan_id)
@@ -336,6 +348,7 @@ impl ReplaceRunsecurityscan {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -386,6 +399,7 @@ impl UpdateRunsecurityscan {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/runsecurityscan/{runsecurityscanId}")
             .path_param("runsecurityscanId", self.runsecurityscan_id)
@@ -394,6 +408,7 @@ impl UpdateRunsecurityscan {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

@@ -24,11 +24,13 @@ pub struct CreateTawkio {
 }
 impl CreateTawkio {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tawkio").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -72,6 +74,7 @@ impl DeleteTawkio {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/tawkio/{tawkioId}")
             .path_param("tawkioId", self.tawkio_id)
@@ -79,6 +82,7 @@ impl DeleteTawkio {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -109,6 +113,7 @@ pub struct GetTawkio {
 }
 impl GetTawkio {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tawkio/{tawkioId}").path_param(
             "tawkioId",
@@ -117,6 +122,7 @@ impl GetTawkio {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Tawkio, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Tawkio, crate::models::Error>(self.into_request())
@@ -196,6 +202,7 @@ impl ListTawkio {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tawkio")
             .query_opt("where", self.r#where.as_ref())
@@ -207,6 +214,7 @@ impl ListTawkio {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ListTawkioResponse, crate::models::Error>> {
@@ -219,18 +227,21 @@ impl ListTawkio {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ListTawkioResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ListTawkioResponse, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -306,6 +317,7 @@ impl ReplaceTawkio {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/tawkio/{tawkioId}")
             .path_param("tawkioId", self.tawkio_id)
@@ -314,6 +326,7 @@ impl ReplaceTawkio {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {
@@ -364,6 +377,7 @@ impl UpdateTawkio {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/tawkio/{tawkioId}")
             .path_param("tawkioId", self.tawkio_id)
@@ -372,6 +386,7 @@ impl UpdateTawkio {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EveWriteResult, crate::models::Error>> {

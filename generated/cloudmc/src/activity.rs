@@ -110,6 +110,7 @@ impl ListActivityLog {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/activity_log")
             .query_opt("organizationId", self.organization_id.as_ref())
@@ -126,6 +127,7 @@ impl ListActivityLog {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ActivityList, crate::models::ErrorEnvelope>> {

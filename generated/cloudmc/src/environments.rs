@@ -46,6 +46,7 @@ impl AddEnvironmentMember {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/environments/{id}/members")
             .path_param("id", self.id)
@@ -54,6 +55,7 @@ impl AddEnvironmentMember {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -117,6 +119,7 @@ impl CreateEnvironment {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/environments")
             .query_opt("org_id", self.org_id.as_ref())
@@ -124,6 +127,7 @@ impl CreateEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -184,6 +188,7 @@ impl DeleteEnvironment {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/environments/{id}")
             .path_param("id", self.id)
@@ -191,6 +196,7 @@ impl DeleteEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -247,6 +253,7 @@ impl GetEnvironment {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/environments/{id}")
             .path_param("id", self.id)
@@ -299,6 +306,7 @@ impl ListEnvironmentMembers {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/environments/{id}/members")
             .path_param("id", self.id)
@@ -306,6 +314,7 @@ impl ListEnvironmentMembers {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EnvironmentMemberList, crate::models::ErrorEnvelope>> {
@@ -384,6 +393,7 @@ impl ListEnvironments {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/environments")
             .query_opt("org_id", self.org_id.as_ref())
@@ -394,6 +404,7 @@ impl ListEnvironments {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::EnvironmentList, crate::models::ErrorEnvelope>> {
@@ -448,6 +459,7 @@ impl RemoveEnvironmentMember {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/environments/{id}/members/{userId}")
             .path_param("id", self.id)
@@ -456,6 +468,7 @@ impl RemoveEnvironmentMember {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -521,6 +534,7 @@ impl UpdateEnvironment {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/environments/{id}")
             .path_param("id", self.id)
@@ -529,6 +543,7 @@ impl UpdateEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -596,6 +611,7 @@ impl UpdateEnvironmentMember {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/environments/{id}/members/{userId}")
             .path_param("id", self.id)
@@ -605,6 +621,7 @@ impl UpdateEnvironmentMember {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
@@ -651,6 +668,7 @@ impl UpdateEnvironmentMembership {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/environments/{id}/membership")
             .path_param("id", self.id)

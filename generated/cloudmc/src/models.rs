@@ -26,6 +26,7 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AcquirePublicIpRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AcquirePublicIpRequest`")
             }
@@ -50,6 +51,7 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
 impl AcquirePublicIpRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(vpc_id: cloudgen_runtime::Uuid) -> Self {
         Self { vpc_id, }
     }
@@ -115,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for Activity {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Activity;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Activity`")
             }
@@ -213,6 +216,7 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ActivityList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ActivityList`")
             }
@@ -239,6 +243,7 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
 impl ActivityList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Activity>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -270,6 +275,7 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AddEnvironmentMemberRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AddEnvironmentMemberRequest`")
             }
@@ -299,6 +305,7 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
 impl AddEnvironmentMemberRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(user: IdRef, role: IdRef) -> Self {
         Self { user, role }
     }
@@ -325,6 +332,7 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AddVerifiedDomainRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AddVerifiedDomainRequest`")
             }
@@ -349,6 +357,7 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
 impl AddVerifiedDomainRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(domain: String) -> Self {
         Self { domain, }
     }
@@ -370,6 +379,7 @@ pub enum BillingMode {
 #[cfg(feature = "organizations")]
 impl BillingMode {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "MANUAL",
@@ -380,6 +390,7 @@ impl BillingMode {
 }
 #[cfg(feature = "organizations")]
 impl From<&str> for BillingMode {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MANUAL" => Self::Manual,
@@ -391,12 +402,14 @@ impl From<&str> for BillingMode {
 #[cfg(feature = "organizations")]
 impl std::str::FromStr for BillingMode {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "organizations")]
 impl std::fmt::Display for BillingMode {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -461,6 +474,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOffering {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeOffering;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeOffering`")
             }
@@ -535,6 +549,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeOfferingList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeOfferingList`")
             }
@@ -564,6 +579,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
 impl ComputeOfferingList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<ComputeOffering>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -589,6 +605,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeOfferingResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeOfferingResponse`")
             }
@@ -613,6 +630,7 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
 impl ComputeOfferingResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: ComputeOffering) -> Self {
         Self { data, }
     }
@@ -653,6 +671,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateEnvironmentRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateEnvironmentRequest`")
             }
@@ -691,6 +710,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
 impl CreateEnvironmentRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, service_connection: IdRef) -> Self {
         Self {
             name,
@@ -765,6 +785,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateInstanceRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateInstanceRequest`")
             }
@@ -839,6 +860,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
 impl CreateInstanceRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         compute_offering_id: cloudgen_runtime::Uuid,
@@ -903,6 +925,7 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateNetworkRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateNetworkRequest`")
             }
@@ -947,6 +970,7 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
 impl CreateNetworkRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -1003,6 +1027,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateOrganizationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateOrganizationRequest`")
             }
@@ -1044,6 +1069,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 impl CreateOrganizationRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, entry_point: String) -> Self {
         Self {
             name,
@@ -1086,6 +1112,7 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateSnapshotRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateSnapshotRequest`")
             }
@@ -1118,6 +1145,7 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
 impl CreateSnapshotRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(volume_id: cloudgen_runtime::Uuid) -> Self {
         Self { volume_id, name: Default::default(), rapid: Default::default() }
     }
@@ -1159,6 +1187,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateUserRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateUserRequest`")
             }
@@ -1200,6 +1229,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
 impl CreateUserRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         user_name: String,
         first_name: String,
@@ -1246,6 +1276,7 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateVolumeRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateVolumeRequest`")
             }
@@ -1278,6 +1309,7 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
 impl CreateVolumeRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         disk_offering_id: cloudgen_runtime::Uuid,
@@ -1317,6 +1349,7 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateVpcRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateVpcRequest`")
             }
@@ -1352,6 +1385,7 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
 impl CreateVpcRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, description: String, vpc_offering_id: cloudgen_runtime::Uuid) -> Self {
         Self { name, description, vpc_offering_id, network_domain: Default::default() }
     }
@@ -1390,6 +1424,7 @@ impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DestroyInstanceRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DestroyInstanceRequest`")
             }
@@ -1454,6 +1489,7 @@ impl<'de> serde::Deserialize<'de> for DiskOffering {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DiskOffering;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DiskOffering`")
             }
@@ -1513,6 +1549,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DiskOfferingList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DiskOfferingList`")
             }
@@ -1539,6 +1576,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
 impl DiskOfferingList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<DiskOffering>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -1564,6 +1602,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DiskOfferingResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DiskOfferingResponse`")
             }
@@ -1588,6 +1627,7 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
 impl DiskOfferingResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: DiskOffering) -> Self {
         Self { data, }
     }
@@ -1644,6 +1684,7 @@ impl<'de> serde::Deserialize<'de> for Environment {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Environment;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Environment`")
             }
@@ -1730,6 +1771,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentList`")
             }
@@ -1756,6 +1798,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
 impl EnvironmentList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Environment>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -1800,6 +1843,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMember {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentMember;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentMember`")
             }
@@ -1868,6 +1912,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentMemberList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentMemberList`")
             }
@@ -1897,6 +1942,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
 impl EnvironmentMemberList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<EnvironmentMember>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -1924,6 +1970,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentMemberMetadata;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentMemberMetadata`")
             }
@@ -1961,6 +2008,7 @@ pub enum EnvironmentMembership {
 #[cfg(feature = "environments")]
 impl EnvironmentMembership {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllOrgUsers => "ALL_ORG_USERS",
@@ -1971,6 +2019,7 @@ impl EnvironmentMembership {
 }
 #[cfg(feature = "environments")]
 impl From<&str> for EnvironmentMembership {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ALL_ORG_USERS" => Self::AllOrgUsers,
@@ -1982,12 +2031,14 @@ impl From<&str> for EnvironmentMembership {
 #[cfg(feature = "environments")]
 impl std::str::FromStr for EnvironmentMembership {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "environments")]
 impl std::fmt::Display for EnvironmentMembership {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2028,6 +2079,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentResponse`")
             }
@@ -2052,6 +2104,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
 impl EnvironmentResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Environment) -> Self {
         Self { data, }
     }
@@ -2088,6 +2141,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ErrorDetail;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ErrorDetail`")
             }
@@ -2134,6 +2188,7 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ErrorEnvelope;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ErrorEnvelope`")
             }
@@ -2157,6 +2212,7 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
 impl ErrorEnvelope {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(errors: Vec<ErrorDetail>) -> Self {
         Self { errors, }
     }
@@ -2184,6 +2240,7 @@ impl<'de> serde::Deserialize<'de> for IdRef {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::IdRef;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `IdRef`")
             }
@@ -2208,6 +2265,7 @@ impl<'de> serde::Deserialize<'de> for IdRef {
 impl IdRef {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: cloudgen_runtime::Uuid) -> Self {
         Self { id, }
     }
@@ -2273,6 +2331,7 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ImportTemplateRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ImportTemplateRequest`")
             }
@@ -2350,6 +2409,7 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
 impl ImportTemplateRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -2472,6 +2532,7 @@ impl<'de> serde::Deserialize<'de> for Instance {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Instance;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Instance`")
             }
@@ -2603,6 +2664,7 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InstanceList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InstanceList`")
             }
@@ -2629,6 +2691,7 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
 impl InstanceList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Instance>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -2670,6 +2733,7 @@ pub enum InstanceOperation {
 #[cfg(feature = "instances")]
 impl InstanceOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "start",
@@ -2690,6 +2754,7 @@ impl InstanceOperation {
 }
 #[cfg(feature = "instances")]
 impl From<&str> for InstanceOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "start" => Self::Start,
@@ -2711,12 +2776,14 @@ impl From<&str> for InstanceOperation {
 #[cfg(feature = "instances")]
 impl std::str::FromStr for InstanceOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "instances")]
 impl std::fmt::Display for InstanceOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2782,6 +2849,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InstanceOperationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InstanceOperationRequest`")
             }
@@ -2857,6 +2925,7 @@ impl<'de> serde::Deserialize<'de> for InstancePublicIp {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InstancePublicIp;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InstancePublicIp`")
             }
@@ -2909,6 +2978,7 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InstanceResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InstanceResponse`")
             }
@@ -2933,6 +3003,7 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
 impl InstanceResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Instance) -> Self {
         Self { data, }
     }
@@ -2960,6 +3031,7 @@ pub enum InstanceState {
 #[cfg(feature = "instances")]
 impl InstanceState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "Running",
@@ -2973,6 +3045,7 @@ impl InstanceState {
 }
 #[cfg(feature = "instances")]
 impl From<&str> for InstanceState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Running" => Self::Running,
@@ -2987,12 +3060,14 @@ impl From<&str> for InstanceState {
 #[cfg(feature = "instances")]
 impl std::str::FromStr for InstanceState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "instances")]
 impl std::fmt::Display for InstanceState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3046,6 +3121,7 @@ impl<'de> serde::Deserialize<'de> for ListMetadata {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ListMetadata;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ListMetadata`")
             }
@@ -3117,6 +3193,7 @@ impl<'de> serde::Deserialize<'de> for ManageableConnection {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ManageableConnection;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ManageableConnection`")
             }
@@ -3182,6 +3259,7 @@ impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ManageableConnectionList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ManageableConnectionList`")
             }
@@ -3211,6 +3289,7 @@ impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
 impl ManageableConnectionList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<ManageableConnection>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -3232,6 +3311,7 @@ pub enum MemberMembership {
 #[cfg(feature = "environments")]
 impl MemberMembership {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "All",
@@ -3242,6 +3322,7 @@ impl MemberMembership {
 }
 #[cfg(feature = "environments")]
 impl From<&str> for MemberMembership {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "All" => Self::All,
@@ -3253,12 +3334,14 @@ impl From<&str> for MemberMembership {
 #[cfg(feature = "environments")]
 impl std::str::FromStr for MemberMembership {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "environments")]
 impl std::fmt::Display for MemberMembership {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3305,6 +3388,7 @@ impl<'de> serde::Deserialize<'de> for NamedRef {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::NamedRef;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `NamedRef`")
             }
@@ -3382,6 +3466,7 @@ impl<'de> serde::Deserialize<'de> for Network {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Network;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Network`")
             }
@@ -3474,6 +3559,7 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::NetworkList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `NetworkList`")
             }
@@ -3500,6 +3586,7 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
 impl NetworkList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Network>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -3519,6 +3606,7 @@ pub enum NetworkOperation {
 #[cfg(feature = "networks")]
 impl NetworkOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Replace => "replace",
@@ -3528,6 +3616,7 @@ impl NetworkOperation {
 }
 #[cfg(feature = "networks")]
 impl From<&str> for NetworkOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "replace" => Self::Replace,
@@ -3538,12 +3627,14 @@ impl From<&str> for NetworkOperation {
 #[cfg(feature = "networks")]
 impl std::str::FromStr for NetworkOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "networks")]
 impl std::fmt::Display for NetworkOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3589,6 +3680,7 @@ impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::NetworkOperationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `NetworkOperationRequest`")
             }
@@ -3630,6 +3722,7 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::NetworkResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `NetworkResponse`")
             }
@@ -3654,6 +3747,7 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
 impl NetworkResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Network) -> Self {
         Self { data, }
     }
@@ -3675,6 +3769,7 @@ pub enum NetworkState {
 #[cfg(feature = "networks")]
 impl NetworkState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allocated => "Allocated",
@@ -3685,6 +3780,7 @@ impl NetworkState {
 }
 #[cfg(feature = "networks")]
 impl From<&str> for NetworkState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Allocated" => Self::Allocated,
@@ -3696,12 +3792,14 @@ impl From<&str> for NetworkState {
 #[cfg(feature = "networks")]
 impl std::str::FromStr for NetworkState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "networks")]
 impl std::fmt::Display for NetworkState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3750,6 +3848,7 @@ impl<'de> serde::Deserialize<'de> for Nic {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Nic;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Nic`")
             }
@@ -3860,6 +3959,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Organization;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Organization`")
             }
@@ -3987,6 +4087,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrganizationEnvironmentLink;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrganizationEnvironmentLink`")
             }
@@ -4034,6 +4135,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrganizationList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrganizationList`")
             }
@@ -4060,6 +4162,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
 impl OrganizationList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Organization>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -4093,6 +4196,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationRef {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrganizationRef;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrganizationRef`")
             }
@@ -4138,6 +4242,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrganizationResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrganizationResponse`")
             }
@@ -4162,6 +4267,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
 impl OrganizationResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Organization) -> Self {
         Self { data, }
     }
@@ -4199,6 +4305,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraint {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PasswordConstraint;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PasswordConstraint`")
             }
@@ -4254,6 +4361,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PasswordConstraintList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PasswordConstraintList`")
             }
@@ -4278,6 +4386,7 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
 impl PasswordConstraintList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<PasswordConstraint>) -> Self {
         Self { data, }
     }
@@ -4310,6 +4419,7 @@ impl<'de> serde::Deserialize<'de> for PasswordPolicy {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PasswordPolicy;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PasswordPolicy`")
             }
@@ -4360,6 +4470,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Permission;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Permission`")
             }
@@ -4409,6 +4520,7 @@ pub enum ProvisioningState {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl ProvisioningState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -4424,6 +4536,7 @@ impl ProvisioningState {
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl From<&str> for ProvisioningState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -4440,12 +4553,14 @@ impl From<&str> for ProvisioningState {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl std::str::FromStr for ProvisioningState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl std::fmt::Display for ProvisioningState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4512,6 +4627,7 @@ impl<'de> serde::Deserialize<'de> for PublicIp {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PublicIp;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PublicIp`")
             }
@@ -4589,6 +4705,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PublicIpList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PublicIpList`")
             }
@@ -4615,6 +4732,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
 impl PublicIpList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<PublicIp>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -4636,6 +4754,7 @@ pub enum PublicIpOperation {
 #[cfg(feature = "public_ips")]
 impl PublicIpOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EnableStaticNat => "enableStaticNat",
@@ -4646,6 +4765,7 @@ impl PublicIpOperation {
 }
 #[cfg(feature = "public_ips")]
 impl From<&str> for PublicIpOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "enableStaticNat" => Self::EnableStaticNat,
@@ -4657,12 +4777,14 @@ impl From<&str> for PublicIpOperation {
 #[cfg(feature = "public_ips")]
 impl std::str::FromStr for PublicIpOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "public_ips")]
 impl std::fmt::Display for PublicIpOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4708,6 +4830,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PublicIpOperationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PublicIpOperationRequest`")
             }
@@ -4751,6 +4874,7 @@ pub enum PublicIpPurpose {
 #[cfg(any(feature = "instances", feature = "public_ips"))]
 impl PublicIpPurpose {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StaticNat => "STATIC_NAT",
@@ -4764,6 +4888,7 @@ impl PublicIpPurpose {
 }
 #[cfg(any(feature = "instances", feature = "public_ips"))]
 impl From<&str> for PublicIpPurpose {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STATIC_NAT" => Self::StaticNat,
@@ -4778,12 +4903,14 @@ impl From<&str> for PublicIpPurpose {
 #[cfg(any(feature = "instances", feature = "public_ips"))]
 impl std::str::FromStr for PublicIpPurpose {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "instances", feature = "public_ips"))]
 impl std::fmt::Display for PublicIpPurpose {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4824,6 +4951,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PublicIpResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PublicIpResponse`")
             }
@@ -4848,6 +4976,7 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
 impl PublicIpResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: PublicIp) -> Self {
         Self { data, }
     }
@@ -4879,6 +5008,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryPoint {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RecoveryPoint;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RecoveryPoint`")
             }
@@ -4948,6 +5078,7 @@ impl<'de> serde::Deserialize<'de> for Role {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Role;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Role`")
             }
@@ -5030,6 +5161,7 @@ impl<'de> serde::Deserialize<'de> for RoleBinding {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RoleBinding;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RoleBinding`")
             }
@@ -5075,6 +5207,7 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RoleBindingRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RoleBindingRequest`")
             }
@@ -5099,6 +5232,7 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
 impl RoleBindingRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(role: IdRef) -> Self {
         Self { role, }
     }
@@ -5128,6 +5262,7 @@ impl<'de> serde::Deserialize<'de> for RoleList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RoleList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RoleList`")
             }
@@ -5154,6 +5289,7 @@ impl<'de> serde::Deserialize<'de> for RoleList {
 impl RoleList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Role>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -5200,6 +5336,7 @@ impl<'de> serde::Deserialize<'de> for RoleRef {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RoleRef;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RoleRef`")
             }
@@ -5274,6 +5411,7 @@ pub enum ScopeQualifier {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl ScopeQualifier {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Env => "ENV",
@@ -5289,6 +5427,7 @@ impl ScopeQualifier {
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl From<&str> for ScopeQualifier {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ENV" => Self::Env,
@@ -5305,12 +5444,14 @@ impl From<&str> for ScopeQualifier {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl std::str::FromStr for ScopeQualifier {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
 impl std::fmt::Display for ScopeQualifier {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5367,6 +5508,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettings {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecuritySettings;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecuritySettings`")
             }
@@ -5425,6 +5567,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SecuritySettingsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SecuritySettingsResponse`")
             }
@@ -5449,6 +5592,7 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
 impl SecuritySettingsResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: SecuritySettings) -> Self {
         Self { data, }
     }
@@ -5511,6 +5655,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnection {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnection;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnection`")
             }
@@ -5606,6 +5751,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnectionApiInfo;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnectionApiInfo`")
             }
@@ -5652,6 +5798,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnectionApiInfoResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnectionApiInfoResponse`")
             }
@@ -5678,6 +5825,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
 impl ServiceConnectionApiInfoResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: ServiceConnectionApiInfo) -> Self {
         Self { data, }
     }
@@ -5707,6 +5855,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnectionList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnectionList`")
             }
@@ -5736,6 +5885,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
 impl ServiceConnectionList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<ServiceConnection>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -5773,6 +5923,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnectionRef;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnectionRef`")
             }
@@ -5828,6 +5979,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnectionResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnectionResponse`")
             }
@@ -5852,6 +6004,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
 impl ServiceConnectionResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: ServiceConnection) -> Self {
         Self { data, }
     }
@@ -5885,6 +6038,7 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceConnectionStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceConnectionStatus`")
             }
@@ -5953,6 +6107,7 @@ impl<'de> serde::Deserialize<'de> for Snapshot {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Snapshot;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Snapshot`")
             }
@@ -6008,6 +6163,7 @@ pub enum SnapshotCreateOperation {
 #[cfg(feature = "snapshots")]
 impl SnapshotCreateOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Create => "create",
@@ -6017,6 +6173,7 @@ impl SnapshotCreateOperation {
 }
 #[cfg(feature = "snapshots")]
 impl From<&str> for SnapshotCreateOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "create" => Self::Create,
@@ -6027,12 +6184,14 @@ impl From<&str> for SnapshotCreateOperation {
 #[cfg(feature = "snapshots")]
 impl std::str::FromStr for SnapshotCreateOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "snapshots")]
 impl std::fmt::Display for SnapshotCreateOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6077,6 +6236,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SnapshotList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SnapshotList`")
             }
@@ -6103,6 +6263,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
 impl SnapshotList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Snapshot>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -6128,6 +6289,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SnapshotResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SnapshotResponse`")
             }
@@ -6152,6 +6314,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
 impl SnapshotResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Snapshot) -> Self {
         Self { data, }
     }
@@ -6173,6 +6336,7 @@ pub enum SortOrder {
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl SortOrder {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -6183,6 +6347,7 @@ impl SortOrder {
 }
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl From<&str> for SortOrder {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -6194,12 +6359,14 @@ impl From<&str> for SortOrder {
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl std::str::FromStr for SortOrder {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl std::fmt::Display for SortOrder {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6246,6 +6413,7 @@ impl<'de> serde::Deserialize<'de> for SshKey {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SshKey;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SshKey`")
             }
@@ -6293,6 +6461,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SshKeyList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SshKeyList`")
             }
@@ -6319,6 +6488,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
 impl SshKeyList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<SshKey>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -6344,6 +6514,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SshKeyResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SshKeyResponse`")
             }
@@ -6368,6 +6539,7 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
 impl SshKeyResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: SshKey) -> Self {
         Self { data, }
     }
@@ -6404,6 +6576,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Tag;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Tag`")
             }
@@ -6466,6 +6639,7 @@ impl<'de> serde::Deserialize<'de> for Task {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Task;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Task`")
             }
@@ -6533,6 +6707,7 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TaskAccepted;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TaskAccepted`")
             }
@@ -6568,6 +6743,7 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
 impl TaskAccepted {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(task_id: cloudgen_runtime::Uuid) -> Self {
         Self {
             task_id,
@@ -6610,6 +6786,7 @@ impl<'de> serde::Deserialize<'de> for TaskData {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TaskData;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TaskData`")
             }
@@ -6655,6 +6832,7 @@ pub enum TaskStatus {
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl TaskStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -6666,6 +6844,7 @@ impl TaskStatus {
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl From<&str> for TaskStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -6678,12 +6857,14 @@ impl From<&str> for TaskStatus {
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl std::str::FromStr for TaskStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl std::fmt::Display for TaskStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6777,6 +6958,7 @@ impl<'de> serde::Deserialize<'de> for Template {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Template;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Template`")
             }
@@ -6887,6 +7069,7 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TemplateList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TemplateList`")
             }
@@ -6913,6 +7096,7 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
 impl TemplateList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Template>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -6932,6 +7116,7 @@ pub enum TemplateOperation {
 #[cfg(feature = "templates")]
 impl TemplateOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Update => "update",
@@ -6941,6 +7126,7 @@ impl TemplateOperation {
 }
 #[cfg(feature = "templates")]
 impl From<&str> for TemplateOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "update" => Self::Update,
@@ -6951,12 +7137,14 @@ impl From<&str> for TemplateOperation {
 #[cfg(feature = "templates")]
 impl std::str::FromStr for TemplateOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "templates")]
 impl std::fmt::Display for TemplateOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7021,6 +7209,7 @@ impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TemplateOperationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TemplateOperationRequest`")
             }
@@ -7094,6 +7283,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TemplateResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TemplateResponse`")
             }
@@ -7118,6 +7308,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
 impl TemplateResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Template) -> Self {
         Self { data, }
     }
@@ -7145,6 +7336,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateEnvironmentMemberRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateEnvironmentMemberRequest`")
             }
@@ -7171,6 +7363,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
 impl UpdateEnvironmentMemberRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(role: IdRef) -> Self {
         Self { role, }
     }
@@ -7202,6 +7395,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateEnvironmentMembershipRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateEnvironmentMembershipRequest`")
             }
@@ -7256,6 +7450,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateEnvironmentRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateEnvironmentRequest`")
             }
@@ -7312,6 +7507,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateInstanceRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateInstanceRequest`")
             }
@@ -7361,6 +7557,7 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateNetworkRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateNetworkRequest`")
             }
@@ -7390,6 +7587,7 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
 impl UpdateNetworkRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, description: String) -> Self {
         Self { name, description }
     }
@@ -7442,6 +7640,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateOrganizationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateOrganizationRequest`")
             }
@@ -7531,6 +7730,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateSecuritySettingsRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateSecuritySettingsRequest`")
             }
@@ -7569,6 +7769,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
 impl UpdateSecuritySettingsRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(default_role: RoleRef) -> Self {
         Self {
             default_role,
@@ -7612,6 +7813,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateUserRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateUserRequest`")
             }
@@ -7673,6 +7875,7 @@ impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateVpcRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateVpcRequest`")
             }
@@ -7768,6 +7971,7 @@ impl<'de> serde::Deserialize<'de> for User {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::User;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `User`")
             }
@@ -7884,6 +8088,7 @@ impl<'de> serde::Deserialize<'de> for UserList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UserList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UserList`")
             }
@@ -7910,6 +8115,7 @@ impl<'de> serde::Deserialize<'de> for UserList {
 impl UserList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<User>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -7949,6 +8155,7 @@ impl<'de> serde::Deserialize<'de> for UserRef {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UserRef;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UserRef`")
             }
@@ -8007,6 +8214,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UserResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UserResponse`")
             }
@@ -8031,6 +8239,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
 impl UserResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: User) -> Self {
         Self { data, }
     }
@@ -8052,6 +8261,7 @@ pub enum UserStatus {
 #[cfg(any(feature = "environments", feature = "users"))]
 impl UserStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -8062,6 +8272,7 @@ impl UserStatus {
 }
 #[cfg(any(feature = "environments", feature = "users"))]
 impl From<&str> for UserStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -8073,12 +8284,14 @@ impl From<&str> for UserStatus {
 #[cfg(any(feature = "environments", feature = "users"))]
 impl std::str::FromStr for UserStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
 impl std::fmt::Display for UserStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8136,6 +8349,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomain {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VerifiedDomain;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerifiedDomain`")
             }
@@ -8201,6 +8415,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VerifiedDomainList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerifiedDomainList`")
             }
@@ -8230,6 +8445,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
 impl VerifiedDomainList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<VerifiedDomain>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -8255,6 +8471,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VerifiedDomainResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VerifiedDomainResponse`")
             }
@@ -8279,6 +8496,7 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
 impl VerifiedDomainResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: VerifiedDomain) -> Self {
         Self { data, }
     }
@@ -8302,6 +8520,7 @@ pub enum VerifiedDomainStatus {
 #[cfg(feature = "organizations")]
 impl VerifiedDomainStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Verified => "VERIFIED",
@@ -8313,6 +8532,7 @@ impl VerifiedDomainStatus {
 }
 #[cfg(feature = "organizations")]
 impl From<&str> for VerifiedDomainStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "VERIFIED" => Self::Verified,
@@ -8325,12 +8545,14 @@ impl From<&str> for VerifiedDomainStatus {
 #[cfg(feature = "organizations")]
 impl std::str::FromStr for VerifiedDomainStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "organizations")]
 impl std::fmt::Display for VerifiedDomainStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8398,6 +8620,7 @@ impl<'de> serde::Deserialize<'de> for Volume {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Volume;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Volume`")
             }
@@ -8478,6 +8701,7 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VolumeList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VolumeList`")
             }
@@ -8504,6 +8728,7 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
 impl VolumeList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Volume>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -8527,6 +8752,7 @@ pub enum VolumeOperation {
 #[cfg(feature = "volumes")]
 impl VolumeOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AttachToInstance => "attachToInstance",
@@ -8538,6 +8764,7 @@ impl VolumeOperation {
 }
 #[cfg(feature = "volumes")]
 impl From<&str> for VolumeOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "attachToInstance" => Self::AttachToInstance,
@@ -8550,12 +8777,14 @@ impl From<&str> for VolumeOperation {
 #[cfg(feature = "volumes")]
 impl std::str::FromStr for VolumeOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "volumes")]
 impl std::fmt::Display for VolumeOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8603,6 +8832,7 @@ impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VolumeOperationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VolumeOperationRequest`")
             }
@@ -8646,6 +8876,7 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VolumeResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VolumeResponse`")
             }
@@ -8670,6 +8901,7 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
 impl VolumeResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Volume) -> Self {
         Self { data, }
     }
@@ -8703,6 +8935,7 @@ impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VolumeSnapshotSpec;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VolumeSnapshotSpec`")
             }
@@ -8742,6 +8975,7 @@ pub enum VolumeType {
 #[cfg(feature = "volumes")]
 impl VolumeType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Os => "os",
@@ -8752,6 +8986,7 @@ impl VolumeType {
 }
 #[cfg(feature = "volumes")]
 impl From<&str> for VolumeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "os" => Self::Os,
@@ -8763,12 +8998,14 @@ impl From<&str> for VolumeType {
 #[cfg(feature = "volumes")]
 impl std::str::FromStr for VolumeType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "volumes")]
 impl std::fmt::Display for VolumeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8838,6 +9075,7 @@ impl<'de> serde::Deserialize<'de> for Vpc {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Vpc;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Vpc`")
             }
@@ -8918,6 +9156,7 @@ impl<'de> serde::Deserialize<'de> for VpcList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VpcList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VpcList`")
             }
@@ -8944,6 +9183,7 @@ impl<'de> serde::Deserialize<'de> for VpcList {
 impl VpcList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Vpc>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -8963,6 +9203,7 @@ pub enum VpcOperation {
 #[cfg(feature = "vpcs")]
 impl VpcOperation {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Restart => "restart",
@@ -8972,6 +9213,7 @@ impl VpcOperation {
 }
 #[cfg(feature = "vpcs")]
 impl From<&str> for VpcOperation {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "restart" => Self::Restart,
@@ -8982,12 +9224,14 @@ impl From<&str> for VpcOperation {
 #[cfg(feature = "vpcs")]
 impl std::str::FromStr for VpcOperation {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "vpcs")]
 impl std::fmt::Display for VpcOperation {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9028,6 +9272,7 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::VpcResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `VpcResponse`")
             }
@@ -9052,6 +9297,7 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
 impl VpcResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vpc) -> Self {
         Self { data, }
     }
@@ -9083,6 +9329,7 @@ impl<'de> serde::Deserialize<'de> for Zone {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Zone;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Zone`")
             }
@@ -9130,6 +9377,7 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ZoneList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ZoneList`")
             }
@@ -9156,6 +9404,7 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
 impl ZoneList {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Vec<Zone>) -> Self {
         Self { data, metadata: Default::default() }
     }
@@ -9181,6 +9430,7 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ZoneResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ZoneResponse`")
             }
@@ -9205,6 +9455,7 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
 impl ZoneResponse {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(data: Zone) -> Self {
         Self { data, }
     }

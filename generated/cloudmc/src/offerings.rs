@@ -48,6 +48,7 @@ impl GetComputeOffering {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -116,6 +117,7 @@ impl GetDiskOffering {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -216,6 +218,7 @@ impl ListComputeOfferings {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -231,6 +234,7 @@ impl ListComputeOfferings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeOfferingList, crate::models::ErrorEnvelope>> {
@@ -319,6 +323,7 @@ impl ListDiskOfferings {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -334,6 +339,7 @@ impl ListDiskOfferings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DiskOfferingList, crate::models::ErrorEnvelope>> {

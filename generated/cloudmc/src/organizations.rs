@@ -46,6 +46,7 @@ impl AddVerifiedDomain {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/organizations/{id}/verified_domains")
             .path_param("id", self.id)
@@ -106,6 +107,7 @@ impl CreateOrganization {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/organizations")
             .query_opt("org_id", self.org_id.as_ref())
@@ -113,6 +115,7 @@ impl CreateOrganization {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -173,6 +176,7 @@ impl DeleteOrganization {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/organizations/{id}")
             .path_param("id", self.id)
@@ -180,6 +184,7 @@ impl DeleteOrganization {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::JsonOrEmpty<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -238,6 +243,7 @@ impl DeletePasswordPolicy {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/organizations/{id}/password_policy")
             .path_param("id", self.id)
@@ -245,6 +251,7 @@ impl DeletePasswordPolicy {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
@@ -284,6 +291,7 @@ impl GetOrganization {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/organizations/{id}")
             .path_param("id", self.id)
@@ -336,6 +344,7 @@ impl GetPasswordPolicy {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/organizations/{id}/password_policy")
             .path_param("id", self.id)
@@ -390,6 +399,7 @@ impl GetSecuritySettings {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/organizations/{id}/security_settings")
             .path_param("id", self.id)
@@ -442,6 +452,7 @@ impl ListManageableConnections {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -452,6 +463,7 @@ impl ListManageableConnections {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ManageableConnectionList, crate::models::ErrorEnvelope>> {
@@ -539,6 +551,7 @@ impl ListOrganizations {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/organizations")
             .query_opt("include_deleted", self.include_deleted.as_ref())
@@ -550,6 +563,7 @@ impl ListOrganizations {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::OrganizationList, crate::models::ErrorEnvelope>> {
@@ -595,6 +609,7 @@ impl ListVerifiedDomains {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/organizations/{id}/verified_domains")
             .path_param("id", self.id)
@@ -602,6 +617,7 @@ impl ListVerifiedDomains {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::VerifiedDomainList, crate::models::ErrorEnvelope>> {
@@ -647,6 +663,7 @@ impl MarkOrganizationReseller {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/organizations/{id}/mark_reseller")
             .path_param("id", self.id)
@@ -654,6 +671,7 @@ impl MarkOrganizationReseller {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
@@ -700,6 +718,7 @@ impl RemoveVerifiedDomain {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -711,6 +730,7 @@ impl RemoveVerifiedDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
@@ -761,6 +781,7 @@ impl UpdateOrganization {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/organizations/{id}")
             .path_param("id", self.id)
@@ -769,6 +790,7 @@ impl UpdateOrganization {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -832,6 +854,7 @@ impl UpdateSecuritySettings {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/organizations/{id}/security_settings")
             .path_param("id", self.id)
@@ -840,6 +863,7 @@ impl UpdateSecuritySettings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())

@@ -95,6 +95,7 @@ impl ListRoles {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/roles")
             .query_opt("filter_scope", self.filter_scope.as_ref())
@@ -108,6 +109,7 @@ impl ListRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::RoleList, crate::models::ErrorEnvelope>> {

@@ -28,6 +28,7 @@ pub struct GetServiceConnection {
 }
 impl GetServiceConnection {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/services/connections/{id}").path_param(
             "id",
@@ -81,6 +82,7 @@ pub struct GetServiceConnectionApiInfo {
 }
 impl GetServiceConnectionApiInfo {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/services/connections/{id}/apiInfo")
             .path_param("id", self.id)
@@ -166,6 +168,7 @@ impl ListServiceConnections {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/services/connections")
             .query_opt("organizationId", self.organization_id.as_ref())
@@ -176,6 +179,7 @@ impl ListServiceConnections {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ServiceConnectionList, crate::models::ErrorEnvelope>> {

@@ -26,11 +26,13 @@ pub struct GetTask {
 }
 impl GetTask {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/tasks/{id}").path_param("id", self.id);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Task, crate::models::ErrorEnvelope>> {

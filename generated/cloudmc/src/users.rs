@@ -36,6 +36,7 @@ impl CreateUser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/users")
             .query_opt("org_id", self.org_id.as_ref())
@@ -43,6 +44,7 @@ impl CreateUser {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -103,6 +105,7 @@ impl DeleteUser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/users/{id}")
             .path_param("id", self.id)
@@ -110,6 +113,7 @@ impl DeleteUser {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TaskAccepted, crate::models::ErrorEnvelope>> {
@@ -166,6 +170,7 @@ impl GetUser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/users/{id}")
             .path_param("id", self.id)
@@ -251,6 +256,7 @@ impl ListUsers {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/users")
             .query_opt("org_id", self.org_id.as_ref())
@@ -261,6 +267,7 @@ impl ListUsers {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UserList, crate::models::ErrorEnvelope>> {
@@ -304,6 +311,7 @@ impl UnlockUser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/users/{id}/unlock")
             .path_param("id", self.id)
@@ -311,6 +319,7 @@ impl UnlockUser {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::ErrorEnvelope>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::ErrorEnvelope>(self.into_request())
@@ -357,6 +366,7 @@ impl UpdateUser {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/users/{id}")
             .path_param("id", self.id)

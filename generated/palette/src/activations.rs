@@ -22,11 +22,13 @@ pub struct ActivationsSystemGet {
 }
 impl ActivationsSystemGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/activations/system");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ActivationsSystemResponse, crate::models::V1Error>> {

@@ -21,11 +21,13 @@ pub struct ApiKeysCreate {
 }
 impl ApiKeysCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ApiKeyEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/apiKeys");
         let request = match self.body {
@@ -35,6 +37,7 @@ impl ApiKeysCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ApiKeyCreateResponse, crate::models::V1Error>> {
@@ -63,11 +66,13 @@ pub struct ApiKeysList {
 }
 impl ApiKeysList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/apiKeys");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ApiKeys, crate::models::V1Error>> {
@@ -104,11 +109,13 @@ pub struct ApiKeysUidActiveState {
 }
 impl ApiKeysUidActiveState {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ApiKeyActiveState) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/apiKeys/{uid}").path_param(
             "uid",
@@ -121,6 +128,7 @@ impl ApiKeysUidActiveState {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -151,6 +159,7 @@ pub struct ApiKeysUidDelete {
 }
 impl ApiKeysUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/apiKeys/{uid}").path_param(
             "uid",
@@ -159,6 +168,7 @@ impl ApiKeysUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -185,6 +195,7 @@ pub struct ApiKeysUidGet {
 }
 impl ApiKeysUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/apiKeys/{uid}").path_param(
             "uid",
@@ -193,6 +204,7 @@ impl ApiKeysUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ApiKey, crate::models::V1Error>> {
@@ -229,11 +241,13 @@ pub struct ApiKeysUidState {
 }
 impl ApiKeysUidState {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ApiKeyActiveState) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}/state").path_param(
             "uid",
@@ -246,6 +260,7 @@ impl ApiKeysUidState {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -278,11 +293,13 @@ pub struct ApiKeysUidUpdate {
 }
 impl ApiKeysUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ApiKeyUpdate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/apiKeys/{uid}").path_param(
             "uid",
@@ -295,6 +312,7 @@ impl ApiKeysUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

@@ -25,11 +25,13 @@ pub struct AppDeploymentsClusterGroupCreate {
 }
 impl AppDeploymentsClusterGroupCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppDeploymentClusterGroupEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appDeployments/clusterGroup");
         let request = match self.body {
@@ -39,6 +41,7 @@ impl AppDeploymentsClusterGroupCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -80,6 +83,7 @@ pub struct AppDeploymentsProfileTiersManifestsUidGet {
 }
 impl AppDeploymentsProfileTiersManifestsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -91,6 +95,7 @@ impl AppDeploymentsProfileTiersManifestsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
@@ -138,11 +143,13 @@ pub struct AppDeploymentsProfileTiersManifestsUidUpdate {
 }
 impl AppDeploymentsProfileTiersManifestsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ManifestRefUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -158,6 +165,7 @@ impl AppDeploymentsProfileTiersManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -195,6 +203,7 @@ pub struct AppDeploymentsProfileTiersUidGet {
 }
 impl AppDeploymentsProfileTiersUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -205,6 +214,7 @@ impl AppDeploymentsProfileTiersUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTier, crate::models::V1Error>> {
@@ -246,6 +256,7 @@ pub struct AppDeploymentsProfileTiersUidManifestsGet {
 }
 impl AppDeploymentsProfileTiersUidManifestsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -256,6 +267,7 @@ impl AppDeploymentsProfileTiersUidManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTierManifests, crate::models::V1Error>> {
@@ -301,11 +313,13 @@ pub struct AppDeploymentsProfileTiersUidUpdate {
 }
 impl AppDeploymentsProfileTiersUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppTierUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -320,6 +334,7 @@ impl AppDeploymentsProfileTiersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -350,6 +365,7 @@ pub struct AppDeploymentsUidDelete {
 }
 impl AppDeploymentsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/appDeployments/{uid}").path_param(
             "uid",
@@ -358,6 +374,7 @@ impl AppDeploymentsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -388,6 +405,7 @@ pub struct AppDeploymentsUidGet {
 }
 impl AppDeploymentsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appDeployments/{uid}").path_param(
             "uid",
@@ -396,6 +414,7 @@ impl AppDeploymentsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeployment, crate::models::V1Error>> {
@@ -444,6 +463,7 @@ impl AppDeploymentsUidProfileApply {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/appDeployments/{uid}/profile/apply")
             .path_param("uid", self.uid)
@@ -451,6 +471,7 @@ impl AppDeploymentsUidProfileApply {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -484,6 +505,7 @@ pub struct AppDeploymentsUidProfileGet {
 }
 impl AppDeploymentsUidProfileGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -495,6 +517,7 @@ impl AppDeploymentsUidProfileGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeploymentProfileSpec, crate::models::V1Error>> {
@@ -536,11 +559,13 @@ pub struct AppDeploymentsUidProfileUpdate {
 }
 impl AppDeploymentsUidProfileUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppDeploymentProfileEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -556,6 +581,7 @@ impl AppDeploymentsUidProfileUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -589,6 +615,7 @@ pub struct AppDeploymentsUidProfileVersionsGet {
 }
 impl AppDeploymentsUidProfileVersionsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -600,6 +627,7 @@ impl AppDeploymentsUidProfileVersionsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeploymentProfileVersions, crate::models::V1Error>> {
@@ -633,11 +661,13 @@ pub struct AppDeploymentsVirtualClusterCreate {
 }
 impl AppDeploymentsVirtualClusterCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppDeploymentVirtualClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appDeployments");
         let request = match self.body {
@@ -647,6 +677,7 @@ impl AppDeploymentsVirtualClusterCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())

@@ -21,11 +21,13 @@ pub struct AppProfilesCreate {
 }
 impl AppProfilesCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppProfileEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles");
         let request = match self.body {
@@ -35,6 +37,7 @@ impl AppProfilesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -57,11 +60,13 @@ pub struct AppProfilesMacrosList {
 }
 impl AppProfilesMacrosList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/macros");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
@@ -98,11 +103,13 @@ pub struct AppProfilesUidClone {
 }
 impl AppProfilesUidClone {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppProfileCloneEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/clone").path_param(
             "uid",
@@ -115,6 +122,7 @@ impl AppProfilesUidClone {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -150,11 +158,13 @@ pub struct AppProfilesUidCloneValidate {
 }
 impl AppProfilesUidCloneValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppProfileCloneMetaInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -170,6 +180,7 @@ impl AppProfilesUidCloneValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -200,6 +211,7 @@ pub struct AppProfilesUidDelete {
 }
 impl AppProfilesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/appProfiles/{uid}").path_param(
             "uid",
@@ -208,6 +220,7 @@ impl AppProfilesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -238,6 +251,7 @@ pub struct AppProfilesUidGet {
 }
 impl AppProfilesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}").path_param(
             "uid",
@@ -246,6 +260,7 @@ impl AppProfilesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfile, crate::models::V1Error>> {
@@ -285,11 +300,13 @@ pub struct AppProfilesUidMetadataUpdate {
 }
 impl AppProfilesUidMetadataUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppProfileMetaEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -305,6 +322,7 @@ impl AppProfilesUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -340,11 +358,13 @@ pub struct AppProfilesUidTiersCreate {
 }
 impl AppProfilesUidTiersCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppTierEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/appProfiles/{uid}/tiers").path_param(
             "uid",
@@ -357,6 +377,7 @@ impl AppProfilesUidTiersCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -387,6 +408,7 @@ pub struct AppProfilesUidTiersGet {
 }
 impl AppProfilesUidTiersGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}/tiers").path_param(
             "uid",
@@ -395,6 +417,7 @@ impl AppProfilesUidTiersGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfileTiers, crate::models::V1Error>> {
@@ -433,11 +456,13 @@ pub struct AppProfilesUidTiersPatch {
 }
 impl AppProfilesUidTiersPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppTierPatchEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/appProfiles/{uid}/tiers").path_param(
             "uid",
@@ -450,6 +475,7 @@ impl AppProfilesUidTiersPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -487,6 +513,7 @@ pub struct AppProfilesUidTiersUidDelete {
 }
 impl AppProfilesUidTiersUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/appProfiles/{uid}/tiers/{tierUid}")
             .path_param("uid", self.uid)
@@ -494,6 +521,7 @@ impl AppProfilesUidTiersUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -531,6 +559,7 @@ pub struct AppProfilesUidTiersUidGet {
 }
 impl AppProfilesUidTiersUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/appProfiles/{uid}/tiers/{tierUid}")
             .path_param("uid", self.uid)
@@ -538,6 +567,7 @@ impl AppProfilesUidTiersUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTier, crate::models::V1Error>> {
@@ -581,11 +611,13 @@ pub struct AppProfilesUidTiersUidManifestsCreate {
 }
 impl AppProfilesUidTiersUidManifestsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -600,6 +632,7 @@ impl AppProfilesUidTiersUidManifestsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -637,6 +670,7 @@ pub struct AppProfilesUidTiersUidManifestsGet {
 }
 impl AppProfilesUidTiersUidManifestsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -647,6 +681,7 @@ impl AppProfilesUidTiersUidManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTierManifests, crate::models::V1Error>> {
@@ -694,6 +729,7 @@ pub struct AppProfilesUidTiersUidManifestsUidDelete {
 }
 impl AppProfilesUidTiersUidManifestsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -705,6 +741,7 @@ impl AppProfilesUidTiersUidManifestsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -746,6 +783,7 @@ pub struct AppProfilesUidTiersUidManifestsUidGet {
 }
 impl AppProfilesUidTiersUidManifestsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -757,6 +795,7 @@ impl AppProfilesUidTiersUidManifestsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
@@ -804,11 +843,13 @@ pub struct AppProfilesUidTiersUidManifestsUidUpdate {
 }
 impl AppProfilesUidTiersUidManifestsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ManifestRefUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -824,6 +865,7 @@ impl AppProfilesUidTiersUidManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -861,6 +903,7 @@ pub struct AppProfilesUidTiersUidResolvedValuesGet {
 }
 impl AppProfilesUidTiersUidResolvedValuesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -871,6 +914,7 @@ impl AppProfilesUidTiersUidResolvedValuesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppTierResolvedValues, crate::models::V1Error>> {
@@ -916,11 +960,13 @@ pub struct AppProfilesUidTiersUidUpdate {
 }
 impl AppProfilesUidTiersUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppTierUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/appProfiles/{uid}/tiers/{tierUid}")
             .path_param("uid", self.uid)
@@ -932,6 +978,7 @@ impl AppProfilesUidTiersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -964,11 +1011,13 @@ pub struct AppProfilesUidUpdate {
 }
 impl AppProfilesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppProfileEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/appProfiles/{uid}").path_param(
             "uid",
@@ -981,6 +1030,7 @@ impl AppProfilesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

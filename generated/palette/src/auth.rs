@@ -28,6 +28,7 @@ impl AuthOrg {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/org").query_opt(
             "orgName",
@@ -36,6 +37,7 @@ impl AuthOrg {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1LoginResponse, crate::models::V1Error>> {
@@ -83,6 +85,7 @@ impl AuthRefresh {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/refresh/{token}")
             .query_opt("setCookie", self.set_cookie.as_ref())
@@ -90,6 +93,7 @@ impl AuthRefresh {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
@@ -135,6 +139,7 @@ impl Authenticate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/auth/authenticate")
             .query_opt("setCookie", self.set_cookie.as_ref())
@@ -142,6 +147,7 @@ impl Authenticate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
@@ -185,6 +191,7 @@ pub struct PasswordActivate {
 }
 impl PasswordActivate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -195,6 +202,7 @@ impl PasswordActivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -234,6 +242,7 @@ pub struct PasswordReset {
 }
 impl PasswordReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/auth/password/{passwordToken}/reset")
             .path_param("passwordToken", self.password_token)
@@ -241,6 +250,7 @@ impl PasswordReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -272,6 +282,7 @@ pub struct PasswordResetRequest {
 }
 impl PasswordResetRequest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/auth/user/password/reset").json_body(
             &self.body,
@@ -279,6 +290,7 @@ impl PasswordResetRequest {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -301,11 +313,13 @@ pub struct V1AuthMfaDevicesList {
 }
 impl V1AuthMfaDevicesList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/mfa/devices");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaDevices, crate::models::V1Error>> {
@@ -334,11 +348,13 @@ pub struct V1AuthOrgs {
 }
 impl V1AuthOrgs {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/orgs");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Organizations, crate::models::V1Error>> {
@@ -369,11 +385,13 @@ pub struct V1AuthSsoProviders {
 }
 impl V1AuthSsoProviders {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/providers");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SsoLogins, crate::models::V1Error>> {
@@ -410,6 +428,7 @@ pub struct V1AuthUserOrgForgot {
 }
 impl V1AuthUserOrgForgot {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/user/org/forgot").query(
             "emailId",
@@ -418,6 +437,7 @@ impl V1AuthUserOrgForgot {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -486,6 +506,7 @@ impl V1OidcCallback {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/org/{org}/oidc/callback")
             .path_param("org", self.org)
@@ -496,6 +517,7 @@ impl V1OidcCallback {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
@@ -541,6 +563,7 @@ impl V1OidcLogout {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/org/{org}/oidc/logout")
             .path_param("org", self.org)
@@ -548,6 +571,7 @@ impl V1OidcLogout {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -591,11 +615,13 @@ impl V1SamlCallback {
         self
     }
     /// Sent as `application/x-www-form-urlencoded`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SamlCallbackForm) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/auth/org/{org}/saml/callback")
             .path_param("org", self.org)
@@ -607,6 +633,7 @@ impl V1SamlCallback {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
@@ -654,11 +681,13 @@ impl V1SamlLogout {
         self
     }
     /// Sent as `application/x-www-form-urlencoded`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SamlLogoutForm) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/auth/org/{org}/saml/logout")
             .path_param("org", self.org)
@@ -670,6 +699,7 @@ impl V1SamlLogout {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -738,6 +768,7 @@ impl V1SsoCallback {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/{ssoApp}/callback")
             .path_param("ssoApp", self.sso_app)
@@ -748,6 +779,7 @@ impl V1SsoCallback {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserToken, crate::models::V1Error>> {
@@ -776,11 +808,13 @@ pub struct V1SsoIdps {
 }
 impl V1SsoIdps {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/idps");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1IdentityProviders, crate::models::V1Error>> {
@@ -817,6 +851,7 @@ impl V1SsoLogins {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/auth/sso/logins").query_opt(
             "org",
@@ -825,6 +860,7 @@ impl V1SsoLogins {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SsoLogins, crate::models::V1Error>> {

@@ -35,6 +35,7 @@ pub struct AccountsGeolocationPatch {
 }
 impl AccountsGeolocationPatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/cloudaccounts/{uid}/geoLocation")
             .path_param("uid", self.uid)
@@ -42,6 +43,7 @@ impl AccountsGeolocationPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -71,11 +73,13 @@ impl CloudAccountsAwsCreate {
     /// Request payload to validate AWS cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/aws");
         let request = match self.body {
@@ -85,6 +89,7 @@ impl CloudAccountsAwsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -115,6 +120,7 @@ pub struct CloudAccountsAwsDelete {
 }
 impl CloudAccountsAwsDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/aws/{uid}").path_param(
             "uid",
@@ -123,6 +129,7 @@ impl CloudAccountsAwsDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -160,6 +167,7 @@ impl CloudAccountsAwsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/aws/{uid}")
             .path_param("uid", self.uid)
@@ -167,6 +175,7 @@ impl CloudAccountsAwsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccount, crate::models::V1Error>> {
@@ -253,6 +262,7 @@ impl CloudAccountsAwsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/aws")
             .query_opt("fields", self.fields.as_ref())
@@ -264,6 +274,7 @@ impl CloudAccountsAwsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccounts, crate::models::V1Error>> {
@@ -274,18 +285,21 @@ impl CloudAccountsAwsList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1AwsAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1AwsAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -321,11 +335,13 @@ pub struct CloudAccountsAwsUpdate {
 }
 impl CloudAccountsAwsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/aws/{uid}").path_param(
             "uid",
@@ -338,6 +354,7 @@ impl CloudAccountsAwsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -367,11 +384,13 @@ impl CloudAccountsAzureCreate {
     /// Request payload to validate Azure cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/azure");
         let request = match self.body {
@@ -381,6 +400,7 @@ impl CloudAccountsAzureCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -411,6 +431,7 @@ pub struct CloudAccountsAzureDelete {
 }
 impl CloudAccountsAzureDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -422,6 +443,7 @@ impl CloudAccountsAzureDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -452,6 +474,7 @@ pub struct CloudAccountsAzureGet {
 }
 impl CloudAccountsAzureGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/azure/{uid}").path_param(
             "uid",
@@ -460,6 +483,7 @@ impl CloudAccountsAzureGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureAccount, crate::models::V1Error>> {
@@ -546,6 +570,7 @@ impl CloudAccountsAzureList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/azure")
             .query_opt("fields", self.fields.as_ref())
@@ -557,6 +582,7 @@ impl CloudAccountsAzureList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureAccounts, crate::models::V1Error>> {
@@ -569,18 +595,21 @@ impl CloudAccountsAzureList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1AzureAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1AzureAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -616,11 +645,13 @@ pub struct CloudAccountsAzureUpdate {
 }
 impl CloudAccountsAzureUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/azure/{uid}").path_param(
             "uid",
@@ -633,6 +664,7 @@ impl CloudAccountsAzureUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -662,11 +694,13 @@ impl CloudAccountsCloudStackCreate {
     /// Request payload to validate CloudStack cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackAccountInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/apache-cloudstack");
         let request = match self.body {
@@ -676,6 +710,7 @@ impl CloudAccountsCloudStackCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -709,6 +744,7 @@ pub struct CloudAccountsCloudStackDelete {
 }
 impl CloudAccountsCloudStackDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -720,6 +756,7 @@ impl CloudAccountsCloudStackDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -753,6 +790,7 @@ pub struct CloudAccountsCloudStackGet {
 }
 impl CloudAccountsCloudStackGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -764,6 +802,7 @@ impl CloudAccountsCloudStackGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackAccount, crate::models::V1Error>> {
@@ -852,6 +891,7 @@ impl CloudAccountsCloudStackList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/apache-cloudstack")
             .query_opt("fields", self.fields.as_ref())
@@ -863,6 +903,7 @@ impl CloudAccountsCloudStackList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackAccounts, crate::models::V1Error>> {
@@ -875,18 +916,21 @@ impl CloudAccountsCloudStackList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1CloudStackAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1CloudStackAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -925,11 +969,13 @@ pub struct CloudAccountsCloudStackUpdate {
 }
 impl CloudAccountsCloudStackUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackAccountUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -945,6 +991,7 @@ impl CloudAccountsCloudStackUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -982,11 +1029,13 @@ impl CloudAccountsCustomCreate {
     /// Request payload to validate Custom cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1002,6 +1051,7 @@ impl CloudAccountsCustomCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1039,6 +1089,7 @@ pub struct CloudAccountsCustomDelete {
 }
 impl CloudAccountsCustomDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1049,6 +1100,7 @@ impl CloudAccountsCustomDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1086,6 +1138,7 @@ pub struct CloudAccountsCustomGet {
 }
 impl CloudAccountsCustomGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1096,6 +1149,7 @@ impl CloudAccountsCustomGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomAccount, crate::models::V1Error>> {
@@ -1192,6 +1246,7 @@ impl CloudAccountsCustomList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/cloudTypes/{cloudType}")
             .path_param("cloudType", self.cloud_type)
@@ -1204,6 +1259,7 @@ impl CloudAccountsCustomList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomAccounts, crate::models::V1Error>> {
@@ -1216,18 +1272,21 @@ impl CloudAccountsCustomList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1CustomAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1CustomAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1270,11 +1329,13 @@ pub struct CloudAccountsCustomUpdate {
 }
 impl CloudAccountsCustomUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1289,6 +1350,7 @@ impl CloudAccountsCustomUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1318,11 +1380,13 @@ impl CloudAccountsGcpCreate {
     /// Request payload to validate GCP cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/gcp");
         let request = match self.body {
@@ -1332,6 +1396,7 @@ impl CloudAccountsGcpCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1362,6 +1427,7 @@ pub struct CloudAccountsGcpDelete {
 }
 impl CloudAccountsGcpDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/cloudaccounts/gcp/{uid}").path_param(
             "uid",
@@ -1370,6 +1436,7 @@ impl CloudAccountsGcpDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1400,6 +1467,7 @@ pub struct CloudAccountsGcpGet {
 }
 impl CloudAccountsGcpGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/gcp/{uid}").path_param(
             "uid",
@@ -1408,6 +1476,7 @@ impl CloudAccountsGcpGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpAccount, crate::models::V1Error>> {
@@ -1494,6 +1563,7 @@ impl CloudAccountsGcpList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/gcp")
             .query_opt("fields", self.fields.as_ref())
@@ -1505,6 +1575,7 @@ impl CloudAccountsGcpList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpAccounts, crate::models::V1Error>> {
@@ -1515,18 +1586,21 @@ impl CloudAccountsGcpList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1GcpAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1GcpAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1564,11 +1638,13 @@ impl CloudAccountsGcpUpdate {
     /// Request payload to validate GCP cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/gcp/{uid}").path_param(
             "uid",
@@ -1581,6 +1657,7 @@ impl CloudAccountsGcpUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1654,6 +1731,7 @@ impl CloudAccountsListSummary {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/summary")
             .query_opt("filters", self.filters.as_ref())
@@ -1664,6 +1742,7 @@ impl CloudAccountsListSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudAccountsSummary, crate::models::V1Error>> {
@@ -1676,18 +1755,21 @@ impl CloudAccountsListSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1CloudAccountsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1CloudAccountsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1720,11 +1802,13 @@ impl CloudAccountsMaasCreate {
     /// Request payload to validate Maas cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/maas");
         let request = match self.body {
@@ -1734,6 +1818,7 @@ impl CloudAccountsMaasCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1764,6 +1849,7 @@ pub struct CloudAccountsMaasDelete {
 }
 impl CloudAccountsMaasDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1775,6 +1861,7 @@ impl CloudAccountsMaasDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1805,6 +1892,7 @@ pub struct CloudAccountsMaasGet {
 }
 impl CloudAccountsMaasGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/maas/{uid}").path_param(
             "uid",
@@ -1813,6 +1901,7 @@ impl CloudAccountsMaasGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasAccount, crate::models::V1Error>> {
@@ -1899,6 +1988,7 @@ impl CloudAccountsMaasList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/maas")
             .query_opt("fields", self.fields.as_ref())
@@ -1910,6 +2000,7 @@ impl CloudAccountsMaasList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasAccounts, crate::models::V1Error>> {
@@ -1920,18 +2011,21 @@ impl CloudAccountsMaasList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1MaasAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1MaasAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1972,6 +2066,7 @@ pub struct CloudAccountsMaasPatch {
 }
 impl CloudAccountsMaasPatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/cloudaccounts/maas/{uid}")
             .path_param("uid", self.uid)
@@ -1979,6 +2074,7 @@ impl CloudAccountsMaasPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2011,11 +2107,13 @@ pub struct CloudAccountsMaasUpdate {
 }
 impl CloudAccountsMaasUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/cloudaccounts/maas/{uid}").path_param(
             "uid",
@@ -2028,6 +2126,7 @@ impl CloudAccountsMaasUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2057,11 +2156,13 @@ impl CloudAccountsVsphereCreate {
     /// Request payload to validate VSphere cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/cloudaccounts/vsphere");
         let request = match self.body {
@@ -2071,6 +2172,7 @@ impl CloudAccountsVsphereCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2104,6 +2206,7 @@ pub struct CloudAccountsVsphereDelete {
 }
 impl CloudAccountsVsphereDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2115,6 +2218,7 @@ impl CloudAccountsVsphereDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2145,6 +2249,7 @@ pub struct CloudAccountsVsphereGet {
 }
 impl CloudAccountsVsphereGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2156,6 +2261,7 @@ impl CloudAccountsVsphereGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereAccount, crate::models::V1Error>> {
@@ -2244,6 +2350,7 @@ impl CloudAccountsVsphereList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/cloudaccounts/vsphere")
             .query_opt("fields", self.fields.as_ref())
@@ -2255,6 +2362,7 @@ impl CloudAccountsVsphereList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereAccounts, crate::models::V1Error>> {
@@ -2267,18 +2375,21 @@ impl CloudAccountsVsphereList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1VsphereAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1VsphereAccounts, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -2319,11 +2430,13 @@ impl CloudAccountsVsphereUpdate {
     /// Request payload to validate VSphere cloud account
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2339,6 +2452,7 @@ impl CloudAccountsVsphereUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2390,6 +2504,7 @@ impl CloudstackAccountsUidDiskofferings {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2401,6 +2516,7 @@ impl CloudstackAccountsUidDiskofferings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDiskOfferings, crate::models::V1Error>> {
@@ -2440,6 +2556,7 @@ pub struct CloudstackAccountsUidDomains {
 }
 impl CloudstackAccountsUidDomains {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2451,6 +2568,7 @@ impl CloudstackAccountsUidDomains {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDomains, crate::models::V1Error>> {
@@ -2508,6 +2626,7 @@ impl CloudstackAccountsUidKeypairs {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2519,6 +2638,7 @@ impl CloudstackAccountsUidKeypairs {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackKeypairs, crate::models::V1Error>> {
@@ -2585,6 +2705,7 @@ impl CloudstackAccountsUidNetworks {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2597,6 +2718,7 @@ impl CloudstackAccountsUidNetworks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackNetworks, crate::models::V1Error>> {
@@ -2663,6 +2785,7 @@ impl CloudstackAccountsUidOfferings {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2675,6 +2798,7 @@ impl CloudstackAccountsUidOfferings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackOfferings, crate::models::V1Error>> {
@@ -2714,6 +2838,7 @@ pub struct CloudstackAccountsUidProjects {
 }
 impl CloudstackAccountsUidProjects {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2725,6 +2850,7 @@ impl CloudstackAccountsUidProjects {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackProjects, crate::models::V1Error>> {
@@ -2791,6 +2917,7 @@ impl CloudstackAccountsUidTemplates {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2803,6 +2930,7 @@ impl CloudstackAccountsUidTemplates {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackTemplates, crate::models::V1Error>> {
@@ -2860,6 +2988,7 @@ impl CloudstackAccountsUidVpcs {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2871,6 +3000,7 @@ impl CloudstackAccountsUidVpcs {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackVpcs, crate::models::V1Error>> {
@@ -2910,6 +3040,7 @@ pub struct CloudstackAccountsUidZones {
 }
 impl CloudstackAccountsUidZones {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2921,6 +3052,7 @@ impl CloudstackAccountsUidZones {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackZones, crate::models::V1Error>> {
@@ -2957,6 +3089,7 @@ pub struct MaasAccountsUidAzs {
 }
 impl MaasAccountsUidAzs {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2968,6 +3101,7 @@ impl MaasAccountsUidAzs {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasZones, crate::models::V1Error>> {
@@ -3002,6 +3136,7 @@ pub struct MaasAccountsUidDomains {
 }
 impl MaasAccountsUidDomains {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3013,6 +3148,7 @@ impl MaasAccountsUidDomains {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasDomains, crate::models::V1Error>> {
@@ -3047,6 +3183,7 @@ pub struct MaasAccountsUidPools {
 }
 impl MaasAccountsUidPools {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3058,6 +3195,7 @@ impl MaasAccountsUidPools {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasPools, crate::models::V1Error>> {
@@ -3092,6 +3230,7 @@ pub struct MaasAccountsUidSubnets {
 }
 impl MaasAccountsUidSubnets {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3103,6 +3242,7 @@ impl MaasAccountsUidSubnets {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasSubnets, crate::models::V1Error>> {
@@ -3137,6 +3277,7 @@ pub struct MaasAccountsUidTags {
 }
 impl MaasAccountsUidTags {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3148,6 +3289,7 @@ impl MaasAccountsUidTags {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasTags, crate::models::V1Error>> {
@@ -3200,6 +3342,7 @@ impl VsphereAccountsUidClusterRes {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3212,6 +3355,7 @@ impl VsphereAccountsUidClusterRes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>> {
@@ -3251,6 +3395,7 @@ pub struct VsphereAccountsUidDatacenters {
 }
 impl VsphereAccountsUidDatacenters {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3262,6 +3407,7 @@ impl VsphereAccountsUidDatacenters {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDatacenters, crate::models::V1Error>> {

@@ -41,6 +41,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -51,6 +52,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -93,6 +95,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolGet {
 #[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsEdgeNativeMachinePoolGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -103,6 +106,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1HybridEdgeNativeMachinePoolConfig, crate::models::V1Error>> {
@@ -153,6 +157,7 @@ pub struct AwsCloudConfigsEdgeNativeMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::models::V1HybridEdgeNativeMachinePoolConfigUpdateEntity,
@@ -161,6 +166,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -175,6 +181,7 @@ impl AwsCloudConfigsEdgeNativeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -215,11 +222,13 @@ pub struct AwsCloudConfigsUidHybridConfig {
 #[cfg(feature = "cloudconfigs-aws")]
 impl AwsCloudConfigsUidHybridConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsCloudHybridConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -235,6 +244,7 @@ impl AwsCloudConfigsUidHybridConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -270,6 +280,7 @@ pub struct CloudConfigsAksGet {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -281,6 +292,7 @@ impl CloudConfigsAksGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureCloudConfig, crate::models::V1Error>> {
@@ -327,11 +339,13 @@ pub struct CloudConfigsAksMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -347,6 +361,7 @@ impl CloudConfigsAksMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -389,6 +404,7 @@ pub struct CloudConfigsAksMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -399,6 +415,7 @@ impl CloudConfigsAksMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -443,11 +460,13 @@ pub struct CloudConfigsAksMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -462,6 +481,7 @@ impl CloudConfigsAksMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -506,11 +526,13 @@ pub struct CloudConfigsAksPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -525,6 +547,7 @@ impl CloudConfigsAksPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -624,6 +647,7 @@ impl CloudConfigsAksPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -640,6 +664,7 @@ impl CloudConfigsAksPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachines, crate::models::V1Error>> {
@@ -652,18 +677,21 @@ impl CloudConfigsAksPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -713,6 +741,7 @@ pub struct CloudConfigsAksPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -724,6 +753,7 @@ impl CloudConfigsAksPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -770,6 +800,7 @@ pub struct CloudConfigsAksPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -781,6 +812,7 @@ impl CloudConfigsAksPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachine, crate::models::V1Error>> {
@@ -833,11 +865,13 @@ pub struct CloudConfigsAksPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -853,6 +887,7 @@ impl CloudConfigsAksPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -893,11 +928,13 @@ pub struct CloudConfigsAksUidClusterConfig {
 #[cfg(feature = "cloudconfigs-aks")]
 impl CloudConfigsAksUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -913,6 +950,7 @@ impl CloudConfigsAksUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -948,6 +986,7 @@ pub struct CloudConfigsAwsGet {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -959,6 +998,7 @@ impl CloudConfigsAwsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsCloudConfig, crate::models::V1Error>> {
@@ -1005,11 +1045,13 @@ pub struct CloudConfigsAwsMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1025,6 +1067,7 @@ impl CloudConfigsAwsMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1067,6 +1110,7 @@ pub struct CloudConfigsAwsMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1077,6 +1121,7 @@ impl CloudConfigsAwsMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1121,11 +1166,13 @@ pub struct CloudConfigsAwsMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1140,6 +1187,7 @@ impl CloudConfigsAwsMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1184,11 +1232,13 @@ pub struct CloudConfigsAwsPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1203,6 +1253,7 @@ impl CloudConfigsAwsPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1302,6 +1353,7 @@ impl CloudConfigsAwsPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1318,6 +1370,7 @@ impl CloudConfigsAwsPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachines, crate::models::V1Error>> {
@@ -1328,18 +1381,21 @@ impl CloudConfigsAwsPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1389,6 +1445,7 @@ pub struct CloudConfigsAwsPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1400,6 +1457,7 @@ impl CloudConfigsAwsPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1446,6 +1504,7 @@ pub struct CloudConfigsAwsPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1457,6 +1516,7 @@ impl CloudConfigsAwsPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachine, crate::models::V1Error>> {
@@ -1509,11 +1569,13 @@ pub struct CloudConfigsAwsPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1529,6 +1591,7 @@ impl CloudConfigsAwsPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1569,11 +1632,13 @@ pub struct CloudConfigsAwsUidClusterConfig {
 #[cfg(feature = "cloudconfigs-aws")]
 impl CloudConfigsAwsUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1589,6 +1654,7 @@ impl CloudConfigsAwsUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1624,6 +1690,7 @@ pub struct CloudConfigsAzureGet {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1635,6 +1702,7 @@ impl CloudConfigsAzureGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureCloudConfig, crate::models::V1Error>> {
@@ -1681,11 +1749,13 @@ pub struct CloudConfigsAzureMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1701,6 +1771,7 @@ impl CloudConfigsAzureMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1743,6 +1814,7 @@ pub struct CloudConfigsAzureMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1753,6 +1825,7 @@ impl CloudConfigsAzureMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1797,11 +1870,13 @@ pub struct CloudConfigsAzureMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1816,6 +1891,7 @@ impl CloudConfigsAzureMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1860,11 +1936,13 @@ pub struct CloudConfigsAzurePoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1879,6 +1957,7 @@ impl CloudConfigsAzurePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1980,6 +2059,7 @@ impl CloudConfigsAzurePoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1996,6 +2076,7 @@ impl CloudConfigsAzurePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachines, crate::models::V1Error>> {
@@ -2008,18 +2089,21 @@ impl CloudConfigsAzurePoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1AzureMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -2069,6 +2153,7 @@ pub struct CloudConfigsAzurePoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2080,6 +2165,7 @@ impl CloudConfigsAzurePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2128,6 +2214,7 @@ pub struct CloudConfigsAzurePoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2139,6 +2226,7 @@ impl CloudConfigsAzurePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureMachine, crate::models::V1Error>> {
@@ -2191,11 +2279,13 @@ pub struct CloudConfigsAzurePoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzurePoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2211,6 +2301,7 @@ impl CloudConfigsAzurePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2251,11 +2342,13 @@ pub struct CloudConfigsAzureUidClusterConfig {
 #[cfg(feature = "cloudconfigs-azure")]
 impl CloudConfigsAzureUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AzureCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2271,6 +2364,7 @@ impl CloudConfigsAzureUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2309,6 +2403,7 @@ pub struct CloudConfigsCloudStackGet {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2320,6 +2415,7 @@ impl CloudConfigsCloudStackGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackCloudConfig, crate::models::V1Error>> {
@@ -2366,11 +2462,13 @@ pub struct CloudConfigsCloudStackMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2386,6 +2484,7 @@ impl CloudConfigsCloudStackMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2428,6 +2527,7 @@ pub struct CloudConfigsCloudStackMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2438,6 +2538,7 @@ impl CloudConfigsCloudStackMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2482,11 +2583,13 @@ pub struct CloudConfigsCloudStackMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2501,6 +2604,7 @@ impl CloudConfigsCloudStackMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2545,11 +2649,13 @@ pub struct CloudConfigsCloudStackPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2564,6 +2670,7 @@ impl CloudConfigsCloudStackPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2606,6 +2713,7 @@ pub struct CloudConfigsCloudStackPoolMachinesList {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2616,6 +2724,7 @@ impl CloudConfigsCloudStackPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackMachines, crate::models::V1Error>> {
@@ -2668,6 +2777,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2679,6 +2789,7 @@ impl CloudConfigsCloudStackPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2725,6 +2836,7 @@ pub struct CloudConfigsCloudStackPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2736,6 +2848,7 @@ impl CloudConfigsCloudStackPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackMachine, crate::models::V1Error>> {
@@ -2790,11 +2903,13 @@ pub struct CloudConfigsCloudStackPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2810,6 +2925,7 @@ impl CloudConfigsCloudStackPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2850,11 +2966,13 @@ pub struct CloudConfigsCloudStackUidClusterConfig {
 #[cfg(feature = "cloudconfigs-apache-cloudstack")]
 impl CloudConfigsCloudStackUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CloudStackCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2870,6 +2988,7 @@ impl CloudConfigsCloudStackUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2912,6 +3031,7 @@ pub struct CloudConfigsCustomGet {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2922,6 +3042,7 @@ impl CloudConfigsCustomGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudConfig, crate::models::V1Error>> {
@@ -2972,11 +3093,13 @@ pub struct CloudConfigsCustomMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2991,6 +3114,7 @@ impl CloudConfigsCustomMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3037,6 +3161,7 @@ pub struct CloudConfigsCustomMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3048,6 +3173,7 @@ impl CloudConfigsCustomMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3096,11 +3222,13 @@ pub struct CloudConfigsCustomMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3116,6 +3244,7 @@ impl CloudConfigsCustomMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3164,11 +3293,13 @@ pub struct CloudConfigsCustomPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3184,6 +3315,7 @@ impl CloudConfigsCustomPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3287,6 +3419,7 @@ impl CloudConfigsCustomPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3304,6 +3437,7 @@ impl CloudConfigsCustomPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomMachines, crate::models::V1Error>> {
@@ -3316,18 +3450,21 @@ impl CloudConfigsCustomPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1CustomMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1CustomMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -3381,6 +3518,7 @@ pub struct CloudConfigsCustomPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3393,6 +3531,7 @@ impl CloudConfigsCustomPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3443,6 +3582,7 @@ pub struct CloudConfigsCustomPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3455,6 +3595,7 @@ impl CloudConfigsCustomPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomMachine, crate::models::V1Error>> {
@@ -3513,11 +3654,13 @@ pub struct CloudConfigsCustomPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3534,6 +3677,7 @@ impl CloudConfigsCustomPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3578,11 +3722,13 @@ pub struct CloudConfigsCustomUidClusterConfig {
 #[cfg(feature = "cloudconfigs-cloud-types")]
 impl CloudConfigsCustomUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3597,6 +3743,7 @@ impl CloudConfigsCustomUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3635,6 +3782,7 @@ pub struct CloudConfigsEdgeNativeGet {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3646,6 +3794,7 @@ impl CloudConfigsEdgeNativeGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeNativeCloudConfig, crate::models::V1Error>> {
@@ -3692,11 +3841,13 @@ pub struct CloudConfigsEdgeNativeMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3712,6 +3863,7 @@ impl CloudConfigsEdgeNativeMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3754,6 +3906,7 @@ pub struct CloudConfigsEdgeNativeMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3764,6 +3917,7 @@ impl CloudConfigsEdgeNativeMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3808,11 +3962,13 @@ pub struct CloudConfigsEdgeNativeMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3827,6 +3983,7 @@ impl CloudConfigsEdgeNativeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3871,11 +4028,13 @@ pub struct CloudConfigsEdgeNativePoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3890,6 +4049,7 @@ impl CloudConfigsEdgeNativePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3932,6 +4092,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesList {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3942,6 +4103,7 @@ impl CloudConfigsEdgeNativePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeNativeMachines, crate::models::V1Error>> {
@@ -3994,6 +4156,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4005,6 +4168,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4051,6 +4215,7 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4062,6 +4227,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeNativeMachine, crate::models::V1Error>> {
@@ -4116,11 +4282,13 @@ pub struct CloudConfigsEdgeNativePoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeNativeMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4136,6 +4304,7 @@ impl CloudConfigsEdgeNativePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4176,11 +4345,13 @@ pub struct CloudConfigsEdgeNativeUidClusterConfig {
 #[cfg(feature = "cloudconfigs-edge-native")]
 impl CloudConfigsEdgeNativeUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeNativeCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4196,6 +4367,7 @@ impl CloudConfigsEdgeNativeUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4231,6 +4403,7 @@ pub struct CloudConfigsEksGet {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4242,6 +4415,7 @@ impl CloudConfigsEksGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EksCloudConfig, crate::models::V1Error>> {
@@ -4288,11 +4462,13 @@ pub struct CloudConfigsEksMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -4308,6 +4484,7 @@ impl CloudConfigsEksMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -4350,6 +4527,7 @@ pub struct CloudConfigsEksMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4360,6 +4538,7 @@ impl CloudConfigsEksMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4404,11 +4583,13 @@ pub struct CloudConfigsEksMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EksMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4423,6 +4604,7 @@ impl CloudConfigsEksMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4467,11 +4649,13 @@ pub struct CloudConfigsEksPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -4486,6 +4670,7 @@ impl CloudConfigsEksPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -4585,6 +4770,7 @@ impl CloudConfigsEksPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4601,6 +4787,7 @@ impl CloudConfigsEksPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachines, crate::models::V1Error>> {
@@ -4611,18 +4798,21 @@ impl CloudConfigsEksPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1AwsMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -4672,6 +4862,7 @@ pub struct CloudConfigsEksPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4683,6 +4874,7 @@ impl CloudConfigsEksPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4729,6 +4921,7 @@ pub struct CloudConfigsEksPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4740,6 +4933,7 @@ impl CloudConfigsEksPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsMachine, crate::models::V1Error>> {
@@ -4792,11 +4986,13 @@ pub struct CloudConfigsEksPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4812,6 +5008,7 @@ impl CloudConfigsEksPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4852,11 +5049,13 @@ pub struct CloudConfigsEksUidClusterConfig {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EksCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4872,6 +5071,7 @@ impl CloudConfigsEksUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4912,11 +5112,13 @@ pub struct CloudConfigsEksUidFargateProfilesUpdate {
 #[cfg(feature = "cloudconfigs-eks")]
 impl CloudConfigsEksUidFargateProfilesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EksFargateProfiles) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4932,6 +5134,7 @@ impl CloudConfigsEksUidFargateProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4967,6 +5170,7 @@ pub struct CloudConfigsGcpGet {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4978,6 +5182,7 @@ impl CloudConfigsGcpGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpCloudConfig, crate::models::V1Error>> {
@@ -5024,11 +5229,13 @@ pub struct CloudConfigsGcpMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5044,6 +5251,7 @@ impl CloudConfigsGcpMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -5086,6 +5294,7 @@ pub struct CloudConfigsGcpMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -5096,6 +5305,7 @@ impl CloudConfigsGcpMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5140,11 +5350,13 @@ pub struct CloudConfigsGcpMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5159,6 +5371,7 @@ impl CloudConfigsGcpMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5203,11 +5416,13 @@ pub struct CloudConfigsGcpPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5222,6 +5437,7 @@ impl CloudConfigsGcpPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -5321,6 +5537,7 @@ impl CloudConfigsGcpPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5337,6 +5554,7 @@ impl CloudConfigsGcpPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachines, crate::models::V1Error>> {
@@ -5347,18 +5565,21 @@ impl CloudConfigsGcpPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -5408,6 +5629,7 @@ pub struct CloudConfigsGcpPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -5419,6 +5641,7 @@ impl CloudConfigsGcpPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5465,6 +5688,7 @@ pub struct CloudConfigsGcpPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5476,6 +5700,7 @@ impl CloudConfigsGcpPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachine, crate::models::V1Error>> {
@@ -5528,11 +5753,13 @@ pub struct CloudConfigsGcpPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5548,6 +5775,7 @@ impl CloudConfigsGcpPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5588,11 +5816,13 @@ pub struct CloudConfigsGcpUidClusterConfig {
 #[cfg(feature = "cloudconfigs-gcp")]
 impl CloudConfigsGcpUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5608,6 +5838,7 @@ impl CloudConfigsGcpUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5646,6 +5877,7 @@ pub struct CloudConfigsGenericGet {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5657,6 +5889,7 @@ impl CloudConfigsGenericGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GenericCloudConfig, crate::models::V1Error>> {
@@ -5703,11 +5936,13 @@ pub struct CloudConfigsGenericMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GenericMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5723,6 +5958,7 @@ impl CloudConfigsGenericMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -5765,6 +6001,7 @@ pub struct CloudConfigsGenericMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -5775,6 +6012,7 @@ impl CloudConfigsGenericMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5819,11 +6057,13 @@ pub struct CloudConfigsGenericMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GenericMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5838,6 +6078,7 @@ impl CloudConfigsGenericMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5882,11 +6123,13 @@ pub struct CloudConfigsGenericPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5901,6 +6144,7 @@ impl CloudConfigsGenericPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -6000,6 +6244,7 @@ impl CloudConfigsGenericPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6016,6 +6261,7 @@ impl CloudConfigsGenericPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GenericMachines, crate::models::V1Error>> {
@@ -6028,18 +6274,21 @@ impl CloudConfigsGenericPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1GenericMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1GenericMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -6089,6 +6338,7 @@ pub struct CloudConfigsGenericPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -6100,6 +6350,7 @@ impl CloudConfigsGenericPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6146,6 +6397,7 @@ pub struct CloudConfigsGenericPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6157,6 +6409,7 @@ impl CloudConfigsGenericPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GenericMachine, crate::models::V1Error>> {
@@ -6211,11 +6464,13 @@ pub struct CloudConfigsGenericPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GenericMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6231,6 +6486,7 @@ impl CloudConfigsGenericPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6271,11 +6527,13 @@ pub struct CloudConfigsGenericUidClusterConfig {
 #[cfg(feature = "cloudconfigs-generic")]
 impl CloudConfigsGenericUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GenericCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6291,6 +6549,7 @@ impl CloudConfigsGenericUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6326,6 +6585,7 @@ pub struct CloudConfigsGkeGet {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6337,6 +6597,7 @@ impl CloudConfigsGkeGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpCloudConfig, crate::models::V1Error>> {
@@ -6383,11 +6644,13 @@ pub struct CloudConfigsGkeMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -6403,6 +6666,7 @@ impl CloudConfigsGkeMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -6445,6 +6709,7 @@ pub struct CloudConfigsGkeMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -6455,6 +6720,7 @@ impl CloudConfigsGkeMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6499,11 +6765,13 @@ pub struct CloudConfigsGkeMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6518,6 +6786,7 @@ impl CloudConfigsGkeMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6562,11 +6831,13 @@ pub struct CloudConfigsGkePoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -6581,6 +6852,7 @@ impl CloudConfigsGkePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -6680,6 +6952,7 @@ impl CloudConfigsGkePoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6696,6 +6969,7 @@ impl CloudConfigsGkePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachines, crate::models::V1Error>> {
@@ -6706,18 +6980,21 @@ impl CloudConfigsGkePoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1GcpMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -6767,6 +7044,7 @@ pub struct CloudConfigsGkePoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -6778,6 +7056,7 @@ impl CloudConfigsGkePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6824,6 +7103,7 @@ pub struct CloudConfigsGkePoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6835,6 +7115,7 @@ impl CloudConfigsGkePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpMachine, crate::models::V1Error>> {
@@ -6887,11 +7168,13 @@ pub struct CloudConfigsGkePoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkePoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6907,6 +7190,7 @@ impl CloudConfigsGkePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6947,11 +7231,13 @@ pub struct CloudConfigsGkeUidClusterConfig {
 #[cfg(feature = "cloudconfigs-gke")]
 impl CloudConfigsGkeUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1GcpCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6967,6 +7253,7 @@ impl CloudConfigsGkeUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7002,6 +7289,7 @@ pub struct CloudConfigsMaasGet {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7013,6 +7301,7 @@ impl CloudConfigsMaasGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasCloudConfig, crate::models::V1Error>> {
@@ -7059,11 +7348,13 @@ pub struct CloudConfigsMaasMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -7079,6 +7370,7 @@ impl CloudConfigsMaasMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -7121,6 +7413,7 @@ pub struct CloudConfigsMaasMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -7131,6 +7424,7 @@ impl CloudConfigsMaasMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7175,11 +7469,13 @@ pub struct CloudConfigsMaasMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7194,6 +7490,7 @@ impl CloudConfigsMaasMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7238,11 +7535,13 @@ pub struct CloudConfigsMaasPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -7257,6 +7556,7 @@ impl CloudConfigsMaasPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -7356,6 +7656,7 @@ impl CloudConfigsMaasPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7372,6 +7673,7 @@ impl CloudConfigsMaasPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasMachines, crate::models::V1Error>> {
@@ -7382,18 +7684,21 @@ impl CloudConfigsMaasPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1MaasMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1MaasMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -7443,6 +7748,7 @@ pub struct CloudConfigsMaasPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -7454,6 +7760,7 @@ impl CloudConfigsMaasPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7500,6 +7807,7 @@ pub struct CloudConfigsMaasPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7511,6 +7819,7 @@ impl CloudConfigsMaasPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasMachine, crate::models::V1Error>> {
@@ -7563,11 +7872,13 @@ pub struct CloudConfigsMaasPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7583,6 +7894,7 @@ impl CloudConfigsMaasPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7623,11 +7935,13 @@ pub struct CloudConfigsMaasUidClusterConfig {
 #[cfg(feature = "cloudconfigs-maas")]
 impl CloudConfigsMaasUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MaasCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7643,6 +7957,7 @@ impl CloudConfigsMaasUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7695,11 +8010,13 @@ pub struct CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
 #[cfg(feature = "cloudconfigs-machine-pools")]
 impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MachineMaintenanceStatus) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7716,6 +8033,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceStatusUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7768,11 +8086,13 @@ pub struct CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
 #[cfg(feature = "cloudconfigs-machine-pools")]
 impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MachineMaintenance) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7789,6 +8109,7 @@ impl CloudConfigsMachinePoolsMachineUidMaintenanceUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7827,6 +8148,7 @@ pub struct CloudConfigsMachinePoolsMachineUidsGet {
 #[cfg(feature = "cloudconfigs-machine-pools")]
 impl CloudConfigsMachinePoolsMachineUidsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7838,6 +8160,7 @@ impl CloudConfigsMachinePoolsMachineUidsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MachinePoolsMachineUids, crate::models::V1Error>> {
@@ -7886,6 +8209,7 @@ pub struct CloudConfigsUidMachinesHealthPatch {
 #[cfg(feature = "cloudconfigs-core")]
 impl CloudConfigsUidMachinesHealthPatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -7896,6 +8220,7 @@ impl CloudConfigsUidMachinesHealthPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7934,6 +8259,7 @@ pub struct CloudConfigsVirtualGet {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7945,6 +8271,7 @@ impl CloudConfigsVirtualGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualCloudConfig, crate::models::V1Error>> {
@@ -7991,11 +8318,13 @@ pub struct CloudConfigsVirtualMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8011,6 +8340,7 @@ impl CloudConfigsVirtualMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -8053,6 +8383,7 @@ pub struct CloudConfigsVirtualMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -8063,6 +8394,7 @@ impl CloudConfigsVirtualMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8107,11 +8439,13 @@ pub struct CloudConfigsVirtualMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8126,6 +8460,7 @@ impl CloudConfigsVirtualMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8170,11 +8505,13 @@ pub struct CloudConfigsVirtualPoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8189,6 +8526,7 @@ impl CloudConfigsVirtualPoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -8288,6 +8626,7 @@ impl CloudConfigsVirtualPoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -8304,6 +8643,7 @@ impl CloudConfigsVirtualPoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachines, crate::models::V1Error>> {
@@ -8316,18 +8656,21 @@ impl CloudConfigsVirtualPoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1VirtualMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1VirtualMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -8377,6 +8720,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -8388,6 +8732,7 @@ impl CloudConfigsVirtualPoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8434,6 +8779,7 @@ pub struct CloudConfigsVirtualPoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -8445,6 +8791,7 @@ impl CloudConfigsVirtualPoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachine, crate::models::V1Error>> {
@@ -8499,11 +8846,13 @@ pub struct CloudConfigsVirtualPoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualPoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8519,6 +8868,7 @@ impl CloudConfigsVirtualPoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8559,11 +8909,13 @@ pub struct CloudConfigsVirtualUidClusterConfig {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8579,6 +8931,7 @@ impl CloudConfigsVirtualUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8619,11 +8972,13 @@ pub struct CloudConfigsVirtualUidUpdate {
 #[cfg(feature = "cloudconfigs-virtual")]
 impl CloudConfigsVirtualUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualClusterResize) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8639,6 +8994,7 @@ impl CloudConfigsVirtualUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8677,6 +9033,7 @@ pub struct CloudConfigsVsphereGet {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -8688,6 +9045,7 @@ impl CloudConfigsVsphereGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereCloudConfig, crate::models::V1Error>> {
@@ -8734,11 +9092,13 @@ pub struct CloudConfigsVsphereMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8754,6 +9114,7 @@ impl CloudConfigsVsphereMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -8796,6 +9157,7 @@ pub struct CloudConfigsVsphereMachinePoolDelete {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereMachinePoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -8806,6 +9168,7 @@ impl CloudConfigsVsphereMachinePoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8850,11 +9213,13 @@ pub struct CloudConfigsVsphereMachinePoolUpdate {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereMachinePoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8869,6 +9234,7 @@ impl CloudConfigsVsphereMachinePoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8913,11 +9279,13 @@ pub struct CloudConfigsVspherePoolMachinesAdd {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8932,6 +9300,7 @@ impl CloudConfigsVspherePoolMachinesAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -9031,6 +9400,7 @@ impl CloudConfigsVspherePoolMachinesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -9047,6 +9417,7 @@ impl CloudConfigsVspherePoolMachinesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereMachines, crate::models::V1Error>> {
@@ -9059,18 +9430,21 @@ impl CloudConfigsVspherePoolMachinesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1VsphereMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1VsphereMachines, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -9120,6 +9494,7 @@ pub struct CloudConfigsVspherePoolMachinesUidDelete {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -9131,6 +9506,7 @@ impl CloudConfigsVspherePoolMachinesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9177,6 +9553,7 @@ pub struct CloudConfigsVspherePoolMachinesUidGet {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -9188,6 +9565,7 @@ impl CloudConfigsVspherePoolMachinesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereMachine, crate::models::V1Error>> {
@@ -9242,11 +9620,13 @@ pub struct CloudConfigsVspherePoolMachinesUidUpdate {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVspherePoolMachinesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9262,6 +9642,7 @@ impl CloudConfigsVspherePoolMachinesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9302,11 +9683,13 @@ pub struct CloudConfigsVsphereUidClusterConfig {
 #[cfg(feature = "cloudconfigs-vsphere")]
 impl CloudConfigsVsphereUidClusterConfig {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereCloudClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9322,6 +9705,7 @@ impl CloudConfigsVsphereUidClusterConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9362,11 +9746,13 @@ pub struct V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
 #[cfg(feature = "cloudconfigs-aws")]
 impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1HybridEdgeNativeMachinePoolConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -9382,6 +9768,7 @@ impl V1AwsCloudConfigsEdgeNativeUidMachinePoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())

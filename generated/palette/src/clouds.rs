@@ -30,6 +30,7 @@ pub struct AwsCloudCost {
 #[cfg(feature = "clouds-aws")]
 impl AwsCloudCost {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/cost").json_body(
             &self.body,
@@ -37,6 +38,7 @@ impl AwsCloudCost {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsCloudCostSummary, crate::models::V1Error>> {
@@ -81,6 +83,7 @@ pub struct V1AwsAccountSecretCredentials {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsAccountSecretCredentials {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -91,6 +94,7 @@ impl V1AwsAccountSecretCredentials {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccountCredentials, crate::models::V1Error>> {
@@ -139,6 +143,7 @@ impl V1AwsAccountStsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/account/sts").query_opt(
             "partition",
@@ -147,6 +152,7 @@ impl V1AwsAccountStsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAccountSts, crate::models::V1Error>> {
@@ -187,6 +193,7 @@ pub struct V1AwsAccountValidate {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsAccountValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -197,6 +204,7 @@ impl V1AwsAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -224,11 +232,13 @@ pub struct V1AwsAmiTypes {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsAmiTypes {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/amiTypes");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AmiTypes, crate::models::V1Error>> {
@@ -281,6 +291,7 @@ pub struct V1AwsClusterNameValidate {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsClusterNameValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -292,6 +303,7 @@ impl V1AwsClusterNameValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -334,11 +346,13 @@ impl V1AwsCopyImageFromDefaultRegion {
     /// Request payload to copy the AWS image
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsFindImageRequest) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -354,6 +368,7 @@ impl V1AwsCopyImageFromDefaultRegion {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AsyncOperationIdEntity, crate::models::V1Error>> {
@@ -399,11 +414,13 @@ impl V1AwsFindImage {
     /// Request payload to find the AWS image
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AwsFindImageRequest) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -419,6 +436,7 @@ impl V1AwsFindImage {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsImage, crate::models::V1Error>> {
@@ -469,6 +487,7 @@ pub struct V1AwsHostResourceGroupCapacityValidation {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsHostResourceGroupCapacityValidation {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -480,6 +499,7 @@ impl V1AwsHostResourceGroupCapacityValidation {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsHrgCapacityValidationResponse, crate::models::V1Error>> {
@@ -532,6 +552,7 @@ pub struct V1AwsHostResourceGroupLicenses {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsHostResourceGroupLicenses {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -543,6 +564,7 @@ impl V1AwsHostResourceGroupLicenses {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsLicenseConfigurations, crate::models::V1Error>> {
@@ -591,6 +613,7 @@ pub struct V1AwsHostResourceGroups {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsHostResourceGroups {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -601,6 +624,7 @@ impl V1AwsHostResourceGroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsHostResourceGroups, crate::models::V1Error>> {
@@ -651,6 +675,7 @@ impl V1AwsIamPolicies {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/policies")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -658,6 +683,7 @@ impl V1AwsIamPolicies {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsPolicies, crate::models::V1Error>> {
@@ -742,6 +768,7 @@ impl V1AwsInstanceTypes {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -756,6 +783,7 @@ impl V1AwsInstanceTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsInstanceTypes, crate::models::V1Error>> {
@@ -808,6 +836,7 @@ pub struct V1AwsKeyPairValidate {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsKeyPairValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -819,6 +848,7 @@ impl V1AwsKeyPairValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -861,6 +891,7 @@ pub struct V1AwsKeyPairs {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsKeyPairs {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions/{region}/keypairs")
             .path_param("region", self.region)
@@ -868,6 +899,7 @@ impl V1AwsKeyPairs {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsKeyPairs, crate::models::V1Error>> {
@@ -918,6 +950,7 @@ pub struct V1AwsKmsKeyGet {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsKmsKeyGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -929,6 +962,7 @@ impl V1AwsKmsKeyGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsKmsKeyEntity, crate::models::V1Error>> {
@@ -981,6 +1015,7 @@ pub struct V1AwsKmsKeyValidate {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsKmsKeyValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -992,6 +1027,7 @@ impl V1AwsKmsKeyValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1034,6 +1070,7 @@ pub struct V1AwsKmsKeys {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsKmsKeys {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions/{region}/kmskeys")
             .path_param("region", self.region)
@@ -1041,6 +1078,7 @@ impl V1AwsKmsKeys {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsKmsKeys, crate::models::V1Error>> {
@@ -1092,6 +1130,7 @@ impl V1AwsPolicyArnsValidate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/policyArns/validate")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -1099,6 +1138,7 @@ impl V1AwsPolicyArnsValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1133,6 +1173,7 @@ pub struct V1AwsPropertiesValidate {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsPropertiesValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1143,6 +1184,7 @@ impl V1AwsPropertiesValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1178,6 +1220,7 @@ pub struct V1AwsRegions {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsRegions {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions").query(
             "cloudAccountUid",
@@ -1186,6 +1229,7 @@ impl V1AwsRegions {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsRegions, crate::models::V1Error>> {
@@ -1224,6 +1268,7 @@ pub struct V1AwsS3Validate {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsS3Validate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/aws/s3/validate").json_body(
             &self.body,
@@ -1231,6 +1276,7 @@ impl V1AwsS3Validate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1282,6 +1328,7 @@ impl V1AwsSecurityGroups {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/securitygroups")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -1290,6 +1337,7 @@ impl V1AwsSecurityGroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsSecurityGroups, crate::models::V1Error>> {
@@ -1331,6 +1379,7 @@ pub struct V1AwsStorageTypes {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsStorageTypes {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1342,6 +1391,7 @@ impl V1AwsStorageTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsStorageTypes, crate::models::V1Error>> {
@@ -1396,6 +1446,7 @@ pub struct V1AwsVolumeSizeGet {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsVolumeSizeGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1407,6 +1458,7 @@ impl V1AwsVolumeSizeGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsVolumeSize, crate::models::V1Error>> {
@@ -1450,6 +1502,7 @@ pub struct V1AwsVolumeTypesGet {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsVolumeTypesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/volumeTypes").query(
             "region",
@@ -1458,6 +1511,7 @@ impl V1AwsVolumeTypesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsVolumeTypes, crate::models::V1Error>> {
@@ -1506,6 +1560,7 @@ pub struct V1AwsVpcs {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsVpcs {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/regions/{region}/vpcs")
             .path_param("region", self.region)
@@ -1513,6 +1568,7 @@ impl V1AwsVpcs {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsVpcs, crate::models::V1Error>> {
@@ -1559,6 +1615,7 @@ pub struct V1AwsZones {
 #[cfg(feature = "clouds-aws")]
 impl V1AwsZones {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1569,6 +1626,7 @@ impl V1AwsZones {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsAvailabilityZones, crate::models::V1Error>> {
@@ -1611,6 +1669,7 @@ pub struct V1AzureAccountValidate {
 #[cfg(feature = "clouds-azure")]
 impl V1AzureAccountValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1621,6 +1680,7 @@ impl V1AzureAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1677,6 +1737,7 @@ pub struct V1AzureClusterNameValidate {
 #[cfg(feature = "clouds-azure")]
 impl V1AzureClusterNameValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1690,6 +1751,7 @@ impl V1AzureClusterNameValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1729,6 +1791,7 @@ impl V1AzureGroups {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/groups").query_opt(
             "cloudAccountUid",
@@ -1737,6 +1800,7 @@ impl V1AzureGroups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureGroups, crate::models::V1Error>> {
@@ -1821,6 +1885,7 @@ impl V1AzureInstanceTypes {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1835,6 +1900,7 @@ impl V1AzureInstanceTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureInstanceTypes, crate::models::V1Error>> {
@@ -1889,6 +1955,7 @@ pub struct V1AzurePrivateDnsZones {
 #[cfg(feature = "clouds-azure")]
 impl V1AzurePrivateDnsZones {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1900,6 +1967,7 @@ impl V1AzurePrivateDnsZones {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzurePrivateDnsZones, crate::models::V1Error>> {
@@ -1954,6 +2022,7 @@ impl V1AzureRegions {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/regions")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -1961,6 +2030,7 @@ impl V1AzureRegions {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureRegions, crate::models::V1Error>> {
@@ -2011,6 +2081,7 @@ pub struct V1AzureResourceGroupList {
 #[cfg(feature = "clouds-azure")]
 impl V1AzureResourceGroupList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2022,6 +2093,7 @@ impl V1AzureResourceGroupList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureResourceGroupList, crate::models::V1Error>> {
@@ -2069,6 +2141,7 @@ impl V1AzureStorageAccountTypes {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2080,6 +2153,7 @@ impl V1AzureStorageAccountTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageAccountEntity, crate::models::V1Error>> {
@@ -2139,6 +2213,7 @@ impl V1AzureStorageAccounts {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2150,6 +2225,7 @@ impl V1AzureStorageAccounts {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageAccounts, crate::models::V1Error>> {
@@ -2213,6 +2289,7 @@ impl V1AzureStorageContainers {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2225,6 +2302,7 @@ impl V1AzureStorageContainers {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageContainers, crate::models::V1Error>> {
@@ -2266,6 +2344,7 @@ pub struct V1AzureStorageTypes {
 #[cfg(feature = "clouds-azure")]
 impl V1AzureStorageTypes {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2277,6 +2356,7 @@ impl V1AzureStorageTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureStorageTypes, crate::models::V1Error>> {
@@ -2323,6 +2403,7 @@ pub struct V1AzureSubscriptionList {
 #[cfg(feature = "clouds-azure")]
 impl V1AzureSubscriptionList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/subscriptions").query(
             "cloudAccountUid",
@@ -2331,6 +2412,7 @@ impl V1AzureSubscriptionList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureSubscriptionList, crate::models::V1Error>> {
@@ -2379,6 +2461,7 @@ pub struct V1AzureVhdUrl {
 #[cfg(feature = "clouds-azure")]
 impl V1AzureVhdUrl {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/vhds/{vhd}/url")
             .path_param("vhd", self.vhd)
@@ -2386,6 +2469,7 @@ impl V1AzureVhdUrl {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureVhdUrlEntity, crate::models::V1Error>> {
@@ -2447,6 +2531,7 @@ impl V1AzureVirtualNetworkList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2459,6 +2544,7 @@ impl V1AzureVirtualNetworkList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureVirtualNetworkList, crate::models::V1Error>> {
@@ -2518,6 +2604,7 @@ impl V1AzureZones {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/azure/regions/{region}/zones")
             .path_param("region", self.region)
@@ -2526,6 +2613,7 @@ impl V1AzureZones {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AzureZoneEntity, crate::models::V1Error>> {
@@ -2578,6 +2666,7 @@ pub struct V1CloudComputeRate {
 #[cfg(feature = "clouds-core")]
 impl V1CloudComputeRate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/{cloud}/compute/{type}/rate")
             .path_param("cloud", self.cloud)
@@ -2586,6 +2675,7 @@ impl V1CloudComputeRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudCost, crate::models::V1Error>> {
@@ -2630,6 +2720,7 @@ pub struct V1CloudStackAccountValidate {
 #[cfg(feature = "clouds-apache-cloudstack")]
 impl V1CloudStackAccountValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2640,6 +2731,7 @@ impl V1CloudStackAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2697,6 +2789,7 @@ impl V1CloudStackDiskOfferingsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2708,6 +2801,7 @@ impl V1CloudStackDiskOfferingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDiskOfferings, crate::models::V1Error>> {
@@ -2753,6 +2847,7 @@ impl V1CloudStackDomainsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2764,6 +2859,7 @@ impl V1CloudStackDomainsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackDomains, crate::models::V1Error>> {
@@ -2827,6 +2923,7 @@ impl V1CloudStackKeypairsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/keypairs")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -2835,6 +2932,7 @@ impl V1CloudStackKeypairsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackKeypairs, crate::models::V1Error>> {
@@ -2907,6 +3005,7 @@ impl V1CloudStackNetworksGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/networks")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -2916,6 +3015,7 @@ impl V1CloudStackNetworksGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackNetworks, crate::models::V1Error>> {
@@ -2988,6 +3088,7 @@ impl V1CloudStackOfferingsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/offerings")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -2997,6 +3098,7 @@ impl V1CloudStackOfferingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackOfferings, crate::models::V1Error>> {
@@ -3042,6 +3144,7 @@ impl V1CloudStackProjectsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3053,6 +3156,7 @@ impl V1CloudStackProjectsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackProjects, crate::models::V1Error>> {
@@ -3125,6 +3229,7 @@ impl V1CloudStackTemplatesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/templates")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -3134,6 +3239,7 @@ impl V1CloudStackTemplatesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackTemplates, crate::models::V1Error>> {
@@ -3197,6 +3303,7 @@ impl V1CloudStackVpcsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/apache-cloudstack/vpcs")
             .query_opt("cloudAccountUid", self.cloud_account_uid.as_ref())
@@ -3205,6 +3312,7 @@ impl V1CloudStackVpcsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackVpcs, crate::models::V1Error>> {
@@ -3250,6 +3358,7 @@ impl V1CloudStackZonesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3261,6 +3370,7 @@ impl V1CloudStackZonesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudStackZones, crate::models::V1Error>> {
@@ -3322,6 +3432,7 @@ impl V1CloudStorageRate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/{cloud}/storage/{type}/rate")
             .path_param("cloud", self.cloud)
@@ -3331,6 +3442,7 @@ impl V1CloudStorageRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudCost, crate::models::V1Error>> {
@@ -3364,11 +3476,13 @@ pub struct V1CloudsAwsApiEndpointsGet {
 #[cfg(feature = "clouds-aws")]
 impl V1CloudsAwsApiEndpointsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/aws/apiEndpoints");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsApiEndpointsConfig, crate::models::V1Error>> {
@@ -3415,6 +3529,7 @@ pub struct V1CloudsAwsCloudWatchValidate {
 #[cfg(feature = "clouds-aws")]
 impl V1CloudsAwsCloudWatchValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3425,6 +3540,7 @@ impl V1CloudsAwsCloudWatchValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3463,6 +3579,7 @@ pub struct V1CustomCloudTypeBootstrapDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeBootstrapDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3474,6 +3591,7 @@ impl V1CustomCloudTypeBootstrapDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3512,6 +3630,7 @@ pub struct V1CustomCloudTypeBootstrapGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeBootstrapGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3523,6 +3642,7 @@ impl V1CustomCloudTypeBootstrapGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -3569,11 +3689,13 @@ pub struct V1CustomCloudTypeBootstrapUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeBootstrapUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3589,6 +3711,7 @@ impl V1CustomCloudTypeBootstrapUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3627,6 +3750,7 @@ pub struct V1CustomCloudTypeCloudAccountKeysGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudAccountKeysGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3638,6 +3762,7 @@ impl V1CustomCloudTypeCloudAccountKeysGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeCloudAccountKeys, crate::models::V1Error>> {
@@ -3686,6 +3811,7 @@ pub struct V1CustomCloudTypeCloudAccountKeysUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudAccountKeysUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3696,6 +3822,7 @@ impl V1CustomCloudTypeCloudAccountKeysUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3734,6 +3861,7 @@ pub struct V1CustomCloudTypeCloudProviderDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudProviderDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3745,6 +3873,7 @@ impl V1CustomCloudTypeCloudProviderDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3783,6 +3912,7 @@ pub struct V1CustomCloudTypeCloudProviderGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudProviderGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3794,6 +3924,7 @@ impl V1CustomCloudTypeCloudProviderGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -3840,11 +3971,13 @@ pub struct V1CustomCloudTypeCloudProviderUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCloudProviderUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3860,6 +3993,7 @@ impl V1CustomCloudTypeCloudProviderUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3898,6 +4032,7 @@ pub struct V1CustomCloudTypeClusterTemplateDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeClusterTemplateDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3909,6 +4044,7 @@ impl V1CustomCloudTypeClusterTemplateDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3947,6 +4083,7 @@ pub struct V1CustomCloudTypeClusterTemplateGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeClusterTemplateGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3958,6 +4095,7 @@ impl V1CustomCloudTypeClusterTemplateGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -4004,11 +4142,13 @@ pub struct V1CustomCloudTypeClusterTemplateUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeClusterTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4024,6 +4164,7 @@ impl V1CustomCloudTypeClusterTemplateUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4062,6 +4203,7 @@ pub struct V1CustomCloudTypeControlPlaneDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlaneDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4073,6 +4215,7 @@ impl V1CustomCloudTypeControlPlaneDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4111,6 +4254,7 @@ pub struct V1CustomCloudTypeControlPlaneGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlaneGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4122,6 +4266,7 @@ impl V1CustomCloudTypeControlPlaneGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -4166,6 +4311,7 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4177,6 +4323,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4215,6 +4362,7 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlanePoolTemplateGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4226,6 +4374,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -4272,11 +4421,13 @@ pub struct V1CustomCloudTypeControlPlanePoolTemplateUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4292,6 +4443,7 @@ impl V1CustomCloudTypeControlPlanePoolTemplateUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4332,11 +4484,13 @@ pub struct V1CustomCloudTypeControlPlaneUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeControlPlaneUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4352,6 +4506,7 @@ impl V1CustomCloudTypeControlPlaneUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4390,6 +4545,7 @@ pub struct V1CustomCloudTypeCoreDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCoreDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4401,6 +4557,7 @@ impl V1CustomCloudTypeCoreDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4439,6 +4596,7 @@ pub struct V1CustomCloudTypeCoreGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCoreGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4450,6 +4608,7 @@ impl V1CustomCloudTypeCoreGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -4496,11 +4655,13 @@ pub struct V1CustomCloudTypeCoreUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeCoreUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4516,6 +4677,7 @@ impl V1CustomCloudTypeCoreUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4554,6 +4716,7 @@ pub struct V1CustomCloudTypeLogoGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeLogoGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/cloudTypes/{cloudType}/logo")
             .path_param("cloudType", self.cloud_type)
@@ -4561,6 +4724,7 @@ impl V1CustomCloudTypeLogoGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -4601,11 +4765,13 @@ pub struct V1CustomCloudTypeLogoUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeLogoUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4621,6 +4787,7 @@ impl V1CustomCloudTypeLogoUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4659,6 +4826,7 @@ pub struct V1CustomCloudTypeMetaGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeMetaGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4670,6 +4838,7 @@ impl V1CustomCloudTypeMetaGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudMetaEntity, crate::models::V1Error>> {
@@ -4718,6 +4887,7 @@ pub struct V1CustomCloudTypeMetaUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeMetaUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/clouds/cloudTypes/{cloudType}/meta")
             .path_param("cloudType", self.cloud_type)
@@ -4725,6 +4895,7 @@ impl V1CustomCloudTypeMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4759,11 +4930,13 @@ impl V1CustomCloudTypeRegister {
     /// Request payload to register custom cloud type
     ///
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1CustomCloudRequestEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/cloudTypes/register");
         let request = match self.body {
@@ -4773,6 +4946,7 @@ impl V1CustomCloudTypeRegister {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -4811,6 +4985,7 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeWorkerPoolTemplateDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4822,6 +4997,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4860,6 +5036,7 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeWorkerPoolTemplateGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4871,6 +5048,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypeContentResponse, crate::models::V1Error>> {
@@ -4917,11 +5095,13 @@ pub struct V1CustomCloudTypeWorkerPoolTemplateUpdate {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4937,6 +5117,7 @@ impl V1CustomCloudTypeWorkerPoolTemplateUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4975,6 +5156,7 @@ pub struct V1CustomCloudTypesDelete {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypesDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4986,6 +5168,7 @@ impl V1CustomCloudTypesDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5013,11 +5196,13 @@ pub struct V1CustomCloudTypesGet {
 #[cfg(feature = "clouds-cloud-types")]
 impl V1CustomCloudTypesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/cloudTypes");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CustomCloudTypes, crate::models::V1Error>> {
@@ -5058,6 +5243,7 @@ pub struct V1EksPropertiesValidate {
 #[cfg(feature = "clouds-core")]
 impl V1EksPropertiesValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5068,6 +5254,7 @@ impl V1EksPropertiesValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5102,6 +5289,7 @@ pub struct V1GcpAccountValidate {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpAccountValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5112,6 +5300,7 @@ impl V1GcpAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5154,6 +5343,7 @@ pub struct V1GcpAvailabilityZones {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpAvailabilityZones {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects/{project}/zones")
             .query("cloudAccountUid", self.cloud_account_uid)
@@ -5161,6 +5351,7 @@ impl V1GcpAvailabilityZones {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpZones, crate::models::V1Error>> {
@@ -5196,6 +5387,7 @@ pub struct V1GcpAzValidate {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpAzValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clouds/gcp/azs/validate").json_body(
             &self.body,
@@ -5203,6 +5395,7 @@ impl V1GcpAzValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5237,6 +5430,7 @@ pub struct V1GcpBucketNameValidate {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpBucketNameValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5247,6 +5441,7 @@ impl V1GcpBucketNameValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5289,6 +5484,7 @@ pub struct V1GcpContainerImageValidate {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpContainerImageValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/image/container/validate")
             .query("imagePath", self.image_path)
@@ -5296,6 +5492,7 @@ impl V1GcpContainerImageValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5331,6 +5528,7 @@ pub struct V1GcpImageUrl {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpImageUrl {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5342,6 +5540,7 @@ impl V1GcpImageUrl {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpImageUrlEntity, crate::models::V1Error>> {
@@ -5410,6 +5609,7 @@ impl V1GcpInstanceTypes {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5422,6 +5622,7 @@ impl V1GcpInstanceTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpInstanceTypes, crate::models::V1Error>> {
@@ -5474,6 +5675,7 @@ pub struct V1GcpNetworks {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpNetworks {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5485,6 +5687,7 @@ impl V1GcpNetworks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpNetworks, crate::models::V1Error>> {
@@ -5531,6 +5734,7 @@ pub struct V1GcpProjectValidate {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpProjectValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5541,6 +5745,7 @@ impl V1GcpProjectValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5576,6 +5781,7 @@ pub struct V1GcpProjects {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpProjects {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects").query(
             "cloudAccountUid",
@@ -5584,6 +5790,7 @@ impl V1GcpProjects {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpProjects, crate::models::V1Error>> {
@@ -5622,6 +5829,7 @@ pub struct V1GcpPropertiesValidate {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpPropertiesValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5632,6 +5840,7 @@ impl V1GcpPropertiesValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5674,6 +5883,7 @@ pub struct V1GcpRegions {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpRegions {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/gcp/projects/{project}/regions")
             .query("cloudAccountUid", self.cloud_account_uid)
@@ -5681,6 +5891,7 @@ impl V1GcpRegions {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpRegions, crate::models::V1Error>> {
@@ -5720,6 +5931,7 @@ pub struct V1GcpStorageTypes {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpStorageTypes {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5731,6 +5943,7 @@ impl V1GcpStorageTypes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpStorageTypes, crate::models::V1Error>> {
@@ -5783,6 +5996,7 @@ pub struct V1GcpZones {
 #[cfg(feature = "clouds-gcp")]
 impl V1GcpZones {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5794,6 +6008,7 @@ impl V1GcpZones {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1GcpZones, crate::models::V1Error>> {
@@ -5834,6 +6049,7 @@ pub struct V1MaasAccountValidate {
 #[cfg(feature = "clouds-maas")]
 impl V1MaasAccountValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5844,6 +6060,7 @@ impl V1MaasAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5883,6 +6100,7 @@ impl V1MaasDomainsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/domains").query_opt(
             "cloudAccountUid",
@@ -5891,6 +6109,7 @@ impl V1MaasDomainsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasDomains, crate::models::V1Error>> {
@@ -5934,6 +6153,7 @@ impl V1MaasPoolsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/resourcePools").query_opt(
             "cloudAccountUid",
@@ -5942,6 +6162,7 @@ impl V1MaasPoolsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasPools, crate::models::V1Error>> {
@@ -5985,6 +6206,7 @@ impl V1MaasSubnetsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/subnets").query_opt(
             "cloudAccountUid",
@@ -5993,6 +6215,7 @@ impl V1MaasSubnetsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasSubnets, crate::models::V1Error>> {
@@ -6036,6 +6259,7 @@ impl V1MaasTagsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/tags").query_opt(
             "cloudAccountUid",
@@ -6044,6 +6268,7 @@ impl V1MaasTagsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasTags, crate::models::V1Error>> {
@@ -6087,6 +6312,7 @@ impl V1MaasZonesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/maas/azs").query_opt(
             "cloudAccountUid",
@@ -6095,6 +6321,7 @@ impl V1MaasZonesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MaasZones, crate::models::V1Error>> {
@@ -6135,6 +6362,7 @@ pub struct V1VsphereAccountValidate {
 #[cfg(feature = "clouds-vsphere")]
 impl V1VsphereAccountValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -6145,6 +6373,7 @@ impl V1VsphereAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6191,6 +6420,7 @@ pub struct V1VsphereComputeClusterResources {
 #[cfg(feature = "clouds-vsphere")]
 impl V1VsphereComputeClusterResources {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6202,6 +6432,7 @@ impl V1VsphereComputeClusterResources {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>> {
@@ -6247,6 +6478,7 @@ impl V1VsphereDatacenters {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/datacenters").query_opt(
             "cloudAccountUid",
@@ -6255,6 +6487,7 @@ impl V1VsphereDatacenters {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDatacenters, crate::models::V1Error>> {
@@ -6292,6 +6525,7 @@ pub struct V1VsphereEnv {
 #[cfg(feature = "clouds-vsphere")]
 impl V1VsphereEnv {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clouds/vsphere/env").json_body(
             &self.body,
@@ -6299,6 +6533,7 @@ impl V1VsphereEnv {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereEnv, crate::models::V1Error>> {

@@ -25,11 +25,13 @@ pub struct V1ClusterTemplatesCreate {
 }
 impl V1ClusterTemplatesCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterTemplates");
         let request = match self.body {
@@ -39,6 +41,7 @@ impl V1ClusterTemplatesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -61,11 +64,13 @@ pub struct V1ClusterTemplatesTagsGet {
 }
 impl V1ClusterTemplatesTagsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterTemplates/tags");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplateTags, crate::models::V1Error>> {
@@ -109,6 +114,7 @@ pub struct V1ClusterTemplatesUidClusterReconcileClusterUidGet {
 }
 impl V1ClusterTemplatesUidClusterReconcileClusterUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -119,6 +125,7 @@ impl V1ClusterTemplatesUidClusterReconcileClusterUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterReconcile, crate::models::V1Error>> {
@@ -158,6 +165,7 @@ pub struct V1ClusterTemplatesUidDelete {
 }
 impl V1ClusterTemplatesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/clusterTemplates/{uid}").path_param(
             "uid",
@@ -166,6 +174,7 @@ impl V1ClusterTemplatesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -196,6 +205,7 @@ pub struct V1ClusterTemplatesUidGet {
 }
 impl V1ClusterTemplatesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterTemplates/{uid}").path_param(
             "uid",
@@ -204,6 +214,7 @@ impl V1ClusterTemplatesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplate, crate::models::V1Error>> {
@@ -245,11 +256,13 @@ pub struct V1ClusterTemplatesUidMetadataUpdate {
 }
 impl V1ClusterTemplatesUidMetadataUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -265,6 +278,7 @@ impl V1ClusterTemplatesUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -300,11 +314,13 @@ pub struct V1ClusterTemplatesUidPoliciesUpdate {
 }
 impl V1ClusterTemplatesUidPoliciesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplatePoliciesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -320,6 +336,7 @@ impl V1ClusterTemplatesUidPoliciesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -357,6 +374,7 @@ pub struct V1ClusterTemplatesUidProfilesProfileUidVariablesGet {
 }
 impl V1ClusterTemplatesUidProfilesProfileUidVariablesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -367,6 +385,7 @@ impl V1ClusterTemplatesUidProfilesProfileUidVariablesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplateProfileVariablesResponse, crate::models::V1Error>> {
@@ -408,11 +427,13 @@ pub struct V1ClusterTemplatesUidProfilesUpdate {
 }
 impl V1ClusterTemplatesUidProfilesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplateProfilesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -428,6 +449,7 @@ impl V1ClusterTemplatesUidProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -463,6 +485,7 @@ pub struct V1ClusterTemplatesUidProfilesVariablesPatch {
 }
 impl V1ClusterTemplatesUidProfilesVariablesPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::models::V1ClusterTemplateProfilesVariablesBatchEntity,
@@ -471,6 +494,7 @@ impl V1ClusterTemplatesUidProfilesVariablesPatch {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -486,6 +510,7 @@ impl V1ClusterTemplatesUidProfilesVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -521,11 +546,13 @@ pub struct V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
 }
 impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplateVariablesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -541,6 +568,7 @@ impl V1ClusterTemplatesUidSpectroClustersUidVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -575,6 +603,7 @@ impl V1ClusterTemplatesValidateName {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -586,6 +615,7 @@ impl V1ClusterTemplatesValidateName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

@@ -25,11 +25,13 @@ pub struct ClusterGroupsCreate {
 }
 impl ClusterGroupsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterGroupEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clustergroups");
         let request = match self.body {
@@ -39,6 +41,7 @@ impl ClusterGroupsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -72,6 +75,7 @@ pub struct ClusterGroupsDeveloperCreditUsageGet {
 }
 impl ClusterGroupsDeveloperCreditUsageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -83,6 +87,7 @@ impl ClusterGroupsDeveloperCreditUsageGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroupsDeveloperCreditUsage, crate::models::V1Error>> {
@@ -114,11 +119,13 @@ pub struct ClusterGroupsHostClusterMetadata {
 }
 impl ClusterGroupsHostClusterMetadata {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/hostCluster/metadata");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroupsHostClusterMetadata, crate::models::V1Error>> {
@@ -150,11 +157,13 @@ pub struct ClusterGroupsHostClusterSummary {
 }
 impl ClusterGroupsHostClusterSummary {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/hostCluster");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroupsHostClusterSummary, crate::models::V1Error>> {
@@ -191,6 +200,7 @@ pub struct ClusterGroupsUidDelete {
 }
 impl ClusterGroupsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/clustergroups/{uid}").path_param(
             "uid",
@@ -199,6 +209,7 @@ impl ClusterGroupsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -229,6 +240,7 @@ pub struct ClusterGroupsUidGet {
 }
 impl ClusterGroupsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/{uid}").path_param(
             "uid",
@@ -237,6 +249,7 @@ impl ClusterGroupsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterGroup, crate::models::V1Error>> {
@@ -276,11 +289,13 @@ pub struct ClusterGroupsUidHostClusterUpdate {
 }
 impl ClusterGroupsUidHostClusterUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterGroupHostClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -296,6 +311,7 @@ impl ClusterGroupsUidHostClusterUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -331,11 +347,13 @@ pub struct ClusterGroupsUidMetaUpdate {
 }
 impl ClusterGroupsUidMetaUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/clustergroups/{uid}/meta").path_param(
             "uid",
@@ -348,6 +366,7 @@ impl ClusterGroupsUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -383,6 +402,7 @@ pub struct ClusterGroupsUidPacksResolvedValuesGet {
 }
 impl ClusterGroupsUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterProfilesParamReferenceEntity,
@@ -391,6 +411,7 @@ impl ClusterGroupsUidPacksResolvedValuesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -406,6 +427,7 @@ impl ClusterGroupsUidPacksResolvedValuesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfilesResolvedValues, crate::models::V1Error>> {
@@ -454,6 +476,7 @@ impl ClusterGroupsUidProfilesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/{uid}/profiles")
             .path_param("uid", self.uid)
@@ -461,6 +484,7 @@ impl ClusterGroupsUidProfilesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
@@ -502,11 +526,13 @@ pub struct ClusterGroupsUidProfilesUpdate {
 }
 impl ClusterGroupsUidProfilesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -522,6 +548,7 @@ impl ClusterGroupsUidProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -555,6 +582,7 @@ pub struct ClusterGroupsValidateName {
 }
 impl ClusterGroupsValidateName {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clustergroups/validate/name").query(
             "name",
@@ -563,6 +591,7 @@ impl ClusterGroupsValidateName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

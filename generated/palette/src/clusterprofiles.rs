@@ -25,11 +25,13 @@ pub struct ClusterProfilesBulkDelete {
 }
 impl ClusterProfilesBulkDelete {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1BulkDeleteRequest) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/clusterprofiles/bulk");
         let request = match self.body {
@@ -39,6 +41,7 @@ impl ClusterProfilesBulkDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1BulkDeleteResponse, crate::models::V1Error>> {
@@ -81,11 +84,13 @@ impl ClusterProfilesCreate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles").query_opt(
             "publish",
@@ -98,6 +103,7 @@ impl ClusterProfilesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -158,6 +164,7 @@ impl ClusterProfilesDelete {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/clusterprofiles/{uid}")
             .path_param("uid", self.uid)
@@ -167,6 +174,7 @@ impl ClusterProfilesDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -227,6 +235,7 @@ impl ClusterProfilesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}")
             .path_param("uid", self.uid)
@@ -236,6 +245,7 @@ impl ClusterProfilesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfile, crate::models::V1Error>> {
@@ -278,11 +288,13 @@ impl ClusterProfilesImport {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import").query_opt(
             "publish",
@@ -295,6 +307,7 @@ impl ClusterProfilesImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -343,11 +356,13 @@ impl ClusterProfilesImportFile {
         self
     }
     /// Sent as `multipart/form-data`; the document lists the parts `importFile` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import/file")
             .query_opt("publish", self.publish.as_ref())
@@ -359,6 +374,7 @@ impl ClusterProfilesImportFile {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -386,11 +402,13 @@ pub struct ClusterProfilesImportValidate {
 }
 impl ClusterProfilesImportValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/import/validate");
         let request = match self.body {
@@ -400,6 +418,7 @@ impl ClusterProfilesImportValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileImportEntity, crate::models::V1Error>> {
@@ -450,11 +469,13 @@ impl ClusterProfilesPacksRefUpdate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileNotificationUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/clusterprofiles/{uid}/packRefs")
             .path_param("uid", self.uid)
@@ -466,6 +487,7 @@ impl ClusterProfilesPacksRefUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -499,6 +521,7 @@ pub struct ClusterProfilesPublish {
 }
 impl ClusterProfilesPublish {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -510,6 +533,7 @@ impl ClusterProfilesPublish {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -542,11 +566,13 @@ pub struct ClusterProfilesUidClone {
 }
 impl ClusterProfilesUidClone {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileCloneEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -562,6 +588,7 @@ impl ClusterProfilesUidClone {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -599,11 +626,13 @@ pub struct ClusterProfilesUidCloneValidate {
 }
 impl ClusterProfilesUidCloneValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileCloneMetaInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -619,6 +648,7 @@ impl ClusterProfilesUidCloneValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -654,11 +684,13 @@ pub struct ClusterProfilesUidMetadataUpdate {
 }
 impl ClusterProfilesUidMetadataUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProfileMetaEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -674,6 +706,7 @@ impl ClusterProfilesUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -718,11 +751,13 @@ impl ClusterProfilesUidPacksAdd {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PackInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/{uid}/packs")
             .path_param("uid", self.uid)
@@ -734,6 +769,7 @@ impl ClusterProfilesUidPacksAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -775,6 +811,7 @@ pub struct ClusterProfilesUidPacksConfigGet {
 }
 impl ClusterProfilesUidPacksConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -786,6 +823,7 @@ impl ClusterProfilesUidPacksConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilePackConfigList, crate::models::V1Error>> {
@@ -834,6 +872,7 @@ impl ClusterProfilesUidPacksGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/packs")
             .path_param("uid", self.uid)
@@ -841,6 +880,7 @@ impl ClusterProfilesUidPacksGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilePacksEntities, crate::models::V1Error>> {
@@ -889,6 +929,7 @@ impl ClusterProfilesUidPacksManifestsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/packs/manifests")
             .path_param("uid", self.uid)
@@ -896,6 +937,7 @@ impl ClusterProfilesUidPacksManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilePacksManifests, crate::models::V1Error>> {
@@ -939,6 +981,7 @@ pub struct ClusterProfilesUidPacksNameDelete {
 }
 impl ClusterProfilesUidPacksNameDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -949,6 +992,7 @@ impl ClusterProfilesUidPacksNameDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -988,11 +1032,13 @@ pub struct ClusterProfilesUidPacksNameManifestsAdd {
 }
 impl ClusterProfilesUidPacksNameManifestsAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1007,6 +1053,7 @@ impl ClusterProfilesUidPacksNameManifestsAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1048,6 +1095,7 @@ pub struct ClusterProfilesUidPacksNameManifestsUidDelete {
 }
 impl ClusterProfilesUidPacksNameManifestsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1059,6 +1107,7 @@ impl ClusterProfilesUidPacksNameManifestsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1100,6 +1149,7 @@ pub struct ClusterProfilesUidPacksNameManifestsUidGet {
 }
 impl ClusterProfilesUidPacksNameManifestsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1111,6 +1161,7 @@ impl ClusterProfilesUidPacksNameManifestsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ManifestEntity, crate::models::V1Error>> {
@@ -1160,11 +1211,13 @@ pub struct ClusterProfilesUidPacksNameManifestsUidUpdate {
 }
 impl ClusterProfilesUidPacksNameManifestsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ManifestInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1180,6 +1233,7 @@ impl ClusterProfilesUidPacksNameManifestsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1219,11 +1273,13 @@ pub struct ClusterProfilesUidPacksNameUpdate {
 }
 impl ClusterProfilesUidPacksNameUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PackUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1238,6 +1294,7 @@ impl ClusterProfilesUidPacksNameUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1273,11 +1330,13 @@ pub struct ClusterProfilesUidPacksResolvedValuesGet {
 }
 impl ClusterProfilesUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PackParamsEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1293,6 +1352,7 @@ impl ClusterProfilesUidPacksResolvedValuesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackResolvedValues, crate::models::V1Error>> {
@@ -1336,6 +1396,7 @@ pub struct ClusterProfilesUidPacksUidManifests {
 }
 impl ClusterProfilesUidPacksUidManifests {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1346,6 +1407,7 @@ impl ClusterProfilesUidPacksUidManifests {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ManifestEntities, crate::models::V1Error>> {
@@ -1385,6 +1447,7 @@ pub struct ClusterProfilesUidSpcDownload {
 }
 impl ClusterProfilesUidSpcDownload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/spc/download")
             .path_param("uid", self.uid)
@@ -1392,6 +1455,7 @@ impl ClusterProfilesUidSpcDownload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -1427,11 +1491,13 @@ pub struct ClusterProfilesUidValidatePacks {
 }
 impl ClusterProfilesUidValidatePacks {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileTemplateDraft) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1447,6 +1513,7 @@ impl ClusterProfilesUidValidatePacks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileValidatorResponse, crate::models::V1Error>> {
@@ -1515,11 +1582,13 @@ impl ClusterProfilesUpdate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/clusterprofiles/{uid}")
             .path_param("uid", self.uid)
@@ -1533,6 +1602,7 @@ impl ClusterProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1578,6 +1648,7 @@ impl ClusterProfilesValidateNameVersion {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/validate/name")
             .query_opt("name", self.name.as_ref())
@@ -1585,6 +1656,7 @@ impl ClusterProfilesValidateNameVersion {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1612,11 +1684,13 @@ pub struct ClusterProfilesValidatePacks {
 }
 impl ClusterProfilesValidatePacks {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfileTemplateDraft) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/clusterprofiles/validate/packs");
         let request = match self.body {
@@ -1626,6 +1700,7 @@ impl ClusterProfilesValidatePacks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileValidatorResponse, crate::models::V1Error>> {
@@ -1654,11 +1729,13 @@ pub struct MacrosList {
 }
 impl MacrosList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/macros");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
@@ -1708,6 +1785,7 @@ impl V1ClusterProfilesUidExport {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/clusterprofiles/{uid}/export")
             .path_param("uid", self.uid)
@@ -1716,6 +1794,7 @@ impl V1ClusterProfilesUidExport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -1761,6 +1840,7 @@ impl V1ClusterProfilesUidExportTerraform {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1772,6 +1852,7 @@ impl V1ClusterProfilesUidExportTerraform {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -1809,6 +1890,7 @@ pub struct V1ClusterProfilesUidPacksNameGet {
 }
 impl V1ClusterProfilesUidPacksNameGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1819,6 +1901,7 @@ impl V1ClusterProfilesUidPacksNameGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRefSummaryResponse, crate::models::V1Error>> {
@@ -1860,11 +1943,13 @@ pub struct V1ClusterProfilesUidVariablesDelete {
 }
 impl V1ClusterProfilesUidVariablesDelete {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VariableNames) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1880,6 +1965,7 @@ impl V1ClusterProfilesUidVariablesDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1913,6 +1999,7 @@ pub struct V1ClusterProfilesUidVariablesGet {
 }
 impl V1ClusterProfilesUidVariablesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1924,6 +2011,7 @@ impl V1ClusterProfilesUidVariablesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Variables, crate::models::V1Error>> {
@@ -1963,11 +2051,13 @@ pub struct V1ClusterProfilesUidVariablesPatch {
 }
 impl V1ClusterProfilesUidVariablesPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Variables) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1983,6 +2073,7 @@ impl V1ClusterProfilesUidVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2018,11 +2109,13 @@ pub struct V1ClusterProfilesUidVariablesPut {
 }
 impl V1ClusterProfilesUidVariablesPut {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Variables) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2038,6 +2131,7 @@ impl V1ClusterProfilesUidVariablesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

@@ -67,11 +67,13 @@ impl ClusterGroupUidHostClustersSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -88,6 +90,7 @@ impl ClusterGroupUidHostClustersSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
@@ -100,6 +103,7 @@ impl ClusterGroupUidHostClustersSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -108,6 +112,7 @@ impl ClusterGroupUidHostClustersSummary {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -116,6 +121,7 @@ impl ClusterGroupUidHostClustersSummary {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -187,11 +193,13 @@ impl ClusterGroupUidVirtualClustersSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -208,6 +216,7 @@ impl ClusterGroupUidVirtualClustersSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
@@ -220,6 +229,7 @@ impl ClusterGroupUidVirtualClustersSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -228,6 +238,7 @@ impl ClusterGroupUidVirtualClustersSummary {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -236,6 +247,7 @@ impl ClusterGroupUidVirtualClustersSummary {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -299,11 +311,13 @@ impl ClusterProfilesFilterSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterProfilesFilterSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/clusterprofiles")
             .query_opt("limit", self.limit.as_ref())
@@ -316,6 +330,7 @@ impl ClusterProfilesFilterSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilesSummary, crate::models::V1Error>> {
@@ -328,6 +343,7 @@ impl ClusterProfilesFilterSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1ClusterProfilesSummary, crate::models::V1Error> {
@@ -336,6 +352,7 @@ impl ClusterProfilesFilterSummary {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1ClusterProfilesSummary, crate::models::V1Error> {
@@ -344,6 +361,7 @@ impl ClusterProfilesFilterSummary {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -374,11 +392,13 @@ pub struct ClusterProfilesMetadata {
 #[cfg(feature = "dashboard-clusterprofiles")]
 impl ClusterProfilesMetadata {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/clusterprofiles/metadata");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfilesMetadata, crate::models::V1Error>> {
@@ -423,6 +443,7 @@ pub struct ClusterProfilesUidSummary {
 #[cfg(feature = "dashboard-clusterprofiles")]
 impl ClusterProfilesUidSummary {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -434,6 +455,7 @@ impl ClusterProfilesUidSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfileSummary, crate::models::V1Error>> {
@@ -500,11 +522,13 @@ impl ClusterTemplatesFilterSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplatesFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/clusterTemplates")
             .query_opt("limit", self.limit.as_ref())
@@ -517,6 +541,7 @@ impl ClusterTemplatesFilterSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error>> {
@@ -529,6 +554,7 @@ impl ClusterTemplatesFilterSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error> {
@@ -537,6 +563,7 @@ impl ClusterTemplatesFilterSummary {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1ClusterTemplatesSummary, crate::models::V1Error> {
@@ -545,6 +572,7 @@ impl ClusterTemplatesFilterSummary {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -575,11 +603,13 @@ pub struct ClusterTemplatesMetadataGet {
 #[cfg(feature = "dashboard-cluster-templates")]
 impl ClusterTemplatesMetadataGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/clusterTemplates/metadata");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterTemplatesMetadata, crate::models::V1Error>> {
@@ -624,6 +654,7 @@ pub struct ClusterTemplatesUidSpectroclustersMetaGet {
 #[cfg(feature = "dashboard-cluster-templates")]
 impl ClusterTemplatesUidSpectroclustersMetaGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -635,6 +666,7 @@ impl ClusterTemplatesUidSpectroclustersMetaGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMeta, crate::models::V1Error>> {
@@ -701,11 +733,13 @@ impl DashboardAppDeployments {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppDeploymentsFilterSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/appDeployments")
             .query_opt("limit", self.limit.as_ref())
@@ -718,6 +752,7 @@ impl DashboardAppDeployments {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppDeploymentsSummary, crate::models::V1Error>> {
@@ -784,11 +819,13 @@ impl DashboardAppProfiles {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppProfilesFilterSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/appProfiles")
             .query_opt("limit", self.limit.as_ref())
@@ -801,6 +838,7 @@ impl DashboardAppProfiles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfilesSummary, crate::models::V1Error>> {
@@ -834,11 +872,13 @@ pub struct DashboardAppProfilesMetadata {
 #[cfg(feature = "dashboard-core")]
 impl DashboardAppProfilesMetadata {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/appProfiles/metadata");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppProfilesMetadata, crate::models::V1Error>> {
@@ -882,6 +922,7 @@ impl DashboardCloudAccountsMetadata {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -893,6 +934,7 @@ impl DashboardCloudAccountsMetadata {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CloudAccountsMetadata, crate::models::V1Error>> {
@@ -941,11 +983,13 @@ impl DashboardClustersSearchSummaryExport {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -960,6 +1004,7 @@ impl DashboardClustersSearchSummaryExport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -1009,6 +1054,7 @@ impl DashboardClustersSearchSummaryExportGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1020,6 +1066,7 @@ impl DashboardClustersSearchSummaryExportGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -1080,11 +1127,13 @@ impl DashboardEdgehostsSearch {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/edgehosts/search")
             .query_opt("limit", self.limit.as_ref())
@@ -1097,6 +1146,7 @@ impl DashboardEdgehostsSearch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error>> {
@@ -1109,6 +1159,7 @@ impl DashboardEdgehostsSearch {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error> {
@@ -1117,6 +1168,7 @@ impl DashboardEdgehostsSearch {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1EdgeHostsSearchSummary, crate::models::V1Error> {
@@ -1125,6 +1177,7 @@ impl DashboardEdgehostsSearch {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1158,11 +1211,13 @@ pub struct DashboardEdgehostsSearchSchemaGet {
 #[cfg(feature = "dashboard-core")]
 impl DashboardEdgehostsSearchSchemaGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/edgehosts/search/schema");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
@@ -1196,11 +1251,13 @@ pub struct DashboardPcgSearchSchemaGet {
 #[cfg(feature = "dashboard-core")]
 impl DashboardPcgSearchSchemaGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/pcgs/search/schema");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
@@ -1267,11 +1324,13 @@ impl DashboardPcgsSearchSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/pcgs/search")
             .query_opt("limit", self.limit.as_ref())
@@ -1284,6 +1343,7 @@ impl DashboardPcgsSearchSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PcgsSummary, crate::models::V1Error>> {
@@ -1294,18 +1354,21 @@ impl DashboardPcgsSearchSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1PcgsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1PcgsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1341,11 +1404,13 @@ pub struct DashboardSpectroClustersCostSummary {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersCostSummary {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterCloudCostSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spectroclusters/cost");
         let request = match self.body {
@@ -1355,6 +1420,7 @@ impl DashboardSpectroClustersCostSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesCloudCostSummary, crate::models::V1Error>> {
@@ -1429,6 +1495,7 @@ impl DashboardSpectroClustersRepaveList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1441,6 +1508,7 @@ impl DashboardSpectroClustersRepaveList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
@@ -1453,6 +1521,7 @@ impl DashboardSpectroClustersRepaveList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -1461,6 +1530,7 @@ impl DashboardSpectroClustersRepaveList {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -1469,6 +1539,7 @@ impl DashboardSpectroClustersRepaveList {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1502,6 +1573,7 @@ pub struct DashboardSpectroClustersSearchInput {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersSearchInput {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1510,6 +1582,7 @@ impl DashboardSpectroClustersSearchInput {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterSearchInputSpec, crate::models::V1Error>> {
@@ -1556,11 +1629,13 @@ pub struct DashboardSpectroClustersUidWorkloads {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloads {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1576,6 +1651,7 @@ impl DashboardSpectroClustersUidWorkloads {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkload, crate::models::V1Error>> {
@@ -1622,11 +1698,13 @@ pub struct DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1642,6 +1720,7 @@ impl DashboardSpectroClustersUidWorkloadsClusterRoleBinding {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadRoleBindings, crate::models::V1Error>> {
@@ -1688,11 +1767,13 @@ pub struct DashboardSpectroClustersUidWorkloadsCronJob {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsCronJob {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1708,6 +1789,7 @@ impl DashboardSpectroClustersUidWorkloadsCronJob {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadCronJobs, crate::models::V1Error>> {
@@ -1754,11 +1836,13 @@ pub struct DashboardSpectroClustersUidWorkloadsDaemonSet {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsDaemonSet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1774,6 +1858,7 @@ impl DashboardSpectroClustersUidWorkloadsDaemonSet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadDaemonSets, crate::models::V1Error>> {
@@ -1820,11 +1905,13 @@ pub struct DashboardSpectroClustersUidWorkloadsDeployment {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsDeployment {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1840,6 +1927,7 @@ impl DashboardSpectroClustersUidWorkloadsDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadDeployments, crate::models::V1Error>> {
@@ -1886,11 +1974,13 @@ pub struct DashboardSpectroClustersUidWorkloadsJob {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsJob {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1906,6 +1996,7 @@ impl DashboardSpectroClustersUidWorkloadsJob {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadJobs, crate::models::V1Error>> {
@@ -1952,11 +2043,13 @@ pub struct DashboardSpectroClustersUidWorkloadsNamespace {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsNamespace {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1972,6 +2065,7 @@ impl DashboardSpectroClustersUidWorkloadsNamespace {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadNamespaces, crate::models::V1Error>> {
@@ -2018,11 +2112,13 @@ pub struct DashboardSpectroClustersUidWorkloadsPod {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsPod {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2038,6 +2134,7 @@ impl DashboardSpectroClustersUidWorkloadsPod {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadPods, crate::models::V1Error>> {
@@ -2084,11 +2181,13 @@ pub struct DashboardSpectroClustersUidWorkloadsRoleBinding {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsRoleBinding {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2104,6 +2203,7 @@ impl DashboardSpectroClustersUidWorkloadsRoleBinding {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadRoleBindings, crate::models::V1Error>> {
@@ -2150,11 +2250,13 @@ pub struct DashboardSpectroClustersUidWorkloadsStatefulSet {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl DashboardSpectroClustersUidWorkloadsStatefulSet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2170,6 +2272,7 @@ impl DashboardSpectroClustersUidWorkloadsStatefulSet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterWorkloadStatefulSets, crate::models::V1Error>> {
@@ -2203,11 +2306,13 @@ pub struct DashboardWorkspacesList {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/workspaces");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1DashboardWorkspaces, crate::models::V1Error>> {
@@ -2254,11 +2359,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2274,6 +2381,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsClusterRoleBinding {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadRoleBindings, crate::models::V1Error>> {
@@ -2320,11 +2428,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2340,6 +2450,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsCronJob {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadCronJobs, crate::models::V1Error>> {
@@ -2386,11 +2497,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2406,6 +2519,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDaemonSet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadDaemonSets, crate::models::V1Error>> {
@@ -2452,11 +2566,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2472,6 +2588,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadDeployments, crate::models::V1Error>> {
@@ -2518,11 +2635,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsJob {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2538,6 +2657,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsJob {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadJobs, crate::models::V1Error>> {
@@ -2584,11 +2704,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2604,6 +2726,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsNamespace {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadNamespaces, crate::models::V1Error>> {
@@ -2650,11 +2773,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsPod {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2670,6 +2795,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsPod {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadPods, crate::models::V1Error>> {
@@ -2716,11 +2842,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2736,6 +2864,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsRoleBinding {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadRoleBindings, crate::models::V1Error>> {
@@ -2782,11 +2911,13 @@ pub struct DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
 #[cfg(feature = "dashboard-workspaces")]
 impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceWorkloadsSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2802,6 +2933,7 @@ impl DashboardWorkspacesUidSpectroClustersWorkloadsStatefulSet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceClustersWorkloadStatefulSets, crate::models::V1Error>> {
@@ -2836,11 +2968,13 @@ pub struct EdgeHostsMetadata {
 #[cfg(feature = "dashboard-core")]
 impl EdgeHostsMetadata {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostsMetadataFilter) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/appliances/metadata");
         let request = match self.body {
@@ -2850,6 +2984,7 @@ impl EdgeHostsMetadata {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostsMetadataSummary, crate::models::V1Error>> {
@@ -2914,11 +3049,13 @@ impl ProjectsFilterSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProjectsFilterSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/projects")
             .query_opt("limit", self.limit.as_ref())
@@ -2931,6 +3068,7 @@ impl ProjectsFilterSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectsSummary, crate::models::V1Error>> {
@@ -2943,18 +3081,21 @@ impl ProjectsFilterSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1ProjectsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1ProjectsSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -2993,6 +3134,7 @@ impl ProjectsMetadata {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/projects/metadata").query_opt(
             "name",
@@ -3001,6 +3143,7 @@ impl ProjectsMetadata {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectsMetadata, crate::models::V1Error>> {
@@ -3067,11 +3210,13 @@ impl SpcPoliciesFilterSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpcPoliciesFilterSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spcPolicies")
             .query_opt("limit", self.limit.as_ref())
@@ -3084,6 +3229,7 @@ impl SpcPoliciesFilterSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPoliciesSummary, crate::models::V1Error>> {
@@ -3096,18 +3242,21 @@ impl SpcPoliciesFilterSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1SpcPoliciesSummary, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -3138,11 +3287,13 @@ pub struct SpcPoliciesMetadataGet {
 #[cfg(feature = "dashboard-core")]
 impl SpcPoliciesMetadataGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spcPolicies/metadata");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPoliciesMetadata, crate::models::V1Error>> {
@@ -3207,6 +3358,7 @@ impl SpectroClustersFiltersWorkspace {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3218,6 +3370,7 @@ impl SpectroClustersFiltersWorkspace {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
@@ -3230,6 +3383,7 @@ impl SpectroClustersFiltersWorkspace {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -3238,6 +3392,7 @@ impl SpectroClustersFiltersWorkspace {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -3246,6 +3401,7 @@ impl SpectroClustersFiltersWorkspace {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -3278,11 +3434,13 @@ pub struct SpectroClustersMetaGet {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetaGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/meta");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMeta, crate::models::V1Error>> {
@@ -3321,11 +3479,13 @@ pub struct SpectroClustersMetadata {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadata {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterMetadataSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spectroclusters/metadata");
         let request = match self.body {
@@ -3335,6 +3495,7 @@ impl SpectroClustersMetadata {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMetadata, crate::models::V1Error>> {
@@ -3381,6 +3542,7 @@ impl SpectroClustersMetadataGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3392,6 +3554,7 @@ impl SpectroClustersMetadataGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMetadata, crate::models::V1Error>> {
@@ -3430,11 +3593,13 @@ pub struct SpectroClustersMetadataSearch {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadataSearch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3447,6 +3612,7 @@ impl SpectroClustersMetadataSearch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersMetadataSearch, crate::models::V1Error>> {
@@ -3483,6 +3649,7 @@ pub struct SpectroClustersMetadataSearchSchema {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersMetadataSearchSchema {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3491,6 +3658,7 @@ impl SpectroClustersMetadataSearchSchema {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
@@ -3529,11 +3697,13 @@ pub struct SpectroClustersResourcesConsumption {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersResourcesConsumption {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3546,6 +3716,7 @@ impl SpectroClustersResourcesConsumption {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesConsumption, crate::models::V1Error>> {
@@ -3584,11 +3755,13 @@ pub struct SpectroClustersResourcesCostSummary {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersResourcesCostSummary {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ResourceCostSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3601,6 +3774,7 @@ impl SpectroClustersResourcesCostSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesCostSummary, crate::models::V1Error>> {
@@ -3639,11 +3813,13 @@ pub struct SpectroClustersResourcesUsageSummary {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersResourcesUsageSummary {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ResourceUsageSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3656,6 +3832,7 @@ impl SpectroClustersResourcesUsageSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesUsageSummary, crate::models::V1Error>> {
@@ -3722,11 +3899,13 @@ impl SpectroClustersSearchFilterSummary {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SearchFilterSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/dashboard/spectroclusters/search")
             .query_opt("limit", self.limit.as_ref())
@@ -3739,6 +3918,7 @@ impl SpectroClustersSearchFilterSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClustersSummary, crate::models::V1Error>> {
@@ -3751,6 +3931,7 @@ impl SpectroClustersSearchFilterSummary {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -3759,6 +3940,7 @@ impl SpectroClustersSearchFilterSummary {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1SpectroClustersSummary, crate::models::V1Error> {
@@ -3767,6 +3949,7 @@ impl SpectroClustersSearchFilterSummary {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -3797,6 +3980,7 @@ pub struct SpectroClustersSearchSchema {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSearchSchema {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3805,6 +3989,7 @@ impl SpectroClustersSearchSchema {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SearchFilterSchemaSpec, crate::models::V1Error>> {
@@ -3849,6 +4034,7 @@ pub struct SpectroClustersSummaryUid {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSummaryUid {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3860,6 +4046,7 @@ impl SpectroClustersSummaryUid {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterUidSummary, crate::models::V1Error>> {
@@ -3904,6 +4091,7 @@ pub struct SpectroClustersSummaryUidOverview {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersSummaryUidOverview {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3915,6 +4103,7 @@ impl SpectroClustersSummaryUidOverview {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterUidSummary, crate::models::V1Error>> {
@@ -3986,6 +4175,7 @@ impl SpectroClustersUidCostSummary {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/{uid}/cost")
             .path_param("uid", self.uid)
@@ -3995,6 +4185,7 @@ impl SpectroClustersUidCostSummary {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterCostSummary, crate::models::V1Error>> {
@@ -4041,11 +4232,13 @@ pub struct SpectroClustersUidResourcesConsumption {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl SpectroClustersUidResourcesConsumption {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ResourceConsumptionSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -4061,6 +4254,7 @@ impl SpectroClustersUidResourcesConsumption {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourcesConsumption, crate::models::V1Error>> {
@@ -4097,11 +4291,13 @@ pub struct V1DashboardVmEnabledClustersList {
 #[cfg(feature = "dashboard-spectroclusters")]
 impl V1DashboardVmEnabledClustersList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/dashboard/spectroclusters/vms");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VmClusters, crate::models::V1Error>> {

@@ -33,6 +33,7 @@ pub struct V1DataSinksCloudWatchSink {
 }
 impl V1DataSinksCloudWatchSink {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/datasinks/cloudwatch").json_body(
             &self.body,
@@ -40,6 +41,7 @@ impl V1DataSinksCloudWatchSink {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

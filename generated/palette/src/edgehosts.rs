@@ -33,11 +33,13 @@ pub struct EdgeHostDeviceHostCheckSumUpdate {
 }
 impl EdgeHostDeviceHostCheckSumUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceHostCheckSum) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -53,6 +55,7 @@ impl EdgeHostDeviceHostCheckSumUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -88,11 +91,13 @@ pub struct EdgeHostDeviceHostPairingKeyUpdate {
 }
 impl EdgeHostDeviceHostPairingKeyUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceHostPairingKey) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -108,6 +113,7 @@ impl EdgeHostDeviceHostPairingKeyUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -135,11 +141,13 @@ pub struct EdgeHostDevicesCreate {
 }
 impl EdgeHostDevicesCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/edgehosts");
         let request = match self.body {
@@ -149,6 +157,7 @@ impl EdgeHostDevicesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -184,11 +193,13 @@ pub struct EdgeHostDevicesHealthUpdate {
 }
 impl EdgeHostDevicesHealthUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostHealth) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/edgehosts/{uid}/health").path_param(
             "uid",
@@ -201,6 +212,7 @@ impl EdgeHostDevicesHealthUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -228,11 +240,13 @@ pub struct EdgeHostDevicesRegister {
 }
 impl EdgeHostDevicesRegister {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostDevice) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/edgehosts/register");
         let request = match self.body {
@@ -242,6 +256,7 @@ impl EdgeHostDevicesRegister {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostDevice, crate::models::V1Error>> {
@@ -283,11 +298,13 @@ pub struct EdgeHostDevicesUidClusterAssociate {
 }
 impl EdgeHostDevicesUidClusterAssociate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -303,6 +320,7 @@ impl EdgeHostDevicesUidClusterAssociate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -336,6 +354,7 @@ pub struct EdgeHostDevicesUidClusterDeassociate {
 }
 impl EdgeHostDevicesUidClusterDeassociate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -347,6 +366,7 @@ impl EdgeHostDevicesUidClusterDeassociate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -380,6 +400,7 @@ pub struct EdgeHostDevicesUidConfigGet {
 }
 impl EdgeHostDevicesUidConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}/config").path_param(
             "uid",
@@ -388,6 +409,7 @@ impl EdgeHostDevicesUidConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostConfig, crate::models::V1Error>> {
@@ -424,6 +446,7 @@ pub struct EdgeHostDevicesUidDelete {
 }
 impl EdgeHostDevicesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/edgehosts/{uid}").path_param(
             "uid",
@@ -432,6 +455,7 @@ impl EdgeHostDevicesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -471,6 +495,7 @@ impl EdgeHostDevicesUidGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}")
             .path_param("uid", self.uid)
@@ -478,6 +503,7 @@ impl EdgeHostDevicesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostDevice, crate::models::V1Error>> {
@@ -519,11 +545,13 @@ pub struct EdgeHostDevicesUidMetaUpdate {
 }
 impl EdgeHostDevicesUidMetaUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostDeviceMetaUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/meta").path_param(
             "uid",
@@ -536,6 +564,7 @@ impl EdgeHostDevicesUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -582,6 +611,7 @@ impl EdgeHostDevicesUidPackManifestsUidGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -593,6 +623,7 @@ impl EdgeHostDevicesUidPackManifestsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
@@ -632,11 +663,13 @@ pub struct EdgeHostDevicesUidPacksStatusPatch {
 }
 impl EdgeHostDevicesUidPacksStatusPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksStatusEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -652,6 +685,7 @@ impl EdgeHostDevicesUidPacksStatusPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -694,6 +728,7 @@ impl EdgeHostDevicesUidProfilesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}/profiles")
             .path_param("uid", self.uid)
@@ -701,6 +736,7 @@ impl EdgeHostDevicesUidProfilesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
@@ -742,11 +778,13 @@ pub struct EdgeHostDevicesUidProfilesUpdate {
 }
 impl EdgeHostDevicesUidProfilesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/profiles").path_param(
             "uid",
@@ -759,6 +797,7 @@ impl EdgeHostDevicesUidProfilesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -792,6 +831,7 @@ pub struct EdgeHostDevicesUidSpcDownload {
 }
 impl EdgeHostDevicesUidSpcDownload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/{uid}/spc/download")
             .path_param("uid", self.uid)
@@ -799,6 +839,7 @@ impl EdgeHostDevicesUidSpcDownload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -834,11 +875,13 @@ pub struct EdgeHostDevicesUidTunnelConfigUpdate {
 }
 impl EdgeHostDevicesUidTunnelConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroTunnelConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -854,6 +897,7 @@ impl EdgeHostDevicesUidTunnelConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -889,11 +933,13 @@ pub struct EdgeHostDevicesUidTunnelStatusUpdate {
 }
 impl EdgeHostDevicesUidTunnelStatusUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroTunnelStatus) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -909,6 +955,7 @@ impl EdgeHostDevicesUidTunnelStatusUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -941,11 +988,13 @@ pub struct EdgeHostDevicesUidUpdate {
 }
 impl EdgeHostDevicesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostDevice) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}").path_param(
             "uid",
@@ -958,6 +1007,7 @@ impl EdgeHostDevicesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -993,11 +1043,13 @@ pub struct EdgeHostDevicesUidVspherePropertiesUpdate {
 }
 impl EdgeHostDevicesUidVspherePropertiesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeHostVsphereCloudProperties) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1013,6 +1065,7 @@ impl EdgeHostDevicesUidVspherePropertiesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1058,6 +1111,7 @@ impl EdgeHostsMetadataQuickFilterGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/metadata")
             .query_opt("type", self.r#type.as_ref())
@@ -1065,6 +1119,7 @@ impl EdgeHostsMetadataQuickFilterGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostsMeta, crate::models::V1Error>> {
@@ -1093,11 +1148,13 @@ pub struct EdgeHostsTagsGet {
 }
 impl EdgeHostsTagsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/tags");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostsTags, crate::models::V1Error>> {
@@ -1127,11 +1184,13 @@ pub struct EdgeTokensCreate {
 }
 impl EdgeTokensCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeTokenEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/edgehosts/tokens");
         let request = match self.body {
@@ -1141,6 +1200,7 @@ impl EdgeTokensCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1163,11 +1223,13 @@ pub struct EdgeTokensList {
 }
 impl EdgeTokensList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/tokens");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeTokens, crate::models::V1Error>> {
@@ -1202,6 +1264,7 @@ pub struct EdgeTokensUidDelete {
 }
 impl EdgeTokensUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/edgehosts/tokens/{uid}").path_param(
             "uid",
@@ -1210,6 +1273,7 @@ impl EdgeTokensUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1240,6 +1304,7 @@ pub struct EdgeTokensUidGet {
 }
 impl EdgeTokensUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/edgehosts/tokens/{uid}").path_param(
             "uid",
@@ -1248,6 +1313,7 @@ impl EdgeTokensUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeToken, crate::models::V1Error>> {
@@ -1284,11 +1350,13 @@ pub struct EdgeTokensUidState {
 }
 impl EdgeTokensUidState {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeTokenActiveState) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1304,6 +1372,7 @@ impl EdgeTokensUidState {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1336,11 +1405,13 @@ pub struct EdgeTokensUidUpdate {
 }
 impl EdgeTokensUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EdgeTokenUpdate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/tokens/{uid}").path_param(
             "uid",
@@ -1353,6 +1424,7 @@ impl EdgeTokensUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1383,6 +1455,7 @@ pub struct V1EdgeHostsUidReset {
 }
 impl V1EdgeHostsUidReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/edgehosts/{uid}/reset").path_param(
             "uid",
@@ -1391,6 +1464,7 @@ impl V1EdgeHostsUidReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

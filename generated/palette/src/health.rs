@@ -22,11 +22,13 @@ pub struct V1HealthPing {
 }
 impl V1HealthPing {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/health/ping");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1HealthPing, crate::models::V1Error>> {
@@ -55,11 +57,13 @@ pub struct V1HealthReady {
 }
 impl V1HealthReady {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/health/ready");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1HealthPing, crate::models::V1Error>> {

@@ -27,11 +27,13 @@ pub struct NotificationsEventCreate {
 }
 impl NotificationsEventCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1NotificationEvent) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/notifications/events");
         let request = match self.body {
@@ -41,6 +43,7 @@ impl NotificationsEventCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -125,6 +128,7 @@ impl NotificationsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/notifications/")
             .query_opt("fields", self.fields.as_ref())
@@ -136,6 +140,7 @@ impl NotificationsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Notifications, crate::models::V1Error>> {
@@ -148,18 +153,21 @@ impl NotificationsList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -268,6 +276,7 @@ impl NotificationsObjTypeUidList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -285,6 +294,7 @@ impl NotificationsObjTypeUidList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Notifications, crate::models::V1Error>> {
@@ -297,18 +307,21 @@ impl NotificationsObjTypeUidList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1Notifications, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -344,6 +357,7 @@ pub struct NotificationsUidAck {
 }
 impl NotificationsUidAck {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/notifications/{uid}/ack").path_param(
             "uid",
@@ -352,6 +366,7 @@ impl NotificationsUidAck {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -384,6 +399,7 @@ pub struct NotificationsUidDone {
 }
 impl NotificationsUidDone {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/notifications/{uid}/done").path_param(
             "uid",
@@ -392,6 +408,7 @@ impl NotificationsUidDone {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

@@ -31,6 +31,7 @@ pub struct OverlordsCloudStackManifest {
 }
 impl OverlordsCloudStackManifest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -42,6 +43,7 @@ impl OverlordsCloudStackManifest {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OverlordManifest, crate::models::V1Error>> {
@@ -76,6 +78,7 @@ impl OverlordsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords").query_opt(
             "name",
@@ -84,6 +87,7 @@ impl OverlordsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Overlords, crate::models::V1Error>> {
@@ -123,6 +127,7 @@ impl OverlordsPairingCode {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/pairing/code").query_opt(
             "cloudType",
@@ -131,6 +136,7 @@ impl OverlordsPairingCode {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PairingCode, crate::models::V1Error>> {
@@ -165,6 +171,7 @@ pub struct OverlordsSystem {
 }
 impl OverlordsSystem {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -176,6 +183,7 @@ impl OverlordsSystem {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -211,11 +219,13 @@ pub struct OverlordsUidCloudStackAccountCreate {
 }
 impl OverlordsUidCloudStackAccountCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordCloudStackAccountCreate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -231,6 +241,7 @@ impl OverlordsUidCloudStackAccountCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -266,11 +277,13 @@ pub struct OverlordsUidCloudStackAccountUpdate {
 }
 impl OverlordsUidCloudStackAccountUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordCloudStackAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -286,6 +299,7 @@ impl OverlordsUidCloudStackAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -323,11 +337,13 @@ pub struct OverlordsUidCloudStackAccountValidate {
 }
 impl OverlordsUidCloudStackAccountValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::OverlordsUidCloudStackAccountValidateBody) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -343,6 +359,7 @@ impl OverlordsUidCloudStackAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -378,11 +395,13 @@ pub struct OverlordsUidCloudStackCloudConfigCreate {
 }
 impl OverlordsUidCloudStackCloudConfigCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordCloudStackCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -398,6 +417,7 @@ impl OverlordsUidCloudStackCloudConfigCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -433,11 +453,13 @@ pub struct OverlordsUidCloudStackCloudConfigUpdate {
 }
 impl OverlordsUidCloudStackCloudConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordCloudStackCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -453,6 +475,7 @@ impl OverlordsUidCloudStackCloudConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -486,6 +509,7 @@ pub struct OverlordsUidCloudStackClusterProfile {
 }
 impl OverlordsUidCloudStackClusterProfile {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -497,6 +521,7 @@ impl OverlordsUidCloudStackClusterProfile {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfile, crate::models::V1Error>> {
@@ -533,6 +558,7 @@ pub struct OverlordsUidDelete {
 }
 impl OverlordsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/overlords/{uid}").path_param(
             "uid",
@@ -541,6 +567,7 @@ impl OverlordsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1DeletedMsg, crate::models::V1Error>> {
@@ -575,6 +602,7 @@ pub struct OverlordsUidGet {
 }
 impl OverlordsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/{uid}").path_param(
             "uid",
@@ -583,6 +611,7 @@ impl OverlordsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Overlord, crate::models::V1Error>> {
@@ -622,11 +651,13 @@ pub struct OverlordsUidMaasAccountCreate {
 }
 impl OverlordsUidMaasAccountCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordMaasAccountCreate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -642,6 +673,7 @@ impl OverlordsUidMaasAccountCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -677,11 +709,13 @@ pub struct OverlordsUidMaasAccountUpdate {
 }
 impl OverlordsUidMaasAccountUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordMaasAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -697,6 +731,7 @@ impl OverlordsUidMaasAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -732,11 +767,13 @@ pub struct OverlordsUidMaasAccountValidate {
 }
 impl OverlordsUidMaasAccountValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::OverlordsUidMaasAccountValidateBody) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -752,6 +789,7 @@ impl OverlordsUidMaasAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -785,6 +823,7 @@ pub struct OverlordsUidMaasClusterProfile {
 }
 impl OverlordsUidMaasClusterProfile {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -796,6 +835,7 @@ impl OverlordsUidMaasClusterProfile {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfile, crate::models::V1Error>> {
@@ -837,11 +877,13 @@ pub struct OverlordsUidMaasPoolCreate {
 }
 impl OverlordsUidMaasPoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -857,6 +899,7 @@ impl OverlordsUidMaasPoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -894,6 +937,7 @@ pub struct OverlordsUidMaasPoolDelete {
 }
 impl OverlordsUidMaasPoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -904,6 +948,7 @@ impl OverlordsUidMaasPoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -943,11 +988,13 @@ pub struct OverlordsUidMaasPoolUpdate {
 }
 impl OverlordsUidMaasPoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/maas/{uid}/pools/{poolUid}")
             .path_param("uid", self.uid)
@@ -959,6 +1006,7 @@ impl OverlordsUidMaasPoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -992,6 +1040,7 @@ pub struct OverlordsUidMaasPoolsList {
 }
 impl OverlordsUidMaasPoolsList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/{uid}/pools").path_param(
             "uid",
@@ -1000,6 +1049,7 @@ impl OverlordsUidMaasPoolsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1IpPools, crate::models::V1Error>> {
@@ -1039,11 +1089,13 @@ pub struct OverlordsUidMetadataUpdate {
 }
 impl OverlordsUidMetadataUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/metadata").path_param(
             "uid",
@@ -1056,6 +1108,7 @@ impl OverlordsUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1088,11 +1141,13 @@ pub struct OverlordsUidPoolCreate {
 }
 impl OverlordsUidPoolCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1108,6 +1163,7 @@ impl OverlordsUidPoolCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1145,6 +1201,7 @@ pub struct OverlordsUidPoolDelete {
 }
 impl OverlordsUidPoolDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1155,6 +1212,7 @@ impl OverlordsUidPoolDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1194,11 +1252,13 @@ pub struct OverlordsUidPoolUpdate {
 }
 impl OverlordsUidPoolUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1IpPoolInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1213,6 +1273,7 @@ impl OverlordsUidPoolUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1243,6 +1304,7 @@ pub struct OverlordsUidPoolsList {
 }
 impl OverlordsUidPoolsList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1254,6 +1316,7 @@ impl OverlordsUidPoolsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1IpPools, crate::models::V1Error>> {
@@ -1288,6 +1351,7 @@ pub struct OverlordsUidReset {
 }
 impl OverlordsUidReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/overlords/{uid}/reset").path_param(
             "uid",
@@ -1296,6 +1360,7 @@ impl OverlordsUidReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UpdatedMsg, crate::models::V1Error>> {
@@ -1335,11 +1400,13 @@ pub struct OverlordsUidVsphereAccountCreate {
 }
 impl OverlordsUidVsphereAccountCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordVsphereAccountCreate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1355,6 +1422,7 @@ impl OverlordsUidVsphereAccountCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1390,11 +1458,13 @@ pub struct OverlordsUidVsphereAccountUpdate {
 }
 impl OverlordsUidVsphereAccountUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordVsphereAccountEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1410,6 +1480,7 @@ impl OverlordsUidVsphereAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1445,11 +1516,13 @@ pub struct OverlordsUidVsphereAccountValidate {
 }
 impl OverlordsUidVsphereAccountValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::OverlordsUidVsphereAccountValidateBody) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1465,6 +1538,7 @@ impl OverlordsUidVsphereAccountValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1500,11 +1574,13 @@ pub struct OverlordsUidVsphereCloudConfigCreate {
 }
 impl OverlordsUidVsphereCloudConfigCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordVsphereCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1520,6 +1596,7 @@ impl OverlordsUidVsphereCloudConfigCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1555,11 +1632,13 @@ pub struct OverlordsUidVsphereCloudConfigUpdate {
 }
 impl OverlordsUidVsphereCloudConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordVsphereCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1575,6 +1654,7 @@ impl OverlordsUidVsphereCloudConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1608,6 +1688,7 @@ pub struct OverlordsUidVsphereClusterProfile {
 }
 impl OverlordsUidVsphereClusterProfile {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1619,6 +1700,7 @@ impl OverlordsUidVsphereClusterProfile {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterProfile, crate::models::V1Error>> {
@@ -1666,6 +1748,7 @@ pub struct OverlordsUidVsphereComputeclusterRes {
 }
 impl OverlordsUidVsphereComputeclusterRes {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1677,6 +1760,7 @@ impl OverlordsUidVsphereComputeclusterRes {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereComputeClusterResources, crate::models::V1Error>> {
@@ -1716,6 +1800,7 @@ pub struct OverlordsUidVsphereDatacenters {
 }
 impl OverlordsUidVsphereDatacenters {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1727,6 +1812,7 @@ impl OverlordsUidVsphereDatacenters {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDatacenters, crate::models::V1Error>> {
@@ -1766,6 +1852,7 @@ pub struct OverlordsVsphereManifest {
 }
 impl OverlordsVsphereManifest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/vsphere/manifest").query(
             "pairingCode",
@@ -1774,6 +1861,7 @@ impl OverlordsVsphereManifest {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OverlordManifest, crate::models::V1Error>> {
@@ -1802,11 +1890,13 @@ pub struct OverlordsVsphereOvaGet {
 }
 impl OverlordsVsphereOvaGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/vsphere/ova");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OverloadVsphereOva, crate::models::V1Error>> {
@@ -1846,6 +1936,7 @@ pub struct V1OverlordsMaasManifest {
 }
 impl V1OverlordsMaasManifest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/overlords/maas/manifest").query(
             "pairingCode",
@@ -1854,6 +1945,7 @@ impl V1OverlordsMaasManifest {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OverlordManifest, crate::models::V1Error>> {
@@ -1883,11 +1975,13 @@ pub struct V1OverlordsMigrate {
 }
 impl V1OverlordsMigrate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordMigrateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/overlords/migrate");
         let request = match self.body {
@@ -1897,6 +1991,7 @@ impl V1OverlordsMigrate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1932,11 +2027,13 @@ pub struct V1OverlordsUidMaasCloudConfigCreate {
 }
 impl V1OverlordsUidMaasCloudConfigCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordMaasCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1952,6 +2049,7 @@ impl V1OverlordsUidMaasCloudConfigCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1987,11 +2085,13 @@ pub struct V1OverlordsUidMaasCloudConfigUpdate {
 }
 impl V1OverlordsUidMaasCloudConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OverlordMaasCloudConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2007,6 +2107,7 @@ impl V1OverlordsUidMaasCloudConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

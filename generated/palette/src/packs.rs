@@ -62,6 +62,7 @@ impl PacksNameRegistryUidList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -75,6 +76,7 @@ impl PacksNameRegistryUidList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackTagEntity, crate::models::V1Error>> {
@@ -111,6 +113,7 @@ pub struct PacksPackUidLogo {
 }
 impl PacksPackUidLogo {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{packUid}/logo")
             .path_param("packUid", self.pack_uid)
@@ -118,6 +121,7 @@ impl PacksPackUidLogo {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -173,11 +177,13 @@ impl PacksSearch {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PacksFilterSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/packs/search")
             .query_opt("limit", self.limit.as_ref())
@@ -190,6 +196,7 @@ impl PacksSearch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackMetadataList, crate::models::V1Error>> {
@@ -202,18 +209,21 @@ impl PacksSearch {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1PackMetadataList, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1PackMetadataList, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -299,6 +309,7 @@ impl PacksSummaryList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs")
             .query_opt("fields", self.fields.as_ref())
@@ -310,6 +321,7 @@ impl PacksSummaryList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackSummaries, crate::models::V1Error>> {
@@ -322,18 +334,21 @@ impl PacksSummaryList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1PackSummaries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1PackSummaries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -363,6 +378,7 @@ pub struct PacksUid {
 }
 impl PacksUid {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}").path_param(
             "uid",
@@ -371,6 +387,7 @@ impl PacksUid {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackTagEntity, crate::models::V1Error>> {
@@ -407,6 +424,7 @@ pub struct PacksUidReadme {
 }
 impl PacksUidReadme {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/packs/{uid}/readme").path_param(
             "uid",
@@ -415,6 +433,7 @@ impl PacksUidReadme {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackReadme, crate::models::V1Error>> {

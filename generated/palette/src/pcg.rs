@@ -21,11 +21,13 @@ pub struct PcgSelfHosted {
 }
 impl PcgSelfHosted {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PcgSelfHostedParams) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/pcg/selfHosted");
         let request = match self.body {
@@ -35,6 +37,7 @@ impl PcgSelfHosted {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PcgServiceKubectlCommands, crate::models::V1Error>> {
@@ -71,6 +74,7 @@ pub struct PcgUidAllyManifestGet {
 }
 impl PcgUidAllyManifestGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/pcg/{uid}/services/ally/manifest")
             .path_param("uid", self.uid)
@@ -78,6 +82,7 @@ impl PcgUidAllyManifestGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -108,6 +113,7 @@ pub struct PcgUidJetManifestGet {
 }
 impl PcgUidJetManifestGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/pcg/{uid}/services/jet/manifest")
             .path_param("uid", self.uid)
@@ -115,6 +121,7 @@ impl PcgUidJetManifestGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -147,11 +154,13 @@ pub struct PcgUidRegister {
 }
 impl PcgUidRegister {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PairingCode) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/pcg/{uid}/register").path_param(
             "uid",
@@ -164,6 +173,7 @@ impl PcgUidRegister {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

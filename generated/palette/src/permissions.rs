@@ -26,6 +26,7 @@ impl PermissionsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/permissions").query_opt(
             "scope",
@@ -34,6 +35,7 @@ impl PermissionsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Permissions, crate::models::V1Error>> {

@@ -31,6 +31,7 @@ pub struct ProjectClusterSettingsGet {
 }
 impl ProjectClusterSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -42,6 +43,7 @@ impl ProjectClusterSettingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectClusterSettings, crate::models::V1Error>> {
@@ -83,11 +85,13 @@ pub struct ProjectClustersNodesAutoRemediationSettingUpdate {
 }
 impl ProjectClustersNodesAutoRemediationSettingUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1NodesAutoRemediationSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -103,6 +107,7 @@ impl ProjectClustersNodesAutoRemediationSettingUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -125,11 +130,13 @@ pub struct ProjectsAlerts {
 }
 impl ProjectsAlerts {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/alerts");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectAlertComponents, crate::models::V1Error>> {
@@ -159,11 +166,13 @@ pub struct ProjectsCreate {
 }
 impl ProjectsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProjectEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/projects");
         let request = match self.body {
@@ -173,6 +182,7 @@ impl ProjectsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -212,11 +222,13 @@ pub struct ProjectsUidAlertCreate {
 }
 impl ProjectsUidAlertCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Channel) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/projects/{uid}/alerts/{component}")
             .path_param("uid", self.uid)
@@ -228,6 +240,7 @@ impl ProjectsUidAlertCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -265,6 +278,7 @@ pub struct ProjectsUidAlertDelete {
 }
 impl ProjectsUidAlertDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/alerts/{component}")
             .path_param("uid", self.uid)
@@ -272,6 +286,7 @@ impl ProjectsUidAlertDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -311,11 +326,13 @@ pub struct ProjectsUidAlertUpdate {
 }
 impl ProjectsUidAlertUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/alerts/{component}")
             .path_param("uid", self.uid)
@@ -327,6 +344,7 @@ impl ProjectsUidAlertUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -368,6 +386,7 @@ pub struct ProjectsUidAlertsUidDelete {
 }
 impl ProjectsUidAlertsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -379,6 +398,7 @@ impl ProjectsUidAlertsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -420,6 +440,7 @@ pub struct ProjectsUidAlertsUidGet {
 }
 impl ProjectsUidAlertsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -431,6 +452,7 @@ impl ProjectsUidAlertsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Channel, crate::models::V1Error>> {
@@ -478,11 +500,13 @@ pub struct ProjectsUidAlertsUidUpdate {
 }
 impl ProjectsUidAlertsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Channel) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -498,6 +522,7 @@ impl ProjectsUidAlertsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -537,11 +562,13 @@ impl ProjectsUidDelete {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProjectCleanup) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}")
             .path_param("uid", self.uid)
@@ -553,6 +580,7 @@ impl ProjectsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -583,6 +611,7 @@ pub struct ProjectsUidGet {
 }
 impl ProjectsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}").path_param(
             "uid",
@@ -591,6 +620,7 @@ impl ProjectsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Project, crate::models::V1Error>> {
@@ -627,11 +657,13 @@ pub struct ProjectsUidMacrosCreate {
 }
 impl ProjectsUidMacrosCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/projects/{uid}/macros").path_param(
             "uid",
@@ -644,6 +676,7 @@ impl ProjectsUidMacrosCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -679,11 +712,13 @@ pub struct ProjectsUidMacrosDeleteByMacroName {
 }
 impl ProjectsUidMacrosDeleteByMacroName {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/macros").path_param(
             "uid",
@@ -696,6 +731,7 @@ impl ProjectsUidMacrosDeleteByMacroName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -726,6 +762,7 @@ pub struct ProjectsUidMacrosList {
 }
 impl ProjectsUidMacrosList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/{uid}/macros").path_param(
             "uid",
@@ -734,6 +771,7 @@ impl ProjectsUidMacrosList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
@@ -770,11 +808,13 @@ pub struct ProjectsUidMacrosUpdate {
 }
 impl ProjectsUidMacrosUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/macros").path_param(
             "uid",
@@ -787,6 +827,7 @@ impl ProjectsUidMacrosUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -822,11 +863,13 @@ pub struct ProjectsUidMacrosUpdateByMacroName {
 }
 impl ProjectsUidMacrosUpdateByMacroName {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/projects/{uid}/macros").path_param(
             "uid",
@@ -839,6 +882,7 @@ impl ProjectsUidMacrosUpdateByMacroName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -871,11 +915,13 @@ pub struct ProjectsUidMetaUpdate {
 }
 impl ProjectsUidMetaUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/meta").path_param(
             "uid",
@@ -888,6 +934,7 @@ impl ProjectsUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -920,11 +967,13 @@ pub struct ProjectsUidTeamsUpdate {
 }
 impl ProjectsUidTeamsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProjectTeamsEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/teams").path_param(
             "uid",
@@ -937,6 +986,7 @@ impl ProjectsUidTeamsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -969,11 +1019,13 @@ pub struct ProjectsUidUpdate {
 }
 impl ProjectsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProjectEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}").path_param(
             "uid",
@@ -986,6 +1038,7 @@ impl ProjectsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1018,11 +1071,13 @@ pub struct ProjectsUidUsersUpdate {
 }
 impl ProjectsUidUsersUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ProjectUsersEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{uid}/users").path_param(
             "uid",
@@ -1035,6 +1090,7 @@ impl ProjectsUidUsersUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1065,6 +1121,7 @@ pub struct ProjectsUidValidate {
 }
 impl ProjectsUidValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{uid}/validate").path_param(
             "uid",
@@ -1073,6 +1130,7 @@ impl ProjectsUidValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectActiveResources, crate::models::V1Error>> {

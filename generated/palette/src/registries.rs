@@ -32,11 +32,13 @@ impl BasicOciRegistriesCreate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1BasicOciRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/basic").query_opt(
             "skipPackSync",
@@ -49,6 +51,7 @@ impl BasicOciRegistriesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -82,6 +85,7 @@ pub struct BasicOciRegistriesUidDelete {
 }
 impl BasicOciRegistriesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -93,6 +97,7 @@ impl BasicOciRegistriesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -123,6 +128,7 @@ pub struct BasicOciRegistriesUidGet {
 }
 impl BasicOciRegistriesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}/basic").path_param(
             "uid",
@@ -131,6 +137,7 @@ impl BasicOciRegistriesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1BasicOciRegistry, crate::models::V1Error>> {
@@ -179,6 +186,7 @@ impl BasicOciRegistriesUidSync {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/{uid}/basic/sync")
             .path_param("uid", self.uid)
@@ -186,6 +194,7 @@ impl BasicOciRegistriesUidSync {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -221,6 +230,7 @@ pub struct BasicOciRegistriesUidSyncStatus {
 }
 impl BasicOciRegistriesUidSyncStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -232,6 +242,7 @@ impl BasicOciRegistriesUidSyncStatus {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
@@ -273,11 +284,13 @@ pub struct BasicOciRegistriesUidUpdate {
 }
 impl BasicOciRegistriesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1BasicOciRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/basic").path_param(
             "uid",
@@ -290,6 +303,7 @@ impl BasicOciRegistriesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -325,6 +339,7 @@ pub struct BasicOciRegistriesValidate {
 }
 impl BasicOciRegistriesValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -335,6 +350,7 @@ impl BasicOciRegistriesValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -369,11 +385,13 @@ impl EcrRegistriesCreate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EcrRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/ecr").query_opt(
             "skipPackSync",
@@ -386,6 +404,7 @@ impl EcrRegistriesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -416,6 +435,7 @@ pub struct EcrRegistriesUidDelete {
 }
 impl EcrRegistriesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -427,6 +447,7 @@ impl EcrRegistriesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -457,6 +478,7 @@ pub struct EcrRegistriesUidGet {
 }
 impl EcrRegistriesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}/ecr").path_param(
             "uid",
@@ -465,6 +487,7 @@ impl EcrRegistriesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EcrRegistry, crate::models::V1Error>> {
@@ -508,6 +531,7 @@ impl EcrRegistriesUidSync {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/oci/{uid}/ecr/sync")
             .path_param("uid", self.uid)
@@ -515,6 +539,7 @@ impl EcrRegistriesUidSync {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -550,6 +575,7 @@ pub struct EcrRegistriesUidSyncStatus {
 }
 impl EcrRegistriesUidSyncStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -561,6 +587,7 @@ impl EcrRegistriesUidSyncStatus {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
@@ -599,11 +626,13 @@ pub struct EcrRegistriesUidUpdate {
 }
 impl EcrRegistriesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1EcrRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/oci/{uid}/ecr").path_param(
             "uid",
@@ -616,6 +645,7 @@ impl EcrRegistriesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -647,6 +677,7 @@ pub struct EcrRegistriesValidate {
 }
 impl EcrRegistriesValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -657,6 +688,7 @@ impl EcrRegistriesValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -679,11 +711,13 @@ pub struct OciImageRegistryGet {
 }
 impl OciImageRegistryGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OciImageRegistry, crate::models::V1Error>> {
@@ -727,6 +761,7 @@ impl OciRegistriesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/{uid}")
             .path_param("uid", self.uid)
@@ -734,6 +769,7 @@ impl OciRegistriesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OciRegistryEntity, crate::models::V1Error>> {
@@ -762,11 +798,13 @@ pub struct OciRegistriesSummary {
 }
 impl OciRegistriesSummary {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/oci/summary");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1OciRegistries, crate::models::V1Error>> {
@@ -807,11 +845,13 @@ impl RegistriesHelmCreate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1HelmRegistryEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm").query_opt(
             "scope",
@@ -824,6 +864,7 @@ impl RegistriesHelmCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -913,6 +954,7 @@ impl RegistriesHelmList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/helm")
             .query_opt("scope", self.scope.as_ref())
@@ -925,6 +967,7 @@ impl RegistriesHelmList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1HelmRegistries, crate::models::V1Error>> {
@@ -937,18 +980,21 @@ impl RegistriesHelmList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1HelmRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1HelmRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1044,6 +1090,7 @@ impl RegistriesHelmSummaryList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/helm/summary")
             .query_opt("scope", self.scope.as_ref())
@@ -1056,6 +1103,7 @@ impl RegistriesHelmSummaryList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1HelmRegistriesSummary, crate::models::V1Error>> {
@@ -1068,6 +1116,7 @@ impl RegistriesHelmSummaryList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1HelmRegistriesSummary, crate::models::V1Error> {
@@ -1076,6 +1125,7 @@ impl RegistriesHelmSummaryList {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1HelmRegistriesSummary, crate::models::V1Error> {
@@ -1084,6 +1134,7 @@ impl RegistriesHelmSummaryList {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1117,6 +1168,7 @@ pub struct RegistriesHelmUidDelete {
 }
 impl RegistriesHelmUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/helm/{uid}").path_param(
             "uid",
@@ -1125,6 +1177,7 @@ impl RegistriesHelmUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1155,6 +1208,7 @@ pub struct RegistriesHelmUidGet {
 }
 impl RegistriesHelmUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/helm/{uid}").path_param(
             "uid",
@@ -1163,6 +1217,7 @@ impl RegistriesHelmUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1HelmRegistry, crate::models::V1Error>> {
@@ -1206,6 +1261,7 @@ impl RegistriesHelmUidSync {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm/{uid}/sync")
             .path_param("uid", self.uid)
@@ -1213,6 +1269,7 @@ impl RegistriesHelmUidSync {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1248,6 +1305,7 @@ pub struct RegistriesHelmUidSyncStatus {
 }
 impl RegistriesHelmUidSyncStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1259,6 +1317,7 @@ impl RegistriesHelmUidSyncStatus {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
@@ -1297,11 +1356,13 @@ pub struct RegistriesHelmUidUpdate {
 }
 impl RegistriesHelmUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1HelmRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/helm/{uid}").path_param(
             "uid",
@@ -1314,6 +1375,7 @@ impl RegistriesHelmUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1346,6 +1408,7 @@ impl RegistriesMetadata {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/metadata").query_opt(
             "scope",
@@ -1354,6 +1417,7 @@ impl RegistriesMetadata {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistriesMetadata, crate::models::V1Error>> {
@@ -1393,6 +1457,7 @@ pub struct RegistriesNameConfigGet {
 }
 impl RegistriesNameConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1404,6 +1469,7 @@ impl RegistriesNameConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistryConfigEntity, crate::models::V1Error>> {
@@ -1451,11 +1517,13 @@ impl RegistriesPackCreate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PackRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack")
             .query_opt("scope", self.scope.as_ref())
@@ -1467,6 +1535,7 @@ impl RegistriesPackCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1556,6 +1625,7 @@ impl RegistriesPackList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/pack")
             .query_opt("scope", self.scope.as_ref())
@@ -1568,6 +1638,7 @@ impl RegistriesPackList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRegistries, crate::models::V1Error>> {
@@ -1580,18 +1651,21 @@ impl RegistriesPackList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1PackRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1PackRegistries, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1687,6 +1761,7 @@ impl RegistriesPackSummaryList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/pack/summary")
             .query_opt("scope", self.scope.as_ref())
@@ -1699,6 +1774,7 @@ impl RegistriesPackSummaryList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRegistriesSummary, crate::models::V1Error>> {
@@ -1711,6 +1787,7 @@ impl RegistriesPackSummaryList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1PackRegistriesSummary, crate::models::V1Error> {
@@ -1719,6 +1796,7 @@ impl RegistriesPackSummaryList {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1PackRegistriesSummary, crate::models::V1Error> {
@@ -1727,6 +1805,7 @@ impl RegistriesPackSummaryList {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1760,6 +1839,7 @@ pub struct RegistriesPackUidDelete {
 }
 impl RegistriesPackUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/pack/{uid}").path_param(
             "uid",
@@ -1768,6 +1848,7 @@ impl RegistriesPackUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1798,6 +1879,7 @@ pub struct RegistriesPackUidGet {
 }
 impl RegistriesPackUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/registries/pack/{uid}").path_param(
             "uid",
@@ -1806,6 +1888,7 @@ impl RegistriesPackUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackRegistry, crate::models::V1Error>> {
@@ -1849,6 +1932,7 @@ impl RegistriesPackUidSync {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack/{uid}/sync")
             .path_param("uid", self.uid)
@@ -1856,6 +1940,7 @@ impl RegistriesPackUidSync {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1891,6 +1976,7 @@ pub struct RegistriesPackUidSyncStatus {
 }
 impl RegistriesPackUidSyncStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1902,6 +1988,7 @@ impl RegistriesPackUidSyncStatus {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RegistrySyncStatus, crate::models::V1Error>> {
@@ -1940,11 +2027,13 @@ pub struct RegistriesPackUidUpdate {
 }
 impl RegistriesPackUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PackRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/registries/pack/{uid}").path_param(
             "uid",
@@ -1957,6 +2046,7 @@ impl RegistriesPackUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1987,6 +2077,7 @@ pub struct RegistriesUidDelete {
 }
 impl RegistriesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/registries/{uid}").path_param(
             "uid",
@@ -1995,6 +2086,7 @@ impl RegistriesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2026,6 +2118,7 @@ pub struct V1RegistriesHelmValidate {
 }
 impl V1RegistriesHelmValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/helm/validate").json_body(
             &self.body,
@@ -2033,6 +2126,7 @@ impl V1RegistriesHelmValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2064,6 +2158,7 @@ pub struct V1RegistriesPackValidate {
 }
 impl V1RegistriesPackValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/registries/pack/validate").json_body(
             &self.body,
@@ -2071,6 +2166,7 @@ impl V1RegistriesPackValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

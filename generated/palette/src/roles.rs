@@ -30,11 +30,13 @@ pub struct RolesClone {
 }
 impl RolesClone {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1RoleClone) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/roles/{uid}/clone").path_param(
             "uid",
@@ -47,6 +49,7 @@ impl RolesClone {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -70,11 +73,13 @@ pub struct RolesCreate {
 }
 impl RolesCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Role) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/roles");
         let request = match self.body {
@@ -84,6 +89,7 @@ impl RolesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -166,6 +172,7 @@ impl RolesList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/roles")
             .query_opt("fields", self.fields.as_ref())
@@ -177,6 +184,7 @@ impl RolesList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Roles, crate::models::V1Error>> {
@@ -187,18 +195,21 @@ impl RolesList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1Roles, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1Roles, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -232,6 +243,7 @@ pub struct RolesUidDelete {
 }
 impl RolesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/roles/{uid}").path_param(
             "uid",
@@ -240,6 +252,7 @@ impl RolesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -266,6 +279,7 @@ pub struct RolesUidGet {
 }
 impl RolesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/roles/{uid}").path_param(
             "uid",
@@ -274,6 +288,7 @@ impl RolesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Role, crate::models::V1Error>> {
@@ -310,11 +325,13 @@ pub struct RolesUidUpdate {
 }
 impl RolesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Role) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/roles/{uid}").path_param(
             "uid",
@@ -327,6 +344,7 @@ impl RolesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

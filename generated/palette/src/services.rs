@@ -66,6 +66,7 @@ impl ServiceManifestGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -80,6 +81,7 @@ impl ServiceManifestGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ServiceManifest, crate::models::V1Error>> {
@@ -137,6 +139,7 @@ impl ServiceVersionGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/services/{serviceName}/version")
             .path_param("serviceName", self.service_name)
@@ -145,6 +148,7 @@ impl ServiceVersionGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ServiceVersion, crate::models::V1Error>> {

@@ -25,11 +25,13 @@ pub struct V1SpcPoliciesMaintenanceCreate {
 }
 impl V1SpcPoliciesMaintenanceCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpcPolicyEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spcPolicies/maintenance");
         let request = match self.body {
@@ -39,6 +41,7 @@ impl V1SpcPoliciesMaintenanceCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -72,6 +75,7 @@ pub struct V1SpcPoliciesMaintenanceUidGet {
 }
 impl V1SpcPoliciesMaintenanceUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -83,6 +87,7 @@ impl V1SpcPoliciesMaintenanceUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPolicyEntity, crate::models::V1Error>> {
@@ -124,11 +129,13 @@ pub struct V1SpcPoliciesMaintenanceUidUpdate {
 }
 impl V1SpcPoliciesMaintenanceUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpcPolicyEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -144,6 +151,7 @@ impl V1SpcPoliciesMaintenanceUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -166,11 +174,13 @@ pub struct V1SpcPoliciesTagsGet {
 }
 impl V1SpcPoliciesTagsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spcPolicies/tags");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcPolicyTags, crate::models::V1Error>> {
@@ -207,6 +217,7 @@ pub struct V1SpcPoliciesUidDelete {
 }
 impl V1SpcPoliciesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/spcPolicies/{uid}").path_param(
             "uid",
@@ -215,6 +226,7 @@ impl V1SpcPoliciesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -257,6 +269,7 @@ impl V1SpcPoliciesValidateName {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -267,6 +280,7 @@ impl V1SpcPoliciesValidateName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

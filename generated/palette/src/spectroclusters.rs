@@ -39,11 +39,13 @@ pub struct ClusterFeatureBackupCreate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -59,6 +61,7 @@ impl ClusterFeatureBackupCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -105,6 +108,7 @@ pub struct ClusterFeatureBackupDelete {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -116,6 +120,7 @@ impl ClusterFeatureBackupDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -158,6 +163,7 @@ impl ClusterFeatureBackupGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/features/backup")
             .path_param("uid", self.uid)
@@ -165,6 +171,7 @@ impl ClusterFeatureBackupGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterBackup, crate::models::V1Error>> {
@@ -211,11 +218,13 @@ pub struct ClusterFeatureBackupOnDemandCreate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupOnDemandCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -231,6 +240,7 @@ impl ClusterFeatureBackupOnDemandCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -269,6 +279,7 @@ pub struct ClusterFeatureBackupScheduleReset {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupScheduleReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -280,6 +291,7 @@ impl ClusterFeatureBackupScheduleReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -320,11 +332,13 @@ pub struct ClusterFeatureBackupUpdate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureBackupUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterBackupConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -340,6 +354,7 @@ impl ClusterFeatureBackupUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -380,11 +395,13 @@ pub struct ClusterFeatureComplianceScanCreate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterComplianceScheduleConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -400,6 +417,7 @@ impl ClusterFeatureComplianceScanCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -438,6 +456,7 @@ pub struct ClusterFeatureComplianceScanGet {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -449,6 +468,7 @@ impl ClusterFeatureComplianceScanGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterComplianceScan, crate::models::V1Error>> {
@@ -497,6 +517,7 @@ pub struct ClusterFeatureComplianceScanLogDelete {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanLogDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -507,6 +528,7 @@ impl ClusterFeatureComplianceScanLogDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -545,6 +567,7 @@ pub struct ClusterFeatureComplianceScanLogsGet {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanLogsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -556,6 +579,7 @@ impl ClusterFeatureComplianceScanLogsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterComplianceScanLogs, crate::models::V1Error>> {
@@ -602,11 +626,13 @@ pub struct ClusterFeatureComplianceScanOnDemandCreate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanOnDemandCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterComplianceOnDemandConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -622,6 +648,7 @@ impl ClusterFeatureComplianceScanOnDemandCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -662,11 +689,13 @@ pub struct ClusterFeatureComplianceScanUpdate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureComplianceScanUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterComplianceScheduleConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -682,6 +711,7 @@ impl ClusterFeatureComplianceScanUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -735,6 +765,7 @@ impl ClusterFeatureDriverLogDownload {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -748,6 +779,7 @@ impl ClusterFeatureDriverLogDownload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -786,6 +818,7 @@ pub struct ClusterFeatureHelmChartsGet {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureHelmChartsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -797,6 +830,7 @@ impl ClusterFeatureHelmChartsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterHelmCharts, crate::models::V1Error>> {
@@ -852,6 +886,7 @@ impl ClusterFeatureKubeBenchLogGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -863,6 +898,7 @@ impl ClusterFeatureKubeBenchLogGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogKubeBench, crate::models::V1Error>> {
@@ -918,6 +954,7 @@ impl ClusterFeatureKubeHunterLogGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -929,6 +966,7 @@ impl ClusterFeatureKubeHunterLogGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogKubeHunter, crate::models::V1Error>> {
@@ -975,11 +1013,13 @@ pub struct ClusterFeatureLogFetcherCreate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureLogFetcherCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterLogFetcherRequest) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -995,6 +1035,7 @@ impl ClusterFeatureLogFetcherCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1040,6 +1081,7 @@ impl ClusterFeatureLogFetcherGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1050,6 +1092,7 @@ impl ClusterFeatureLogFetcherGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterLogFetcher, crate::models::V1Error>> {
@@ -1101,6 +1144,7 @@ impl ClusterFeatureLogFetcherLogDownload {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1112,6 +1156,7 @@ impl ClusterFeatureLogFetcherLogDownload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -1161,11 +1206,13 @@ impl ClusterFeatureLogFetcherLogUpdate {
         self
     }
     /// Sent as `multipart/form-data`; the document lists the parts `fileName` (file).
+    #[inline]
     pub fn body(mut self, value: rt::Multipart) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1180,6 +1227,7 @@ impl ClusterFeatureLogFetcherLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1218,6 +1266,7 @@ pub struct ClusterFeatureManifestsGet {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureManifestsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1229,6 +1278,7 @@ impl ClusterFeatureManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterManifests, crate::models::V1Error>> {
@@ -1277,6 +1327,7 @@ impl ClusterFeatureRestoreGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1287,6 +1338,7 @@ impl ClusterFeatureRestoreGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRestore, crate::models::V1Error>> {
@@ -1333,11 +1385,13 @@ pub struct ClusterFeatureRestoreOnDemandCreate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureRestoreOnDemandCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterRestoreConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1353,6 +1407,7 @@ impl ClusterFeatureRestoreOnDemandCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1393,11 +1448,13 @@ pub struct ClusterFeatureScanKubeBenchLogUpdate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanKubeBenchLogUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1KubeBenchEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1413,6 +1470,7 @@ impl ClusterFeatureScanKubeBenchLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1453,11 +1511,13 @@ pub struct ClusterFeatureScanKubeHunterLogUpdate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanKubeHunterLogUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1KubeHunterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1473,6 +1533,7 @@ impl ClusterFeatureScanKubeHunterLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1513,11 +1574,13 @@ pub struct ClusterFeatureScanSonobuoyLogUpdate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanSonobuoyLogUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SonobuoyEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1533,6 +1596,7 @@ impl ClusterFeatureScanSonobuoyLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1573,11 +1637,13 @@ pub struct ClusterFeatureScanSyftLogUpdate {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureScanSyftLogUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SyftEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1593,6 +1659,7 @@ impl ClusterFeatureScanSyftLogUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1642,6 +1709,7 @@ impl ClusterFeatureSonobuoyLogGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1653,6 +1721,7 @@ impl ClusterFeatureSonobuoyLogGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogSonobuoy, crate::models::V1Error>> {
@@ -1701,6 +1770,7 @@ pub struct ClusterFeatureSyftLogGet {
 #[cfg(feature = "spectroclusters-features")]
 impl ClusterFeatureSyftLogGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1711,6 +1781,7 @@ impl ClusterFeatureSyftLogGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterScanLogSyft, crate::models::V1Error>> {
@@ -1759,6 +1830,7 @@ impl ClusterNamespacesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/namespaces")
             .path_param("uid", self.uid)
@@ -1766,6 +1838,7 @@ impl ClusterNamespacesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterNamespaces, crate::models::V1Error>> {
@@ -1844,6 +1917,7 @@ impl ClusterVmSnapshotsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms/snapshot")
             .path_param("uid", self.uid)
@@ -1854,6 +1928,7 @@ impl ClusterVmSnapshotsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshotList, crate::models::V1Error>> {
@@ -1866,6 +1941,7 @@ impl ClusterVmSnapshotsList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1VirtualMachineSnapshotList, crate::models::V1Error> {
@@ -1874,6 +1950,7 @@ impl ClusterVmSnapshotsList {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1VirtualMachineSnapshotList, crate::models::V1Error> {
@@ -1882,6 +1959,7 @@ impl ClusterVmSnapshotsList {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1923,6 +2001,7 @@ pub struct EdgeNativeClustersHostsList {
 #[cfg(feature = "spectroclusters-edge-native")]
 impl EdgeNativeClustersHostsList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1934,6 +2013,7 @@ impl EdgeNativeClustersHostsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1EdgeHostDevices, crate::models::V1Error>> {
@@ -1972,11 +2052,13 @@ pub struct SpectroClustersAksCreate {
 #[cfg(feature = "spectroclusters-aks")]
 impl SpectroClustersAksCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks");
         let request = match self.body {
@@ -1986,6 +2068,7 @@ impl SpectroClustersAksCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2028,11 +2111,13 @@ impl SpectroClustersAksRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks/rate").query_opt(
             "periodType",
@@ -2045,6 +2130,7 @@ impl SpectroClustersAksRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -2083,11 +2169,13 @@ pub struct SpectroClustersAksValidate {
 #[cfg(feature = "spectroclusters-aks")]
 impl SpectroClustersAksValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aks/validate");
         let request = match self.body {
@@ -2097,6 +2185,7 @@ impl SpectroClustersAksValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -2135,11 +2224,13 @@ pub struct SpectroClustersAwsCreate {
 #[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws");
         let request = match self.body {
@@ -2149,6 +2240,7 @@ impl SpectroClustersAwsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2181,11 +2273,13 @@ pub struct SpectroClustersAwsImport {
 #[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/import");
         let request = match self.body {
@@ -2195,6 +2289,7 @@ impl SpectroClustersAwsImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2237,11 +2332,13 @@ impl SpectroClustersAwsRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/rate").query_opt(
             "periodType",
@@ -2254,6 +2351,7 @@ impl SpectroClustersAwsRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -2292,11 +2390,13 @@ pub struct SpectroClustersAwsValidate {
 #[cfg(feature = "spectroclusters-aws")]
 impl SpectroClustersAwsValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAwsClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/aws/validate");
         let request = match self.body {
@@ -2306,6 +2406,7 @@ impl SpectroClustersAwsValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -2344,11 +2445,13 @@ pub struct SpectroClustersAzureCreate {
 #[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure");
         let request = match self.body {
@@ -2358,6 +2461,7 @@ impl SpectroClustersAzureCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2390,11 +2494,13 @@ pub struct SpectroClustersAzureImport {
 #[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure/import");
         let request = match self.body {
@@ -2404,6 +2510,7 @@ impl SpectroClustersAzureImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2446,11 +2553,13 @@ impl SpectroClustersAzureRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure/rate").query_opt(
             "periodType",
@@ -2463,6 +2572,7 @@ impl SpectroClustersAzureRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -2501,11 +2611,13 @@ pub struct SpectroClustersAzureValidate {
 #[cfg(feature = "spectroclusters-azure")]
 impl SpectroClustersAzureValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroAzureClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/azure/validate");
         let request = match self.body {
@@ -2515,6 +2627,7 @@ impl SpectroClustersAzureValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -2559,6 +2672,7 @@ pub struct SpectroClustersCertificatesRenew {
 #[cfg(feature = "spectroclusters-k8certificates")]
 impl SpectroClustersCertificatesRenew {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -2570,6 +2684,7 @@ impl SpectroClustersCertificatesRenew {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2602,11 +2717,13 @@ pub struct SpectroClustersCloudStackCreate {
 #[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/apache-cloudstack");
         let request = match self.body {
@@ -2616,6 +2733,7 @@ impl SpectroClustersCloudStackCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2648,11 +2766,13 @@ pub struct SpectroClustersCloudStackImport {
 #[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2665,6 +2785,7 @@ impl SpectroClustersCloudStackImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2707,11 +2828,13 @@ impl SpectroClustersCloudStackRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2727,6 +2850,7 @@ impl SpectroClustersCloudStackRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -2765,11 +2889,13 @@ pub struct SpectroClustersCloudStackValidate {
 #[cfg(feature = "spectroclusters-apache-cloudstack")]
 impl SpectroClustersCloudStackValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroCloudStackClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2782,6 +2908,7 @@ impl SpectroClustersCloudStackValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -2818,11 +2945,13 @@ pub struct SpectroClustersConfigEdgeInstaller {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersConfigEdgeInstaller {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/config/edgeInstaller");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterEdgeInstallerConfig, crate::models::V1Error>> {
@@ -2869,11 +2998,13 @@ pub struct SpectroClustersCustomCreate {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersCustomCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2889,6 +3020,7 @@ impl SpectroClustersCustomCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2929,11 +3061,13 @@ pub struct SpectroClustersCustomValidate {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersCustomValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroCustomClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2949,6 +3083,7 @@ impl SpectroClustersCustomValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -2999,6 +3134,7 @@ impl SpectroClustersDelete {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/spectroclusters/{uid}")
             .path_param("uid", self.uid)
@@ -3006,6 +3142,7 @@ impl SpectroClustersDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3046,11 +3183,13 @@ pub struct SpectroClustersDeleteProfiles {
 #[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersDeleteProfiles {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfilesDeleteEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -3066,6 +3205,7 @@ impl SpectroClustersDeleteProfiles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3098,11 +3238,13 @@ pub struct SpectroClustersEdgeNativeCreate {
 #[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/edge-native");
         let request = match self.body {
@@ -3112,6 +3254,7 @@ impl SpectroClustersEdgeNativeCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3144,11 +3287,13 @@ pub struct SpectroClustersEdgeNativeImport {
 #[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/edge-native/import");
         let request = match self.body {
@@ -3158,6 +3303,7 @@ impl SpectroClustersEdgeNativeImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3200,11 +3346,13 @@ impl SpectroClustersEdgeNativeRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3220,6 +3368,7 @@ impl SpectroClustersEdgeNativeRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -3258,11 +3407,13 @@ pub struct SpectroClustersEdgeNativeValidate {
 #[cfg(feature = "spectroclusters-edge-native")]
 impl SpectroClustersEdgeNativeValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEdgeNativeClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3275,6 +3426,7 @@ impl SpectroClustersEdgeNativeValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -3313,11 +3465,13 @@ pub struct SpectroClustersEksCreate {
 #[cfg(feature = "spectroclusters-eks")]
 impl SpectroClustersEksCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks");
         let request = match self.body {
@@ -3327,6 +3481,7 @@ impl SpectroClustersEksCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3369,11 +3524,13 @@ impl SpectroClustersEksRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks/rate").query_opt(
             "periodType",
@@ -3386,6 +3543,7 @@ impl SpectroClustersEksRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -3424,11 +3582,13 @@ pub struct SpectroClustersEksValidate {
 #[cfg(feature = "spectroclusters-eks")]
 impl SpectroClustersEksValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroEksClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/eks/validate");
         let request = match self.body {
@@ -3438,6 +3598,7 @@ impl SpectroClustersEksValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -3476,11 +3637,13 @@ pub struct SpectroClustersGcpCreate {
 #[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp");
         let request = match self.body {
@@ -3490,6 +3653,7 @@ impl SpectroClustersGcpCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3522,11 +3686,13 @@ pub struct SpectroClustersGcpImport {
 #[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/import");
         let request = match self.body {
@@ -3536,6 +3702,7 @@ impl SpectroClustersGcpImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3578,11 +3745,13 @@ impl SpectroClustersGcpRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/rate").query_opt(
             "periodType",
@@ -3595,6 +3764,7 @@ impl SpectroClustersGcpRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -3633,11 +3803,13 @@ pub struct SpectroClustersGcpValidate {
 #[cfg(feature = "spectroclusters-gcp")]
 impl SpectroClustersGcpValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gcp/validate");
         let request = match self.body {
@@ -3647,6 +3819,7 @@ impl SpectroClustersGcpValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -3687,11 +3860,13 @@ pub struct SpectroClustersGenericImport {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGenericImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGenericClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/generic/import");
         let request = match self.body {
@@ -3701,6 +3876,7 @@ impl SpectroClustersGenericImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -3743,11 +3919,13 @@ impl SpectroClustersGenericRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGenericClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3763,6 +3941,7 @@ impl SpectroClustersGenericRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -3849,6 +4028,7 @@ impl SpectroClustersGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}")
             .path_param("uid", self.uid)
@@ -3860,6 +4040,7 @@ impl SpectroClustersGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroCluster, crate::models::V1Error>> {
@@ -3904,6 +4085,7 @@ pub struct SpectroClustersGetHybridPoolsMetadata {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGetHybridPoolsMetadata {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3915,6 +4097,7 @@ impl SpectroClustersGetHybridPoolsMetadata {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterHybridPoolsMetadata, crate::models::V1Error>> {
@@ -3959,6 +4142,7 @@ pub struct SpectroClustersGetProfileUpdates {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersGetProfileUpdates {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3970,6 +4154,7 @@ impl SpectroClustersGetProfileUpdates {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileUpdates, crate::models::V1Error>> {
@@ -4023,6 +4208,7 @@ impl SpectroClustersGetProfiles {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/profiles")
             .path_param("uid", self.uid)
@@ -4030,6 +4216,7 @@ impl SpectroClustersGetProfiles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
@@ -4092,6 +4279,7 @@ impl SpectroClustersGetProfilesPacksManifests {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4103,6 +4291,7 @@ impl SpectroClustersGetProfilesPacksManifests {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfilesPacksManifests, crate::models::V1Error>> {
@@ -4141,11 +4330,13 @@ pub struct SpectroClustersGkeCreate {
 #[cfg(feature = "spectroclusters-gke")]
 impl SpectroClustersGkeCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke");
         let request = match self.body {
@@ -4155,6 +4346,7 @@ impl SpectroClustersGkeCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -4197,11 +4389,13 @@ impl SpectroClustersGkeRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke/rate").query_opt(
             "periodType",
@@ -4214,6 +4408,7 @@ impl SpectroClustersGkeRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -4252,11 +4447,13 @@ pub struct SpectroClustersGkeValidate {
 #[cfg(feature = "spectroclusters-gke")]
 impl SpectroClustersGkeValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroGcpClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/gke/validate");
         let request = match self.body {
@@ -4266,6 +4463,7 @@ impl SpectroClustersGkeValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -4310,6 +4508,7 @@ pub struct SpectroClustersK8Certificate {
 #[cfg(feature = "spectroclusters-k8certificates")]
 impl SpectroClustersK8Certificate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4321,6 +4520,7 @@ impl SpectroClustersK8Certificate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MachineCertificates, crate::models::V1Error>> {
@@ -4367,11 +4567,13 @@ pub struct SpectroClustersK8CertificateUpdate {
 #[cfg(feature = "spectroclusters-k8certificates")]
 impl SpectroClustersK8CertificateUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterK8sCertificate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4387,6 +4589,7 @@ impl SpectroClustersK8CertificateUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4419,11 +4622,13 @@ pub struct SpectroClustersMaasCreate {
 #[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas");
         let request = match self.body {
@@ -4433,6 +4638,7 @@ impl SpectroClustersMaasCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -4465,11 +4671,13 @@ pub struct SpectroClustersMaasImport {
 #[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/import");
         let request = match self.body {
@@ -4479,6 +4687,7 @@ impl SpectroClustersMaasImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -4521,11 +4730,13 @@ impl SpectroClustersMaasRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/rate").query_opt(
             "periodType",
@@ -4538,6 +4749,7 @@ impl SpectroClustersMaasRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -4576,11 +4788,13 @@ pub struct SpectroClustersMaasValidate {
 #[cfg(feature = "spectroclusters-maas")]
 impl SpectroClustersMaasValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroMaasClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/maas/validate");
         let request = match self.body {
@@ -4590,6 +4804,7 @@ impl SpectroClustersMaasValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -4643,11 +4858,13 @@ impl SpectroClustersPacksRefUpdate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterNotificationUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/spectroclusters/{uid}/packRefs")
             .path_param("uid", self.uid)
@@ -4659,6 +4876,7 @@ impl SpectroClustersPacksRefUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4708,11 +4926,13 @@ impl SpectroClustersPatchProfiles {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/spectroclusters/{uid}/profiles")
             .path_param("uid", self.uid)
@@ -4724,6 +4944,7 @@ impl SpectroClustersPatchProfiles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4770,6 +4991,7 @@ pub struct SpectroClustersProfilesUidPackManifestsGet {
 #[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersProfilesUidPackManifestsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4781,6 +5003,7 @@ impl SpectroClustersProfilesUidPackManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PackManifests, crate::models::V1Error>> {
@@ -4835,11 +5058,13 @@ pub struct SpectroClustersProfilesUidPackManifestsUpdate {
 #[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersProfilesUidPackManifestsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ManifestRefInputEntities) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4855,6 +5080,7 @@ impl SpectroClustersProfilesUidPackManifestsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4887,11 +5113,13 @@ pub struct SpectroClustersSpcDownload {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersSpcDownload {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterDefinitionEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/spc/download").header(
             "accept",
@@ -4904,6 +5132,7 @@ impl SpectroClustersSpcDownload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -4931,11 +5160,13 @@ pub struct SpectroClustersTagsGet {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersTagsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/tags");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterTags, crate::models::V1Error>> {
@@ -4980,6 +5211,7 @@ pub struct SpectroClustersUidAdminKubeConfig {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidAdminKubeConfig {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4990,6 +5222,7 @@ impl SpectroClustersUidAdminKubeConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -5027,11 +5260,13 @@ pub struct SpectroClustersUidAssets {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidAssets {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -5047,6 +5282,7 @@ impl SpectroClustersUidAssets {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5085,6 +5321,7 @@ pub struct SpectroClustersUidAssetsGet {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidAssetsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5096,6 +5333,7 @@ impl SpectroClustersUidAssetsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterAssetEntity, crate::models::V1Error>> {
@@ -5142,11 +5380,13 @@ pub struct SpectroClustersUidClusterMetaAttributeUpdate {
 #[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidClusterMetaAttributeUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterMetaAttributeEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -5162,6 +5402,7 @@ impl SpectroClustersUidClusterMetaAttributeUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5200,6 +5441,7 @@ pub struct SpectroClustersUidConfigNamespacesGet {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5211,6 +5453,7 @@ impl SpectroClustersUidConfigNamespacesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterNamespaceResources, crate::models::V1Error>> {
@@ -5259,6 +5502,7 @@ pub struct SpectroClustersUidConfigNamespacesUidGet {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5269,6 +5513,7 @@ impl SpectroClustersUidConfigNamespacesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterNamespaceResource, crate::models::V1Error>> {
@@ -5319,11 +5564,13 @@ pub struct SpectroClustersUidConfigNamespacesUidUpdate {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterNamespaceResourceInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5338,6 +5585,7 @@ impl SpectroClustersUidConfigNamespacesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5378,11 +5626,13 @@ pub struct SpectroClustersUidConfigNamespacesUpdate {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigNamespacesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterNamespaceResourcesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5398,6 +5648,7 @@ impl SpectroClustersUidConfigNamespacesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5436,6 +5687,7 @@ pub struct SpectroClustersUidConfigRbacsGet {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5447,6 +5699,7 @@ impl SpectroClustersUidConfigRbacsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRbacs, crate::models::V1Error>> {
@@ -5493,6 +5746,7 @@ pub struct SpectroClustersUidConfigRbacsUidGet {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5503,6 +5757,7 @@ impl SpectroClustersUidConfigRbacsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRbac, crate::models::V1Error>> {
@@ -5551,11 +5806,13 @@ pub struct SpectroClustersUidConfigRbacsUidUpdate {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterRbacInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5570,6 +5827,7 @@ impl SpectroClustersUidConfigRbacsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5610,11 +5868,13 @@ pub struct SpectroClustersUidConfigRbacsUpdate {
 #[cfg(feature = "spectroclusters-config")]
 impl SpectroClustersUidConfigRbacsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterRbacResourcesUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5630,6 +5890,7 @@ impl SpectroClustersUidConfigRbacsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5668,6 +5929,7 @@ pub struct SpectroClustersUidDownload {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidDownload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/download")
             .path_param("uid", self.uid)
@@ -5675,6 +5937,7 @@ impl SpectroClustersUidDownload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -5713,6 +5976,7 @@ pub struct SpectroClustersUidFrpKubeConfigDelete {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidFrpKubeConfigDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -5724,6 +5988,7 @@ impl SpectroClustersUidFrpKubeConfigDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5762,6 +6027,7 @@ pub struct SpectroClustersUidFrpKubeConfigGet {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidFrpKubeConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5772,6 +6038,7 @@ impl SpectroClustersUidFrpKubeConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -5812,11 +6079,13 @@ pub struct SpectroClustersUidFrpKubeConfigUpdate {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidFrpKubeConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetFrpKubeConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5832,6 +6101,7 @@ impl SpectroClustersUidFrpKubeConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5872,11 +6142,13 @@ pub struct SpectroClustersUidHeartbeatUpdate {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidHeartbeatUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterHeartbeat) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5892,6 +6164,7 @@ impl SpectroClustersUidHeartbeatUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5932,11 +6205,13 @@ pub struct SpectroClustersUidHybridSettings {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidHybridSettings {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterHybridSettingsEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -5952,6 +6227,7 @@ impl SpectroClustersUidHybridSettings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5990,6 +6266,7 @@ pub struct SpectroClustersUidImportManifest {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidImportManifest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/import/manifest")
             .path_param("uid", self.uid)
@@ -5997,6 +6274,7 @@ impl SpectroClustersUidImportManifest {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -6035,6 +6313,7 @@ pub struct SpectroClustersUidImportUpgradePatch {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidImportUpgradePatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -6046,6 +6325,7 @@ impl SpectroClustersUidImportUpgradePatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6093,6 +6373,7 @@ impl SpectroClustersUidKubeConfig {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6104,6 +6385,7 @@ impl SpectroClustersUidKubeConfig {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -6142,6 +6424,7 @@ pub struct SpectroClustersUidKubeConfigClientDelete {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigClientDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -6153,6 +6436,7 @@ impl SpectroClustersUidKubeConfigClientDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6191,6 +6475,7 @@ pub struct SpectroClustersUidKubeConfigClientGet {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigClientGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6201,6 +6486,7 @@ impl SpectroClustersUidKubeConfigClientGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -6241,11 +6527,13 @@ pub struct SpectroClustersUidKubeConfigClientUpdate {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigClientUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetKubeConfigClient) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6261,6 +6549,7 @@ impl SpectroClustersUidKubeConfigClientUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6301,11 +6590,13 @@ pub struct SpectroClustersUidKubeConfigUpdate {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidKubeConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetKubeConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6321,6 +6612,7 @@ impl SpectroClustersUidKubeConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6361,11 +6653,13 @@ pub struct SpectroClustersUidLifecycleConfigUpdate {
 #[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidLifecycleConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1LifecycleConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -6381,6 +6675,7 @@ impl SpectroClustersUidLifecycleConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6421,11 +6716,13 @@ pub struct SpectroClustersUidLocationPut {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidLocationPut {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterLocationInputEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6441,6 +6738,7 @@ impl SpectroClustersUidLocationPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6479,6 +6777,7 @@ pub struct SpectroClustersUidManifestGet {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidManifestGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6490,6 +6789,7 @@ impl SpectroClustersUidManifestGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<String, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<String, crate::models::V1Error>(self.into_request())
@@ -6530,11 +6830,13 @@ pub struct SpectroClustersUidManifestUpdate {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidManifestUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetManifest) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -6550,6 +6852,7 @@ impl SpectroClustersUidManifestUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6599,6 +6902,7 @@ impl SpectroClustersUidManifestsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/manifests")
             .path_param("uid", self.uid)
@@ -6606,6 +6910,7 @@ impl SpectroClustersUidManifestsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterManifestsList, crate::models::V1Error>> {
@@ -6652,11 +6957,13 @@ pub struct SpectroClustersUidMetadataUpdate {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidMetadataUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ObjectMetaInputEntitySchema) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -6672,6 +6979,7 @@ impl SpectroClustersUidMetadataUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6712,11 +7020,13 @@ pub struct SpectroClustersUidOsPatchUpdate {
 #[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidOsPatchUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1OsPatchEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -6732,6 +7042,7 @@ impl SpectroClustersUidOsPatchUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6783,6 +7094,7 @@ impl SpectroClustersUidPackManifestsUidGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6794,6 +7106,7 @@ impl SpectroClustersUidPackManifestsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Manifest, crate::models::V1Error>> {
@@ -6862,6 +7175,7 @@ impl SpectroClustersUidPackProperties {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/pack/properties")
             .path_param("uid", self.uid)
@@ -6872,6 +7186,7 @@ impl SpectroClustersUidPackProperties {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterPackProperties, crate::models::V1Error>> {
@@ -6918,6 +7233,7 @@ pub struct SpectroClustersUidPacksResolvedValuesGet {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidPacksResolvedValuesGet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(
         mut self,
         value: crate::models::V1SpectroClusterProfilesParamReferenceEntity,
@@ -6926,6 +7242,7 @@ impl SpectroClustersUidPacksResolvedValuesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6941,6 +7258,7 @@ impl SpectroClustersUidPacksResolvedValuesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfilesResolvedValues, crate::models::V1Error>> {
@@ -6987,11 +7305,13 @@ pub struct SpectroClustersUidPacksStatusPatch {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidPacksStatusPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksStatusEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -7007,6 +7327,7 @@ impl SpectroClustersUidPacksStatusPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7053,6 +7374,7 @@ pub struct SpectroClustersUidProfilesUidPacksConfigGet {
 #[cfg(feature = "spectroclusters-profiles")]
 impl SpectroClustersUidProfilesUidPacksConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7064,6 +7386,7 @@ impl SpectroClustersUidProfilesUidPacksConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterPackConfigList, crate::models::V1Error>> {
@@ -7117,6 +7440,7 @@ impl SpectroClustersUidRate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/rate")
             .path_param("uid", self.uid)
@@ -7124,6 +7448,7 @@ impl SpectroClustersUidRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -7168,6 +7493,7 @@ pub struct SpectroClustersUidRepaveApproveUpdate {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidRepaveApproveUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -7179,6 +7505,7 @@ impl SpectroClustersUidRepaveApproveUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7217,6 +7544,7 @@ pub struct SpectroClustersUidRepaveGet {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidRepaveGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7228,6 +7556,7 @@ impl SpectroClustersUidRepaveGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRepave, crate::models::V1Error>> {
@@ -7269,6 +7598,7 @@ pub struct SpectroClustersUidStatus {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7280,6 +7610,7 @@ impl SpectroClustersUidStatus {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterStatusEntity, crate::models::V1Error>> {
@@ -7324,6 +7655,7 @@ pub struct SpectroClustersUidStatusSpcApply {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatusSpcApply {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -7335,6 +7667,7 @@ impl SpectroClustersUidStatusSpcApply {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7373,6 +7706,7 @@ pub struct SpectroClustersUidStatusSpcApplyGet {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatusSpcApplyGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7384,6 +7718,7 @@ impl SpectroClustersUidStatusSpcApplyGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpcApply, crate::models::V1Error>> {
@@ -7428,11 +7763,13 @@ pub struct SpectroClustersUidStatusSpcPatchTime {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidStatusSpcPatchTime {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpcPatchTimeEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -7448,6 +7785,7 @@ impl SpectroClustersUidStatusSpcPatchTime {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7488,11 +7826,13 @@ pub struct SpectroClustersUidTimezoneUpdate {
 #[cfg(feature = "spectroclusters-cluster-config")]
 impl SpectroClustersUidTimezoneUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TimezoneUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -7508,6 +7848,7 @@ impl SpectroClustersUidTimezoneUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7546,6 +7887,7 @@ pub struct SpectroClustersUidTokenKubeConfigDelete {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidTokenKubeConfigDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -7557,6 +7899,7 @@ impl SpectroClustersUidTokenKubeConfigDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7595,6 +7938,7 @@ pub struct SpectroClustersUidTokenKubeConfigGet {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidTokenKubeConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7605,6 +7949,7 @@ impl SpectroClustersUidTokenKubeConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -7645,11 +7990,13 @@ pub struct SpectroClustersUidTokenKubeConfigUpdate {
 #[cfg(feature = "spectroclusters-assets")]
 impl SpectroClustersUidTokenKubeConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterAssetTokenKubeConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7665,6 +8012,7 @@ impl SpectroClustersUidTokenKubeConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7705,11 +8053,13 @@ pub struct SpectroClustersUidUpgradeSettings {
 #[cfg(feature = "spectroclusters-upgrade")]
 impl SpectroClustersUidUpgradeSettings {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -7725,6 +8075,7 @@ impl SpectroClustersUidUpgradeSettings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7765,11 +8116,13 @@ pub struct SpectroClustersUidUpgradesPut {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUidUpgradesPut {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterUidUpgrades) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -7785,6 +8138,7 @@ impl SpectroClustersUidUpgradesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -7825,11 +8179,13 @@ pub struct SpectroClustersUidValidatePacks {
 #[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersUidValidatePacks {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -7845,6 +8201,7 @@ impl SpectroClustersUidValidatePacks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -7891,11 +8248,13 @@ pub struct SpectroClustersUidValidateRepave {
 #[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersUidValidateRepave {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -7911,6 +8270,7 @@ impl SpectroClustersUidValidateRepave {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRepaveValidationResponse, crate::models::V1Error>> {
@@ -7955,6 +8315,7 @@ pub struct SpectroClustersUidVariablesGet {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidVariablesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -7966,6 +8327,7 @@ impl SpectroClustersUidVariablesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<Vec<crate::models::V1SpectroClusterVariables>, crate::models::V1Error>> {
@@ -8012,11 +8374,13 @@ pub struct SpectroClustersUidVariablesPatch {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidVariablesPatch {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: Vec<crate::models::V1SpectroClusterVariableUpdateEntity>) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -8032,6 +8396,7 @@ impl SpectroClustersUidVariablesPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8074,6 +8439,7 @@ pub struct SpectroClustersUidWorkloadsKindSync {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidWorkloadsKindSync {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8084,6 +8450,7 @@ impl SpectroClustersUidWorkloadsKindSync {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8124,6 +8491,7 @@ pub struct SpectroClustersUidWorkloadsSync {
 #[cfg(feature = "spectroclusters-core")]
 impl SpectroClustersUidWorkloadsSync {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8135,6 +8503,7 @@ impl SpectroClustersUidWorkloadsSync {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8184,11 +8553,13 @@ impl SpectroClustersUpdateProfiles {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterProfiles) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/spectroclusters/{uid}/profiles")
             .path_param("uid", self.uid)
@@ -8200,6 +8571,7 @@ impl SpectroClustersUpdateProfiles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8240,11 +8612,13 @@ pub struct SpectroClustersUpdateStatusCondition {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusCondition {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterCondition) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8260,6 +8634,7 @@ impl SpectroClustersUpdateStatusCondition {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8300,11 +8675,13 @@ pub struct SpectroClustersUpdateStatusConditions {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusConditions {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: Vec<crate::models::V1ClusterCondition>) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -8320,6 +8697,7 @@ impl SpectroClustersUpdateStatusConditions {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8360,11 +8738,13 @@ pub struct SpectroClustersUpdateStatusEndpoints {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusEndpoints {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: Vec<crate::models::V1ApiEndpoint>) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8380,6 +8760,7 @@ impl SpectroClustersUpdateStatusEndpoints {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8418,6 +8799,7 @@ pub struct SpectroClustersUpdateStatusImported {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusImported {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -8429,6 +8811,7 @@ impl SpectroClustersUpdateStatusImported {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8469,11 +8852,13 @@ pub struct SpectroClustersUpdateStatusServices {
 #[cfg(feature = "spectroclusters-status")]
 impl SpectroClustersUpdateStatusServices {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: Vec<crate::models::V1LoadBalancerService>) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8489,6 +8874,7 @@ impl SpectroClustersUpdateStatusServices {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8521,11 +8907,13 @@ pub struct SpectroClustersUpgradeSettings {
 #[cfg(feature = "spectroclusters-upgrade")]
 impl SpectroClustersUpgradeSettings {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterUpgradeSettingsEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/upgrade/settings");
         let request = match self.body {
@@ -8535,6 +8923,7 @@ impl SpectroClustersUpgradeSettings {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8565,11 +8954,13 @@ pub struct SpectroClustersUpgradeSettingsGet {
 #[cfg(feature = "spectroclusters-upgrade")]
 impl SpectroClustersUpgradeSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/upgrade/settings");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterUpgradeSettingsEntity, crate::models::V1Error>> {
@@ -8615,6 +9006,7 @@ impl SpectroClustersValidateName {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -8626,6 +9018,7 @@ impl SpectroClustersValidateName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8658,11 +9051,13 @@ pub struct SpectroClustersValidatePacks {
 #[cfg(feature = "spectroclusters-validate")]
 impl SpectroClustersValidatePacks {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterPacksEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/validate/packs");
         let request = match self.body {
@@ -8672,6 +9067,7 @@ impl SpectroClustersValidatePacks {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -8710,11 +9106,13 @@ pub struct SpectroClustersVirtualCreate {
 #[cfg(feature = "spectroclusters-virtual")]
 impl SpectroClustersVirtualCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/virtual");
         let request = match self.body {
@@ -8724,6 +9122,7 @@ impl SpectroClustersVirtualCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -8756,11 +9155,13 @@ pub struct SpectroClustersVirtualValidate {
 #[cfg(feature = "spectroclusters-virtual")]
 impl SpectroClustersVirtualValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroVirtualClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/virtual/validate");
         let request = match self.body {
@@ -8770,6 +9171,7 @@ impl SpectroClustersVirtualValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -8824,11 +9226,13 @@ pub struct SpectroClustersVmAddVolume {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmAddVolume {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VmAddVolumeEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -8844,6 +9248,7 @@ impl SpectroClustersVmAddVolume {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -8892,11 +9297,13 @@ pub struct SpectroClustersVmClone {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmClone {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroClusterVmCloneEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -8912,6 +9319,7 @@ impl SpectroClustersVmClone {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
@@ -8962,11 +9370,13 @@ pub struct SpectroClustersVmCreate {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/{uid}/vms")
             .path_param("uid", self.uid)
@@ -8978,6 +9388,7 @@ impl SpectroClustersVmCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
@@ -9030,6 +9441,7 @@ pub struct SpectroClustersVmDelete {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/spectroclusters/{uid}/vms/{vmName}")
             .path_param("uid", self.uid)
@@ -9038,6 +9450,7 @@ impl SpectroClustersVmDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9084,6 +9497,7 @@ pub struct SpectroClustersVmGet {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms/{vmName}")
             .path_param("uid", self.uid)
@@ -9092,6 +9506,7 @@ impl SpectroClustersVmGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
@@ -9161,6 +9576,7 @@ impl SpectroClustersVmList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/vms")
             .path_param("uid", self.uid)
@@ -9170,6 +9586,7 @@ impl SpectroClustersVmList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachineList, crate::models::V1Error>> {
@@ -9182,6 +9599,7 @@ impl SpectroClustersVmList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::models::V1ClusterVirtualMachineList, crate::models::V1Error> {
@@ -9190,6 +9608,7 @@ impl SpectroClustersVmList {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::models::V1ClusterVirtualMachineList, crate::models::V1Error> {
@@ -9198,6 +9617,7 @@ impl SpectroClustersVmList {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -9247,6 +9667,7 @@ pub struct SpectroClustersVmMigrate {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmMigrate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9258,6 +9679,7 @@ impl SpectroClustersVmMigrate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9304,6 +9726,7 @@ pub struct SpectroClustersVmPause {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmPause {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9315,6 +9738,7 @@ impl SpectroClustersVmPause {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9363,11 +9787,13 @@ pub struct SpectroClustersVmRemoveVolume {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmRemoveVolume {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VmRemoveVolumeEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9383,6 +9809,7 @@ impl SpectroClustersVmRemoveVolume {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9429,6 +9856,7 @@ pub struct SpectroClustersVmRestart {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmRestart {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9440,6 +9868,7 @@ impl SpectroClustersVmRestart {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9486,6 +9915,7 @@ pub struct SpectroClustersVmResume {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmResume {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9497,6 +9927,7 @@ impl SpectroClustersVmResume {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9543,6 +9974,7 @@ pub struct SpectroClustersVmStart {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmStart {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9554,6 +9986,7 @@ impl SpectroClustersVmStart {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9600,6 +10033,7 @@ pub struct SpectroClustersVmStop {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmStop {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -9611,6 +10045,7 @@ impl SpectroClustersVmStop {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -9659,11 +10094,13 @@ pub struct SpectroClustersVmUpdate {
 #[cfg(feature = "spectroclusters-vms")]
 impl SpectroClustersVmUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterVirtualMachine) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/spectroclusters/{uid}/vms/{vmName}")
             .path_param("uid", self.uid)
@@ -9676,6 +10113,7 @@ impl SpectroClustersVmUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualMachine, crate::models::V1Error>> {
@@ -9714,11 +10152,13 @@ pub struct SpectroClustersVsphereCreate {
 #[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/vsphere");
         let request = match self.body {
@@ -9728,6 +10168,7 @@ impl SpectroClustersVsphereCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -9760,11 +10201,13 @@ pub struct SpectroClustersVsphereImport {
 #[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereImport {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterImportEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/vsphere/import");
         let request = match self.body {
@@ -9774,6 +10217,7 @@ impl SpectroClustersVsphereImport {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -9816,11 +10260,13 @@ impl SpectroClustersVsphereRate {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterRateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -9836,6 +10282,7 @@ impl SpectroClustersVsphereRate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRate, crate::models::V1Error>> {
@@ -9874,11 +10321,13 @@ pub struct SpectroClustersVsphereValidate {
 #[cfg(feature = "spectroclusters-vsphere")]
 impl SpectroClustersVsphereValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SpectroVsphereClusterEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/spectroclusters/vsphere/validate");
         let request = match self.body {
@@ -9888,6 +10337,7 @@ impl SpectroClustersVsphereValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterValidatorResponse, crate::models::V1Error>> {
@@ -9940,6 +10390,7 @@ pub struct SyftScanLogImageSbomGet {
 #[cfg(feature = "spectroclusters-features")]
 impl SyftScanLogImageSbomGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -9952,6 +10403,7 @@ impl SyftScanLogImageSbomGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -9992,11 +10444,13 @@ pub struct V1ClusterFeatureBackupLocationUidChange {
 #[cfg(feature = "spectroclusters-features")]
 impl V1ClusterFeatureBackupLocationUidChange {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterBackupLocationType) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -10012,6 +10466,7 @@ impl V1ClusterFeatureBackupLocationUidChange {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10050,6 +10505,7 @@ pub struct V1ClusterFeatureBackupLocationUidGet {
 #[cfg(feature = "spectroclusters-features")]
 impl V1ClusterFeatureBackupLocationUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -10061,6 +10517,7 @@ impl V1ClusterFeatureBackupLocationUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterRefs, crate::models::V1Error>> {
@@ -10105,11 +10562,13 @@ pub struct V1ControlPlaneHealthCheckTimeoutUpdate {
 #[cfg(feature = "spectroclusters-cluster-config")]
 impl V1ControlPlaneHealthCheckTimeoutUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ControlPlaneHealthCheckTimeoutEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -10125,6 +10584,7 @@ impl V1ControlPlaneHealthCheckTimeoutUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10165,11 +10625,13 @@ pub struct V1HostClusterConfigUpdate {
 #[cfg(feature = "spectroclusters-cluster-config")]
 impl V1HostClusterConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1HostClusterConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -10185,6 +10647,7 @@ impl V1HostClusterConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10232,6 +10695,7 @@ impl V1SpectroClustersClusterTemplatesUidProfilesGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -10242,6 +10706,7 @@ impl V1SpectroClustersClusterTemplatesUidProfilesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterProfileList, crate::models::V1Error>> {
@@ -10288,11 +10753,13 @@ pub struct V1SpectroClustersClusterTemplatesUidValidateRepave {
 #[cfg(feature = "spectroclusters-cluster-templates")]
 impl V1SpectroClustersClusterTemplatesUidValidateRepave {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplateRepaveValidationSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -10308,6 +10775,7 @@ impl V1SpectroClustersClusterTemplatesUidValidateRepave {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterRepaveValidationResponse, crate::models::V1Error>> {
@@ -10354,11 +10822,13 @@ pub struct V1SpectroClustersTemplatesUidClustersUpgrade {
 #[cfg(feature = "spectroclusters-cluster-templates")]
 impl V1SpectroClustersTemplatesUidClustersUpgrade {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterTemplateUpgradeSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -10374,6 +10844,7 @@ impl V1SpectroClustersTemplatesUidClustersUpgrade {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10412,6 +10883,7 @@ pub struct V1SpectroClustersUidEdgeReset {
 #[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidEdgeReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -10423,6 +10895,7 @@ impl V1SpectroClustersUidEdgeReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10461,6 +10934,7 @@ pub struct V1SpectroClustersUidKubeCtlRedirect {
 #[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidKubeCtlRedirect {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -10472,6 +10946,7 @@ impl V1SpectroClustersUidKubeCtlRedirect {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterKubeCtlRedirect, crate::models::V1Error>> {
@@ -10513,6 +10988,7 @@ pub struct V1SpectroClustersUidOidc {
 #[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidOidc {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/spectroclusters/{uid}/oidc").path_param(
             "uid",
@@ -10521,6 +10997,7 @@ impl V1SpectroClustersUidOidc {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SpectroClusterOidcSpec, crate::models::V1Error>> {
@@ -10565,6 +11042,7 @@ pub struct V1SpectroClustersUidOidcDashboardUrl {
 #[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidOidcDashboardUrl {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -10576,6 +11054,7 @@ impl V1SpectroClustersUidOidcDashboardUrl {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SectroClusterK8sDashboardUrl, crate::models::V1Error>> {
@@ -10620,6 +11099,7 @@ pub struct V1SpectroClustersUidReset {
 #[cfg(feature = "spectroclusters-core")]
 impl V1SpectroClustersUidReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -10631,6 +11111,7 @@ impl V1SpectroClustersUidReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10673,6 +11154,7 @@ impl VirtualClustersPacksValues {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -10684,6 +11166,7 @@ impl VirtualClustersPacksValues {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterVirtualPacksValues, crate::models::V1Error>> {
@@ -10738,11 +11221,13 @@ pub struct VmSnapshotCreate {
 #[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -10758,6 +11243,7 @@ impl VmSnapshotCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>> {
@@ -10814,6 +11300,7 @@ pub struct VmSnapshotDelete {
 #[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -10826,6 +11313,7 @@ impl VmSnapshotDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -10876,6 +11364,7 @@ pub struct VmSnapshotGet {
 #[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -10888,6 +11377,7 @@ impl VmSnapshotGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>> {
@@ -10946,11 +11436,13 @@ pub struct VmSnapshotUpdate {
 #[cfg(feature = "spectroclusters-vms")]
 impl VmSnapshotUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VirtualMachineSnapshot) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -10967,6 +11459,7 @@ impl VmSnapshotUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VirtualMachineSnapshot, crate::models::V1Error>> {

@@ -30,6 +30,7 @@ pub struct SystemActivate {
 #[cfg(feature = "system-core")]
 impl SystemActivate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/activate").json_body(
             &self.body,
@@ -37,6 +38,7 @@ impl SystemActivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::JsonOrEmpty<crate::models::V1Uid, crate::models::V1Error>> {
@@ -68,11 +70,13 @@ pub struct SystemActivationGet {
 #[cfg(feature = "system-core")]
 impl SystemActivationGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/activation");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemActivationResponse, crate::models::V1Error>> {
@@ -107,11 +111,13 @@ pub struct SystemAdminsCreate {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemAdminEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/admins");
         let request = match self.body {
@@ -121,6 +127,7 @@ impl SystemAdminsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -150,11 +157,13 @@ pub struct SystemAdminsList {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/admins");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAdmins, crate::models::V1Error>> {
@@ -203,6 +212,7 @@ pub struct SystemAdminsPasswordActivate {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsPasswordActivate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -213,6 +223,7 @@ impl SystemAdminsPasswordActivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -248,6 +259,7 @@ pub struct SystemAdminsUidDelete {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/system/admins/{uid}").path_param(
             "uid",
@@ -256,6 +268,7 @@ impl SystemAdminsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -291,6 +304,7 @@ pub struct SystemAdminsUidGet {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/admins/{uid}").path_param(
             "uid",
@@ -299,6 +313,7 @@ impl SystemAdminsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAdmin, crate::models::V1Error>> {
@@ -345,6 +360,7 @@ pub struct SystemAdminsUidPasswordChange {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsUidPasswordChange {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/admins/{uid}/changePassword")
             .path_param("uid", self.uid)
@@ -352,6 +368,7 @@ impl SystemAdminsUidPasswordChange {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -390,6 +407,7 @@ pub struct SystemAdminsUidPasswordResetLink {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsUidPasswordResetLink {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -401,6 +419,7 @@ impl SystemAdminsUidPasswordResetLink {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -443,11 +462,13 @@ pub struct SystemAdminsUidProfileUpdate {
 #[cfg(feature = "system-admins")]
 impl SystemAdminsUidProfileUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemAdminProfile) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -463,6 +484,7 @@ impl SystemAdminsUidProfileUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -498,6 +520,7 @@ pub struct SystemAlertDelete {
 #[cfg(feature = "system-alerts")]
 impl SystemAlertDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -509,6 +532,7 @@ impl SystemAlertDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -546,11 +570,13 @@ pub struct SystemAlertUpdate {
 #[cfg(feature = "system-alerts")]
 impl SystemAlertUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AlertEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/alerts/{component}").path_param(
             "component",
@@ -563,6 +589,7 @@ impl SystemAlertUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -590,11 +617,13 @@ pub struct SystemAlertsGet {
 #[cfg(feature = "system-alerts")]
 impl SystemAlertsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/alerts");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Alerts, crate::models::V1Error>> {
@@ -626,11 +655,13 @@ pub struct SystemAppFeaturesGet {
 #[cfg(feature = "system-core")]
 impl SystemAppFeaturesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/appFeatures");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AppFeatures, crate::models::V1Error>> {
@@ -667,11 +698,13 @@ pub struct SystemAppFeaturesUpdate {
 #[cfg(feature = "system-core")]
 impl SystemAppFeaturesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AppFeatures) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/appFeatures");
         let request = match self.body {
@@ -681,6 +714,7 @@ impl SystemAppFeaturesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -708,11 +742,13 @@ pub struct SystemAuthTokenSettingsGet {
 #[cfg(feature = "system-core")]
 impl SystemAuthTokenSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/authTokenSettings");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AuthTokenSettings, crate::models::V1Error>> {
@@ -751,11 +787,13 @@ pub struct SystemAuthTokenSettingsUpdate {
 #[cfg(feature = "system-core")]
 impl SystemAuthTokenSettingsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/authTokenSettings");
         let request = match self.body {
@@ -765,6 +803,7 @@ impl SystemAuthTokenSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -792,11 +831,13 @@ pub struct SystemClassificationBannerGet {
 #[cfg(feature = "system-core")]
 impl SystemClassificationBannerGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/classificationBanner");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClassificationBanner, crate::models::V1Error>> {
@@ -835,11 +876,13 @@ pub struct SystemClassificationBannerUpdate {
 #[cfg(feature = "system-core")]
 impl SystemClassificationBannerUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClassificationBanner) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/classificationBanner");
         let request = match self.body {
@@ -849,6 +892,7 @@ impl SystemClassificationBannerUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -887,6 +931,7 @@ pub struct SystemCreditsUidDelete {
 #[cfg(feature = "system-plan")]
 impl SystemCreditsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -898,6 +943,7 @@ impl SystemCreditsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -938,11 +984,13 @@ pub struct SystemCreditsUidUpdate {
 #[cfg(feature = "system-plan")]
 impl SystemCreditsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PlanCreditUpdate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -958,6 +1006,7 @@ impl SystemCreditsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -990,11 +1039,13 @@ pub struct SystemFreeCreditAdd {
 #[cfg(feature = "system-plan")]
 impl SystemFreeCreditAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PlanAddFreeCreditUpdate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/plan/freeCredit");
         let request = match self.body {
@@ -1004,6 +1055,7 @@ impl SystemFreeCreditAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1031,11 +1083,13 @@ pub struct SystemLoginBannerGet {
 #[cfg(feature = "system-core")]
 impl SystemLoginBannerGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/loginBanner");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1LoginBannerSettings, crate::models::V1Error>> {
@@ -1074,11 +1128,13 @@ pub struct SystemLoginBannerUpdate {
 #[cfg(feature = "system-core")]
 impl SystemLoginBannerUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/loginBanner");
         let request = match self.body {
@@ -1088,6 +1144,7 @@ impl SystemLoginBannerUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1120,11 +1177,13 @@ pub struct SystemPlanLimitUpdate {
 #[cfg(feature = "system-plan")]
 impl SystemPlanLimitUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemPlanLimitUpdate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/plan/planLimit");
         let request = match self.body {
@@ -1134,6 +1193,7 @@ impl SystemPlanLimitUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1161,11 +1221,13 @@ pub struct SystemResourceLimitsGet {
 #[cfg(feature = "system-core")]
 impl SystemResourceLimitsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/resourceLimits");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemResourceLimits, crate::models::V1Error>> {
@@ -1204,11 +1266,13 @@ pub struct SystemResourceLimitsUpdate {
 #[cfg(feature = "system-core")]
 impl SystemResourceLimitsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemResourceLimits) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/resourceLimits");
         let request = match self.body {
@@ -1218,6 +1282,7 @@ impl SystemResourceLimitsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1246,11 +1311,13 @@ pub struct SystemSlaCreditAdd {
 #[cfg(feature = "system-plan")]
 impl SystemSlaCreditAdd {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1PlanAddSlaCreditUpdate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/plan/slaCredit");
         let request = match self.body {
@@ -1260,6 +1327,7 @@ impl SystemSlaCreditAdd {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1287,11 +1355,13 @@ pub struct SystemSysplanGet {
 #[cfg(feature = "system-core")]
 impl SystemSysplanGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/sysplan");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSysplan, crate::models::V1Error>> {
@@ -1333,6 +1403,7 @@ pub struct SystemThemeActivate {
 #[cfg(feature = "system-themes")]
 impl SystemThemeActivate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1344,6 +1415,7 @@ impl SystemThemeActivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1371,11 +1443,13 @@ pub struct SystemThemeActiveGet {
 #[cfg(feature = "system-themes")]
 impl SystemThemeActiveGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/active");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Theme, crate::models::V1Error>> {
@@ -1408,11 +1482,13 @@ pub struct SystemThemeCreate {
 #[cfg(feature = "system-themes")]
 impl SystemThemeCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ThemeCreateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/themes");
         let request = match self.body {
@@ -1422,6 +1498,7 @@ impl SystemThemeCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1457,6 +1534,7 @@ pub struct SystemThemeDeactivate {
 #[cfg(feature = "system-themes")]
 impl SystemThemeDeactivate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1468,6 +1546,7 @@ impl SystemThemeDeactivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1503,6 +1582,7 @@ pub struct SystemThemeDelete {
 #[cfg(feature = "system-themes")]
 impl SystemThemeDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/system/themes/{uid}").path_param(
             "uid",
@@ -1511,6 +1591,7 @@ impl SystemThemeDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1546,6 +1627,7 @@ pub struct SystemThemeGet {
 #[cfg(feature = "system-themes")]
 impl SystemThemeGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/{uid}").path_param(
             "uid",
@@ -1554,6 +1636,7 @@ impl SystemThemeGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Theme, crate::models::V1Error>> {
@@ -1595,11 +1678,13 @@ pub struct SystemThemeUpdate {
 #[cfg(feature = "system-themes")]
 impl SystemThemeUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ThemeUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/themes/{uid}").path_param(
             "uid",
@@ -1612,6 +1697,7 @@ impl SystemThemeUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1639,11 +1725,13 @@ pub struct SystemThemesMetadataGet {
 #[cfg(feature = "system-themes")]
 impl SystemThemesMetadataGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/themes/metadata");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ThemesMetadata, crate::models::V1Error>> {
@@ -1694,6 +1782,7 @@ pub struct SystemUsersPasswordReset {
 #[cfg(feature = "system-users")]
 impl SystemUsersPasswordReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1704,6 +1793,7 @@ impl SystemUsersPasswordReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1744,6 +1834,7 @@ pub struct SystemUsersPasswordResetRequest {
 #[cfg(feature = "system-users")]
 impl SystemUsersPasswordResetRequest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1754,6 +1845,7 @@ impl SystemUsersPasswordResetRequest {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1781,11 +1873,13 @@ pub struct V1BillingPreferenceGet {
 #[cfg(feature = "system-config")]
 impl V1BillingPreferenceGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/preferences/billing");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Billing, crate::models::V1Error>> {
@@ -1828,6 +1922,7 @@ pub struct V1BillingPreferenceUpdate {
 #[cfg(feature = "system-config")]
 impl V1BillingPreferenceUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1838,6 +1933,7 @@ impl V1BillingPreferenceUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1865,11 +1961,13 @@ pub struct V1ClusterPreferenceGet {
 #[cfg(feature = "system-config")]
 impl V1ClusterPreferenceGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/preferences/cluster");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ClusterPreference, crate::models::V1Error>> {
@@ -1914,6 +2012,7 @@ pub struct V1ClusterPreferenceUpdate {
 #[cfg(feature = "system-config")]
 impl V1ClusterPreferenceUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1924,6 +2023,7 @@ impl V1ClusterPreferenceUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1962,6 +2062,7 @@ pub struct V1PasswordsBlockListDelete {
 #[cfg(feature = "system-core")]
 impl V1PasswordsBlockListDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1972,6 +2073,7 @@ impl V1PasswordsBlockListDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2010,6 +2112,7 @@ pub struct V1PasswordsBlockListUpdate {
 #[cfg(feature = "system-core")]
 impl V1PasswordsBlockListUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -2020,6 +2123,7 @@ impl V1PasswordsBlockListUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2054,6 +2158,7 @@ pub struct V1PaymentSecretsUpdate {
 #[cfg(feature = "system-config")]
 impl V1PaymentSecretsUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2064,6 +2169,7 @@ impl V1PaymentSecretsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2098,6 +2204,7 @@ pub struct V1SystemAdminEmail {
 #[cfg(feature = "system-core")]
 impl V1SystemAdminEmail {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/admin/email").json_body(
             &self.body,
@@ -2105,6 +2212,7 @@ impl V1SystemAdminEmail {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2143,6 +2251,7 @@ pub struct V1SystemAdminPasswordReset {
 #[cfg(feature = "system-core")]
 impl V1SystemAdminPasswordReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -2153,6 +2262,7 @@ impl V1SystemAdminPasswordReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2180,11 +2290,13 @@ pub struct V1SystemConfigAuthGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAuthGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/auth");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigAuth, crate::models::V1Error>> {
@@ -2225,6 +2337,7 @@ pub struct V1SystemConfigAuthUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAuthUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/auth").json_body(
             &self.body,
@@ -2232,6 +2345,7 @@ impl V1SystemConfigAuthUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2259,11 +2373,13 @@ pub struct V1SystemConfigAwsAccountGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsAccountGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/account");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsAccount, crate::models::V1Error>> {
@@ -2308,6 +2424,7 @@ pub struct V1SystemConfigAwsAccountUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsAccountUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/aws/account").json_body(
             &self.body,
@@ -2315,6 +2432,7 @@ impl V1SystemConfigAwsAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2347,11 +2465,13 @@ pub struct V1SystemConfigAwsApiEndpointsGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsApiEndpointsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/apiEndpoints");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsApiEndpointsConfig, crate::models::V1Error>> {
@@ -2398,6 +2518,7 @@ pub struct V1SystemConfigAwsApiEndpointsUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsApiEndpointsUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2408,6 +2529,7 @@ impl V1SystemConfigAwsApiEndpointsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2446,6 +2568,7 @@ pub struct V1SystemConfigAwsGovStsAccountCreate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsGovStsAccountCreate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2456,6 +2579,7 @@ impl V1SystemConfigAwsGovStsAccountCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2486,11 +2610,13 @@ pub struct V1SystemConfigAwsGovStsAccountGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsGovStsAccountGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/awsgov/sts/account");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsStsAccount, crate::models::V1Error>> {
@@ -2535,6 +2661,7 @@ pub struct V1SystemConfigAwsGovStsAccountUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsGovStsAccountUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2545,6 +2672,7 @@ impl V1SystemConfigAwsGovStsAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2572,11 +2700,13 @@ pub struct V1SystemConfigAwsImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsImage, crate::models::V1Error>> {
@@ -2621,6 +2751,7 @@ pub struct V1SystemConfigAwsImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/aws/image").json_body(
             &self.body,
@@ -2628,6 +2759,7 @@ impl V1SystemConfigAwsImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2655,11 +2787,13 @@ pub struct V1SystemConfigAwsStsAccountGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsStsAccountGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/aws/sts/account");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAwsStsAccount, crate::models::V1Error>> {
@@ -2704,6 +2838,7 @@ pub struct V1SystemConfigAwsStsAccountUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAwsStsAccountUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2714,6 +2849,7 @@ impl V1SystemConfigAwsStsAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2741,11 +2877,13 @@ pub struct V1SystemConfigAzureAccountGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAzureAccountGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/azure/account");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAzureAccount, crate::models::V1Error>> {
@@ -2790,6 +2928,7 @@ pub struct V1SystemConfigAzureAccountUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAzureAccountUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/azure/account").json_body(
             &self.body,
@@ -2797,6 +2936,7 @@ impl V1SystemConfigAzureAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2824,11 +2964,13 @@ pub struct V1SystemConfigAzureStorageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAzureStorageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/azure/storage");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemAzureStorage, crate::models::V1Error>> {
@@ -2873,6 +3015,7 @@ pub struct V1SystemConfigAzureStorageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigAzureStorageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/azure/storage").json_body(
             &self.body,
@@ -2880,6 +3023,7 @@ impl V1SystemConfigAzureStorageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2910,6 +3054,7 @@ pub struct V1SystemConfigCloudstackImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigCloudstackImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2918,6 +3063,7 @@ impl V1SystemConfigCloudstackImageGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemCloudstackImage, crate::models::V1Error>> {
@@ -2962,6 +3108,7 @@ pub struct V1SystemConfigCloudstackImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigCloudstackImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2972,6 +3119,7 @@ impl V1SystemConfigCloudstackImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2999,11 +3147,13 @@ pub struct V1SystemConfigClusterGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigClusterGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/cluster");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigCluster, crate::models::V1Error>> {
@@ -3048,6 +3198,7 @@ pub struct V1SystemConfigClusterUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigClusterUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/cluster").json_body(
             &self.body,
@@ -3055,6 +3206,7 @@ impl V1SystemConfigClusterUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3085,11 +3237,13 @@ pub struct V1SystemConfigDatabaseBackupFtpGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupFtpGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/database/backup/ftp");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemBackupFtpConfigSpec, crate::models::V1Error>> {
@@ -3134,6 +3288,7 @@ pub struct V1SystemConfigDatabaseBackupFtpUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupFtpUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3144,6 +3299,7 @@ impl V1SystemConfigDatabaseBackupFtpUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3174,11 +3330,13 @@ pub struct V1SystemConfigDatabaseBackupS3Get {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupS3Get {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/database/backup/s3");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemBackupS3ConfigSpec, crate::models::V1Error>> {
@@ -3223,6 +3381,7 @@ pub struct V1SystemConfigDatabaseBackupS3Update {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigDatabaseBackupS3Update {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3233,6 +3392,7 @@ impl V1SystemConfigDatabaseBackupS3Update {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3263,11 +3423,13 @@ pub struct V1SystemConfigDomainCertificatesGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigDomainCertificatesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/domain/certificates");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigDomainCertificatesSpec, crate::models::V1Error>> {
@@ -3312,6 +3474,7 @@ pub struct V1SystemConfigDomainCertificatesPut {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigDomainCertificatesPut {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3322,6 +3485,7 @@ impl V1SystemConfigDomainCertificatesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3349,11 +3513,13 @@ pub struct V1SystemConfigEdgeImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/edge/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemEdgeImage, crate::models::V1Error>> {
@@ -3398,6 +3564,7 @@ pub struct V1SystemConfigEdgeImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/edge/image").json_body(
             &self.body,
@@ -3405,6 +3572,7 @@ impl V1SystemConfigEdgeImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3435,11 +3603,13 @@ pub struct V1SystemConfigEdgeNativeImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeNativeImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/edgeNative/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemEdgeNativeImage, crate::models::V1Error>> {
@@ -3484,6 +3654,7 @@ pub struct V1SystemConfigEdgeNativeImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigEdgeNativeImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -3494,6 +3665,7 @@ impl V1SystemConfigEdgeNativeImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3542,6 +3714,7 @@ impl V1SystemConfigFtpValidate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/config/ftp/validate")
             .query_opt("permission", self.permission.as_ref())
@@ -3549,6 +3722,7 @@ impl V1SystemConfigFtpValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3576,11 +3750,13 @@ pub struct V1SystemConfigGcpAccountGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigGcpAccountGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/gcp/account");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemGcpAccount, crate::models::V1Error>> {
@@ -3619,11 +3795,13 @@ pub struct V1SystemConfigGcpAccountUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigGcpAccountUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemGcpAccount) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/gcp/account");
         let request = match self.body {
@@ -3633,6 +3811,7 @@ impl V1SystemConfigGcpAccountUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3660,11 +3839,13 @@ pub struct V1SystemConfigGcpImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigGcpImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/gcp/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemGcpImage, crate::models::V1Error>> {
@@ -3709,6 +3890,7 @@ pub struct V1SystemConfigGcpImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigGcpImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/gcp/image").json_body(
             &self.body,
@@ -3716,6 +3898,7 @@ impl V1SystemConfigGcpImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3743,11 +3926,13 @@ pub struct V1SystemConfigKubectlGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigKubectlGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/kubectl");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemKubectlSpec, crate::models::V1Error>> {
@@ -3792,6 +3977,7 @@ pub struct V1SystemConfigKubectlUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigKubectlUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/kubectl").json_body(
             &self.body,
@@ -3799,6 +3985,7 @@ impl V1SystemConfigKubectlUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3826,11 +4013,13 @@ pub struct V1SystemConfigLoggerGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigLoggerGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/logger");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemLoggerSpec, crate::models::V1Error>> {
@@ -3875,6 +4064,7 @@ pub struct V1SystemConfigLoggerUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigLoggerUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/logger").json_body(
             &self.body,
@@ -3882,6 +4072,7 @@ impl V1SystemConfigLoggerUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3909,11 +4100,13 @@ pub struct V1SystemConfigMaasImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigMaasImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/maas/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemMaasImage, crate::models::V1Error>> {
@@ -3958,6 +4151,7 @@ pub struct V1SystemConfigMaasImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigMaasImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/maas/image").json_body(
             &self.body,
@@ -3965,6 +4159,7 @@ impl V1SystemConfigMaasImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3992,11 +4187,13 @@ pub struct V1SystemConfigProxyGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigProxyGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/proxy");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemProxySpec, crate::models::V1Error>> {
@@ -4041,6 +4238,7 @@ pub struct V1SystemConfigProxyUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigProxyUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/proxy").json_body(
             &self.body,
@@ -4048,6 +4246,7 @@ impl V1SystemConfigProxyUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4078,11 +4277,13 @@ pub struct V1SystemConfigRegistriesOciImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigRegistriesOciImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/registries/oci/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemOciImageRegistry, crate::models::V1Error>> {
@@ -4127,6 +4328,7 @@ pub struct V1SystemConfigRegistriesOciImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigRegistriesOciImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4137,6 +4339,7 @@ impl V1SystemConfigRegistriesOciImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4164,11 +4367,13 @@ pub struct V1SystemConfigReverseProxyGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigReverseProxyGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/reverseproxy");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemReverseProxy, crate::models::V1Error>> {
@@ -4213,6 +4418,7 @@ pub struct V1SystemConfigReverseProxyUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigReverseProxyUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/reverseproxy").json_body(
             &self.body,
@@ -4220,6 +4426,7 @@ impl V1SystemConfigReverseProxyUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4268,6 +4475,7 @@ impl V1SystemConfigS3Validate {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/config/s3/validate")
             .query_opt("permission", self.permission.as_ref())
@@ -4275,6 +4483,7 @@ impl V1SystemConfigS3Validate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4302,11 +4511,13 @@ pub struct V1SystemConfigScarGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigScarGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/scar");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemScarSpec, crate::models::V1Error>> {
@@ -4347,6 +4558,7 @@ pub struct V1SystemConfigScarUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigScarUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/scar").json_body(
             &self.body,
@@ -4354,6 +4566,7 @@ impl V1SystemConfigScarUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4381,11 +4594,13 @@ pub struct V1SystemConfigScarValidate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigScarValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/scar/validate");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemScarValidationResponse, crate::models::V1Error>> {
@@ -4419,11 +4634,13 @@ pub struct V1SystemConfigSmtpGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSmtpGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/smtp");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSmtpSpec, crate::models::V1Error>> {
@@ -4464,6 +4681,7 @@ pub struct V1SystemConfigSmtpUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSmtpUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/smtp").json_body(
             &self.body,
@@ -4471,6 +4689,7 @@ impl V1SystemConfigSmtpUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4509,6 +4728,7 @@ pub struct V1SystemConfigSmtpValidate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSmtpValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/smtp/validate").json_body(
             &self.body,
@@ -4516,6 +4736,7 @@ impl V1SystemConfigSmtpValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4543,11 +4764,13 @@ pub struct V1SystemConfigSsoGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSsoGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/sso");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSsoSpec, crate::models::V1Error>> {
@@ -4592,6 +4815,7 @@ pub struct V1SystemConfigSsoGithubValidate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSsoGithubValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4602,6 +4826,7 @@ impl V1SystemConfigSsoGithubValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4640,6 +4865,7 @@ pub struct V1SystemConfigSsoOidcValidate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSsoOidcValidate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -4650,6 +4876,7 @@ impl V1SystemConfigSsoOidcValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4684,6 +4911,7 @@ pub struct V1SystemConfigSsoUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigSsoUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/sso").json_body(
             &self.body,
@@ -4691,6 +4919,7 @@ impl V1SystemConfigSsoUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4718,11 +4947,13 @@ pub struct V1SystemConfigStorageS3Get {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigStorageS3Get {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/storage/s3");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemStorageS3ConfigSpec, crate::models::V1Error>> {
@@ -4767,6 +4998,7 @@ pub struct V1SystemConfigStorageS3Update {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigStorageS3Update {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/storage/s3").json_body(
             &self.body,
@@ -4774,6 +5006,7 @@ impl V1SystemConfigStorageS3Update {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4812,6 +5045,7 @@ pub struct V1SystemConfigStoreDelete {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigStoreDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -4823,6 +5057,7 @@ impl V1SystemConfigStoreDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4858,6 +5093,7 @@ pub struct V1SystemConfigStoreGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigStoreGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -4869,6 +5105,7 @@ impl V1SystemConfigStoreGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemConfigStoreEntity, crate::models::V1Error>> {
@@ -4907,11 +5144,13 @@ pub struct V1SystemConfigStoreUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigStoreUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemConfigStoreEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/keyValueStore");
         let request = match self.body {
@@ -4921,6 +5160,7 @@ impl V1SystemConfigStoreUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -4948,11 +5188,13 @@ pub struct V1SystemConfigTimeseriesGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigTimeseriesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/timeseries");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemTimeseriesSpec, crate::models::V1Error>> {
@@ -4997,6 +5239,7 @@ pub struct V1SystemConfigTimeseriesUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigTimeseriesUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/timeseries").json_body(
             &self.body,
@@ -5004,6 +5247,7 @@ impl V1SystemConfigTimeseriesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5031,11 +5275,13 @@ pub struct V1SystemConfigVsphereImageGet {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigVsphereImageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/config/vsphere/image");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemVsphereImage, crate::models::V1Error>> {
@@ -5080,6 +5326,7 @@ pub struct V1SystemConfigVsphereImageUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemConfigVsphereImageUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/config/vsphere/image").json_body(
             &self.body,
@@ -5087,6 +5334,7 @@ impl V1SystemConfigVsphereImageUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5120,6 +5368,7 @@ impl V1SystemDbBackup {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/database/backup").query_opt(
             "mode",
@@ -5128,6 +5377,7 @@ impl V1SystemDbBackup {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5161,6 +5411,7 @@ impl V1SystemDbBackups {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/database/backups").query_opt(
             "mode",
@@ -5169,6 +5420,7 @@ impl V1SystemDbBackups {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1DatabaseTransferStatus, crate::models::V1Error>> {
@@ -5220,6 +5472,7 @@ impl V1SystemDbBackupsBackupUid {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -5230,6 +5483,7 @@ impl V1SystemDbBackupsBackupUid {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5272,6 +5526,7 @@ pub struct V1SystemDbRecover {
 #[cfg(feature = "system-database")]
 impl V1SystemDbRecover {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -5282,6 +5537,7 @@ impl V1SystemDbRecover {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5324,6 +5580,7 @@ impl V1SystemDbRestore {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/database/restore/{backupUid}")
             .path_param("backupUid", self.backup_uid)
@@ -5331,6 +5588,7 @@ impl V1SystemDbRestore {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5362,6 +5620,7 @@ pub struct V1SystemEncrypt {
 #[cfg(feature = "system-core")]
 impl V1SystemEncrypt {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/system/encrypt").json_body(
             &self.body,
@@ -5369,6 +5628,7 @@ impl V1SystemEncrypt {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemCryptoData, crate::models::V1Error>> {
@@ -5402,11 +5662,13 @@ pub struct V1SystemFeaturesGet {
 #[cfg(feature = "system-core")]
 impl V1SystemFeaturesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/features");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemFeatures, crate::models::V1Error>> {
@@ -5453,11 +5715,13 @@ pub struct V1SystemFeaturesUidUpdate {
 #[cfg(feature = "system-core")]
 impl V1SystemFeaturesUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemFeaturesOperation) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/features/{uid}").path_param(
             "uid",
@@ -5470,6 +5734,7 @@ impl V1SystemFeaturesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5497,11 +5762,13 @@ pub struct V1SystemPasswordPolicyGet {
 #[cfg(feature = "system-core")]
 impl V1SystemPasswordPolicyGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/password/policy/default");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemPasswordPolicySpec, crate::models::V1Error>> {
@@ -5546,6 +5813,7 @@ pub struct V1SystemPasswordPolicyUpdate {
 #[cfg(feature = "system-core")]
 impl V1SystemPasswordPolicyUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5556,6 +5824,7 @@ impl V1SystemPasswordPolicyUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5583,11 +5852,13 @@ pub struct V1SystemPlanGet {
 #[cfg(feature = "system-plan")]
 impl V1SystemPlanGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/plan");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemPlan, crate::models::V1Error>> {
@@ -5619,11 +5890,13 @@ pub struct V1SystemRateLimitGet {
 #[cfg(feature = "system-core")]
 impl V1SystemRateLimitGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/ratelimit");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemRateLimit, crate::models::V1Error>> {
@@ -5657,11 +5930,13 @@ pub struct V1SystemRateLimitPatch {
 #[cfg(feature = "system-core")]
 impl V1SystemRateLimitPatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/ratelimit");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemRateLimit, crate::models::V1Error>> {
@@ -5706,6 +5981,7 @@ pub struct V1SystemRegistriesNameDelete {
 #[cfg(feature = "system-config")]
 impl V1SystemRegistriesNameDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -5717,6 +5993,7 @@ impl V1SystemRegistriesNameDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5755,6 +6032,7 @@ pub struct V1SystemRegistriesNameGet {
 #[cfg(feature = "system-config")]
 impl V1SystemRegistriesNameGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -5766,6 +6044,7 @@ impl V1SystemRegistriesNameGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemRegistry, crate::models::V1Error>> {
@@ -5812,11 +6091,13 @@ pub struct V1SystemRegistriesNameUpdate {
 #[cfg(feature = "system-config")]
 impl V1SystemRegistriesNameUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1SystemRegistry) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -5832,6 +6113,7 @@ impl V1SystemRegistriesNameUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5859,11 +6141,13 @@ pub struct V1SystemSecurityModeGet {
 #[cfg(feature = "system-core")]
 impl V1SystemSecurityModeGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/security/mode");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemSecurityMode, crate::models::V1Error>> {
@@ -5908,6 +6192,7 @@ pub struct V1SystemServiceModeUpdate {
 #[cfg(feature = "system-core")]
 impl V1SystemServiceModeUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/security/mode").json_body(
             &self.body,
@@ -5915,6 +6200,7 @@ impl V1SystemServiceModeUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5949,6 +6235,7 @@ pub struct V1SystemStartDatePatch {
 #[cfg(feature = "system-plan")]
 impl V1SystemStartDatePatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/plan/startDate").json_body(
             &self.body,
@@ -5956,6 +6243,7 @@ impl V1SystemStartDatePatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -5996,6 +6284,7 @@ pub struct V1SystemUsersEmailVerify {
 #[cfg(feature = "system-users")]
 impl V1SystemUsersEmailVerify {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -6007,6 +6296,7 @@ impl V1SystemUsersEmailVerify {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6036,11 +6326,13 @@ pub struct V1SystemUsersEmailVerifyReSend {
 #[cfg(feature = "system-users")]
 impl V1SystemUsersEmailVerifyReSend {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/system/users/email/verify/resend");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -6070,11 +6362,13 @@ pub struct V1SystemUsersMe {
 #[cfg(feature = "system-users")]
 impl V1SystemUsersMe {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/users/me");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemUserMe, crate::models::V1Error>> {
@@ -6106,11 +6400,13 @@ pub struct V1SystemVersionInstalled {
 #[cfg(feature = "system-core")]
 impl V1SystemVersionInstalled {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/version/installed");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemVersionInfo, crate::models::V1Error>> {
@@ -6144,11 +6440,13 @@ pub struct V1SystemVersionLatest {
 #[cfg(feature = "system-core")]
 impl V1SystemVersionLatest {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/version/latest");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemVersionInfo, crate::models::V1Error>> {

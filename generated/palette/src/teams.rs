@@ -21,11 +21,13 @@ pub struct TeamsCreate {
 }
 impl TeamsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Team) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/teams");
         let request = match self.body {
@@ -35,6 +37,7 @@ impl TeamsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -117,6 +120,7 @@ impl TeamsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/teams")
             .query_opt("fields", self.fields.as_ref())
@@ -128,6 +132,7 @@ impl TeamsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Teams, crate::models::V1Error>> {
@@ -138,18 +143,21 @@ impl TeamsList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1Teams, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1Teams, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -183,6 +191,7 @@ pub struct TeamsProjectRoles {
 }
 impl TeamsProjectRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/projects").path_param(
             "uid",
@@ -191,6 +200,7 @@ impl TeamsProjectRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectRolesEntity, crate::models::V1Error>> {
@@ -234,6 +244,7 @@ pub struct TeamsProjectRolesPut {
 }
 impl TeamsProjectRolesPut {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/teams/{uid}/projects")
             .path_param("uid", self.uid)
@@ -241,6 +252,7 @@ impl TeamsProjectRolesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -284,6 +296,7 @@ pub struct TeamsResourceRolesUidUpdate {
 }
 impl TeamsResourceRolesUidUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -295,6 +308,7 @@ impl TeamsResourceRolesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -318,11 +332,13 @@ pub struct TeamsSummaryGet {
 }
 impl TeamsSummaryGet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TeamsSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/teams/summary");
         let request = match self.body {
@@ -332,6 +348,7 @@ impl TeamsSummaryGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TeamsSummaryList, crate::models::V1Error>> {
@@ -368,6 +385,7 @@ pub struct TeamsUidDelete {
 }
 impl TeamsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/teams/{uid}").path_param(
             "uid",
@@ -376,6 +394,7 @@ impl TeamsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -402,6 +421,7 @@ pub struct TeamsUidGet {
 }
 impl TeamsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}").path_param(
             "uid",
@@ -410,6 +430,7 @@ impl TeamsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Team, crate::models::V1Error>> {
@@ -451,6 +472,7 @@ pub struct TeamsUidPatch {
 }
 impl TeamsUidPatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/teams/{uid}")
             .path_param("uid", self.uid)
@@ -458,6 +480,7 @@ impl TeamsUidPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -490,6 +513,7 @@ pub struct TeamsUidResourceRoles {
 }
 impl TeamsUidResourceRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/resourceRoles").path_param(
             "uid",
@@ -498,6 +522,7 @@ impl TeamsUidResourceRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourceRoles, crate::models::V1Error>> {
@@ -543,6 +568,7 @@ pub struct TeamsUidResourceRolesCreate {
 }
 impl TeamsUidResourceRolesCreate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/teams/{uid}/resourceRoles")
             .path_param("uid", self.uid)
@@ -550,6 +576,7 @@ impl TeamsUidResourceRolesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -587,6 +614,7 @@ pub struct TeamsUidResourceRolesUidDelete {
 }
 impl TeamsUidResourceRolesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -597,6 +625,7 @@ impl TeamsUidResourceRolesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -629,11 +658,13 @@ pub struct TeamsUidUpdate {
 }
 impl TeamsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Team) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/teams/{uid}").path_param(
             "uid",
@@ -646,6 +677,7 @@ impl TeamsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -679,6 +711,7 @@ pub struct V1TeamsUidTenantRolesGet {
 }
 impl V1TeamsUidTenantRolesGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/teams/{uid}/roles").path_param(
             "uid",
@@ -687,6 +720,7 @@ impl V1TeamsUidTenantRolesGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TeamTenantRolesEntity, crate::models::V1Error>> {
@@ -730,6 +764,7 @@ pub struct V1TeamsUidTenantRolesUpdate {
 }
 impl V1TeamsUidTenantRolesUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/teams/{uid}/roles")
             .path_param("uid", self.uid)
@@ -737,6 +772,7 @@ impl V1TeamsUidTenantRolesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

@@ -35,6 +35,7 @@ pub struct InvoicesUidGet {
 }
 impl InvoicesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -45,6 +46,7 @@ impl InvoicesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Invoice, crate::models::V1Error>> {
@@ -81,11 +83,13 @@ pub struct PatchTenantAddress {
 }
 impl PatchTenantAddress {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantAddressPatch) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -101,6 +105,7 @@ impl PatchTenantAddress {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -133,11 +138,13 @@ pub struct PatchTenantEmailId {
 }
 impl PatchTenantEmailId {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantEmailPatch) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -153,6 +160,7 @@ impl PatchTenantEmailId {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -197,6 +205,7 @@ impl PlansUsageMonthlyGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -208,6 +217,7 @@ impl PlansUsageMonthlyGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PlanMonthlyUsages, crate::models::V1Error>> {
@@ -244,6 +254,7 @@ pub struct RateConfigGet {
 }
 impl RateConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -255,6 +266,7 @@ impl RateConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1RateConfig, crate::models::V1Error>> {
@@ -291,11 +303,13 @@ pub struct RateConfigUpdate {
 }
 impl RateConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1RateConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -311,6 +325,7 @@ impl RateConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -344,6 +359,7 @@ pub struct TenantClusterRbacSettingsGet {
 }
 impl TenantClusterRbacSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -355,6 +371,7 @@ impl TenantClusterRbacSettingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantClusterRbacSettings, crate::models::V1Error>> {
@@ -396,11 +413,13 @@ pub struct TenantClusterRbacSettingsUpdate {
 }
 impl TenantClusterRbacSettingsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantClusterRbacSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -416,6 +435,7 @@ impl TenantClusterRbacSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -449,6 +469,7 @@ pub struct TenantClusterSettingsGet {
 }
 impl TenantClusterSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -460,6 +481,7 @@ impl TenantClusterSettingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantClusterSettings, crate::models::V1Error>> {
@@ -501,11 +523,13 @@ pub struct TenantClustersNodesAutoRemediationSettingUpdate {
 }
 impl TenantClustersNodesAutoRemediationSettingUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1NodesAutoRemediationSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -521,6 +545,7 @@ impl TenantClustersNodesAutoRemediationSettingUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -551,6 +576,7 @@ pub struct TenantFipsSettingsGet {
 }
 impl TenantFipsSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -562,6 +588,7 @@ impl TenantFipsSettingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1FipsSettings, crate::models::V1Error>> {
@@ -601,11 +628,13 @@ pub struct TenantFipsSettingsUpdate {
 }
 impl TenantFipsSettingsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1FipsSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -621,6 +650,7 @@ impl TenantFipsSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -651,6 +681,7 @@ pub struct TenantFreemiumGet {
 }
 impl TenantFreemiumGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -662,6 +693,7 @@ impl TenantFreemiumGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantFreemium, crate::models::V1Error>> {
@@ -700,11 +732,13 @@ pub struct TenantFreemiumUpdate {
 }
 impl TenantFreemiumUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantFreemium) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -720,6 +754,7 @@ impl TenantFreemiumUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -753,6 +788,7 @@ pub struct TenantFreemiumUsageGet {
 }
 impl TenantFreemiumUsageGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -764,6 +800,7 @@ impl TenantFreemiumUsageGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantFreemiumUsage, crate::models::V1Error>> {
@@ -803,6 +840,7 @@ pub struct TenantResourceLimitsGet {
 }
 impl TenantResourceLimitsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -814,6 +852,7 @@ impl TenantResourceLimitsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantResourceLimits, crate::models::V1Error>> {
@@ -855,11 +894,13 @@ pub struct TenantResourceLimitsUpdate {
 }
 impl TenantResourceLimitsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantResourceLimitsEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -875,6 +916,7 @@ impl TenantResourceLimitsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -908,6 +950,7 @@ pub struct TenantUidAuthTokenSettingsGet {
 }
 impl TenantUidAuthTokenSettingsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -919,6 +962,7 @@ impl TenantUidAuthTokenSettingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AuthTokenSettings, crate::models::V1Error>> {
@@ -960,11 +1004,13 @@ pub struct TenantUidAuthTokenSettingsUpdate {
 }
 impl TenantUidAuthTokenSettingsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AuthTokenSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -980,6 +1026,7 @@ impl TenantUidAuthTokenSettingsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1013,6 +1060,7 @@ pub struct TenantUidLoginBannerGet {
 }
 impl TenantUidLoginBannerGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1024,6 +1072,7 @@ impl TenantUidLoginBannerGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1LoginBannerSettings, crate::models::V1Error>> {
@@ -1065,11 +1114,13 @@ pub struct TenantUidLoginBannerUpdate {
 }
 impl TenantUidLoginBannerUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1LoginBannerSettings) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1085,6 +1136,7 @@ impl TenantUidLoginBannerUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1129,6 +1181,7 @@ impl TenantsCleanUp {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/tenants/{tenantUid}/cleanUp")
             .path_param("tenantUid", self.tenant_uid)
@@ -1137,6 +1190,7 @@ impl TenantsCleanUp {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1160,11 +1214,13 @@ pub struct TenantsCreate {
 }
 impl TenantsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tenants");
         let request = match self.body {
@@ -1174,6 +1230,7 @@ impl TenantsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1214,6 +1271,7 @@ impl TenantsCreditAccountDelete {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1224,6 +1282,7 @@ impl TenantsCreditAccountDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1257,6 +1316,7 @@ pub struct TenantsCreditAccountGet {
 }
 impl TenantsCreditAccountGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1268,6 +1328,7 @@ impl TenantsCreditAccountGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1AwsCreditAccountEntity, crate::models::V1Error>> {
@@ -1304,6 +1365,7 @@ pub struct TenantsDelete {
 }
 impl TenantsDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/tenants/{tenantUid}").path_param(
             "tenantUid",
@@ -1312,6 +1374,7 @@ impl TenantsDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1342,6 +1405,7 @@ pub struct TenantsGet {
 }
 impl TenantsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}").path_param(
             "tenantUid",
@@ -1350,6 +1414,7 @@ impl TenantsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Tenant, crate::models::V1Error>> {
@@ -1384,6 +1449,7 @@ pub struct TenantsIsCleanedUp {
 }
 impl TenantsIsCleanedUp {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1395,6 +1461,7 @@ impl TenantsIsCleanedUp {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1CleanUpResource, crate::models::V1Error>> {
@@ -1483,6 +1550,7 @@ impl TenantsList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tenants")
             .query_opt("fields", self.fields.as_ref())
@@ -1494,6 +1562,7 @@ impl TenantsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Tenants, crate::models::V1Error>> {
@@ -1504,18 +1573,21 @@ impl TenantsList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1Tenants, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1Tenants, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1542,11 +1614,13 @@ pub struct TenantsSelfSignUp {
 }
 impl TenantsSelfSignUp {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantSelfSignUpSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tenants/signup");
         let request = match self.body {
@@ -1556,6 +1630,7 @@ impl TenantsSelfSignUp {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1589,6 +1664,7 @@ pub struct TenantsSelfSignUpActivate {
 }
 impl TenantsSelfSignUpActivate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1600,6 +1676,7 @@ impl TenantsSelfSignUpActivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1633,6 +1710,7 @@ pub struct TenantsUidContractAccept {
 }
 impl TenantsUidContractAccept {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1644,6 +1722,7 @@ impl TenantsUidContractAccept {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1679,11 +1758,13 @@ pub struct TenantsUidContractUpdate {
 }
 impl TenantsUidContractUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantContractSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -1699,6 +1780,7 @@ impl TenantsUidContractUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1734,11 +1816,13 @@ pub struct TenantsUidMacrosCreate {
 }
 impl TenantsUidMacrosCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1754,6 +1838,7 @@ impl TenantsUidMacrosCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1789,11 +1874,13 @@ pub struct TenantsUidMacrosDeleteByMacroName {
 }
 impl TenantsUidMacrosDeleteByMacroName {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -1809,6 +1896,7 @@ impl TenantsUidMacrosDeleteByMacroName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1839,6 +1927,7 @@ pub struct TenantsUidMacrosList {
 }
 impl TenantsUidMacrosList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/macros").path_param(
             "tenantUid",
@@ -1847,6 +1936,7 @@ impl TenantsUidMacrosList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
@@ -1886,11 +1976,13 @@ pub struct TenantsUidMacrosUpdate {
 }
 impl TenantsUidMacrosUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/tenants/{tenantUid}/macros").path_param(
             "tenantUid",
@@ -1903,6 +1995,7 @@ impl TenantsUidMacrosUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1938,11 +2031,13 @@ pub struct TenantsUidMacrosUpdateByMacroName {
 }
 impl TenantsUidMacrosUpdateByMacroName {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1958,6 +2053,7 @@ impl TenantsUidMacrosUpdateByMacroName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1988,6 +2084,7 @@ pub struct TenantsUidPlanGet {
 }
 impl TenantsUidPlanGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/plan").path_param(
             "tenantUid",
@@ -1996,6 +2093,7 @@ impl TenantsUidPlanGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Plan, crate::models::V1Error>> {
@@ -2030,6 +2128,7 @@ pub struct TenantsUserGet {
 }
 impl TenantsUserGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tenants/{tenantUid}/user").path_param(
             "tenantUid",
@@ -2038,6 +2137,7 @@ impl TenantsUserGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1User, crate::models::V1Error>> {
@@ -2065,11 +2165,13 @@ pub struct TenantsValidate {
 }
 impl TenantsValidate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantBasicEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/tenants/validate");
         let request = match self.body {
@@ -2079,6 +2181,7 @@ impl TenantsValidate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2127,6 +2230,7 @@ impl UsageCpuCoreHours {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2138,6 +2242,7 @@ impl UsageCpuCoreHours {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1PlanCpuCoreHoursUsages, crate::models::V1Error>> {
@@ -2181,6 +2286,7 @@ pub struct V1InvoiceUidReportInvoicePdf {
 }
 impl V1InvoiceUidReportInvoicePdf {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2192,6 +2298,7 @@ impl V1InvoiceUidReportInvoicePdf {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -2229,6 +2336,7 @@ pub struct V1InvoiceUidReportPdf {
 }
 impl V1InvoiceUidReportPdf {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2240,6 +2348,7 @@ impl V1InvoiceUidReportPdf {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -2277,6 +2386,7 @@ pub struct V1InvoiceUidReportUsagePdf {
 }
 impl V1InvoiceUidReportUsagePdf {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2288,6 +2398,7 @@ impl V1InvoiceUidReportUsagePdf {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Stream<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_stream::<crate::models::V1Error>(self.into_request())
@@ -2321,6 +2432,7 @@ pub struct V1TenantDeveloperCreditGet {
 }
 impl V1TenantDeveloperCreditGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2332,6 +2444,7 @@ impl V1TenantDeveloperCreditGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1DeveloperCredit, crate::models::V1Error>> {
@@ -2373,11 +2486,13 @@ pub struct V1TenantDeveloperCreditUpdate {
 }
 impl V1TenantDeveloperCreditUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1DeveloperCredit) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2393,6 +2508,7 @@ impl V1TenantDeveloperCreditUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2426,6 +2542,7 @@ pub struct V1TenantPrefClusterGroupGet {
 }
 impl V1TenantPrefClusterGroupGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2437,6 +2554,7 @@ impl V1TenantPrefClusterGroupGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantEnableClusterGroup, crate::models::V1Error>> {
@@ -2478,11 +2596,13 @@ pub struct V1TenantPrefClusterGroupUpdate {
 }
 impl V1TenantPrefClusterGroupUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantEnableClusterGroup) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2498,6 +2618,7 @@ impl V1TenantPrefClusterGroupUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2531,6 +2652,7 @@ pub struct V1TenantUIdAssetsCertsList {
 }
 impl V1TenantUIdAssetsCertsList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2542,6 +2664,7 @@ impl V1TenantUIdAssetsCertsList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantAssetCerts, crate::models::V1Error>> {
@@ -2583,11 +2706,13 @@ pub struct V1TenantUidAssetsCertsCreate {
 }
 impl V1TenantUidAssetsCertsCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantAssetCert) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2603,6 +2728,7 @@ impl V1TenantUidAssetsCertsCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2640,6 +2766,7 @@ pub struct V1TenantUidAssetsCertsUidDelete {
 }
 impl V1TenantUidAssetsCertsUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2650,6 +2777,7 @@ impl V1TenantUidAssetsCertsUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2687,6 +2815,7 @@ pub struct V1TenantUidAssetsCertsUidGet {
 }
 impl V1TenantUidAssetsCertsUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2697,6 +2826,7 @@ impl V1TenantUidAssetsCertsUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantAssetCert, crate::models::V1Error>> {
@@ -2742,11 +2872,13 @@ pub struct V1TenantUidAssetsCertsUidUpdate {
 }
 impl V1TenantUidAssetsCertsUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantAssetCert) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2761,6 +2893,7 @@ impl V1TenantUidAssetsCertsUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2796,11 +2929,13 @@ pub struct V1TenantUidAssetsDataSinksCreate {
 }
 impl V1TenantUidAssetsDataSinksCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1DataSinkConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2816,6 +2951,7 @@ impl V1TenantUidAssetsDataSinksCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2849,6 +2985,7 @@ pub struct V1TenantUidAssetsDataSinksDelete {
 }
 impl V1TenantUidAssetsDataSinksDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2860,6 +2997,7 @@ impl V1TenantUidAssetsDataSinksDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2893,6 +3031,7 @@ pub struct V1TenantUidAssetsDataSinksGet {
 }
 impl V1TenantUidAssetsDataSinksGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2904,6 +3043,7 @@ impl V1TenantUidAssetsDataSinksGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1DataSinkConfig, crate::models::V1Error>> {
@@ -2945,11 +3085,13 @@ pub struct V1TenantUidAssetsDataSinksUpdate {
 }
 impl V1TenantUidAssetsDataSinksUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1DataSinkConfig) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2965,6 +3107,7 @@ impl V1TenantUidAssetsDataSinksUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2998,6 +3141,7 @@ pub struct V1TenantUidDomainsGet {
 }
 impl V1TenantUidDomainsGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3009,6 +3153,7 @@ impl V1TenantUidDomainsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantDomains, crate::models::V1Error>> {
@@ -3050,11 +3195,13 @@ pub struct V1TenantUidDomainsUpdate {
 }
 impl V1TenantUidDomainsUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantDomains) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3070,6 +3217,7 @@ impl V1TenantUidDomainsUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3103,6 +3251,7 @@ pub struct V1TenantUidOidcConfigGet {
 }
 impl V1TenantUidOidcConfigGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3114,6 +3263,7 @@ impl V1TenantUidOidcConfigGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantOidcClientSpec, crate::models::V1Error>> {
@@ -3155,11 +3305,13 @@ pub struct V1TenantUidOidcConfigUpdate {
 }
 impl V1TenantUidOidcConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantOidcClientSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3175,6 +3327,7 @@ impl V1TenantUidOidcConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3208,6 +3361,7 @@ pub struct V1TenantUidPasswordPolicyGet {
 }
 impl V1TenantUidPasswordPolicyGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3219,6 +3373,7 @@ impl V1TenantUidPasswordPolicyGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantPasswordPolicyEntity, crate::models::V1Error>> {
@@ -3260,11 +3415,13 @@ pub struct V1TenantUidPasswordPolicyUpdate {
 }
 impl V1TenantUidPasswordPolicyUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantPasswordPolicyEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3280,6 +3437,7 @@ impl V1TenantUidPasswordPolicyUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3313,6 +3471,7 @@ pub struct V1TenantUidSamlConfigSpecGet {
 }
 impl V1TenantUidSamlConfigSpecGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3324,6 +3483,7 @@ impl V1TenantUidSamlConfigSpecGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantSamlSpec, crate::models::V1Error>> {
@@ -3365,11 +3525,13 @@ pub struct V1TenantUidSamlConfigUpdate {
 }
 impl V1TenantUidSamlConfigUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantSamlRequestSpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3385,6 +3547,7 @@ impl V1TenantUidSamlConfigUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3418,6 +3581,7 @@ pub struct V1TenantUidSsoAuthProvidersGet {
 }
 impl V1TenantUidSsoAuthProvidersGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -3429,6 +3593,7 @@ impl V1TenantUidSsoAuthProvidersGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TenantSsoAuthProvidersEntity, crate::models::V1Error>> {
@@ -3470,11 +3635,13 @@ pub struct V1TenantUidSsoAuthProvidersUpdate {
 }
 impl V1TenantUidSsoAuthProvidersUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantSsoAuthProvidersEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -3490,6 +3657,7 @@ impl V1TenantUidSsoAuthProvidersUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -3522,11 +3690,13 @@ pub struct V1TenantsUidActivate {
 }
 impl V1TenantsUidActivate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1TenantActivate) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -3542,6 +3712,7 @@ impl V1TenantsUidActivate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

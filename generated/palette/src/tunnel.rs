@@ -22,11 +22,13 @@ pub struct V1TunnelConfiguration {
 }
 impl V1TunnelConfiguration {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/tunnel/config");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1TunnelConfiguration, crate::models::V1Error>> {

@@ -25,11 +25,13 @@ pub struct UserAssetsSshCreate {
 }
 impl UserAssetsSshCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetSshEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/sshkeys");
         let request = match self.body {
@@ -39,6 +41,7 @@ impl UserAssetsSshCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -69,6 +72,7 @@ pub struct UsersAssetSshDelete {
 }
 impl UsersAssetSshDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -80,6 +84,7 @@ impl UsersAssetSshDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -110,6 +115,7 @@ pub struct UsersAssetSshGetUid {
 }
 impl UsersAssetSshGetUid {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/sshkeys/{uid}").path_param(
             "uid",
@@ -118,6 +124,7 @@ impl UsersAssetSshGetUid {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetSsh, crate::models::V1Error>> {
@@ -154,11 +161,13 @@ pub struct UsersAssetSshUpdate {
 }
 impl UsersAssetSshUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetSsh) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/assets/sshkeys/{uid}").path_param(
             "uid",
@@ -171,6 +180,7 @@ impl UsersAssetSshUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -198,11 +208,13 @@ pub struct UsersAssetsLocationAzureCreate {
 }
 impl UsersAssetsLocationAzureCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationAzure) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/azure");
         let request = match self.body {
@@ -212,6 +224,7 @@ impl UsersAssetsLocationAzureCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -245,6 +258,7 @@ pub struct UsersAssetsLocationAzureGet {
 }
 impl UsersAssetsLocationAzureGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -256,6 +270,7 @@ impl UsersAssetsLocationAzureGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationAzure, crate::models::V1Error>> {
@@ -297,11 +312,13 @@ pub struct UsersAssetsLocationAzureUpdate {
 }
 impl UsersAssetsLocationAzureUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationAzure) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -317,6 +334,7 @@ impl UsersAssetsLocationAzureUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -354,6 +372,7 @@ pub struct UsersAssetsLocationDefaultUpdate {
 }
 impl UsersAssetsLocationDefaultUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -364,6 +383,7 @@ impl UsersAssetsLocationDefaultUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -397,6 +417,7 @@ pub struct UsersAssetsLocationDelete {
 }
 impl UsersAssetsLocationDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -408,6 +429,7 @@ impl UsersAssetsLocationDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -435,11 +457,13 @@ pub struct UsersAssetsLocationGcpCreate {
 }
 impl UsersAssetsLocationGcpCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationGcp) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/gcp");
         let request = match self.body {
@@ -449,6 +473,7 @@ impl UsersAssetsLocationGcpCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -482,6 +507,7 @@ pub struct UsersAssetsLocationGcpGet {
 }
 impl UsersAssetsLocationGcpGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -493,6 +519,7 @@ impl UsersAssetsLocationGcpGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationGcp, crate::models::V1Error>> {
@@ -534,11 +561,13 @@ pub struct UsersAssetsLocationGcpUpdate {
 }
 impl UsersAssetsLocationGcpUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationGcp) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -554,6 +583,7 @@ impl UsersAssetsLocationGcpUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -599,6 +629,7 @@ impl UsersAssetsLocationGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/locations")
             .query_opt("filters", self.filters.as_ref())
@@ -606,6 +637,7 @@ impl UsersAssetsLocationGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocations, crate::models::V1Error>> {
@@ -639,11 +671,13 @@ pub struct UsersAssetsLocationMinioCreate {
 }
 impl UsersAssetsLocationMinioCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/minio");
         let request = match self.body {
@@ -653,6 +687,7 @@ impl UsersAssetsLocationMinioCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -686,6 +721,7 @@ pub struct UsersAssetsLocationMinioGet {
 }
 impl UsersAssetsLocationMinioGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -697,6 +733,7 @@ impl UsersAssetsLocationMinioGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationS3, crate::models::V1Error>> {
@@ -738,11 +775,13 @@ pub struct UsersAssetsLocationMinioUpdate {
 }
 impl UsersAssetsLocationMinioUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -758,6 +797,7 @@ impl UsersAssetsLocationMinioUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -785,11 +825,13 @@ pub struct UsersAssetsLocationS3Create {
 }
 impl UsersAssetsLocationS3Create {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/locations/s3");
         let request = match self.body {
@@ -799,6 +841,7 @@ impl UsersAssetsLocationS3Create {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -832,6 +875,7 @@ pub struct UsersAssetsLocationS3Delete {
 }
 impl UsersAssetsLocationS3Delete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -843,6 +887,7 @@ impl UsersAssetsLocationS3Delete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -873,6 +918,7 @@ pub struct UsersAssetsLocationS3Get {
 }
 impl UsersAssetsLocationS3Get {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -884,6 +930,7 @@ impl UsersAssetsLocationS3Get {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsLocationS3, crate::models::V1Error>> {
@@ -925,11 +972,13 @@ pub struct UsersAssetsLocationS3Update {
 }
 impl UsersAssetsLocationS3Update {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserAssetsLocationS3) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -945,6 +994,7 @@ impl UsersAssetsLocationS3Update {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -990,6 +1040,7 @@ impl UsersAssetsSshGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/sshkeys")
             .query_opt("filters", self.filters.as_ref())
@@ -997,6 +1048,7 @@ impl UsersAssetsSshGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserAssetsSsh, crate::models::V1Error>> {
@@ -1030,11 +1082,13 @@ pub struct UsersAuthTokensRevoke {
 }
 impl UsersAuthTokensRevoke {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1AuthTokenRevoke) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/auth/tokens/revoke");
         let request = match self.body {
@@ -1044,6 +1098,7 @@ impl UsersAuthTokensRevoke {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1069,11 +1124,13 @@ pub struct UsersCreate {
 }
 impl UsersCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users");
         let request = match self.body {
@@ -1083,6 +1140,7 @@ impl UsersCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -1114,6 +1172,7 @@ pub struct UsersEmailPasswordReset {
 }
 impl UsersEmailPasswordReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/password/reset").json_body(
             &self.body,
@@ -1121,6 +1180,7 @@ impl UsersEmailPasswordReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1145,11 +1205,13 @@ pub struct UsersInfoGet {
 }
 impl UsersInfoGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/info");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserInfo, crate::models::V1Error>> {
@@ -1238,6 +1300,7 @@ impl UsersList {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users")
             .query_opt("fields", self.fields.as_ref())
@@ -1249,6 +1312,7 @@ impl UsersList {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Users, crate::models::V1Error>> {
@@ -1259,18 +1323,21 @@ impl UsersList {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::V1Users, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::V1Users, crate::models::V1Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1296,11 +1363,13 @@ pub struct UsersMetadata {
 }
 impl UsersMetadata {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/meta");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UsersMetadata, crate::models::V1Error>> {
@@ -1339,6 +1408,7 @@ pub struct UsersProjectRoles {
 }
 impl UsersProjectRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/projects").path_param(
             "uid",
@@ -1347,6 +1417,7 @@ impl UsersProjectRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ProjectRolesEntity, crate::models::V1Error>> {
@@ -1392,6 +1463,7 @@ pub struct UsersProjectRolesPut {
 }
 impl UsersProjectRolesPut {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/{uid}/projects")
             .path_param("uid", self.uid)
@@ -1399,6 +1471,7 @@ impl UsersProjectRolesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1442,6 +1515,7 @@ pub struct UsersResourceRolesUidUpdate {
 }
 impl UsersResourceRolesUidUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1453,6 +1527,7 @@ impl UsersResourceRolesUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1485,11 +1560,13 @@ pub struct UsersStatusLoginMode {
 }
 impl UsersStatusLoginMode {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserStatusLoginMode) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1505,6 +1582,7 @@ impl UsersStatusLoginMode {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1528,11 +1606,13 @@ pub struct UsersSummaryGet {
 }
 impl UsersSummaryGet {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UsersSummarySpec) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/summary");
         let request = match self.body {
@@ -1542,6 +1622,7 @@ impl UsersSummaryGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UsersSummaryList, crate::models::V1Error>> {
@@ -1572,11 +1653,13 @@ pub struct UsersSystemFeature {
 }
 impl UsersSystemFeature {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/system/features");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemFeatures, crate::models::V1Error>> {
@@ -1610,11 +1693,13 @@ pub struct UsersSystemMacrosCreate {
 }
 impl UsersSystemMacrosCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/system/macros");
         let request = match self.body {
@@ -1624,6 +1709,7 @@ impl UsersSystemMacrosCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1651,11 +1737,13 @@ pub struct UsersSystemMacrosDeleteByMacroName {
 }
 impl UsersSystemMacrosDeleteByMacroName {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/users/system/macros");
         let request = match self.body {
@@ -1665,6 +1753,7 @@ impl UsersSystemMacrosDeleteByMacroName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1687,11 +1776,13 @@ pub struct UsersSystemMacrosList {
 }
 impl UsersSystemMacrosList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/system/macros");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Macros, crate::models::V1Error>> {
@@ -1723,11 +1814,13 @@ pub struct UsersSystemMacrosUpdate {
 }
 impl UsersSystemMacrosUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/system/macros");
         let request = match self.body {
@@ -1737,6 +1830,7 @@ impl UsersSystemMacrosUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1764,11 +1858,13 @@ pub struct UsersSystemMacrosUpdateByMacroName {
 }
 impl UsersSystemMacrosUpdateByMacroName {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1Macros) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/system/macros");
         let request = match self.body {
@@ -1778,6 +1874,7 @@ impl UsersSystemMacrosUpdateByMacroName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1810,6 +1907,7 @@ pub struct UsersUidDelete {
 }
 impl UsersUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/users/{uid}").path_param(
             "uid",
@@ -1818,6 +1916,7 @@ impl UsersUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1846,6 +1945,7 @@ pub struct UsersUidGet {
 }
 impl UsersUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}").path_param(
             "uid",
@@ -1854,6 +1954,7 @@ impl UsersUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1User, crate::models::V1Error>> {
@@ -1897,6 +1998,7 @@ pub struct UsersUidPasswordChange {
 }
 impl UsersUidPasswordChange {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/{uid}/password/change")
             .path_param("uid", self.uid)
@@ -1904,6 +2006,7 @@ impl UsersUidPasswordChange {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1936,6 +2039,7 @@ pub struct UsersUidPasswordReset {
 }
 impl UsersUidPasswordReset {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1947,6 +2051,7 @@ impl UsersUidPasswordReset {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -1986,6 +2091,7 @@ pub struct UsersUidPatch {
 }
 impl UsersUidPatch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/{uid}")
             .path_param("uid", self.uid)
@@ -1993,6 +2099,7 @@ impl UsersUidPatch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2025,6 +2132,7 @@ pub struct UsersUidResourceRoles {
 }
 impl UsersUidResourceRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/resourceRoles").path_param(
             "uid",
@@ -2033,6 +2141,7 @@ impl UsersUidResourceRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1ResourceRoles, crate::models::V1Error>> {
@@ -2078,6 +2187,7 @@ pub struct UsersUidResourceRolesCreate {
 }
 impl UsersUidResourceRolesCreate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/{uid}/resourceRoles")
             .path_param("uid", self.uid)
@@ -2085,6 +2195,7 @@ impl UsersUidResourceRolesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2122,6 +2233,7 @@ pub struct UsersUidResourceRolesUidDelete {
 }
 impl UsersUidResourceRolesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2132,6 +2244,7 @@ impl UsersUidResourceRolesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2160,6 +2273,7 @@ pub struct UsersUidRoles {
 }
 impl UsersUidRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{uid}/roles").path_param(
             "uid",
@@ -2168,6 +2282,7 @@ impl UsersUidRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserRolesEntity, crate::models::V1Error>> {
@@ -2213,6 +2328,7 @@ pub struct UsersUidRolesUpdate {
 }
 impl UsersUidRolesUpdate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/{uid}/roles")
             .path_param("uid", self.uid)
@@ -2220,6 +2336,7 @@ impl UsersUidRolesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2254,11 +2371,13 @@ pub struct UsersUidUpdate {
 }
 impl UsersUidUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1UserUpdateEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/users/{uid}").path_param(
             "uid",
@@ -2271,6 +2390,7 @@ impl UsersUidUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2293,11 +2413,13 @@ pub struct V1UsersConfigScarGet {
 }
 impl V1UsersConfigScarGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/config/scar");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1SystemScarSpec, crate::models::V1Error>> {
@@ -2339,6 +2461,7 @@ pub struct V1UsersKubectlSessionUid {
 }
 impl V1UsersKubectlSessionUid {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2350,6 +2473,7 @@ impl V1UsersKubectlSessionUid {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1UserKubectlSession, crate::models::V1Error>> {
@@ -2378,11 +2502,13 @@ pub struct V1UsersMfaDevicesList {
 }
 impl V1UsersMfaDevicesList {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/mfa/devices");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaDevices, crate::models::V1Error>> {
@@ -2420,6 +2546,7 @@ pub struct V1UsersMfaDevicesNameDelete {
 }
 impl V1UsersMfaDevicesNameDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2431,6 +2558,7 @@ impl V1UsersMfaDevicesNameDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2464,6 +2592,7 @@ pub struct V1UsersMfaDevicesNameGet {
 }
 impl V1UsersMfaDevicesNameGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2475,6 +2604,7 @@ impl V1UsersMfaDevicesNameGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaDeviceMeta, crate::models::V1Error>> {
@@ -2508,11 +2638,13 @@ pub struct V1UsersMfaRegisterDeviceFinish {
 }
 impl V1UsersMfaRegisterDeviceFinish {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MfaCredentialCreationRequest) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/mfa/register/device/finish");
         let request = match self.body {
@@ -2522,6 +2654,7 @@ impl V1UsersMfaRegisterDeviceFinish {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2556,11 +2689,13 @@ impl V1UsersMfaRegisterDeviceStart {
         self
     }
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1MfaDeviceName) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -2576,6 +2711,7 @@ impl V1UsersMfaRegisterDeviceStart {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1MfaRegistrationStart, crate::models::V1Error>> {
@@ -2613,6 +2749,7 @@ pub struct V1UsersPasswordChange {
 }
 impl V1UsersPasswordChange {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/users/password/change").json_body(
             &self.body,
@@ -2620,6 +2757,7 @@ impl V1UsersPasswordChange {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2647,11 +2785,13 @@ pub struct VsphereDnsMappingCreate {
 }
 impl VsphereDnsMappingCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereDnsMapping) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/assets/vsphere/dnsMappings");
         let request = match self.body {
@@ -2661,6 +2801,7 @@ impl VsphereDnsMappingCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -2691,6 +2832,7 @@ pub struct VsphereDnsMappingDelete {
 }
 impl VsphereDnsMappingDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -2702,6 +2844,7 @@ impl VsphereDnsMappingDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2732,6 +2875,7 @@ pub struct VsphereDnsMappingGet {
 }
 impl VsphereDnsMappingGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -2743,6 +2887,7 @@ impl VsphereDnsMappingGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDnsMapping, crate::models::V1Error>> {
@@ -2781,11 +2926,13 @@ pub struct VsphereDnsMappingUpdate {
 }
 impl VsphereDnsMappingUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1VsphereDnsMapping) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -2801,6 +2948,7 @@ impl VsphereDnsMappingUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -2846,6 +2994,7 @@ impl VsphereDnsMappingsGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/vsphere/dnsMappings")
             .query_opt("filters", self.filters.as_ref())
@@ -2853,6 +3002,7 @@ impl VsphereDnsMappingsGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDnsMappings, crate::models::V1Error>> {
@@ -2900,6 +3050,7 @@ pub struct VsphereMappingGet {
 }
 impl VsphereMappingGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/assets/vsphere/dnsMapping")
             .query("gatewayUid", self.gateway_uid)
@@ -2908,6 +3059,7 @@ impl VsphereMappingGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1VsphereDnsMapping, crate::models::V1Error>> {

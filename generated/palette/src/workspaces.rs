@@ -28,6 +28,7 @@ pub struct TeamsWorkspaceGetRoles {
 }
 impl TeamsWorkspaceGetRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -39,6 +40,7 @@ impl TeamsWorkspaceGetRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceScopeRoles, crate::models::V1Error>> {
@@ -82,6 +84,7 @@ pub struct TeamsWorkspaceRolesPut {
 }
 impl TeamsWorkspaceRolesPut {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/teams/{teamUid}/roles")
             .path_param("teamUid", self.team_uid)
@@ -89,6 +92,7 @@ impl TeamsWorkspaceRolesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -121,6 +125,7 @@ pub struct UsersWorkspaceGetRoles {
 }
 impl UsersWorkspaceGetRoles {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -132,6 +137,7 @@ impl UsersWorkspaceGetRoles {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceScopeRoles, crate::models::V1Error>> {
@@ -177,6 +183,7 @@ pub struct UsersWorkspaceRolesPut {
 }
 impl UsersWorkspaceRolesPut {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/users/{userUid}/roles")
             .path_param("userUid", self.user_uid)
@@ -184,6 +191,7 @@ impl UsersWorkspaceRolesPut {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -216,11 +224,13 @@ pub struct WorkspaceOpsBackupCreate {
 }
 impl WorkspaceOpsBackupCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/workspaces/{uid}/backup").path_param(
             "uid",
@@ -233,6 +243,7 @@ impl WorkspaceOpsBackupCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -265,11 +276,13 @@ pub struct WorkspaceOpsBackupDelete {
 }
 impl WorkspaceOpsBackupDelete {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupDeleteEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}/backup").path_param(
             "uid",
@@ -282,6 +295,7 @@ impl WorkspaceOpsBackupDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -319,6 +333,7 @@ impl WorkspaceOpsBackupGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/{uid}/backup")
             .path_param("uid", self.uid)
@@ -326,6 +341,7 @@ impl WorkspaceOpsBackupGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceBackup, crate::models::V1Error>> {
@@ -367,11 +383,13 @@ pub struct WorkspaceOpsBackupOnDemandCreate {
 }
 impl WorkspaceOpsBackupOnDemandCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -387,6 +405,7 @@ impl WorkspaceOpsBackupOnDemandCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -419,11 +438,13 @@ pub struct WorkspaceOpsBackupUpdate {
 }
 impl WorkspaceOpsBackupUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceBackupConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/backup").path_param(
             "uid",
@@ -436,6 +457,7 @@ impl WorkspaceOpsBackupUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -473,6 +495,7 @@ impl WorkspaceOpsRestoreGet {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/{uid}/restore")
             .path_param("uid", self.uid)
@@ -480,6 +503,7 @@ impl WorkspaceOpsRestoreGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1WorkspaceRestore, crate::models::V1Error>> {
@@ -521,11 +545,13 @@ pub struct WorkspaceOpsRestoreOnDemandCreate {
 }
 impl WorkspaceOpsRestoreOnDemandCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceRestoreConfigEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -541,6 +567,7 @@ impl WorkspaceOpsRestoreOnDemandCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -576,11 +603,13 @@ pub struct WorkspacesClusterRbacCreate {
 }
 impl WorkspacesClusterRbacCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterRbac) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -596,6 +625,7 @@ impl WorkspacesClusterRbacCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -619,11 +649,13 @@ pub struct WorkspacesCreate {
 }
 impl WorkspacesCreate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/workspaces");
         let request = match self.body {
@@ -633,6 +665,7 @@ impl WorkspacesCreate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::V1Uid, crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::V1Uid, crate::models::V1Error>(self.into_request())
@@ -668,11 +701,13 @@ pub struct WorkspacesUidClusterNamespacesUpdate {
 }
 impl WorkspacesUidClusterNamespacesUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1WorkspaceClusterNamespacesEntity) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -688,6 +723,7 @@ impl WorkspacesUidClusterNamespacesUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -725,6 +761,7 @@ pub struct WorkspacesUidClusterRbacDelete {
 }
 impl WorkspacesUidClusterRbacDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -735,6 +772,7 @@ impl WorkspacesUidClusterRbacDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -774,11 +812,13 @@ pub struct WorkspacesUidClusterRbacUpdate {
 }
 impl WorkspacesUidClusterRbacUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ClusterRbac) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -793,6 +833,7 @@ impl WorkspacesUidClusterRbacUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -823,6 +864,7 @@ pub struct WorkspacesUidDelete {
 }
 impl WorkspacesUidDelete {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::DELETE, "/v1/workspaces/{uid}").path_param(
             "uid",
@@ -831,6 +873,7 @@ impl WorkspacesUidDelete {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -861,6 +904,7 @@ pub struct WorkspacesUidGet {
 }
 impl WorkspacesUidGet {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/{uid}").path_param(
             "uid",
@@ -869,6 +913,7 @@ impl WorkspacesUidGet {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::V1Workspace, crate::models::V1Error>> {
@@ -905,11 +950,13 @@ pub struct WorkspacesUidMetaUpdate {
 }
 impl WorkspacesUidMetaUpdate {
     /// Sent as `application/json`.
+    #[inline]
     pub fn body(mut self, value: crate::models::V1ObjectMeta) -> Self {
         self.body = Some(value);
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/workspaces/{uid}/meta").path_param(
             "uid",
@@ -922,6 +969,7 @@ impl WorkspacesUidMetaUpdate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())
@@ -952,6 +1000,7 @@ pub struct WorkspacesValidateName {
 }
 impl WorkspacesValidateName {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/workspaces/validate/name").query(
             "name",
@@ -960,6 +1009,7 @@ impl WorkspacesValidateName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::V1Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::V1Error>(self.into_request())

@@ -20,11 +20,13 @@ pub struct GetGptWhitelistStatus {
 }
 impl GetGptWhitelistStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/gpt/whitelisted");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::GptWhitelistStatus, crate::models::Error>> {
@@ -57,11 +59,13 @@ pub struct QueryGpt {
 }
 impl QueryGpt {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/gpt/query").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::GptQueryResponse, crate::models::Error>> {
@@ -107,6 +111,7 @@ pub struct VerifyCliToken {
 }
 impl VerifyCliToken {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/auth/{provider}/cli/verify-token/{code}")
             .path_param("provider", self.provider)
@@ -115,6 +120,7 @@ impl VerifyCliToken {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CliTokenVerification, crate::models::Error>> {

@@ -31,6 +31,7 @@ pub struct CloseComputeInstance {
 }
 impl CloseComputeInstance {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -42,6 +43,7 @@ impl CloseComputeInstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CloseInstanceResponse, crate::models::Error>> {
@@ -81,6 +83,7 @@ pub struct CountComputeProjectInstances {
 }
 impl CountComputeProjectInstances {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -92,6 +95,7 @@ impl CountComputeProjectInstances {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::InstanceCounts, crate::models::Error>> {
@@ -127,6 +131,7 @@ pub struct CreateComputeInstance {
 }
 impl CreateComputeInstance {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/compute-instance/create").json_body(
             &self.body,
@@ -134,6 +139,7 @@ impl CreateComputeInstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceStarted, crate::models::Error>> {
@@ -177,6 +183,7 @@ pub struct CreateComputeInstanceDomain {
 }
 impl CreateComputeInstanceDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -187,6 +194,7 @@ impl CreateComputeInstanceDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -224,6 +232,7 @@ pub struct CreateComputeInstanceFromTemplate {
 }
 impl CreateComputeInstanceFromTemplate {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/compute-instance/template").json_body(
             &self.body,
@@ -231,6 +240,7 @@ impl CreateComputeInstanceFromTemplate {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TemplateInstanceStarted, crate::models::Error>> {
@@ -272,6 +282,7 @@ pub struct DeleteComputeInstance {
 }
 impl DeleteComputeInstance {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -283,6 +294,7 @@ impl DeleteComputeInstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -320,6 +332,7 @@ pub struct DeleteComputeInstanceDomain {
 }
 impl DeleteComputeInstanceDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -330,6 +343,7 @@ impl DeleteComputeInstanceDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -363,6 +377,7 @@ pub struct DeleteComputeProject {
 }
 impl DeleteComputeProject {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -374,6 +389,7 @@ impl DeleteComputeProject {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -411,6 +427,7 @@ pub struct ExecComputeInstanceCommand {
 }
 impl ExecComputeInstanceCommand {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -421,6 +438,7 @@ impl ExecComputeInstanceCommand {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ExecCommandResponse, crate::models::Error>> {
@@ -460,6 +478,7 @@ pub struct GetComputeDeployment {
 }
 impl GetComputeDeployment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -471,6 +490,7 @@ impl GetComputeDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeDeploymentDetails, crate::models::Error>> {
@@ -546,6 +566,7 @@ impl GetComputeDeploymentLogs {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -559,6 +580,7 @@ impl GetComputeDeploymentLogs {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeDeploymentLogsResponse, crate::models::Error>> {
@@ -607,6 +629,7 @@ impl GetComputeInstance {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/compute-instance/{computeInstanceId}")
             .path_param("computeInstanceId", self.compute_instance_id)
@@ -614,6 +637,7 @@ impl GetComputeInstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceDetails, crate::models::Error>> {
@@ -657,6 +681,7 @@ pub struct GetComputeInstanceMetrics {
 }
 impl GetComputeInstanceMetrics {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -667,6 +692,7 @@ impl GetComputeInstanceMetrics {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeMetricsResponse, crate::models::Error>> {
@@ -703,6 +729,7 @@ pub struct GetComputeProject {
 }
 impl GetComputeProject {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -714,6 +741,7 @@ impl GetComputeProject {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeProject, crate::models::Error>> {
@@ -751,6 +779,7 @@ pub struct GetComputeProjectFundsUsage {
 }
 impl GetComputeProjectFundsUsage {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -762,6 +791,7 @@ impl GetComputeProjectFundsUsage {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::FundsUsage, crate::models::Error>> {
@@ -796,6 +826,7 @@ pub struct GetLiveTokenPrice {
 }
 impl GetLiveTokenPrice {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -807,6 +838,7 @@ impl GetLiveTokenPrice {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TokenPrice, crate::models::Error>> {
@@ -844,6 +876,7 @@ pub struct ListComputeInstanceDomains {
 }
 impl ListComputeInstanceDomains {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -855,6 +888,7 @@ impl ListComputeInstanceDomains {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainList, crate::models::Error>> {
@@ -928,6 +962,7 @@ impl ListComputeInstances {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/compute-instance")
             .query_opt("skip", self.skip.as_ref())
@@ -938,6 +973,7 @@ impl ListComputeInstances {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceList, crate::models::Error>> {
@@ -950,18 +986,21 @@ impl ListComputeInstances {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ComputeInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ComputeInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1025,6 +1064,7 @@ impl ListComputeProjectInstances {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -1037,6 +1077,7 @@ impl ListComputeProjectInstances {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ExtendedInstanceList, crate::models::Error>> {
@@ -1049,18 +1090,21 @@ impl ListComputeProjectInstances {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ExtendedInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ExtendedInstanceList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1148,6 +1192,7 @@ impl ListMachineImages {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/compute-machine-image")
             .query_opt("skip", self.skip.as_ref())
@@ -1160,6 +1205,7 @@ impl ListMachineImages {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MachineImageList, crate::models::Error>> {
@@ -1170,18 +1216,21 @@ impl ListMachineImages {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::MachineImageList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::MachineImageList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -1207,11 +1256,13 @@ pub struct ListRegions {
 }
 impl ListRegions {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/compute-machine-image/regions");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::RegionList, crate::models::Error>> {
@@ -1255,6 +1306,7 @@ pub struct TriggerComputeInstanceHealthCheck {
 }
 impl TriggerComputeInstanceHealthCheck {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1265,6 +1317,7 @@ impl TriggerComputeInstanceHealthCheck {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TriggerResponse, crate::models::Error>> {
@@ -1308,6 +1361,7 @@ pub struct TriggerComputeInstanceLogFetch {
 }
 impl TriggerComputeInstanceLogFetch {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -1318,6 +1372,7 @@ impl TriggerComputeInstanceLogFetch {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TriggerResponse, crate::models::Error>> {
@@ -1359,6 +1414,7 @@ pub struct UpdateComputeInstance {
 }
 impl UpdateComputeInstance {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1369,6 +1425,7 @@ impl UpdateComputeInstance {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeInstanceStarted, crate::models::Error>> {
@@ -1416,6 +1473,7 @@ pub struct UpdateComputeInstanceDomain {
 }
 impl UpdateComputeInstanceDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1427,6 +1485,7 @@ impl UpdateComputeInstanceDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -1468,6 +1527,7 @@ pub struct UpdateComputeInstanceHealthCheck {
 }
 impl UpdateComputeInstanceHealthCheck {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1478,6 +1538,7 @@ impl UpdateComputeInstanceHealthCheck {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::HealthCheckUpdated, crate::models::Error>> {
@@ -1521,6 +1582,7 @@ pub struct VerifyComputeInstanceDomain {
 }
 impl VerifyComputeInstanceDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1531,6 +1593,7 @@ impl VerifyComputeInstanceDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {

@@ -35,6 +35,7 @@ pub struct ActivateDeploymentEnvironment {
 }
 impl ActivateDeploymentEnvironment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -45,6 +46,7 @@ impl ActivateDeploymentEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentResponse, crate::models::Error>> {
@@ -88,6 +90,7 @@ pub struct CreateDeploymentEnvironment {
 }
 impl CreateDeploymentEnvironment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -98,6 +101,7 @@ impl CreateDeploymentEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CreateDeploymentEnvironmentResponse, crate::models::Error>> {
@@ -141,6 +145,7 @@ pub struct DeactivateDeploymentEnvironment {
 }
 impl DeactivateDeploymentEnvironment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -151,6 +156,7 @@ impl DeactivateDeploymentEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentResponse, crate::models::Error>> {
@@ -194,6 +200,7 @@ pub struct DeleteDeploymentEnvironment {
 }
 impl DeleteDeploymentEnvironment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -204,6 +211,7 @@ impl DeleteDeploymentEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MessageResponse, crate::models::Error>> {
@@ -241,6 +249,7 @@ pub struct ListDeploymentEnvironments {
 }
 impl ListDeploymentEnvironments {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -252,6 +261,7 @@ impl ListDeploymentEnvironments {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentList, crate::models::Error>> {
@@ -299,6 +309,7 @@ pub struct UpdateDeploymentEnvironment {
 }
 impl UpdateDeploymentEnvironment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -310,6 +321,7 @@ impl UpdateDeploymentEnvironment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentEnvironmentResponse, crate::models::Error>> {

@@ -28,6 +28,7 @@ pub struct AuthorizeDeployment {
 }
 impl AuthorizeDeployment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -39,6 +40,7 @@ impl AuthorizeDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentStarted, crate::models::Error>> {
@@ -75,6 +77,7 @@ pub struct CancelDeployment {
 }
 impl CancelDeployment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -86,6 +89,7 @@ impl CancelDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CancelDeploymentResponse, crate::models::Error>> {
@@ -123,11 +127,13 @@ pub struct CreateDeployment {
 }
 impl CreateDeployment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/deployment").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentStarted, crate::models::Error>> {
@@ -164,6 +170,7 @@ pub struct GetDeployment {
 }
 impl GetDeployment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/deployment/{deploymentId}").path_param(
             "deploymentId",
@@ -172,6 +179,7 @@ impl GetDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentDetails, crate::models::Error>> {
@@ -208,6 +216,7 @@ pub struct RedeployDeployment {
 }
 impl RedeployDeployment {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -219,6 +228,7 @@ impl RedeployDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentStarted, crate::models::Error>> {
@@ -279,6 +289,7 @@ impl SuggestFramework {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/deployment/framework/suggestion")
             .query("owner", self.owner)
@@ -289,6 +300,7 @@ impl SuggestFramework {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::FrameworkSuggestion, crate::models::Error>> {
@@ -345,6 +357,7 @@ impl UploadDeployment {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/deployment/upload")
             .query_opt("organization", self.organization.as_ref())
@@ -354,6 +367,7 @@ impl UploadDeployment {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadDeploymentResponse, crate::models::Error>> {

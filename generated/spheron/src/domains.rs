@@ -35,6 +35,7 @@ pub struct CreateProjectDomain {
 }
 impl CreateProjectDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/project/{projectId}/domains")
             .path_param("projectId", self.project_id)
@@ -42,6 +43,7 @@ impl CreateProjectDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -83,6 +85,7 @@ pub struct DeleteProjectDomain {
 }
 impl DeleteProjectDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -93,6 +96,7 @@ impl DeleteProjectDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeleteDomainResponse, crate::models::Error>> {
@@ -131,6 +135,7 @@ pub struct GetCdnRecords {
 }
 impl GetCdnRecords {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -142,6 +147,7 @@ impl GetCdnRecords {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CdnRecordsResponse, crate::models::Error>> {
@@ -185,6 +191,7 @@ pub struct GetProjectDomain {
 }
 impl GetProjectDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -195,6 +202,7 @@ impl GetProjectDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -229,6 +237,7 @@ pub struct ListProjectDomains {
 }
 impl ListProjectDomains {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -240,6 +249,7 @@ impl ListProjectDomains {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainList, crate::models::Error>> {
@@ -285,6 +295,7 @@ pub struct UpdateProjectDomain {
 }
 impl UpdateProjectDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -296,6 +307,7 @@ impl UpdateProjectDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -337,6 +349,7 @@ pub struct VerifyProjectDomain {
 }
 impl VerifyProjectDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -347,6 +360,7 @@ impl VerifyProjectDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainVerification, crate::models::Error>> {

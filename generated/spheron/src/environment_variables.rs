@@ -35,6 +35,7 @@ pub struct CreateEnvironmentVariables {
 }
 impl CreateEnvironmentVariables {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -45,6 +46,7 @@ impl CreateEnvironmentVariables {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CreateEnvironmentVariablesResponse, crate::models::Error>> {
@@ -88,6 +90,7 @@ pub struct DeleteEnvironmentVariable {
 }
 impl DeleteEnvironmentVariable {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -98,6 +101,7 @@ impl DeleteEnvironmentVariable {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::SuccessResponse, crate::models::Error>> {
@@ -143,6 +147,7 @@ pub struct UpdateEnvironmentVariable {
 }
 impl UpdateEnvironmentVariable {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -154,6 +159,7 @@ impl UpdateEnvironmentVariable {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UpdateEnvironmentVariableResponse, crate::models::Error>> {

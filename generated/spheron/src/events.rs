@@ -30,6 +30,7 @@ pub struct Subscribe {
 }
 impl Subscribe {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/subscribe")
             .query("sessionId", self.session_id)
@@ -37,6 +38,7 @@ impl Subscribe {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Text<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_text::<crate::models::Error>(self.into_request())

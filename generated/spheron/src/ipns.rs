@@ -28,6 +28,7 @@ pub struct GetIpnsName {
 }
 impl GetIpnsName {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/ipns/names/{ipnsNameId}").path_param(
             "ipnsNameId",
@@ -36,6 +37,7 @@ impl GetIpnsName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::IpnsName, crate::models::Error>> {
@@ -73,6 +75,7 @@ pub struct ListDeploymentIpnsNames {
 }
 impl ListDeploymentIpnsNames {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -84,6 +87,7 @@ impl ListDeploymentIpnsNames {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<Vec<crate::models::IpnsName>, crate::models::Error>> {
@@ -118,6 +122,7 @@ pub struct ListIpnsNames {
 }
 impl ListIpnsNames {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/ipns/names").query(
             "organizationId",
@@ -126,6 +131,7 @@ impl ListIpnsNames {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<Vec<crate::models::IpnsName>, crate::models::Error>> {
@@ -160,6 +166,7 @@ pub struct PublishIpnsName {
 }
 impl PublishIpnsName {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -171,6 +178,7 @@ impl PublishIpnsName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::IpnsNameResponse, crate::models::Error>> {
@@ -212,6 +220,7 @@ pub struct UpdateIpnsName {
 }
 impl UpdateIpnsName {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PUT,
@@ -222,6 +231,7 @@ impl UpdateIpnsName {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::IpnsNameResponse, crate::models::Error>> {

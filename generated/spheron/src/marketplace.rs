@@ -28,6 +28,7 @@ pub struct GetMarketplaceApp {
 }
 impl GetMarketplaceApp {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -39,6 +40,7 @@ impl GetMarketplaceApp {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MarketplaceApp, crate::models::Error>> {
@@ -77,6 +79,7 @@ impl ListMarketplaceApps {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app").query_opt(
             "category",
@@ -85,6 +88,7 @@ impl ListMarketplaceApps {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MarketplaceAppList, crate::models::Error>> {
@@ -113,11 +117,13 @@ pub struct ListMarketplaceCategories {
 }
 impl ListMarketplaceCategories {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/marketplace-app/categories");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MarketplaceCategoryList, crate::models::Error>> {

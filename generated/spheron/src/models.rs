@@ -52,6 +52,7 @@ impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AgreedMachineImage;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AgreedMachineImage`")
             }
@@ -126,6 +127,7 @@ pub enum AppType {
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
 impl AppType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::App => "app",
@@ -137,6 +139,7 @@ impl AppType {
 }
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
 impl From<&str> for AppType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "app" => Self::App,
@@ -149,12 +152,14 @@ impl From<&str> for AppType {
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
 impl std::str::FromStr for AppType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
 impl std::fmt::Display for AppType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -194,6 +199,7 @@ pub enum AutoscalingCooldown {
 #[cfg(feature = "compute")]
 impl AutoscalingCooldown {
     /// The value as sent on the wire.
+    #[inline]
     pub fn value(&self) -> i64 {
         match self {
             Self::V300 => 300i64,
@@ -206,6 +212,7 @@ impl AutoscalingCooldown {
 }
 #[cfg(feature = "compute")]
 impl From<i64> for AutoscalingCooldown {
+    #[inline]
     fn from(value: i64) -> Self {
         match value {
             300i64 => Self::V300,
@@ -218,6 +225,7 @@ impl From<i64> for AutoscalingCooldown {
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for AutoscalingCooldown {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
     }
@@ -255,6 +263,7 @@ pub enum AutoscalingPlan {
 #[cfg(feature = "compute")]
 impl AutoscalingPlan {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -267,6 +276,7 @@ impl AutoscalingPlan {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for AutoscalingPlan {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "custom" => Self::Custom,
@@ -280,12 +290,14 @@ impl From<&str> for AutoscalingPlan {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for AutoscalingPlan {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for AutoscalingPlan {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -355,6 +367,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingRules {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AutoscalingRules;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AutoscalingRules`")
             }
@@ -445,6 +458,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AutoscalingThreshold;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AutoscalingThreshold`")
             }
@@ -505,6 +519,7 @@ impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::AutoscalingThresholds;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `AutoscalingThresholds`")
             }
@@ -554,6 +569,7 @@ pub enum AutoscalingTimeWindow {
 #[cfg(feature = "compute")]
 impl AutoscalingTimeWindow {
     /// The value as sent on the wire.
+    #[inline]
     pub fn value(&self) -> i64 {
         match self {
             Self::V60 => 60i64,
@@ -566,6 +582,7 @@ impl AutoscalingTimeWindow {
 }
 #[cfg(feature = "compute")]
 impl From<i64> for AutoscalingTimeWindow {
+    #[inline]
     fn from(value: i64) -> Self {
         match value {
             60i64 => Self::V60,
@@ -578,6 +595,7 @@ impl From<i64> for AutoscalingTimeWindow {
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for AutoscalingTimeWindow {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
     }
@@ -628,6 +646,7 @@ impl<'de> serde::Deserialize<'de> for Bucket {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Bucket;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Bucket`")
             }
@@ -666,6 +685,7 @@ impl<'de> serde::Deserialize<'de> for Bucket {
 impl Bucket {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -717,6 +737,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BucketIpnsRecord;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BucketIpnsRecord`")
             }
@@ -767,6 +788,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
 impl BucketIpnsRecord {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -804,6 +826,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BucketIpnsRecordList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BucketIpnsRecordList`")
             }
@@ -848,6 +871,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BucketIpnsRecordRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BucketIpnsRecordRequest`")
             }
@@ -874,6 +898,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
 impl BucketIpnsRecordRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(upload_id: String) -> Self {
         Self { upload_id, }
     }
@@ -901,6 +926,7 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BucketIpnsRecordResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BucketIpnsRecordResponse`")
             }
@@ -944,6 +970,7 @@ impl<'de> serde::Deserialize<'de> for BucketList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BucketList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BucketList`")
             }
@@ -999,6 +1026,7 @@ impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::BuildConfigurationInput;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `BuildConfigurationInput`")
             }
@@ -1064,6 +1092,7 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CancelDeploymentResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CancelDeploymentResponse`")
             }
@@ -1121,6 +1150,7 @@ impl<'de> serde::Deserialize<'de> for CdnRecords {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CdnRecords;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CdnRecords`")
             }
@@ -1166,6 +1196,7 @@ impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CdnRecordsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CdnRecordsResponse`")
             }
@@ -1221,6 +1252,7 @@ impl<'de> serde::Deserialize<'de> for CliTokenVerification {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CliTokenVerification;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CliTokenVerification`")
             }
@@ -1283,6 +1315,7 @@ impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CloseInstanceResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CloseInstanceResponse`")
             }
@@ -1373,6 +1406,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeployment {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeDeployment;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeDeployment`")
             }
@@ -1456,6 +1490,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeployment {
 impl ComputeDeployment {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -1506,6 +1541,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeDeploymentDetails;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeDeploymentDetails`")
             }
@@ -1558,6 +1594,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeDeploymentLogs;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeDeploymentLogs`")
             }
@@ -1607,6 +1644,7 @@ impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeDeploymentLogsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeDeploymentLogsResponse`")
             }
@@ -1690,6 +1728,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeInstance;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeInstance`")
             }
@@ -1764,6 +1803,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
 impl ComputeInstance {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -1813,6 +1853,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeInstanceDetails;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeInstanceDetails`")
             }
@@ -1864,6 +1905,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeInstanceList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeInstanceList`")
             }
@@ -1915,6 +1957,7 @@ impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeInstanceStarted;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeInstanceStarted`")
             }
@@ -1971,6 +2014,7 @@ impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeLogEntry;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeLogEntry`")
             }
@@ -2022,6 +2066,7 @@ impl<'de> serde::Deserialize<'de> for ComputeMetrics {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeMetrics;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeMetrics`")
             }
@@ -2069,6 +2114,7 @@ impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeMetricsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeMetricsResponse`")
             }
@@ -2129,6 +2175,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeProject;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeProject`")
             }
@@ -2176,6 +2223,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
 impl ComputeProject {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -2212,6 +2260,7 @@ impl<'de> serde::Deserialize<'de> for ComputeProjectList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeProjectList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeProjectList`")
             }
@@ -2310,6 +2359,7 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeServiceConfiguration;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeServiceConfiguration`")
             }
@@ -2448,6 +2498,7 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ComputeServiceInput;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ComputeServiceInput`")
             }
@@ -2517,6 +2568,7 @@ impl ComputeServiceInput {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         name: String,
         image: String,
@@ -2565,6 +2617,7 @@ pub enum ComputeType {
 #[cfg(feature = "compute")]
 impl ComputeType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Spot => "SPOT",
@@ -2575,6 +2628,7 @@ impl ComputeType {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for ComputeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "SPOT" => Self::Spot,
@@ -2586,12 +2640,14 @@ impl From<&str> for ComputeType {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for ComputeType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for ComputeType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2650,6 +2706,7 @@ impl<'de> serde::Deserialize<'de> for Configuration {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Configuration;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Configuration`")
             }
@@ -2713,6 +2770,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ConfigurationResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ConfigurationResponse`")
             }
@@ -2757,6 +2815,7 @@ impl<'de> serde::Deserialize<'de> for Count {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Count;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Count`")
             }
@@ -2781,6 +2840,7 @@ impl<'de> serde::Deserialize<'de> for Count {
 impl Count {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(count: i64) -> Self {
         Self { count, }
     }
@@ -2829,6 +2889,7 @@ impl<'de> serde::Deserialize<'de> for Coupon {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Coupon;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Coupon`")
             }
@@ -2901,6 +2962,7 @@ impl<'de> serde::Deserialize<'de> for CouponList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CouponList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CouponList`")
             }
@@ -2964,6 +3026,7 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateComputeInstanceRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateComputeInstanceRequest`")
             }
@@ -3012,6 +3075,7 @@ impl CreateComputeInstanceRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         organization_id: String,
         unique_topic_id: String,
@@ -3057,6 +3121,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateDeploymentEnvironmentResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateDeploymentEnvironmentResponse`")
             }
@@ -3125,6 +3190,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateDeploymentRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateDeploymentRequest`")
             }
@@ -3182,6 +3248,7 @@ impl CreateDeploymentRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         organization_id: String,
         git_url: String,
@@ -3242,6 +3309,7 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateDomainRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateDomainRequest`")
             }
@@ -3280,6 +3348,7 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
 impl CreateDomainRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, r#type: DomainType) -> Self {
         Self {
             name,
@@ -3313,6 +3382,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateEnvironmentVariablesRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateEnvironmentVariablesRequest`")
             }
@@ -3339,6 +3409,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
 impl CreateEnvironmentVariablesRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(environment_variables: Vec<EnvironmentVariableInput>) -> Self {
         Self { environment_variables, }
     }
@@ -3366,6 +3437,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateEnvironmentVariablesResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateEnvironmentVariablesResponse`")
             }
@@ -3426,6 +3498,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateInstanceFromTemplateRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateInstanceFromTemplateRequest`")
             }
@@ -3476,6 +3549,7 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
 impl CreateInstanceFromTemplateRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         template_id: String,
         environment_variables: Vec<TemplateVariableInput>,
@@ -3521,6 +3595,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateInviteRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateInviteRequest`")
             }
@@ -3547,6 +3622,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
 impl CreateInviteRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(user_email: String) -> Self {
         Self { user_email, }
     }
@@ -3576,6 +3652,7 @@ impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateInviteResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateInviteResponse`")
             }
@@ -3627,6 +3704,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateOrganizationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateOrganizationRequest`")
             }
@@ -3659,6 +3737,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 impl CreateOrganizationRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(username: String, name: String, app_type: AppType) -> Self {
         Self { username, name, app_type }
     }
@@ -3686,6 +3765,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CreateOrganizationResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CreateOrganizationResponse`")
             }
@@ -3742,6 +3822,7 @@ impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::CustomServiceSpecs;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `CustomServiceSpecs`")
             }
@@ -3798,6 +3879,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeleteDomainResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeleteDomainResponse`")
             }
@@ -3903,6 +3985,7 @@ impl<'de> serde::Deserialize<'de> for Deployment {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Deployment;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Deployment`")
             }
@@ -4007,6 +4090,7 @@ impl<'de> serde::Deserialize<'de> for Deployment {
 impl Deployment {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -4070,6 +4154,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentCounts {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentCounts;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentCounts`")
             }
@@ -4127,6 +4212,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentDetails {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentDetails;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentDetails`")
             }
@@ -4188,6 +4274,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentEnvironment;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentEnvironment`")
             }
@@ -4235,6 +4322,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
 impl DeploymentEnvironment {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -4269,6 +4357,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentEnvironmentList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentEnvironmentList`")
             }
@@ -4318,6 +4407,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentEnvironmentRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentEnvironmentRequest`")
             }
@@ -4350,6 +4440,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
 impl DeploymentEnvironmentRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, branches: Vec<String>, protocol: Protocol) -> Self {
         Self { name, branches, protocol }
     }
@@ -4377,6 +4468,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentEnvironmentResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentEnvironmentResponse`")
             }
@@ -4416,6 +4508,7 @@ pub enum DeploymentEnvironmentStatus {
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl DeploymentEnvironmentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -4427,6 +4520,7 @@ impl DeploymentEnvironmentStatus {
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl From<&str> for DeploymentEnvironmentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -4439,12 +4533,14 @@ impl From<&str> for DeploymentEnvironmentStatus {
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for DeploymentEnvironmentStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for DeploymentEnvironmentStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4489,6 +4585,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentLogLine;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentLogLine`")
             }
@@ -4546,6 +4643,7 @@ impl<'de> serde::Deserialize<'de> for DeploymentStarted {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DeploymentStarted;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DeploymentStarted`")
             }
@@ -4614,6 +4712,7 @@ pub enum DeploymentStatus {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl DeploymentStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PreQueue => "PreQueue",
@@ -4631,6 +4730,7 @@ impl DeploymentStatus {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl From<&str> for DeploymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PreQueue" => Self::PreQueue,
@@ -4649,12 +4749,14 @@ impl From<&str> for DeploymentStatus {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for DeploymentStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for DeploymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4729,6 +4831,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Domain;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Domain`")
             }
@@ -4794,6 +4897,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
 impl Domain {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -4829,6 +4933,7 @@ pub enum DomainAppType {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl DomainAppType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn value(&self) -> i64 {
         match self {
             Self::V1 => 1i64,
@@ -4839,6 +4944,7 @@ impl DomainAppType {
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<i64> for DomainAppType {
+    #[inline]
     fn from(value: i64) -> Self {
         match value {
             1i64 => Self::V1,
@@ -4849,6 +4955,7 @@ impl From<i64> for DomainAppType {
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for DomainAppType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.value().fmt(f)
     }
@@ -4892,6 +4999,7 @@ impl<'de> serde::Deserialize<'de> for DomainCredentials {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DomainCredentials;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DomainCredentials`")
             }
@@ -4937,6 +5045,7 @@ impl<'de> serde::Deserialize<'de> for DomainList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DomainList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DomainList`")
             }
@@ -4987,6 +5096,7 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DomainRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DomainRequest`")
             }
@@ -5019,6 +5129,7 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
 impl DomainRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self { name, r#type: Default::default(), link: Default::default() }
     }
@@ -5044,6 +5155,7 @@ impl<'de> serde::Deserialize<'de> for DomainResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DomainResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DomainResponse`")
             }
@@ -5087,6 +5199,7 @@ pub enum DomainType {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl DomainType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Domain => "domain",
@@ -5100,6 +5213,7 @@ impl DomainType {
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<&str> for DomainType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "domain" => Self::Domain,
@@ -5114,12 +5228,14 @@ impl From<&str> for DomainType {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::str::FromStr for DomainType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for DomainType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5165,6 +5281,7 @@ impl<'de> serde::Deserialize<'de> for DomainVerification {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::DomainVerification;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `DomainVerification`")
             }
@@ -5218,6 +5335,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentVariable;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentVariable`")
             }
@@ -5277,6 +5395,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::EnvironmentVariableInput;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `EnvironmentVariableInput`")
             }
@@ -5309,6 +5428,7 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
 impl EnvironmentVariableInput {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String, value: String) -> Self {
         Self { name, value, environments: Default::default() }
     }
@@ -5339,6 +5459,7 @@ impl<'de> serde::Deserialize<'de> for Error {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Error;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Error`")
             }
@@ -5364,6 +5485,7 @@ impl<'de> serde::Deserialize<'de> for Error {
 impl Error {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(message: String) -> Self {
         Self { error: Default::default(), message }
     }
@@ -5393,6 +5515,7 @@ impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ExceededEnvironments;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ExceededEnvironments`")
             }
@@ -5437,6 +5560,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ExecCommandRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ExecCommandRequest`")
             }
@@ -5461,6 +5585,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
 impl ExecCommandRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(command: String) -> Self {
         Self { command, }
     }
@@ -5487,6 +5612,7 @@ impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ExecCommandResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ExecCommandResponse`")
             }
@@ -5530,6 +5656,7 @@ impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ExtendedInstanceList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ExtendedInstanceList`")
             }
@@ -5601,6 +5728,7 @@ pub enum Framework {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Framework {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Static => "static",
@@ -5628,6 +5756,7 @@ impl Framework {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl From<&str> for Framework {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "static" => Self::Static,
@@ -5656,12 +5785,14 @@ impl From<&str> for Framework {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for Framework {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for Framework {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5704,6 +5835,7 @@ impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::FrameworkSuggestion;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `FrameworkSuggestion`")
             }
@@ -5751,6 +5883,7 @@ impl<'de> serde::Deserialize<'de> for FundsUsage {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::FundsUsage;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `FundsUsage`")
             }
@@ -5804,6 +5937,7 @@ impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::GitProviderPreferences;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GitProviderPreferences`")
             }
@@ -5867,6 +6001,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::GptQueryRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GptQueryRequest`")
             }
@@ -5902,6 +6037,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
 impl GptQueryRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(query: String) -> Self {
         Self {
             query,
@@ -5934,6 +6070,7 @@ impl<'de> serde::Deserialize<'de> for GptQueryResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::GptQueryResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GptQueryResponse`")
             }
@@ -5980,6 +6117,7 @@ impl<'de> serde::Deserialize<'de> for GpuModel {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::GpuModel;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GpuModel`")
             }
@@ -6026,6 +6164,7 @@ impl<'de> serde::Deserialize<'de> for GpuSpecs {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::GpuSpecs;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `GpuSpecs`")
             }
@@ -6079,6 +6218,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheck {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::HealthCheck;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `HealthCheck`")
             }
@@ -6131,6 +6271,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheckInput {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::HealthCheckInput;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `HealthCheckInput`")
             }
@@ -6178,6 +6319,7 @@ impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::HealthCheckUpdated;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `HealthCheckUpdated`")
             }
@@ -6221,6 +6363,7 @@ pub enum HealthStatus {
 #[cfg(feature = "compute")]
 impl HealthStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "Active",
@@ -6233,6 +6376,7 @@ impl HealthStatus {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for HealthStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Active" => Self::Active,
@@ -6246,12 +6390,14 @@ impl From<&str> for HealthStatus {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for HealthStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for HealthStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6304,6 +6450,7 @@ impl<'de> serde::Deserialize<'de> for InstanceCounts {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InstanceCounts;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InstanceCounts`")
             }
@@ -6357,6 +6504,7 @@ pub enum InstanceLogType {
 #[cfg(feature = "compute")]
 impl InstanceLogType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Logs => "logs",
@@ -6368,6 +6516,7 @@ impl InstanceLogType {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for InstanceLogType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "logs" => Self::Logs,
@@ -6380,12 +6529,14 @@ impl From<&str> for InstanceLogType {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for InstanceLogType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for InstanceLogType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6426,6 +6577,7 @@ pub enum InstanceState {
 #[cfg(feature = "compute")]
 impl InstanceState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Starting => "Starting",
@@ -6438,6 +6590,7 @@ impl InstanceState {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for InstanceState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Starting" => Self::Starting,
@@ -6451,12 +6604,14 @@ impl From<&str> for InstanceState {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for InstanceState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for InstanceState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6515,6 +6670,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Invite;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Invite`")
             }
@@ -6559,6 +6715,7 @@ impl<'de> serde::Deserialize<'de> for Invite {
 impl Invite {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -6594,6 +6751,7 @@ impl<'de> serde::Deserialize<'de> for InviteList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::InviteList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `InviteList`")
             }
@@ -6654,6 +6812,7 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::IpnsName;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `IpnsName`")
             }
@@ -6701,6 +6860,7 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
 impl IpnsName {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -6737,6 +6897,7 @@ impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::IpnsNameResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `IpnsNameResponse`")
             }
@@ -6788,6 +6949,7 @@ impl<'de> serde::Deserialize<'de> for MachineGpu {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MachineGpu;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MachineGpu`")
             }
@@ -6864,6 +7026,7 @@ impl<'de> serde::Deserialize<'de> for MachineImage {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MachineImage;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MachineImage`")
             }
@@ -6914,6 +7077,7 @@ impl<'de> serde::Deserialize<'de> for MachineImage {
 impl MachineImage {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -6953,6 +7117,7 @@ impl<'de> serde::Deserialize<'de> for MachineImageList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MachineImageList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MachineImageList`")
             }
@@ -7006,6 +7171,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceApp;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceApp`")
             }
@@ -7041,6 +7207,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
 impl MarketplaceApp {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -7073,6 +7240,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceAppList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceAppList`")
             }
@@ -7129,6 +7297,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceAppMetadata;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceAppMetadata`")
             }
@@ -7196,6 +7365,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceAppPort;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceAppPort`")
             }
@@ -7257,6 +7427,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceAppServiceData;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceAppServiceData`")
             }
@@ -7335,6 +7506,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceAppVariable;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceAppVariable`")
             }
@@ -7390,6 +7562,7 @@ pub enum MarketplaceCategory {
 #[cfg(feature = "marketplace")]
 impl MarketplaceCategory {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Database => "Database",
@@ -7402,6 +7575,7 @@ impl MarketplaceCategory {
 }
 #[cfg(feature = "marketplace")]
 impl From<&str> for MarketplaceCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Database" => Self::Database,
@@ -7415,12 +7589,14 @@ impl From<&str> for MarketplaceCategory {
 #[cfg(feature = "marketplace")]
 impl std::str::FromStr for MarketplaceCategory {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "marketplace")]
 impl std::fmt::Display for MarketplaceCategory {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7463,6 +7639,7 @@ impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MarketplaceCategoryList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MarketplaceCategoryList`")
             }
@@ -7521,6 +7698,7 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MasterOrganization;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MasterOrganization`")
             }
@@ -7565,6 +7743,7 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
 impl MasterOrganization {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         id: String,
         site: Organization,
@@ -7607,6 +7786,7 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MessageResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MessageResponse`")
             }
@@ -7651,6 +7831,7 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MigrateProjectsRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MigrateProjectsRequest`")
             }
@@ -7677,6 +7858,7 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
 impl MigrateProjectsRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(webapp_organization_id: String) -> Self {
         Self { webapp_organization_id, }
     }
@@ -7706,6 +7888,7 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::MigrateProjectsResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `MigrateProjectsResponse`")
             }
@@ -7750,6 +7933,7 @@ pub enum NodeVersion {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl NodeVersion {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V12 => "V_12",
@@ -7761,6 +7945,7 @@ impl NodeVersion {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl From<&str> for NodeVersion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "V_12" => Self::V12,
@@ -7773,12 +7958,14 @@ impl From<&str> for NodeVersion {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for NodeVersion {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for NodeVersion {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7841,6 +8028,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Organization;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Organization`")
             }
@@ -7891,6 +8079,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
 impl Organization {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -7945,6 +8134,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrganizationOverdue;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrganizationOverdue`")
             }
@@ -8001,6 +8191,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OrganizationProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OrganizationProfile`")
             }
@@ -8080,6 +8271,7 @@ impl<'de> serde::Deserialize<'de> for OverdueDetails {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::OverdueDetails;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `OverdueDetails`")
             }
@@ -8160,6 +8352,7 @@ impl<'de> serde::Deserialize<'de> for PasswordProtection {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PasswordProtection;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PasswordProtection`")
             }
@@ -8213,6 +8406,7 @@ impl<'de> serde::Deserialize<'de> for PersistentStorage {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PersistentStorage;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PersistentStorage`")
             }
@@ -8264,6 +8458,7 @@ pub enum PersistentStorageClass {
 #[cfg(feature = "compute")]
 impl PersistentStorageClass {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Beta1 => "beta1",
@@ -8275,6 +8470,7 @@ impl PersistentStorageClass {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for PersistentStorageClass {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "beta1" => Self::Beta1,
@@ -8287,12 +8483,14 @@ impl From<&str> for PersistentStorageClass {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for PersistentStorageClass {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for PersistentStorageClass {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8341,6 +8539,7 @@ impl<'de> serde::Deserialize<'de> for PinCidResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PinCidResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PinCidResponse`")
             }
@@ -8393,6 +8592,7 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PinCidsRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PinCidsRequest`")
             }
@@ -8417,6 +8617,7 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
 impl PinCidsRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(cids: Vec<String>) -> Self {
         Self { cids, }
     }
@@ -8458,6 +8659,7 @@ impl<'de> serde::Deserialize<'de> for PinPeer {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PinPeer;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PinPeer`")
             }
@@ -8540,6 +8742,7 @@ impl<'de> serde::Deserialize<'de> for PinStatus {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PinStatus;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PinStatus`")
             }
@@ -8603,6 +8806,7 @@ impl<'de> serde::Deserialize<'de> for PinStatusResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PinStatusResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PinStatusResponse`")
             }
@@ -8648,6 +8852,7 @@ impl<'de> serde::Deserialize<'de> for PinnedCid {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PinnedCid;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PinnedCid`")
             }
@@ -8702,6 +8907,7 @@ impl<'de> serde::Deserialize<'de> for PlatformProfile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PlatformProfile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PlatformProfile`")
             }
@@ -8763,6 +8969,7 @@ impl<'de> serde::Deserialize<'de> for PrComment {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PrComment;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PrComment`")
             }
@@ -8817,6 +9024,7 @@ impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::PrivateImageConfig;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `PrivateImageConfig`")
             }
@@ -8870,6 +9078,7 @@ impl<'de> serde::Deserialize<'de> for ProfileResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ProfileResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ProfileResponse`")
             }
@@ -8958,6 +9167,7 @@ impl<'de> serde::Deserialize<'de> for Project {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Project;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Project`")
             }
@@ -9035,6 +9245,7 @@ impl<'de> serde::Deserialize<'de> for Project {
 impl Project {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -9081,6 +9292,7 @@ impl<'de> serde::Deserialize<'de> for ProjectList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ProjectList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ProjectList`")
             }
@@ -9128,6 +9340,7 @@ pub enum ProjectType {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl ProjectType {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "STANDARD",
@@ -9138,6 +9351,7 @@ impl ProjectType {
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl From<&str> for ProjectType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => Self::Standard,
@@ -9149,12 +9363,14 @@ impl From<&str> for ProjectType {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for ProjectType {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for ProjectType {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9193,6 +9409,7 @@ pub enum Protocol {
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl Protocol {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Arweave => "arweave",
@@ -9204,6 +9421,7 @@ impl Protocol {
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<&str> for Protocol {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "arweave" => Self::Arweave,
@@ -9216,12 +9434,14 @@ impl From<&str> for Protocol {
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::str::FromStr for Protocol {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for Protocol {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9262,6 +9482,7 @@ pub enum Provider {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Provider {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Github => "GITHUB",
@@ -9274,6 +9495,7 @@ impl Provider {
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl From<&str> for Provider {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "GITHUB" => Self::Github,
@@ -9287,12 +9509,14 @@ impl From<&str> for Provider {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::str::FromStr for Provider {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl std::fmt::Display for Provider {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9337,6 +9561,7 @@ impl<'de> serde::Deserialize<'de> for RegionList {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RegionList;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RegionList`")
             }
@@ -9381,6 +9606,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RemoveMemberRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RemoveMemberRequest`")
             }
@@ -9405,6 +9631,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
 impl RemoveMemberRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(user_id: String) -> Self {
         Self { user_id, }
     }
@@ -9436,6 +9663,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::RemoveMemberResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `RemoveMemberResponse`")
             }
@@ -9475,6 +9703,7 @@ pub enum ResourceState {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl ResourceState {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Maintained => "MAINTAINED",
@@ -9485,6 +9714,7 @@ impl ResourceState {
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl From<&str> for ResourceState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "MAINTAINED" => Self::Maintained,
@@ -9496,12 +9726,14 @@ impl From<&str> for ResourceState {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::str::FromStr for ResourceState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
 impl std::fmt::Display for ResourceState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9551,6 +9783,7 @@ impl<'de> serde::Deserialize<'de> for Screenshot {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Screenshot;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Screenshot`")
             }
@@ -9604,6 +9837,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServiceEnv;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServiceEnv`")
             }
@@ -9637,6 +9871,7 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
 impl ServiceEnv {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(value: String, is_secret: bool) -> Self {
         Self { value, is_secret, unknown_fields: Default::default() }
     }
@@ -9674,6 +9909,7 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::ServicePort;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `ServicePort`")
             }
@@ -9713,6 +9949,7 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
 impl ServicePort {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(container_port: i64, exposed_port: i64) -> Self {
         Self {
             container_port,
@@ -9826,6 +10063,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SubscriptionUsage;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SubscriptionUsage`")
             }
@@ -9986,6 +10224,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SubscriptionUsageResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SubscriptionUsageResponse`")
             }
@@ -10031,6 +10270,7 @@ impl<'de> serde::Deserialize<'de> for SuccessResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::SuccessResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `SuccessResponse`")
             }
@@ -10085,6 +10325,7 @@ impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TemplateInstanceStarted;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TemplateInstanceStarted`")
             }
@@ -10147,6 +10388,7 @@ impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TemplateVariableInput;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TemplateVariableInput`")
             }
@@ -10176,6 +10418,7 @@ impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
 impl TemplateVariableInput {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(label: String, value: String) -> Self {
         Self { label, value }
     }
@@ -10206,6 +10449,7 @@ impl<'de> serde::Deserialize<'de> for TokenPrice {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TokenPrice;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenPrice`")
             }
@@ -10255,6 +10499,7 @@ impl<'de> serde::Deserialize<'de> for TokenScope {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TokenScope;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenScope`")
             }
@@ -10306,6 +10551,7 @@ impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TokenScopeOrganization;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenScopeOrganization`")
             }
@@ -10366,6 +10612,7 @@ impl<'de> serde::Deserialize<'de> for TokenScopeUser {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TokenScopeUser;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TokenScopeUser`")
             }
@@ -10422,6 +10669,7 @@ impl<'de> serde::Deserialize<'de> for Topup {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Topup;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Topup`")
             }
@@ -10473,6 +10721,7 @@ impl<'de> serde::Deserialize<'de> for TriggerResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::TriggerResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `TriggerResponse`")
             }
@@ -10516,6 +10765,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateBucketStateRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateBucketStateRequest`")
             }
@@ -10540,6 +10790,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
 impl UpdateBucketStateRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(state: ResourceState) -> Self {
         Self { state, }
     }
@@ -10571,6 +10822,7 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateComputeInstanceRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateComputeInstanceRequest`")
             }
@@ -10603,6 +10855,7 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
 impl UpdateComputeInstanceRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(
         services: Vec<ComputeServiceInput>,
         organization_id: String,
@@ -10646,6 +10899,7 @@ impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateConfigurationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateConfigurationRequest`")
             }
@@ -10712,6 +10966,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateDomainRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateDomainRequest`")
             }
@@ -10747,6 +11002,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
 impl UpdateDomainRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -10784,6 +11040,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateEnvironmentVariableRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateEnvironmentVariableRequest`")
             }
@@ -10835,6 +11092,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateEnvironmentVariableResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateEnvironmentVariableResponse`")
             }
@@ -10882,6 +11140,7 @@ impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateHealthCheckRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateHealthCheckRequest`")
             }
@@ -10937,6 +11196,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateOrganizationRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateOrganizationRequest`")
             }
@@ -10982,6 +11242,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UpdateProjectStateRequest;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UpdateProjectStateRequest`")
             }
@@ -11006,6 +11267,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
 impl UpdateProjectStateRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(state: ResourceState) -> Self {
         Self { state, }
     }
@@ -11052,6 +11314,7 @@ impl<'de> serde::Deserialize<'de> for Upload {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::Upload;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `Upload`")
             }
@@ -11099,6 +11362,7 @@ impl<'de> serde::Deserialize<'de> for Upload {
 impl Upload {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -11141,6 +11405,7 @@ impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UploadChunkResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadChunkResponse`")
             }
@@ -11197,6 +11462,7 @@ impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UploadDeploymentResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadDeploymentResponse`")
             }
@@ -11248,6 +11514,7 @@ pub enum UploadFinishAction {
 #[cfg(feature = "storage")]
 impl UploadFinishAction {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Upload => "UPLOAD",
@@ -11258,6 +11525,7 @@ impl UploadFinishAction {
 }
 #[cfg(feature = "storage")]
 impl From<&str> for UploadFinishAction {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "UPLOAD" => Self::Upload,
@@ -11269,12 +11537,14 @@ impl From<&str> for UploadFinishAction {
 #[cfg(feature = "storage")]
 impl std::str::FromStr for UploadFinishAction {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "storage")]
 impl std::fmt::Display for UploadFinishAction {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11330,6 +11600,7 @@ impl<'de> serde::Deserialize<'de> for UploadFinished {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UploadFinished;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadFinished`")
             }
@@ -11404,6 +11675,7 @@ impl<'de> serde::Deserialize<'de> for UploadInitiated {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UploadInitiated;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadInitiated`")
             }
@@ -11456,6 +11728,7 @@ impl<'de> serde::Deserialize<'de> for UploadResponse {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UploadResponse;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadResponse`")
             }
@@ -11503,6 +11776,7 @@ pub enum UploadStatus {
 #[cfg(feature = "storage")]
 impl UploadStatus {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "InProgress",
@@ -11518,6 +11792,7 @@ impl UploadStatus {
 }
 #[cfg(feature = "storage")]
 impl From<&str> for UploadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "InProgress" => Self::InProgress,
@@ -11534,12 +11809,14 @@ impl From<&str> for UploadStatus {
 #[cfg(feature = "storage")]
 impl std::str::FromStr for UploadStatus {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "storage")]
 impl std::fmt::Display for UploadStatus {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11585,6 +11862,7 @@ impl<'de> serde::Deserialize<'de> for UploadedFile {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::UploadedFile;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `UploadedFile`")
             }
@@ -11626,6 +11904,7 @@ pub enum UsageSpecialization {
 #[cfg(feature = "organizations")]
 impl UsageSpecialization {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WaGlobal => "wa-global",
@@ -11637,6 +11916,7 @@ impl UsageSpecialization {
 }
 #[cfg(feature = "organizations")]
 impl From<&str> for UsageSpecialization {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "wa-global" => Self::WaGlobal,
@@ -11649,12 +11929,14 @@ impl From<&str> for UsageSpecialization {
 #[cfg(feature = "organizations")]
 impl std::str::FromStr for UsageSpecialization {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "organizations")]
 impl std::fmt::Display for UsageSpecialization {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -11707,6 +11989,7 @@ impl<'de> serde::Deserialize<'de> for User {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = crate::models::User;
+            #[inline]
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object `User`")
             }
@@ -11745,6 +12028,7 @@ impl<'de> serde::Deserialize<'de> for User {
 impl User {
     /// A value with the required properties given and every other one absent.
     #[allow(deprecated, reason = "deprecated fields are set like the others")]
+    #[inline]
     pub fn new(id: String) -> Self {
         Self {
             id,
@@ -11770,6 +12054,7 @@ pub enum YesFlag {
 #[cfg(feature = "compute")]
 impl YesFlag {
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Y => "y",
@@ -11779,6 +12064,7 @@ impl YesFlag {
 }
 #[cfg(feature = "compute")]
 impl From<&str> for YesFlag {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "y" => Self::Y,
@@ -11789,12 +12075,14 @@ impl From<&str> for YesFlag {
 #[cfg(feature = "compute")]
 impl std::str::FromStr for YesFlag {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 #[cfg(feature = "compute")]
 impl std::fmt::Display for YesFlag {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -49,6 +49,7 @@ impl CountOrganizationBuckets {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -60,6 +61,7 @@ impl CountOrganizationBuckets {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
@@ -93,6 +95,7 @@ pub struct CountOrganizationComputeProjects {
 }
 impl CountOrganizationComputeProjects {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -104,6 +107,7 @@ impl CountOrganizationComputeProjects {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
@@ -146,6 +150,7 @@ impl CountOrganizationProjects {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -156,6 +161,7 @@ impl CountOrganizationProjects {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
@@ -185,11 +191,13 @@ pub struct CreateOrganization {
 }
 impl CreateOrganization {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/organization").json_body(&self.body);
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CreateOrganizationResponse, crate::models::Error>> {
@@ -233,6 +241,7 @@ pub struct CreateOrganizationInvite {
 }
 impl CreateOrganizationInvite {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -243,6 +252,7 @@ impl CreateOrganizationInvite {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CreateInviteResponse, crate::models::Error>> {
@@ -279,6 +289,7 @@ pub struct GetOrganization {
 }
 impl GetOrganization {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -290,6 +301,7 @@ impl GetOrganization {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::OrganizationDetails, crate::models::Error>> {
@@ -329,6 +341,7 @@ pub struct GetOrganizationOverdue {
 }
 impl GetOrganizationOverdue {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -340,6 +353,7 @@ impl GetOrganizationOverdue {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::OrganizationOverdue, crate::models::Error>> {
@@ -383,6 +397,7 @@ pub struct GetOrganizationUsage {
 }
 impl GetOrganizationUsage {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -393,6 +408,7 @@ impl GetOrganizationUsage {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::SubscriptionUsageResponse, crate::models::Error>> {
@@ -468,6 +484,7 @@ impl ListOrganizationBuckets {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/organization/{organizationId}/buckets")
             .path_param("organizationId", self.organization_id)
@@ -478,6 +495,7 @@ impl ListOrganizationBuckets {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::BucketList, crate::models::Error>> {
@@ -488,18 +506,21 @@ impl ListOrganizationBuckets {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::BucketList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::BucketList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -554,6 +575,7 @@ impl ListOrganizationComputeProjects {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -565,6 +587,7 @@ impl ListOrganizationComputeProjects {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ComputeProjectList, crate::models::Error>> {
@@ -577,18 +600,21 @@ impl ListOrganizationComputeProjects {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ComputeProjectList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ComputeProjectList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -625,6 +651,7 @@ pub struct ListOrganizationCoupons {
 }
 impl ListOrganizationCoupons {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -636,6 +663,7 @@ impl ListOrganizationCoupons {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::CouponList, crate::models::Error>> {
@@ -673,6 +701,7 @@ pub struct ListOrganizationInvites {
 }
 impl ListOrganizationInvites {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -684,6 +713,7 @@ impl ListOrganizationInvites {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::InviteList, crate::models::Error>> {
@@ -748,6 +778,7 @@ impl ListOrganizationProjects {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -760,6 +791,7 @@ impl ListOrganizationProjects {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ProjectList, crate::models::Error>> {
@@ -770,18 +802,21 @@ impl ListOrganizationProjects {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(self) -> rt::Pages<crate::models::ProjectList, crate::models::Error> {
         let client = self.client.clone();
         client.core().pages(self.into_request())
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(self) -> rt::Items<crate::models::ProjectList, crate::models::Error> {
         let client = self.client.clone();
         client.core().items(self.into_request(), None)
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -822,6 +857,7 @@ pub struct RemoveOrganizationMember {
 }
 impl RemoveOrganizationMember {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -832,6 +868,7 @@ impl RemoveOrganizationMember {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::RemoveMemberResponse, crate::models::Error>> {
@@ -875,6 +912,7 @@ pub struct UpdateOrganization {
 }
 impl UpdateOrganization {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/organization/{organizationId}")
             .path_param("organizationId", self.organization_id)
@@ -882,6 +920,7 @@ impl UpdateOrganization {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::Organization, crate::models::Error>> {

@@ -20,11 +20,13 @@ pub struct GetProfile {
 }
 impl GetProfile {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/profile/");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ProfileResponse, crate::models::Error>> {
@@ -51,11 +53,13 @@ pub struct GetProfileV2 {
 }
 impl GetProfileV2 {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v2/profile");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ProfileV2, crate::models::Error>> {

@@ -31,6 +31,7 @@ pub struct CountProjectDeployments {
 }
 impl CountProjectDeployments {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -42,6 +43,7 @@ impl CountProjectDeployments {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DeploymentCounts, crate::models::Error>> {
@@ -76,6 +78,7 @@ pub struct GetProject {
 }
 impl GetProject {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/project/{projectId}").path_param(
             "projectId",
@@ -84,6 +87,7 @@ impl GetProject {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Project, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Project, crate::models::Error>(self.into_request())
@@ -144,6 +148,7 @@ impl ListProjectDeployments {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/project/{projectId}/deployments")
             .path_param("projectId", self.project_id)
@@ -153,6 +158,7 @@ impl ListProjectDeployments {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<Vec<crate::models::Deployment>, crate::models::Error>> {
@@ -163,6 +169,7 @@ impl ListProjectDeployments {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::pagination::ListProjectDeploymentsPage, crate::models::Error> {
@@ -171,6 +178,7 @@ impl ListProjectDeployments {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::pagination::ListProjectDeploymentsPage, crate::models::Error> {
@@ -179,6 +187,7 @@ impl ListProjectDeployments {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -219,6 +228,7 @@ pub struct UpdateProjectConfiguration {
 }
 impl UpdateProjectConfiguration {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PUT, "/v1/project/{projectId}/configuration")
             .path_param("projectId", self.project_id)
@@ -226,6 +236,7 @@ impl UpdateProjectConfiguration {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::ConfigurationResponse, crate::models::Error>> {
@@ -269,6 +280,7 @@ pub struct UpdateProjectState {
 }
 impl UpdateProjectState {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/project/{projectId}/state")
             .path_param("projectId", self.project_id)
@@ -276,6 +288,7 @@ impl UpdateProjectState {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MessageResponse, crate::models::Error>> {

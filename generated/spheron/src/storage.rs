@@ -28,6 +28,7 @@ pub struct CountBucketUploads {
 }
 impl CountBucketUploads {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -39,6 +40,7 @@ impl CountBucketUploads {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Count, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Count, crate::models::Error>(self.into_request())
@@ -76,6 +78,7 @@ pub struct CreateBucketDomain {
 }
 impl CreateBucketDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/bucket/{bucketId}/domains")
             .path_param("bucketId", self.bucket_id)
@@ -83,6 +86,7 @@ impl CreateBucketDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -124,6 +128,7 @@ pub struct CreateBucketIpnsRecord {
 }
 impl CreateBucketIpnsRecord {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/bucket/{bucketId}/ipns-records")
             .path_param("bucketId", self.bucket_id)
@@ -131,6 +136,7 @@ impl CreateBucketIpnsRecord {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordResponse, crate::models::Error>> {
@@ -174,6 +180,7 @@ pub struct DeleteBucketDomain {
 }
 impl DeleteBucketDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -184,6 +191,7 @@ impl DeleteBucketDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -221,6 +229,7 @@ pub struct DeleteBucketIpnsRecord {
 }
 impl DeleteBucketIpnsRecord {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::DELETE,
@@ -231,6 +240,7 @@ impl DeleteBucketIpnsRecord {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Empty<crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_empty::<crate::models::Error>(self.into_request())
@@ -268,6 +278,7 @@ pub struct FinishUpload {
 }
 impl FinishUpload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/upload/{uploadId}/finish")
             .path_param("uploadId", self.upload_id)
@@ -275,6 +286,7 @@ impl FinishUpload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadFinished, crate::models::Error>> {
@@ -309,6 +321,7 @@ pub struct GetBucket {
 }
 impl GetBucket {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}").path_param(
             "bucketId",
@@ -317,6 +330,7 @@ impl GetBucket {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Bucket, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Bucket, crate::models::Error>(self.into_request())
@@ -354,6 +368,7 @@ pub struct GetBucketDomain {
 }
 impl GetBucketDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -364,6 +379,7 @@ impl GetBucketDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -405,6 +421,7 @@ pub struct GetBucketIpnsRecord {
 }
 impl GetBucketIpnsRecord {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -415,6 +432,7 @@ impl GetBucketIpnsRecord {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordResponse, crate::models::Error>> {
@@ -447,6 +465,7 @@ pub struct GetPinStatus {
 }
 impl GetPinStatus {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v2/ipfs/pins/{cid}/status").path_param(
             "cid",
@@ -455,6 +474,7 @@ impl GetPinStatus {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::PinStatusResponse, crate::models::Error>> {
@@ -491,6 +511,7 @@ pub struct GetUpload {
 }
 impl GetUpload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/upload/{uploadId}").path_param(
             "uploadId",
@@ -499,6 +520,7 @@ impl GetUpload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadResponse, crate::models::Error>> {
@@ -567,6 +589,7 @@ impl InitiateUpload {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/upload/initiate")
             .query("protocol", self.protocol)
@@ -577,6 +600,7 @@ impl InitiateUpload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadInitiated, crate::models::Error>> {
@@ -611,6 +635,7 @@ pub struct ListBucketDomains {
 }
 impl ListBucketDomains {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}/domains").path_param(
             "bucketId",
@@ -619,6 +644,7 @@ impl ListBucketDomains {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainList, crate::models::Error>> {
@@ -653,6 +679,7 @@ pub struct ListBucketIpnsRecords {
 }
 impl ListBucketIpnsRecords {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::GET,
@@ -664,6 +691,7 @@ impl ListBucketIpnsRecords {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordList, crate::models::Error>> {
@@ -718,6 +746,7 @@ impl ListBucketUploads {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/bucket/{bucketId}/uploads")
             .path_param("bucketId", self.bucket_id)
@@ -726,6 +755,7 @@ impl ListBucketUploads {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<Vec<crate::models::Upload>, crate::models::Error>> {
@@ -736,6 +766,7 @@ impl ListBucketUploads {
     }
     /// Every page, following the next-page links, as a stream. Each page is
     /// requested when the previous one has been consumed.
+    #[inline]
     pub fn pages(
         self,
     ) -> rt::Pages<crate::pagination::ListBucketUploadsPage, crate::models::Error> {
@@ -744,6 +775,7 @@ impl ListBucketUploads {
     }
     /// Every item of every page, as a stream; at most one page is held in memory.
     /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+    #[inline]
     pub fn items(
         self,
     ) -> rt::Items<crate::pagination::ListBucketUploadsPage, crate::models::Error> {
@@ -752,6 +784,7 @@ impl ListBucketUploads {
     }
     /// Like [`Self::items`], stopping after `max_items` items without requesting
     /// further pages.
+    #[inline]
     pub fn items_max(
         self,
         max_items: u64,
@@ -794,6 +827,7 @@ pub struct MigrateProjectsToStorage {
 }
 impl MigrateProjectsToStorage {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::POST,
@@ -804,6 +838,7 @@ impl MigrateProjectsToStorage {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::MigrateProjectsResponse, crate::models::Error>> {
@@ -861,6 +896,7 @@ impl PinCid {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v2/ipfs/pin/{cid}")
             .path_param("cid", self.cid)
@@ -870,6 +906,7 @@ impl PinCid {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::PinCidResponse, crate::models::Error>> {
@@ -920,6 +957,7 @@ impl PinCids {
         self
     }
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v2/ipfs/pins")
             .query("bucket", self.bucket)
@@ -928,6 +966,7 @@ impl PinCids {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<Vec<crate::models::PinnedCid>, crate::models::Error>> {
@@ -962,6 +1001,7 @@ pub struct PinUpload {
 }
 impl PinUpload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/upload/{uploadId}/pin").path_param(
             "uploadId",
@@ -970,6 +1010,7 @@ impl PinUpload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadResponse, crate::models::Error>> {
@@ -1004,6 +1045,7 @@ pub struct UnpinUpload {
 }
 impl UnpinUpload {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/upload/{uploadId}/unpin").path_param(
             "uploadId",
@@ -1012,6 +1054,7 @@ impl UnpinUpload {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadResponse, crate::models::Error>> {
@@ -1059,6 +1102,7 @@ pub struct UpdateBucketDomain {
 }
 impl UpdateBucketDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1070,6 +1114,7 @@ impl UpdateBucketDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainResponse, crate::models::Error>> {
@@ -1115,6 +1160,7 @@ pub struct UpdateBucketIpnsRecord {
 }
 impl UpdateBucketIpnsRecord {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1126,6 +1172,7 @@ impl UpdateBucketIpnsRecord {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::BucketIpnsRecordResponse, crate::models::Error>> {
@@ -1169,6 +1216,7 @@ pub struct UpdateBucketState {
 }
 impl UpdateBucketState {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::PATCH, "/v1/bucket/{bucketId}/state")
             .path_param("bucketId", self.bucket_id)
@@ -1176,6 +1224,7 @@ impl UpdateBucketState {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(self) -> rt::Sending<rt::kind::Json<crate::models::Bucket, crate::models::Error>> {
         let client = self.client.clone();
         client.core().send_json::<crate::models::Bucket, crate::models::Error>(self.into_request())
@@ -1209,6 +1258,7 @@ pub struct UploadChunk {
 }
 impl UploadChunk {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::POST, "/v1/upload/{uploadId}/data")
             .path_param("uploadId", self.upload_id)
@@ -1216,6 +1266,7 @@ impl UploadChunk {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::UploadChunkResponse, crate::models::Error>> {
@@ -1259,6 +1310,7 @@ pub struct VerifyBucketDomain {
 }
 impl VerifyBucketDomain {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(
             rt::Method::PATCH,
@@ -1269,6 +1321,7 @@ impl VerifyBucketDomain {
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::DomainVerification, crate::models::Error>> {

@@ -20,11 +20,13 @@ pub struct GetTokenScope {
 }
 impl GetTokenScope {
     rt::call_options!();
+    #[inline]
     fn into_request(self) -> rt::Request {
         let request = rt::Request::new(rt::Method::GET, "/v1/api-keys/scope");
         self.options.apply(request)
     }
     /// Sends the request when the returned future is awaited.
+    #[inline]
     pub fn send(
         self,
     ) -> rt::Sending<rt::kind::Json<crate::models::TokenScope, crate::models::Error>> {

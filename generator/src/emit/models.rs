@@ -235,6 +235,7 @@ fn constructor(name: &str, s: &Struct) -> TokenStream {
             /// A value with the required properties given and every other one absent.
             #allow
             #[allow(deprecated, reason = "deprecated fields are set like the others")]
+            #[inline]
             pub fn new( #( #args ),* ) -> Self {
                 Self { #( #inits )* #rest }
             }
@@ -394,6 +395,7 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
                 impl<'de> serde::de::Visitor<'de> for Visitor {
                     type Value = crate::models::#ty;
 
+                    #[inline]
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
@@ -593,6 +595,7 @@ fn emit_int_enum(name: &str, e: &IntEnum) -> Vec<TokenStream> {
         quote! {
             impl #ty {
                 /// The value as sent on the wire.
+                #[inline]
                 pub fn value(&self) -> i64 {
                     match self {
                         #( Self::#variants => #values, )*
@@ -603,6 +606,7 @@ fn emit_int_enum(name: &str, e: &IntEnum) -> Vec<TokenStream> {
         },
         quote! {
             impl From<i64> for #ty {
+                #[inline]
                 fn from(value: i64) -> Self {
                     match value {
                         #( #values => Self::#variants, )*
@@ -613,6 +617,7 @@ fn emit_int_enum(name: &str, e: &IntEnum) -> Vec<TokenStream> {
         },
         quote! {
             impl std::fmt::Display for #ty {
+                #[inline]
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     self.value().fmt(f)
                 }
@@ -665,6 +670,7 @@ fn emit_union(name: &str, u: &Union, eq: bool) -> TokenStream {
 fn display_impl(name: &Ident) -> TokenStream {
     quote! {
         impl std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -709,6 +715,7 @@ fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
         quote! {
         impl #name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#variants => #wires, )*
@@ -719,6 +726,7 @@ fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
         },
         quote! {
         impl From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#variants, )*
@@ -730,6 +738,7 @@ fn emit_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
         quote! {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
@@ -769,6 +778,7 @@ fn emit_closed_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
         quote! {
         impl #name {
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &'static str {
                 match self {
                     #( Self::#variants => #wires, )*
@@ -779,6 +789,7 @@ fn emit_closed_enum(name: &str, e: &StringEnum) -> Vec<TokenStream> {
         quote! {
         impl std::str::FromStr for #name {
             type Err = String;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 match value {
                     #( #wires => Ok(Self::#variants), )*

@@ -160,6 +160,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
             let doc = docs::attrs(&body_doc_lines(body));
             setters.push(quote! {
                 #doc
+                #[inline]
                 pub fn body(mut self, value: #arg) -> Self {
                     self.body = Some(#value);
                     self
@@ -362,6 +363,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
         quote! {
             /// Every page, following the next-page links, as a stream. Each page is
             /// requested when the previous one has been consumed.
+            #[inline]
             pub fn pages(self) -> rt::Pages<#page, #envelope> {
                 let client = self.client.clone();
                 client.core().pages(self.into_request())
@@ -369,6 +371,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
 
             /// Every item of every page, as a stream; at most one page is held in memory.
             /// Stop early with `StreamExt::take`, or cap with [`Self::items_max`].
+            #[inline]
             pub fn items(self) -> rt::Items<#page, #envelope> {
                 let client = self.client.clone();
                 client.core().items(self.into_request(), None)
@@ -376,6 +379,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
 
             /// Like [`Self::items`], stopping after `max_items` items without requesting
             /// further pages.
+            #[inline]
             pub fn items_max(self, max_items: u64) -> rt::Items<#page, #envelope> {
                 let client = self.client.clone();
                 client.core().items(self.into_request(), Some(max_items))
@@ -408,6 +412,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
     let send = match &unwrap {
         None => quote! {
             /// Sends the request when the returned future is awaited.
+            #[inline]
             pub fn send(self) -> rt::Sending<rt::kind::#kind> {
                 let client = self.client.clone();
                 client.core().#call(self.into_request())
@@ -469,6 +474,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
             // `.timeout()`, `.header()`, `.idempotency_key()`, `.no_retry()`.
             rt::call_options!();
 
+            #[inline]
             fn into_request(self) -> rt::Request {
                 let request = rt::Request::new(rt::Method::#method, #path)
                     #( #steps )*;
