@@ -2,7 +2,6 @@
 //! operationIds, enum values) into a valid, idiomatic Rust identifier, and resolves
 //! collisions deterministically. The wire name is always kept separately by callers.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Words reserved in Rust 2015–2024 (strict and reserved keywords), plus `gen`.
@@ -52,17 +51,75 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
-/// Splits a wire name into words for case conversion: every run of characters that are
-/// not ASCII alphanumerics separates words.
-fn words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push(' ');
+/// Splits a wire name into case words and hands each to `word`, in order. Every run of
+/// characters that are not ASCII alphanumerics separates words, and so do two changes of
+/// case: a lower-case letter (or the digits after one) followed by an upper-case letter
+/// ends a word (`v1Api` → `v1`, `Api`), and an upper-case letter between another
+/// upper-case one and a lower-case one starts a word (`HTTPServer` → `HTTP`, `Server`).
+/// These are heck's rules (names generated before this function existed used heck, and
+/// must not change; a property test compares the two), on ASCII only and without heck's
+/// formatting machinery, which made naming a tenth of the generator's serial front end.
+fn case_words(raw: &str, mut word: impl FnMut(&str)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Case {
+        /// No letter since the last boundary.
+        None,
+        Lower,
+        Upper,
+    }
+    for part in raw.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let bytes = part.as_bytes();
+        let mut start = 0;
+        let mut case = Case::None;
+        for (i, &c) in bytes.iter().enumerate() {
+            let Some(&next) = bytes.get(i + 1) else {
+                word(&part[start..]);
+                break;
+            };
+            let with_c = if c.is_ascii_lowercase() {
+                Case::Lower
+            } else if c.is_ascii_uppercase() {
+                Case::Upper
+            } else {
+                case
+            };
+            if with_c == Case::Lower && next.is_ascii_uppercase() {
+                word(&part[start..=i]);
+                start = i + 1;
+                case = Case::None;
+            } else if case == Case::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                word(&part[start..i]);
+                start = i;
+                case = Case::None;
+            } else {
+                case = with_c;
+            }
         }
     }
+}
+
+/// `raw`'s case words in lower case, joined by `_`.
+fn snake_words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 4);
+    case_words(raw, |word| {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    });
+    out
+}
+
+/// `raw`'s case words each capitalized (the rest in lower case), joined.
+fn camel_words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    case_words(raw, |word| {
+        let mut bytes = word.bytes();
+        if let Some(first) = bytes.next() {
+            out.push(char::from(first.to_ascii_uppercase()));
+        }
+        out.extend(bytes.map(|b| char::from(b.to_ascii_lowercase())));
+    });
     out
 }
 
@@ -77,7 +134,7 @@ fn fix_leading_digit(name: String, prefix: &str) -> String {
 /// A `snake_case` identifier for a field, parameter, function or module.
 /// Returns the identifier as it must be written (possibly `r#type`).
 pub fn snake(raw: &str) -> String {
-    let s = words(raw).to_snake_case();
+    let s = snake_words(raw);
     let s = if s.is_empty() { "value".to_owned() } else { s };
     let s = fix_leading_digit(s, "n");
     escape_keyword(s)
@@ -85,7 +142,7 @@ pub fn snake(raw: &str) -> String {
 
 /// An `UpperCamelCase` identifier for a type or enum variant.
 pub fn camel(raw: &str) -> String {
-    let s = words(raw).to_upper_camel_case();
+    let s = camel_words(raw);
     let s = if s.is_empty() { "Empty".to_owned() } else { s };
     let s = fix_leading_digit(s, "V");
     if RESERVED_TYPES.contains(&s.as_str()) {
@@ -163,6 +220,49 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// heck's conversion of what used to be fed to it: every run of non-ASCII-alphanumerics
+    /// made one space.
+    fn heck_input(raw: &str) -> String {
+        raw.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Names must not change from the heck-based conversion they replace: any
+        /// change would rename public items of every generated crate.
+        #[test]
+        fn case_words_match_heck(raw in "[a-zA-Z0-9 _.$é-]{0,24}") {
+            use heck::{ToSnakeCase, ToUpperCamelCase};
+            let heck_in = heck_input(&raw);
+            proptest::prop_assert_eq!(snake_words(&raw), heck_in.to_snake_case());
+            proptest::prop_assert_eq!(camel_words(&raw), heck_in.to_upper_camel_case());
+        }
+    }
+
+    #[test]
+    fn case_words_on_known_shapes() {
+        for (raw, snake, camel) in [
+            ("HTTPServer", "http_server", "HttpServer"),
+            ("v1APIEndpoint", "v1_api_endpoint", "V1ApiEndpoint"),
+            ("a1B", "a1_b", "A1B"),
+            ("A1b", "a1b", "A1b"),
+            ("ABc", "a_bc", "ABc"),
+            (
+                "x-rate_limit..Reset",
+                "x_rate_limit_reset",
+                "XRateLimitReset",
+            ),
+            ("  ", "", ""),
+            ("été", "t", "T"),
+        ] {
+            assert_eq!(snake_words(raw), snake, "{raw}");
+            assert_eq!(camel_words(raw), camel, "{raw}");
+        }
+    }
 
     #[test]
     fn snake_cases() {
