@@ -74,6 +74,12 @@ struct Tok {
     block: bool,
     /// For an open bracket: the commas at its contents' own level.
     commas: u32,
+    /// A space goes before it when it shares a line with the token before it
+    /// ([`Toks::space_before`], worked out once for all tokens when they are flattened:
+    /// lines are printed more than once while they are being fitted).
+    space: bool,
+    /// For a comma: [`Toks::droppable_comma`], also worked out once.
+    droppable: bool,
 }
 
 /// A token stream flattened: every token's text in one string, brackets as open and
@@ -84,13 +90,26 @@ struct Toks {
 }
 
 impl Toks {
+    /// `tokens` flattened, in buffers left by an earlier file of this thread if any:
+    /// a large file's arrays would otherwise be regrown (and copied) a dozen times.
     fn new(tokens: TokenStream) -> Self {
-        let mut toks = Toks {
+        let mut toks = SPARE.take().unwrap_or(Toks {
             text: String::new(),
             toks: Vec::new(),
-        };
+        });
+        toks.text.clear();
+        toks.toks.clear();
         toks.push_stream(tokens);
+        for i in 0..toks.toks.len() {
+            toks.toks[i].space = toks.space_before(i);
+            toks.toks[i].droppable = toks.is(i, ",") && toks.droppable_comma(i);
+        }
         toks
+    }
+
+    /// Keeps the buffers for the thread's next file.
+    fn recycle(self) {
+        SPARE.set(Some(self));
     }
 
     fn str(&self, i: usize) -> &str {
@@ -105,6 +124,19 @@ impl Toks {
     fn push(&mut self, kind: Kind, text: std::fmt::Arguments<'_>) -> usize {
         let start = self.text.len() as u32;
         let _ = self.text.write_fmt(text);
+        self.push_tok(kind, start)
+    }
+
+    /// Like [`Self::push`] for text at hand, without the formatting machinery (most
+    /// tokens are punctuation and brackets).
+    fn push_str(&mut self, kind: Kind, text: &str) -> usize {
+        let start = self.text.len() as u32;
+        self.text.push_str(text);
+        self.push_tok(kind, start)
+    }
+
+    /// The token whose text runs from `start` to the end of [`Self::text`].
+    fn push_tok(&mut self, kind: Kind, start: u32) -> usize {
         self.toks.push(Tok {
             kind,
             role: Role::Plain,
@@ -113,6 +145,8 @@ impl Toks {
             pair: 0,
             block: false,
             commas: 0,
+            space: false,
+            droppable: false,
         });
         self.toks.len() - 1
     }
@@ -138,9 +172,9 @@ impl Toks {
                         commas += inner_commas;
                         continue;
                     }
-                    let open = self.push(Kind::Open(delimiter), format_args!(""));
+                    let open = self.push_str(Kind::Open(delimiter), "");
                     let (inner, inner_commas) = self.push_stream(stream);
-                    let close = self.push(Kind::Close(delimiter), format_args!(""));
+                    let close = self.push_str(Kind::Close(delimiter), "");
                     self.toks[open].commas = inner_commas;
                     self.toks[open].pair = close as u32;
                     self.toks[close].pair = open as u32;
@@ -173,14 +207,20 @@ impl Toks {
                     }
                     let mut rest = puncts.as_str();
                     while !rest.is_empty() {
-                        let len = OPERATORS
-                            .iter()
-                            .find(|op| rest.starts_with(*op))
-                            .map_or(rest.chars().next().map_or(1, char::len_utf8), |op| op.len());
+                        let len = if rest.len() == 1 {
+                            1
+                        } else {
+                            OPERATORS
+                                .iter()
+                                .find(|op| rest.starts_with(*op))
+                                .map_or(rest.chars().next().map_or(1, char::len_utf8), |op| {
+                                    op.len()
+                                })
+                        };
                         let (op, tail) = rest.split_at(len);
                         statements |= op == ";" || op == "=>" || op == "#";
                         commas += u32::from(op == ",");
-                        let i = self.push(Kind::Punct, format_args!("{op}"));
+                        let i = self.push_str(Kind::Punct, op);
                         self.toks[i].role = self.role(i);
                         rest = tail;
                     }
@@ -336,7 +376,14 @@ pub fn file(tokens: TokenStream) -> String {
         t: &toks,
     };
     printer.items(0, toks.toks.len(), 0);
-    printer.out
+    let out = printer.out;
+    toks.recycle();
+    out
+}
+
+thread_local! {
+    /// The buffers of the last file flattened on this thread ([`Toks::new`]).
+    static SPARE: std::cell::Cell<Option<Toks>> = const { std::cell::Cell::new(None) };
 }
 
 /// Where a scan along one level of tokens is: inside how many angle brackets, and
@@ -535,7 +582,7 @@ impl Printer<'_> {
         let close = self.t.toks[group].pair as usize;
         if group > start {
             self.line(start, group, indent, item);
-            if self.t.space_before(group) {
+            if self.t.toks[group].space {
                 self.out.push(' ');
             }
         }
@@ -555,7 +602,7 @@ impl Printer<'_> {
             self.broken_list(group, indent);
         }
         if close + 1 < end {
-            if self.t.space_before(close + 1) {
+            if self.t.toks[close + 1].space {
                 self.out.push(' ');
             }
             self.line(close + 1, end, indent, item);
@@ -716,11 +763,11 @@ impl Printer<'_> {
         let mut i = start;
         while i < end {
             // A trailing comma of a group printed on this line, not of a broken one.
-            if t.is(i, ",") && t.droppable_comma(i) && t.toks[i + 1].pair as usize >= start {
+            if t.toks[i].droppable && t.toks[i + 1].pair as usize >= start {
                 i += 1;
                 continue;
             }
-            if i > start && t.space_before(i) {
+            if i > start && t.toks[i].space {
                 self.out.push(' ');
             }
             let tok = t.toks[i];
