@@ -39,22 +39,19 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
         let mut sites = Vec::new();
         collect(doc, Kind::Root, &mut String::new(), &mut sites);
         let mut changed = false;
-        for (site, kind) in sites {
-            let Some(reference) = doc
-                .pointer(&site)
-                .and_then(|v| v.get("$ref"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-            else {
-                continue;
-            };
+        for (site, kind, reference) in sites {
             let Some(target) = reference.strip_prefix('#') else {
                 continue;
             };
             let target = percent_decode_str(target)
                 .decode_utf8()
                 .map_or_else(|_| target.to_owned(), |t| t.into_owned());
-            // Most `$ref`s name a component and need nothing: look before copying.
+            // Most `$ref`s name a component that exists and need nothing: `names` tells
+            // without walking the document (a pointer lookup hashes every key on the way).
+            if kind == Kind::Schema && component_name(&target).is_some_and(|n| names.contains(&*n))
+            {
+                continue;
+            }
             let found = match (kind, doc.pointer(&target)) {
                 (Kind::Schema, Some(_)) if is_component(&target) => continue,
                 (_, found) => found.cloned(),
@@ -102,15 +99,15 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
     notes
 }
 
-/// Every object with a string `$ref` at a schema or path-item position, with its kind.
-/// `pointer` is where `value` is; it is extended and restored in place (one buffer for
-/// the whole walk, a `String` made only per site found).
-fn collect(value: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<(String, Kind)>) {
+/// Every object with a string `$ref` at a schema or path-item position, with its kind
+/// and the reference. `pointer` is where `value` is; it is extended and restored in place
+/// (one buffer for the whole walk, a `String` made only per site found).
+fn collect(value: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<(String, Kind, String)>) {
     match value {
         Value::Object(map) => {
-            if map.get("$ref").is_some_and(Value::is_string) {
+            if let Some(Value::String(reference)) = map.get("$ref") {
                 if matches!(kind, Kind::Schema | Kind::PathItem) {
-                    out.push((pointer.clone(), kind));
+                    out.push((pointer.clone(), kind, reference.clone()));
                 }
                 if kind == Kind::PathItem {
                     return;
@@ -153,10 +150,20 @@ fn collect(value: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<(Strin
 
 /// `/components/schemas/<name>` exactly.
 fn is_component(pointer: &str) -> bool {
-    pointer
-        .strip_prefix(SCHEMAS)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .is_some_and(|name| !name.contains('/'))
+    component_name(pointer).is_some()
+}
+
+/// The schema name of a `/components/schemas/<name>` pointer, unescaped.
+fn component_name(pointer: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let token = pointer.strip_prefix(SCHEMAS)?.strip_prefix('/')?;
+    if token.contains('/') {
+        return None;
+    }
+    Some(if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~").into()
+    } else {
+        token.into()
+    })
 }
 
 /// A readable name from the target's pointer, unique among the schemas:
