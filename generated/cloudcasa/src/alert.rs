@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Alert or list of Alert documents  Sent as `application/json`.
+    #[inline]
     pub fn create_alerts(&self, body: crate::models::Alert) -> CreateAlerts {
         CreateAlerts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `alert_id` (`alertId`): the path parameter
+    #[inline]
     pub fn delete_alert(&self, alert_id: impl Into<String>) -> DeleteAlert {
         DeleteAlert {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `alert_id` (`alertId`): the path parameter
+    #[inline]
     pub fn get_alert(&self, alert_id: impl Into<String>) -> GetAlert {
         GetAlert {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/alerts
     ///
     /// Sends `GET /v1/alerts`.
+    #[inline]
     pub fn list_alerts(&self) -> ListAlerts {
         ListAlerts {
             client: self.clone(),

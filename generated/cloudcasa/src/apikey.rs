@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Apikey or list of Apikey documents  Sent as `application/json`.
+    #[inline]
     pub fn create_apikeys(&self, body: crate::models::Apikey) -> CreateApikeys {
         CreateApikeys { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `apikey_id` (`apikeyId`): the path parameter
+    #[inline]
     pub fn delete_apikey(&self, apikey_id: impl Into<String>) -> DeleteApikey {
         DeleteApikey {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `apikey_id` (`apikeyId`): the path parameter
+    #[inline]
     pub fn get_apikey(&self, apikey_id: impl Into<String>) -> GetApikey {
         GetApikey {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/apikeys
     ///
     /// Sends `GET /v1/apikeys`.
+    #[inline]
     pub fn list_apikeys(&self) -> ListApikeys {
         ListApikeys {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `apikey_id` (`apikeyId`): the path parameter
     /// - `body`: A Apikey or list of Apikey documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_apikey(
         &self,
         apikey_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `apikey_id` (`apikeyId`): the path parameter
     /// - `body`: A Apikey or list of Apikey documents  Sent as `application/json`.
+    #[inline]
     pub fn update_apikey(
         &self,
         apikey_id: impl Into<String>,

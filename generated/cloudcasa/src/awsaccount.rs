@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsaccounts(&self, body: crate::models::Awsaccount) -> CreateAwsaccounts {
         CreateAwsaccounts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
+    #[inline]
     pub fn delete_awsaccount(&self, awsaccount_id: impl Into<String>) -> DeleteAwsaccount {
         DeleteAwsaccount {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
+    #[inline]
     pub fn get_awsaccount(&self, awsaccount_id: impl Into<String>) -> GetAwsaccount {
         GetAwsaccount {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsaccounts
     ///
     /// Sends `GET /v1/awsaccounts`.
+    #[inline]
     pub fn list_awsaccounts(&self) -> ListAwsaccounts {
         ListAwsaccounts {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
     /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsaccount(
         &self,
         awsaccount_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsaccount_id` (`awsaccountId`): the path parameter
     /// - `body`: A Awsaccount or list of Awsaccount documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsaccount(
         &self,
         awsaccount_id: impl Into<String>,

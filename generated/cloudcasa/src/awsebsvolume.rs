@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsebsvolumes(&self, body: crate::models::Awsebsvolume) -> CreateAwsebsvolumes {
         CreateAwsebsvolumes { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
+    #[inline]
     pub fn delete_awsebsvolume(&self, awsebsvolume_id: impl Into<String>) -> DeleteAwsebsvolume {
         DeleteAwsebsvolume {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
+    #[inline]
     pub fn get_awsebsvolume(&self, awsebsvolume_id: impl Into<String>) -> GetAwsebsvolume {
         GetAwsebsvolume {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsebsvolumes
     ///
     /// Sends `GET /v1/awsebsvolumes`.
+    #[inline]
     pub fn list_awsebsvolumes(&self) -> ListAwsebsvolumes {
         ListAwsebsvolumes {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
     /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsebsvolume(
         &self,
         awsebsvolume_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsebsvolume_id` (`awsebsvolumeId`): the path parameter
     /// - `body`: A Awsebsvolume or list of Awsebsvolume documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsebsvolume(
         &self,
         awsebsvolume_id: impl Into<String>,

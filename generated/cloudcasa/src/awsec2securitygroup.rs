@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsec2securitygroups(
         &self,
         body: crate::models::Awsec2securitygroup,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2securitygroup_id` (`awsec2securitygroupId`): the path parameter
+    #[inline]
     pub fn delete_awsec2securitygroup(
         &self,
         awsec2securitygroup_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2securitygroup_id` (`awsec2securitygroupId`): the path parameter
+    #[inline]
     pub fn get_awsec2securitygroup(
         &self,
         awsec2securitygroup_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsec2securitygroups
     ///
     /// Sends `GET /v1/awsec2securitygroups`.
+    #[inline]
     pub fn list_awsec2securitygroups(&self) -> ListAwsec2securitygroups {
         ListAwsec2securitygroups {
             client: self.clone(),
@@ -318,6 +322,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsec2securitygroup_id` (`awsec2securitygroupId`): the path parameter
     /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsec2securitygroup(
         &self,
         awsec2securitygroup_id: impl Into<String>,
@@ -381,6 +386,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsec2securitygroup_id` (`awsec2securitygroupId`): the path parameter
     /// - `body`: A Awsec2securitygroup or list of Awsec2securitygroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsec2securitygroup(
         &self,
         awsec2securitygroup_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsec2subnets(&self, body: crate::models::Awsec2subnet) -> CreateAwsec2subnets {
         CreateAwsec2subnets { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
+    #[inline]
     pub fn delete_awsec2subnet(&self, awsec2subnet_id: impl Into<String>) -> DeleteAwsec2subnet {
         DeleteAwsec2subnet {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
+    #[inline]
     pub fn get_awsec2subnet(&self, awsec2subnet_id: impl Into<String>) -> GetAwsec2subnet {
         GetAwsec2subnet {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsec2subnets
     ///
     /// Sends `GET /v1/awsec2subnets`.
+    #[inline]
     pub fn list_awsec2subnets(&self) -> ListAwsec2subnets {
         ListAwsec2subnets {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
     /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsec2subnet(
         &self,
         awsec2subnet_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsec2subnet_id` (`awsec2subnetId`): the path parameter
     /// - `body`: A Awsec2subnet or list of Awsec2subnet documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsec2subnet(
         &self,
         awsec2subnet_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsekscluster or list of Awsekscluster documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awseksclusters(
         &self,
         body: crate::models::Awsekscluster,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
+    #[inline]
     pub fn delete_awsekscluster(&self, awsekscluster_id: impl Into<String>) -> DeleteAwsekscluster {
         DeleteAwsekscluster {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
+    #[inline]
     pub fn get_awsekscluster(&self, awsekscluster_id: impl Into<String>) -> GetAwsekscluster {
         GetAwsekscluster {
             client: self.clone(),
@@ -144,6 +147,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awseksclusters
     ///
     /// Sends `GET /v1/awseksclusters`.
+    #[inline]
     pub fn list_awseksclusters(&self) -> ListAwseksclusters {
         ListAwseksclusters {
             client: self.clone(),
@@ -300,6 +304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
     /// - `body`: A Awsekscluster or list of Awsekscluster documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsekscluster(
         &self,
         awsekscluster_id: impl Into<String>,
@@ -360,6 +365,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsekscluster_id` (`awseksclusterId`): the path parameter
     /// - `body`: A Awsekscluster or list of Awsekscluster documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsekscluster(
         &self,
         awsekscluster_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awseksnodegroups(
         &self,
         body: crate::models::Awseksnodegroup,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
+    #[inline]
     pub fn delete_awseksnodegroup(
         &self,
         awseksnodegroup_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
+    #[inline]
     pub fn get_awseksnodegroup(&self, awseksnodegroup_id: impl Into<String>) -> GetAwseksnodegroup {
         GetAwseksnodegroup {
             client: self.clone(),
@@ -150,6 +153,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awseksnodegroups
     ///
     /// Sends `GET /v1/awseksnodegroups`.
+    #[inline]
     pub fn list_awseksnodegroups(&self) -> ListAwseksnodegroups {
         ListAwseksnodegroups {
             client: self.clone(),
@@ -306,6 +310,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
     /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awseksnodegroup(
         &self,
         awseksnodegroup_id: impl Into<String>,
@@ -366,6 +371,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awseksnodegroup_id` (`awseksnodegroupId`): the path parameter
     /// - `body`: A Awseksnodegroup or list of Awseksnodegroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awseksnodegroup(
         &self,
         awseksnodegroup_id: impl Into<String>,

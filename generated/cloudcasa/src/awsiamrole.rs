@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsiamroles(&self, body: crate::models::Awsiamrole) -> CreateAwsiamroles {
         CreateAwsiamroles { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
+    #[inline]
     pub fn delete_awsiamrole(&self, awsiamrole_id: impl Into<String>) -> DeleteAwsiamrole {
         DeleteAwsiamrole {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
+    #[inline]
     pub fn get_awsiamrole(&self, awsiamrole_id: impl Into<String>) -> GetAwsiamrole {
         GetAwsiamrole {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsiamroles
     ///
     /// Sends `GET /v1/awsiamroles`.
+    #[inline]
     pub fn list_awsiamroles(&self) -> ListAwsiamroles {
         ListAwsiamroles {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
     /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsiamrole(
         &self,
         awsiamrole_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsiamrole_id` (`awsiamroleId`): the path parameter
     /// - `body`: A Awsiamrole or list of Awsiamrole documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsiamrole(
         &self,
         awsiamrole_id: impl Into<String>,

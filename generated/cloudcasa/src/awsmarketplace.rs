@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsmarketplace or list of Awsmarketplace documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsmarketplace(
         &self,
         body: crate::models::Awsmarketplace,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
+    #[inline]
     pub fn delete_awsmarketplace(
         &self,
         awsmarketplace_id: impl Into<String>,
@@ -103,6 +105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
+    #[inline]
     pub fn get_awsmarketplace(&self, awsmarketplace_id: impl Into<String>) -> GetAwsmarketplace {
         GetAwsmarketplace {
             client: self.clone(),
@@ -147,6 +150,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsmarketplace
     ///
     /// Sends `GET /v1/awsmarketplace`.
+    #[inline]
     pub fn list_awsmarketplace(&self) -> ListAwsmarketplace {
         ListAwsmarketplace {
             client: self.clone(),
@@ -303,6 +307,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
     /// - `body`: A Awsmarketplace or list of Awsmarketplace documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsmarketplace(
         &self,
         awsmarketplace_id: impl Into<String>,
@@ -363,6 +368,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsmarketplace_id` (`awsmarketplaceId`): the path parameter
     /// - `body`: A Awsmarketplace or list of Awsmarketplace documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsmarketplace(
         &self,
         awsmarketplace_id: impl Into<String>,

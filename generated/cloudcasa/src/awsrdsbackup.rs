@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdsbackups(&self, body: crate::models::Awsrdsbackup) -> CreateAwsrdsbackups {
         CreateAwsrdsbackups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
+    #[inline]
     pub fn delete_awsrdsbackup(&self, awsrdsbackup_id: impl Into<String>) -> DeleteAwsrdsbackup {
         DeleteAwsrdsbackup {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
+    #[inline]
     pub fn get_awsrdsbackup(&self, awsrdsbackup_id: impl Into<String>) -> GetAwsrdsbackup {
         GetAwsrdsbackup {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdsbackups
     ///
     /// Sends `GET /v1/awsrdsbackups`.
+    #[inline]
     pub fn list_awsrdsbackups(&self) -> ListAwsrdsbackups {
         ListAwsrdsbackups {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
     /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdsbackup(
         &self,
         awsrdsbackup_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsbackup_id` (`awsrdsbackupId`): the path parameter
     /// - `body`: A Awsrdsbackup or list of Awsrdsbackup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdsbackup(
         &self,
         awsrdsbackup_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdscopie or list of Awsrdscopie documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdscopies(&self, body: crate::models::Awsrdscopie) -> CreateAwsrdscopies {
         CreateAwsrdscopies { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdscopie_id` (`awsrdscopieId`): the path parameter
+    #[inline]
     pub fn delete_awsrdscopie(&self, awsrdscopie_id: impl Into<String>) -> DeleteAwsrdscopie {
         DeleteAwsrdscopie {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdscopie_id` (`awsrdscopieId`): the path parameter
+    #[inline]
     pub fn get_awsrdscopie(&self, awsrdscopie_id: impl Into<String>) -> GetAwsrdscopie {
         GetAwsrdscopie {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdscopies
     ///
     /// Sends `GET /v1/awsrdscopies`.
+    #[inline]
     pub fn list_awsrdscopies(&self) -> ListAwsrdscopies {
         ListAwsrdscopies {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdscopie_id` (`awsrdscopieId`): the path parameter
     /// - `body`: A Awsrdscopie or list of Awsrdscopie documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdscopie(
         &self,
         awsrdscopie_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdscopie_id` (`awsrdscopieId`): the path parameter
     /// - `body`: A Awsrdscopie or list of Awsrdscopie documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdscopie(
         &self,
         awsrdscopie_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdsdatabases(
         &self,
         body: crate::models::Awsrdsdatabase,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
+    #[inline]
     pub fn delete_awsrdsdatabase(
         &self,
         awsrdsdatabase_id: impl Into<String>,
@@ -103,6 +105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
+    #[inline]
     pub fn get_awsrdsdatabase(&self, awsrdsdatabase_id: impl Into<String>) -> GetAwsrdsdatabase {
         GetAwsrdsdatabase {
             client: self.clone(),
@@ -147,6 +150,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdsdatabases
     ///
     /// Sends `GET /v1/awsrdsdatabases`.
+    #[inline]
     pub fn list_awsrdsdatabases(&self) -> ListAwsrdsdatabases {
         ListAwsrdsdatabases {
             client: self.clone(),
@@ -303,6 +307,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
     /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdsdatabase(
         &self,
         awsrdsdatabase_id: impl Into<String>,
@@ -363,6 +368,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsdatabase_id` (`awsrdsdatabaseId`): the path parameter
     /// - `body`: A Awsrdsdatabase or list of Awsrdsdatabase documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdsdatabase(
         &self,
         awsrdsdatabase_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdsoptiongroups(
         &self,
         body: crate::models::Awsrdsoptiongroup,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsoptiongroup_id` (`awsrdsoptiongroupId`): the path parameter
+    #[inline]
     pub fn delete_awsrdsoptiongroup(
         &self,
         awsrdsoptiongroup_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsoptiongroup_id` (`awsrdsoptiongroupId`): the path parameter
+    #[inline]
     pub fn get_awsrdsoptiongroup(
         &self,
         awsrdsoptiongroup_id: impl Into<String>,
@@ -155,6 +158,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdsoptiongroups
     ///
     /// Sends `GET /v1/awsrdsoptiongroups`.
+    #[inline]
     pub fn list_awsrdsoptiongroups(&self) -> ListAwsrdsoptiongroups {
         ListAwsrdsoptiongroups {
             client: self.clone(),
@@ -311,6 +315,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsoptiongroup_id` (`awsrdsoptiongroupId`): the path parameter
     /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdsoptiongroup(
         &self,
         awsrdsoptiongroup_id: impl Into<String>,
@@ -374,6 +379,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsoptiongroup_id` (`awsrdsoptiongroupId`): the path parameter
     /// - `body`: A Awsrdsoptiongroup or list of Awsrdsoptiongroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdsoptiongroup(
         &self,
         awsrdsoptiongroup_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdsparametergroups(
         &self,
         body: crate::models::Awsrdsparametergroup,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsparametergroup_id` (`awsrdsparametergroupId`): the path parameter
+    #[inline]
     pub fn delete_awsrdsparametergroup(
         &self,
         awsrdsparametergroup_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsparametergroup_id` (`awsrdsparametergroupId`): the path parameter
+    #[inline]
     pub fn get_awsrdsparametergroup(
         &self,
         awsrdsparametergroup_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdsparametergroups
     ///
     /// Sends `GET /v1/awsrdsparametergroups`.
+    #[inline]
     pub fn list_awsrdsparametergroups(&self) -> ListAwsrdsparametergroups {
         ListAwsrdsparametergroups {
             client: self.clone(),
@@ -318,6 +322,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsparametergroup_id` (`awsrdsparametergroupId`): the path parameter
     /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdsparametergroup(
         &self,
         awsrdsparametergroup_id: impl Into<String>,
@@ -381,6 +386,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsparametergroup_id` (`awsrdsparametergroupId`): the path parameter
     /// - `body`: A Awsrdsparametergroup or list of Awsrdsparametergroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdsparametergroup(
         &self,
         awsrdsparametergroup_id: impl Into<String>,

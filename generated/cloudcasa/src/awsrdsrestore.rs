@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdsrestores(
         &self,
         body: crate::models::Awsrdsrestore,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
+    #[inline]
     pub fn delete_awsrdsrestore(&self, awsrdsrestore_id: impl Into<String>) -> DeleteAwsrdsrestore {
         DeleteAwsrdsrestore {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
+    #[inline]
     pub fn get_awsrdsrestore(&self, awsrdsrestore_id: impl Into<String>) -> GetAwsrdsrestore {
         GetAwsrdsrestore {
             client: self.clone(),
@@ -144,6 +147,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdsrestores
     ///
     /// Sends `GET /v1/awsrdsrestores`.
+    #[inline]
     pub fn list_awsrdsrestores(&self) -> ListAwsrdsrestores {
         ListAwsrdsrestores {
             client: self.clone(),
@@ -300,6 +304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
     /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdsrestore(
         &self,
         awsrdsrestore_id: impl Into<String>,
@@ -360,6 +365,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdsrestore_id` (`awsrdsrestoreId`): the path parameter
     /// - `body`: A Awsrdsrestore or list of Awsrdsrestore documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdsrestore(
         &self,
         awsrdsrestore_id: impl Into<String>,

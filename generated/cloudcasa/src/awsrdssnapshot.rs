@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdssnapshots(
         &self,
         body: crate::models::Awsrdssnapshot,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
+    #[inline]
     pub fn delete_awsrdssnapshot(
         &self,
         awsrdssnapshot_id: impl Into<String>,
@@ -103,6 +105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
+    #[inline]
     pub fn get_awsrdssnapshot(&self, awsrdssnapshot_id: impl Into<String>) -> GetAwsrdssnapshot {
         GetAwsrdssnapshot {
             client: self.clone(),
@@ -147,6 +150,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdssnapshots
     ///
     /// Sends `GET /v1/awsrdssnapshots`.
+    #[inline]
     pub fn list_awsrdssnapshots(&self) -> ListAwsrdssnapshots {
         ListAwsrdssnapshots {
             client: self.clone(),
@@ -303,6 +307,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
     /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdssnapshot(
         &self,
         awsrdssnapshot_id: impl Into<String>,
@@ -363,6 +368,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdssnapshot_id` (`awsrdssnapshotId`): the path parameter
     /// - `body`: A Awsrdssnapshot or list of Awsrdssnapshot documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdssnapshot(
         &self,
         awsrdssnapshot_id: impl Into<String>,

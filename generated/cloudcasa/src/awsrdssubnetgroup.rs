@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsrdssubnetgroups(
         &self,
         body: crate::models::Awsrdssubnetgroup,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssubnetgroup_id` (`awsrdssubnetgroupId`): the path parameter
+    #[inline]
     pub fn delete_awsrdssubnetgroup(
         &self,
         awsrdssubnetgroup_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsrdssubnetgroup_id` (`awsrdssubnetgroupId`): the path parameter
+    #[inline]
     pub fn get_awsrdssubnetgroup(
         &self,
         awsrdssubnetgroup_id: impl Into<String>,
@@ -155,6 +158,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsrdssubnetgroups
     ///
     /// Sends `GET /v1/awsrdssubnetgroups`.
+    #[inline]
     pub fn list_awsrdssubnetgroups(&self) -> ListAwsrdssubnetgroups {
         ListAwsrdssubnetgroups {
             client: self.clone(),
@@ -311,6 +315,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdssubnetgroup_id` (`awsrdssubnetgroupId`): the path parameter
     /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsrdssubnetgroup(
         &self,
         awsrdssubnetgroup_id: impl Into<String>,
@@ -374,6 +379,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsrdssubnetgroup_id` (`awsrdssubnetgroupId`): the path parameter
     /// - `body`: A Awsrdssubnetgroup or list of Awsrdssubnetgroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsrdssubnetgroup(
         &self,
         awsrdssubnetgroup_id: impl Into<String>,

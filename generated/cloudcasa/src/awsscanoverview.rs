@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanoverview_id` (`awsscanoverviewId`): the path parameter
+    #[inline]
     pub fn delete_awsscanoverview(
         &self,
         awsscanoverview_id: impl Into<String>,
@@ -64,6 +65,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanoverview_id` (`awsscanoverviewId`): the path parameter
+    #[inline]
     pub fn get_awsscanoverview(&self, awsscanoverview_id: impl Into<String>) -> GetAwsscanoverview {
         GetAwsscanoverview {
             client: self.clone(),
@@ -108,6 +110,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsscanoverview
     ///
     /// Sends `GET /v1/awsscanoverview`.
+    #[inline]
     pub fn list_awsscanoverview(&self) -> ListAwsscanoverview {
         ListAwsscanoverview {
             client: self.clone(),

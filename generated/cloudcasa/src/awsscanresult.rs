@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsscanresult or list of Awsscanresult documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsscanresults(
         &self,
         body: crate::models::Awsscanresult,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
+    #[inline]
     pub fn delete_awsscanresult(&self, awsscanresult_id: impl Into<String>) -> DeleteAwsscanresult {
         DeleteAwsscanresult {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
+    #[inline]
     pub fn get_awsscanresult(&self, awsscanresult_id: impl Into<String>) -> GetAwsscanresult {
         GetAwsscanresult {
             client: self.clone(),
@@ -144,6 +147,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsscanresults
     ///
     /// Sends `GET /v1/awsscanresults`.
+    #[inline]
     pub fn list_awsscanresults(&self) -> ListAwsscanresults {
         ListAwsscanresults {
             client: self.clone(),
@@ -300,6 +304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
     /// - `body`: A Awsscanresult or list of Awsscanresult documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsscanresult(
         &self,
         awsscanresult_id: impl Into<String>,
@@ -360,6 +365,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsscanresult_id` (`awsscanresultId`): the path parameter
     /// - `body`: A Awsscanresult or list of Awsscanresult documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsscanresult(
         &self,
         awsscanresult_id: impl Into<String>,

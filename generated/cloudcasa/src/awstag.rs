@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awstags(&self, body: crate::models::Awstag) -> CreateAwstags {
         CreateAwstags { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awstag_id` (`awstagId`): the path parameter
+    #[inline]
     pub fn delete_awstag(&self, awstag_id: impl Into<String>) -> DeleteAwstag {
         DeleteAwstag {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awstag_id` (`awstagId`): the path parameter
+    #[inline]
     pub fn get_awstag(&self, awstag_id: impl Into<String>) -> GetAwstag {
         GetAwstag {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awstags
     ///
     /// Sends `GET /v1/awstags`.
+    #[inline]
     pub fn list_awstags(&self) -> ListAwstags {
         ListAwstags {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awstag_id` (`awstagId`): the path parameter
     /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awstag(
         &self,
         awstag_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awstag_id` (`awstagId`): the path parameter
     /// - `body`: A Awstag or list of Awstag documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awstag(
         &self,
         awstag_id: impl Into<String>,

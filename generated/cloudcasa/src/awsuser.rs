@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Awsuser or list of Awsuser documents  Sent as `application/json`.
+    #[inline]
     pub fn create_awsusers(&self, body: crate::models::Awsuser) -> CreateAwsusers {
         CreateAwsusers { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsuser_id` (`awsuserId`): the path parameter
+    #[inline]
     pub fn delete_awsuser(&self, awsuser_id: impl Into<String>) -> DeleteAwsuser {
         DeleteAwsuser {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `awsuser_id` (`awsuserId`): the path parameter
+    #[inline]
     pub fn get_awsuser(&self, awsuser_id: impl Into<String>) -> GetAwsuser {
         GetAwsuser {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/awsusers
     ///
     /// Sends `GET /v1/awsusers`.
+    #[inline]
     pub fn list_awsusers(&self) -> ListAwsusers {
         ListAwsusers {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsuser_id` (`awsuserId`): the path parameter
     /// - `body`: A Awsuser or list of Awsuser documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_awsuser(
         &self,
         awsuser_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `awsuser_id` (`awsuserId`): the path parameter
     /// - `body`: A Awsuser or list of Awsuser documents  Sent as `application/json`.
+    #[inline]
     pub fn update_awsuser(
         &self,
         awsuser_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Azureakscluster or list of Azureakscluster documents  Sent as `application/json`.
+    #[inline]
     pub fn create_azureaksclusters(
         &self,
         body: crate::models::Azureakscluster,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
+    #[inline]
     pub fn delete_azureakscluster(
         &self,
         azureakscluster_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
+    #[inline]
     pub fn get_azureakscluster(&self, azureakscluster_id: impl Into<String>) -> GetAzureakscluster {
         GetAzureakscluster {
             client: self.clone(),
@@ -150,6 +153,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/azureaksclusters
     ///
     /// Sends `GET /v1/azureaksclusters`.
+    #[inline]
     pub fn list_azureaksclusters(&self) -> ListAzureaksclusters {
         ListAzureaksclusters {
             client: self.clone(),
@@ -306,6 +310,7 @@ impl crate::Client {
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
     /// - `body`: A Azureakscluster or list of Azureakscluster documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_azureakscluster(
         &self,
         azureakscluster_id: impl Into<String>,
@@ -366,6 +371,7 @@ impl crate::Client {
     /// Arguments:
     /// - `azureakscluster_id` (`azureaksclusterId`): the path parameter
     /// - `body`: A Azureakscluster or list of Azureakscluster documents  Sent as `application/json`.
+    #[inline]
     pub fn update_azureakscluster(
         &self,
         azureakscluster_id: impl Into<String>,

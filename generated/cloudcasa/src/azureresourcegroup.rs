@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_azureresourcegroups(
         &self,
         body: crate::models::Azureresourcegroup,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureresourcegroup_id` (`azureresourcegroupId`): the path parameter
+    #[inline]
     pub fn delete_azureresourcegroup(
         &self,
         azureresourcegroup_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `azureresourcegroup_id` (`azureresourcegroupId`): the path parameter
+    #[inline]
     pub fn get_azureresourcegroup(
         &self,
         azureresourcegroup_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/azureresourcegroups
     ///
     /// Sends `GET /v1/azureresourcegroups`.
+    #[inline]
     pub fn list_azureresourcegroups(&self) -> ListAzureresourcegroups {
         ListAzureresourcegroups {
             client: self.clone(),
@@ -315,6 +319,7 @@ impl crate::Client {
     /// Arguments:
     /// - `azureresourcegroup_id` (`azureresourcegroupId`): the path parameter
     /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_azureresourcegroup(
         &self,
         azureresourcegroup_id: impl Into<String>,
@@ -378,6 +383,7 @@ impl crate::Client {
     /// Arguments:
     /// - `azureresourcegroup_id` (`azureresourcegroupId`): the path parameter
     /// - `body`: A Azureresourcegroup or list of Azureresourcegroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_azureresourcegroup(
         &self,
         azureresourcegroup_id: impl Into<String>,

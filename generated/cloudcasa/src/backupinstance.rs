@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Backupinstance or list of Backupinstance documents  Sent as `application/json`.
+    #[inline]
     pub fn create_backupinstances(
         &self,
         body: crate::models::Backupinstance,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
+    #[inline]
     pub fn delete_backupinstance(
         &self,
         backupinstance_id: impl Into<String>,
@@ -103,6 +105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
+    #[inline]
     pub fn get_backupinstance(&self, backupinstance_id: impl Into<String>) -> GetBackupinstance {
         GetBackupinstance {
             client: self.clone(),
@@ -147,6 +150,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/backupinstances
     ///
     /// Sends `GET /v1/backupinstances`.
+    #[inline]
     pub fn list_backupinstances(&self) -> ListBackupinstances {
         ListBackupinstances {
             client: self.clone(),
@@ -303,6 +307,7 @@ impl crate::Client {
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
     /// - `body`: A Backupinstance or list of Backupinstance documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_backupinstance(
         &self,
         backupinstance_id: impl Into<String>,
@@ -363,6 +368,7 @@ impl crate::Client {
     /// Arguments:
     /// - `backupinstance_id` (`backupinstanceId`): the path parameter
     /// - `body`: A Backupinstance or list of Backupinstance documents  Sent as `application/json`.
+    #[inline]
     pub fn update_backupinstance(
         &self,
         backupinstance_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Chargify or list of Chargify documents  Sent as `application/json`.
+    #[inline]
     pub fn create_chargify(&self, body: crate::models::Chargify) -> CreateChargify {
         CreateChargify { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargify_id` (`chargifyId`): the path parameter
+    #[inline]
     pub fn delete_chargify(&self, chargify_id: impl Into<String>) -> DeleteChargify {
         DeleteChargify {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargify_id` (`chargifyId`): the path parameter
+    #[inline]
     pub fn get_chargify(&self, chargify_id: impl Into<String>) -> GetChargify {
         GetChargify {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/chargify
     ///
     /// Sends `GET /v1/chargify`.
+    #[inline]
     pub fn list_chargify(&self) -> ListChargify {
         ListChargify {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `chargify_id` (`chargifyId`): the path parameter
     /// - `body`: A Chargify or list of Chargify documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_chargify(
         &self,
         chargify_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `chargify_id` (`chargifyId`): the path parameter
     /// - `body`: A Chargify or list of Chargify documents  Sent as `application/json`.
+    #[inline]
     pub fn update_chargify(
         &self,
         chargify_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Chargifywebhook or list of Chargifywebhook documents  Sent as `application/json`.
+    #[inline]
     pub fn create_chargifywebhooks(
         &self,
         body: crate::models::Chargifywebhook,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargifywebhook_id` (`chargifywebhookId`): the path parameter
+    #[inline]
     pub fn delete_chargifywebhook(
         &self,
         chargifywebhook_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `chargifywebhook_id` (`chargifywebhookId`): the path parameter
+    #[inline]
     pub fn get_chargifywebhook(&self, chargifywebhook_id: impl Into<String>) -> GetChargifywebhook {
         GetChargifywebhook {
             client: self.clone(),
@@ -150,6 +153,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/chargifywebhooks
     ///
     /// Sends `GET /v1/chargifywebhooks`.
+    #[inline]
     pub fn list_chargifywebhooks(&self) -> ListChargifywebhooks {
         ListChargifywebhooks {
             client: self.clone(),

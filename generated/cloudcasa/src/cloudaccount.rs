@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
+    #[inline]
     pub fn create_cloudaccounts(&self, body: crate::models::Cloudaccount) -> CreateCloudaccounts {
         CreateCloudaccounts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
+    #[inline]
     pub fn delete_cloudaccount(&self, cloudaccount_id: impl Into<String>) -> DeleteCloudaccount {
         DeleteCloudaccount {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
+    #[inline]
     pub fn get_cloudaccount(&self, cloudaccount_id: impl Into<String>) -> GetCloudaccount {
         GetCloudaccount {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/cloudaccounts
     ///
     /// Sends `GET /v1/cloudaccounts`.
+    #[inline]
     pub fn list_cloudaccounts(&self) -> ListCloudaccounts {
         ListCloudaccounts {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
     /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_cloudaccount(
         &self,
         cloudaccount_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `cloudaccount_id` (`cloudaccountId`): the path parameter
     /// - `body`: A Cloudaccount or list of Cloudaccount documents  Sent as `application/json`.
+    #[inline]
     pub fn update_cloudaccount(
         &self,
         cloudaccount_id: impl Into<String>,

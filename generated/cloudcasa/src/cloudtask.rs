@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
+    #[inline]
     pub fn create_cloudtasks(&self, body: crate::models::Cloudtask) -> CreateCloudtasks {
         CreateCloudtasks { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudtask_id` (`cloudtaskId`): the path parameter
+    #[inline]
     pub fn delete_cloudtask(&self, cloudtask_id: impl Into<String>) -> DeleteCloudtask {
         DeleteCloudtask {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloudtask_id` (`cloudtaskId`): the path parameter
+    #[inline]
     pub fn get_cloudtask(&self, cloudtask_id: impl Into<String>) -> GetCloudtask {
         GetCloudtask {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/cloudtasks
     ///
     /// Sends `GET /v1/cloudtasks`.
+    #[inline]
     pub fn list_cloudtasks(&self) -> ListCloudtasks {
         ListCloudtasks {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `cloudtask_id` (`cloudtaskId`): the path parameter
     /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_cloudtask(
         &self,
         cloudtask_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `cloudtask_id` (`cloudtaskId`): the path parameter
     /// - `body`: A Cloudtask or list of Cloudtask documents  Sent as `application/json`.
+    #[inline]
     pub fn update_cloudtask(
         &self,
         cloudtask_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Contactu or list of Contactu documents  Sent as `application/json`.
+    #[inline]
     pub fn create_contactus(&self, body: crate::models::Contactu) -> CreateContactus {
         CreateContactus { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `contactu_id` (`contactuId`): the path parameter
+    #[inline]
     pub fn delete_contactu(&self, contactu_id: impl Into<String>) -> DeleteContactu {
         DeleteContactu {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `contactu_id` (`contactuId`): the path parameter
+    #[inline]
     pub fn get_contactu(&self, contactu_id: impl Into<String>) -> GetContactu {
         GetContactu {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/contactus
     ///
     /// Sends `GET /v1/contactus`.
+    #[inline]
     pub fn list_contactus(&self) -> ListContactus {
         ListContactus {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `contactu_id` (`contactuId`): the path parameter
     /// - `body`: A Contactu or list of Contactu documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_contactu(
         &self,
         contactu_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `contactu_id` (`contactuId`): the path parameter
     /// - `body`: A Contactu or list of Contactu documents  Sent as `application/json`.
+    #[inline]
     pub fn update_contactu(
         &self,
         contactu_id: impl Into<String>,

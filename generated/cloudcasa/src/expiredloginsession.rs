@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Expiredloginsession or list of Expiredloginsession documents  Sent as `application/json`.
+    #[inline]
     pub fn create_expiredloginsessions(
         &self,
         body: crate::models::Expiredloginsession,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `expiredloginsession_id` (`expiredloginsessionId`): the path parameter
+    #[inline]
     pub fn delete_expiredloginsession(
         &self,
         expiredloginsession_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `expiredloginsession_id` (`expiredloginsessionId`): the path parameter
+    #[inline]
     pub fn get_expiredloginsession(
         &self,
         expiredloginsession_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/expiredloginsessions
     ///
     /// Sends `GET /v1/expiredloginsessions`.
+    #[inline]
     pub fn list_expiredloginsessions(&self) -> ListExpiredloginsessions {
         ListExpiredloginsessions {
             client: self.clone(),
@@ -318,6 +322,7 @@ impl crate::Client {
     /// Arguments:
     /// - `expiredloginsession_id` (`expiredloginsessionId`): the path parameter
     /// - `body`: A Expiredloginsession or list of Expiredloginsession documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_expiredloginsession(
         &self,
         expiredloginsession_id: impl Into<String>,
@@ -381,6 +386,7 @@ impl crate::Client {
     /// Arguments:
     /// - `expiredloginsession_id` (`expiredloginsessionId`): the path parameter
     /// - `body`: A Expiredloginsession or list of Expiredloginsession documents  Sent as `application/json`.
+    #[inline]
     pub fn update_expiredloginsession(
         &self,
         expiredloginsession_id: impl Into<String>,

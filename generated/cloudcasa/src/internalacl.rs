@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
+    #[inline]
     pub fn create_internalacls(&self, body: crate::models::Internalacl) -> CreateInternalacls {
         CreateInternalacls { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
+    #[inline]
     pub fn delete_internalacl(&self, internalacl_id: impl Into<String>) -> DeleteInternalacl {
         DeleteInternalacl {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
+    #[inline]
     pub fn get_internalacl(&self, internalacl_id: impl Into<String>) -> GetInternalacl {
         GetInternalacl {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/internalacls
     ///
     /// Sends `GET /v1/internalacls`.
+    #[inline]
     pub fn list_internalacls(&self) -> ListInternalacls {
         ListInternalacls {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
     /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_internalacl(
         &self,
         internalacl_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internalacl_id` (`internalaclId`): the path parameter
     /// - `body`: A Internalacl or list of Internalacl documents  Sent as `application/json`.
+    #[inline]
     pub fn update_internalacl(
         &self,
         internalacl_id: impl Into<String>,

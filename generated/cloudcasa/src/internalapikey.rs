@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Internalapikey or list of Internalapikey documents  Sent as `application/json`.
+    #[inline]
     pub fn create_internalapikeys(
         &self,
         body: crate::models::Internalapikey,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
+    #[inline]
     pub fn delete_internalapikey(
         &self,
         internalapikey_id: impl Into<String>,
@@ -103,6 +105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
+    #[inline]
     pub fn get_internalapikey(&self, internalapikey_id: impl Into<String>) -> GetInternalapikey {
         GetInternalapikey {
             client: self.clone(),
@@ -147,6 +150,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/internalapikeys
     ///
     /// Sends `GET /v1/internalapikeys`.
+    #[inline]
     pub fn list_internalapikeys(&self) -> ListInternalapikeys {
         ListInternalapikeys {
             client: self.clone(),
@@ -303,6 +307,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
     /// - `body`: A Internalapikey or list of Internalapikey documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_internalapikey(
         &self,
         internalapikey_id: impl Into<String>,
@@ -363,6 +368,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internalapikey_id` (`internalapikeyId`): the path parameter
     /// - `body`: A Internalapikey or list of Internalapikey documents  Sent as `application/json`.
+    #[inline]
     pub fn update_internalapikey(
         &self,
         internalapikey_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internalorg_id` (`internalorgId`): the path parameter
+    #[inline]
     pub fn get_internalorg(&self, internalorg_id: impl Into<String>) -> GetInternalorg {
         GetInternalorg {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/internalorgs
     ///
     /// Sends `GET /v1/internalorgs`.
+    #[inline]
     pub fn list_internalorgs(&self) -> ListInternalorgs {
         ListInternalorgs {
             client: self.clone(),
@@ -206,6 +208,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internalorg_id` (`internalorgId`): the path parameter
     /// - `body`: A Internalorg or list of Internalorg documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_internalorg(
         &self,
         internalorg_id: impl Into<String>,
@@ -266,6 +269,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internalorg_id` (`internalorgId`): the path parameter
     /// - `body`: A Internalorg or list of Internalorg documents  Sent as `application/json`.
+    #[inline]
     pub fn update_internalorg(
         &self,
         internalorg_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
+    #[inline]
     pub fn get_internaluser(&self, internaluser_id: impl Into<String>) -> GetInternaluser {
         GetInternaluser {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/internalusers
     ///
     /// Sends `GET /v1/internalusers`.
+    #[inline]
     pub fn list_internalusers(&self) -> ListInternalusers {
         ListInternalusers {
             client: self.clone(),
@@ -210,6 +212,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
     /// - `body`: A Internaluser or list of Internaluser documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_internaluser(
         &self,
         internaluser_id: impl Into<String>,
@@ -270,6 +273,7 @@ impl crate::Client {
     /// Arguments:
     /// - `internaluser_id` (`internaluserId`): the path parameter
     /// - `body`: A Internaluser or list of Internaluser documents  Sent as `application/json`.
+    #[inline]
     pub fn update_internaluser(
         &self,
         internaluser_id: impl Into<String>,

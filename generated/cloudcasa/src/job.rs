@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Job or list of Job documents  Sent as `application/json`.
+    #[inline]
     pub fn create_jobs(&self, body: crate::models::Job) -> CreateJobs {
         CreateJobs { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
+    #[inline]
     pub fn delete_job(&self, job_id: impl Into<String>) -> DeleteJob {
         DeleteJob {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
+    #[inline]
     pub fn get_job(&self, job_id: impl Into<String>) -> GetJob {
         GetJob { client: self.clone(), job_id: job_id.into(), options: rt::CallOptions::default() }
     }
@@ -128,6 +131,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/jobs
     ///
     /// Sends `GET /v1/jobs`.
+    #[inline]
     pub fn list_jobs(&self) -> ListJobs {
         ListJobs {
             client: self.clone(),
@@ -278,6 +282,7 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     /// - `body`: A Job or list of Job documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_job(&self, job_id: impl Into<String>, body: crate::models::Job) -> ReplaceJob {
         ReplaceJob {
             client: self.clone(),
@@ -334,6 +339,7 @@ impl crate::Client {
     /// Arguments:
     /// - `job_id` (`jobId`): the path parameter
     /// - `body`: A Job or list of Job documents  Sent as `application/json`.
+    #[inline]
     pub fn update_job(&self, job_id: impl Into<String>, body: crate::models::Job) -> UpdateJob {
         UpdateJob {
             client: self.clone(),

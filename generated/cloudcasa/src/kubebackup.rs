@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubebackups(&self, body: crate::models::Kubebackup) -> CreateKubebackups {
         CreateKubebackups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
+    #[inline]
     pub fn delete_kubebackup(&self, kubebackup_id: impl Into<String>) -> DeleteKubebackup {
         DeleteKubebackup {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
+    #[inline]
     pub fn get_kubebackup(&self, kubebackup_id: impl Into<String>) -> GetKubebackup {
         GetKubebackup {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubebackups
     ///
     /// Sends `GET /v1/kubebackups`.
+    #[inline]
     pub fn list_kubebackups(&self) -> ListKubebackups {
         ListKubebackups {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
     /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubebackup(
         &self,
         kubebackup_id: impl Into<String>,
@@ -352,6 +357,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn run_kubebackup(
         &self,
         kubebackup_id: impl Into<String>,
@@ -405,6 +411,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubebackup_id` (`kubebackupId`): the path parameter
     /// - `body`: A Kubebackup or list of Kubebackup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubebackup(
         &self,
         kubebackup_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubebenchresult or list of Kubebenchresult documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubebenchresults(
         &self,
         body: crate::models::Kubebenchresult,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
+    #[inline]
     pub fn delete_kubebenchresult(
         &self,
         kubebenchresult_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
+    #[inline]
     pub fn get_kubebenchresult(&self, kubebenchresult_id: impl Into<String>) -> GetKubebenchresult {
         GetKubebenchresult {
             client: self.clone(),
@@ -150,6 +153,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubebenchresults
     ///
     /// Sends `GET /v1/kubebenchresults`.
+    #[inline]
     pub fn list_kubebenchresults(&self) -> ListKubebenchresults {
         ListKubebenchresults {
             client: self.clone(),
@@ -306,6 +310,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
     /// - `body`: A Kubebenchresult or list of Kubebenchresult documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubebenchresult(
         &self,
         kubebenchresult_id: impl Into<String>,
@@ -366,6 +371,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubebenchresult_id` (`kubebenchresultId`): the path parameter
     /// - `body`: A Kubebenchresult or list of Kubebenchresult documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubebenchresult(
         &self,
         kubebenchresult_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubeclusters(&self, body: crate::models::Kubecluster) -> CreateKubeclusters {
         CreateKubeclusters { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
+    #[inline]
     pub fn delete_kubecluster(&self, kubecluster_id: impl Into<String>) -> DeleteKubecluster {
         DeleteKubecluster {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
+    #[inline]
     pub fn get_kubecluster(&self, kubecluster_id: impl Into<String>) -> GetKubecluster {
         GetKubecluster {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubeclusters
     ///
     /// Sends `GET /v1/kubeclusters`.
+    #[inline]
     pub fn list_kubeclusters(&self) -> ListKubeclusters {
         ListKubeclusters {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
     /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubecluster(
         &self,
         kubecluster_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubecluster_id` (`kubeclusterId`): the path parameter
     /// - `body`: A Kubecluster or list of Kubecluster documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubecluster(
         &self,
         kubecluster_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubeconfigauditresults(
         &self,
         body: crate::models::Kubeconfigauditresult,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeconfigauditresult_id` (`kubeconfigauditresultId`): the path parameter
+    #[inline]
     pub fn delete_kubeconfigauditresult(
         &self,
         kubeconfigauditresult_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeconfigauditresult_id` (`kubeconfigauditresultId`): the path parameter
+    #[inline]
     pub fn get_kubeconfigauditresult(
         &self,
         kubeconfigauditresult_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubeconfigauditresults
     ///
     /// Sends `GET /v1/kubeconfigauditresults`.
+    #[inline]
     pub fn list_kubeconfigauditresults(&self) -> ListKubeconfigauditresults {
         ListKubeconfigauditresults {
             client: self.clone(),
@@ -318,6 +322,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubeconfigauditresult_id` (`kubeconfigauditresultId`): the path parameter
     /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubeconfigauditresult(
         &self,
         kubeconfigauditresult_id: impl Into<String>,
@@ -381,6 +386,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubeconfigauditresult_id` (`kubeconfigauditresultId`): the path parameter
     /// - `body`: A Kubeconfigauditresult or list of Kubeconfigauditresult documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubeconfigauditresult(
         &self,
         kubeconfigauditresult_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubehooks(&self, body: crate::models::Kubehook) -> CreateKubehooks {
         CreateKubehooks { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehook_id` (`kubehookId`): the path parameter
+    #[inline]
     pub fn delete_kubehook(&self, kubehook_id: impl Into<String>) -> DeleteKubehook {
         DeleteKubehook {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehook_id` (`kubehookId`): the path parameter
+    #[inline]
     pub fn get_kubehook(&self, kubehook_id: impl Into<String>) -> GetKubehook {
         GetKubehook {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubehooks
     ///
     /// Sends `GET /v1/kubehooks`.
+    #[inline]
     pub fn list_kubehooks(&self) -> ListKubehooks {
         ListKubehooks {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubehook_id` (`kubehookId`): the path parameter
     /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubehook(
         &self,
         kubehook_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubehook_id` (`kubehookId`): the path parameter
     /// - `body`: A Kubehook or list of Kubehook documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubehook(
         &self,
         kubehook_id: impl Into<String>,

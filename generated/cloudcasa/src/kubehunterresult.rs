@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubehunterresult or list of Kubehunterresult documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubehunterresults(
         &self,
         body: crate::models::Kubehunterresult,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehunterresult_id` (`kubehunterresultId`): the path parameter
+    #[inline]
     pub fn delete_kubehunterresult(
         &self,
         kubehunterresult_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubehunterresult_id` (`kubehunterresultId`): the path parameter
+    #[inline]
     pub fn get_kubehunterresult(
         &self,
         kubehunterresult_id: impl Into<String>,
@@ -153,6 +156,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubehunterresults
     ///
     /// Sends `GET /v1/kubehunterresults`.
+    #[inline]
     pub fn list_kubehunterresults(&self) -> ListKubehunterresults {
         ListKubehunterresults {
             client: self.clone(),
@@ -309,6 +313,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubehunterresult_id` (`kubehunterresultId`): the path parameter
     /// - `body`: A Kubehunterresult or list of Kubehunterresult documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubehunterresult(
         &self,
         kubehunterresult_id: impl Into<String>,
@@ -372,6 +377,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubehunterresult_id` (`kubehunterresultId`): the path parameter
     /// - `body`: A Kubehunterresult or list of Kubehunterresult documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubehunterresult(
         &self,
         kubehunterresult_id: impl Into<String>,

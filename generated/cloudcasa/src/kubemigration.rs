@@ -11,6 +11,7 @@ impl crate::Client {
     /// Sends `GET /v1/kubemigrations`.
     ///
     /// Not in the vendor's published document: added by this project's declared fixes (the vendor's API serves it; see the crate docs).
+    #[inline]
     pub fn list_kubemigrations(&self) -> ListKubemigrations {
         ListKubemigrations {
             client: self.clone(),

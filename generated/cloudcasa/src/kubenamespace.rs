@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubenamespace or list of Kubenamespace documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubenamespaces(
         &self,
         body: crate::models::Kubenamespace,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
+    #[inline]
     pub fn delete_kubenamespace(&self, kubenamespace_id: impl Into<String>) -> DeleteKubenamespace {
         DeleteKubenamespace {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
+    #[inline]
     pub fn get_kubenamespace(&self, kubenamespace_id: impl Into<String>) -> GetKubenamespace {
         GetKubenamespace {
             client: self.clone(),
@@ -144,6 +147,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubenamespaces
     ///
     /// Sends `GET /v1/kubenamespaces`.
+    #[inline]
     pub fn list_kubenamespaces(&self) -> ListKubenamespaces {
         ListKubenamespaces {
             client: self.clone(),
@@ -300,6 +304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
     /// - `body`: A Kubenamespace or list of Kubenamespace documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubenamespace(
         &self,
         kubenamespace_id: impl Into<String>,
@@ -360,6 +365,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubenamespace_id` (`kubenamespaceId`): the path parameter
     /// - `body`: A Kubenamespace or list of Kubenamespace documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubenamespace(
         &self,
         kubenamespace_id: impl Into<String>,

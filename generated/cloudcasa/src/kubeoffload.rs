@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubeoffloads(&self, body: crate::models::Kubeoffload) -> CreateKubeoffloads {
         CreateKubeoffloads { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
+    #[inline]
     pub fn delete_kubeoffload(&self, kubeoffload_id: impl Into<String>) -> DeleteKubeoffload {
         DeleteKubeoffload {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
+    #[inline]
     pub fn get_kubeoffload(&self, kubeoffload_id: impl Into<String>) -> GetKubeoffload {
         GetKubeoffload {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubeoffloads
     ///
     /// Sends `GET /v1/kubeoffloads`.
+    #[inline]
     pub fn list_kubeoffloads(&self) -> ListKubeoffloads {
         ListKubeoffloads {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
     /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubeoffload(
         &self,
         kubeoffload_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn run_kubeoffload(
         &self,
         kubeoffload_id: impl Into<String>,
@@ -408,6 +414,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubeoffload_id` (`kubeoffloadId`): the path parameter
     /// - `body`: A Kubeoffload or list of Kubeoffload documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubeoffload(
         &self,
         kubeoffload_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubepvclaim or list of Kubepvclaim documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubepvclaims(&self, body: crate::models::Kubepvclaim) -> CreateKubepvclaims {
         CreateKubepvclaims { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvclaim_id` (`kubepvclaimId`): the path parameter
+    #[inline]
     pub fn delete_kubepvclaim(&self, kubepvclaim_id: impl Into<String>) -> DeleteKubepvclaim {
         DeleteKubepvclaim {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvclaim_id` (`kubepvclaimId`): the path parameter
+    #[inline]
     pub fn get_kubepvclaim(&self, kubepvclaim_id: impl Into<String>) -> GetKubepvclaim {
         GetKubepvclaim {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubepvclaims
     ///
     /// Sends `GET /v1/kubepvclaims`.
+    #[inline]
     pub fn list_kubepvclaims(&self) -> ListKubepvclaims {
         ListKubepvclaims {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubepvclaim_id` (`kubepvclaimId`): the path parameter
     /// - `body`: A Kubepvclaim or list of Kubepvclaim documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubepvclaim(
         &self,
         kubepvclaim_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubepvclaim_id` (`kubepvclaimId`): the path parameter
     /// - `body`: A Kubepvclaim or list of Kubepvclaim documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubepvclaim(
         &self,
         kubepvclaim_id: impl Into<String>,

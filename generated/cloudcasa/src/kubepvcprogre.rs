@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubepvcprogress(
         &self,
         body: crate::models::Kubepvcprogre,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
+    #[inline]
     pub fn delete_kubepvcprogre(&self, kubepvcprogre_id: impl Into<String>) -> DeleteKubepvcprogre {
         DeleteKubepvcprogre {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
+    #[inline]
     pub fn get_kubepvcprogre(&self, kubepvcprogre_id: impl Into<String>) -> GetKubepvcprogre {
         GetKubepvcprogre {
             client: self.clone(),
@@ -144,6 +147,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubepvcprogress
     ///
     /// Sends `GET /v1/kubepvcprogress`.
+    #[inline]
     pub fn list_kubepvcprogress(&self) -> ListKubepvcprogress {
         ListKubepvcprogress {
             client: self.clone(),
@@ -300,6 +304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
     /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubepvcprogre(
         &self,
         kubepvcprogre_id: impl Into<String>,
@@ -360,6 +365,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubepvcprogre_id` (`kubepvcprogreId`): the path parameter
     /// - `body`: A Kubepvcprogre or list of Kubepvcprogre documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubepvcprogre(
         &self,
         kubepvcprogre_id: impl Into<String>,

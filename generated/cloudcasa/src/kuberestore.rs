@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kuberestore or list of Kuberestore documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kuberestores(&self, body: crate::models::Kuberestore) -> CreateKuberestores {
         CreateKuberestores { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
+    #[inline]
     pub fn delete_kuberestore(&self, kuberestore_id: impl Into<String>) -> DeleteKuberestore {
         DeleteKuberestore {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
+    #[inline]
     pub fn get_kuberestore(&self, kuberestore_id: impl Into<String>) -> GetKuberestore {
         GetKuberestore {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kuberestores
     ///
     /// Sends `GET /v1/kuberestores`.
+    #[inline]
     pub fn list_kuberestores(&self) -> ListKuberestores {
         ListKuberestores {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
     /// - `body`: A Kuberestore or list of Kuberestore documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kuberestore(
         &self,
         kuberestore_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kuberestore_id` (`kuberestoreId`): the path parameter
     /// - `body`: A Kuberestore or list of Kuberestore documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kuberestore(
         &self,
         kuberestore_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubescanoverview_id` (`kubescanoverviewId`): the path parameter
+    #[inline]
     pub fn delete_kubescanoverview(
         &self,
         kubescanoverview_id: impl Into<String>,
@@ -64,6 +65,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubescanoverview_id` (`kubescanoverviewId`): the path parameter
+    #[inline]
     pub fn get_kubescanoverview(
         &self,
         kubescanoverview_id: impl Into<String>,
@@ -111,6 +113,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubescanoverview
     ///
     /// Sends `GET /v1/kubescanoverview`.
+    #[inline]
     pub fn list_kubescanoverview(&self) -> ListKubescanoverview {
         ListKubescanoverview {
             client: self.clone(),

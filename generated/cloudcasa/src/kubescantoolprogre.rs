@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubescantoolprogress(
         &self,
         body: crate::models::Kubescantoolprogre,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubescantoolprogre_id` (`kubescantoolprogreId`): the path parameter
+    #[inline]
     pub fn delete_kubescantoolprogre(
         &self,
         kubescantoolprogre_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubescantoolprogre_id` (`kubescantoolprogreId`): the path parameter
+    #[inline]
     pub fn get_kubescantoolprogre(
         &self,
         kubescantoolprogre_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubescantoolprogress
     ///
     /// Sends `GET /v1/kubescantoolprogress`.
+    #[inline]
     pub fn list_kubescantoolprogress(&self) -> ListKubescantoolprogress {
         ListKubescantoolprogress {
             client: self.clone(),
@@ -315,6 +319,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubescantoolprogre_id` (`kubescantoolprogreId`): the path parameter
     /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubescantoolprogre(
         &self,
         kubescantoolprogre_id: impl Into<String>,
@@ -378,6 +383,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubescantoolprogre_id` (`kubescantoolprogreId`): the path parameter
     /// - `body`: A Kubescantoolprogre or list of Kubescantoolprogre documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubescantoolprogre(
         &self,
         kubescantoolprogre_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents  Sent as `application/json`.
+    #[inline]
     pub fn create_kubestorageclasses(
         &self,
         body: crate::models::Kubestorageclasse,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubestorageclasse_id` (`kubestorageclasseId`): the path parameter
+    #[inline]
     pub fn delete_kubestorageclasse(
         &self,
         kubestorageclasse_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `kubestorageclasse_id` (`kubestorageclasseId`): the path parameter
+    #[inline]
     pub fn get_kubestorageclasse(
         &self,
         kubestorageclasse_id: impl Into<String>,
@@ -155,6 +158,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/kubestorageclasses
     ///
     /// Sends `GET /v1/kubestorageclasses`.
+    #[inline]
     pub fn list_kubestorageclasses(&self) -> ListKubestorageclasses {
         ListKubestorageclasses {
             client: self.clone(),
@@ -311,6 +315,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubestorageclasse_id` (`kubestorageclasseId`): the path parameter
     /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_kubestorageclasse(
         &self,
         kubestorageclasse_id: impl Into<String>,
@@ -374,6 +379,7 @@ impl crate::Client {
     /// Arguments:
     /// - `kubestorageclasse_id` (`kubestorageclasseId`): the path parameter
     /// - `body`: A Kubestorageclasse or list of Kubestorageclasse documents  Sent as `application/json`.
+    #[inline]
     pub fn update_kubestorageclasse(
         &self,
         kubestorageclasse_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Objectstore or list of Objectstore documents  Sent as `application/json`.
+    #[inline]
     pub fn create_objectstores(&self, body: crate::models::Objectstore) -> CreateObjectstores {
         CreateObjectstores { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
+    #[inline]
     pub fn delete_objectstore(&self, objectstore_id: impl Into<String>) -> DeleteObjectstore {
         DeleteObjectstore {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
+    #[inline]
     pub fn get_objectstore(&self, objectstore_id: impl Into<String>) -> GetObjectstore {
         GetObjectstore {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/objectstores
     ///
     /// Sends `GET /v1/objectstores`.
+    #[inline]
     pub fn list_objectstores(&self) -> ListObjectstores {
         ListObjectstores {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
     /// - `body`: A Objectstore or list of Objectstore documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_objectstore(
         &self,
         objectstore_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `objectstore_id` (`objectstoreId`): the path parameter
     /// - `body`: A Objectstore or list of Objectstore documents  Sent as `application/json`.
+    #[inline]
     pub fn update_objectstore(
         &self,
         objectstore_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
+    #[inline]
     pub fn get_org(&self, org_id: impl Into<String>) -> GetOrg {
         GetOrg { client: self.clone(), org_id: org_id.into(), options: rt::CallOptions::default() }
     }
@@ -43,6 +44,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/orgs
     ///
     /// Sends `GET /v1/orgs`.
+    #[inline]
     pub fn list_orgs(&self) -> ListOrgs {
         ListOrgs {
             client: self.clone(),
@@ -193,6 +195,7 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     /// - `body`: A Org or list of Org documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_org(&self, org_id: impl Into<String>, body: crate::models::Org) -> ReplaceOrg {
         ReplaceOrg {
             client: self.clone(),
@@ -249,6 +252,7 @@ impl crate::Client {
     /// Arguments:
     /// - `org_id` (`orgId`): the path parameter
     /// - `body`: A Org or list of Org documents  Sent as `application/json`.
+    #[inline]
     pub fn update_org(&self, org_id: impl Into<String>, body: crate::models::Org) -> UpdateOrg {
         UpdateOrg {
             client: self.clone(),

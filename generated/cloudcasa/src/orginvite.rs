@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
+    #[inline]
     pub fn create_orginvites(&self, body: crate::models::Orginvite) -> CreateOrginvites {
         CreateOrginvites { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `orginvite_id` (`orginviteId`): the path parameter
+    #[inline]
     pub fn delete_orginvite(&self, orginvite_id: impl Into<String>) -> DeleteOrginvite {
         DeleteOrginvite {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `orginvite_id` (`orginviteId`): the path parameter
+    #[inline]
     pub fn get_orginvite(&self, orginvite_id: impl Into<String>) -> GetOrginvite {
         GetOrginvite {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/orginvites
     ///
     /// Sends `GET /v1/orginvites`.
+    #[inline]
     pub fn list_orginvites(&self) -> ListOrginvites {
         ListOrginvites {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `orginvite_id` (`orginviteId`): the path parameter
     /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_orginvite(
         &self,
         orginvite_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `orginvite_id` (`orginviteId`): the path parameter
     /// - `body`: A Orginvite or list of Orginvite documents  Sent as `application/json`.
+    #[inline]
     pub fn update_orginvite(
         &self,
         orginvite_id: impl Into<String>,

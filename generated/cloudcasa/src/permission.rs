@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Permission or list of Permission documents  Sent as `application/json`.
+    #[inline]
     pub fn create_rbac_permissions(
         &self,
         body: crate::models::Permission,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
+    #[inline]
     pub fn delete_permission(&self, permission_id: impl Into<String>) -> DeletePermission {
         DeletePermission {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
+    #[inline]
     pub fn get_permission(&self, permission_id: impl Into<String>) -> GetPermission {
         GetPermission {
             client: self.clone(),
@@ -144,6 +147,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/rbac/permissions
     ///
     /// Sends `GET /v1/rbac/permissions`.
+    #[inline]
     pub fn list_rbac_permissions(&self) -> ListRbacPermissions {
         ListRbacPermissions {
             client: self.clone(),
@@ -300,6 +304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
     /// - `body`: A Permission or list of Permission documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_permission(
         &self,
         permission_id: impl Into<String>,
@@ -360,6 +365,7 @@ impl crate::Client {
     /// Arguments:
     /// - `permission_id` (`permissionId`): the path parameter
     /// - `body`: A Permission or list of Permission documents  Sent as `application/json`.
+    #[inline]
     pub fn update_permission(
         &self,
         permission_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A policy or list of policy documents  Sent as `application/json`.
+    #[inline]
     pub fn create_policies(&self, body: crate::models::Policy) -> CreatePolicies {
         CreatePolicies { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `policy_id` (`policyId`): the path parameter
+    #[inline]
     pub fn delete_policy(&self, policy_id: impl Into<String>) -> DeletePolicy {
         DeletePolicy {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `policy_id` (`policyId`): the path parameter
+    #[inline]
     pub fn get_policy(&self, policy_id: impl Into<String>) -> GetPolicy {
         GetPolicy {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/policies
     ///
     /// Sends `GET /v1/policies`.
+    #[inline]
     pub fn list_policies(&self) -> ListPolicies {
         ListPolicies {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `policy_id` (`policyId`): the path parameter
     /// - `body`: A policy or list of policy documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_policy(
         &self,
         policy_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `policy_id` (`policyId`): the path parameter
     /// - `body`: A policy or list of policy documents  Sent as `application/json`.
+    #[inline]
     pub fn update_policy(
         &self,
         policy_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Role or list of Role documents  Sent as `application/json`.
+    #[inline]
     pub fn create_roles(&self, body: crate::models::Role) -> CreateRoles {
         CreateRoles { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
+    #[inline]
     pub fn delete_role(&self, role_id: impl Into<String>) -> DeleteRole {
         DeleteRole {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
+    #[inline]
     pub fn get_role(&self, role_id: impl Into<String>) -> GetRole {
         GetRole {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/roles
     ///
     /// Sends `GET /v1/roles`.
+    #[inline]
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
     /// - `body`: A Role or list of Role documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_role(
         &self,
         role_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `role_id` (`roleId`): the path parameter
     /// - `body`: A Role or list of Role documents  Sent as `application/json`.
+    #[inline]
     pub fn update_role(&self, role_id: impl Into<String>, body: crate::models::Role) -> UpdateRole {
         UpdateRole {
             client: self.clone(),

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_runawsrdsbackup(
         &self,
         body: crate::models::Runawsrdsbackup,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
+    #[inline]
     pub fn delete_runawsrdsbackup(
         &self,
         runawsrdsbackup_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
+    #[inline]
     pub fn get_runawsrdsbackup(&self, runawsrdsbackup_id: impl Into<String>) -> GetRunawsrdsbackup {
         GetRunawsrdsbackup {
             client: self.clone(),
@@ -150,6 +153,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/runawsrdsbackup
     ///
     /// Sends `GET /v1/runawsrdsbackup`.
+    #[inline]
     pub fn list_runawsrdsbackup(&self) -> ListRunawsrdsbackup {
         ListRunawsrdsbackup {
             client: self.clone(),
@@ -306,6 +310,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
     /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_runawsrdsbackup(
         &self,
         runawsrdsbackup_id: impl Into<String>,
@@ -366,6 +371,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runawsrdsbackup_id` (`runawsrdsbackupId`): the path parameter
     /// - `body`: A Runawsrdsbackup or list of Runawsrdsbackup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_runawsrdsbackup(
         &self,
         runawsrdsbackup_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
+    #[inline]
     pub fn create_runawsrdscopy(&self, body: crate::models::Runawsrdscopy) -> CreateRunawsrdscopy {
         CreateRunawsrdscopy { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
+    #[inline]
     pub fn delete_runawsrdscopy(&self, runawsrdscopy_id: impl Into<String>) -> DeleteRunawsrdscopy {
         DeleteRunawsrdscopy {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
+    #[inline]
     pub fn get_runawsrdscopy(&self, runawsrdscopy_id: impl Into<String>) -> GetRunawsrdscopy {
         GetRunawsrdscopy {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/runawsrdscopy
     ///
     /// Sends `GET /v1/runawsrdscopy`.
+    #[inline]
     pub fn list_runawsrdscopy(&self) -> ListRunawsrdscopy {
         ListRunawsrdscopy {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
     /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_runawsrdscopy(
         &self,
         runawsrdscopy_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runawsrdscopy_id` (`runawsrdscopyId`): the path parameter
     /// - `body`: A Runawsrdscopy or list of Runawsrdscopy documents  Sent as `application/json`.
+    #[inline]
     pub fn update_runawsrdscopy(
         &self,
         runawsrdscopy_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_runkubebackup(&self, body: crate::models::Runkubebackup) -> CreateRunkubebackup {
         CreateRunkubebackup { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
+    #[inline]
     pub fn delete_runkubebackup(&self, runkubebackup_id: impl Into<String>) -> DeleteRunkubebackup {
         DeleteRunkubebackup {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
+    #[inline]
     pub fn get_runkubebackup(&self, runkubebackup_id: impl Into<String>) -> GetRunkubebackup {
         GetRunkubebackup {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/runkubebackup
     ///
     /// Sends `GET /v1/runkubebackup`.
+    #[inline]
     pub fn list_runkubebackup(&self) -> ListRunkubebackup {
         ListRunkubebackup {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
     /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_runkubebackup(
         &self,
         runkubebackup_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runkubebackup_id` (`runkubebackupId`): the path parameter
     /// - `body`: A Runkubebackup or list of Runkubebackup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_runkubebackup(
         &self,
         runkubebackup_id: impl Into<String>,

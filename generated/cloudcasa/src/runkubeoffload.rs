@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runkubeoffload or list of Runkubeoffload documents  Sent as `application/json`.
+    #[inline]
     pub fn create_runkubeoffload(
         &self,
         body: crate::models::Runkubeoffload,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
+    #[inline]
     pub fn delete_runkubeoffload(
         &self,
         runkubeoffload_id: impl Into<String>,
@@ -103,6 +105,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
+    #[inline]
     pub fn get_runkubeoffload(&self, runkubeoffload_id: impl Into<String>) -> GetRunkubeoffload {
         GetRunkubeoffload {
             client: self.clone(),
@@ -147,6 +150,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/runkubeoffload
     ///
     /// Sends `GET /v1/runkubeoffload`.
+    #[inline]
     pub fn list_runkubeoffload(&self) -> ListRunkubeoffload {
         ListRunkubeoffload {
             client: self.clone(),
@@ -303,6 +307,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
     /// - `body`: A Runkubeoffload or list of Runkubeoffload documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_runkubeoffload(
         &self,
         runkubeoffload_id: impl Into<String>,
@@ -363,6 +368,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runkubeoffload_id` (`runkubeoffloadId`): the path parameter
     /// - `body`: A Runkubeoffload or list of Runkubeoffload documents  Sent as `application/json`.
+    #[inline]
     pub fn update_runkubeoffload(
         &self,
         runkubeoffload_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Runsecurityscan or list of Runsecurityscan documents  Sent as `application/json`.
+    #[inline]
     pub fn create_runsecurityscan(
         &self,
         body: crate::models::Runsecurityscan,
@@ -52,6 +53,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
+    #[inline]
     pub fn delete_runsecurityscan(
         &self,
         runsecurityscan_id: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
+    #[inline]
     pub fn get_runsecurityscan(&self, runsecurityscan_id: impl Into<String>) -> GetRunsecurityscan {
         GetRunsecurityscan {
             client: self.clone(),
@@ -150,6 +153,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/runsecurityscan
     ///
     /// Sends `GET /v1/runsecurityscan`.
+    #[inline]
     pub fn list_runsecurityscan(&self) -> ListRunsecurityscan {
         ListRunsecurityscan {
             client: self.clone(),
@@ -306,6 +310,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
     /// - `body`: A Runsecurityscan or list of Runsecurityscan documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_runsecurityscan(
         &self,
         runsecurityscan_id: impl Into<String>,
@@ -366,6 +371,7 @@ impl crate::Client {
     /// Arguments:
     /// - `runsecurityscan_id` (`runsecurityscanId`): the path parameter
     /// - `body`: A Runsecurityscan or list of Runsecurityscan documents  Sent as `application/json`.
+    #[inline]
     pub fn update_runsecurityscan(
         &self,
         runsecurityscan_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
+    #[inline]
     pub fn create_securityscans(&self, body: crate::models::Securityscan) -> CreateSecurityscans {
         CreateSecurityscans { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
+    #[inline]
     pub fn delete_securityscan(&self, securityscan_id: impl Into<String>) -> DeleteSecurityscan {
         DeleteSecurityscan {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
+    #[inline]
     pub fn get_securityscan(&self, securityscan_id: impl Into<String>) -> GetSecurityscan {
         GetSecurityscan {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/securityscans
     ///
     /// Sends `GET /v1/securityscans`.
+    #[inline]
     pub fn list_securityscans(&self) -> ListSecurityscans {
         ListSecurityscans {
             client: self.clone(),
@@ -295,6 +299,7 @@ impl crate::Client {
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
     /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_securityscan(
         &self,
         securityscan_id: impl Into<String>,
@@ -355,6 +360,7 @@ impl crate::Client {
     /// Arguments:
     /// - `securityscan_id` (`securityscanId`): the path parameter
     /// - `body`: A Securityscan or list of Securityscan documents  Sent as `application/json`.
+    #[inline]
     pub fn update_securityscan(
         &self,
         securityscan_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Securityscaninstance or list of Securityscaninstance documents  Sent as `application/json`.
+    #[inline]
     pub fn create_securityscaninstances(
         &self,
         body: crate::models::Securityscaninstance,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscaninstance_id` (`securityscaninstanceId`): the path parameter
+    #[inline]
     pub fn delete_securityscaninstance(
         &self,
         securityscaninstance_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `securityscaninstance_id` (`securityscaninstanceId`): the path parameter
+    #[inline]
     pub fn get_securityscaninstance(
         &self,
         securityscaninstance_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/securityscaninstances
     ///
     /// Sends `GET /v1/securityscaninstances`.
+    #[inline]
     pub fn list_securityscaninstances(&self) -> ListSecurityscaninstances {
         ListSecurityscaninstances {
             client: self.clone(),
@@ -318,6 +322,7 @@ impl crate::Client {
     /// Arguments:
     /// - `securityscaninstance_id` (`securityscaninstanceId`): the path parameter
     /// - `body`: A Securityscaninstance or list of Securityscaninstance documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_securityscaninstance(
         &self,
         securityscaninstance_id: impl Into<String>,
@@ -381,6 +386,7 @@ impl crate::Client {
     /// Arguments:
     /// - `securityscaninstance_id` (`securityscaninstanceId`): the path parameter
     /// - `body`: A Securityscaninstance or list of Securityscaninstance documents  Sent as `application/json`.
+    #[inline]
     pub fn update_securityscaninstance(
         &self,
         securityscaninstance_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
+    #[inline]
     pub fn create_systemalerts(&self, body: crate::models::Systemalert) -> CreateSystemalerts {
         CreateSystemalerts { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
+    #[inline]
     pub fn delete_systemalert(&self, systemalert_id: impl Into<String>) -> DeleteSystemalert {
         DeleteSystemalert {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
+    #[inline]
     pub fn get_systemalert(&self, systemalert_id: impl Into<String>) -> GetSystemalert {
         GetSystemalert {
             client: self.clone(),
@@ -139,6 +142,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/systemalerts
     ///
     /// Sends `GET /v1/systemalerts`.
+    #[inline]
     pub fn list_systemalerts(&self) -> ListSystemalerts {
         ListSystemalerts {
             client: self.clone(),
@@ -291,6 +295,7 @@ impl crate::Client {
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
     /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_systemalert(
         &self,
         systemalert_id: impl Into<String>,
@@ -351,6 +356,7 @@ impl crate::Client {
     /// Arguments:
     /// - `systemalert_id` (`systemalertId`): the path parameter
     /// - `body`: A Systemalert or list of Systemalert documents  Sent as `application/json`.
+    #[inline]
     pub fn update_systemalert(
         &self,
         systemalert_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Tawkio or list of Tawkio documents  Sent as `application/json`.
+    #[inline]
     pub fn create_tawkio(&self, body: crate::models::Tawkio) -> CreateTawkio {
         CreateTawkio { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tawkio_id` (`tawkioId`): the path parameter
+    #[inline]
     pub fn delete_tawkio(&self, tawkio_id: impl Into<String>) -> DeleteTawkio {
         DeleteTawkio {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tawkio_id` (`tawkioId`): the path parameter
+    #[inline]
     pub fn get_tawkio(&self, tawkio_id: impl Into<String>) -> GetTawkio {
         GetTawkio {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/tawkio
     ///
     /// Sends `GET /v1/tawkio`.
+    #[inline]
     pub fn list_tawkio(&self) -> ListTawkio {
         ListTawkio {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tawkio_id` (`tawkioId`): the path parameter
     /// - `body`: A Tawkio or list of Tawkio documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_tawkio(
         &self,
         tawkio_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tawkio_id` (`tawkioId`): the path parameter
     /// - `body`: A Tawkio or list of Tawkio documents  Sent as `application/json`.
+    #[inline]
     pub fn update_tawkio(
         &self,
         tawkio_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Threedauth or list of Threedauth documents  Sent as `application/json`.
+    #[inline]
     pub fn create_threedauth(&self, body: crate::models::Threedauth) -> CreateThreedauth {
         CreateThreedauth { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
+    #[inline]
     pub fn delete_threedauth(&self, threedauth_id: impl Into<String>) -> DeleteThreedauth {
         DeleteThreedauth {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
+    #[inline]
     pub fn get_threedauth(&self, threedauth_id: impl Into<String>) -> GetThreedauth {
         GetThreedauth {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/threedauth
     ///
     /// Sends `GET /v1/threedauth`.
+    #[inline]
     pub fn list_threedauth(&self) -> ListThreedauth {
         ListThreedauth {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
     /// - `body`: A Threedauth or list of Threedauth documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_threedauth(
         &self,
         threedauth_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `threedauth_id` (`threedauthId`): the path parameter
     /// - `body`: A Threedauth or list of Threedauth documents  Sent as `application/json`.
+    #[inline]
     pub fn update_threedauth(
         &self,
         threedauth_id: impl Into<String>,

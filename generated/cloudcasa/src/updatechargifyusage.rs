@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents  Sent as `application/json`.
+    #[inline]
     pub fn create_updatechargifyusage(
         &self,
         body: crate::models::Updatechargifyusage,
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `updatechargifyusage_id` (`updatechargifyusageId`): the path parameter
+    #[inline]
     pub fn delete_updatechargifyusage(
         &self,
         updatechargifyusage_id: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `updatechargifyusage_id` (`updatechargifyusageId`): the path parameter
+    #[inline]
     pub fn get_updatechargifyusage(
         &self,
         updatechargifyusage_id: impl Into<String>,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/updatechargifyusage
     ///
     /// Sends `GET /v1/updatechargifyusage`.
+    #[inline]
     pub fn list_updatechargifyusage(&self) -> ListUpdatechargifyusage {
         ListUpdatechargifyusage {
             client: self.clone(),
@@ -318,6 +322,7 @@ impl crate::Client {
     /// Arguments:
     /// - `updatechargifyusage_id` (`updatechargifyusageId`): the path parameter
     /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_updatechargifyusage(
         &self,
         updatechargifyusage_id: impl Into<String>,
@@ -381,6 +386,7 @@ impl crate::Client {
     /// Arguments:
     /// - `updatechargifyusage_id` (`updatechargifyusageId`): the path parameter
     /// - `body`: A Updatechargifyusage or list of Updatechargifyusage documents  Sent as `application/json`.
+    #[inline]
     pub fn update_updatechargifyusage(
         &self,
         updatechargifyusage_id: impl Into<String>,

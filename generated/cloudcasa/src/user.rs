@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
+    #[inline]
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.clone(),
@@ -47,6 +48,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/users
     ///
     /// Sends `GET /v1/users`.
+    #[inline]
     pub fn list_users(&self) -> ListUsers {
         ListUsers {
             client: self.clone(),
@@ -199,6 +201,7 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
     /// - `body`: A User or list of User documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_user(
         &self,
         user_id: impl Into<String>,
@@ -259,6 +262,7 @@ impl crate::Client {
     /// Arguments:
     /// - `user_id` (`userId`): the path parameter
     /// - `body`: A User or list of User documents  Sent as `application/json`.
+    #[inline]
     pub fn update_user(&self, user_id: impl Into<String>, body: crate::models::User) -> UpdateUser {
         UpdateUser {
             client: self.clone(),

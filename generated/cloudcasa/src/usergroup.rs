@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
+    #[inline]
     pub fn create_usergroups(&self, body: crate::models::Usergroup) -> CreateUsergroups {
         CreateUsergroups { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
+    #[inline]
     pub fn delete_usergroup(&self, usergroup_id: impl Into<String>) -> DeleteUsergroup {
         DeleteUsergroup {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
+    #[inline]
     pub fn get_usergroup(&self, usergroup_id: impl Into<String>) -> GetUsergroup {
         GetUsergroup {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/usergroups
     ///
     /// Sends `GET /v1/usergroups`.
+    #[inline]
     pub fn list_usergroups(&self) -> ListUsergroups {
         ListUsergroups {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
     /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_usergroup(
         &self,
         usergroup_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_user_group_acl(
         &self,
         usergroup_id: impl Into<String>,
@@ -407,6 +413,7 @@ impl crate::Client {
     /// Arguments:
     /// - `usergroup_id` (`usergroupId`): the path parameter
     /// - `body`: A Usergroup or list of Usergroup documents  Sent as `application/json`.
+    #[inline]
     pub fn update_usergroup(
         &self,
         usergroup_id: impl Into<String>,

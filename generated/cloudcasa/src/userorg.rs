@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Userorg or list of Userorg documents  Sent as `application/json`.
+    #[inline]
     pub fn create_userorgs(&self, body: crate::models::Userorg) -> CreateUserorgs {
         CreateUserorgs { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userorg_id` (`userorgId`): the path parameter
+    #[inline]
     pub fn delete_userorg(&self, userorg_id: impl Into<String>) -> DeleteUserorg {
         DeleteUserorg {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userorg_id` (`userorgId`): the path parameter
+    #[inline]
     pub fn get_userorg(&self, userorg_id: impl Into<String>) -> GetUserorg {
         GetUserorg {
             client: self.clone(),
@@ -132,6 +135,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/userorgs
     ///
     /// Sends `GET /v1/userorgs`.
+    #[inline]
     pub fn list_userorgs(&self) -> ListUserorgs {
         ListUserorgs {
             client: self.clone(),
@@ -284,6 +288,7 @@ impl crate::Client {
     /// Arguments:
     /// - `userorg_id` (`userorgId`): the path parameter
     /// - `body`: A Userorg or list of Userorg documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_userorg(
         &self,
         userorg_id: impl Into<String>,
@@ -344,6 +349,7 @@ impl crate::Client {
     /// Arguments:
     /// - `userorg_id` (`userorgId`): the path parameter
     /// - `body`: A Userorg or list of Userorg documents  Sent as `application/json`.
+    #[inline]
     pub fn update_userorg(
         &self,
         userorg_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
+    #[inline]
     pub fn create_userstates(&self, body: crate::models::Userstate) -> CreateUserstates {
         CreateUserstates { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userstate_id` (`userstateId`): the path parameter
+    #[inline]
     pub fn delete_userstate(&self, userstate_id: impl Into<String>) -> DeleteUserstate {
         DeleteUserstate {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `userstate_id` (`userstateId`): the path parameter
+    #[inline]
     pub fn get_userstate(&self, userstate_id: impl Into<String>) -> GetUserstate {
         GetUserstate {
             client: self.clone(),
@@ -136,6 +139,7 @@ impl crate::Client {
     /// Retrieves one or more /v1/userstates
     ///
     /// Sends `GET /v1/userstates`.
+    #[inline]
     pub fn list_userstates(&self) -> ListUserstates {
         ListUserstates {
             client: self.clone(),
@@ -288,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `userstate_id` (`userstateId`): the path parameter
     /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
+    #[inline]
     pub fn replace_userstate(
         &self,
         userstate_id: impl Into<String>,
@@ -348,6 +353,7 @@ impl crate::Client {
     /// Arguments:
     /// - `userstate_id` (`userstateId`): the path parameter
     /// - `body`: A Userstate or list of Userstate documents  Sent as `application/json`.
+    #[inline]
     pub fn update_userstate(
         &self,
         userstate_id: impl Into<String>,

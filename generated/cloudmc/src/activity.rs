@@ -7,6 +7,7 @@ impl crate::Client {
     /// List the audited activities of an organization
     ///
     /// Sends `GET /activity_log`.
+    #[inline]
     pub fn list_activity_log(&self) -> ListActivityLog {
         ListActivityLog {
             client: self.clone(),

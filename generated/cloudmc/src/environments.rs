@@ -13,6 +13,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn add_environment_member(
         &self,
         id: impl Into<String>,
@@ -69,6 +70,7 @@ impl AddEnvironmentMember {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -89,6 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_environment(
         &self,
         body: crate::models::CreateEnvironmentRequest,
@@ -141,6 +144,7 @@ impl CreateEnvironment {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -161,6 +165,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn delete_environment(&self, id: impl Into<String>) -> DeleteEnvironment {
         DeleteEnvironment {
             client: self.clone(),
@@ -210,6 +215,7 @@ impl DeleteEnvironment {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -226,6 +232,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_environment(&self, id: impl Into<String>) -> GetEnvironment {
         GetEnvironment {
             client: self.clone(),
@@ -261,6 +268,7 @@ impl GetEnvironment {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Environment>, crate::Error> {
         let client = self.client.clone();
         client
@@ -279,6 +287,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn list_environment_members(&self, id: impl Into<String>) -> ListEnvironmentMembers {
         ListEnvironmentMembers {
             client: self.clone(),
@@ -332,6 +341,7 @@ impl crate::Client {
     /// Without `Environments read`, only the environments the caller is a member of.
     ///
     /// Sends `GET /environments`.
+    #[inline]
     pub fn list_environments(&self) -> ListEnvironments {
         ListEnvironments {
             client: self.clone(),
@@ -426,6 +436,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `user_id` (`userId`): Id of the member's user.
+    #[inline]
     pub fn remove_environment_member(
         &self,
         id: impl Into<String>,
@@ -482,6 +493,7 @@ impl RemoveEnvironmentMember {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -501,6 +513,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_environment(
         &self,
         id: impl Into<String>,
@@ -557,6 +570,7 @@ impl UpdateEnvironment {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -575,6 +589,7 @@ impl crate::Client {
     /// - `id` (`id`): Id of the resource.
     /// - `user_id` (`userId`): Id of the member's user.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_environment_member(
         &self,
         id: impl Into<String>,
@@ -635,6 +650,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_environment_membership(
         &self,
         id: impl Into<String>,
@@ -677,6 +693,7 @@ impl UpdateEnvironmentMembership {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Environment>, crate::Error> {
         let client = self.client.clone();
         client

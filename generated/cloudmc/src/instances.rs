@@ -16,6 +16,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_instance(
         &self,
         service_code: impl Into<String>,
@@ -79,6 +80,7 @@ impl CreateInstance {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -101,6 +103,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn destroy_instance(
         &self,
         service_code: impl Into<String>,
@@ -176,6 +179,7 @@ impl DestroyInstance {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -194,6 +198,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_instance(
         &self,
         service_code: impl Into<String>,
@@ -243,6 +248,7 @@ impl GetInstance {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Instance>, crate::Error> {
         let client = self.client.clone();
         client
@@ -262,6 +268,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_instances(
         &self,
         service_code: impl Into<String>,
@@ -373,6 +380,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
     /// - `operation` (`operation`): The operation to run.
+    #[inline]
     pub fn operate_instance(
         &self,
         service_code: impl Into<String>,
@@ -452,6 +460,7 @@ impl OperateInstance {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -475,6 +484,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_instance(
         &self,
         service_code: impl Into<String>,
@@ -542,6 +552,7 @@ impl UpdateInstance {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;

@@ -12,6 +12,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_compute_offering(
         &self,
         service_code: impl Into<String>,
@@ -61,6 +62,7 @@ impl GetComputeOffering {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::ComputeOffering>, crate::Error> {
         let client = self.client.clone();
         client
@@ -81,6 +83,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_disk_offering(
         &self,
         service_code: impl Into<String>,
@@ -130,6 +133,7 @@ impl GetDiskOffering {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::DiskOffering>, crate::Error> {
         let client = self.client.clone();
         client
@@ -149,6 +153,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_compute_offerings(
         &self,
         service_code: impl Into<String>,
@@ -254,6 +259,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_disk_offerings(
         &self,
         service_code: impl Into<String>,

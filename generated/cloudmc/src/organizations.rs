@@ -13,6 +13,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn add_verified_domain(
         &self,
         id: impl Into<String>,
@@ -55,6 +56,7 @@ impl AddVerifiedDomain {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::VerifiedDomain>, crate::Error> {
         let client = self.client.clone();
         client
@@ -77,6 +79,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_organization(
         &self,
         body: crate::models::CreateOrganizationRequest,
@@ -129,6 +132,7 @@ impl CreateOrganization {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -149,6 +153,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn delete_organization(&self, id: impl Into<String>) -> DeleteOrganization {
         DeleteOrganization {
             client: self.clone(),
@@ -198,6 +203,7 @@ impl DeleteOrganization {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -216,6 +222,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn delete_password_policy(&self, id: impl Into<String>) -> DeletePasswordPolicy {
         DeletePasswordPolicy {
             client: self.clone(),
@@ -264,6 +271,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_organization(&self, id: impl Into<String>) -> GetOrganization {
         GetOrganization {
             client: self.clone(),
@@ -299,6 +307,7 @@ impl GetOrganization {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Organization>, crate::Error> {
         let client = self.client.clone();
         client
@@ -317,6 +326,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_password_policy(&self, id: impl Into<String>) -> GetPasswordPolicy {
         GetPasswordPolicy {
             client: self.clone(),
@@ -352,6 +362,7 @@ impl GetPasswordPolicy {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<rt::Response<Vec<crate::models::PasswordConstraint>>, crate::Error> {
@@ -372,6 +383,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_security_settings(&self, id: impl Into<String>) -> GetSecuritySettings {
         GetSecuritySettings {
             client: self.clone(),
@@ -407,6 +419,7 @@ impl GetSecuritySettings {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::SecuritySettings>, crate::Error> {
         let client = self.client.clone();
         client
@@ -425,6 +438,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn list_manageable_connections(&self, id: impl Into<String>) -> ListManageableConnections {
         ListManageableConnections {
             client: self.clone(),
@@ -481,6 +495,7 @@ impl crate::Client {
     /// The caller's organization, and its sub-organizations when the caller may access other levels.
     ///
     /// Sends `GET /organizations`.
+    #[inline]
     pub fn list_organizations(&self) -> ListOrganizations {
         ListOrganizations {
             client: self.clone(),
@@ -582,6 +597,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn list_verified_domains(&self, id: impl Into<String>) -> ListVerifiedDomains {
         ListVerifiedDomains {
             client: self.clone(),
@@ -636,6 +652,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn mark_organization_reseller(&self, id: impl Into<String>) -> MarkOrganizationReseller {
         MarkOrganizationReseller {
             client: self.clone(),
@@ -685,6 +702,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `domain_id` (`domainId`): Id of the verified domain.
+    #[inline]
     pub fn remove_verified_domain(
         &self,
         id: impl Into<String>,
@@ -748,6 +766,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_organization(
         &self,
         id: impl Into<String>,
@@ -804,6 +823,7 @@ impl UpdateOrganization {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -821,6 +841,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_security_settings(
         &self,
         id: impl Into<String>,

@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn acquire_public_ip(
         &self,
         service_code: impl Into<String>,
@@ -77,6 +78,7 @@ impl AcquirePublicIp {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -95,6 +97,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_public_ip(
         &self,
         service_code: impl Into<String>,
@@ -144,6 +147,7 @@ impl GetPublicIp {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::PublicIp>, crate::Error> {
         let client = self.client.clone();
         client
@@ -163,6 +167,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_public_ips(
         &self,
         service_code: impl Into<String>,
@@ -292,6 +297,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
     /// - `operation` (`operation`): The operation to run.
+    #[inline]
     pub fn operate_public_ip(
         &self,
         service_code: impl Into<String>,
@@ -371,6 +377,7 @@ impl OperatePublicIp {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -393,6 +400,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn release_public_ip(
         &self,
         service_code: impl Into<String>,
@@ -456,6 +464,7 @@ impl ReleasePublicIp {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;

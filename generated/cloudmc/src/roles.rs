@@ -7,6 +7,7 @@ impl crate::Client {
     /// List the roles visible to the caller
     ///
     /// Sends `GET /roles`.
+    #[inline]
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
             client: self.clone(),

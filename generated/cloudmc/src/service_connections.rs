@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_service_connection(&self, id: impl Into<String>) -> GetServiceConnection {
         GetServiceConnection {
             client: self.clone(),
@@ -37,6 +38,7 @@ impl GetServiceConnection {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<rt::Response<crate::models::ServiceConnection>, crate::Error> {
@@ -58,6 +60,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `environment_id` (`environmentId`): The environment whose credentials to return.
+    #[inline]
     pub fn get_service_connection_api_info(
         &self,
         id: impl Into<String>,
@@ -90,6 +93,7 @@ impl GetServiceConnectionApiInfo {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<rt::Response<crate::models::ServiceConnectionApiInfo>, crate::Error> {
@@ -107,6 +111,7 @@ impl crate::Client {
     /// List service connections
     ///
     /// Sends `GET /services/connections`.
+    #[inline]
     pub fn list_service_connections(&self) -> ListServiceConnections {
         ListServiceConnections {
             client: self.clone(),

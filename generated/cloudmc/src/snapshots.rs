@@ -17,6 +17,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `operation` (`operation`): Always `create`.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_snapshot(
         &self,
         service_code: impl Into<String>,
@@ -84,6 +85,7 @@ impl CreateSnapshot {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -102,6 +104,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_snapshot(
         &self,
         service_code: impl Into<String>,
@@ -151,6 +154,7 @@ impl GetSnapshot {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Snapshot>, crate::Error> {
         let client = self.client.clone();
         client
@@ -170,6 +174,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_snapshots(
         &self,
         service_code: impl Into<String>,

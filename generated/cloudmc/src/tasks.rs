@@ -12,6 +12,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_task(&self, id: impl Into<String>) -> GetTask {
         GetTask { client: self.clone(), id: id.into(), options: rt::CallOptions::default() }
     }

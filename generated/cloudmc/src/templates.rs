@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn delete_template(
         &self,
         service_code: impl Into<String>,
@@ -77,6 +78,7 @@ impl DeleteTemplate {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -95,6 +97,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_template(
         &self,
         service_code: impl Into<String>,
@@ -144,6 +147,7 @@ impl GetTemplate {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Template>, crate::Error> {
         let client = self.client.clone();
         client
@@ -166,6 +170,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn import_template(
         &self,
         service_code: impl Into<String>,
@@ -229,6 +234,7 @@ impl ImportTemplate {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -246,6 +252,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_templates(
         &self,
         service_code: impl Into<String>,
@@ -355,6 +362,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
     /// - `operation` (`operation`): The operation to run.
+    #[inline]
     pub fn operate_template(
         &self,
         service_code: impl Into<String>,
@@ -434,6 +442,7 @@ impl OperateTemplate {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;

@@ -14,6 +14,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_user(&self, body: crate::models::CreateUserRequest) -> CreateUser {
         CreateUser { client: self.clone(), org_id: None, body, options: rt::CallOptions::default() }
     }
@@ -58,6 +59,7 @@ impl CreateUser {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -78,6 +80,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn delete_user(&self, id: impl Into<String>) -> DeleteUser {
         DeleteUser {
             client: self.clone(),
@@ -127,6 +130,7 @@ impl DeleteUser {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -143,6 +147,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_user(&self, id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.clone(),
@@ -178,6 +183,7 @@ impl GetUser {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::User>, crate::Error> {
         let client = self.client.clone();
         client
@@ -195,6 +201,7 @@ impl crate::Client {
     /// Other users are visible only with the `Users read` permission.
     ///
     /// Sends `GET /users`.
+    #[inline]
     pub fn list_users(&self) -> ListUsers {
         ListUsers {
             client: self.clone(),
@@ -284,6 +291,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn unlock_user(&self, id: impl Into<String>) -> UnlockUser {
         UnlockUser {
             client: self.clone(),
@@ -333,6 +341,7 @@ impl crate::Client {
     /// Arguments:
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_user(
         &self,
         id: impl Into<String>,
@@ -375,6 +384,7 @@ impl UpdateUser {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::User>, crate::Error> {
         let client = self.client.clone();
         client

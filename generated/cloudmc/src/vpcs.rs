@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_vpc(
         &self,
         service_code: impl Into<String>,
@@ -77,6 +78,7 @@ impl CreateVpc {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -97,6 +99,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn delete_vpc(
         &self,
         service_code: impl Into<String>,
@@ -160,6 +163,7 @@ impl DeleteVpc {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -178,6 +182,7 @@ impl crate::Client {
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
+    #[inline]
     pub fn get_vpc(
         &self,
         service_code: impl Into<String>,
@@ -227,6 +232,7 @@ impl GetVpc {
         self.options.apply(request)
     }
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<rt::Response<crate::models::Vpc>, crate::Error> {
         let client = self.client.clone();
         client
@@ -246,6 +252,7 @@ impl crate::Client {
     /// Arguments:
     /// - `service_code` (`serviceCode`): Code of the service connection, e.g. `compute-qc`.
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
+    #[inline]
     pub fn list_vpcs(
         &self,
         service_code: impl Into<String>,
@@ -353,6 +360,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
     /// - `operation` (`operation`): The operation to run.
+    #[inline]
     pub fn operate_vpc(
         &self,
         service_code: impl Into<String>,
@@ -420,6 +428,7 @@ impl OperateVpc {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;
@@ -441,6 +450,7 @@ impl crate::Client {
     /// - `environment_name` (`environmentName`): Name (not id) of the environment.
     /// - `id` (`id`): Id of the resource.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_vpc(
         &self,
         service_code: impl Into<String>,
@@ -508,6 +518,7 @@ impl UpdateVpc {
     /// Sends the request, then polls the task it started until the task ends (at
     /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
     /// poll policy bounds the wait.
+    #[inline]
     pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
         let client = self.client.clone();
         let accepted = self.send().await?;

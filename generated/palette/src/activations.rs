@@ -9,6 +9,7 @@ impl crate::Client {
     /// Only for UI to show the banner
     ///
     /// Sends `GET /v1/activations/system`.
+    #[inline]
     pub fn activations_system_get(&self) -> ActivationsSystemGet {
         ActivationsSystemGet { client: self.clone(), options: rt::CallOptions::default() }
     }

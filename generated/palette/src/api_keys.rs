@@ -7,6 +7,7 @@ impl crate::Client {
     /// Create an API key
     ///
     /// Sends `POST /v1/apiKeys`.
+    #[inline]
     pub fn api_keys_create(&self) -> ApiKeysCreate {
         ApiKeysCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -53,6 +54,7 @@ impl crate::Client {
     /// Retrieves a list of API keys
     ///
     /// Sends `GET /v1/apiKeys`.
+    #[inline]
     pub fn api_keys_list(&self) -> ApiKeysList {
         ApiKeysList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -89,6 +91,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
+    #[inline]
     pub fn api_keys_uid_active_state(&self, uid: impl Into<String>) -> ApiKeysUidActiveState {
         ApiKeysUidActiveState {
             client: self.clone(),
@@ -141,6 +144,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
+    #[inline]
     pub fn api_keys_uid_delete(&self, uid: impl Into<String>) -> ApiKeysUidDelete {
         ApiKeysUidDelete {
             client: self.clone(),
@@ -181,6 +185,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
+    #[inline]
     pub fn api_keys_uid_get(&self, uid: impl Into<String>) -> ApiKeysUidGet {
         ApiKeysUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -221,6 +226,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
+    #[inline]
     pub fn api_keys_uid_state(&self, uid: impl Into<String>) -> ApiKeysUidState {
         ApiKeysUidState {
             client: self.clone(),
@@ -273,6 +279,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify API key uid
+    #[inline]
     pub fn api_keys_uid_update(&self, uid: impl Into<String>) -> ApiKeysUidUpdate {
         ApiKeysUidUpdate {
             client: self.clone(),

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates a application deployment in one of virtual clusters in the cluster group
     ///
     /// Sends `POST /v1/appDeployments/clusterGroup`.
+    #[inline]
     pub fn app_deployments_cluster_group_create(&self) -> AppDeploymentsClusterGroupCreate {
         AppDeploymentsClusterGroupCreate {
             client: self.clone(),
@@ -56,6 +57,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Application deployment uid
     /// - `tier_uid` (`tierUid`): Application deployment tier uid
     /// - `manifest_uid` (`manifestUid`): Application deployment tier manifest uid
+    #[inline]
     pub fn app_deployments_profile_tiers_manifests_uid_get(
         &self,
         uid: impl Into<String>,
@@ -114,6 +116,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Application deployment uid
     /// - `tier_uid` (`tierUid`): Application deployment tier uid
     /// - `manifest_uid` (`manifestUid`): Application deployment tier manifest uid
+    #[inline]
     pub fn app_deployments_profile_tiers_manifests_uid_update(
         &self,
         uid: impl Into<String>,
@@ -179,6 +182,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
     /// - `tier_uid` (`tierUid`): Application deployment tier uid
+    #[inline]
     pub fn app_deployments_profile_tiers_uid_get(
         &self,
         uid: impl Into<String>,
@@ -232,6 +236,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
     /// - `tier_uid` (`tierUid`): Application deployment tier uid
+    #[inline]
     pub fn app_deployments_profile_tiers_uid_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -287,6 +292,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
     /// - `tier_uid` (`tierUid`): Application deployment tier uid
+    #[inline]
     pub fn app_deployments_profile_tiers_uid_update(
         &self,
         uid: impl Into<String>,
@@ -347,6 +353,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
+    #[inline]
     pub fn app_deployments_uid_delete(&self, uid: impl Into<String>) -> AppDeploymentsUidDelete {
         AppDeploymentsUidDelete {
             client: self.clone(),
@@ -387,6 +394,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
+    #[inline]
     pub fn app_deployments_uid_get(&self, uid: impl Into<String>) -> AppDeploymentsUidGet {
         AppDeploymentsUidGet {
             client: self.clone(),
@@ -433,6 +441,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
+    #[inline]
     pub fn app_deployments_uid_profile_apply(
         &self,
         uid: impl Into<String>,
@@ -484,6 +493,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
+    #[inline]
     pub fn app_deployments_uid_profile_get(
         &self,
         uid: impl Into<String>,
@@ -536,6 +546,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
+    #[inline]
     pub fn app_deployments_uid_profile_update(
         &self,
         uid: impl Into<String>,
@@ -594,6 +605,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application deployment uid
+    #[inline]
     pub fn app_deployments_uid_profile_versions_get(
         &self,
         uid: impl Into<String>,
@@ -643,6 +655,7 @@ impl crate::Client {
     /// Creates a application deployment in the virtual cluster
     ///
     /// Sends `POST /v1/appDeployments`.
+    #[inline]
     pub fn app_deployments_virtual_cluster_create(&self) -> AppDeploymentsVirtualClusterCreate {
         AppDeploymentsVirtualClusterCreate {
             client: self.clone(),

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates a application profile
     ///
     /// Sends `POST /v1/appProfiles`.
+    #[inline]
     pub fn app_profiles_create(&self) -> AppProfilesCreate {
         AppProfilesCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     /// Retrieves a list of application profile macros
     ///
     /// Sends `GET /v1/appProfiles/macros`.
+    #[inline]
     pub fn app_profiles_macros_list(&self) -> AppProfilesMacrosList {
         AppProfilesMacrosList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -83,6 +85,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
+    #[inline]
     pub fn app_profiles_uid_clone(&self, uid: impl Into<String>) -> AppProfilesUidClone {
         AppProfilesUidClone {
             client: self.clone(),
@@ -135,6 +138,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
+    #[inline]
     pub fn app_profiles_uid_clone_validate(
         &self,
         uid: impl Into<String>,
@@ -193,6 +197,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn app_profiles_uid_delete(&self, uid: impl Into<String>) -> AppProfilesUidDelete {
         AppProfilesUidDelete {
             client: self.clone(),
@@ -233,6 +238,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn app_profiles_uid_get(&self, uid: impl Into<String>) -> AppProfilesUidGet {
         AppProfilesUidGet {
             client: self.clone(),
@@ -277,6 +283,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
+    #[inline]
     pub fn app_profiles_uid_metadata_update(
         &self,
         uid: impl Into<String>,
@@ -335,6 +342,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
+    #[inline]
     pub fn app_profiles_uid_tiers_create(
         &self,
         uid: impl Into<String>,
@@ -390,6 +398,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
+    #[inline]
     pub fn app_profiles_uid_tiers_get(&self, uid: impl Into<String>) -> AppProfilesUidTiersGet {
         AppProfilesUidTiersGet {
             client: self.clone(),
@@ -436,6 +445,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
+    #[inline]
     pub fn app_profiles_uid_tiers_patch(&self, uid: impl Into<String>) -> AppProfilesUidTiersPatch {
         AppProfilesUidTiersPatch {
             client: self.clone(),
@@ -489,6 +499,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -535,6 +546,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_get(
         &self,
         uid: impl Into<String>,
@@ -585,6 +597,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_manifests_create(
         &self,
         uid: impl Into<String>,
@@ -646,6 +659,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -702,6 +716,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
     /// - `manifest_uid` (`manifestUid`): Application profile tier manifest uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_manifests_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -756,6 +771,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
     /// - `manifest_uid` (`manifestUid`): Application profile tier manifest uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_manifests_uid_get(
         &self,
         uid: impl Into<String>,
@@ -814,6 +830,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
     /// - `manifest_uid` (`manifestUid`): Application profile tier manifest uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_manifests_uid_update(
         &self,
         uid: impl Into<String>,
@@ -879,6 +896,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_resolved_values_get(
         &self,
         uid: impl Into<String>,
@@ -934,6 +952,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Application profile uid
     /// - `tier_uid` (`tierUid`): Application profile tier uid
+    #[inline]
     pub fn app_profiles_uid_tiers_uid_update(
         &self,
         uid: impl Into<String>,
@@ -991,6 +1010,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn app_profiles_uid_update(&self, uid: impl Into<String>) -> AppProfilesUidUpdate {
         AppProfilesUidUpdate {
             client: self.clone(),

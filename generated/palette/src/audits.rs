@@ -7,6 +7,7 @@ impl crate::Client {
     /// Retrieves the list of audit logs
     ///
     /// Sends `GET /v1/audits`.
+    #[inline]
     pub fn audits_list(&self) -> AuditsList {
         AuditsList {
             client: self.clone(),
@@ -179,6 +180,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
+    #[inline]
     pub fn audits_uid_get(&self, uid: impl Into<String>) -> AuditsUidGet {
         AuditsUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -219,6 +221,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
+    #[inline]
     pub fn audits_uid_get_sys_msg(&self, uid: impl Into<String>) -> AuditsUidGetSysMsg {
         AuditsUidGetSysMsg {
             client: self.clone(),
@@ -263,6 +266,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the audit uid
+    #[inline]
     pub fn audits_uid_msg_update(&self, uid: impl Into<String>) -> AuditsUidMsgUpdate {
         AuditsUidMsgUpdate {
             client: self.clone(),

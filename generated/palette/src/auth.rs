@@ -9,6 +9,7 @@ impl crate::Client {
     /// Returns the allowed login method and information with the organization details
     ///
     /// Sends `GET /v1/auth/org`.
+    #[inline]
     pub fn auth_org(&self) -> AuthOrg {
         AuthOrg { client: self.clone(), org_name: None, options: rt::CallOptions::default() }
     }
@@ -58,6 +59,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `token` (`token`): Non expired Authorization token
+    #[inline]
     pub fn auth_refresh(&self, token: impl Into<String>) -> AuthRefresh {
         AuthRefresh {
             client: self.clone(),
@@ -112,6 +114,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Describes the credential details required for authentication  Sent as `application/json`.
+    #[inline]
     pub fn authenticate(&self, body: crate::models::V1AuthLogin) -> Authenticate {
         Authenticate {
             client: self.clone(),
@@ -167,6 +170,7 @@ impl crate::Client {
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the user to be used for authentication of user
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn password_activate(
         &self,
         password_token: impl Into<String>,
@@ -218,6 +222,7 @@ impl crate::Client {
     /// Arguments:
     /// - `password_token` (`passwordToken`): Describes the expirable password token for the user to be used for authentication of user
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn password_reset(
         &self,
         password_token: impl Into<String>,
@@ -265,6 +270,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn password_reset_request(
         &self,
         body: crate::models::PasswordResetRequestBody,
@@ -300,6 +306,7 @@ impl crate::Client {
     /// V1AuthMfaDevicesList
     ///
     /// Sends `GET /v1/auth/mfa/devices`.
+    #[inline]
     pub fn v1_auth_mfa_devices_list(&self) -> V1AuthMfaDevicesList {
         V1AuthMfaDevicesList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -335,6 +342,7 @@ impl crate::Client {
     /// Returns a list of user's organizations details and login methods
     ///
     /// Sends `GET /v1/auth/orgs`.
+    #[inline]
     pub fn v1_auth_orgs(&self) -> V1AuthOrgs {
         V1AuthOrgs { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -372,6 +380,7 @@ impl crate::Client {
     /// Returns a list of supported sso auth providers
     ///
     /// Sends `GET /v1/auth/sso/providers`.
+    #[inline]
     pub fn v1_auth_sso_providers(&self) -> V1AuthSsoProviders {
         V1AuthSsoProviders { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -410,6 +419,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `email_id` (`emailId`): Describes user's email id for sending organzation(s) details via email.
+    #[inline]
     pub fn v1_auth_user_org_forgot(&self, email_id: impl Into<String>) -> V1AuthUserOrgForgot {
         V1AuthUserOrgForgot {
             client: self.clone(),
@@ -452,6 +462,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org` (`org`): Organization name
+    #[inline]
     pub fn v1_oidc_callback(&self, org: impl Into<String>) -> V1OidcCallback {
         V1OidcCallback {
             client: self.clone(),
@@ -536,6 +547,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org` (`org`): Organization name
+    #[inline]
     pub fn v1_oidc_logout(&self, org: impl Into<String>) -> V1OidcLogout {
         V1OidcLogout {
             client: self.clone(),
@@ -586,6 +598,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org` (`org`): Organization name
+    #[inline]
     pub fn v1_saml_callback(&self, org: impl Into<String>) -> V1SamlCallback {
         V1SamlCallback {
             client: self.clone(),
@@ -652,6 +665,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `org` (`org`): Organization name
+    #[inline]
     pub fn v1_saml_logout(&self, org: impl Into<String>) -> V1SamlLogout {
         V1SamlLogout {
             client: self.clone(),
@@ -714,6 +728,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `sso_app` (`ssoApp`): Describes the sso app use to login into the system
+    #[inline]
     pub fn v1_sso_callback(&self, sso_app: impl Into<String>) -> V1SsoCallback {
         V1SsoCallback {
             client: self.clone(),
@@ -795,6 +810,7 @@ impl crate::Client {
     /// Returns a list of predefined Identity Provider (IDP)
     ///
     /// Sends `GET /v1/auth/sso/idps`.
+    #[inline]
     pub fn v1_sso_idps(&self) -> V1SsoIdps {
         V1SsoIdps { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -832,6 +848,7 @@ impl crate::Client {
     /// Returns a list of supported sso logins and their authentication mechanism
     ///
     /// Sends `GET /v1/auth/sso/logins`.
+    #[inline]
     pub fn v1_sso_logins(&self) -> V1SsoLogins {
         V1SsoLogins { client: self.clone(), org: None, options: rt::CallOptions::default() }
     }

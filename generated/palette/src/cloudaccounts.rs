@@ -11,6 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn accounts_geolocation_patch(
         &self,
         uid: impl Into<String>,
@@ -53,6 +54,7 @@ impl crate::Client {
     /// Creates an AWS cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/aws`.
+    #[inline]
     pub fn cloud_accounts_aws_create(&self) -> CloudAccountsAwsCreate {
         CloudAccountsAwsCreate {
             client: self.clone(),
@@ -102,6 +104,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): AWS cloud account uid
+    #[inline]
     pub fn cloud_accounts_aws_delete(&self, uid: impl Into<String>) -> CloudAccountsAwsDelete {
         CloudAccountsAwsDelete {
             client: self.clone(),
@@ -142,6 +145,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): AWS cloud account uid
+    #[inline]
     pub fn cloud_accounts_aws_get(&self, uid: impl Into<String>) -> CloudAccountsAwsGet {
         CloudAccountsAwsGet {
             client: self.clone(),
@@ -189,6 +193,7 @@ impl crate::Client {
     /// Retrieves a list of AWS cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/aws`.
+    #[inline]
     pub fn cloud_accounts_aws_list(&self) -> CloudAccountsAwsList {
         CloudAccountsAwsList {
             client: self.clone(),
@@ -315,6 +320,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): AWS cloud account uid
+    #[inline]
     pub fn cloud_accounts_aws_update(&self, uid: impl Into<String>) -> CloudAccountsAwsUpdate {
         CloudAccountsAwsUpdate {
             client: self.clone(),
@@ -364,6 +370,7 @@ impl crate::Client {
     /// Create azure cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/azure`.
+    #[inline]
     pub fn cloud_accounts_azure_create(&self) -> CloudAccountsAzureCreate {
         CloudAccountsAzureCreate {
             client: self.clone(),
@@ -413,6 +420,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Azure cloud account uid
+    #[inline]
     pub fn cloud_accounts_azure_delete(&self, uid: impl Into<String>) -> CloudAccountsAzureDelete {
         CloudAccountsAzureDelete {
             client: self.clone(),
@@ -456,6 +464,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Azure cloud account uid
+    #[inline]
     pub fn cloud_accounts_azure_get(&self, uid: impl Into<String>) -> CloudAccountsAzureGet {
         CloudAccountsAzureGet {
             client: self.clone(),
@@ -497,6 +506,7 @@ impl crate::Client {
     /// Retrieves a list of azure cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/azure`.
+    #[inline]
     pub fn cloud_accounts_azure_list(&self) -> CloudAccountsAzureList {
         CloudAccountsAzureList {
             client: self.clone(),
@@ -625,6 +635,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Azure cloud account uid
+    #[inline]
     pub fn cloud_accounts_azure_update(&self, uid: impl Into<String>) -> CloudAccountsAzureUpdate {
         CloudAccountsAzureUpdate {
             client: self.clone(),
@@ -674,6 +685,7 @@ impl crate::Client {
     /// Creates a CloudStack cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/apache-cloudstack`.
+    #[inline]
     pub fn cloud_accounts_cloud_stack_create(&self) -> CloudAccountsCloudStackCreate {
         CloudAccountsCloudStackCreate {
             client: self.clone(),
@@ -723,6 +735,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): CloudStack cloud account uid
+    #[inline]
     pub fn cloud_accounts_cloud_stack_delete(
         &self,
         uid: impl Into<String>,
@@ -769,6 +782,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): CloudStack cloud account uid
+    #[inline]
     pub fn cloud_accounts_cloud_stack_get(
         &self,
         uid: impl Into<String>,
@@ -818,6 +832,7 @@ impl crate::Client {
     /// Retrieves a list of CloudStack cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/apache-cloudstack`.
+    #[inline]
     pub fn cloud_accounts_cloud_stack_list(&self) -> CloudAccountsCloudStackList {
         CloudAccountsCloudStackList {
             client: self.clone(),
@@ -946,6 +961,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): CloudStack cloud account uid
+    #[inline]
     pub fn cloud_accounts_cloud_stack_update(
         &self,
         uid: impl Into<String>,
@@ -1004,6 +1020,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Custom cloud type
+    #[inline]
     pub fn cloud_accounts_custom_create(
         &self,
         cloud_type: impl Into<String>,
@@ -1065,6 +1082,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Custom cloud account uid
     /// - `cloud_type` (`cloudType`): Custom cloud type
+    #[inline]
     pub fn cloud_accounts_custom_delete(
         &self,
         uid: impl Into<String>,
@@ -1114,6 +1132,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Custom cloud account uid
     /// - `cloud_type` (`cloudType`): Custom cloud type
+    #[inline]
     pub fn cloud_accounts_custom_get(
         &self,
         uid: impl Into<String>,
@@ -1168,6 +1187,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cloud_type` (`cloudType`): Custom cloud type
+    #[inline]
     pub fn cloud_accounts_custom_list(
         &self,
         cloud_type: impl Into<String>,
@@ -1303,6 +1323,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Custom cloud account uid
     /// - `cloud_type` (`cloudType`): Custom cloud type
+    #[inline]
     pub fn cloud_accounts_custom_update(
         &self,
         uid: impl Into<String>,
@@ -1360,6 +1381,7 @@ impl crate::Client {
     /// Creates a GCP cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/gcp`.
+    #[inline]
     pub fn cloud_accounts_gcp_create(&self) -> CloudAccountsGcpCreate {
         CloudAccountsGcpCreate {
             client: self.clone(),
@@ -1409,6 +1431,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): GCP cloud account uid
+    #[inline]
     pub fn cloud_accounts_gcp_delete(&self, uid: impl Into<String>) -> CloudAccountsGcpDelete {
         CloudAccountsGcpDelete {
             client: self.clone(),
@@ -1449,6 +1472,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): GCP cloud account uid
+    #[inline]
     pub fn cloud_accounts_gcp_get(&self, uid: impl Into<String>) -> CloudAccountsGcpGet {
         CloudAccountsGcpGet {
             client: self.clone(),
@@ -1490,6 +1514,7 @@ impl crate::Client {
     /// Retrieves a list of gcp cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/gcp`.
+    #[inline]
     pub fn cloud_accounts_gcp_list(&self) -> CloudAccountsGcpList {
         CloudAccountsGcpList {
             client: self.clone(),
@@ -1616,6 +1641,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): GCP cloud account uid
+    #[inline]
     pub fn cloud_accounts_gcp_update(&self, uid: impl Into<String>) -> CloudAccountsGcpUpdate {
         CloudAccountsGcpUpdate {
             client: self.clone(),
@@ -1667,6 +1693,7 @@ impl crate::Client {
     /// Retrieves a list of cloud accounts summary
     ///
     /// Sends `GET /v1/cloudaccounts/summary`.
+    #[inline]
     pub fn cloud_accounts_list_summary(&self) -> CloudAccountsListSummary {
         CloudAccountsListSummary {
             client: self.clone(),
@@ -1782,6 +1809,7 @@ impl crate::Client {
     /// Creates an Maas cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/maas`.
+    #[inline]
     pub fn cloud_accounts_maas_create(&self) -> CloudAccountsMaasCreate {
         CloudAccountsMaasCreate {
             client: self.clone(),
@@ -1831,6 +1859,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
+    #[inline]
     pub fn cloud_accounts_maas_delete(&self, uid: impl Into<String>) -> CloudAccountsMaasDelete {
         CloudAccountsMaasDelete {
             client: self.clone(),
@@ -1874,6 +1903,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
+    #[inline]
     pub fn cloud_accounts_maas_get(&self, uid: impl Into<String>) -> CloudAccountsMaasGet {
         CloudAccountsMaasGet {
             client: self.clone(),
@@ -1915,6 +1945,7 @@ impl crate::Client {
     /// Retrieves a list of Maas cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/maas`.
+    #[inline]
     pub fn cloud_accounts_maas_list(&self) -> CloudAccountsMaasList {
         CloudAccountsMaasList {
             client: self.clone(),
@@ -2042,6 +2073,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn cloud_accounts_maas_patch(
         &self,
         uid: impl Into<String>,
@@ -2087,6 +2119,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Maas cloud account uid
+    #[inline]
     pub fn cloud_accounts_maas_update(&self, uid: impl Into<String>) -> CloudAccountsMaasUpdate {
         CloudAccountsMaasUpdate {
             client: self.clone(),
@@ -2136,6 +2169,7 @@ impl crate::Client {
     /// Creates a vSphere cloud account
     ///
     /// Sends `POST /v1/cloudaccounts/vsphere`.
+    #[inline]
     pub fn cloud_accounts_vsphere_create(&self) -> CloudAccountsVsphereCreate {
         CloudAccountsVsphereCreate {
             client: self.clone(),
@@ -2185,6 +2219,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): VSphere cloud account uid
+    #[inline]
     pub fn cloud_accounts_vsphere_delete(
         &self,
         uid: impl Into<String>,
@@ -2231,6 +2266,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): VSphere cloud account uid
+    #[inline]
     pub fn cloud_accounts_vsphere_get(&self, uid: impl Into<String>) -> CloudAccountsVsphereGet {
         CloudAccountsVsphereGet {
             client: self.clone(),
@@ -2277,6 +2313,7 @@ impl crate::Client {
     /// Retrieves a list of vSphere cloud accounts
     ///
     /// Sends `GET /v1/cloudaccounts/vsphere`.
+    #[inline]
     pub fn cloud_accounts_vsphere_list(&self) -> CloudAccountsVsphereList {
         CloudAccountsVsphereList {
             client: self.clone(),
@@ -2405,6 +2442,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): VSphere cloud account uid
+    #[inline]
     pub fn cloud_accounts_vsphere_update(
         &self,
         uid: impl Into<String>,
@@ -2465,6 +2503,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_diskofferings(
         &self,
         uid: impl Into<String>,
@@ -2535,6 +2574,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_domains(
         &self,
         uid: impl Into<String>,
@@ -2587,6 +2627,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_keypairs(
         &self,
         uid: impl Into<String>,
@@ -2657,6 +2698,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_networks(
         &self,
         uid: impl Into<String>,
@@ -2737,6 +2779,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_offerings(
         &self,
         uid: impl Into<String>,
@@ -2817,6 +2860,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_projects(
         &self,
         uid: impl Into<String>,
@@ -2869,6 +2913,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_templates(
         &self,
         uid: impl Into<String>,
@@ -2949,6 +2994,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_vpcs(
         &self,
         uid: impl Into<String>,
@@ -3019,6 +3065,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cloudstack_accounts_uid_zones(
         &self,
         uid: impl Into<String>,
@@ -3071,6 +3118,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn maas_accounts_uid_azs(&self, uid: impl Into<String>) -> MaasAccountsUidAzs {
         MaasAccountsUidAzs {
             client: self.clone(),
@@ -3118,6 +3166,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn maas_accounts_uid_domains(&self, uid: impl Into<String>) -> MaasAccountsUidDomains {
         MaasAccountsUidDomains {
             client: self.clone(),
@@ -3165,6 +3214,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn maas_accounts_uid_pools(&self, uid: impl Into<String>) -> MaasAccountsUidPools {
         MaasAccountsUidPools {
             client: self.clone(),
@@ -3212,6 +3262,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn maas_accounts_uid_subnets(&self, uid: impl Into<String>) -> MaasAccountsUidSubnets {
         MaasAccountsUidSubnets {
             client: self.clone(),
@@ -3259,6 +3310,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn maas_accounts_uid_tags(&self, uid: impl Into<String>) -> MaasAccountsUidTags {
         MaasAccountsUidTags {
             client: self.clone(),
@@ -3308,6 +3360,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `datacenter` (`datacenter`): the query parameter
     /// - `computecluster` (`computecluster`): the query parameter
+    #[inline]
     pub fn vsphere_accounts_uid_cluster_res(
         &self,
         uid: impl Into<String>,
@@ -3374,6 +3427,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn vsphere_accounts_uid_datacenters(
         &self,
         uid: impl Into<String>,

@@ -15,6 +15,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Edge-native machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn aws_cloud_configs_edge_native_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -69,6 +70,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Edge-native machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn aws_cloud_configs_edge_native_machine_pool_get(
         &self,
         config_uid: impl Into<String>,
@@ -129,6 +131,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Edge-native machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn aws_cloud_configs_edge_native_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -197,6 +200,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): AWS Cluster's Hybrid Configuration
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn aws_cloud_configs_uid_hybrid_config(
         &self,
         config_uid: impl Into<String>,
@@ -260,6 +264,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_get(&self, config_uid: impl Into<String>) -> CloudConfigsAksGet {
         CloudConfigsAksGet {
             client: self.clone(),
@@ -314,6 +319,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -378,6 +384,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -432,6 +439,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -498,6 +506,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -564,6 +573,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -712,6 +722,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -771,6 +782,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -834,6 +846,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -903,6 +916,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aks_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -966,6 +980,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_get(&self, config_uid: impl Into<String>) -> CloudConfigsAwsGet {
         CloudConfigsAwsGet {
             client: self.clone(),
@@ -1020,6 +1035,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -1084,6 +1100,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -1138,6 +1155,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -1204,6 +1222,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -1270,6 +1289,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -1416,6 +1436,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -1475,6 +1496,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -1538,6 +1560,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -1607,6 +1630,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_aws_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -1670,6 +1694,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_get(&self, config_uid: impl Into<String>) -> CloudConfigsAzureGet {
         CloudConfigsAzureGet {
             client: self.clone(),
@@ -1724,6 +1749,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -1788,6 +1814,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -1842,6 +1869,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -1908,6 +1936,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -1976,6 +2005,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -2124,6 +2154,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -2185,6 +2216,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -2248,6 +2280,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -2317,6 +2350,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-azure` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_azure_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -2380,6 +2414,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_get(
         &self,
         config_uid: impl Into<String>,
@@ -2437,6 +2472,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -2501,6 +2537,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -2555,6 +2592,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -2621,6 +2659,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -2687,6 +2726,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -2748,6 +2788,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -2807,6 +2848,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -2872,6 +2914,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -2941,6 +2984,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-apache-cloudstack` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_cloud_stack_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -3005,6 +3049,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3065,6 +3110,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_machine_pool_create(
         &self,
         cloud_type: impl Into<String>,
@@ -3132,6 +3178,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_machine_pool_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3191,6 +3238,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_machine_pool_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3262,6 +3310,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_pool_machines_add(
         &self,
         cloud_type: impl Into<String>,
@@ -3333,6 +3382,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_pool_machines_list(
         &self,
         cloud_type: impl Into<String>,
@@ -3486,6 +3536,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_pool_machines_uid_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3550,6 +3601,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_pool_machines_uid_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3620,6 +3672,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_pool_machines_uid_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3694,6 +3747,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-cloud-types` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_custom_uid_cluster_config(
         &self,
         cloud_type: impl Into<String>,
@@ -3759,6 +3813,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_get(
         &self,
         config_uid: impl Into<String>,
@@ -3816,6 +3871,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -3880,6 +3936,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -3934,6 +3991,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -4000,6 +4058,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -4066,6 +4125,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -4127,6 +4187,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -4186,6 +4247,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -4251,6 +4313,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -4320,6 +4383,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-edge-native` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_edge_native_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -4383,6 +4447,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_get(&self, config_uid: impl Into<String>) -> CloudConfigsEksGet {
         CloudConfigsEksGet {
             client: self.clone(),
@@ -4437,6 +4502,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -4501,6 +4567,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -4555,6 +4622,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -4621,6 +4689,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -4687,6 +4756,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -4833,6 +4903,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -4892,6 +4963,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -4955,6 +5027,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -5024,6 +5097,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -5087,6 +5161,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-eks` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_eks_uid_fargate_profiles_update(
         &self,
         config_uid: impl Into<String>,
@@ -5150,6 +5225,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_get(&self, config_uid: impl Into<String>) -> CloudConfigsGcpGet {
         CloudConfigsGcpGet {
             client: self.clone(),
@@ -5204,6 +5280,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -5268,6 +5345,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -5322,6 +5400,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -5388,6 +5467,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -5454,6 +5534,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -5600,6 +5681,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -5659,6 +5741,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -5722,6 +5805,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -5791,6 +5875,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gcp` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gcp_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -5854,6 +5939,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_get(
         &self,
         config_uid: impl Into<String>,
@@ -5911,6 +5997,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -5975,6 +6062,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -6029,6 +6117,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -6095,6 +6184,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -6161,6 +6251,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -6309,6 +6400,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -6368,6 +6460,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -6433,6 +6526,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -6502,6 +6596,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-generic` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_generic_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -6565,6 +6660,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_get(&self, config_uid: impl Into<String>) -> CloudConfigsGkeGet {
         CloudConfigsGkeGet {
             client: self.clone(),
@@ -6619,6 +6715,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -6683,6 +6780,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -6737,6 +6835,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -6803,6 +6902,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -6869,6 +6969,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -7015,6 +7116,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -7074,6 +7176,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -7137,6 +7240,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -7206,6 +7310,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-gke` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_gke_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -7269,6 +7374,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_get(&self, config_uid: impl Into<String>) -> CloudConfigsMaasGet {
         CloudConfigsMaasGet {
             client: self.clone(),
@@ -7323,6 +7429,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -7387,6 +7494,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -7441,6 +7549,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -7507,6 +7616,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -7573,6 +7683,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -7719,6 +7830,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -7778,6 +7890,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -7841,6 +7954,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -7910,6 +8024,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-maas` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_maas_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -7976,6 +8091,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cloud type
     ///
     /// Compiled with the cargo feature `cloudconfigs-machine-pools` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_machine_pools_machine_uid_maintenance_status_update(
         &self,
         config_uid: impl Into<String>,
@@ -8052,6 +8168,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cloud type
     ///
     /// Compiled with the cargo feature `cloudconfigs-machine-pools` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_machine_pools_machine_uid_maintenance_update(
         &self,
         config_uid: impl Into<String>,
@@ -8125,6 +8242,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-machine-pools` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_machine_pools_machine_uids_get(
         &self,
         config_uid: impl Into<String>,
@@ -8183,6 +8301,7 @@ impl crate::Client {
     /// - `body`: Machines health information containing the list of machine health states to update  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `cloudconfigs-core` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_uid_machines_health_patch(
         &self,
         config_uid: impl Into<String>,
@@ -8236,6 +8355,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_get(
         &self,
         config_uid: impl Into<String>,
@@ -8293,6 +8413,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -8357,6 +8478,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -8411,6 +8533,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -8477,6 +8600,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -8543,6 +8667,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -8691,6 +8816,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -8750,6 +8876,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -8815,6 +8942,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -8884,6 +9012,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -8947,6 +9076,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Specify virtual cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-virtual` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_virtual_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -9010,6 +9140,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_get(
         &self,
         config_uid: impl Into<String>,
@@ -9067,6 +9198,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_machine_pool_create(
         &self,
         config_uid: impl Into<String>,
@@ -9131,6 +9263,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_machine_pool_delete(
         &self,
         config_uid: impl Into<String>,
@@ -9185,6 +9318,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_machine_pool_update(
         &self,
         config_uid: impl Into<String>,
@@ -9251,6 +9385,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_pool_machines_add(
         &self,
         config_uid: impl Into<String>,
@@ -9317,6 +9452,7 @@ impl crate::Client {
     /// - `machine_pool_name` (`machinePoolName`): Machine pool name
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_pool_machines_list(
         &self,
         config_uid: impl Into<String>,
@@ -9465,6 +9601,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_pool_machines_uid_delete(
         &self,
         config_uid: impl Into<String>,
@@ -9524,6 +9661,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_pool_machines_uid_get(
         &self,
         config_uid: impl Into<String>,
@@ -9589,6 +9727,7 @@ impl crate::Client {
     /// - `machine_uid` (`machineUid`): Machine uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_pool_machines_uid_update(
         &self,
         config_uid: impl Into<String>,
@@ -9658,6 +9797,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-vsphere` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn cloud_configs_vsphere_uid_cluster_config(
         &self,
         config_uid: impl Into<String>,
@@ -9721,6 +9861,7 @@ impl crate::Client {
     /// - `config_uid` (`configUid`): Hybrid AWS cluster's cloud config uid
     ///
     /// Compiled with the cargo feature `cloudconfigs-aws` (or `cloudconfigs`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_cloud_configs_edge_native_uid_machine_pool_create(
         &self,
         config_uid: impl Into<String>,

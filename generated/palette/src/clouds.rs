@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `body`: Request payload for AWS cloud cost  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn aws_cloud_cost(&self, body: crate::models::V1AwsCloudCostSpec) -> AwsCloudCost {
         AwsCloudCost { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -60,6 +61,7 @@ impl crate::Client {
     /// - `body`: Retrieves the Aws secret credentials  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_account_secret_credentials(
         &self,
         body: crate::models::V1AwsSecretSpecInputEntity,
@@ -113,6 +115,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/aws/account/sts`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_account_sts_get(&self) -> V1AwsAccountStsGet {
         V1AwsAccountStsGet {
             client: self.clone(),
@@ -174,6 +177,7 @@ impl crate::Client {
     /// - `body`: Request payload to validate AWS cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_account_validate(
         &self,
         body: crate::models::V1AwsCloudAccount,
@@ -217,6 +221,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/aws/amiTypes`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_ami_types(&self) -> V1AwsAmiTypes {
         V1AwsAmiTypes { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -262,6 +267,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which cluster name is validated
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_cluster_name_validate(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -319,6 +325,7 @@ impl crate::Client {
     /// - `region` (`region`): Region to copy AWS image from
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_copy_image_from_default_region(
         &self,
         region: impl Into<String>,
@@ -390,6 +397,7 @@ impl crate::Client {
     /// - `region` (`region`): Region to find AWS image
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_find_image(&self, region: impl Into<String>) -> V1AwsFindImage {
         V1AwsFindImage {
             client: self.clone(),
@@ -458,6 +466,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_host_resource_group_capacity_validation(
         &self,
         region: impl Into<String>,
@@ -523,6 +532,7 @@ impl crate::Client {
     /// - `hrg_arn` (`hrgArn`): ARN of the Host Resource Group
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_host_resource_group_licenses(
         &self,
         region: impl Into<String>,
@@ -587,6 +597,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): UID of the AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_host_resource_groups(
         &self,
         region: impl Into<String>,
@@ -646,6 +657,7 @@ impl crate::Client {
     /// - `body`: Request payload for AWS Cloud Account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_iam_policies(&self, body: crate::models::V1AwsCloudAccount) -> V1AwsIamPolicies {
         V1AwsIamPolicies {
             client: self.clone(),
@@ -703,6 +715,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which AWS instances are requested
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_instance_types(&self, region: impl Into<String>) -> V1AwsInstanceTypes {
         V1AwsInstanceTypes {
             client: self.clone(),
@@ -807,6 +820,7 @@ impl crate::Client {
     /// - `keypair` (`keypair`): AWS Key pair which is to be validated
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_key_pair_validate(
         &self,
         region: impl Into<String>,
@@ -865,6 +879,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_key_pairs(
         &self,
         region: impl Into<String>,
@@ -921,6 +936,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_kms_key_get(
         &self,
         region: impl Into<String>,
@@ -986,6 +1002,7 @@ impl crate::Client {
     /// - `key_arn` (`keyArn`): AWS KEY ARN for validation
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_kms_key_validate(
         &self,
         region: impl Into<String>,
@@ -1044,6 +1061,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_kms_keys(
         &self,
         region: impl Into<String>,
@@ -1098,6 +1116,7 @@ impl crate::Client {
     /// - `body`: Request payload to validate AWS policy ARN  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_policy_arns_validate(
         &self,
         body: crate::models::V1AwsPolicyArnsSpec,
@@ -1154,6 +1173,7 @@ impl crate::Client {
     /// - `body`: Request payload for AWS properties validate spec  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_properties_validate(
         &self,
         body: crate::models::V1AwsPropertiesValidateSpec,
@@ -1200,6 +1220,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_regions(&self, cloud_account_uid: impl Into<String>) -> V1AwsRegions {
         V1AwsRegions {
             client: self.clone(),
@@ -1249,6 +1270,7 @@ impl crate::Client {
     /// - `body`: AWS S3 bucket credentials  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_s3_validate(
         &self,
         body: crate::models::V1AwsS3BucketCredentials,
@@ -1293,6 +1315,7 @@ impl crate::Client {
     /// - `vpc_id` (`vpcId`): Vpc Id for which security groups are requested
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_security_groups(
         &self,
         region: impl Into<String>,
@@ -1359,6 +1382,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which AWS storage types are requested
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_storage_types(&self, region: impl Into<String>) -> V1AwsStorageTypes {
         V1AwsStorageTypes {
             client: self.clone(),
@@ -1417,6 +1441,7 @@ impl crate::Client {
     /// - `image_id` (`imageId`): AWS image id
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_volume_size_get(
         &self,
         region: impl Into<String>,
@@ -1482,6 +1507,7 @@ impl crate::Client {
     /// - `region` (`region`): Specific AWS Region
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_volume_types_get(&self, region: impl Into<String>) -> V1AwsVolumeTypesGet {
         V1AwsVolumeTypesGet {
             client: self.clone(),
@@ -1534,6 +1560,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_vpcs(
         &self,
         region: impl Into<String>,
@@ -1589,6 +1616,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific AWS cloud account
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_aws_zones(
         &self,
         region: impl Into<String>,
@@ -1650,6 +1678,7 @@ impl crate::Client {
     /// - `body`: Request payload for Azure cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_account_validate(
         &self,
         body: crate::models::V1AzureCloudAccount,
@@ -1702,6 +1731,7 @@ impl crate::Client {
     /// - `resource_group` (`resourceGroup`): resourceGroup in which cluster name is to be validated
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_cluster_name_validate(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -1764,6 +1794,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/azure/groups`.
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_groups(&self) -> V1AzureGroups {
         V1AzureGroups {
             client: self.clone(),
@@ -1820,6 +1851,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which Azure instance types are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_instance_types(&self, region: impl Into<String>) -> V1AzureInstanceTypes {
         V1AzureInstanceTypes {
             client: self.clone(),
@@ -1926,6 +1958,7 @@ impl crate::Client {
     /// - `subscription_id` (`subscriptionId`): subscriptionId for which Azure private dns zones are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_private_dns_zones(
         &self,
         resource_group: impl Into<String>,
@@ -1986,6 +2019,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/azure/regions`.
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_regions(&self) -> V1AzureRegions {
         V1AzureRegions {
             client: self.clone(),
@@ -2052,6 +2086,7 @@ impl crate::Client {
     /// - `subscription_id` (`subscriptionId`): Uid for which Azure resource group are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_resource_group_list(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -2114,6 +2149,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/azure/storageaccounttypes`.
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_storage_account_types(&self) -> V1AzureStorageAccountTypes {
         V1AzureStorageAccountTypes {
             client: self.clone(),
@@ -2178,6 +2214,7 @@ impl crate::Client {
     /// - `subscription_id` (`subscriptionId`): subscriptionId for which Azure storage accounts are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_storage_accounts(
         &self,
         resource_group: impl Into<String>,
@@ -2251,6 +2288,7 @@ impl crate::Client {
     /// - `storage_account_name` (`storageAccountName`): resourceGroup for which Azure storage accounts are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_storage_containers(
         &self,
         resource_group: impl Into<String>,
@@ -2324,6 +2362,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which Azure storage types are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_storage_types(&self, region: impl Into<String>) -> V1AzureStorageTypes {
         V1AzureStorageTypes {
             client: self.clone(),
@@ -2380,6 +2419,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_subscription_list(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -2435,6 +2475,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific Azure cloud account
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_vhd_url(
         &self,
         vhd: impl Into<String>,
@@ -2493,6 +2534,7 @@ impl crate::Client {
     /// - `subscription_id` (`subscriptionId`): Uid for which Azure virtual networks are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_virtual_network_list(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -2566,6 +2608,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which Azure zones are requested
     ///
     /// Compiled with the cargo feature `clouds-azure` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_azure_zones(&self, region: impl Into<String>) -> V1AzureZones {
         V1AzureZones {
             client: self.clone(),
@@ -2637,6 +2680,7 @@ impl crate::Client {
     /// - `region` (`region`): region for which compute rate is requested
     ///
     /// Compiled with the cargo feature `clouds-core` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_compute_rate(
         &self,
         cloud: impl Into<String>,
@@ -2697,6 +2741,7 @@ impl crate::Client {
     /// - `body`: Request payload for CloudStack cloud account with required domain field  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_account_validate(
         &self,
         body: crate::models::V1CloudStackCloudAccount,
@@ -2744,6 +2789,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/diskOfferings`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_disk_offerings_get(&self) -> V1CloudStackDiskOfferingsGet {
         V1CloudStackDiskOfferingsGet {
             client: self.clone(),
@@ -2820,6 +2866,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/domains`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_domains_get(&self) -> V1CloudStackDomainsGet {
         V1CloudStackDomainsGet {
             client: self.clone(),
@@ -2878,6 +2925,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/keypairs`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_keypairs_get(&self) -> V1CloudStackKeypairsGet {
         V1CloudStackKeypairsGet {
             client: self.clone(),
@@ -2951,6 +2999,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/networks`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_networks_get(&self) -> V1CloudStackNetworksGet {
         V1CloudStackNetworksGet {
             client: self.clone(),
@@ -3034,6 +3083,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/offerings`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_offerings_get(&self) -> V1CloudStackOfferingsGet {
         V1CloudStackOfferingsGet {
             client: self.clone(),
@@ -3117,6 +3167,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/projects`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_projects_get(&self) -> V1CloudStackProjectsGet {
         V1CloudStackProjectsGet {
             client: self.clone(),
@@ -3175,6 +3226,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/templates`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_templates_get(&self) -> V1CloudStackTemplatesGet {
         V1CloudStackTemplatesGet {
             client: self.clone(),
@@ -3258,6 +3310,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/vpcs`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_vpcs_get(&self) -> V1CloudStackVpcsGet {
         V1CloudStackVpcsGet {
             client: self.clone(),
@@ -3331,6 +3384,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/apache-cloudstack/zones`.
     ///
     /// Compiled with the cargo feature `clouds-apache-cloudstack` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_stack_zones_get(&self) -> V1CloudStackZonesGet {
         V1CloudStackZonesGet {
             client: self.clone(),
@@ -3394,6 +3448,7 @@ impl crate::Client {
     /// - `region` (`region`): region for which compute rate is requested
     ///
     /// Compiled with the cargo feature `clouds-core` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_cloud_storage_rate(
         &self,
         cloud: impl Into<String>,
@@ -3461,6 +3516,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/aws/apiEndpoints`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_clouds_aws_api_endpoints_get(&self) -> V1CloudsAwsApiEndpointsGet {
         V1CloudsAwsApiEndpointsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3506,6 +3562,7 @@ impl crate::Client {
     /// - `body`: Request payload for cloud watch config  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-aws` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_clouds_aws_cloud_watch_validate(
         &self,
         body: crate::models::V1CloudWatchConfig,
@@ -3556,6 +3613,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_bootstrap_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3607,6 +3665,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_bootstrap_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3664,6 +3723,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_bootstrap_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3727,6 +3787,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cloud_account_keys_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3785,6 +3846,7 @@ impl crate::Client {
     /// - `body`: Request payload for custom cloud meta entity  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cloud_account_keys_update(
         &self,
         cloud_type: impl Into<String>,
@@ -3838,6 +3900,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cloud_provider_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -3889,6 +3952,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cloud_provider_get(
         &self,
         cloud_type: impl Into<String>,
@@ -3946,6 +4010,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cloud_provider_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4009,6 +4074,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cluster_template_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4060,6 +4126,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cluster_template_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4117,6 +4184,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_cluster_template_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4180,6 +4248,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_control_plane_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4231,6 +4300,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_control_plane_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4288,6 +4358,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_control_plane_pool_template_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4339,6 +4410,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_control_plane_pool_template_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4396,6 +4468,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_control_plane_pool_template_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4459,6 +4532,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_control_plane_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4522,6 +4596,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_core_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -4573,6 +4648,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_core_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4630,6 +4706,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_core_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4693,6 +4770,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_logo_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4740,6 +4818,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_logo_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4803,6 +4882,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_meta_get(
         &self,
         cloud_type: impl Into<String>,
@@ -4861,6 +4941,7 @@ impl crate::Client {
     /// - `body`: Request payload for custom cloud meta entity  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_meta_update(
         &self,
         cloud_type: impl Into<String>,
@@ -4908,6 +4989,7 @@ impl crate::Client {
     /// Sends `POST /v1/clouds/cloudTypes/register`.
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_register(&self) -> V1CustomCloudTypeRegister {
         V1CustomCloudTypeRegister {
             client: self.clone(),
@@ -4962,6 +5044,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_worker_pool_template_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -5013,6 +5096,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_worker_pool_template_get(
         &self,
         cloud_type: impl Into<String>,
@@ -5070,6 +5154,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_type_worker_pool_template_update(
         &self,
         cloud_type: impl Into<String>,
@@ -5133,6 +5218,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Unique cloud type
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_types_delete(
         &self,
         cloud_type: impl Into<String>,
@@ -5181,6 +5267,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/cloudTypes`.
     ///
     /// Compiled with the cargo feature `clouds-cloud-types` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_custom_cloud_types_get(&self) -> V1CustomCloudTypesGet {
         V1CustomCloudTypesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5224,6 +5311,7 @@ impl crate::Client {
     /// - `body`: Request payload for EKS properties validate spec  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-core` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_eks_properties_validate(
         &self,
         body: crate::models::V1EksPropertiesValidateSpec,
@@ -5270,6 +5358,7 @@ impl crate::Client {
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_account_validate(
         &self,
         body: crate::models::V1GcpCloudAccountValidateEntity,
@@ -5317,6 +5406,7 @@ impl crate::Client {
     /// - `project` (`project`): Project Name for which GCP zones are requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_availability_zones(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -5371,6 +5461,7 @@ impl crate::Client {
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_az_validate(&self, body: crate::models::V1AzValidateEntity) -> V1GcpAzValidate {
         V1GcpAzValidate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -5411,6 +5502,7 @@ impl crate::Client {
     /// - `body`: Request payload for GCP account name validate  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_bucket_name_validate(
         &self,
         body: crate::models::V1GcpAccountNameValidateSpec,
@@ -5458,6 +5550,7 @@ impl crate::Client {
     /// - `tag` (`tag`): tag in the GCP container
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_container_image_validate(
         &self,
         image_path: impl Into<String>,
@@ -5508,6 +5601,7 @@ impl crate::Client {
     /// - `image_name` (`imageName`): imageName for which GCP image url is requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_image_url(&self, image_name: impl Into<String>) -> V1GcpImageUrl {
         V1GcpImageUrl {
             client: self.clone(),
@@ -5562,6 +5656,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which GCP instance types are requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_instance_types(&self, region: impl Into<String>) -> V1GcpInstanceTypes {
         V1GcpInstanceTypes {
             client: self.clone(),
@@ -5646,6 +5741,7 @@ impl crate::Client {
     /// - `project` (`project`): Project Name for which GCP networks are requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_networks(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -5708,6 +5804,7 @@ impl crate::Client {
     /// - `body`: Uid for the specific GCP cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_project_validate(
         &self,
         project: impl Into<String>,
@@ -5761,6 +5858,7 @@ impl crate::Client {
     /// - `cloud_account_uid` (`cloudAccountUid`): Uid for the specific GCP cloud account
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_projects(&self, cloud_account_uid: impl Into<String>) -> V1GcpProjects {
         V1GcpProjects {
             client: self.clone(),
@@ -5810,6 +5908,7 @@ impl crate::Client {
     /// - `body`: Request payload for GCP properties validate spec  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_properties_validate(
         &self,
         body: crate::models::V1GcpPropertiesValidateSpec,
@@ -5857,6 +5956,7 @@ impl crate::Client {
     /// - `project` (`project`): Project Name for which GCP zones are requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_regions(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -5911,6 +6011,7 @@ impl crate::Client {
     /// - `region` (`region`): Region for which GCP storage types are requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_storage_types(&self, region: impl Into<String>) -> V1GcpStorageTypes {
         V1GcpStorageTypes {
             client: self.clone(),
@@ -5967,6 +6068,7 @@ impl crate::Client {
     /// - `project` (`project`): Project Name for which GCP zones are requested
     ///
     /// Compiled with the cargo feature `clouds-gcp` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_gcp_zones(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -6030,6 +6132,7 @@ impl crate::Client {
     /// - `body`: Request payload for Maas cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_maas_account_validate(
         &self,
         body: crate::models::V1MaasCloudAccount,
@@ -6073,6 +6176,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/maas/domains`.
     ///
     /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_maas_domains_get(&self) -> V1MaasDomainsGet {
         V1MaasDomainsGet {
             client: self.clone(),
@@ -6126,6 +6230,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/maas/resourcePools`.
     ///
     /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_maas_pools_get(&self) -> V1MaasPoolsGet {
         V1MaasPoolsGet {
             client: self.clone(),
@@ -6179,6 +6284,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/maas/subnets`.
     ///
     /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_maas_subnets_get(&self) -> V1MaasSubnetsGet {
         V1MaasSubnetsGet {
             client: self.clone(),
@@ -6232,6 +6338,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/maas/tags`.
     ///
     /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_maas_tags_get(&self) -> V1MaasTagsGet {
         V1MaasTagsGet {
             client: self.clone(),
@@ -6285,6 +6392,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/maas/azs`.
     ///
     /// Compiled with the cargo feature `clouds-maas` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_maas_zones_get(&self) -> V1MaasZonesGet {
         V1MaasZonesGet {
             client: self.clone(),
@@ -6343,6 +6451,7 @@ impl crate::Client {
     /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_vsphere_account_validate(
         &self,
         body: crate::models::V1VsphereCloudAccount,
@@ -6391,6 +6500,7 @@ impl crate::Client {
     /// - `uid` (`uid`): VSphere datacenter uid for which resources is requested
     ///
     /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_vsphere_compute_cluster_resources(
         &self,
         cloud_account_uid: impl Into<String>,
@@ -6451,6 +6561,7 @@ impl crate::Client {
     /// Sends `GET /v1/clouds/vsphere/datacenters`.
     ///
     /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_vsphere_datacenters(&self) -> V1VsphereDatacenters {
         V1VsphereDatacenters {
             client: self.clone(),
@@ -6509,6 +6620,7 @@ impl crate::Client {
     /// - `body`: Request payload for VSphere cloud account  Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `clouds-vsphere` (or `clouds`, which enables all its parts).
+    #[inline]
     pub fn v1_vsphere_env(&self, body: crate::models::V1VsphereCloudAccount) -> V1VsphereEnv {
         V1VsphereEnv { client: self.clone(), body, options: rt::CallOptions::default() }
     }

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Create a new cluster template
     ///
     /// Sends `POST /v1/clusterTemplates`.
+    #[inline]
     pub fn v1_cluster_templates_create(&self) -> V1ClusterTemplatesCreate {
         V1ClusterTemplatesCreate {
             client: self.clone(),
@@ -51,6 +52,7 @@ impl crate::Client {
     /// Retrieves a list of cluster template tags
     ///
     /// Sends `GET /v1/clusterTemplates/tags`.
+    #[inline]
     pub fn v1_cluster_templates_tags_get(&self) -> V1ClusterTemplatesTagsGet {
         V1ClusterTemplatesTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -90,6 +92,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
     /// - `cluster_uid` (`clusterUid`): Cluster uid
+    #[inline]
     pub fn v1_cluster_templates_uid_cluster_reconcile_cluster_uid_get(
         &self,
         uid: impl Into<String>,
@@ -144,6 +147,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    #[inline]
     pub fn v1_cluster_templates_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -187,6 +191,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    #[inline]
     pub fn v1_cluster_templates_uid_get(&self, uid: impl Into<String>) -> V1ClusterTemplatesUidGet {
         V1ClusterTemplatesUidGet {
             client: self.clone(),
@@ -233,6 +238,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    #[inline]
     pub fn v1_cluster_templates_uid_metadata_update(
         &self,
         uid: impl Into<String>,
@@ -291,6 +297,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    #[inline]
     pub fn v1_cluster_templates_uid_policies_update(
         &self,
         uid: impl Into<String>,
@@ -350,6 +357,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
     /// - `profile_uid` (`profileUid`): Profile uid
+    #[inline]
     pub fn v1_cluster_templates_uid_profiles_profile_uid_variables_get(
         &self,
         uid: impl Into<String>,
@@ -404,6 +412,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    #[inline]
     pub fn v1_cluster_templates_uid_profiles_update(
         &self,
         uid: impl Into<String>,
@@ -462,6 +471,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster template uid
+    #[inline]
     pub fn v1_cluster_templates_uid_profiles_variables_patch(
         &self,
         uid: impl Into<String>,
@@ -523,6 +533,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cluster_uid` (`clusterUid`): Cluster uid
+    #[inline]
     pub fn v1_cluster_templates_uid_spectro_clusters_uid_variables_patch(
         &self,
         cluster_uid: impl Into<String>,
@@ -578,6 +589,7 @@ impl crate::Client {
     /// Validates the cluster template name
     ///
     /// Sends `GET /v1/clusterTemplates/validate/name`.
+    #[inline]
     pub fn v1_cluster_templates_validate_name(&self) -> V1ClusterTemplatesValidateName {
         V1ClusterTemplatesValidateName {
             client: self.clone(),

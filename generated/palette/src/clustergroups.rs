@@ -7,6 +7,7 @@ impl crate::Client {
     /// Create cluster groups
     ///
     /// Sends `POST /v1/clustergroups`.
+    #[inline]
     pub fn cluster_groups_create(&self) -> ClusterGroupsCreate {
         ClusterGroupsCreate {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `scope` (`scope`): the path parameter
+    #[inline]
     pub fn cluster_groups_developer_credit_usage_get(
         &self,
         scope: impl Into<crate::models::ClusterGroupsDeveloperCreditUsageGetScope>,
@@ -103,6 +105,7 @@ impl crate::Client {
     /// Retrieves a list of cluster groups host cluster metadata
     ///
     /// Sends `GET /v1/clustergroups/hostCluster/metadata`.
+    #[inline]
     pub fn cluster_groups_host_cluster_metadata(&self) -> ClusterGroupsHostClusterMetadata {
         ClusterGroupsHostClusterMetadata {
             client: self.clone(),
@@ -141,6 +144,7 @@ impl crate::Client {
     /// Retrieves a list of cluster groups host cluster summary
     ///
     /// Sends `GET /v1/clustergroups/hostCluster`.
+    #[inline]
     pub fn cluster_groups_host_cluster_summary(&self) -> ClusterGroupsHostClusterSummary {
         ClusterGroupsHostClusterSummary {
             client: self.clone(),
@@ -182,6 +186,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cluster_groups_uid_delete(&self, uid: impl Into<String>) -> ClusterGroupsUidDelete {
         ClusterGroupsUidDelete {
             client: self.clone(),
@@ -222,6 +227,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cluster_groups_uid_get(&self, uid: impl Into<String>) -> ClusterGroupsUidGet {
         ClusterGroupsUidGet {
             client: self.clone(),
@@ -266,6 +272,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cluster_groups_uid_host_cluster_update(
         &self,
         uid: impl Into<String>,
@@ -324,6 +331,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn cluster_groups_uid_meta_update(
         &self,
         uid: impl Into<String>,
@@ -379,6 +387,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster group uid
+    #[inline]
     pub fn cluster_groups_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
@@ -446,6 +455,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): ClusterGroup uid
+    #[inline]
     pub fn cluster_groups_uid_profiles_get(
         &self,
         uid: impl Into<String>,
@@ -503,6 +513,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): ClusterGroup uid
+    #[inline]
     pub fn cluster_groups_uid_profiles_update(
         &self,
         uid: impl Into<String>,
@@ -561,6 +572,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `name` (`name`): the query parameter
+    #[inline]
     pub fn cluster_groups_validate_name(
         &self,
         name: impl Into<String>,

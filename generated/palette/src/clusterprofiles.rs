@@ -7,6 +7,7 @@ impl crate::Client {
     /// Deletes list of cluster profiles
     ///
     /// Sends `DELETE /v1/clusterprofiles/bulk`.
+    #[inline]
     pub fn cluster_profiles_bulk_delete(&self) -> ClusterProfilesBulkDelete {
         ClusterProfilesBulkDelete {
             client: self.clone(),
@@ -57,6 +58,7 @@ impl crate::Client {
     /// Creates a cluster profile
     ///
     /// Sends `POST /v1/clusterprofiles`.
+    #[inline]
     pub fn cluster_profiles_create(&self) -> ClusterProfilesCreate {
         ClusterProfilesCreate {
             client: self.clone(),
@@ -116,6 +118,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_delete(&self, uid: impl Into<String>) -> ClusterProfilesDelete {
         ClusterProfilesDelete {
             client: self.clone(),
@@ -187,6 +190,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_get(&self, uid: impl Into<String>) -> ClusterProfilesGet {
         ClusterProfilesGet {
             client: self.clone(),
@@ -261,6 +265,7 @@ impl crate::Client {
     /// Imports a cluster profile
     ///
     /// Sends `POST /v1/clusterprofiles/import`.
+    #[inline]
     pub fn cluster_profiles_import(&self) -> ClusterProfilesImport {
         ClusterProfilesImport {
             client: self.clone(),
@@ -317,6 +322,7 @@ impl crate::Client {
     /// Imports a cluster profile via file
     ///
     /// Sends `POST /v1/clusterprofiles/import/file`.
+    #[inline]
     pub fn cluster_profiles_import_file(&self) -> ClusterProfilesImportFile {
         ClusterProfilesImportFile {
             client: self.clone(),
@@ -384,6 +390,7 @@ impl crate::Client {
     /// Validates cluster profile import
     ///
     /// Sends `POST /v1/clusterprofiles/import/validate`.
+    #[inline]
     pub fn cluster_profiles_import_validate(&self) -> ClusterProfilesImportValidate {
         ClusterProfilesImportValidate {
             client: self.clone(),
@@ -437,6 +444,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_packs_ref_update(
         &self,
         uid: impl Into<String>,
@@ -503,6 +511,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_publish(&self, uid: impl Into<String>) -> ClusterProfilesPublish {
         ClusterProfilesPublish {
             client: self.clone(),
@@ -546,6 +555,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_clone(&self, uid: impl Into<String>) -> ClusterProfilesUidClone {
         ClusterProfilesUidClone {
             client: self.clone(),
@@ -603,6 +613,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_clone_validate(
         &self,
         uid: impl Into<String>,
@@ -661,6 +672,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_metadata_update(
         &self,
         uid: impl Into<String>,
@@ -719,6 +731,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_add(
         &self,
         uid: impl Into<String>,
@@ -784,6 +797,7 @@ impl crate::Client {
     /// - `uid` (`uid`): cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
     /// - `pack_uid` (`packUid`): Cluster profile pack uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_config_get(
         &self,
         uid: impl Into<String>,
@@ -842,6 +856,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_get(
         &self,
         uid: impl Into<String>,
@@ -899,6 +914,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -957,6 +973,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
+    #[inline]
     pub fn cluster_profiles_uid_packs_name_delete(
         &self,
         uid: impl Into<String>,
@@ -1006,6 +1023,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
+    #[inline]
     pub fn cluster_profiles_uid_packs_name_manifests_add(
         &self,
         uid: impl Into<String>,
@@ -1068,6 +1086,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
     /// - `manifest_uid` (`manifestUid`): Cluster profile pack manifest uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_name_manifests_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -1122,6 +1141,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
     /// - `manifest_uid` (`manifestUid`): Cluster profile pack manifest uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_name_manifests_uid_get(
         &self,
         uid: impl Into<String>,
@@ -1182,6 +1202,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
     /// - `manifest_uid` (`manifestUid`): Cluster profile pack manifest uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_name_manifests_uid_update(
         &self,
         uid: impl Into<String>,
@@ -1247,6 +1268,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
+    #[inline]
     pub fn cluster_profiles_uid_packs_name_update(
         &self,
         uid: impl Into<String>,
@@ -1307,6 +1329,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
@@ -1372,6 +1395,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
+    #[inline]
     pub fn cluster_profiles_uid_packs_uid_manifests(
         &self,
         uid: impl Into<String>,
@@ -1426,6 +1450,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_spc_download(
         &self,
         uid: impl Into<String>,
@@ -1468,6 +1493,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_uid_validate_packs(
         &self,
         uid: impl Into<String>,
@@ -1532,6 +1558,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn cluster_profiles_update(&self, uid: impl Into<String>) -> ClusterProfilesUpdate {
         ClusterProfilesUpdate {
             client: self.clone(),
@@ -1614,6 +1641,7 @@ impl crate::Client {
     /// Validates the cluster profile name and version
     ///
     /// Sends `GET /v1/clusterprofiles/validate/name`.
+    #[inline]
     pub fn cluster_profiles_validate_name_version(&self) -> ClusterProfilesValidateNameVersion {
         ClusterProfilesValidateNameVersion {
             client: self.clone(),
@@ -1666,6 +1694,7 @@ impl crate::Client {
     /// Validates cluster profile packs
     ///
     /// Sends `POST /v1/clusterprofiles/validate/packs`.
+    #[inline]
     pub fn cluster_profiles_validate_packs(&self) -> ClusterProfilesValidatePacks {
         ClusterProfilesValidatePacks {
             client: self.clone(),
@@ -1716,6 +1745,7 @@ impl crate::Client {
     /// Retrieves a list of macros
     ///
     /// Sends `GET /v1/clusterprofiles/macros`.
+    #[inline]
     pub fn macros_list(&self) -> MacrosList {
         MacrosList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1752,6 +1782,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn v1_cluster_profiles_uid_export(
         &self,
         uid: impl Into<String>,
@@ -1807,6 +1838,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn v1_cluster_profiles_uid_export_terraform(
         &self,
         uid: impl Into<String>,
@@ -1866,6 +1898,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
     /// - `pack_name` (`packName`): Cluster profile pack name
+    #[inline]
     pub fn v1_cluster_profiles_uid_packs_name_get(
         &self,
         uid: impl Into<String>,
@@ -1920,6 +1953,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn v1_cluster_profiles_uid_variables_delete(
         &self,
         uid: impl Into<String>,
@@ -1978,6 +2012,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn v1_cluster_profiles_uid_variables_get(
         &self,
         uid: impl Into<String>,
@@ -2028,6 +2063,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn v1_cluster_profiles_uid_variables_patch(
         &self,
         uid: impl Into<String>,
@@ -2086,6 +2122,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Cluster profile uid
+    #[inline]
     pub fn v1_cluster_profiles_uid_variables_put(
         &self,
         uid: impl Into<String>,

@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_group_uid_host_clusters_summary(
         &self,
         uid: impl Into<String>,
@@ -140,6 +141,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_group_uid_virtual_clusters_summary(
         &self,
         uid: impl Into<String>,
@@ -263,6 +265,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/clusterprofiles`.
     ///
     /// Compiled with the cargo feature `dashboard-clusterprofiles` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_profiles_filter_summary(&self) -> ClusterProfilesFilterSummary {
         ClusterProfilesFilterSummary {
             client: self.clone(),
@@ -377,6 +380,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/clusterprofiles/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-clusterprofiles` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_profiles_metadata(&self) -> ClusterProfilesMetadata {
         ClusterProfilesMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -420,6 +424,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-clusterprofiles` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_profiles_uid_summary(
         &self,
         uid: impl Into<String>,
@@ -474,6 +479,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/clusterTemplates`.
     ///
     /// Compiled with the cargo feature `dashboard-cluster-templates` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_templates_filter_summary(&self) -> ClusterTemplatesFilterSummary {
         ClusterTemplatesFilterSummary {
             client: self.clone(),
@@ -588,6 +594,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/clusterTemplates/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-cluster-templates` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_templates_metadata_get(&self) -> ClusterTemplatesMetadataGet {
         ClusterTemplatesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -631,6 +638,7 @@ impl crate::Client {
     /// - `uid` (`uid`): The UID of the cluster template
     ///
     /// Compiled with the cargo feature `dashboard-cluster-templates` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn cluster_templates_uid_spectroclusters_meta_get(
         &self,
         uid: impl Into<String>,
@@ -685,6 +693,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/appDeployments`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_app_deployments(&self) -> DashboardAppDeployments {
         DashboardAppDeployments {
             client: self.clone(),
@@ -771,6 +780,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/appProfiles`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_app_profiles(&self) -> DashboardAppProfiles {
         DashboardAppProfiles {
             client: self.clone(),
@@ -857,6 +867,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/appProfiles/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_app_profiles_metadata(&self) -> DashboardAppProfilesMetadata {
         DashboardAppProfilesMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -897,6 +908,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/cloudaccounts/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_cloud_accounts_metadata(&self) -> DashboardCloudAccountsMetadata {
         DashboardCloudAccountsMetadata {
             client: self.clone(),
@@ -953,6 +965,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/search/export`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_clusters_search_summary_export(&self) -> DashboardClustersSearchSummaryExport {
         DashboardClustersSearchSummaryExport {
             client: self.clone(),
@@ -1017,6 +1030,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/search/export`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_clusters_search_summary_export_get(
         &self,
     ) -> DashboardClustersSearchSummaryExportGet {
@@ -1079,6 +1093,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/edgehosts/search`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_edgehosts_search(&self) -> DashboardEdgehostsSearch {
         DashboardEdgehostsSearch {
             client: self.clone(),
@@ -1193,6 +1208,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/edgehosts/search/schema`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_edgehosts_search_schema_get(&self) -> DashboardEdgehostsSearchSchemaGet {
         DashboardEdgehostsSearchSchemaGet {
             client: self.clone(),
@@ -1236,6 +1252,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/pcgs/search/schema`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_pcg_search_schema_get(&self) -> DashboardPcgSearchSchemaGet {
         DashboardPcgSearchSchemaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1276,6 +1293,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/pcgs/search`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_pcgs_search_summary(&self) -> DashboardPcgsSearchSummary {
         DashboardPcgsSearchSummary {
             client: self.clone(),
@@ -1384,6 +1402,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/cost`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_cost_summary(&self) -> DashboardSpectroClustersCostSummary {
         DashboardSpectroClustersCostSummary {
             client: self.clone(),
@@ -1439,6 +1458,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/repaveStatus`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_repave_list(&self) -> DashboardSpectroClustersRepaveList {
         DashboardSpectroClustersRepaveList {
             client: self.clone(),
@@ -1555,6 +1575,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/search/input`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_search_input(&self) -> DashboardSpectroClustersSearchInput {
         DashboardSpectroClustersSearchInput {
             client: self.clone(),
@@ -1604,6 +1625,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads(
         &self,
         uid: impl Into<String>,
@@ -1673,6 +1695,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_cluster_role_binding(
         &self,
         uid: impl Into<String>,
@@ -1742,6 +1765,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_cron_job(
         &self,
         uid: impl Into<String>,
@@ -1811,6 +1835,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_daemon_set(
         &self,
         uid: impl Into<String>,
@@ -1880,6 +1905,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_deployment(
         &self,
         uid: impl Into<String>,
@@ -1949,6 +1975,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_job(
         &self,
         uid: impl Into<String>,
@@ -2018,6 +2045,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_namespace(
         &self,
         uid: impl Into<String>,
@@ -2087,6 +2115,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_pod(
         &self,
         uid: impl Into<String>,
@@ -2156,6 +2185,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_role_binding(
         &self,
         uid: impl Into<String>,
@@ -2225,6 +2255,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_spectro_clusters_uid_workloads_stateful_set(
         &self,
         uid: impl Into<String>,
@@ -2291,6 +2322,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/workspaces`.
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_list(&self) -> DashboardWorkspacesList {
         DashboardWorkspacesList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2334,6 +2366,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_cluster_role_binding(
         &self,
         uid: impl Into<String>,
@@ -2403,6 +2436,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_cron_job(
         &self,
         uid: impl Into<String>,
@@ -2472,6 +2506,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_daemon_set(
         &self,
         uid: impl Into<String>,
@@ -2541,6 +2576,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_deployment(
         &self,
         uid: impl Into<String>,
@@ -2610,6 +2646,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_job(
         &self,
         uid: impl Into<String>,
@@ -2679,6 +2716,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_namespace(
         &self,
         uid: impl Into<String>,
@@ -2748,6 +2786,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_pod(
         &self,
         uid: impl Into<String>,
@@ -2817,6 +2856,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_role_binding(
         &self,
         uid: impl Into<String>,
@@ -2886,6 +2926,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-workspaces` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn dashboard_workspaces_uid_spectro_clusters_workloads_stateful_set(
         &self,
         uid: impl Into<String>,
@@ -2952,6 +2993,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/appliances/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn edge_hosts_metadata(&self) -> EdgeHostsMetadata {
         EdgeHostsMetadata { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -3001,6 +3043,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/projects`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn projects_filter_summary(&self) -> ProjectsFilterSummary {
         ProjectsFilterSummary {
             client: self.clone(),
@@ -3111,6 +3154,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/projects/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn projects_metadata(&self) -> ProjectsMetadata {
         ProjectsMetadata { client: self.clone(), name: None, options: rt::CallOptions::default() }
     }
@@ -3162,6 +3206,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spcPolicies`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spc_policies_filter_summary(&self) -> SpcPoliciesFilterSummary {
         SpcPoliciesFilterSummary {
             client: self.clone(),
@@ -3272,6 +3317,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spcPolicies/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-core` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spc_policies_metadata_get(&self) -> SpcPoliciesMetadataGet {
         SpcPoliciesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3312,6 +3358,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/filters/workspace`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_filters_workspace(&self) -> SpectroClustersFiltersWorkspace {
         SpectroClustersFiltersWorkspace {
             client: self.clone(),
@@ -3419,6 +3466,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/meta`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_meta_get(&self) -> SpectroClustersMetaGet {
         SpectroClustersMetaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3459,6 +3507,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_metadata(&self) -> SpectroClustersMetadata {
         SpectroClustersMetadata {
             client: self.clone(),
@@ -3514,6 +3563,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/metadata`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_metadata_get(&self) -> SpectroClustersMetadataGet {
         SpectroClustersMetadataGet {
             client: self.clone(),
@@ -3573,6 +3623,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/metadata/search`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_metadata_search(&self) -> SpectroClustersMetadataSearch {
         SpectroClustersMetadataSearch {
             client: self.clone(),
@@ -3631,6 +3682,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/metadata/search/schema`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_metadata_search_schema(&self) -> SpectroClustersMetadataSearchSchema {
         SpectroClustersMetadataSearchSchema {
             client: self.clone(),
@@ -3677,6 +3729,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/resources/consumption`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_resources_consumption(&self) -> SpectroClustersResourcesConsumption {
         SpectroClustersResourcesConsumption {
             client: self.clone(),
@@ -3735,6 +3788,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/resources/cost`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_resources_cost_summary(&self) -> SpectroClustersResourcesCostSummary {
         SpectroClustersResourcesCostSummary {
             client: self.clone(),
@@ -3793,6 +3847,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/resources/usage`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_resources_usage_summary(&self) -> SpectroClustersResourcesUsageSummary {
         SpectroClustersResourcesUsageSummary {
             client: self.clone(),
@@ -3851,6 +3906,7 @@ impl crate::Client {
     /// Sends `POST /v1/dashboard/spectroclusters/search`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_search_filter_summary(&self) -> SpectroClustersSearchFilterSummary {
         SpectroClustersSearchFilterSummary {
             client: self.clone(),
@@ -3965,6 +4021,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/search/schema`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_search_schema(&self) -> SpectroClustersSearchSchema {
         SpectroClustersSearchSchema { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4011,6 +4068,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_summary_uid(
         &self,
         uid: impl Into<String>,
@@ -4068,6 +4126,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_summary_uid_overview(
         &self,
         uid: impl Into<String>,
@@ -4125,6 +4184,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_cost_summary(
         &self,
         uid: impl Into<String>,
@@ -4207,6 +4267,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_resources_consumption(
         &self,
         uid: impl Into<String>,
@@ -4273,6 +4334,7 @@ impl crate::Client {
     /// Sends `GET /v1/dashboard/spectroclusters/vms`.
     ///
     /// Compiled with the cargo feature `dashboard-spectroclusters` (or `dashboard`, which enables all its parts).
+    #[inline]
     pub fn v1_dashboard_vm_enabled_clusters_list(&self) -> V1DashboardVmEnabledClustersList {
         V1DashboardVmEnabledClustersList {
             client: self.clone(),

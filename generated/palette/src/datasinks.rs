@@ -12,6 +12,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Request payload for cloud watch config  Sent as `application/json`.
+    #[inline]
     pub fn v1_data_sinks_cloud_watch_sink(
         &self,
         body: crate::models::V1DataSinkCloudWatchConfig,

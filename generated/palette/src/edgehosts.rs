@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_device_host_check_sum_update(
         &self,
         uid: impl Into<String>,
@@ -68,6 +69,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_device_host_pairing_key_update(
         &self,
         uid: impl Into<String>,
@@ -123,6 +125,7 @@ impl crate::Client {
     /// Create the edge host device
     ///
     /// Sends `POST /v1/edgehosts`.
+    #[inline]
     pub fn edge_host_devices_create(&self) -> EdgeHostDevicesCreate {
         EdgeHostDevicesCreate {
             client: self.clone(),
@@ -170,6 +173,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_health_update(
         &self,
         uid: impl Into<String>,
@@ -222,6 +226,7 @@ impl crate::Client {
     /// Registers the edge host device
     ///
     /// Sends `POST /v1/edgehosts/register`.
+    #[inline]
     pub fn edge_host_devices_register(&self) -> EdgeHostDevicesRegister {
         EdgeHostDevicesRegister {
             client: self.clone(),
@@ -275,6 +280,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_cluster_associate(
         &self,
         uid: impl Into<String>,
@@ -333,6 +339,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_cluster_deassociate(
         &self,
         uid: impl Into<String>,
@@ -379,6 +386,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_config_get(
         &self,
         uid: impl Into<String>,
@@ -428,6 +436,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_delete(&self, uid: impl Into<String>) -> EdgeHostDevicesUidDelete {
         EdgeHostDevicesUidDelete {
             client: self.clone(),
@@ -468,6 +477,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_get(&self, uid: impl Into<String>) -> EdgeHostDevicesUidGet {
         EdgeHostDevicesUidGet {
             client: self.clone(),
@@ -522,6 +532,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_meta_update(
         &self,
         uid: impl Into<String>,
@@ -578,6 +589,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): edge host uid
     /// - `manifest_uid` (`manifestUid`): manifest uid which is part of the pack ref
+    #[inline]
     pub fn edge_host_devices_uid_pack_manifests_uid_get(
         &self,
         uid: impl Into<String>,
@@ -640,6 +652,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_packs_status_patch(
         &self,
         uid: impl Into<String>,
@@ -698,6 +711,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_profiles_get(
         &self,
         uid: impl Into<String>,
@@ -755,6 +769,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_profiles_update(
         &self,
         uid: impl Into<String>,
@@ -810,6 +825,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_spc_download(
         &self,
         uid: impl Into<String>,
@@ -852,6 +868,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_tunnel_config_update(
         &self,
         uid: impl Into<String>,
@@ -910,6 +927,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_tunnel_status_update(
         &self,
         uid: impl Into<String>,
@@ -968,6 +986,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_update(&self, uid: impl Into<String>) -> EdgeHostDevicesUidUpdate {
         EdgeHostDevicesUidUpdate {
             client: self.clone(),
@@ -1020,6 +1039,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn edge_host_devices_uid_vsphere_properties_update(
         &self,
         uid: impl Into<String>,
@@ -1075,6 +1095,7 @@ impl crate::Client {
     /// Retrieves a list of edge hosts metadata matching the filter condition
     ///
     /// Sends `GET /v1/edgehosts/metadata`.
+    #[inline]
     pub fn edge_hosts_metadata_quick_filter_get(&self) -> EdgeHostsMetadataQuickFilterGet {
         EdgeHostsMetadataQuickFilterGet {
             client: self.clone(),
@@ -1135,6 +1156,7 @@ impl crate::Client {
     /// Retrieves a list of edge hosts tags
     ///
     /// Sends `GET /v1/edgehosts/tags`.
+    #[inline]
     pub fn edge_hosts_tags_get(&self) -> EdgeHostsTagsGet {
         EdgeHostsTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1170,6 +1192,7 @@ impl crate::Client {
     /// Create the edge token
     ///
     /// Sends `POST /v1/edgehosts/tokens`.
+    #[inline]
     pub fn edge_tokens_create(&self) -> EdgeTokensCreate {
         EdgeTokensCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1210,6 +1233,7 @@ impl crate::Client {
     /// Retrieves a list of edge tokens
     ///
     /// Sends `GET /v1/edgehosts/tokens`.
+    #[inline]
     pub fn edge_tokens_list(&self) -> EdgeTokensList {
         EdgeTokensList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1246,6 +1270,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
+    #[inline]
     pub fn edge_tokens_uid_delete(&self, uid: impl Into<String>) -> EdgeTokensUidDelete {
         EdgeTokensUidDelete {
             client: self.clone(),
@@ -1286,6 +1311,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
+    #[inline]
     pub fn edge_tokens_uid_get(&self, uid: impl Into<String>) -> EdgeTokensUidGet {
         EdgeTokensUidGet {
             client: self.clone(),
@@ -1330,6 +1356,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
+    #[inline]
     pub fn edge_tokens_uid_state(&self, uid: impl Into<String>) -> EdgeTokensUidState {
         EdgeTokensUidState {
             client: self.clone(),
@@ -1385,6 +1412,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge token uid
+    #[inline]
     pub fn edge_tokens_uid_update(&self, uid: impl Into<String>) -> EdgeTokensUidUpdate {
         EdgeTokensUidUpdate {
             client: self.clone(),
@@ -1437,6 +1465,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Edge host uid
+    #[inline]
     pub fn v1_edge_hosts_uid_reset(&self, uid: impl Into<String>) -> V1EdgeHostsUidReset {
         V1EdgeHostsUidReset {
             client: self.clone(),

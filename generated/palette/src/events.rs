@@ -9,6 +9,7 @@ impl crate::Client {
     /// Creates a component event
     ///
     /// Sends `POST /v1/events/components`.
+    #[inline]
     pub fn events_components_create(&self) -> EventsComponentsCreate {
         EventsComponentsCreate {
             client: self.clone(),
@@ -55,6 +56,7 @@ impl crate::Client {
     /// Creates the component events in bulk
     ///
     /// Sends `POST /v1/events/components/bulk`.
+    #[inline]
     pub fn events_components_create_bulk(&self) -> EventsComponentsCreateBulk {
         EventsComponentsCreateBulk {
             client: self.clone(),
@@ -105,6 +107,7 @@ impl crate::Client {
     /// Returns a paginated list of component events based on request parameters
     ///
     /// Sends `GET /v1/events/components`.
+    #[inline]
     pub fn events_components_list(&self) -> EventsComponentsList {
         EventsComponentsList {
             client: self.clone(),
@@ -232,6 +235,7 @@ impl crate::Client {
     /// Arguments:
     /// - `object_kind` (`objectKind`): Describes the related object uid for which events has to be fetched
     /// - `object_uid` (`objectUid`): Describes the related object kind for which events has to be fetched
+    #[inline]
     pub fn events_components_obj_type_uid_delete(
         &self,
         object_kind: impl Into<crate::models::EventsComponentsObjTypeUidDeleteObjectKind>,
@@ -283,6 +287,7 @@ impl crate::Client {
     /// Arguments:
     /// - `object_kind` (`objectKind`): Describes the related object uid for which events has to be fetched
     /// - `object_uid` (`objectUid`): Describes the related object kind for which events has to be fetched
+    #[inline]
     pub fn events_components_obj_type_uid_list(
         &self,
         object_kind: impl Into<crate::models::EventsComponentsObjTypeUidListObjectKind>,

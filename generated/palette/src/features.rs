@@ -7,6 +7,7 @@ impl crate::Client {
     /// Retrieves the list of features
     ///
     /// Sends `GET /v1/features`.
+    #[inline]
     pub fn features_list(&self) -> FeaturesList {
         FeaturesList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -43,6 +44,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the feature uid
+    #[inline]
     pub fn features_update(&self, uid: impl Into<String>) -> FeaturesUpdate {
         FeaturesUpdate {
             client: self.clone(),

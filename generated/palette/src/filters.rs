@@ -7,6 +7,7 @@ impl crate::Client {
     /// Returns a list of Filters
     ///
     /// Sends `GET /v1/filters`.
+    #[inline]
     pub fn filters_list(&self) -> FiltersList {
         FiltersList {
             client: self.clone(),
@@ -100,6 +101,7 @@ impl crate::Client {
     /// Returns a list of Filters metadata
     ///
     /// Sends `GET /v1/filters/metadata`.
+    #[inline]
     pub fn filters_metadata(&self) -> FiltersMetadata {
         FiltersMetadata {
             client: self.clone(),
@@ -153,6 +155,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn tag_filter_uid_delete(&self, uid: impl Into<String>) -> TagFilterUidDelete {
         TagFilterUidDelete {
             client: self.clone(),
@@ -193,6 +196,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn tag_filter_uid_get(&self, uid: impl Into<String>) -> TagFilterUidGet {
         TagFilterUidGet {
             client: self.clone(),
@@ -239,6 +243,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn tag_filter_uid_update(&self, uid: impl Into<String>) -> TagFilterUidUpdate {
         TagFilterUidUpdate {
             client: self.clone(),
@@ -288,6 +293,7 @@ impl crate::Client {
     /// Creates a Tag filter
     ///
     /// Sends `POST /v1/filters/tag`.
+    #[inline]
     pub fn tag_filters_create(&self) -> TagFiltersCreate {
         TagFiltersCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }

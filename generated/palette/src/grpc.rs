@@ -9,6 +9,7 @@ impl crate::Client {
     /// Returns Grpc Configuration
     ///
     /// Sends `GET /v1/grpc/config`.
+    #[inline]
     pub fn v1_grpc_configuration(&self) -> V1GrpcConfiguration {
         V1GrpcConfiguration { client: self.clone(), options: rt::CallOptions::default() }
     }

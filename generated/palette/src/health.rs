@@ -9,6 +9,7 @@ impl crate::Client {
     /// Ping Service
     ///
     /// Sends `GET /v1/health/ping`.
+    #[inline]
     pub fn v1_health_ping(&self) -> V1HealthPing {
         V1HealthPing { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -44,6 +45,7 @@ impl crate::Client {
     /// Ready Service
     ///
     /// Sends `GET /v1/health/ready`.
+    #[inline]
     pub fn v1_health_ready(&self) -> V1HealthReady {
         V1HealthReady { client: self.clone(), options: rt::CallOptions::default() }
     }

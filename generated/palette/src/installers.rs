@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates the spectro installer
     ///
     /// Sends `POST /v1/installers/spectro`.
+    #[inline]
     pub fn spectrospectro_installer_create(&self) -> SpectrospectroInstallerCreate {
         SpectrospectroInstallerCreate {
             client: self.clone(),

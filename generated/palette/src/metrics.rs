@@ -12,6 +12,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `resource_kind` (`resourceKind`): the path parameter
+    #[inline]
     pub fn metrics_list(
         &self,
         resource_kind: impl Into<crate::models::MetricsListResourceKind>,
@@ -134,6 +135,7 @@ impl crate::Client {
     /// Arguments:
     /// - `resource_kind` (`resourceKind`): the path parameter
     /// - `resource_uid` (`resourceUid`): the path parameter
+    #[inline]
     pub fn metrics_uid_delete(
         &self,
         resource_kind: impl Into<crate::models::MetricsUidDeleteResourceKind>,
@@ -183,6 +185,7 @@ impl crate::Client {
     /// Arguments:
     /// - `resource_kind` (`resourceKind`): the path parameter
     /// - `resource_uid` (`resourceUid`): the path parameter
+    #[inline]
     pub fn metrics_uid_list(
         &self,
         resource_kind: impl Into<crate::models::MetricsUidListResourceKind>,

@@ -9,6 +9,7 @@ impl crate::Client {
     /// Creates a notification event
     ///
     /// Sends `POST /v1/notifications/events`.
+    #[inline]
     pub fn notifications_event_create(&self) -> NotificationsEventCreate {
         NotificationsEventCreate {
             client: self.clone(),
@@ -55,6 +56,7 @@ impl crate::Client {
     /// Returns a paginated list of notifications based on request parameters
     ///
     /// Sends `GET /v1/notifications/`.
+    #[inline]
     pub fn notifications_list(&self) -> NotificationsList {
         NotificationsList {
             client: self.clone(),
@@ -186,6 +188,7 @@ impl crate::Client {
     /// Arguments:
     /// - `object_kind` (`objectKind`): Describes the related object kind for which notifications have to be fetched
     /// - `object_uid` (`objectUid`): Describes the related object uid for which notifications have to be fetched
+    #[inline]
     pub fn notifications_obj_type_uid_list(
         &self,
         object_kind: impl Into<crate::models::NotificationsObjTypeUidListObjectKind>,
@@ -339,6 +342,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Describes acknowledging notification uid
+    #[inline]
     pub fn notifications_uid_ack(&self, uid: impl Into<String>) -> NotificationsUidAck {
         NotificationsUidAck {
             client: self.clone(),
@@ -381,6 +385,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Describes notification uid
+    #[inline]
     pub fn notifications_uid_done(&self, uid: impl Into<String>) -> NotificationsUidDone {
         NotificationsUidDone {
             client: self.clone(),

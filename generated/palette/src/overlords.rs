@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `pairing_code` (`pairingCode`): the query parameter
+    #[inline]
     pub fn overlords_cloud_stack_manifest(
         &self,
         pairing_code: impl Into<String>,
@@ -59,6 +60,7 @@ impl crate::Client {
     /// Retrieves a list of overlords owned by the tenant
     ///
     /// Sends `GET /v1/overlords`.
+    #[inline]
     pub fn overlords_list(&self) -> OverlordsList {
         OverlordsList { client: self.clone(), name: None, options: rt::CallOptions::default() }
     }
@@ -101,6 +103,7 @@ impl crate::Client {
     /// Returns the pairing code for the private gateway
     ///
     /// Sends `GET /v1/overlords/pairing/code`.
+    #[inline]
     pub fn overlords_pairing_code(&self) -> OverlordsPairingCode {
         OverlordsPairingCode {
             client: self.clone(),
@@ -153,6 +156,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn overlords_system(&self, tenant_uid: impl Into<String>) -> OverlordsSystem {
         OverlordsSystem {
             client: self.clone(),
@@ -196,6 +200,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_cloud_stack_account_create(
         &self,
         uid: impl Into<String>,
@@ -254,6 +259,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_cloud_stack_account_update(
         &self,
         uid: impl Into<String>,
@@ -314,6 +320,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_cloud_stack_account_validate(
         &self,
         uid: impl Into<String>,
@@ -372,6 +379,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_cloud_stack_cloud_config_create(
         &self,
         uid: impl Into<String>,
@@ -430,6 +438,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_cloud_stack_cloud_config_update(
         &self,
         uid: impl Into<String>,
@@ -488,6 +497,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_cloud_stack_cluster_profile(
         &self,
         uid: impl Into<String>,
@@ -540,6 +550,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_delete(&self, uid: impl Into<String>) -> OverlordsUidDelete {
         OverlordsUidDelete {
             client: self.clone(),
@@ -584,6 +595,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_get(&self, uid: impl Into<String>) -> OverlordsUidGet {
         OverlordsUidGet {
             client: self.clone(),
@@ -628,6 +640,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_account_create(
         &self,
         uid: impl Into<String>,
@@ -686,6 +699,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_account_update(
         &self,
         uid: impl Into<String>,
@@ -744,6 +758,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_account_validate(
         &self,
         uid: impl Into<String>,
@@ -802,6 +817,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_cluster_profile(
         &self,
         uid: impl Into<String>,
@@ -854,6 +870,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_pool_create(
         &self,
         uid: impl Into<String>,
@@ -913,6 +930,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `pool_uid` (`poolUid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_pool_delete(
         &self,
         uid: impl Into<String>,
@@ -962,6 +980,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `pool_uid` (`poolUid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_pool_update(
         &self,
         uid: impl Into<String>,
@@ -1019,6 +1038,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_maas_pools_list(
         &self,
         uid: impl Into<String>,
@@ -1066,6 +1086,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_metadata_update(
         &self,
         uid: impl Into<String>,
@@ -1121,6 +1142,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_pool_create(&self, uid: impl Into<String>) -> OverlordsUidPoolCreate {
         OverlordsUidPoolCreate {
             client: self.clone(),
@@ -1177,6 +1199,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `pool_uid` (`poolUid`): the path parameter
+    #[inline]
     pub fn overlords_uid_pool_delete(
         &self,
         uid: impl Into<String>,
@@ -1226,6 +1249,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `pool_uid` (`poolUid`): the path parameter
+    #[inline]
     pub fn overlords_uid_pool_update(
         &self,
         uid: impl Into<String>,
@@ -1286,6 +1310,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_pools_list(&self, uid: impl Into<String>) -> OverlordsUidPoolsList {
         OverlordsUidPoolsList {
             client: self.clone(),
@@ -1333,6 +1358,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_reset(&self, uid: impl Into<String>) -> OverlordsUidReset {
         OverlordsUidReset {
             client: self.clone(),
@@ -1377,6 +1403,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_account_create(
         &self,
         uid: impl Into<String>,
@@ -1435,6 +1462,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_account_update(
         &self,
         uid: impl Into<String>,
@@ -1493,6 +1521,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_account_validate(
         &self,
         uid: impl Into<String>,
@@ -1551,6 +1580,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_cloud_config_create(
         &self,
         uid: impl Into<String>,
@@ -1609,6 +1639,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_cloud_config_update(
         &self,
         uid: impl Into<String>,
@@ -1667,6 +1698,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_cluster_profile(
         &self,
         uid: impl Into<String>,
@@ -1721,6 +1753,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `datacenter` (`datacenter`): the query parameter
     /// - `computecluster` (`computecluster`): the query parameter
+    #[inline]
     pub fn overlords_uid_vsphere_computecluster_res(
         &self,
         uid: impl Into<String>,
@@ -1779,6 +1812,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn overlords_uid_vsphere_datacenters(
         &self,
         uid: impl Into<String>,
@@ -1831,6 +1865,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `pairing_code` (`pairingCode`): the query parameter
+    #[inline]
     pub fn overlords_vsphere_manifest(
         &self,
         pairing_code: impl Into<String>,
@@ -1877,6 +1912,7 @@ impl crate::Client {
     /// Returns overlord's ova information
     ///
     /// Sends `GET /v1/overlords/vsphere/ova`.
+    #[inline]
     pub fn overlords_vsphere_ova_get(&self) -> OverlordsVsphereOvaGet {
         OverlordsVsphereOvaGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1915,6 +1951,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `pairing_code` (`pairingCode`): the query parameter
+    #[inline]
     pub fn v1_overlords_maas_manifest(
         &self,
         pairing_code: impl Into<String>,
@@ -1961,6 +1998,7 @@ impl crate::Client {
     /// migrate all the clusters from source overlord to target overlord
     ///
     /// Sends `POST /v1/overlords/migrate`.
+    #[inline]
     pub fn v1_overlords_migrate(&self) -> V1OverlordsMigrate {
         V1OverlordsMigrate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -2004,6 +2042,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn v1_overlords_uid_maas_cloud_config_create(
         &self,
         uid: impl Into<String>,
@@ -2062,6 +2101,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn v1_overlords_uid_maas_cloud_config_update(
         &self,
         uid: impl Into<String>,

@@ -11,6 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `registry_uid` (`registryUid`): Pack registry uid
     /// - `pack_name` (`packName`): Pack name
+    #[inline]
     pub fn packs_name_registry_uid_list(
         &self,
         registry_uid: impl Into<String>,
@@ -95,6 +96,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `pack_uid` (`packUid`): Pack uid
+    #[inline]
     pub fn packs_pack_uid_logo(&self, pack_uid: impl Into<String>) -> PacksPackUidLogo {
         PacksPackUidLogo {
             client: self.clone(),
@@ -131,6 +133,7 @@ impl crate::Client {
     /// Retrieves a list of packs based on filter
     ///
     /// Sends `POST /v1/packs/search`.
+    #[inline]
     pub fn packs_search(&self) -> PacksSearch {
         PacksSearch {
             client: self.clone(),
@@ -236,6 +239,7 @@ impl crate::Client {
     /// Retrieves a list of packs
     ///
     /// Sends `GET /v1/packs`.
+    #[inline]
     pub fn packs_summary_list(&self) -> PacksSummaryList {
         PacksSummaryList {
             client: self.clone(),
@@ -364,6 +368,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Pack uid
+    #[inline]
     pub fn packs_uid(&self, uid: impl Into<String>) -> PacksUid {
         PacksUid { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -406,6 +411,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Pack uid
+    #[inline]
     pub fn packs_uid_readme(&self, uid: impl Into<String>) -> PacksUidReadme {
         PacksUidReadme {
             client: self.clone(),

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Returns the private gateway manifest link
     ///
     /// Sends `POST /v1/pcg/selfHosted`.
+    #[inline]
     pub fn pcg_self_hosted(&self) -> PcgSelfHosted {
         PcgSelfHosted { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -56,6 +57,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn pcg_uid_ally_manifest_get(&self, uid: impl Into<String>) -> PcgUidAllyManifestGet {
         PcgUidAllyManifestGet {
             client: self.clone(),
@@ -95,6 +97,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn pcg_uid_jet_manifest_get(&self, uid: impl Into<String>) -> PcgUidJetManifestGet {
         PcgUidJetManifestGet {
             client: self.clone(),
@@ -134,6 +137,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn pcg_uid_register(&self, uid: impl Into<String>) -> PcgUidRegister {
         PcgUidRegister {
             client: self.clone(),

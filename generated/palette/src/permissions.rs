@@ -7,6 +7,7 @@ impl crate::Client {
     /// Retrieves a list of permissions
     ///
     /// Sends `GET /v1/permissions`.
+    #[inline]
     pub fn permissions_list(&self) -> PermissionsList {
         PermissionsList { client: self.clone(), scope: None, options: rt::CallOptions::default() }
     }

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates a user plan
     ///
     /// Sends `POST /v1/plans`.
+    #[inline]
     pub fn plans_create(&self) -> PlansCreate {
         PlansCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     /// Retrieves a list of plans
     ///
     /// Sends `GET /v1/plans`.
+    #[inline]
     pub fn plans_list(&self) -> PlansList {
         PlansList {
             client: self.clone(),
@@ -174,6 +176,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `credit_uid` (`creditUid`): the path parameter
+    #[inline]
     pub fn plans_uid_credits_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -220,6 +223,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `credit_uid` (`creditUid`): the path parameter
+    #[inline]
     pub fn plans_uid_credits_uid_update(
         &self,
         uid: impl Into<String>,
@@ -277,6 +281,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_expiry_patch(&self, uid: impl Into<String>) -> PlansUidExpiryPatch {
         PlansUidExpiryPatch {
             client: self.clone(),
@@ -329,6 +334,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_free_credit_add(&self, uid: impl Into<String>) -> PlansUidFreeCreditAdd {
         PlansUidFreeCreditAdd {
             client: self.clone(),
@@ -381,6 +387,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_get(&self, uid: impl Into<String>) -> PlansUidGet {
         PlansUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -421,6 +428,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_plan_limit_update(&self, uid: impl Into<String>) -> PlansUidPlanLimitUpdate {
         PlansUidPlanLimitUpdate {
             client: self.clone(),
@@ -473,6 +481,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_plan_type_update(&self, uid: impl Into<String>) -> PlansUidPlanTypeUpdate {
         PlansUidPlanTypeUpdate {
             client: self.clone(),
@@ -525,6 +534,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_renewal(&self, uid: impl Into<String>) -> PlansUidRenewal {
         PlansUidRenewal {
             client: self.clone(),
@@ -577,6 +587,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn plans_uid_sla_credit_add(&self, uid: impl Into<String>) -> PlansUidSlaCreditAdd {
         PlansUidSlaCreditAdd {
             client: self.clone(),

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn project_cluster_settings_get(
         &self,
         uid: impl Into<String>,
@@ -62,6 +63,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn project_clusters_nodes_auto_remediation_setting_update(
         &self,
         uid: impl Into<String>,
@@ -117,6 +119,7 @@ impl crate::Client {
     /// Retrieves a list of supported alerts for a project
     ///
     /// Sends `GET /v1/projects/alerts`.
+    #[inline]
     pub fn projects_alerts(&self) -> ProjectsAlerts {
         ProjectsAlerts { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -152,6 +155,7 @@ impl crate::Client {
     /// Creates a project
     ///
     /// Sends `POST /v1/projects`.
+    #[inline]
     pub fn projects_create(&self) -> ProjectsCreate {
         ProjectsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -196,6 +200,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `component` (`component`): the path parameter
+    #[inline]
     pub fn projects_uid_alert_create(
         &self,
         uid: impl Into<String>,
@@ -254,6 +259,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `component` (`component`): the path parameter
+    #[inline]
     pub fn projects_uid_alert_delete(
         &self,
         uid: impl Into<String>,
@@ -300,6 +306,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `component` (`component`): the path parameter
+    #[inline]
     pub fn projects_uid_alert_update(
         &self,
         uid: impl Into<String>,
@@ -359,6 +366,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `component` (`component`): the path parameter
     /// - `alert_uid` (`alertUid`): the path parameter
+    #[inline]
     pub fn projects_uid_alerts_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -413,6 +421,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `component` (`component`): the path parameter
     /// - `alert_uid` (`alertUid`): the path parameter
+    #[inline]
     pub fn projects_uid_alerts_uid_get(
         &self,
         uid: impl Into<String>,
@@ -471,6 +480,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `component` (`component`): the path parameter
     /// - `alert_uid` (`alertUid`): the path parameter
+    #[inline]
     pub fn projects_uid_alerts_uid_update(
         &self,
         uid: impl Into<String>,
@@ -535,6 +545,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_delete(&self, uid: impl Into<String>) -> ProjectsUidDelete {
         ProjectsUidDelete {
             client: self.clone(),
@@ -593,6 +604,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_get(&self, uid: impl Into<String>) -> ProjectsUidGet {
         ProjectsUidGet {
             client: self.clone(),
@@ -637,6 +649,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_macros_create(&self, uid: impl Into<String>) -> ProjectsUidMacrosCreate {
         ProjectsUidMacrosCreate {
             client: self.clone(),
@@ -689,6 +702,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_macros_delete_by_macro_name(
         &self,
         uid: impl Into<String>,
@@ -744,6 +758,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_macros_list(&self, uid: impl Into<String>) -> ProjectsUidMacrosList {
         ProjectsUidMacrosList {
             client: self.clone(),
@@ -788,6 +803,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_macros_update(&self, uid: impl Into<String>) -> ProjectsUidMacrosUpdate {
         ProjectsUidMacrosUpdate {
             client: self.clone(),
@@ -840,6 +856,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_macros_update_by_macro_name(
         &self,
         uid: impl Into<String>,
@@ -895,6 +912,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_meta_update(&self, uid: impl Into<String>) -> ProjectsUidMetaUpdate {
         ProjectsUidMetaUpdate {
             client: self.clone(),
@@ -947,6 +965,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_teams_update(&self, uid: impl Into<String>) -> ProjectsUidTeamsUpdate {
         ProjectsUidTeamsUpdate {
             client: self.clone(),
@@ -999,6 +1018,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_update(&self, uid: impl Into<String>) -> ProjectsUidUpdate {
         ProjectsUidUpdate {
             client: self.clone(),
@@ -1051,6 +1071,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_users_update(&self, uid: impl Into<String>) -> ProjectsUidUsersUpdate {
         ProjectsUidUsersUpdate {
             client: self.clone(),
@@ -1103,6 +1124,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn projects_uid_validate(&self, uid: impl Into<String>) -> ProjectsUidValidate {
         ProjectsUidValidate {
             client: self.clone(),

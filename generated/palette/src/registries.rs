@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates a basic oci registry
     ///
     /// Sends `POST /v1/registries/oci/basic`.
+    #[inline]
     pub fn basic_oci_registries_create(&self) -> BasicOciRegistriesCreate {
         BasicOciRegistriesCreate {
             client: self.clone(),
@@ -64,6 +65,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn basic_oci_registries_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn basic_oci_registries_uid_get(&self, uid: impl Into<String>) -> BasicOciRegistriesUidGet {
         BasicOciRegistriesUidGet {
             client: self.clone(),
@@ -158,6 +161,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn basic_oci_registries_uid_sync(
         &self,
         uid: impl Into<String>,
@@ -209,6 +213,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn basic_oci_registries_uid_sync_status(
         &self,
         uid: impl Into<String>,
@@ -261,6 +266,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn basic_oci_registries_uid_update(
         &self,
         uid: impl Into<String>,
@@ -318,6 +324,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn basic_oci_registries_validate(
         &self,
         body: crate::models::V1BasicOciRegistrySpec,
@@ -360,6 +367,7 @@ impl crate::Client {
     /// Creates a ecr registry
     ///
     /// Sends `POST /v1/registries/oci/ecr`.
+    #[inline]
     pub fn ecr_registries_create(&self) -> EcrRegistriesCreate {
         EcrRegistriesCreate {
             client: self.clone(),
@@ -417,6 +425,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn ecr_registries_uid_delete(&self, uid: impl Into<String>) -> EcrRegistriesUidDelete {
         EcrRegistriesUidDelete {
             client: self.clone(),
@@ -460,6 +469,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn ecr_registries_uid_get(&self, uid: impl Into<String>) -> EcrRegistriesUidGet {
         EcrRegistriesUidGet {
             client: self.clone(),
@@ -506,6 +516,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn ecr_registries_uid_sync(&self, uid: impl Into<String>) -> EcrRegistriesUidSync {
         EcrRegistriesUidSync {
             client: self.clone(),
@@ -554,6 +565,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn ecr_registries_uid_sync_status(
         &self,
         uid: impl Into<String>,
@@ -606,6 +618,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn ecr_registries_uid_update(&self, uid: impl Into<String>) -> EcrRegistriesUidUpdate {
         EcrRegistriesUidUpdate {
             client: self.clone(),
@@ -660,6 +673,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn ecr_registries_validate(
         &self,
         body: crate::models::V1EcrRegistrySpec,
@@ -698,6 +712,7 @@ impl crate::Client {
     /// Creates a image registry
     ///
     /// Sends `GET /v1/registries/oci/image`.
+    #[inline]
     pub fn oci_image_registry_get(&self) -> OciImageRegistryGet {
         OciImageRegistryGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -736,6 +751,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn oci_registries_get(&self, uid: impl Into<String>) -> OciRegistriesGet {
         OciRegistriesGet {
             client: self.clone(),
@@ -785,6 +801,7 @@ impl crate::Client {
     /// Retrieves a oci registries summary
     ///
     /// Sends `GET /v1/registries/oci/summary`.
+    #[inline]
     pub fn oci_registries_summary(&self) -> OciRegistriesSummary {
         OciRegistriesSummary { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -820,6 +837,7 @@ impl crate::Client {
     /// Creates a helm registry
     ///
     /// Sends `POST /v1/registries/helm`.
+    #[inline]
     pub fn registries_helm_create(&self) -> RegistriesHelmCreate {
         RegistriesHelmCreate {
             client: self.clone(),
@@ -874,6 +892,7 @@ impl crate::Client {
     /// Retrieves a list of Helm registries
     ///
     /// Sends `GET /v1/registries/helm`.
+    #[inline]
     pub fn registries_helm_list(&self) -> RegistriesHelmList {
         RegistriesHelmList {
             client: self.clone(),
@@ -1007,6 +1026,7 @@ impl crate::Client {
     /// Retrieves a list of helm registries as summary
     ///
     /// Sends `GET /v1/registries/helm/summary`.
+    #[inline]
     pub fn registries_helm_summary_list(&self) -> RegistriesHelmSummaryList {
         RegistriesHelmSummaryList {
             client: self.clone(),
@@ -1150,6 +1170,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_helm_uid_delete(&self, uid: impl Into<String>) -> RegistriesHelmUidDelete {
         RegistriesHelmUidDelete {
             client: self.clone(),
@@ -1190,6 +1211,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_helm_uid_get(&self, uid: impl Into<String>) -> RegistriesHelmUidGet {
         RegistriesHelmUidGet {
             client: self.clone(),
@@ -1236,6 +1258,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_helm_uid_sync(&self, uid: impl Into<String>) -> RegistriesHelmUidSync {
         RegistriesHelmUidSync {
             client: self.clone(),
@@ -1284,6 +1307,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_helm_uid_sync_status(
         &self,
         uid: impl Into<String>,
@@ -1336,6 +1360,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_helm_uid_update(&self, uid: impl Into<String>) -> RegistriesHelmUidUpdate {
         RegistriesHelmUidUpdate {
             client: self.clone(),
@@ -1385,6 +1410,7 @@ impl crate::Client {
     /// Retrieves a list of registries metadata
     ///
     /// Sends `GET /v1/registries/metadata`.
+    #[inline]
     pub fn registries_metadata(&self) -> RegistriesMetadata {
         RegistriesMetadata {
             client: self.clone(),
@@ -1436,6 +1462,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `registry_name` (`registryName`): the path parameter
+    #[inline]
     pub fn registries_name_config_get(
         &self,
         registry_name: impl Into<String>,
@@ -1485,6 +1512,7 @@ impl crate::Client {
     /// Creates a pack registry
     ///
     /// Sends `POST /v1/registries/pack`.
+    #[inline]
     pub fn registries_pack_create(&self) -> RegistriesPackCreate {
         RegistriesPackCreate {
             client: self.clone(),
@@ -1545,6 +1573,7 @@ impl crate::Client {
     /// Retrieves a list of Pack registries
     ///
     /// Sends `GET /v1/registries/pack`.
+    #[inline]
     pub fn registries_pack_list(&self) -> RegistriesPackList {
         RegistriesPackList {
             client: self.clone(),
@@ -1678,6 +1707,7 @@ impl crate::Client {
     /// Retrieves a list of pack registries as summary
     ///
     /// Sends `GET /v1/registries/pack/summary`.
+    #[inline]
     pub fn registries_pack_summary_list(&self) -> RegistriesPackSummaryList {
         RegistriesPackSummaryList {
             client: self.clone(),
@@ -1821,6 +1851,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_pack_uid_delete(&self, uid: impl Into<String>) -> RegistriesPackUidDelete {
         RegistriesPackUidDelete {
             client: self.clone(),
@@ -1861,6 +1892,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_pack_uid_get(&self, uid: impl Into<String>) -> RegistriesPackUidGet {
         RegistriesPackUidGet {
             client: self.clone(),
@@ -1907,6 +1939,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_pack_uid_sync(&self, uid: impl Into<String>) -> RegistriesPackUidSync {
         RegistriesPackUidSync {
             client: self.clone(),
@@ -1955,6 +1988,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_pack_uid_sync_status(
         &self,
         uid: impl Into<String>,
@@ -2007,6 +2041,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_pack_uid_update(&self, uid: impl Into<String>) -> RegistriesPackUidUpdate {
         RegistriesPackUidUpdate {
             client: self.clone(),
@@ -2059,6 +2094,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn registries_uid_delete(&self, uid: impl Into<String>) -> RegistriesUidDelete {
         RegistriesUidDelete {
             client: self.clone(),
@@ -2101,6 +2137,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn v1_registries_helm_validate(
         &self,
         body: crate::models::V1HelmRegistrySpec,
@@ -2141,6 +2178,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn v1_registries_pack_validate(
         &self,
         body: crate::models::V1PackRegistrySpec,

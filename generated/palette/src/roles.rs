@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn roles_clone(&self, uid: impl Into<String>) -> RolesClone {
         RolesClone {
             client: self.clone(),
@@ -59,6 +60,7 @@ impl crate::Client {
     /// Creates a role with specified permissions
     ///
     /// Sends `POST /v1/roles`.
+    #[inline]
     pub fn roles_create(&self) -> RolesCreate {
         RolesCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -99,6 +101,7 @@ impl crate::Client {
     /// Retrieves a list of roles
     ///
     /// Sends `GET /v1/roles`.
+    #[inline]
     pub fn roles_list(&self) -> RolesList {
         RolesList {
             client: self.clone(),
@@ -225,6 +228,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn roles_uid_delete(&self, uid: impl Into<String>) -> RolesUidDelete {
         RolesUidDelete {
             client: self.clone(),
@@ -265,6 +269,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn roles_uid_get(&self, uid: impl Into<String>) -> RolesUidGet {
         RolesUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -305,6 +310,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn roles_uid_update(&self, uid: impl Into<String>) -> RolesUidUpdate {
         RolesUidUpdate {
             client: self.clone(),

@@ -12,6 +12,7 @@ impl crate::Client {
     /// - `service_name` (`serviceName`): service name
     /// - `version` (`version`): service version
     /// - `action` (`action`): action type
+    #[inline]
     pub fn service_manifest_get(
         &self,
         service_name: impl Into<crate::models::ServiceManifestGetServiceName>,
@@ -100,6 +101,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `service_name` (`serviceName`): service name
+    #[inline]
     pub fn service_version_get(
         &self,
         service_name: impl Into<crate::models::ServiceVersionGetServiceName>,

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Create a new maintenance policy
     ///
     /// Sends `POST /v1/spcPolicies/maintenance`.
+    #[inline]
     pub fn v1_spc_policies_maintenance_create(&self) -> V1SpcPoliciesMaintenanceCreate {
         V1SpcPoliciesMaintenanceCreate {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Policy uid
+    #[inline]
     pub fn v1_spc_policies_maintenance_uid_get(
         &self,
         uid: impl Into<String>,
@@ -106,6 +108,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Policy uid
+    #[inline]
     pub fn v1_spc_policies_maintenance_uid_update(
         &self,
         uid: impl Into<String>,
@@ -161,6 +164,7 @@ impl crate::Client {
     /// Retrieves a list of spc policy tags
     ///
     /// Sends `GET /v1/spcPolicies/tags`.
+    #[inline]
     pub fn v1_spc_policies_tags_get(&self) -> V1SpcPoliciesTagsGet {
         V1SpcPoliciesTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -199,6 +203,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn v1_spc_policies_uid_delete(&self, uid: impl Into<String>) -> V1SpcPoliciesUidDelete {
         V1SpcPoliciesUidDelete {
             client: self.clone(),
@@ -239,6 +244,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `policy_type` (`policyType`): Spc policy type
+    #[inline]
     pub fn v1_spc_policies_validate_name(
         &self,
         policy_type: impl Into<String>,

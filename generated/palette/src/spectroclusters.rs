@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_backup_create(
         &self,
         uid: impl Into<String>,
@@ -79,6 +80,7 @@ impl crate::Client {
     /// - `request_uid` (`requestUid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_backup_delete(
         &self,
         uid: impl Into<String>,
@@ -136,6 +138,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_backup_get(&self, uid: impl Into<String>) -> ClusterFeatureBackupGet {
         ClusterFeatureBackupGet {
             client: self.clone(),
@@ -193,6 +196,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_backup_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -256,6 +260,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_backup_schedule_reset(
         &self,
         uid: impl Into<String>,
@@ -307,6 +312,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_backup_update(
         &self,
         uid: impl Into<String>,
@@ -370,6 +376,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_compliance_scan_create(
         &self,
         uid: impl Into<String>,
@@ -433,6 +440,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_compliance_scan_get(
         &self,
         uid: impl Into<String>,
@@ -491,6 +499,7 @@ impl crate::Client {
     /// - `log_uid` (`logUid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_compliance_scan_log_delete(
         &self,
         uid: impl Into<String>,
@@ -544,6 +553,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_compliance_scan_logs_get(
         &self,
         uid: impl Into<String>,
@@ -601,6 +611,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_compliance_scan_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -664,6 +675,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_compliance_scan_update(
         &self,
         uid: impl Into<String>,
@@ -729,6 +741,7 @@ impl crate::Client {
     /// - `driver` (`driver`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_driver_log_download(
         &self,
         uid: impl Into<String>,
@@ -795,6 +808,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_helm_charts_get(
         &self,
         uid: impl Into<String>,
@@ -853,6 +867,7 @@ impl crate::Client {
     /// - `log_uid` (`logUid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_kube_bench_log_get(
         &self,
         uid: impl Into<String>,
@@ -921,6 +936,7 @@ impl crate::Client {
     /// - `log_uid` (`logUid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_kube_hunter_log_get(
         &self,
         uid: impl Into<String>,
@@ -988,6 +1004,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid for which log is requested
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_log_fetcher_create(
         &self,
         uid: impl Into<String>,
@@ -1051,6 +1068,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid for which log is requested
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_log_fetcher_get(
         &self,
         uid: impl Into<String>,
@@ -1114,6 +1132,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Log fetcher uid for which log is requested
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_log_fetcher_log_download(
         &self,
         uid: impl Into<String>,
@@ -1172,6 +1191,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid for which log is requested
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_log_fetcher_log_update(
         &self,
         uid: impl Into<String>,
@@ -1243,6 +1263,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -1300,6 +1321,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_restore_get(&self, uid: impl Into<String>) -> ClusterFeatureRestoreGet {
         ClusterFeatureRestoreGet {
             client: self.clone(),
@@ -1360,6 +1382,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_restore_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -1423,6 +1446,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_scan_kube_bench_log_update(
         &self,
         uid: impl Into<String>,
@@ -1486,6 +1510,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_scan_kube_hunter_log_update(
         &self,
         uid: impl Into<String>,
@@ -1549,6 +1574,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_scan_sonobuoy_log_update(
         &self,
         uid: impl Into<String>,
@@ -1612,6 +1638,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_scan_syft_log_update(
         &self,
         uid: impl Into<String>,
@@ -1676,6 +1703,7 @@ impl crate::Client {
     /// - `log_uid` (`logUid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_sonobuoy_log_get(
         &self,
         uid: impl Into<String>,
@@ -1744,6 +1772,7 @@ impl crate::Client {
     /// - `log_uid` (`logUid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_feature_syft_log_get(
         &self,
         uid: impl Into<String>,
@@ -1803,6 +1832,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_namespaces_get(&self, uid: impl Into<String>) -> ClusterNamespacesGet {
         ClusterNamespacesGet {
             client: self.clone(),
@@ -1860,6 +1890,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn cluster_vm_snapshots_list(&self, uid: impl Into<String>) -> ClusterVmSnapshotsList {
         ClusterVmSnapshotsList {
             client: self.clone(),
@@ -1978,6 +2009,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn edge_native_clusters_hosts_list(
         &self,
         uid: impl Into<String>,
@@ -2032,6 +2064,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aks`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aks` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aks_create(&self) -> SpectroClustersAksCreate {
         SpectroClustersAksCreate {
             client: self.clone(),
@@ -2081,6 +2114,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aks/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aks` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aks_rate(&self) -> SpectroClustersAksRate {
         SpectroClustersAksRate {
             client: self.clone(),
@@ -2149,6 +2183,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aks/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aks` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aks_validate(&self) -> SpectroClustersAksValidate {
         SpectroClustersAksValidate {
             client: self.clone(),
@@ -2204,6 +2239,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aws`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aws_create(&self) -> SpectroClustersAwsCreate {
         SpectroClustersAwsCreate {
             client: self.clone(),
@@ -2253,6 +2289,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aws/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aws_import(&self) -> SpectroClustersAwsImport {
         SpectroClustersAwsImport {
             client: self.clone(),
@@ -2302,6 +2339,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aws/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aws_rate(&self) -> SpectroClustersAwsRate {
         SpectroClustersAwsRate {
             client: self.clone(),
@@ -2370,6 +2408,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/aws/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-aws` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_aws_validate(&self) -> SpectroClustersAwsValidate {
         SpectroClustersAwsValidate {
             client: self.clone(),
@@ -2425,6 +2464,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/azure`.
     ///
     /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_azure_create(&self) -> SpectroClustersAzureCreate {
         SpectroClustersAzureCreate {
             client: self.clone(),
@@ -2474,6 +2514,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/azure/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_azure_import(&self) -> SpectroClustersAzureImport {
         SpectroClustersAzureImport {
             client: self.clone(),
@@ -2523,6 +2564,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/azure/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_azure_rate(&self) -> SpectroClustersAzureRate {
         SpectroClustersAzureRate {
             client: self.clone(),
@@ -2591,6 +2633,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/azure/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-azure` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_azure_validate(&self) -> SpectroClustersAzureValidate {
         SpectroClustersAzureValidate {
             client: self.clone(),
@@ -2649,6 +2692,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-k8certificates` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_certificates_renew(
         &self,
         uid: impl Into<String>,
@@ -2697,6 +2741,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack`.
     ///
     /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_cloud_stack_create(&self) -> SpectroClustersCloudStackCreate {
         SpectroClustersCloudStackCreate {
             client: self.clone(),
@@ -2746,6 +2791,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_cloud_stack_import(&self) -> SpectroClustersCloudStackImport {
         SpectroClustersCloudStackImport {
             client: self.clone(),
@@ -2798,6 +2844,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_cloud_stack_rate(&self) -> SpectroClustersCloudStackRate {
         SpectroClustersCloudStackRate {
             client: self.clone(),
@@ -2869,6 +2916,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/apache-cloudstack/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-apache-cloudstack` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_cloud_stack_validate(&self) -> SpectroClustersCloudStackValidate {
         SpectroClustersCloudStackValidate {
             client: self.clone(),
@@ -2927,6 +2975,7 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/config/edgeInstaller`.
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_config_edge_installer(&self) -> SpectroClustersConfigEdgeInstaller {
         SpectroClustersConfigEdgeInstaller {
             client: self.clone(),
@@ -2973,6 +3022,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_custom_create(
         &self,
         cloud_type: impl Into<String>,
@@ -3036,6 +3086,7 @@ impl crate::Client {
     /// - `cloud_type` (`cloudType`): Cluster's cloud type
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_custom_validate(
         &self,
         cloud_type: impl Into<String>,
@@ -3105,6 +3156,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_delete(&self, uid: impl Into<String>) -> SpectroClustersDelete {
         SpectroClustersDelete {
             client: self.clone(),
@@ -3158,6 +3210,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_delete_profiles(
         &self,
         uid: impl Into<String>,
@@ -3218,6 +3271,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native`.
     ///
     /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_edge_native_create(&self) -> SpectroClustersEdgeNativeCreate {
         SpectroClustersEdgeNativeCreate {
             client: self.clone(),
@@ -3267,6 +3321,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_edge_native_import(&self) -> SpectroClustersEdgeNativeImport {
         SpectroClustersEdgeNativeImport {
             client: self.clone(),
@@ -3316,6 +3371,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_edge_native_rate(&self) -> SpectroClustersEdgeNativeRate {
         SpectroClustersEdgeNativeRate {
             client: self.clone(),
@@ -3387,6 +3443,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/edge-native/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-edge-native` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_edge_native_validate(&self) -> SpectroClustersEdgeNativeValidate {
         SpectroClustersEdgeNativeValidate {
             client: self.clone(),
@@ -3445,6 +3502,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/eks`.
     ///
     /// Compiled with the cargo feature `spectroclusters-eks` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_eks_create(&self) -> SpectroClustersEksCreate {
         SpectroClustersEksCreate {
             client: self.clone(),
@@ -3494,6 +3552,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/eks/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-eks` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_eks_rate(&self) -> SpectroClustersEksRate {
         SpectroClustersEksRate {
             client: self.clone(),
@@ -3562,6 +3621,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/eks/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-eks` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_eks_validate(&self) -> SpectroClustersEksValidate {
         SpectroClustersEksValidate {
             client: self.clone(),
@@ -3617,6 +3677,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gcp`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gcp_create(&self) -> SpectroClustersGcpCreate {
         SpectroClustersGcpCreate {
             client: self.clone(),
@@ -3666,6 +3727,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gcp/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gcp_import(&self) -> SpectroClustersGcpImport {
         SpectroClustersGcpImport {
             client: self.clone(),
@@ -3715,6 +3777,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gcp/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gcp_rate(&self) -> SpectroClustersGcpRate {
         SpectroClustersGcpRate {
             client: self.clone(),
@@ -3783,6 +3846,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gcp/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gcp` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gcp_validate(&self) -> SpectroClustersGcpValidate {
         SpectroClustersGcpValidate {
             client: self.clone(),
@@ -3840,6 +3904,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/generic/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_generic_import(&self) -> SpectroClustersGenericImport {
         SpectroClustersGenericImport {
             client: self.clone(),
@@ -3889,6 +3954,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/generic/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_generic_rate(&self) -> SpectroClustersGenericRate {
         SpectroClustersGenericRate {
             client: self.clone(),
@@ -3963,6 +4029,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_get(&self, uid: impl Into<String>) -> SpectroClustersGet {
         SpectroClustersGet {
             client: self.clone(),
@@ -4062,6 +4129,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_get_hybrid_pools_metadata(
         &self,
         uid: impl Into<String>,
@@ -4119,6 +4187,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_get_profile_updates(
         &self,
         uid: impl Into<String>,
@@ -4176,6 +4245,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_get_profiles(
         &self,
         uid: impl Into<String>,
@@ -4238,6 +4308,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_get_profiles_packs_manifests(
         &self,
         uid: impl Into<String>,
@@ -4310,6 +4381,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gke`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gke` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gke_create(&self) -> SpectroClustersGkeCreate {
         SpectroClustersGkeCreate {
             client: self.clone(),
@@ -4359,6 +4431,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gke/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gke` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gke_rate(&self) -> SpectroClustersGkeRate {
         SpectroClustersGkeRate {
             client: self.clone(),
@@ -4427,6 +4500,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/gke/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-gke` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_gke_validate(&self) -> SpectroClustersGkeValidate {
         SpectroClustersGkeValidate {
             client: self.clone(),
@@ -4485,6 +4559,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-k8certificates` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_k8_certificate(
         &self,
         uid: impl Into<String>,
@@ -4542,6 +4617,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-k8certificates` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_k8_certificate_update(
         &self,
         uid: impl Into<String>,
@@ -4602,6 +4678,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/maas`.
     ///
     /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_maas_create(&self) -> SpectroClustersMaasCreate {
         SpectroClustersMaasCreate {
             client: self.clone(),
@@ -4651,6 +4728,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/maas/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_maas_import(&self) -> SpectroClustersMaasImport {
         SpectroClustersMaasImport {
             client: self.clone(),
@@ -4700,6 +4778,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/maas/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_maas_rate(&self) -> SpectroClustersMaasRate {
         SpectroClustersMaasRate {
             client: self.clone(),
@@ -4768,6 +4847,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/maas/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-maas` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_maas_validate(&self) -> SpectroClustersMaasValidate {
         SpectroClustersMaasValidate {
             client: self.clone(),
@@ -4826,6 +4906,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_packs_ref_update(
         &self,
         uid: impl Into<String>,
@@ -4892,6 +4973,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_patch_profiles(
         &self,
         uid: impl Into<String>,
@@ -4962,6 +5044,7 @@ impl crate::Client {
     /// - `pack_name` (`packName`): Name of the pack
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_profiles_uid_pack_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -5027,6 +5110,7 @@ impl crate::Client {
     /// - `pack_name` (`packName`): Name of the pack
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_profiles_uid_pack_manifests_update(
         &self,
         uid: impl Into<String>,
@@ -5093,6 +5177,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/spc/download`.
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_spc_download(&self) -> SpectroClustersSpcDownload {
         SpectroClustersSpcDownload {
             client: self.clone(),
@@ -5145,6 +5230,7 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/tags`.
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_tags_get(&self) -> SpectroClustersTagsGet {
         SpectroClustersTagsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5188,6 +5274,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_admin_kube_config(
         &self,
         uid: impl Into<String>,
@@ -5238,6 +5325,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_assets(&self, uid: impl Into<String>) -> SpectroClustersUidAssets {
         SpectroClustersUidAssets {
             client: self.clone(),
@@ -5298,6 +5386,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_assets_get(
         &self,
         uid: impl Into<String>,
@@ -5355,6 +5444,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_cluster_meta_attribute_update(
         &self,
         uid: impl Into<String>,
@@ -5418,6 +5508,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_namespaces_get(
         &self,
         uid: impl Into<String>,
@@ -5476,6 +5567,7 @@ impl crate::Client {
     /// - `namespace_uid` (`namespaceUid`): Cluster namespace uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_namespaces_uid_get(
         &self,
         uid: impl Into<String>,
@@ -5536,6 +5628,7 @@ impl crate::Client {
     /// - `namespace_uid` (`namespaceUid`): Cluster namespace uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_namespaces_uid_update(
         &self,
         uid: impl Into<String>,
@@ -5601,6 +5694,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_namespaces_update(
         &self,
         uid: impl Into<String>,
@@ -5664,6 +5758,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_rbacs_get(
         &self,
         uid: impl Into<String>,
@@ -5720,6 +5815,7 @@ impl crate::Client {
     /// - `rbac_uid` (`rbacUid`): RBAC resource uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_rbacs_uid_get(
         &self,
         uid: impl Into<String>,
@@ -5778,6 +5874,7 @@ impl crate::Client {
     /// - `rbac_uid` (`rbacUid`): RBAC resource uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_rbacs_uid_update(
         &self,
         uid: impl Into<String>,
@@ -5843,6 +5940,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_config_rbacs_update(
         &self,
         uid: impl Into<String>,
@@ -5906,6 +6004,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_download(
         &self,
         uid: impl Into<String>,
@@ -5953,6 +6052,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_frp_kube_config_delete(
         &self,
         uid: impl Into<String>,
@@ -6004,6 +6104,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_frp_kube_config_get(
         &self,
         uid: impl Into<String>,
@@ -6054,6 +6155,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_frp_kube_config_update(
         &self,
         uid: impl Into<String>,
@@ -6117,6 +6219,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_heartbeat_update(
         &self,
         uid: impl Into<String>,
@@ -6180,6 +6283,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_hybrid_settings(
         &self,
         uid: impl Into<String>,
@@ -6243,6 +6347,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_import_manifest(
         &self,
         uid: impl Into<String>,
@@ -6290,6 +6395,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_import_upgrade_patch(
         &self,
         uid: impl Into<String>,
@@ -6341,6 +6447,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_kube_config(
         &self,
         uid: impl Into<String>,
@@ -6401,6 +6508,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_kube_config_client_delete(
         &self,
         uid: impl Into<String>,
@@ -6452,6 +6560,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_kube_config_client_get(
         &self,
         uid: impl Into<String>,
@@ -6502,6 +6611,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_kube_config_client_update(
         &self,
         uid: impl Into<String>,
@@ -6565,6 +6675,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_kube_config_update(
         &self,
         uid: impl Into<String>,
@@ -6628,6 +6739,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_lifecycle_config_update(
         &self,
         uid: impl Into<String>,
@@ -6691,6 +6803,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_location_put(
         &self,
         uid: impl Into<String>,
@@ -6754,6 +6867,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_manifest_get(
         &self,
         uid: impl Into<String>,
@@ -6805,6 +6919,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_manifest_update(
         &self,
         uid: impl Into<String>,
@@ -6870,6 +6985,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_manifests_get(
         &self,
         uid: impl Into<String>,
@@ -6932,6 +7048,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_metadata_update(
         &self,
         uid: impl Into<String>,
@@ -6995,6 +7112,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_os_patch_update(
         &self,
         uid: impl Into<String>,
@@ -7059,6 +7177,7 @@ impl crate::Client {
     /// - `manifest_uid` (`manifestUid`): manifest uid which is part of the pack ref
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_pack_manifests_uid_get(
         &self,
         uid: impl Into<String>,
@@ -7128,6 +7247,7 @@ impl crate::Client {
     /// - `field_path` (`fieldPath`): Pack values yaml field path
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_pack_properties(
         &self,
         uid: impl Into<String>,
@@ -7208,6 +7328,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_packs_resolved_values_get(
         &self,
         uid: impl Into<String>,
@@ -7280,6 +7401,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_packs_status_patch(
         &self,
         uid: impl Into<String>,
@@ -7345,6 +7467,7 @@ impl crate::Client {
     /// - `pack_name` (`packName`): pack name
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_profiles_uid_packs_config_get(
         &self,
         uid: impl Into<String>,
@@ -7408,6 +7531,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_rate(&self, uid: impl Into<String>) -> SpectroClustersUidRate {
         SpectroClustersUidRate {
             client: self.clone(),
@@ -7470,6 +7594,7 @@ impl crate::Client {
     /// - `uid` (`uid`): cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_repave_approve_update(
         &self,
         uid: impl Into<String>,
@@ -7521,6 +7646,7 @@ impl crate::Client {
     /// - `uid` (`uid`): cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_repave_get(
         &self,
         uid: impl Into<String>,
@@ -7578,6 +7704,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_status(&self, uid: impl Into<String>) -> SpectroClustersUidStatus {
         SpectroClustersUidStatus {
             client: self.clone(),
@@ -7632,6 +7759,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_status_spc_apply(
         &self,
         uid: impl Into<String>,
@@ -7683,6 +7811,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_status_spc_apply_get(
         &self,
         uid: impl Into<String>,
@@ -7738,6 +7867,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_status_spc_patch_time(
         &self,
         uid: impl Into<String>,
@@ -7801,6 +7931,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_timezone_update(
         &self,
         uid: impl Into<String>,
@@ -7864,6 +7995,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_token_kube_config_delete(
         &self,
         uid: impl Into<String>,
@@ -7915,6 +8047,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_token_kube_config_get(
         &self,
         uid: impl Into<String>,
@@ -7965,6 +8098,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-assets` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_token_kube_config_update(
         &self,
         uid: impl Into<String>,
@@ -8028,6 +8162,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-upgrade` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_upgrade_settings(
         &self,
         uid: impl Into<String>,
@@ -8091,6 +8226,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_upgrades_put(
         &self,
         uid: impl Into<String>,
@@ -8154,6 +8290,7 @@ impl crate::Client {
     /// - `uid` (`uid`): cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_validate_packs(
         &self,
         uid: impl Into<String>,
@@ -8223,6 +8360,7 @@ impl crate::Client {
     /// - `uid` (`uid`): cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_validate_repave(
         &self,
         uid: impl Into<String>,
@@ -8292,6 +8430,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid for which variables need to be retrieved
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_variables_get(
         &self,
         uid: impl Into<String>,
@@ -8349,6 +8488,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid for which variables need to be retrieved
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_variables_patch(
         &self,
         uid: impl Into<String>,
@@ -8413,6 +8553,7 @@ impl crate::Client {
     /// - `workload_kind` (`workloadKind`): Workload kind
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_workloads_kind_sync(
         &self,
         uid: impl Into<String>,
@@ -8468,6 +8609,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_uid_workloads_sync(
         &self,
         uid: impl Into<String>,
@@ -8519,6 +8661,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-profiles` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_update_profiles(
         &self,
         uid: impl Into<String>,
@@ -8587,6 +8730,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_update_status_condition(
         &self,
         uid: impl Into<String>,
@@ -8650,6 +8794,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_update_status_conditions(
         &self,
         uid: impl Into<String>,
@@ -8713,6 +8858,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_update_status_endpoints(
         &self,
         uid: impl Into<String>,
@@ -8776,6 +8922,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_update_status_imported(
         &self,
         uid: impl Into<String>,
@@ -8827,6 +8974,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-status` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_update_status_services(
         &self,
         uid: impl Into<String>,
@@ -8887,6 +9035,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/upgrade/settings`.
     ///
     /// Compiled with the cargo feature `spectroclusters-upgrade` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_upgrade_settings(&self) -> SpectroClustersUpgradeSettings {
         SpectroClustersUpgradeSettings {
             client: self.clone(),
@@ -8936,6 +9085,7 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/upgrade/settings`.
     ///
     /// Compiled with the cargo feature `spectroclusters-upgrade` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_upgrade_settings_get(&self) -> SpectroClustersUpgradeSettingsGet {
         SpectroClustersUpgradeSettingsGet {
             client: self.clone(),
@@ -8979,6 +9129,7 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/validate/name`.
     ///
     /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_validate_name(&self) -> SpectroClustersValidateName {
         SpectroClustersValidateName {
             client: self.clone(),
@@ -9031,6 +9182,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/validate/packs`.
     ///
     /// Compiled with the cargo feature `spectroclusters-validate` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_validate_packs(&self) -> SpectroClustersValidatePacks {
         SpectroClustersValidatePacks {
             client: self.clone(),
@@ -9086,6 +9238,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/virtual`.
     ///
     /// Compiled with the cargo feature `spectroclusters-virtual` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_virtual_create(&self) -> SpectroClustersVirtualCreate {
         SpectroClustersVirtualCreate {
             client: self.clone(),
@@ -9135,6 +9288,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/virtual/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-virtual` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_virtual_validate(&self) -> SpectroClustersVirtualValidate {
         SpectroClustersVirtualValidate {
             client: self.clone(),
@@ -9195,6 +9349,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_add_volume(
         &self,
         uid: impl Into<String>,
@@ -9266,6 +9421,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_clone(
         &self,
         uid: impl Into<String>,
@@ -9342,6 +9498,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_create(
         &self,
         uid: impl Into<String>,
@@ -9412,6 +9569,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_delete(
         &self,
         uid: impl Into<String>,
@@ -9468,6 +9626,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_get(
         &self,
         uid: impl Into<String>,
@@ -9528,6 +9687,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_list(&self, uid: impl Into<String>) -> SpectroClustersVmList {
         SpectroClustersVmList {
             client: self.clone(),
@@ -9638,6 +9798,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_migrate(
         &self,
         uid: impl Into<String>,
@@ -9697,6 +9858,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_pause(
         &self,
         uid: impl Into<String>,
@@ -9756,6 +9918,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_remove_volume(
         &self,
         uid: impl Into<String>,
@@ -9827,6 +9990,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_restart(
         &self,
         uid: impl Into<String>,
@@ -9886,6 +10050,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_resume(
         &self,
         uid: impl Into<String>,
@@ -9945,6 +10110,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_start(
         &self,
         uid: impl Into<String>,
@@ -10004,6 +10170,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_stop(
         &self,
         uid: impl Into<String>,
@@ -10063,6 +10230,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vm_update(
         &self,
         uid: impl Into<String>,
@@ -10132,6 +10300,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/vsphere`.
     ///
     /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vsphere_create(&self) -> SpectroClustersVsphereCreate {
         SpectroClustersVsphereCreate {
             client: self.clone(),
@@ -10181,6 +10350,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/vsphere/import`.
     ///
     /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vsphere_import(&self) -> SpectroClustersVsphereImport {
         SpectroClustersVsphereImport {
             client: self.clone(),
@@ -10230,6 +10400,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/vsphere/rate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vsphere_rate(&self) -> SpectroClustersVsphereRate {
         SpectroClustersVsphereRate {
             client: self.clone(),
@@ -10301,6 +10472,7 @@ impl crate::Client {
     /// Sends `POST /v1/spectroclusters/vsphere/validate`.
     ///
     /// Compiled with the cargo feature `spectroclusters-vsphere` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn spectro_clusters_vsphere_validate(&self) -> SpectroClustersVsphereValidate {
         SpectroClustersVsphereValidate {
             client: self.clone(),
@@ -10361,6 +10533,7 @@ impl crate::Client {
     /// - `image` (`image`): the query parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn syft_scan_log_image_sbom_get(
         &self,
         uid: impl Into<String>,
@@ -10419,6 +10592,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_cluster_feature_backup_location_uid_change(
         &self,
         uid: impl Into<String>,
@@ -10482,6 +10656,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `spectroclusters-features` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_cluster_feature_backup_location_uid_get(
         &self,
         uid: impl Into<String>,
@@ -10537,6 +10712,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_control_plane_health_check_timeout_update(
         &self,
         uid: impl Into<String>,
@@ -10600,6 +10776,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-config` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_host_cluster_config_update(
         &self,
         uid: impl Into<String>,
@@ -10663,6 +10840,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster template uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-templates` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_cluster_templates_uid_profiles_get(
         &self,
         uid: impl Into<String>,
@@ -10728,6 +10906,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster template uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-templates` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_cluster_templates_uid_validate_repave(
         &self,
         uid: impl Into<String>,
@@ -10797,6 +10976,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster template uid
     ///
     /// Compiled with the cargo feature `spectroclusters-cluster-templates` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_templates_uid_clusters_upgrade(
         &self,
         uid: impl Into<String>,
@@ -10860,6 +11040,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_uid_edge_reset(
         &self,
         uid: impl Into<String>,
@@ -10911,6 +11092,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_uid_kube_ctl_redirect(
         &self,
         uid: impl Into<String>,
@@ -10968,6 +11150,7 @@ impl crate::Client {
     /// - `uid` (`uid`): spc uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_uid_oidc(&self, uid: impl Into<String>) -> V1SpectroClustersUidOidc {
         V1SpectroClustersUidOidc {
             client: self.clone(),
@@ -11019,6 +11202,7 @@ impl crate::Client {
     /// - `uid` (`uid`): spc uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_uid_oidc_dashboard_url(
         &self,
         uid: impl Into<String>,
@@ -11076,6 +11260,7 @@ impl crate::Client {
     /// - `uid` (`uid`): Cluster uid
     ///
     /// Compiled with the cargo feature `spectroclusters-core` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn v1_spectro_clusters_uid_reset(
         &self,
         uid: impl Into<String>,
@@ -11124,6 +11309,7 @@ impl crate::Client {
     /// Sends `GET /v1/spectroclusters/virtual/packs/values`.
     ///
     /// Compiled with the cargo feature `spectroclusters-virtual` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn virtual_clusters_packs_values(&self) -> VirtualClustersPacksValues {
         VirtualClustersPacksValues {
             client: self.clone(),
@@ -11190,6 +11376,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name of virtual machine
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn vm_snapshot_create(
         &self,
         uid: impl Into<String>,
@@ -11268,6 +11455,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn vm_snapshot_delete(
         &self,
         uid: impl Into<String>,
@@ -11332,6 +11520,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn vm_snapshot_get(
         &self,
         uid: impl Into<String>,
@@ -11402,6 +11591,7 @@ impl crate::Client {
     /// - `namespace` (`namespace`): Namespace name
     ///
     /// Compiled with the cargo feature `spectroclusters-vms` (or `spectroclusters`, which enables all its parts).
+    #[inline]
     pub fn vm_snapshot_update(
         &self,
         uid: impl Into<String>,

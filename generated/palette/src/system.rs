@@ -14,6 +14,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_activate(&self, body: crate::models::V1SystemActivateRequest) -> SystemActivate {
         SystemActivate { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -55,6 +56,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/activation`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_activation_get(&self) -> SystemActivationGet {
         SystemActivationGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -95,6 +97,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/admins`.
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_create(&self) -> SystemAdminsCreate {
         SystemAdminsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -142,6 +145,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/admins`.
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_list(&self) -> SystemAdminsList {
         SystemAdminsList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -186,6 +190,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_password_activate(
         &self,
         password_token: impl Into<String>,
@@ -239,6 +244,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_uid_delete(&self, uid: impl Into<String>) -> SystemAdminsUidDelete {
         SystemAdminsUidDelete {
             client: self.clone(),
@@ -284,6 +290,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_uid_get(&self, uid: impl Into<String>) -> SystemAdminsUidGet {
         SystemAdminsUidGet {
             client: self.clone(),
@@ -334,6 +341,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_uid_password_change(
         &self,
         uid: impl Into<String>,
@@ -384,6 +392,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_uid_password_reset_link(
         &self,
         uid: impl Into<String>,
@@ -437,6 +446,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-admins` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_admins_uid_profile_update(
         &self,
         uid: impl Into<String>,
@@ -500,6 +510,7 @@ impl crate::Client {
     /// - `component` (`component`): the path parameter
     ///
     /// Compiled with the cargo feature `system-alerts` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_alert_delete(&self, component: impl Into<String>) -> SystemAlertDelete {
         SystemAlertDelete {
             client: self.clone(),
@@ -548,6 +559,7 @@ impl crate::Client {
     /// - `component` (`component`): the path parameter
     ///
     /// Compiled with the cargo feature `system-alerts` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_alert_update(&self, component: impl Into<String>) -> SystemAlertUpdate {
         SystemAlertUpdate {
             client: self.clone(),
@@ -602,6 +614,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/alerts`.
     ///
     /// Compiled with the cargo feature `system-alerts` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_alerts_get(&self) -> SystemAlertsGet {
         SystemAlertsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -640,6 +653,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/appFeatures`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_app_features_get(&self) -> SystemAppFeaturesGet {
         SystemAppFeaturesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -678,6 +692,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/appFeatures`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_app_features_update(&self) -> SystemAppFeaturesUpdate {
         SystemAppFeaturesUpdate {
             client: self.clone(),
@@ -727,6 +742,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/authTokenSettings`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_auth_token_settings_get(&self) -> SystemAuthTokenSettingsGet {
         SystemAuthTokenSettingsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -767,6 +783,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/authTokenSettings`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_auth_token_settings_update(&self) -> SystemAuthTokenSettingsUpdate {
         SystemAuthTokenSettingsUpdate {
             client: self.clone(),
@@ -816,6 +833,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/classificationBanner`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_classification_banner_get(&self) -> SystemClassificationBannerGet {
         SystemClassificationBannerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -856,6 +874,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/classificationBanner`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_classification_banner_update(&self) -> SystemClassificationBannerUpdate {
         SystemClassificationBannerUpdate {
             client: self.clone(),
@@ -908,6 +927,7 @@ impl crate::Client {
     /// - `credit_uid` (`creditUid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_credits_uid_delete(
         &self,
         credit_uid: impl Into<String>,
@@ -959,6 +979,7 @@ impl crate::Client {
     /// - `credit_uid` (`creditUid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_credits_uid_update(
         &self,
         credit_uid: impl Into<String>,
@@ -1019,6 +1040,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/plan/freeCredit`.
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_free_credit_add(&self) -> SystemFreeCreditAdd {
         SystemFreeCreditAdd {
             client: self.clone(),
@@ -1068,6 +1090,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/loginBanner`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_login_banner_get(&self) -> SystemLoginBannerGet {
         SystemLoginBannerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1108,6 +1131,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/loginBanner`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_login_banner_update(&self) -> SystemLoginBannerUpdate {
         SystemLoginBannerUpdate {
             client: self.clone(),
@@ -1157,6 +1181,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/plan/planLimit`.
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_plan_limit_update(&self) -> SystemPlanLimitUpdate {
         SystemPlanLimitUpdate {
             client: self.clone(),
@@ -1206,6 +1231,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/resourceLimits`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_resource_limits_get(&self) -> SystemResourceLimitsGet {
         SystemResourceLimitsGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1246,6 +1272,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/resourceLimits`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_resource_limits_update(&self) -> SystemResourceLimitsUpdate {
         SystemResourceLimitsUpdate {
             client: self.clone(),
@@ -1295,6 +1322,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/plan/slaCredit`.
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_sla_credit_add(&self) -> SystemSlaCreditAdd {
         SystemSlaCreditAdd { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1340,6 +1368,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/sysplan`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_sysplan_get(&self) -> SystemSysplanGet {
         SystemSysplanGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1383,6 +1412,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_activate(&self, uid: impl Into<String>) -> SystemThemeActivate {
         SystemThemeActivate {
             client: self.clone(),
@@ -1428,6 +1458,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/themes/active`.
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_active_get(&self) -> SystemThemeActiveGet {
         SystemThemeActiveGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1466,6 +1497,7 @@ impl crate::Client {
     /// Sends `POST /v1/system/themes`.
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_create(&self) -> SystemThemeCreate {
         SystemThemeCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1514,6 +1546,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_deactivate(&self, uid: impl Into<String>) -> SystemThemeDeactivate {
         SystemThemeDeactivate {
             client: self.clone(),
@@ -1562,6 +1595,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_delete(&self, uid: impl Into<String>) -> SystemThemeDelete {
         SystemThemeDelete {
             client: self.clone(),
@@ -1607,6 +1641,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_get(&self, uid: impl Into<String>) -> SystemThemeGet {
         SystemThemeGet {
             client: self.clone(),
@@ -1656,6 +1691,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_theme_update(&self, uid: impl Into<String>) -> SystemThemeUpdate {
         SystemThemeUpdate {
             client: self.clone(),
@@ -1710,6 +1746,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/themes/metadata`.
     ///
     /// Compiled with the cargo feature `system-themes` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_themes_metadata_get(&self) -> SystemThemesMetadataGet {
         SystemThemesMetadataGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1756,6 +1793,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_users_password_reset(
         &self,
         password_token: impl Into<String>,
@@ -1811,6 +1849,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
+    #[inline]
     pub fn system_users_password_reset_request(
         &self,
         body: crate::models::SystemUsersPasswordResetRequestBody,
@@ -1858,6 +1897,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/preferences/billing`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_billing_preference_get(&self) -> V1BillingPreferenceGet {
         V1BillingPreferenceGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1899,6 +1939,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_billing_preference_update(
         &self,
         body: crate::models::V1Billing,
@@ -1946,6 +1987,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/preferences/cluster`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_cluster_preference_get(&self) -> V1ClusterPreferenceGet {
         V1ClusterPreferenceGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1989,6 +2031,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_cluster_preference_update(
         &self,
         body: crate::models::V1ClusterPreference,
@@ -2039,6 +2082,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_passwords_block_list_delete(
         &self,
         body: crate::models::V1PasswordsBlockList,
@@ -2089,6 +2133,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_passwords_block_list_update(
         &self,
         body: crate::models::V1PasswordsBlockList,
@@ -2139,6 +2184,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_payment_secrets_update(
         &self,
         body: crate::models::V1PaymentSecrets,
@@ -2185,6 +2231,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_admin_email(
         &self,
         body: crate::models::V1V1SystemAdminEmail,
@@ -2228,6 +2275,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_admin_password_reset(
         &self,
         body: crate::models::V1V1SystemAdminPasswordResetEntity,
@@ -2275,6 +2323,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/auth`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_auth_get(&self) -> V1SystemConfigAuthGet {
         V1SystemConfigAuthGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2318,6 +2367,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_auth_update(
         &self,
         body: crate::models::V1SystemConfigAuth,
@@ -2358,6 +2408,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/aws/account`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_account_get(&self) -> V1SystemConfigAwsAccountGet {
         V1SystemConfigAwsAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2401,6 +2452,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_account_update(
         &self,
         body: crate::models::V1SystemAwsAccount,
@@ -2447,6 +2499,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/aws/apiEndpoints`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_api_endpoints_get(&self) -> V1SystemConfigAwsApiEndpointsGet {
         V1SystemConfigAwsApiEndpointsGet {
             client: self.clone(),
@@ -2495,6 +2548,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_api_endpoints_update(
         &self,
         body: crate::models::V1AwsApiEndpointsConfig,
@@ -2545,6 +2599,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_gov_sts_account_create(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2592,6 +2647,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/awsgov/sts/account`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_gov_sts_account_get(&self) -> V1SystemConfigAwsGovStsAccountGet {
         V1SystemConfigAwsGovStsAccountGet {
             client: self.clone(),
@@ -2638,6 +2694,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_gov_sts_account_update(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2685,6 +2742,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/aws/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_image_get(&self) -> V1SystemConfigAwsImageGet {
         V1SystemConfigAwsImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2728,6 +2786,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_image_update(
         &self,
         body: crate::models::V1SystemAwsImage,
@@ -2772,6 +2831,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/aws/sts/account`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_sts_account_get(&self) -> V1SystemConfigAwsStsAccountGet {
         V1SystemConfigAwsStsAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2815,6 +2875,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_aws_sts_account_update(
         &self,
         body: crate::models::V1SystemAwsStsAccount,
@@ -2862,6 +2923,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/azure/account`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_azure_account_get(&self) -> V1SystemConfigAzureAccountGet {
         V1SystemConfigAzureAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2905,6 +2967,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_azure_account_update(
         &self,
         body: crate::models::V1SystemAzureAccount,
@@ -2949,6 +3012,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/azure/storage`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_azure_storage_get(&self) -> V1SystemConfigAzureStorageGet {
         V1SystemConfigAzureStorageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2992,6 +3056,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_azure_storage_update(
         &self,
         body: crate::models::V1SystemAzureStorage,
@@ -3036,6 +3101,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/apache-cloudstack/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_cloudstack_image_get(&self) -> V1SystemConfigCloudstackImageGet {
         V1SystemConfigCloudstackImageGet {
             client: self.clone(),
@@ -3085,6 +3151,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_cloudstack_image_update(
         &self,
         body: crate::models::V1SystemCloudstackImage,
@@ -3132,6 +3199,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/cluster`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_cluster_get(&self) -> V1SystemConfigClusterGet {
         V1SystemConfigClusterGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3175,6 +3243,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_cluster_update(
         &self,
         body: crate::models::V1SystemConfigCluster,
@@ -3219,6 +3288,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/database/backup/ftp`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_database_backup_ftp_get(&self) -> V1SystemConfigDatabaseBackupFtpGet {
         V1SystemConfigDatabaseBackupFtpGet {
             client: self.clone(),
@@ -3265,6 +3335,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_database_backup_ftp_update(
         &self,
         body: crate::models::V1SystemBackupFtpConfigSpec,
@@ -3312,6 +3383,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/database/backup/s3`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_database_backup_s3_get(&self) -> V1SystemConfigDatabaseBackupS3Get {
         V1SystemConfigDatabaseBackupS3Get {
             client: self.clone(),
@@ -3358,6 +3430,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_database_backup_s3_update(
         &self,
         body: crate::models::V1SystemBackupS3ConfigSpec,
@@ -3405,6 +3478,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/domain/certificates`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_domain_certificates_get(&self) -> V1SystemConfigDomainCertificatesGet {
         V1SystemConfigDomainCertificatesGet {
             client: self.clone(),
@@ -3451,6 +3525,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_domain_certificates_put(
         &self,
         body: crate::models::V1SystemConfigDomainCertificatesSpec,
@@ -3498,6 +3573,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/edge/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_edge_image_get(&self) -> V1SystemConfigEdgeImageGet {
         V1SystemConfigEdgeImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3541,6 +3617,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_edge_image_update(
         &self,
         body: crate::models::V1SystemEdgeImage,
@@ -3585,6 +3662,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/edgeNative/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_edge_native_image_get(&self) -> V1SystemConfigEdgeNativeImageGet {
         V1SystemConfigEdgeNativeImageGet {
             client: self.clone(),
@@ -3631,6 +3709,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_edge_native_image_update(
         &self,
         body: crate::models::V1SystemEdgeNativeImage,
@@ -3681,6 +3760,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_ftp_validate(
         &self,
         body: crate::models::V1SystemFtpSpec,
@@ -3735,6 +3815,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/gcp/account`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_gcp_account_get(&self) -> V1SystemConfigGcpAccountGet {
         V1SystemConfigGcpAccountGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3775,6 +3856,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/gcp/account`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_gcp_account_update(&self) -> V1SystemConfigGcpAccountUpdate {
         V1SystemConfigGcpAccountUpdate {
             client: self.clone(),
@@ -3824,6 +3906,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/gcp/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_gcp_image_get(&self) -> V1SystemConfigGcpImageGet {
         V1SystemConfigGcpImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3867,6 +3950,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_gcp_image_update(
         &self,
         body: crate::models::V1SystemGcpImage,
@@ -3911,6 +3995,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/kubectl`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_kubectl_get(&self) -> V1SystemConfigKubectlGet {
         V1SystemConfigKubectlGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -3954,6 +4039,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_kubectl_update(
         &self,
         body: crate::models::V1SystemKubectlSpec,
@@ -3998,6 +4084,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/logger`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_logger_get(&self) -> V1SystemConfigLoggerGet {
         V1SystemConfigLoggerGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4041,6 +4128,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_logger_update(
         &self,
         body: crate::models::V1SystemLoggerSpec,
@@ -4085,6 +4173,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/maas/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_maas_image_get(&self) -> V1SystemConfigMaasImageGet {
         V1SystemConfigMaasImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4128,6 +4217,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_maas_image_update(
         &self,
         body: crate::models::V1SystemMaasImage,
@@ -4172,6 +4262,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/proxy`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_proxy_get(&self) -> V1SystemConfigProxyGet {
         V1SystemConfigProxyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4215,6 +4306,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_proxy_update(
         &self,
         body: crate::models::V1SystemProxySpec,
@@ -4259,6 +4351,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/registries/oci/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_registries_oci_image_get(&self) -> V1SystemConfigRegistriesOciImageGet {
         V1SystemConfigRegistriesOciImageGet {
             client: self.clone(),
@@ -4305,6 +4398,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_registries_oci_image_update(
         &self,
         body: crate::models::V1SystemOciImageRegistry,
@@ -4352,6 +4446,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/reverseproxy`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_reverse_proxy_get(&self) -> V1SystemConfigReverseProxyGet {
         V1SystemConfigReverseProxyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4395,6 +4490,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_reverse_proxy_update(
         &self,
         body: crate::models::V1SystemReverseProxy,
@@ -4442,6 +4538,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_s3_validate(
         &self,
         body: crate::models::V1SystemS3Spec,
@@ -4496,6 +4593,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/scar`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_scar_get(&self) -> V1SystemConfigScarGet {
         V1SystemConfigScarGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4539,6 +4637,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_scar_update(
         &self,
         body: crate::models::V1SystemScarSpec,
@@ -4579,6 +4678,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/scar/validate`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_scar_validate(&self) -> V1SystemConfigScarValidate {
         V1SystemConfigScarValidate { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4619,6 +4719,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/smtp`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_smtp_get(&self) -> V1SystemConfigSmtpGet {
         V1SystemConfigSmtpGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4662,6 +4763,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_smtp_update(
         &self,
         body: crate::models::V1SystemSmtpSpec,
@@ -4705,6 +4807,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_smtp_validate(
         &self,
         body: crate::models::V1SystemSmtpSpec,
@@ -4749,6 +4852,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/sso`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_sso_get(&self) -> V1SystemConfigSsoGet {
         V1SystemConfigSsoGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4792,6 +4896,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_sso_github_validate(
         &self,
         body: crate::models::V1SystemGithubSsoSpec,
@@ -4842,6 +4947,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_sso_oidc_validate(
         &self,
         body: crate::models::V1SystemOidcClientSpec,
@@ -4892,6 +4998,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_sso_update(
         &self,
         body: crate::models::V1SystemSsoSpec,
@@ -4932,6 +5039,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/storage/s3`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_storage_s3_get(&self) -> V1SystemConfigStorageS3Get {
         V1SystemConfigStorageS3Get { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -4975,6 +5083,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_storage_s3_update(
         &self,
         body: crate::models::V1SystemStorageS3ConfigSpec,
@@ -5022,6 +5131,7 @@ impl crate::Client {
     /// - `key` (`key`): the path parameter
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_store_delete(
         &self,
         key: impl Into<String>,
@@ -5073,6 +5183,7 @@ impl crate::Client {
     /// - `key` (`key`): the path parameter
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_store_get(&self, key: impl Into<String>) -> V1SystemConfigStoreGet {
         V1SystemConfigStoreGet {
             client: self.clone(),
@@ -5124,6 +5235,7 @@ impl crate::Client {
     /// Sends `PUT /v1/system/config/keyValueStore`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_store_update(&self) -> V1SystemConfigStoreUpdate {
         V1SystemConfigStoreUpdate {
             client: self.clone(),
@@ -5173,6 +5285,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/timeseries`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_timeseries_get(&self) -> V1SystemConfigTimeseriesGet {
         V1SystemConfigTimeseriesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5216,6 +5329,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_timeseries_update(
         &self,
         body: crate::models::V1SystemTimeseriesSpec,
@@ -5260,6 +5374,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/config/vsphere/image`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_vsphere_image_get(&self) -> V1SystemConfigVsphereImageGet {
         V1SystemConfigVsphereImageGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5303,6 +5418,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_config_vsphere_image_update(
         &self,
         body: crate::models::V1SystemVsphereImage,
@@ -5347,6 +5463,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/database/backup`.
     ///
     /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_db_backup(&self) -> V1SystemDbBackup {
         V1SystemDbBackup { client: self.clone(), mode: None, options: rt::CallOptions::default() }
     }
@@ -5390,6 +5507,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/database/backups`.
     ///
     /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_db_backups(&self) -> V1SystemDbBackups {
         V1SystemDbBackups { client: self.clone(), mode: None, options: rt::CallOptions::default() }
     }
@@ -5442,6 +5560,7 @@ impl crate::Client {
     /// - `backup_uid` (`backupUid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_db_backups_backup_uid(
         &self,
         backup_uid: impl Into<String>,
@@ -5500,6 +5619,7 @@ impl crate::Client {
     /// - `mode` (`mode`): the path parameter
     ///
     /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_db_recover(
         &self,
         backup_uid: impl Into<String>,
@@ -5553,6 +5673,7 @@ impl crate::Client {
     /// - `backup_uid` (`backupUid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-database` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_db_restore(&self, backup_uid: impl Into<String>) -> V1SystemDbRestore {
         V1SystemDbRestore {
             client: self.clone(),
@@ -5604,6 +5725,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_encrypt(&self, body: crate::models::V1SystemCryptoInput) -> V1SystemEncrypt {
         V1SystemEncrypt { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -5647,6 +5769,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/features`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_features_get(&self) -> V1SystemFeaturesGet {
         V1SystemFeaturesGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5690,6 +5813,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_features_uid_update(
         &self,
         uid: impl Into<String>,
@@ -5747,6 +5871,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/password/policy/default`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_password_policy_get(&self) -> V1SystemPasswordPolicyGet {
         V1SystemPasswordPolicyGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5790,6 +5915,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_password_policy_update(
         &self,
         body: crate::models::V1SystemPasswordPolicySpec,
@@ -5837,6 +5963,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/plan`.
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_plan_get(&self) -> V1SystemPlanGet {
         V1SystemPlanGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5875,6 +6002,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/ratelimit`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_rate_limit_get(&self) -> V1SystemRateLimitGet {
         V1SystemRateLimitGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5915,6 +6043,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/ratelimit`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_rate_limit_patch(&self) -> V1SystemRateLimitPatch {
         V1SystemRateLimitPatch { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -5958,6 +6087,7 @@ impl crate::Client {
     /// - `registry_name` (`registryName`): the path parameter
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_registries_name_delete(
         &self,
         registry_name: impl Into<String>,
@@ -6009,6 +6139,7 @@ impl crate::Client {
     /// - `registry_name` (`registryName`): the path parameter
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_registries_name_get(
         &self,
         registry_name: impl Into<String>,
@@ -6066,6 +6197,7 @@ impl crate::Client {
     /// - `registry_name` (`registryName`): the path parameter
     ///
     /// Compiled with the cargo feature `system-config` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_registries_name_update(
         &self,
         registry_name: impl Into<String>,
@@ -6126,6 +6258,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/security/mode`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_security_mode_get(&self) -> V1SystemSecurityModeGet {
         V1SystemSecurityModeGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -6169,6 +6302,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_service_mode_update(
         &self,
         body: crate::models::V1SystemSecurityMode,
@@ -6216,6 +6350,7 @@ impl crate::Client {
     /// - `body`: Sent as `application/json`.
     ///
     /// Compiled with the cargo feature `system-plan` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_start_date_patch(
         &self,
         body: crate::models::V1SystemStartDate,
@@ -6261,6 +6396,7 @@ impl crate::Client {
     /// - `email_token` (`emailToken`): Describes the expiry email token for the system user to be used for verification of email
     ///
     /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_users_email_verify(
         &self,
         email_token: impl Into<String>,
@@ -6311,6 +6447,7 @@ impl crate::Client {
     /// Sends `PATCH /v1/system/users/email/verify/resend`.
     ///
     /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_users_email_verify_re_send(&self) -> V1SystemUsersEmailVerifyReSend {
         V1SystemUsersEmailVerifyReSend { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -6347,6 +6484,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/users/me`.
     ///
     /// Compiled with the cargo feature `system-users` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_users_me(&self) -> V1SystemUsersMe {
         V1SystemUsersMe { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -6385,6 +6523,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/version/installed`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_version_installed(&self) -> V1SystemVersionInstalled {
         V1SystemVersionInstalled { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -6425,6 +6564,7 @@ impl crate::Client {
     /// Sends `GET /v1/system/version/latest`.
     ///
     /// Compiled with the cargo feature `system-core` (or `system`, which enables all its parts).
+    #[inline]
     pub fn v1_system_version_latest(&self) -> V1SystemVersionLatest {
         V1SystemVersionLatest { client: self.clone(), options: rt::CallOptions::default() }
     }

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates a team with the specified users and roles
     ///
     /// Sends `POST /v1/teams`.
+    #[inline]
     pub fn teams_create(&self) -> TeamsCreate {
         TeamsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -47,6 +48,7 @@ impl crate::Client {
     /// Retrieves a list of teams
     ///
     /// Sends `GET /v1/teams`.
+    #[inline]
     pub fn teams_list(&self) -> TeamsList {
         TeamsList {
             client: self.clone(),
@@ -173,6 +175,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn teams_project_roles(&self, uid: impl Into<String>) -> TeamsProjectRoles {
         TeamsProjectRoles {
             client: self.clone(),
@@ -220,6 +223,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn teams_project_roles_put(
         &self,
         uid: impl Into<String>,
@@ -269,6 +273,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `resource_role_uid` (`resourceRoleUid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn teams_resource_roles_uid_update(
         &self,
         uid: impl Into<String>,
@@ -318,6 +323,7 @@ impl crate::Client {
     /// Retrieves a list of teams summary with provided filter spec
     ///
     /// Sends `POST /v1/teams/summary`.
+    #[inline]
     pub fn teams_summary_get(&self) -> TeamsSummaryGet {
         TeamsSummaryGet { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -367,6 +373,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn teams_uid_delete(&self, uid: impl Into<String>) -> TeamsUidDelete {
         TeamsUidDelete {
             client: self.clone(),
@@ -407,6 +414,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn teams_uid_get(&self, uid: impl Into<String>) -> TeamsUidGet {
         TeamsUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -448,6 +456,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn teams_uid_patch(
         &self,
         uid: impl Into<String>,
@@ -495,6 +504,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn teams_uid_resource_roles(&self, uid: impl Into<String>) -> TeamsUidResourceRoles {
         TeamsUidResourceRoles {
             client: self.clone(),
@@ -544,6 +554,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn teams_uid_resource_roles_create(
         &self,
         uid: impl Into<String>,
@@ -590,6 +601,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `resource_role_uid` (`resourceRoleUid`): the path parameter
+    #[inline]
     pub fn teams_uid_resource_roles_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -638,6 +650,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn teams_uid_update(&self, uid: impl Into<String>) -> TeamsUidUpdate {
         TeamsUidUpdate {
             client: self.clone(),
@@ -690,6 +703,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn v1_teams_uid_tenant_roles_get(
         &self,
         uid: impl Into<String>,
@@ -740,6 +754,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn v1_teams_uid_tenant_roles_update(
         &self,
         uid: impl Into<String>,

@@ -11,6 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): Specify the tenant uid
     /// - `invoice_uid` (`invoiceUid`): Specify the invoice uid
+    #[inline]
     pub fn invoices_uid_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -63,6 +64,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn patch_tenant_address(&self, tenant_uid: impl Into<String>) -> PatchTenantAddress {
         PatchTenantAddress {
             client: self.clone(),
@@ -118,6 +120,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn patch_tenant_email_id(&self, tenant_uid: impl Into<String>) -> PatchTenantEmailId {
         PatchTenantEmailId {
             client: self.clone(),
@@ -174,6 +177,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
     /// - `start_date` (`startDate`): the query parameter
+    #[inline]
     pub fn plans_usage_monthly_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -236,6 +240,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn rate_config_get(&self, tenant_uid: impl Into<String>) -> RateConfigGet {
         RateConfigGet {
             client: self.clone(),
@@ -283,6 +288,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn rate_config_update(&self, tenant_uid: impl Into<String>) -> RateConfigUpdate {
         RateConfigUpdate {
             client: self.clone(),
@@ -338,6 +344,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_cluster_rbac_settings_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -390,6 +397,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_cluster_rbac_settings_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -448,6 +456,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_cluster_settings_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -500,6 +509,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_clusters_nodes_auto_remediation_setting_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -558,6 +568,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_fips_settings_get(&self, tenant_uid: impl Into<String>) -> TenantFipsSettingsGet {
         TenantFipsSettingsGet {
             client: self.clone(),
@@ -605,6 +616,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_fips_settings_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -663,6 +675,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_freemium_get(&self, tenant_uid: impl Into<String>) -> TenantFreemiumGet {
         TenantFreemiumGet {
             client: self.clone(),
@@ -712,6 +725,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_freemium_update(&self, tenant_uid: impl Into<String>) -> TenantFreemiumUpdate {
         TenantFreemiumUpdate {
             client: self.clone(),
@@ -767,6 +781,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_freemium_usage_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -819,6 +834,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_resource_limits_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -871,6 +887,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_resource_limits_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -929,6 +946,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_uid_auth_token_settings_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -981,6 +999,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_uid_auth_token_settings_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -1039,6 +1058,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_uid_login_banner_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -1091,6 +1111,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenant_uid_login_banner_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -1149,6 +1170,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_clean_up(&self, tenant_uid: impl Into<String>) -> TenantsCleanUp {
         TenantsCleanUp {
             client: self.clone(),
@@ -1200,6 +1222,7 @@ impl crate::Client {
     /// Creates a tenant
     ///
     /// Sends `POST /v1/tenants`.
+    #[inline]
     pub fn tenants_create(&self) -> TenantsCreate {
         TenantsCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1243,6 +1266,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_credit_account_delete(
         &self,
         tenant_uid: impl Into<String>,
@@ -1295,6 +1319,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_credit_account_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -1347,6 +1372,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_delete(&self, tenant_uid: impl Into<String>) -> TenantsDelete {
         TenantsDelete {
             client: self.clone(),
@@ -1387,6 +1413,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_get(&self, tenant_uid: impl Into<String>) -> TenantsGet {
         TenantsGet {
             client: self.clone(),
@@ -1431,6 +1458,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_is_cleaned_up(&self, tenant_uid: impl Into<String>) -> TenantsIsCleanedUp {
         TenantsIsCleanedUp {
             client: self.clone(),
@@ -1477,6 +1505,7 @@ impl crate::Client {
     /// Retrieves a list of tenants
     ///
     /// Sends `GET /v1/tenants`.
+    #[inline]
     pub fn tenants_list(&self) -> TenantsList {
         TenantsList {
             client: self.clone(),
@@ -1600,6 +1629,7 @@ impl crate::Client {
     /// Self signing up
     ///
     /// Sends `POST /v1/tenants/signup`.
+    #[inline]
     pub fn tenants_self_sign_up(&self) -> TenantsSelfSignUp {
         TenantsSelfSignUp { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1643,6 +1673,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `signup_token` (`signupToken`): the path parameter
+    #[inline]
     pub fn tenants_self_sign_up_activate(
         &self,
         signup_token: impl Into<String>,
@@ -1689,6 +1720,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_contract_accept(
         &self,
         tenant_uid: impl Into<String>,
@@ -1735,6 +1767,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_contract_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -1793,6 +1826,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_macros_create(
         &self,
         tenant_uid: impl Into<String>,
@@ -1851,6 +1885,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_macros_delete_by_macro_name(
         &self,
         tenant_uid: impl Into<String>,
@@ -1909,6 +1944,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_macros_list(&self, tenant_uid: impl Into<String>) -> TenantsUidMacrosList {
         TenantsUidMacrosList {
             client: self.clone(),
@@ -1953,6 +1989,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_macros_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -2008,6 +2045,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_macros_update_by_macro_name(
         &self,
         tenant_uid: impl Into<String>,
@@ -2066,6 +2104,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_uid_plan_get(&self, tenant_uid: impl Into<String>) -> TenantsUidPlanGet {
         TenantsUidPlanGet {
             client: self.clone(),
@@ -2110,6 +2149,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn tenants_user_get(&self, tenant_uid: impl Into<String>) -> TenantsUserGet {
         TenantsUserGet {
             client: self.clone(),
@@ -2151,6 +2191,7 @@ impl crate::Client {
     /// Validate tenant
     ///
     /// Sends `POST /v1/tenants/validate`.
+    #[inline]
     pub fn tenants_validate(&self) -> TenantsValidate {
         TenantsValidate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -2194,6 +2235,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn usage_cpu_core_hours(&self, tenant_uid: impl Into<String>) -> UsageCpuCoreHours {
         UsageCpuCoreHours {
             client: self.clone(),
@@ -2262,6 +2304,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): Specify the tenant uid
     /// - `invoice_uid` (`invoiceUid`): Specify the invoice uid
+    #[inline]
     pub fn v1_invoice_uid_report_invoice_pdf(
         &self,
         tenant_uid: impl Into<String>,
@@ -2312,6 +2355,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): Specify the tenant uid
     /// - `invoice_uid` (`invoiceUid`): Specify the invoice uid
+    #[inline]
     pub fn v1_invoice_uid_report_pdf(
         &self,
         tenant_uid: impl Into<String>,
@@ -2362,6 +2406,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): Specify the tenant uid
     /// - `invoice_uid` (`invoiceUid`): Specify the invoice uid
+    #[inline]
     pub fn v1_invoice_uid_report_usage_pdf(
         &self,
         tenant_uid: impl Into<String>,
@@ -2411,6 +2456,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_developer_credit_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -2463,6 +2509,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_developer_credit_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -2521,6 +2568,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_pref_cluster_group_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -2573,6 +2621,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_pref_cluster_group_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -2631,6 +2680,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_u_id_assets_certs_list(
         &self,
         tenant_uid: impl Into<String>,
@@ -2683,6 +2733,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_certs_create(
         &self,
         tenant_uid: impl Into<String>,
@@ -2742,6 +2793,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
     /// - `certificate_uid` (`certificateUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_certs_uid_delete(
         &self,
         tenant_uid: impl Into<String>,
@@ -2791,6 +2843,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
     /// - `certificate_uid` (`certificateUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_certs_uid_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -2846,6 +2899,7 @@ impl crate::Client {
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
     /// - `certificate_uid` (`certificateUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_certs_uid_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -2906,6 +2960,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_data_sinks_create(
         &self,
         tenant_uid: impl Into<String>,
@@ -2964,6 +3019,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_data_sinks_delete(
         &self,
         tenant_uid: impl Into<String>,
@@ -3010,6 +3066,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_data_sinks_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -3062,6 +3119,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_assets_data_sinks_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -3120,6 +3178,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_domains_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -3172,6 +3231,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_domains_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -3230,6 +3290,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_oidc_config_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -3282,6 +3343,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_oidc_config_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -3340,6 +3402,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_password_policy_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -3392,6 +3455,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_password_policy_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -3450,6 +3514,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_saml_config_spec_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -3502,6 +3567,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_saml_config_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -3560,6 +3626,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_sso_auth_providers_get(
         &self,
         tenant_uid: impl Into<String>,
@@ -3612,6 +3679,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenant_uid_sso_auth_providers_update(
         &self,
         tenant_uid: impl Into<String>,
@@ -3670,6 +3738,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `tenant_uid` (`tenantUid`): the path parameter
+    #[inline]
     pub fn v1_tenants_uid_activate(&self, tenant_uid: impl Into<String>) -> V1TenantsUidActivate {
         V1TenantsUidActivate {
             client: self.clone(),

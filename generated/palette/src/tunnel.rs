@@ -9,6 +9,7 @@ impl crate::Client {
     /// Returns Tunnel Configuration
     ///
     /// Sends `GET /v1/tunnel/config`.
+    #[inline]
     pub fn v1_tunnel_configuration(&self) -> V1TunnelConfiguration {
         V1TunnelConfiguration { client: self.clone(), options: rt::CallOptions::default() }
     }

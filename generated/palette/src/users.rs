@@ -7,6 +7,7 @@ impl crate::Client {
     /// Creates a SSH key
     ///
     /// Sends `POST /v1/users/assets/sshkeys`.
+    #[inline]
     pub fn user_assets_ssh_create(&self) -> UserAssetsSshCreate {
         UserAssetsSshCreate {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the SSH key uid
+    #[inline]
     pub fn users_asset_ssh_delete(&self, uid: impl Into<String>) -> UsersAssetSshDelete {
         UsersAssetSshDelete {
             client: self.clone(),
@@ -97,6 +99,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the SSH key uid
+    #[inline]
     pub fn users_asset_ssh_get_uid(&self, uid: impl Into<String>) -> UsersAssetSshGetUid {
         UsersAssetSshGetUid {
             client: self.clone(),
@@ -141,6 +144,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the SSH key uid
+    #[inline]
     pub fn users_asset_ssh_update(&self, uid: impl Into<String>) -> UsersAssetSshUpdate {
         UsersAssetSshUpdate {
             client: self.clone(),
@@ -190,6 +194,7 @@ impl crate::Client {
     /// Create a Azure location
     ///
     /// Sends `POST /v1/users/assets/locations/azure`.
+    #[inline]
     pub fn users_assets_location_azure_create(&self) -> UsersAssetsLocationAzureCreate {
         UsersAssetsLocationAzureCreate {
             client: self.clone(),
@@ -237,6 +242,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the Azure location uid
+    #[inline]
     pub fn users_assets_location_azure_get(
         &self,
         uid: impl Into<String>,
@@ -289,6 +295,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the Azure location uid
+    #[inline]
     pub fn users_assets_location_azure_update(
         &self,
         uid: impl Into<String>,
@@ -348,6 +355,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): Specify the location uid
     /// - `type` (`type`): Specify the location type \[aws/azure/gcp/minio/s3\]
+    #[inline]
     pub fn users_assets_location_default_update(
         &self,
         uid: impl Into<String>,
@@ -396,6 +404,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the location uid
+    #[inline]
     pub fn users_assets_location_delete(
         &self,
         uid: impl Into<String>,
@@ -439,6 +448,7 @@ impl crate::Client {
     /// Create a GCP location
     ///
     /// Sends `POST /v1/users/assets/locations/gcp`.
+    #[inline]
     pub fn users_assets_location_gcp_create(&self) -> UsersAssetsLocationGcpCreate {
         UsersAssetsLocationGcpCreate {
             client: self.clone(),
@@ -486,6 +496,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the GCP location uid
+    #[inline]
     pub fn users_assets_location_gcp_get(
         &self,
         uid: impl Into<String>,
@@ -538,6 +549,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the GCP location uid
+    #[inline]
     pub fn users_assets_location_gcp_update(
         &self,
         uid: impl Into<String>,
@@ -593,6 +605,7 @@ impl crate::Client {
     /// Returns the specified users location
     ///
     /// Sends `GET /v1/users/assets/locations`.
+    #[inline]
     pub fn users_assets_location_get(&self) -> UsersAssetsLocationGet {
         UsersAssetsLocationGet {
             client: self.clone(),
@@ -653,6 +666,7 @@ impl crate::Client {
     /// Create a MinIO location
     ///
     /// Sends `POST /v1/users/assets/locations/minio`.
+    #[inline]
     pub fn users_assets_location_minio_create(&self) -> UsersAssetsLocationMinioCreate {
         UsersAssetsLocationMinioCreate {
             client: self.clone(),
@@ -700,6 +714,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the MinIO location uid
+    #[inline]
     pub fn users_assets_location_minio_get(
         &self,
         uid: impl Into<String>,
@@ -752,6 +767,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the MinIO location uid
+    #[inline]
     pub fn users_assets_location_minio_update(
         &self,
         uid: impl Into<String>,
@@ -807,6 +823,7 @@ impl crate::Client {
     /// Create a S3 location
     ///
     /// Sends `POST /v1/users/assets/locations/s3`.
+    #[inline]
     pub fn users_assets_location_s3_create(&self) -> UsersAssetsLocationS3Create {
         UsersAssetsLocationS3Create {
             client: self.clone(),
@@ -854,6 +871,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the S3 location uid
+    #[inline]
     pub fn users_assets_location_s3_delete(
         &self,
         uid: impl Into<String>,
@@ -900,6 +918,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the S3 location uid
+    #[inline]
     pub fn users_assets_location_s3_get(&self, uid: impl Into<String>) -> UsersAssetsLocationS3Get {
         UsersAssetsLocationS3Get {
             client: self.clone(),
@@ -949,6 +968,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the S3 location uid
+    #[inline]
     pub fn users_assets_location_s3_update(
         &self,
         uid: impl Into<String>,
@@ -1004,6 +1024,7 @@ impl crate::Client {
     /// Returns the SSH keys
     ///
     /// Sends `GET /v1/users/assets/sshkeys`.
+    #[inline]
     pub fn users_assets_ssh_get(&self) -> UsersAssetsSshGet {
         UsersAssetsSshGet {
             client: self.clone(),
@@ -1064,6 +1085,7 @@ impl crate::Client {
     /// Revoke access of specific token(s)
     ///
     /// Sends `POST /v1/users/auth/tokens/revoke`.
+    #[inline]
     pub fn users_auth_tokens_revoke(&self) -> UsersAuthTokensRevoke {
         UsersAuthTokensRevoke {
             client: self.clone(),
@@ -1110,6 +1132,7 @@ impl crate::Client {
     /// A user is created for the given user context
     ///
     /// Sends `POST /v1/users`.
+    #[inline]
     pub fn users_create(&self) -> UsersCreate {
         UsersCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1155,6 +1178,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_email_password_reset(
         &self,
         body: crate::models::UsersEmailPasswordResetBody,
@@ -1192,6 +1216,7 @@ impl crate::Client {
     /// Returns a basic information of User for the specified uid.
     ///
     /// Sends `GET /v1/users/info`.
+    #[inline]
     pub fn users_info_get(&self) -> UsersInfoGet {
         UsersInfoGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1227,6 +1252,7 @@ impl crate::Client {
     /// Lists users the given user context
     ///
     /// Sends `GET /v1/users`.
+    #[inline]
     pub fn users_list(&self) -> UsersList {
         UsersList {
             client: self.clone(),
@@ -1350,6 +1376,7 @@ impl crate::Client {
     /// Retrieves a list of users metadata
     ///
     /// Sends `GET /v1/users/meta`.
+    #[inline]
     pub fn users_metadata(&self) -> UsersMetadata {
         UsersMetadata { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1390,6 +1417,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_project_roles(&self, uid: impl Into<String>) -> UsersProjectRoles {
         UsersProjectRoles {
             client: self.clone(),
@@ -1439,6 +1467,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_project_roles_put(
         &self,
         uid: impl Into<String>,
@@ -1488,6 +1517,7 @@ impl crate::Client {
     /// - `uid` (`uid`): the path parameter
     /// - `resource_role_uid` (`resourceRoleUid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_resource_roles_uid_update(
         &self,
         uid: impl Into<String>,
@@ -1540,6 +1570,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_status_login_mode(&self, uid: impl Into<String>) -> UsersStatusLoginMode {
         UsersStatusLoginMode {
             client: self.clone(),
@@ -1592,6 +1623,7 @@ impl crate::Client {
     /// Retrieves a list of users summary with provided filter spec
     ///
     /// Sends `POST /v1/users/summary`.
+    #[inline]
     pub fn users_summary_get(&self) -> UsersSummaryGet {
         UsersSummaryGet { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -1640,6 +1672,7 @@ impl crate::Client {
     /// Returns the users system feature
     ///
     /// Sends `GET /v1/users/system/features`.
+    #[inline]
     pub fn users_system_feature(&self) -> UsersSystemFeature {
         UsersSystemFeature { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1675,6 +1708,7 @@ impl crate::Client {
     /// Create or add new macros for the system user
     ///
     /// Sends `POST /v1/users/system/macros`.
+    #[inline]
     pub fn users_system_macros_create(&self) -> UsersSystemMacrosCreate {
         UsersSystemMacrosCreate {
             client: self.clone(),
@@ -1719,6 +1753,7 @@ impl crate::Client {
     /// Delete the macros for the system user by macro name
     ///
     /// Sends `DELETE /v1/users/system/macros`.
+    #[inline]
     pub fn users_system_macros_delete_by_macro_name(&self) -> UsersSystemMacrosDeleteByMacroName {
         UsersSystemMacrosDeleteByMacroName {
             client: self.clone(),
@@ -1763,6 +1798,7 @@ impl crate::Client {
     /// List the macros of the system
     ///
     /// Sends `GET /v1/users/system/macros`.
+    #[inline]
     pub fn users_system_macros_list(&self) -> UsersSystemMacrosList {
         UsersSystemMacrosList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1796,6 +1832,7 @@ impl crate::Client {
     /// Update the macros of the system
     ///
     /// Sends `PUT /v1/users/system/macros`.
+    #[inline]
     pub fn users_system_macros_update(&self) -> UsersSystemMacrosUpdate {
         UsersSystemMacrosUpdate {
             client: self.clone(),
@@ -1840,6 +1877,7 @@ impl crate::Client {
     /// Update the macros for the system user by macro name
     ///
     /// Sends `PATCH /v1/users/system/macros`.
+    #[inline]
     pub fn users_system_macros_update_by_macro_name(&self) -> UsersSystemMacrosUpdateByMacroName {
         UsersSystemMacrosUpdateByMacroName {
             client: self.clone(),
@@ -1889,6 +1927,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_uid_delete(&self, uid: impl Into<String>) -> UsersUidDelete {
         UsersUidDelete {
             client: self.clone(),
@@ -1931,6 +1970,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_uid_get(&self, uid: impl Into<String>) -> UsersUidGet {
         UsersUidGet { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -1974,6 +2014,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_uid_password_change(
         &self,
         uid: impl Into<String>,
@@ -2021,6 +2062,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_uid_password_reset(&self, uid: impl Into<String>) -> UsersUidPasswordReset {
         UsersUidPasswordReset {
             client: self.clone(),
@@ -2067,6 +2109,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_uid_patch(
         &self,
         uid: impl Into<String>,
@@ -2114,6 +2157,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_uid_resource_roles(&self, uid: impl Into<String>) -> UsersUidResourceRoles {
         UsersUidResourceRoles {
             client: self.clone(),
@@ -2163,6 +2207,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_uid_resource_roles_create(
         &self,
         uid: impl Into<String>,
@@ -2209,6 +2254,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `resource_role_uid` (`resourceRoleUid`): the path parameter
+    #[inline]
     pub fn users_uid_resource_roles_uid_delete(
         &self,
         uid: impl Into<String>,
@@ -2259,6 +2305,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_uid_roles(&self, uid: impl Into<String>) -> UsersUidRoles {
         UsersUidRoles { client: self.clone(), uid: uid.into(), options: rt::CallOptions::default() }
     }
@@ -2304,6 +2351,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_uid_roles_update(
         &self,
         uid: impl Into<String>,
@@ -2351,6 +2399,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn users_uid_update(&self, uid: impl Into<String>) -> UsersUidUpdate {
         UsersUidUpdate {
             client: self.clone(),
@@ -2400,6 +2449,7 @@ impl crate::Client {
     /// Get the system Spectro repository. Restricted to edge services
     ///
     /// Sends `GET /v1/users/config/scar`.
+    #[inline]
     pub fn v1_users_config_scar_get(&self) -> V1UsersConfigScarGet {
         V1UsersConfigScarGet { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2440,6 +2490,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `session_uid` (`sessionUid`): the path parameter
+    #[inline]
     pub fn v1_users_kubectl_session_uid(
         &self,
         session_uid: impl Into<String>,
@@ -2489,6 +2540,7 @@ impl crate::Client {
     /// V1UsersMfaDevicesList
     ///
     /// Sends `GET /v1/users/mfa/devices`.
+    #[inline]
     pub fn v1_users_mfa_devices_list(&self) -> V1UsersMfaDevicesList {
         V1UsersMfaDevicesList { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -2525,6 +2577,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `device_name` (`deviceName`): the path parameter
+    #[inline]
     pub fn v1_users_mfa_devices_name_delete(
         &self,
         device_name: impl Into<String>,
@@ -2571,6 +2624,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `device_name` (`deviceName`): the path parameter
+    #[inline]
     pub fn v1_users_mfa_devices_name_get(
         &self,
         device_name: impl Into<String>,
@@ -2620,6 +2674,7 @@ impl crate::Client {
     /// V1UsersMfaRegisterDeviceFinish
     ///
     /// Sends `POST /v1/users/mfa/register/device/finish`.
+    #[inline]
     pub fn v1_users_mfa_register_device_finish(&self) -> V1UsersMfaRegisterDeviceFinish {
         V1UsersMfaRegisterDeviceFinish {
             client: self.clone(),
@@ -2664,6 +2719,7 @@ impl crate::Client {
     /// V1UsersMfaRegisterDeviceStart
     ///
     /// Sends `POST /v1/users/mfa/register/device/start`.
+    #[inline]
     pub fn v1_users_mfa_register_device_start(&self) -> V1UsersMfaRegisterDeviceStart {
         V1UsersMfaRegisterDeviceStart {
             client: self.clone(),
@@ -2732,6 +2788,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn v1_users_password_change(
         &self,
         body: crate::models::V1UsersPasswordChangeBody,
@@ -2767,6 +2824,7 @@ impl crate::Client {
     /// Create a vSphere DNS mapping
     ///
     /// Sends `POST /v1/users/assets/vsphere/dnsMappings`.
+    #[inline]
     pub fn vsphere_dns_mapping_create(&self) -> VsphereDnsMappingCreate {
         VsphereDnsMappingCreate {
             client: self.clone(),
@@ -2814,6 +2872,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the vSphere DNS mapping uid
+    #[inline]
     pub fn vsphere_dns_mapping_delete(&self, uid: impl Into<String>) -> VsphereDnsMappingDelete {
         VsphereDnsMappingDelete {
             client: self.clone(),
@@ -2857,6 +2916,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the vSphere DNS mapping uid
+    #[inline]
     pub fn vsphere_dns_mapping_get(&self, uid: impl Into<String>) -> VsphereDnsMappingGet {
         VsphereDnsMappingGet {
             client: self.clone(),
@@ -2906,6 +2966,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): Specify the vSphere DNS mapping uid
+    #[inline]
     pub fn vsphere_dns_mapping_update(&self, uid: impl Into<String>) -> VsphereDnsMappingUpdate {
         VsphereDnsMappingUpdate {
             client: self.clone(),
@@ -2958,6 +3019,7 @@ impl crate::Client {
     /// Returns the specified vSphere DNS mappings
     ///
     /// Sends `GET /v1/users/assets/vsphere/dnsMappings`.
+    #[inline]
     pub fn vsphere_dns_mappings_get(&self) -> VsphereDnsMappingsGet {
         VsphereDnsMappingsGet {
             client: self.clone(),
@@ -3023,6 +3085,7 @@ impl crate::Client {
     /// - `gateway_uid` (`gatewayUid`): Specify the vSphere gateway uid
     /// - `datacenter` (`datacenter`): Specify the vSphere datacenter name
     /// - `network` (`network`): Specify the vSphere network name
+    #[inline]
     pub fn vsphere_mapping_get(
         &self,
         gateway_uid: impl Into<String>,

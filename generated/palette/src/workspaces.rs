@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `team_uid` (`teamUid`): the path parameter
+    #[inline]
     pub fn teams_workspace_get_roles(&self, team_uid: impl Into<String>) -> TeamsWorkspaceGetRoles {
         TeamsWorkspaceGetRoles {
             client: self.clone(),
@@ -60,6 +61,7 @@ impl crate::Client {
     /// Arguments:
     /// - `team_uid` (`teamUid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn teams_workspace_roles_put(
         &self,
         team_uid: impl Into<String>,
@@ -107,6 +109,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `user_uid` (`userUid`): the path parameter
+    #[inline]
     pub fn users_workspace_get_roles(&self, user_uid: impl Into<String>) -> UsersWorkspaceGetRoles {
         UsersWorkspaceGetRoles {
             client: self.clone(),
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Arguments:
     /// - `user_uid` (`userUid`): the path parameter
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn users_workspace_roles_put(
         &self,
         user_uid: impl Into<String>,
@@ -204,6 +208,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_backup_create(&self, uid: impl Into<String>) -> WorkspaceOpsBackupCreate {
         WorkspaceOpsBackupCreate {
             client: self.clone(),
@@ -256,6 +261,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_backup_delete(&self, uid: impl Into<String>) -> WorkspaceOpsBackupDelete {
         WorkspaceOpsBackupDelete {
             client: self.clone(),
@@ -308,6 +314,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_backup_get(&self, uid: impl Into<String>) -> WorkspaceOpsBackupGet {
         WorkspaceOpsBackupGet {
             client: self.clone(),
@@ -360,6 +367,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_backup_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -418,6 +426,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_backup_update(&self, uid: impl Into<String>) -> WorkspaceOpsBackupUpdate {
         WorkspaceOpsBackupUpdate {
             client: self.clone(),
@@ -470,6 +479,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_restore_get(&self, uid: impl Into<String>) -> WorkspaceOpsRestoreGet {
         WorkspaceOpsRestoreGet {
             client: self.clone(),
@@ -522,6 +532,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspace_ops_restore_on_demand_create(
         &self,
         uid: impl Into<String>,
@@ -580,6 +591,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspaces_cluster_rbac_create(
         &self,
         uid: impl Into<String>,
@@ -635,6 +647,7 @@ impl crate::Client {
     /// Create workspace
     ///
     /// Sends `POST /v1/workspaces`.
+    #[inline]
     pub fn workspaces_create(&self) -> WorkspacesCreate {
         WorkspacesCreate { client: self.clone(), body: None, options: rt::CallOptions::default() }
     }
@@ -678,6 +691,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspaces_uid_cluster_namespaces_update(
         &self,
         uid: impl Into<String>,
@@ -737,6 +751,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `cluster_rbac_uid` (`clusterRbacUid`): the path parameter
+    #[inline]
     pub fn workspaces_uid_cluster_rbac_delete(
         &self,
         uid: impl Into<String>,
@@ -786,6 +801,7 @@ impl crate::Client {
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
     /// - `cluster_rbac_uid` (`clusterRbacUid`): the path parameter
+    #[inline]
     pub fn workspaces_uid_cluster_rbac_update(
         &self,
         uid: impl Into<String>,
@@ -846,6 +862,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspaces_uid_delete(&self, uid: impl Into<String>) -> WorkspacesUidDelete {
         WorkspacesUidDelete {
             client: self.clone(),
@@ -886,6 +903,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspaces_uid_get(&self, uid: impl Into<String>) -> WorkspacesUidGet {
         WorkspacesUidGet {
             client: self.clone(),
@@ -930,6 +948,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `uid` (`uid`): the path parameter
+    #[inline]
     pub fn workspaces_uid_meta_update(&self, uid: impl Into<String>) -> WorkspacesUidMetaUpdate {
         WorkspacesUidMetaUpdate {
             client: self.clone(),
@@ -982,6 +1001,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `name` (`name`): the query parameter
+    #[inline]
     pub fn workspaces_validate_name(&self, name: impl Into<String>) -> WorkspacesValidateName {
         WorkspacesValidateName {
             client: self.clone(),

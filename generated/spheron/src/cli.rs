@@ -7,6 +7,7 @@ impl crate::Client {
     /// Check whether the user may use the AI helper
     ///
     /// Sends `GET /v1/gpt/whitelisted`.
+    #[inline]
     pub fn get_gpt_whitelist_status(&self) -> GetGptWhitelistStatus {
         GetGptWhitelistStatus { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -45,6 +46,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn query_gpt(&self, body: crate::models::GptQueryRequest) -> QueryGpt {
         QueryGpt { client: self.clone(), body, options: rt::CallOptions::default() }
     }
@@ -84,6 +86,7 @@ impl crate::Client {
     /// - `provider` (`provider`): Git host the user signed in with (e.g. `github`).
     /// - `code` (`code`): The code the git host's login returned.
     /// - `port` (`port`): Local port the CLI listens on for the login callback.
+    #[inline]
     pub fn verify_cli_token(
         &self,
         provider: impl Into<String>,

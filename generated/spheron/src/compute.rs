@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
+    #[inline]
     pub fn close_compute_instance(
         &self,
         compute_instance_id: impl Into<String>,
@@ -62,6 +63,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_project_id` (`computeProjectId`): Compute project id.
+    #[inline]
     pub fn count_compute_project_instances(
         &self,
         compute_project_id: impl Into<String>,
@@ -114,6 +116,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_compute_instance(
         &self,
         body: crate::models::CreateComputeInstanceRequest,
@@ -159,6 +162,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_compute_instance_domain(
         &self,
         compute_instance_id: impl Into<String>,
@@ -211,6 +215,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_compute_instance_from_template(
         &self,
         body: crate::models::CreateInstanceFromTemplateRequest,
@@ -261,6 +266,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
+    #[inline]
     pub fn delete_compute_instance(
         &self,
         compute_instance_id: impl Into<String>,
@@ -308,6 +314,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `compute_domain_id` (`computeDomainId`): Domain id of a compute instance.
+    #[inline]
     pub fn delete_compute_instance_domain(
         &self,
         compute_instance_id: impl Into<String>,
@@ -356,6 +363,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_project_id` (`computeProjectId`): Compute project id.
+    #[inline]
     pub fn delete_compute_project(
         &self,
         compute_project_id: impl Into<String>,
@@ -403,6 +411,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn exec_compute_instance_command(
         &self,
         compute_instance_id: impl Into<String>,
@@ -457,6 +466,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_deployment_id` (`computeDeploymentId`): Compute deployment id (one version of an instance).
+    #[inline]
     pub fn get_compute_deployment(
         &self,
         compute_deployment_id: impl Into<String>,
@@ -509,6 +519,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_deployment_id` (`computeDeploymentId`): Compute deployment id (one version of an instance).
+    #[inline]
     pub fn get_compute_deployment_logs(
         &self,
         compute_deployment_id: impl Into<String>,
@@ -599,6 +610,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
+    #[inline]
     pub fn get_compute_instance(
         &self,
         compute_instance_id: impl Into<String>,
@@ -657,6 +669,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `service` (`service`): Service name.
+    #[inline]
     pub fn get_compute_instance_metrics(
         &self,
         compute_instance_id: impl Into<String>,
@@ -711,6 +724,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_project_id` (`computeProjectId`): Compute project id.
+    #[inline]
     pub fn get_compute_project(&self, compute_project_id: impl Into<String>) -> GetComputeProject {
         GetComputeProject {
             client: self.clone(),
@@ -758,6 +772,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_project_id` (`computeProjectId`): Compute project id.
+    #[inline]
     pub fn get_compute_project_funds_usage(
         &self,
         compute_project_id: impl Into<String>,
@@ -808,6 +823,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `token_id` (`tokenId`): Id of the token (cryptocurrency) to price; the SDK passes a number.
+    #[inline]
     pub fn get_live_token_price(&self, token_id: impl Into<String>) -> GetLiveTokenPrice {
         GetLiveTokenPrice {
             client: self.clone(),
@@ -855,6 +871,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
+    #[inline]
     pub fn list_compute_instance_domains(
         &self,
         compute_instance_id: impl Into<String>,
@@ -905,6 +922,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Compute organization id.
+    #[inline]
     pub fn list_compute_instances(
         &self,
         organization_id: impl Into<String>,
@@ -1016,6 +1034,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `compute_project_id` (`computeProjectId`): Compute project id.
+    #[inline]
     pub fn list_compute_project_instances(
         &self,
         compute_project_id: impl Into<String>,
@@ -1117,6 +1136,7 @@ impl crate::Client {
     /// List compute plans (machine images)
     ///
     /// Sends `GET /v1/compute-machine-image`.
+    #[inline]
     pub fn list_machine_images(&self) -> ListMachineImages {
         ListMachineImages {
             client: self.clone(),
@@ -1243,6 +1263,7 @@ impl crate::Client {
     /// List the regions compute instances can run in
     ///
     /// Sends `GET /v1/compute-machine-image/regions`.
+    #[inline]
     pub fn list_regions(&self) -> ListRegions {
         ListRegions { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -1282,6 +1303,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `topic_id` (`topicId`): Topic (client-chosen UUID) the result is published to; follow it with `GET /v1/subscribe`.
+    #[inline]
     pub fn trigger_compute_instance_health_check(
         &self,
         compute_instance_id: impl Into<String>,
@@ -1337,6 +1359,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `topic_id` (`topicId`): Topic (client-chosen UUID) the result is published to; follow it with `GET /v1/subscribe`.
+    #[inline]
     pub fn trigger_compute_instance_log_fetch(
         &self,
         compute_instance_id: impl Into<String>,
@@ -1390,6 +1413,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_compute_instance(
         &self,
         compute_instance_id: impl Into<String>,
@@ -1446,6 +1470,7 @@ impl crate::Client {
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `compute_domain_id` (`computeDomainId`): Domain id of a compute instance.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_compute_instance_domain(
         &self,
         compute_instance_id: impl Into<String>,
@@ -1503,6 +1528,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_compute_instance_health_check(
         &self,
         compute_instance_id: impl Into<String>,
@@ -1558,6 +1584,7 @@ impl crate::Client {
     /// Arguments:
     /// - `compute_instance_id` (`computeInstanceId`): Compute instance id.
     /// - `compute_domain_id` (`computeDomainId`): Domain id of a compute instance.
+    #[inline]
     pub fn verify_compute_instance_domain(
         &self,
         compute_instance_id: impl Into<String>,

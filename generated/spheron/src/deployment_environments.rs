@@ -11,6 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `deployment_environment_id` (`deploymentEnvironmentId`): Deployment environment id.
+    #[inline]
     pub fn activate_deployment_environment(
         &self,
         project_id: impl Into<String>,
@@ -66,6 +67,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_deployment_environment(
         &self,
         project_id: impl Into<String>,
@@ -121,6 +123,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `deployment_environment_id` (`deploymentEnvironmentId`): Deployment environment id.
+    #[inline]
     pub fn deactivate_deployment_environment(
         &self,
         project_id: impl Into<String>,
@@ -176,6 +179,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `deployment_environment_id` (`deploymentEnvironmentId`): Deployment environment id.
+    #[inline]
     pub fn delete_deployment_environment(
         &self,
         project_id: impl Into<String>,
@@ -228,6 +232,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
+    #[inline]
     pub fn list_deployment_environments(
         &self,
         project_id: impl Into<String>,
@@ -282,6 +287,7 @@ impl crate::Client {
     /// - `project_id` (`projectId`): Project id.
     /// - `deployment_environment_id` (`deploymentEnvironmentId`): Deployment environment id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_deployment_environment(
         &self,
         project_id: impl Into<String>,

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
+    #[inline]
     pub fn authorize_deployment(&self, deployment_id: impl Into<String>) -> AuthorizeDeployment {
         AuthorizeDeployment {
             client: self.clone(),
@@ -59,6 +60,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
+    #[inline]
     pub fn cancel_deployment(&self, deployment_id: impl Into<String>) -> CancelDeployment {
         CancelDeployment {
             client: self.clone(),
@@ -110,6 +112,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_deployment(
         &self,
         body: crate::models::CreateDeploymentRequest,
@@ -152,6 +155,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
+    #[inline]
     pub fn get_deployment(&self, deployment_id: impl Into<String>) -> GetDeployment {
         GetDeployment {
             client: self.clone(),
@@ -198,6 +202,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
+    #[inline]
     pub fn redeploy_deployment(&self, deployment_id: impl Into<String>) -> RedeployDeployment {
         RedeployDeployment {
             client: self.clone(),
@@ -250,6 +255,7 @@ impl crate::Client {
     /// - `repo` (`repo`): Repository name.
     /// - `branch` (`branch`): the query parameter
     /// - `provider` (`provider`): Git host.
+    #[inline]
     pub fn suggest_framework(
         &self,
         owner: impl Into<String>,
@@ -321,6 +327,7 @@ impl crate::Client {
     /// - `project` (`project`): Project name (created when new).
     /// - `protocol` (`protocol`): the query parameter
     /// - `body`: Sent as `multipart/form-data`.
+    #[inline]
     pub fn upload_deployment(
         &self,
         project: impl Into<String>,

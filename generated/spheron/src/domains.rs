@@ -11,6 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_project_domain(
         &self,
         project_id: impl Into<String>,
@@ -61,6 +62,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
+    #[inline]
     pub fn delete_project_domain(
         &self,
         project_id: impl Into<String>,
@@ -117,6 +119,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
+    #[inline]
     pub fn get_cdn_records(&self, project_id: impl Into<String>) -> GetCdnRecords {
         GetCdnRecords {
             client: self.clone(),
@@ -167,6 +170,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
+    #[inline]
     pub fn get_project_domain(
         &self,
         project_id: impl Into<String>,
@@ -219,6 +223,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
+    #[inline]
     pub fn list_project_domains(&self, project_id: impl Into<String>) -> ListProjectDomains {
         ListProjectDomains {
             client: self.clone(),
@@ -268,6 +273,7 @@ impl crate::Client {
     /// - `project_id` (`projectId`): Project id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_project_domain(
         &self,
         project_id: impl Into<String>,
@@ -325,6 +331,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
+    #[inline]
     pub fn verify_project_domain(
         &self,
         project_id: impl Into<String>,

@@ -11,6 +11,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_environment_variables(
         &self,
         project_id: impl Into<String>,
@@ -66,6 +67,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `environment_variable_id` (`environmentVariableId`): Environment variable id.
+    #[inline]
     pub fn delete_environment_variable(
         &self,
         project_id: impl Into<String>,
@@ -120,6 +122,7 @@ impl crate::Client {
     /// - `project_id` (`projectId`): Project id.
     /// - `environment_variable_id` (`environmentVariableId`): Environment variable id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_environment_variable(
         &self,
         project_id: impl Into<String>,

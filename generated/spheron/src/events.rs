@@ -12,6 +12,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `session_id` (`sessionId`): The topic to follow.
+    #[inline]
     pub fn subscribe(&self, session_id: impl Into<String>) -> Subscribe {
         Subscribe {
             client: self.clone(),

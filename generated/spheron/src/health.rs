@@ -7,6 +7,7 @@ impl crate::Client {
     /// Check that the API is up
     ///
     /// Sends `GET /health`.
+    #[inline]
     pub fn get_health(&self) -> GetHealth {
         GetHealth { client: self.clone(), options: rt::CallOptions::default() }
     }

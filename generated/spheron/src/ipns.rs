@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `ipns_name_id` (`ipnsNameId`): IPNS name id.
+    #[inline]
     pub fn get_ipns_name(&self, ipns_name_id: impl Into<String>) -> GetIpnsName {
         GetIpnsName {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
+    #[inline]
     pub fn list_deployment_ipns_names(
         &self,
         deployment_id: impl Into<String>,
@@ -104,6 +106,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Site organization id.
+    #[inline]
     pub fn list_ipns_names(&self, organization_id: impl Into<String>) -> ListIpnsNames {
         ListIpnsNames {
             client: self.clone(),
@@ -148,6 +151,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
+    #[inline]
     pub fn publish_ipns_name(&self, deployment_id: impl Into<String>) -> PublishIpnsName {
         PublishIpnsName {
             client: self.clone(),
@@ -196,6 +200,7 @@ impl crate::Client {
     /// Arguments:
     /// - `deployment_id` (`deploymentId`): Site deployment id.
     /// - `ipns_name_id` (`ipnsNameId`): IPNS name id.
+    #[inline]
     pub fn update_ipns_name(
         &self,
         deployment_id: impl Into<String>,

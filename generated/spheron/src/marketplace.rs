@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `marketplace_app_id` (`marketplaceAppId`): Marketplace template id.
+    #[inline]
     pub fn get_marketplace_app(&self, marketplace_app_id: impl Into<String>) -> GetMarketplaceApp {
         GetMarketplaceApp {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     /// List marketplace templates
     ///
     /// Sends `GET /v1/marketplace-app`.
+    #[inline]
     pub fn list_marketplace_apps(&self) -> ListMarketplaceApps {
         ListMarketplaceApps {
             client: self.clone(),
@@ -104,6 +106,7 @@ impl crate::Client {
     /// List marketplace template categories
     ///
     /// Sends `GET /v1/marketplace-app/categories`.
+    #[inline]
     pub fn list_marketplace_categories(&self) -> ListMarketplaceCategories {
         ListMarketplaceCategories { client: self.clone(), options: rt::CallOptions::default() }
     }

@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn count_organization_buckets(
         &self,
         organization_id: impl Into<String>,
@@ -74,6 +75,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn count_organization_compute_projects(
         &self,
         organization_id: impl Into<String>,
@@ -120,6 +122,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn count_organization_projects(
         &self,
         organization_id: impl Into<String>,
@@ -174,6 +177,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_organization(
         &self,
         body: crate::models::CreateOrganizationRequest,
@@ -217,6 +221,7 @@ impl crate::Client {
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_organization_invite(
         &self,
         organization_id: impl Into<String>,
@@ -271,6 +276,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn get_organization(&self, organization_id: impl Into<String>) -> GetOrganization {
         GetOrganization {
             client: self.clone(),
@@ -320,6 +326,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn get_organization_overdue(
         &self,
         organization_id: impl Into<String>,
@@ -373,6 +380,7 @@ impl crate::Client {
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
     /// - `specialization` (`specialization`): Which subscription to read.
+    #[inline]
     pub fn get_organization_usage(
         &self,
         organization_id: impl Into<String>,
@@ -427,6 +435,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn list_organization_buckets(
         &self,
         organization_id: impl Into<String>,
@@ -536,6 +545,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn list_organization_compute_projects(
         &self,
         organization_id: impl Into<String>,
@@ -630,6 +640,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn list_organization_coupons(
         &self,
         organization_id: impl Into<String>,
@@ -680,6 +691,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn list_organization_invites(
         &self,
         organization_id: impl Into<String>,
@@ -730,6 +742,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
+    #[inline]
     pub fn list_organization_projects(
         &self,
         organization_id: impl Into<String>,
@@ -833,6 +846,7 @@ impl crate::Client {
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn remove_organization_member(
         &self,
         organization_id: impl Into<String>,
@@ -888,6 +902,7 @@ impl crate::Client {
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_organization(
         &self,
         organization_id: impl Into<String>,

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Get the signed-in user
     ///
     /// Sends `GET /v1/profile/`.
+    #[inline]
     pub fn get_profile(&self) -> GetProfile {
         GetProfile { client: self.clone(), options: rt::CallOptions::default() }
     }
@@ -40,6 +41,7 @@ impl crate::Client {
     /// Get the signed-in user (version 2)
     ///
     /// Sends `GET /v2/profile`.
+    #[inline]
     pub fn get_profile_v2(&self) -> GetProfileV2 {
         GetProfileV2 { client: self.clone(), options: rt::CallOptions::default() }
     }

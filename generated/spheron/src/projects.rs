@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
+    #[inline]
     pub fn count_project_deployments(
         &self,
         project_id: impl Into<String>,
@@ -60,6 +61,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
+    #[inline]
     pub fn get_project(&self, project_id: impl Into<String>) -> GetProject {
         GetProject {
             client: self.clone(),
@@ -100,6 +102,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
+    #[inline]
     pub fn list_project_deployments(
         &self,
         project_id: impl Into<String>,
@@ -204,6 +207,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_project_configuration(
         &self,
         project_id: impl Into<String>,
@@ -256,6 +260,7 @@ impl crate::Client {
     /// Arguments:
     /// - `project_id` (`projectId`): Project id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_project_state(
         &self,
         project_id: impl Into<String>,

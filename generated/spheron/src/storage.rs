@@ -10,6 +10,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
+    #[inline]
     pub fn count_bucket_uploads(&self, bucket_id: impl Into<String>) -> CountBucketUploads {
         CountBucketUploads {
             client: self.clone(),
@@ -54,6 +55,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_bucket_domain(
         &self,
         bucket_id: impl Into<String>,
@@ -104,6 +106,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn create_bucket_ipns_record(
         &self,
         bucket_id: impl Into<String>,
@@ -156,6 +159,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
+    #[inline]
     pub fn delete_bucket_domain(
         &self,
         bucket_id: impl Into<String>,
@@ -205,6 +209,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `ipns_record_id` (`ipnsRecordId`): Bucket IPNS record id.
+    #[inline]
     pub fn delete_bucket_ipns_record(
         &self,
         bucket_id: impl Into<String>,
@@ -254,6 +259,7 @@ impl crate::Client {
     /// Arguments:
     /// - `upload_id` (`uploadId`): Upload id.
     /// - `action` (`action`): the query parameter
+    #[inline]
     pub fn finish_upload(
         &self,
         upload_id: impl Into<String>,
@@ -303,6 +309,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
+    #[inline]
     pub fn get_bucket(&self, bucket_id: impl Into<String>) -> GetBucket {
         GetBucket {
             client: self.clone(),
@@ -344,6 +351,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
+    #[inline]
     pub fn get_bucket_domain(
         &self,
         bucket_id: impl Into<String>,
@@ -397,6 +405,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `ipns_record_id` (`ipnsRecordId`): Bucket IPNS record id.
+    #[inline]
     pub fn get_bucket_ipns_record(
         &self,
         bucket_id: impl Into<String>,
@@ -451,6 +460,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `cid` (`cid`): IPFS content identifier.
+    #[inline]
     pub fn get_pin_status(&self, cid: impl Into<String>) -> GetPinStatus {
         GetPinStatus { client: self.clone(), cid: cid.into(), options: rt::CallOptions::default() }
     }
@@ -493,6 +503,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `upload_id` (`uploadId`): Upload id.
+    #[inline]
     pub fn get_upload(&self, upload_id: impl Into<String>) -> GetUpload {
         GetUpload {
             client: self.clone(),
@@ -538,6 +549,7 @@ impl crate::Client {
     /// Arguments:
     /// - `protocol` (`protocol`): the query parameter
     /// - `bucket` (`bucket`): Bucket name (created when new).
+    #[inline]
     pub fn initiate_upload(
         &self,
         protocol: impl Into<crate::models::Protocol>,
@@ -617,6 +629,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
+    #[inline]
     pub fn list_bucket_domains(&self, bucket_id: impl Into<String>) -> ListBucketDomains {
         ListBucketDomains {
             client: self.clone(),
@@ -661,6 +674,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
+    #[inline]
     pub fn list_bucket_ipns_records(&self, bucket_id: impl Into<String>) -> ListBucketIpnsRecords {
         ListBucketIpnsRecords {
             client: self.clone(),
@@ -710,6 +724,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
+    #[inline]
     pub fn list_bucket_uploads(&self, bucket_id: impl Into<String>) -> ListBucketUploads {
         ListBucketUploads {
             client: self.clone(),
@@ -803,6 +818,7 @@ impl crate::Client {
     /// Arguments:
     /// - `organization_id` (`organizationId`): Organization id (24-hex ObjectId).
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn migrate_projects_to_storage(
         &self,
         organization_id: impl Into<String>,
@@ -858,6 +874,7 @@ impl crate::Client {
     /// Arguments:
     /// - `cid` (`cid`): IPFS content identifier.
     /// - `bucket` (`bucket`): Bucket name.
+    #[inline]
     pub fn pin_cid(&self, cid: impl Into<String>, bucket: impl Into<String>) -> PinCid {
         PinCid {
             client: self.clone(),
@@ -924,6 +941,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket` (`bucket`): Bucket name.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn pin_cids(
         &self,
         bucket: impl Into<String>,
@@ -983,6 +1001,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `upload_id` (`uploadId`): Upload id.
+    #[inline]
     pub fn pin_upload(&self, upload_id: impl Into<String>) -> PinUpload {
         PinUpload {
             client: self.clone(),
@@ -1027,6 +1046,7 @@ impl crate::Client {
     ///
     /// Arguments:
     /// - `upload_id` (`uploadId`): Upload id.
+    #[inline]
     pub fn unpin_upload(&self, upload_id: impl Into<String>) -> UnpinUpload {
         UnpinUpload {
             client: self.clone(),
@@ -1075,6 +1095,7 @@ impl crate::Client {
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_bucket_domain(
         &self,
         bucket_id: impl Into<String>,
@@ -1133,6 +1154,7 @@ impl crate::Client {
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `ipns_record_id` (`ipnsRecordId`): Bucket IPNS record id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_bucket_ipns_record(
         &self,
         bucket_id: impl Into<String>,
@@ -1192,6 +1214,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `body`: Sent as `application/json`.
+    #[inline]
     pub fn update_bucket_state(
         &self,
         bucket_id: impl Into<String>,
@@ -1238,6 +1261,7 @@ impl crate::Client {
     /// Arguments:
     /// - `upload_id` (`uploadId`): Upload id.
     /// - `body`: Sent as `multipart/form-data`.
+    #[inline]
     pub fn upload_chunk(&self, upload_id: impl Into<String>, body: rt::Multipart) -> UploadChunk {
         UploadChunk {
             client: self.clone(),
@@ -1286,6 +1310,7 @@ impl crate::Client {
     /// Arguments:
     /// - `bucket_id` (`bucketId`): Bucket id.
     /// - `domain_identifier` (`domainIdentifier`): Domain id, or the domain's name.
+    #[inline]
     pub fn verify_bucket_domain(
         &self,
         bucket_id: impl Into<String>,

@@ -7,6 +7,7 @@ impl crate::Client {
     /// Show the user and organizations the access token can reach
     ///
     /// Sends `GET /v1/api-keys/scope`.
+    #[inline]
     pub fn get_token_scope(&self) -> GetTokenScope {
         GetTokenScope { client: self.clone(), options: rt::CallOptions::default() }
     }

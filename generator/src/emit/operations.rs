@@ -395,6 +395,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
             /// Sends the request, then polls the task it started until the task ends (at
             /// [`TASK_POLL_PATH`](crate::TASK_POLL_PATH)); returns the task's result. A failed task is [`rt::Error::TaskFailed`]; the client's
             /// poll policy bounds the wait.
+            #[inline]
             pub async fn send_and_wait(self) -> Result<rt::serde_json::Value, crate::Error> {
                 let client = self.client.clone();
                 let accepted = self.send().await?;
@@ -420,6 +421,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
         },
         Some(unwrap) => quote! {
             /// Sends the request.
+            #[inline]
             pub async fn send(self) -> Result<rt::Response<#output>, crate::Error> {
                 let client = self.client.clone();
                 client.core().#call(self.into_request()).await #unwrap
@@ -446,6 +448,7 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
             #method_doc
             #deprecated
             #too_many
+            #[inline]
             pub fn #method_name(&self, #( #args ),*) -> #builder {
                 #builder {
                     client: self.clone(),
@@ -614,6 +617,7 @@ fn emit_error_enum(name: &str, cases: &[ErrorCase], method: &str) -> Vec<TokenSt
             /// The declared body of `error`'s response, decoded by its status; `None`
             /// when the call got no error response, the status is not declared, or the
             /// body is not the declared type (the raw body stays in the error).
+            #[inline]
             pub fn from_error(error: &crate::Error) -> Option<Self> {
                 let api = error.api_error()?;
                 #decode
