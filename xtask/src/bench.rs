@@ -11,6 +11,7 @@ mod callgrind;
 mod compile;
 mod generation;
 mod measure;
+mod reach;
 mod runtime;
 
 use std::ffi::OsString;
