@@ -28,7 +28,6 @@ pub struct AcLs {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AcLs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -38,7 +37,6 @@ impl serde::Serialize for AcLs {
     }
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AcLs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -99,7 +97,6 @@ pub struct Acl {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Acl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -112,7 +109,6 @@ impl serde::Serialize for Acl {
     }
 }
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Acl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -158,7 +154,6 @@ impl<'de> serde::Deserialize<'de> for Acl {
 #[cfg(any(feature = "apikey", feature = "usergroup", feature = "userorg"))]
 impl Acl {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(resource: String) -> Self {
         Self {
@@ -200,7 +195,6 @@ pub struct Alert {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "alert")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -216,7 +210,6 @@ impl serde::Serialize for Alert {
     }
 }
 #[cfg(feature = "alert")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Alert {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -283,7 +276,6 @@ impl<'de> serde::Deserialize<'de> for Alert {
 #[cfg(feature = "alert")]
 impl Alert {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, r#type: AlertType, description: String) -> Self {
         Self {
@@ -472,7 +464,6 @@ pub struct Apikey {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "apikey")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Apikey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -489,7 +480,6 @@ impl serde::Serialize for Apikey {
     }
 }
 #[cfg(feature = "apikey")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Apikey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -559,7 +549,6 @@ impl<'de> serde::Deserialize<'de> for Apikey {
 #[cfg(feature = "apikey")]
 impl Apikey {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -580,7 +569,6 @@ impl Apikey {
     }
 }
 #[cfg(feature = "apikey")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Apikey {
     /// `org_role`, or the document's default `"USER"` when absent.
     pub fn org_role_or_default(&self) -> ApikeyOrgRole {
@@ -685,7 +673,6 @@ pub struct Awsaccount {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsaccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -701,7 +688,6 @@ impl serde::Serialize for Awsaccount {
     }
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsaccount {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -768,7 +754,6 @@ impl<'de> serde::Deserialize<'de> for Awsaccount {
 #[cfg(feature = "awsaccount")]
 impl Awsaccount {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -882,7 +867,6 @@ pub struct AwsaccountStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsaccountStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -904,7 +888,6 @@ impl serde::Serialize for AwsaccountStatus {
     }
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -977,7 +960,6 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatus {
 #[cfg(feature = "awsaccount")]
 impl AwsaccountStatus {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(region: AwsaccountStatusRegion) -> Self {
         Self {
@@ -999,7 +981,6 @@ impl AwsaccountStatus {
     }
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsaccountStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> AwsaccountStatusState {
@@ -1023,7 +1004,6 @@ pub struct AwsaccountStatusInventory {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsaccountStatusInventory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1035,7 +1015,6 @@ impl serde::Serialize for AwsaccountStatusInventory {
     }
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1076,7 +1055,6 @@ impl<'de> serde::Deserialize<'de> for AwsaccountStatusInventory {
     }
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsaccountStatusInventory {
     /// `lastCompletedTimestamp`, or the document's default `0` when absent.
     pub fn last_completed_timestamp_or_default(&self) -> i64 {
@@ -1376,7 +1354,6 @@ pub struct Awsebsvolume {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsebsvolume")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsebsvolume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1399,7 +1376,6 @@ impl serde::Serialize for Awsebsvolume {
     }
 }
 #[cfg(feature = "awsebsvolume")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsebsvolume {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1487,7 +1463,6 @@ impl<'de> serde::Deserialize<'de> for Awsebsvolume {
 #[cfg(feature = "awsebsvolume")]
 impl Awsebsvolume {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -1544,7 +1519,6 @@ pub struct Awsec2securitygroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsec2securitygroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsec2securitygroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1562,7 +1536,6 @@ impl serde::Serialize for Awsec2securitygroup {
     }
 }
 #[cfg(feature = "awsec2securitygroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1635,7 +1608,6 @@ impl<'de> serde::Deserialize<'de> for Awsec2securitygroup {
 #[cfg(feature = "awsec2securitygroup")]
 impl Awsec2securitygroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -1691,7 +1663,6 @@ pub struct Awsec2subnet {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsec2subnet")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsec2subnet {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1713,7 +1684,6 @@ impl serde::Serialize for Awsec2subnet {
     }
 }
 #[cfg(feature = "awsec2subnet")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsec2subnet {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1798,7 +1768,6 @@ impl<'de> serde::Deserialize<'de> for Awsec2subnet {
 #[cfg(feature = "awsec2subnet")]
 impl Awsec2subnet {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -1869,7 +1838,6 @@ pub struct Awsekscluster {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsekscluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1900,7 +1868,6 @@ impl serde::Serialize for Awsekscluster {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsekscluster {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2012,7 +1979,6 @@ impl<'de> serde::Deserialize<'de> for Awsekscluster {
 #[cfg(feature = "awsekscluster")]
 impl Awsekscluster {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId, arn: String, region: String) -> Self {
         Self {
@@ -2047,7 +2013,6 @@ impl Awsekscluster {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsekscluster {
     /// `ignored`, or the document's default `false` when absent.
     pub fn ignored_or_default(&self) -> bool {
@@ -2064,7 +2029,6 @@ pub struct AwseksclusterEncryptionConfigItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksclusterEncryptionConfigItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2075,7 +2039,6 @@ impl serde::Serialize for AwseksclusterEncryptionConfigItem {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterEncryptionConfigItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2126,7 +2089,6 @@ pub struct AwseksclusterLoggingItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksclusterLoggingItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2137,7 +2099,6 @@ impl serde::Serialize for AwseksclusterLoggingItem {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2175,7 +2136,6 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterLoggingItem {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwseksclusterLoggingItem {
     /// `logging_enabled`, or the document's default `false` when absent.
     pub fn logging_enabled_or_default(&self) -> bool {
@@ -2199,7 +2159,6 @@ pub struct AwseksclusterVpcConfig {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksclusterVpcConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2215,7 +2174,6 @@ impl serde::Serialize for AwseksclusterVpcConfig {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2268,7 +2226,6 @@ impl<'de> serde::Deserialize<'de> for AwseksclusterVpcConfig {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwseksclusterVpcConfig {
     /// `endpoint_private_access`, or the document's default `false` when absent.
     pub fn endpoint_private_access_or_default(&self) -> bool {
@@ -2337,7 +2294,6 @@ pub struct Awseksnodegroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awseksnodegroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2387,7 +2343,6 @@ impl serde::Serialize for Awseksnodegroup {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2541,7 +2496,6 @@ impl<'de> serde::Deserialize<'de> for Awseksnodegroup {
 #[cfg(feature = "awseksnodegroup")]
 impl Awseksnodegroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId, arn: String, region: String) -> Self {
         Self {
@@ -2599,7 +2553,6 @@ pub struct AwseksnodegroupHealthItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksnodegroupHealthItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2611,7 +2564,6 @@ impl serde::Serialize for AwseksnodegroupHealthItem {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupHealthItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2672,7 +2624,6 @@ pub struct AwseksnodegroupLaunchTemplateData {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksnodegroupLaunchTemplateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2692,7 +2643,6 @@ impl serde::Serialize for AwseksnodegroupLaunchTemplateData {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2757,7 +2707,6 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateData {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwseksnodegroupLaunchTemplateData {
     /// `disable_api_termination`, or the document's default `false` when absent.
     pub fn disable_api_termination_or_default(&self) -> bool {
@@ -2785,7 +2734,6 @@ pub struct AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2802,7 +2750,6 @@ impl serde::Serialize for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsIt
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2858,7 +2805,6 @@ impl<'de> serde::Deserialize<'de> for AwseksnodegroupLaunchTemplateDataBlockDevi
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwseksnodegroupLaunchTemplateDataBlockDeviceMappingsItem {
     /// `ebs_delete_on_termination`, or the document's default `false` when absent.
     pub fn ebs_delete_on_termination_or_default(&self) -> bool {
@@ -2876,7 +2822,6 @@ pub struct AwseksnodegroupTaintsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwseksnodegroupTaintsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2888,7 +2833,6 @@ impl serde::Serialize for AwseksnodegroupTaintsItem {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwseksnodegroupTaintsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2961,7 +2905,6 @@ pub struct Awsiamrole {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsiamrole")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsiamrole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2980,7 +2923,6 @@ impl serde::Serialize for Awsiamrole {
     }
 }
 #[cfg(feature = "awsiamrole")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsiamrole {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3059,7 +3001,6 @@ impl<'de> serde::Deserialize<'de> for Awsiamrole {
 #[cfg(feature = "awsiamrole")]
 impl Awsiamrole {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -3113,7 +3054,6 @@ pub struct Awsmarketplace {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsmarketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsmarketplace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3126,7 +3066,6 @@ impl serde::Serialize for Awsmarketplace {
     }
 }
 #[cfg(feature = "awsmarketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsmarketplace {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3184,7 +3123,6 @@ impl<'de> serde::Deserialize<'de> for Awsmarketplace {
 #[cfg(feature = "awsmarketplace")]
 impl Awsmarketplace {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -3236,7 +3174,6 @@ pub struct Awsrdsbackup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdsbackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3256,7 +3193,6 @@ impl serde::Serialize for Awsrdsbackup {
     }
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3335,7 +3271,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdsbackup {
 #[cfg(feature = "awsrdsbackup")]
 impl Awsrdsbackup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -3359,7 +3294,6 @@ impl Awsrdsbackup {
     }
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsrdsbackup {
     /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
     pub fn trigger_type_or_default(&self) -> AwsrdsbackupTriggerType {
@@ -3385,7 +3319,6 @@ pub struct AwsrdsbackupStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdsbackupStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3396,7 +3329,6 @@ impl serde::Serialize for AwsrdsbackupStatus {
     }
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3440,7 +3372,6 @@ pub struct AwsrdsbackupStatusJobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdsbackupStatusJobsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3452,7 +3383,6 @@ impl serde::Serialize for AwsrdsbackupStatusJobsItem {
     }
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3495,7 +3425,6 @@ impl<'de> serde::Deserialize<'de> for AwsrdsbackupStatusJobsItem {
 #[cfg(feature = "awsrdsbackup")]
 impl AwsrdsbackupStatusJobsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -3611,7 +3540,6 @@ pub struct Awsrdscopie {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdscopie {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3634,7 +3562,6 @@ impl serde::Serialize for Awsrdscopie {
     }
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdscopie {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3722,7 +3649,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdscopie {
 #[cfg(feature = "awsrdscopie")]
 impl Awsrdscopie {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, region: String) -> Self {
         Self {
@@ -3749,7 +3675,6 @@ impl Awsrdscopie {
     }
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsrdscopie {
     /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
     pub fn trigger_type_or_default(&self) -> AwsrdscopieTriggerType {
@@ -3779,7 +3704,6 @@ pub struct AwsrdscopieStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdscopieStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3790,7 +3714,6 @@ impl serde::Serialize for AwsrdscopieStatus {
     }
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3834,7 +3757,6 @@ pub struct AwsrdscopieStatusJobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdscopieStatusJobsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3846,7 +3768,6 @@ impl serde::Serialize for AwsrdscopieStatusJobsItem {
     }
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3889,7 +3810,6 @@ impl<'de> serde::Deserialize<'de> for AwsrdscopieStatusJobsItem {
 #[cfg(feature = "awsrdscopie")]
 impl AwsrdscopieStatusJobsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -4032,7 +3952,6 @@ pub struct Awsrdsdatabase {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdsdatabase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4080,7 +3999,6 @@ impl serde::Serialize for Awsrdsdatabase {
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4243,7 +4161,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdsdatabase {
 #[cfg(feature = "awsrdsdatabase")]
 impl Awsrdsdatabase {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId) -> Self {
         Self {
@@ -4295,7 +4212,6 @@ impl Awsrdsdatabase {
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsrdsdatabase {
     /// `is_multi_az`, or the document's default `false` when absent.
     pub fn is_multi_az_or_default(&self) -> bool {
@@ -4332,7 +4248,6 @@ pub struct AwsrdsdatabaseAutomatedBackupsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdsdatabaseAutomatedBackupsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4347,7 +4262,6 @@ impl serde::Serialize for AwsrdsdatabaseAutomatedBackupsItem {
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseAutomatedBackupsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4410,7 +4324,6 @@ pub struct AwsrdsdatabaseClusterInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdsdatabaseClusterInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4425,7 +4338,6 @@ impl serde::Serialize for AwsrdsdatabaseClusterInfo {
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsdatabaseClusterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4511,7 +4423,6 @@ pub struct Awsrdsoptiongroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsoptiongroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdsoptiongroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4531,7 +4442,6 @@ impl serde::Serialize for Awsrdsoptiongroup {
     }
 }
 #[cfg(feature = "awsrdsoptiongroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4610,7 +4520,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdsoptiongroup {
 #[cfg(feature = "awsrdsoptiongroup")]
 impl Awsrdsoptiongroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -4675,7 +4584,6 @@ pub struct Awsrdsparametergroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsparametergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdsparametergroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4695,7 +4603,6 @@ impl serde::Serialize for Awsrdsparametergroup {
     }
 }
 #[cfg(feature = "awsrdsparametergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4774,7 +4681,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdsparametergroup {
 #[cfg(feature = "awsrdsparametergroup")]
 impl Awsrdsparametergroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -4851,7 +4757,6 @@ pub struct Awsrdsrestore {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdsrestore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4880,7 +4785,6 @@ impl serde::Serialize for Awsrdsrestore {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4986,7 +4890,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdsrestore {
 #[cfg(feature = "awsrdsrestore")]
 impl Awsrdsrestore {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, awsaccount: AwsaccountId, resource_name: String) -> Self {
         Self {
@@ -5019,7 +4922,6 @@ impl Awsrdsrestore {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsrdsrestore {
     /// `is_multi_az`, or the document's default `false` when absent.
     pub fn is_multi_az_or_default(&self) -> bool {
@@ -5044,7 +4946,6 @@ pub struct AwsrdsrestorePointInTime {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdsrestorePointInTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5055,7 +4956,6 @@ impl serde::Serialize for AwsrdsrestorePointInTime {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5093,7 +4993,6 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestorePointInTime {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsrdsrestorePointInTime {
     /// `restore_time`, or the document's default `0` when absent.
     pub fn restore_time_or_default(&self) -> i64 {
@@ -5112,7 +5011,6 @@ pub struct AwsrdsrestoreStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdsrestoreStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5124,7 +5022,6 @@ impl serde::Serialize for AwsrdsrestoreStatus {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5165,7 +5062,6 @@ impl<'de> serde::Deserialize<'de> for AwsrdsrestoreStatus {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsrdsrestoreStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> AwsrdsrestoreStatusState {
@@ -5293,7 +5189,6 @@ pub struct Awsrdssnapshot {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdssnapshot")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdssnapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5323,7 +5218,6 @@ impl serde::Serialize for Awsrdssnapshot {
     }
 }
 #[cfg(feature = "awsrdssnapshot")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5433,7 +5327,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdssnapshot {
 impl Awsrdssnapshot {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -5476,7 +5369,6 @@ impl Awsrdssnapshot {
     }
 }
 #[cfg(feature = "awsrdssnapshot")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsrdssnapshot {
     /// `retention`, or the document's default `7` when absent.
     pub fn retention_or_default(&self) -> i64 {
@@ -5522,7 +5414,6 @@ pub struct Awsrdssubnetgroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdssubnetgroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsrdssubnetgroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5541,7 +5432,6 @@ impl serde::Serialize for Awsrdssubnetgroup {
     }
 }
 #[cfg(feature = "awsrdssubnetgroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5617,7 +5507,6 @@ impl<'de> serde::Deserialize<'de> for Awsrdssubnetgroup {
 #[cfg(feature = "awsrdssubnetgroup")]
 impl Awsrdssubnetgroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         awsaccount: AwsaccountId,
@@ -5655,7 +5544,6 @@ pub struct AwsrdssubnetgroupSecurityGroupsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsrdssubnetgroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsrdssubnetgroupSecurityGroupsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5666,7 +5554,6 @@ impl serde::Serialize for AwsrdssubnetgroupSecurityGroupsItem {
     }
 }
 #[cfg(feature = "awsrdssubnetgroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5706,7 +5593,6 @@ impl<'de> serde::Deserialize<'de> for AwsrdssubnetgroupSecurityGroupsItem {
 #[cfg(feature = "awsrdssubnetgroup")]
 impl AwsrdssubnetgroupSecurityGroupsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(group_id: String, group_name: String) -> Self {
         Self { group_id, group_name, unknown_fields: Default::default() }
@@ -5742,7 +5628,6 @@ pub struct Awsscanoverview {
     pub links: Option<EveItemLinks>,
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsscanoverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5759,7 +5644,6 @@ impl serde::Serialize for Awsscanoverview {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsscanoverview {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5828,7 +5712,6 @@ impl<'de> serde::Deserialize<'de> for Awsscanoverview {
 #[cfg(feature = "awsscanoverview")]
 impl Awsscanoverview {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -5869,7 +5752,6 @@ pub struct AwsscanoverviewOverview {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsscanoverviewOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5882,7 +5764,6 @@ impl serde::Serialize for AwsscanoverviewOverview {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5925,7 +5806,6 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewOverview {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsscanoverviewOverview {
     /// `total_checks`, or the document's default `0` when absent.
     pub fn total_checks_or_default(&self) -> i64 {
@@ -5963,7 +5843,6 @@ pub struct AwsscanoverviewServiceItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsscanoverviewServiceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5976,7 +5855,6 @@ impl serde::Serialize for AwsscanoverviewServiceItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6019,7 +5897,6 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewServiceItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsscanoverviewServiceItem {
     /// `pass`, or the document's default `0` when absent.
     pub fn pass_or_default(&self) -> i64 {
@@ -6053,7 +5930,6 @@ pub struct AwsscanoverviewSeverityItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AwsscanoverviewSeverityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6066,7 +5942,6 @@ impl serde::Serialize for AwsscanoverviewSeverityItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6109,7 +5984,6 @@ impl<'de> serde::Deserialize<'de> for AwsscanoverviewSeverityItem {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl AwsscanoverviewSeverityItem {
     /// `pass`, or the document's default `0` when absent.
     pub fn pass_or_default(&self) -> i64 {
@@ -6166,7 +6040,6 @@ pub struct Awsscanresult {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsscanresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsscanresult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6190,7 +6063,6 @@ impl serde::Serialize for Awsscanresult {
     }
 }
 #[cfg(feature = "awsscanresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsscanresult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6281,7 +6153,6 @@ impl<'de> serde::Deserialize<'de> for Awsscanresult {
 #[cfg(feature = "awsscanresult")]
 impl Awsscanresult {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(security_scan_instance: SecurityscaninstanceId, aws_account: AwsaccountId) -> Self {
         Self {
@@ -6309,7 +6180,6 @@ impl Awsscanresult {
     }
 }
 #[cfg(feature = "awsscanresult")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Awsscanresult {
     /// `bookmarked`, or the document's default `false` when absent.
     pub fn bookmarked_or_default(&self) -> bool {
@@ -6342,7 +6212,6 @@ pub struct Awstag {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awstag")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awstag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6355,7 +6224,6 @@ impl serde::Serialize for Awstag {
     }
 }
 #[cfg(feature = "awstag")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awstag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6413,7 +6281,6 @@ impl<'de> serde::Deserialize<'de> for Awstag {
 #[cfg(feature = "awstag")]
 impl Awstag {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(awsaccount: AwsaccountId) -> Self {
         Self {
@@ -6461,7 +6328,6 @@ pub struct Awsuser {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "awsuser")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Awsuser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6479,7 +6345,6 @@ impl serde::Serialize for Awsuser {
     }
 }
 #[cfg(feature = "awsuser")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Awsuser {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6552,7 +6417,6 @@ impl<'de> serde::Deserialize<'de> for Awsuser {
 #[cfg(feature = "awsuser")]
 impl Awsuser {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -6624,7 +6488,6 @@ pub struct Azureakscluster {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Azureakscluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6649,7 +6512,6 @@ impl serde::Serialize for Azureakscluster {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Azureakscluster {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6743,7 +6605,6 @@ impl<'de> serde::Deserialize<'de> for Azureakscluster {
 #[cfg(feature = "azureakscluster")]
 impl Azureakscluster {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -6779,7 +6640,6 @@ impl Azureakscluster {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Azureakscluster {
     /// `ignored`, or the document's default `false` when absent.
     pub fn ignored_or_default(&self) -> bool {
@@ -6796,7 +6656,6 @@ pub struct AzureaksclusterExtendedLocation {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterExtendedLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6807,7 +6666,6 @@ impl serde::Serialize for AzureaksclusterExtendedLocation {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterExtendedLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6859,7 +6717,6 @@ pub struct AzureaksclusterIdentity {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6872,7 +6729,6 @@ impl serde::Serialize for AzureaksclusterIdentity {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6925,7 +6781,6 @@ pub struct AzureaksclusterIdentityUserAssignedIdentities {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterIdentityUserAssignedIdentities {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6936,7 +6791,6 @@ impl serde::Serialize for AzureaksclusterIdentityUserAssignedIdentities {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentities {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6983,7 +6837,6 @@ pub struct AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6994,7 +6847,6 @@ impl serde::Serialize for AzureaksclusterIdentityUserAssignedIdentitiesValuesrul
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterIdentityUserAssignedIdentitiesValuesrules {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7063,7 +6915,6 @@ pub struct AzureaksclusterProperties {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterProperties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7096,7 +6947,6 @@ impl serde::Serialize for AzureaksclusterProperties {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7202,7 +7052,6 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterProperties {
 #[cfg(feature = "azureakscluster")]
 impl AzureaksclusterProperties {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         kubernetes_version: String,
@@ -7264,7 +7113,6 @@ pub struct AzureaksclusterPropertiesAgentPoolProfilesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesAgentPoolProfilesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7289,7 +7137,6 @@ impl serde::Serialize for AzureaksclusterPropertiesAgentPoolProfilesItem {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfilesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7372,7 +7219,6 @@ impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAgentPoolProfiles
 impl AzureaksclusterPropertiesAgentPoolProfilesItem {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -7490,7 +7336,6 @@ pub struct AzureaksclusterPropertiesApiServerAccessProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesApiServerAccessProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7507,7 +7352,6 @@ impl serde::Serialize for AzureaksclusterPropertiesApiServerAccessProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesApiServerAccessProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7578,7 +7422,6 @@ pub struct AzureaksclusterPropertiesAutoScalerProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesAutoScalerProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7604,7 +7447,6 @@ impl serde::Serialize for AzureaksclusterPropertiesAutoScalerProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoScalerProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7695,7 +7537,6 @@ pub struct AzureaksclusterPropertiesAutoUpgradeProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesAutoUpgradeProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7705,7 +7546,6 @@ impl serde::Serialize for AzureaksclusterPropertiesAutoUpgradeProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesAutoUpgradeProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7751,7 +7591,6 @@ pub struct AzureaksclusterPropertiesHttpProxyConfig {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesHttpProxyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7764,7 +7603,6 @@ impl serde::Serialize for AzureaksclusterPropertiesHttpProxyConfig {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesHttpProxyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7817,7 +7655,6 @@ pub struct AzureaksclusterPropertiesLinuxProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesLinuxProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7828,7 +7665,6 @@ impl serde::Serialize for AzureaksclusterPropertiesLinuxProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7874,7 +7710,6 @@ pub struct AzureaksclusterPropertiesLinuxProfileSsh {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesLinuxProfileSsh {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7884,7 +7719,6 @@ impl serde::Serialize for AzureaksclusterPropertiesLinuxProfileSsh {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSsh {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7927,7 +7761,6 @@ pub struct AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7937,7 +7770,6 @@ impl serde::Serialize for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesLinuxProfileSshPublicKeysItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7993,7 +7825,6 @@ pub struct AzureaksclusterPropertiesNetworkProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8016,7 +7847,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8104,7 +7934,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8123,7 +7952,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8189,7 +8017,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOu
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8199,7 +8026,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileEffectiveOutboundIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8245,7 +8071,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutb
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8256,7 +8081,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileManagedOutboundIps {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8304,7 +8128,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8314,7 +8137,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8359,7 +8181,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpP
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8369,7 +8190,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpPrefixesPublicIpPrefixesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8414,7 +8234,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8424,7 +8243,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8469,7 +8287,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIps
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8479,7 +8296,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileLoadbalancerPro
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileLoadbalancerProfileOutboundIpsPublicIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8526,7 +8342,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8538,7 +8353,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfi
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNatGatewayProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8587,7 +8401,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutb
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8597,7 +8410,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfi
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileEffectiveOutboundIpsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8642,7 +8454,6 @@ pub struct AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutbou
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8652,7 +8463,6 @@ impl serde::Serialize for AzureaksclusterPropertiesNetworkProfileNatGatewayProfi
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesNetworkProfileNatGatewayProfileManagedOutboundIpProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8700,7 +8510,6 @@ pub struct AzureaksclusterPropertiesPodIdentityProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8713,7 +8522,6 @@ impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8768,7 +8576,6 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8781,7 +8588,6 @@ impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssigne
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8837,7 +8643,6 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItem
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8849,7 +8654,6 @@ impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssigne
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentitiesItemIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8902,7 +8706,6 @@ pub struct AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExcept
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8914,7 +8717,6 @@ impl serde::Serialize for AzureaksclusterPropertiesPodIdentityProfileUserAssigne
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPodIdentityProfileUserAssignedIdentityExceptionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8970,7 +8772,6 @@ pub struct AzureaksclusterPropertiesPrivateLinkResourceItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesPrivateLinkResourceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8985,7 +8786,6 @@ impl serde::Serialize for AzureaksclusterPropertiesPrivateLinkResourceItem {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesPrivateLinkResourceItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9043,7 +8843,6 @@ pub struct AzureaksclusterPropertiesSecurityProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesSecurityProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9053,7 +8852,6 @@ impl serde::Serialize for AzureaksclusterPropertiesSecurityProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9097,7 +8895,6 @@ pub struct AzureaksclusterPropertiesSecurityProfileAzureDefender {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesSecurityProfileAzureDefender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9111,7 +8908,6 @@ impl serde::Serialize for AzureaksclusterPropertiesSecurityProfileAzureDefender 
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesSecurityProfileAzureDefender {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9161,7 +8957,6 @@ pub struct AzureaksclusterPropertiesWindowsProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesWindowsProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9175,7 +8970,6 @@ impl serde::Serialize for AzureaksclusterPropertiesWindowsProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9232,7 +9026,6 @@ pub struct AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9244,7 +9037,6 @@ impl serde::Serialize for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterPropertiesWindowsProfileGmsaProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9294,7 +9086,6 @@ pub struct AzureaksclusterSku {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AzureaksclusterSku {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9305,7 +9096,6 @@ impl serde::Serialize for AzureaksclusterSku {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AzureaksclusterSku {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9498,7 +9288,6 @@ pub struct Azureresourcegroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "azureresourcegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Azureresourcegroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9517,7 +9306,6 @@ impl serde::Serialize for Azureresourcegroup {
     }
 }
 #[cfg(feature = "azureresourcegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9593,7 +9381,6 @@ impl<'de> serde::Deserialize<'de> for Azureresourcegroup {
 #[cfg(feature = "azureresourcegroup")]
 impl Azureresourcegroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -9693,7 +9480,6 @@ pub struct Backupinstance {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Backupinstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9741,7 +9527,6 @@ impl serde::Serialize for Backupinstance {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Backupinstance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9904,7 +9689,6 @@ impl<'de> serde::Deserialize<'de> for Backupinstance {
 #[cfg(feature = "backupinstance")]
 impl Backupinstance {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, backup_location: BackupinstanceBackupLocation) -> Self {
         Self {
@@ -9956,7 +9740,6 @@ impl Backupinstance {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Backupinstance {
     /// `source_type`, or the document's default `"kubernetes"` when absent.
     pub fn source_type_or_default(&self) -> BackupinstanceSourceType {
@@ -10005,7 +9788,6 @@ pub struct BackupinstanceAwseks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceAwseks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10018,7 +9800,6 @@ impl serde::Serialize for BackupinstanceAwseks {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwseks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10077,7 +9858,6 @@ pub struct BackupinstanceAwsrds {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceAwsrds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10094,7 +9874,6 @@ impl serde::Serialize for BackupinstanceAwsrds {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAwsrds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10228,7 +10007,6 @@ pub struct BackupinstanceAzureAks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceAzureAks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10239,7 +10017,6 @@ impl serde::Serialize for BackupinstanceAzureAks {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceAzureAks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10291,7 +10068,6 @@ pub struct BackupinstanceBackupLocation {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceBackupLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10307,7 +10083,6 @@ impl serde::Serialize for BackupinstanceBackupLocation {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceBackupLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10373,7 +10148,6 @@ pub struct BackupinstanceBackupSelection {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceBackupSelection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10386,7 +10160,6 @@ impl serde::Serialize for BackupinstanceBackupSelection {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10430,7 +10203,6 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceBackupSelection {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl BackupinstanceBackupSelection {
     /// `all_namespaces`, or the document's default `false` when absent.
     pub fn all_namespaces_or_default(&self) -> bool {
@@ -10454,7 +10226,6 @@ pub struct BackupinstanceKubeagentInfo {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceKubeagentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10465,7 +10236,6 @@ impl serde::Serialize for BackupinstanceKubeagentInfo {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceKubeagentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10516,7 +10286,6 @@ pub struct BackupinstanceRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10527,7 +10296,6 @@ impl serde::Serialize for BackupinstanceRetention {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10567,7 +10335,6 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceRetention {
 #[cfg(feature = "backupinstance")]
 impl BackupinstanceRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -10578,7 +10345,6 @@ impl BackupinstanceRetention {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl BackupinstanceRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -10735,7 +10501,6 @@ pub struct BackupinstanceStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BackupinstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10748,7 +10513,6 @@ impl serde::Serialize for BackupinstanceStatus {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10792,7 +10556,6 @@ impl<'de> serde::Deserialize<'de> for BackupinstanceStatus {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl BackupinstanceStatus {
     /// `backup_size_set`, or the document's default `false` when absent.
     pub fn backup_size_set_or_default(&self) -> bool {
@@ -10903,7 +10666,6 @@ pub struct Chargify {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "chargify")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Chargify {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10916,7 +10678,6 @@ impl serde::Serialize for Chargify {
     }
 }
 #[cfg(feature = "chargify")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Chargify {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10974,7 +10735,6 @@ impl<'de> serde::Deserialize<'de> for Chargify {
 #[cfg(feature = "chargify")]
 impl Chargify {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -11020,7 +10780,6 @@ pub struct Chargifywebhook {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "chargifywebhook")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Chargifywebhook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11036,7 +10795,6 @@ impl serde::Serialize for Chargifywebhook {
     }
 }
 #[cfg(feature = "chargifywebhook")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Chargifywebhook {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11103,7 +10861,6 @@ impl<'de> serde::Deserialize<'de> for Chargifywebhook {
 #[cfg(feature = "chargifywebhook")]
 impl Chargifywebhook {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, webhook_id: String, event: String) -> Self {
         Self {
@@ -11154,7 +10911,6 @@ pub struct Cloudaccount {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Cloudaccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11172,7 +10928,6 @@ impl serde::Serialize for Cloudaccount {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Cloudaccount {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11245,7 +11000,6 @@ impl<'de> serde::Deserialize<'de> for Cloudaccount {
 #[cfg(feature = "cloudaccount")]
 impl Cloudaccount {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, provider_type: CloudaccountProviderType) -> Self {
         Self {
@@ -11275,7 +11029,6 @@ pub struct CloudaccountAws {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CloudaccountAws {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11285,7 +11038,6 @@ impl serde::Serialize for CloudaccountAws {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountAws {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11399,7 +11151,6 @@ pub struct CloudaccountStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CloudaccountStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11413,7 +11164,6 @@ impl serde::Serialize for CloudaccountStatus {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11460,7 +11210,6 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatus {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl CloudaccountStatus {
     /// `pendingStateTimestamp`, or the document's default `0` when absent.
     pub fn pending_state_timestamp_or_default(&self) -> i64 {
@@ -11485,7 +11234,6 @@ pub struct CloudaccountStatusAzure {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CloudaccountStatusAzure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11499,7 +11247,6 @@ impl serde::Serialize for CloudaccountStatusAzure {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11546,7 +11293,6 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusAzure {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl CloudaccountStatusAzure {
     /// `move_to_active_callback_timestamp`, or the document's default `0` when absent.
     pub fn move_to_active_callback_timestamp_or_default(&self) -> i64 {
@@ -11566,7 +11312,6 @@ pub struct CloudaccountStatusInventory {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CloudaccountStatusInventory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11578,7 +11323,6 @@ impl serde::Serialize for CloudaccountStatusInventory {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11619,7 +11363,6 @@ impl<'de> serde::Deserialize<'de> for CloudaccountStatusInventory {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl CloudaccountStatusInventory {
     /// `lastCompletedTimestamp`, or the document's default `0` when absent.
     pub fn last_completed_timestamp_or_default(&self) -> i64 {
@@ -11795,7 +11538,6 @@ pub struct Cloudtask {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cloudtask")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Cloudtask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11814,7 +11556,6 @@ impl serde::Serialize for Cloudtask {
     }
 }
 #[cfg(feature = "cloudtask")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Cloudtask {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11890,7 +11631,6 @@ impl<'de> serde::Deserialize<'de> for Cloudtask {
 #[cfg(feature = "cloudtask")]
 impl Cloudtask {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(job: JobId, provider_type: CloudtaskProviderType, r#type: CloudtaskType) -> Self {
         Self {
@@ -11913,7 +11653,6 @@ impl Cloudtask {
     }
 }
 #[cfg(feature = "cloudtask")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Cloudtask {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> CloudtaskState {
@@ -12163,7 +11902,6 @@ pub struct Contactu {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "contactu")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Contactu {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12179,7 +11917,6 @@ impl serde::Serialize for Contactu {
     }
 }
 #[cfg(feature = "contactu")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Contactu {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12246,7 +11983,6 @@ impl<'de> serde::Deserialize<'de> for Contactu {
 #[cfg(feature = "contactu")]
 impl Contactu {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -12266,7 +12002,6 @@ impl Contactu {
     }
 }
 #[cfg(feature = "contactu")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Contactu {
     /// `context`, or the document's default `"unknown"` when absent.
     pub fn context_or_default(&self) -> ContactuContext {
@@ -12347,7 +12082,6 @@ pub struct Error {
     /// Per-field validation messages (422 responses).
     pub issues: Option<serde_json::Map<String, serde_json::Value>>,
 }
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12357,7 +12091,6 @@ impl serde::Serialize for Error {
             .end()
     }
 }
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12395,7 +12128,6 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 impl Error {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(error: ErrorError, status: String) -> Self {
         Self { error, status, issues: Default::default() }
@@ -12407,7 +12139,6 @@ pub struct ErrorError {
     pub code: Option<i64>,
     pub message: Option<String>,
 }
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ErrorError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12416,7 +12147,6 @@ impl serde::Serialize for ErrorError {
             .end()
     }
 }
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12459,7 +12189,6 @@ pub struct EveItemLinks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EveItemLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12470,7 +12199,6 @@ impl serde::Serialize for EveItemLinks {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveItemLinks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12515,7 +12243,6 @@ pub struct EveLink {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EveLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12526,7 +12253,6 @@ impl serde::Serialize for EveLink {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveLink {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12584,7 +12310,6 @@ pub struct EveWriteResult {
     pub links: Option<EveItemLinks>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EveWriteResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12594,7 +12319,6 @@ impl serde::Serialize for EveWriteResult {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EveWriteResult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12667,7 +12391,6 @@ pub struct Expiredloginsession {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "expiredloginsession")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Expiredloginsession {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12681,7 +12404,6 @@ impl serde::Serialize for Expiredloginsession {
     }
 }
 #[cfg(feature = "expiredloginsession")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Expiredloginsession {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12742,7 +12464,6 @@ impl<'de> serde::Deserialize<'de> for Expiredloginsession {
 #[cfg(feature = "expiredloginsession")]
 impl Expiredloginsession {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, auth_token: String) -> Self {
         Self {
@@ -12786,7 +12507,6 @@ pub struct Internalacl {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalacl")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Internalacl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12800,7 +12520,6 @@ impl serde::Serialize for Internalacl {
     }
 }
 #[cfg(feature = "internalacl")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalacl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12861,7 +12580,6 @@ impl<'de> serde::Deserialize<'de> for Internalacl {
 #[cfg(feature = "internalacl")]
 impl Internalacl {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(org: OrgId) -> Self {
         Self {
@@ -12905,7 +12623,6 @@ pub struct Internalapikey {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalapikey")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Internalapikey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -12919,7 +12636,6 @@ impl serde::Serialize for Internalapikey {
     }
 }
 #[cfg(feature = "internalapikey")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalapikey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12980,7 +12696,6 @@ impl<'de> serde::Deserialize<'de> for Internalapikey {
 #[cfg(feature = "internalapikey")]
 impl Internalapikey {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(org: OrgId, user: UserId, apikeyres: ApikeyId, hashed_apikey: String) -> Self {
         Self {
@@ -13059,7 +12774,6 @@ pub struct Internalorg {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Internalorg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -13107,7 +12821,6 @@ impl serde::Serialize for Internalorg {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internalorg {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -13246,7 +12959,6 @@ impl<'de> serde::Deserialize<'de> for Internalorg {
 #[cfg(feature = "internalorg")]
 impl Internalorg {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, kopia_repo_root: String, kopia_repo_password: String) -> Self {
         Self {
@@ -13286,7 +12998,6 @@ impl Internalorg {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Internalorg {
     /// `chargify_billing_duration`, or the document's default `2629746` when absent.
     pub fn chargify_billing_duration_or_default(&self) -> i64 {
@@ -13347,7 +13058,6 @@ pub struct InternalorgBackupRepositoriesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InternalorgBackupRepositoriesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -13358,7 +13068,6 @@ impl serde::Serialize for InternalorgBackupRepositoriesItem {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgBackupRepositoriesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -13409,7 +13118,6 @@ pub struct InternalorgLocksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InternalorgLocksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -13424,7 +13132,6 @@ impl serde::Serialize for InternalorgLocksItem {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgLocksItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -13549,7 +13256,6 @@ pub struct InternalorgScanJobLimit {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InternalorgScanJobLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -13560,7 +13266,6 @@ impl serde::Serialize for InternalorgScanJobLimit {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -13598,7 +13303,6 @@ impl<'de> serde::Deserialize<'de> for InternalorgScanJobLimit {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl InternalorgScanJobLimit {
     /// `current_cloud_count`, or the document's default `0` when absent.
     pub fn current_cloud_count_or_default(&self) -> i64 {
@@ -13634,7 +13338,6 @@ pub struct Internaluser {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "internaluser")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Internaluser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -13649,7 +13352,6 @@ impl serde::Serialize for Internaluser {
     }
 }
 #[cfg(feature = "internaluser")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Internaluser {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -13713,7 +13415,6 @@ impl<'de> serde::Deserialize<'de> for Internaluser {
 #[cfg(feature = "internaluser")]
 impl Internaluser {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -13804,7 +13505,6 @@ pub struct Job {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Job {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -13859,7 +13559,6 @@ impl serde::Serialize for Job {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14043,7 +13742,6 @@ impl<'de> serde::Deserialize<'de> for Job {
 #[cfg(feature = "job")]
 impl Job {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, r#type: JobType, jobrunner: String) -> Self {
         Self {
@@ -14102,7 +13800,6 @@ impl Job {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Job {
     /// `state`, or the document's default `"UNKNOWN"` when absent.
     pub fn state_or_default(&self) -> JobState {
@@ -14131,7 +13828,6 @@ pub struct JobAwsebs {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobAwsebs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14142,7 +13838,6 @@ impl serde::Serialize for JobAwsebs {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwsebs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14187,7 +13882,6 @@ pub struct JobAwseks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobAwseks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14200,7 +13894,6 @@ impl serde::Serialize for JobAwseks {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwseks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14257,7 +13950,6 @@ pub struct JobAwsrds {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobAwsrds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14272,7 +13964,6 @@ impl serde::Serialize for JobAwsrds {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAwsrds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14330,7 +14021,6 @@ pub struct JobAzureAks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobAzureAks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14340,7 +14030,6 @@ impl serde::Serialize for JobAzureAks {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobAzureAks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14393,7 +14082,6 @@ pub struct JobKubeCopyProgress {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobKubeCopyProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14408,7 +14096,6 @@ impl serde::Serialize for JobKubeCopyProgress {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14458,7 +14145,6 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgress {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl JobKubeCopyProgress {
     /// `total_pvs`, or the document's default `0` when absent.
     pub fn total_pvs_or_default(&self) -> i64 {
@@ -14501,7 +14187,6 @@ pub struct JobKubeCopyProgressStats {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobKubeCopyProgressStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14516,7 +14201,6 @@ impl serde::Serialize for JobKubeCopyProgressStats {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14566,7 +14250,6 @@ impl<'de> serde::Deserialize<'de> for JobKubeCopyProgressStats {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl JobKubeCopyProgressStats {
     /// `estimated_size`, or the document's default `0` when absent.
     pub fn estimated_size_or_default(&self) -> i64 {
@@ -14613,7 +14296,6 @@ pub struct JobKubeSnapshotProgress {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobKubeSnapshotProgress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14628,7 +14310,6 @@ impl serde::Serialize for JobKubeSnapshotProgress {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14678,7 +14359,6 @@ impl<'de> serde::Deserialize<'de> for JobKubeSnapshotProgress {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl JobKubeSnapshotProgress {
     /// `total_pvs`, or the document's default `0` when absent.
     pub fn total_pvs_or_default(&self) -> i64 {
@@ -14788,7 +14468,6 @@ pub struct JobRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for JobRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -14799,7 +14478,6 @@ impl serde::Serialize for JobRetention {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for JobRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -14837,7 +14515,6 @@ impl<'de> serde::Deserialize<'de> for JobRetention {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl JobRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -15093,7 +14770,6 @@ pub struct Kubebackup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubebackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15116,7 +14792,6 @@ impl serde::Serialize for Kubebackup {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubebackup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15204,7 +14879,6 @@ impl<'de> serde::Deserialize<'de> for Kubebackup {
 #[cfg(feature = "kubebackup")]
 impl Kubebackup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, cluster: KubeclusterId, source: KubebackupSource) -> Self {
         Self {
@@ -15231,7 +14905,6 @@ impl Kubebackup {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubebackup {
     /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
     pub fn trigger_type_or_default(&self) -> KubebackupTriggerType {
@@ -15259,7 +14932,6 @@ pub struct KubebackupPostHooksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubebackupPostHooksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15271,7 +14943,6 @@ impl serde::Serialize for KubebackupPostHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15312,7 +14983,6 @@ impl<'de> serde::Deserialize<'de> for KubebackupPostHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubebackupPostHooksItem {
     /// `template`, or the document's default `false` when absent.
     pub fn template_or_default(&self) -> bool {
@@ -15331,7 +15001,6 @@ pub struct KubebackupPreHooksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubebackupPreHooksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15343,7 +15012,6 @@ impl serde::Serialize for KubebackupPreHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15384,7 +15052,6 @@ impl<'de> serde::Deserialize<'de> for KubebackupPreHooksItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubebackupPreHooksItem {
     /// `template`, or the document's default `false` when absent.
     pub fn template_or_default(&self) -> bool {
@@ -15405,7 +15072,6 @@ pub struct KubebackupSource {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubebackupSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15418,7 +15084,6 @@ impl serde::Serialize for KubebackupSource {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupSource {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15462,7 +15127,6 @@ impl<'de> serde::Deserialize<'de> for KubebackupSource {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubebackupSource {
     /// `all_namespaces`, or the document's default `false` when absent.
     pub fn all_namespaces_or_default(&self) -> bool {
@@ -15485,7 +15149,6 @@ pub struct KubebackupStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubebackupStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15497,7 +15160,6 @@ impl serde::Serialize for KubebackupStatus {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15548,7 +15210,6 @@ pub struct KubebackupStatusJobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubebackupStatusJobsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15560,7 +15221,6 @@ impl serde::Serialize for KubebackupStatusJobsItem {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15603,7 +15263,6 @@ impl<'de> serde::Deserialize<'de> for KubebackupStatusJobsItem {
 #[cfg(feature = "kubebackup")]
 impl KubebackupStatusJobsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -15718,7 +15377,6 @@ pub struct Kubebenchresult {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubebenchresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubebenchresult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15741,7 +15399,6 @@ impl serde::Serialize for Kubebenchresult {
     }
 }
 #[cfg(feature = "kubebenchresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubebenchresult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15829,7 +15486,6 @@ impl<'de> serde::Deserialize<'de> for Kubebenchresult {
 #[cfg(feature = "kubebenchresult")]
 impl Kubebenchresult {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -15861,7 +15517,6 @@ impl Kubebenchresult {
     }
 }
 #[cfg(feature = "kubebenchresult")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubebenchresult {
     /// `scored`, or the document's default `false` when absent.
     pub fn scored_or_default(&self) -> bool {
@@ -15903,7 +15558,6 @@ pub struct Kubecluster {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubecluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -15920,7 +15574,6 @@ impl serde::Serialize for Kubecluster {
     }
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubecluster {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -15990,7 +15643,6 @@ impl<'de> serde::Deserialize<'de> for Kubecluster {
 #[cfg(feature = "kubecluster")]
 impl Kubecluster {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -16023,7 +15675,6 @@ pub struct KubeclusterBackupProvider {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubeclusterBackupProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16035,7 +15686,6 @@ impl serde::Serialize for KubeclusterBackupProvider {
     }
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeclusterBackupProvider {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16111,7 +15761,6 @@ pub struct KubeclusterStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubeclusterStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16137,7 +15786,6 @@ impl serde::Serialize for KubeclusterStatus {
     }
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16220,7 +15868,6 @@ impl<'de> serde::Deserialize<'de> for KubeclusterStatus {
     }
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubeclusterStatus {
     /// `state`, or the document's default `"REGISTERED"` when absent.
     pub fn state_or_default(&self) -> KubeclusterStatusState {
@@ -16367,7 +16014,6 @@ pub struct Kubeconfigauditresult {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubeconfigauditresult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16391,7 +16037,6 @@ impl serde::Serialize for Kubeconfigauditresult {
     }
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16482,7 +16127,6 @@ impl<'de> serde::Deserialize<'de> for Kubeconfigauditresult {
 #[cfg(feature = "kubeconfigauditresult")]
 impl Kubeconfigauditresult {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -16514,7 +16158,6 @@ impl Kubeconfigauditresult {
     }
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubeconfigauditresult {
     /// `bookmarked`, or the document's default `false` when absent.
     pub fn bookmarked_or_default(&self) -> bool {
@@ -16532,7 +16175,6 @@ pub struct KubeconfigauditresultWorkload {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubeconfigauditresultWorkload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16544,7 +16186,6 @@ impl serde::Serialize for KubeconfigauditresultWorkload {
     }
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeconfigauditresultWorkload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16616,7 +16257,6 @@ pub struct Kubehook {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubehook {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16633,7 +16273,6 @@ impl serde::Serialize for Kubehook {
     }
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubehook {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16703,7 +16342,6 @@ impl<'de> serde::Deserialize<'de> for Kubehook {
 #[cfg(feature = "kubehook")]
 impl Kubehook {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, hook: Vec<KubehookHookItem>) -> Self {
         Self {
@@ -16724,7 +16362,6 @@ impl Kubehook {
     }
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubehook {
     /// `hook_type`, or the document's default `"COMMON"` when absent.
     pub fn hook_type_or_default(&self) -> KubehookHookType {
@@ -16741,7 +16378,6 @@ pub struct KubehookHookItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubehookHookItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16752,7 +16388,6 @@ impl serde::Serialize for KubehookHookItem {
     }
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubehookHookItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16792,7 +16427,6 @@ impl<'de> serde::Deserialize<'de> for KubehookHookItem {
 #[cfg(feature = "kubehook")]
 impl KubehookHookItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(labels: serde_json::Map<String, serde_json::Value>) -> Self {
         Self { labels, target: Default::default(), unknown_fields: Default::default() }
@@ -16808,7 +16442,6 @@ pub struct KubehookHookItemTargetItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubehookHookItemTargetItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16819,7 +16452,6 @@ impl serde::Serialize for KubehookHookItemTargetItem {
     }
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubehookHookItemTargetItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -16969,7 +16601,6 @@ pub struct Kubehunterresult {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubehunterresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubehunterresult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -16991,7 +16622,6 @@ impl serde::Serialize for Kubehunterresult {
     }
 }
 #[cfg(feature = "kubehunterresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubehunterresult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17076,7 +16706,6 @@ impl<'de> serde::Deserialize<'de> for Kubehunterresult {
 #[cfg(feature = "kubehunterresult")]
 impl Kubehunterresult {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -17106,7 +16735,6 @@ impl Kubehunterresult {
     }
 }
 #[cfg(feature = "kubehunterresult")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubehunterresult {
     /// `bookmarked`, or the document's default `false` when absent.
     pub fn bookmarked_or_default(&self) -> bool {
@@ -17147,7 +16775,6 @@ pub struct Kubemigration {
     pub links: Option<EveItemLinks>,
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubemigration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17162,7 +16789,6 @@ impl serde::Serialize for Kubemigration {
     }
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubemigration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17232,7 +16858,6 @@ pub struct KubemigrationBackup {
     pub cluster: Option<String>,
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubemigrationBackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17241,7 +16866,6 @@ impl serde::Serialize for KubemigrationBackup {
     }
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationBackup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17279,7 +16903,6 @@ pub struct KubemigrationRestore {
     pub cluster: Option<String>,
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubemigrationRestore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17288,7 +16911,6 @@ impl serde::Serialize for KubemigrationRestore {
     }
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationRestore {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17328,7 +16950,6 @@ pub struct KubemigrationStatus {
     pub last_job_run_time: Option<i64>,
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubemigrationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17338,7 +16959,6 @@ impl serde::Serialize for KubemigrationStatus {
     }
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubemigrationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17398,7 +17018,6 @@ pub struct Kubenamespace {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubenamespace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubenamespace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17414,7 +17033,6 @@ impl serde::Serialize for Kubenamespace {
     }
 }
 #[cfg(feature = "kubenamespace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubenamespace {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17481,7 +17099,6 @@ impl<'de> serde::Deserialize<'de> for Kubenamespace {
 #[cfg(feature = "kubenamespace")]
 impl Kubenamespace {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
         Self {
@@ -17542,7 +17159,6 @@ pub struct Kubeoffload {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubeoffload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17566,7 +17182,6 @@ impl serde::Serialize for Kubeoffload {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubeoffload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17657,7 +17272,6 @@ impl<'de> serde::Deserialize<'de> for Kubeoffload {
 #[cfg(feature = "kubeoffload")]
 impl Kubeoffload {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -17685,7 +17299,6 @@ impl Kubeoffload {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubeoffload {
     /// `trigger_type`, or the document's default `"SCHEDULED"` when absent.
     pub fn trigger_type_or_default(&self) -> KubeoffloadTriggerType {
@@ -17722,7 +17335,6 @@ pub struct KubeoffloadOffloadProvider {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubeoffloadOffloadProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17734,7 +17346,6 @@ impl serde::Serialize for KubeoffloadOffloadProvider {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadOffloadProvider {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17789,7 +17400,6 @@ pub struct KubeoffloadOptions {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubeoffloadOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17805,7 +17415,6 @@ impl serde::Serialize for KubeoffloadOptions {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17871,7 +17480,6 @@ pub struct KubeoffloadStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubeoffloadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -17884,7 +17492,6 @@ impl serde::Serialize for KubeoffloadStatus {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -17928,7 +17535,6 @@ impl<'de> serde::Deserialize<'de> for KubeoffloadStatus {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubeoffloadStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> KubeoffloadStatusState {
@@ -18118,7 +17724,6 @@ pub struct Kubepvclaim {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubepvclaim")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubepvclaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -18150,7 +17755,6 @@ impl serde::Serialize for Kubepvclaim {
     }
 }
 #[cfg(feature = "kubepvclaim")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubepvclaim {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -18265,7 +17869,6 @@ impl<'de> serde::Deserialize<'de> for Kubepvclaim {
 #[cfg(feature = "kubepvclaim")]
 impl Kubepvclaim {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, cluster_id: KubeclusterId, namespace_name: String) -> Self {
         Self {
@@ -18301,7 +17904,6 @@ impl Kubepvclaim {
     }
 }
 #[cfg(feature = "kubepvclaim")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubepvclaim {
     /// `restore_size`, or the document's default `0` when absent.
     pub fn restore_size_or_default(&self) -> i64 {
@@ -18352,7 +17954,6 @@ pub struct Kubepvcprogre {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubepvcprogre {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -18374,7 +17975,6 @@ impl serde::Serialize for Kubepvcprogre {
     }
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -18459,7 +18059,6 @@ impl<'de> serde::Deserialize<'de> for Kubepvcprogre {
 #[cfg(feature = "kubepvcprogre")]
 impl Kubepvcprogre {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, namespace: String, job_id: JobId) -> Self {
         Self {
@@ -18485,7 +18084,6 @@ impl Kubepvcprogre {
     }
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubepvcprogre {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> KubepvcprogreState {
@@ -18654,7 +18252,6 @@ pub struct KubepvcprogreStats {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubepvcprogreStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -18669,7 +18266,6 @@ impl serde::Serialize for KubepvcprogreStats {
     }
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -18719,7 +18315,6 @@ impl<'de> serde::Deserialize<'de> for KubepvcprogreStats {
     }
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubepvcprogreStats {
     /// `estimated_size`, or the document's default `0` when absent.
     pub fn estimated_size_or_default(&self) -> i64 {
@@ -18788,7 +18383,6 @@ pub struct Kuberestore {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kuberestore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -18816,7 +18410,6 @@ impl serde::Serialize for Kuberestore {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kuberestore {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -18919,7 +18512,6 @@ impl<'de> serde::Deserialize<'de> for Kuberestore {
 #[cfg(feature = "kuberestore")]
 impl Kuberestore {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -18970,7 +18562,6 @@ pub struct KuberestoreAwseks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreAwseks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -18987,7 +18578,6 @@ impl serde::Serialize for KuberestoreAwseks {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19045,7 +18635,6 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAwseks {
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAwseks {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(awsaccount: AwsaccountId, awsuser: AwsuserId, cluster_name: String) -> Self {
         Self {
@@ -19075,7 +18664,6 @@ pub struct KuberestoreAzureAks {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreAzureAks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19090,7 +18678,6 @@ impl serde::Serialize for KuberestoreAzureAks {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19142,7 +18729,6 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAks {
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAzureAks {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         azure_account: CloudaccountId,
@@ -19170,7 +18756,6 @@ pub struct KuberestoreAzureAksServicePrincipal {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreAzureAksServicePrincipal {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19181,7 +18766,6 @@ impl serde::Serialize for KuberestoreAzureAksServicePrincipal {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19221,7 +18805,6 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksServicePrincipal {
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAzureAksServicePrincipal {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(client_id: String, client_secret: String) -> Self {
         Self { client_id, client_secret, unknown_fields: Default::default() }
@@ -19236,7 +18819,6 @@ pub struct KuberestoreAzureAksWindowsProfile {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreAzureAksWindowsProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19246,7 +18828,6 @@ impl serde::Serialize for KuberestoreAzureAksWindowsProfile {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19283,7 +18864,6 @@ impl<'de> serde::Deserialize<'de> for KuberestoreAzureAksWindowsProfile {
 #[cfg(feature = "kuberestore")]
 impl KuberestoreAzureAksWindowsProfile {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(admin_password: String) -> Self {
         Self { admin_password, unknown_fields: Default::default() }
@@ -19307,7 +18887,6 @@ pub struct KuberestoreOptions {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19323,7 +18902,6 @@ impl serde::Serialize for KuberestoreOptions {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreOptions {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19387,7 +18965,6 @@ pub struct KuberestorePostHooksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestorePostHooksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19399,7 +18976,6 @@ impl serde::Serialize for KuberestorePostHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19440,7 +19016,6 @@ impl<'de> serde::Deserialize<'de> for KuberestorePostHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KuberestorePostHooksItem {
     /// `template`, or the document's default `false` when absent.
     pub fn template_or_default(&self) -> bool {
@@ -19459,7 +19034,6 @@ pub struct KuberestorePreHooksItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestorePreHooksItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19471,7 +19045,6 @@ impl serde::Serialize for KuberestorePreHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19512,7 +19085,6 @@ impl<'de> serde::Deserialize<'de> for KuberestorePreHooksItem {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KuberestorePreHooksItem {
     /// `template`, or the document's default `false` when absent.
     pub fn template_or_default(&self) -> bool {
@@ -19534,7 +19106,6 @@ pub struct KuberestoreSelection {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreSelection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19548,7 +19119,6 @@ impl serde::Serialize for KuberestoreSelection {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19595,7 +19165,6 @@ impl<'de> serde::Deserialize<'de> for KuberestoreSelection {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KuberestoreSelection {
     /// `all_namespaces`, or the document's default `false` when absent.
     pub fn all_namespaces_or_default(&self) -> bool {
@@ -19618,7 +19187,6 @@ pub struct KuberestoreStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KuberestoreStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19630,7 +19198,6 @@ impl serde::Serialize for KuberestoreStatus {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19671,7 +19238,6 @@ impl<'de> serde::Deserialize<'de> for KuberestoreStatus {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KuberestoreStatus {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> KuberestoreStatusState {
@@ -19779,7 +19345,6 @@ pub struct Kubescanoverview {
     pub links: Option<EveItemLinks>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubescanoverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19798,7 +19363,6 @@ impl serde::Serialize for Kubescanoverview {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubescanoverview {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19874,7 +19438,6 @@ impl<'de> serde::Deserialize<'de> for Kubescanoverview {
 impl Kubescanoverview {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -19914,7 +19477,6 @@ pub struct KubescanoverviewCisScan {
     pub description: Option<Vec<KubescanoverviewCisScanDescriptionItem>>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewCisScan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19925,7 +19487,6 @@ impl serde::Serialize for KubescanoverviewCisScan {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScan {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -19976,7 +19537,6 @@ pub struct KubescanoverviewCisScanDescriptionItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewCisScanDescriptionItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -19989,7 +19549,6 @@ impl serde::Serialize for KubescanoverviewCisScanDescriptionItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20034,7 +19593,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanDescriptionItem {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewCisScanDescriptionItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(section_desc: String) -> Self {
         Self {
@@ -20047,7 +19605,6 @@ impl KubescanoverviewCisScanDescriptionItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewCisScanDescriptionItem {
     /// `WARN`, or the document's default `0` when absent.
     pub fn warn_or_default(&self) -> i64 {
@@ -20081,7 +19638,6 @@ pub struct KubescanoverviewCisScanStatusItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewCisScanStatusItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20094,7 +19650,6 @@ impl serde::Serialize for KubescanoverviewCisScanStatusItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20139,7 +19694,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanStatusItem {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewCisScanStatusItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(status: String) -> Self {
         Self {
@@ -20152,7 +19706,6 @@ impl KubescanoverviewCisScanStatusItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewCisScanStatusItem {
     /// `WARN`, or the document's default `0` when absent.
     pub fn warn_or_default(&self) -> i64 {
@@ -20186,7 +19739,6 @@ pub struct KubescanoverviewCisScanTestNumberItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewCisScanTestNumberItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20199,7 +19751,6 @@ impl serde::Serialize for KubescanoverviewCisScanTestNumberItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20244,7 +19795,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewCisScanTestNumberItem {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewCisScanTestNumberItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(test_number: String) -> Self {
         Self {
@@ -20257,7 +19807,6 @@ impl KubescanoverviewCisScanTestNumberItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewCisScanTestNumberItem {
     /// `WARN`, or the document's default `0` when absent.
     pub fn warn_or_default(&self) -> i64 {
@@ -20287,7 +19836,6 @@ pub struct KubescanoverviewConfigurationScan {
     pub success: Option<Vec<KubescanoverviewConfigurationScanSuccessItem>>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewConfigurationScan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20300,7 +19848,6 @@ impl serde::Serialize for KubescanoverviewConfigurationScan {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScan {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20355,7 +19902,6 @@ pub struct KubescanoverviewConfigurationScanCategoryItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewConfigurationScanCategoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20367,7 +19913,6 @@ impl serde::Serialize for KubescanoverviewConfigurationScanCategoryItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20407,7 +19952,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCategoryI
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewConfigurationScanCategoryItem {
     /// `success`, or the document's default `0` when absent.
     pub fn success_or_default(&self) -> i64 {
@@ -20435,7 +19979,6 @@ pub struct KubescanoverviewConfigurationScanCheckTypeItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewConfigurationScanCheckTypeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20447,7 +19990,6 @@ impl serde::Serialize for KubescanoverviewConfigurationScanCheckTypeItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckTypeItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20487,7 +20029,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanCheckType
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewConfigurationScanCheckTypeItem {
     /// `success`, or the document's default `0` when absent.
     pub fn success_or_default(&self) -> i64 {
@@ -20515,7 +20056,6 @@ pub struct KubescanoverviewConfigurationScanContainerNameItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewConfigurationScanContainerNameItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20527,7 +20067,6 @@ impl serde::Serialize for KubescanoverviewConfigurationScanContainerNameItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanContainerNameItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20567,7 +20106,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanContainer
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewConfigurationScanContainerNameItem {
     /// `success`, or the document's default `0` when absent.
     pub fn success_or_default(&self) -> i64 {
@@ -20595,7 +20133,6 @@ pub struct KubescanoverviewConfigurationScanSeverityItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewConfigurationScanSeverityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20607,7 +20144,6 @@ impl serde::Serialize for KubescanoverviewConfigurationScanSeverityItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20647,7 +20183,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSeverityI
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewConfigurationScanSeverityItem {
     /// `success`, or the document's default `0` when absent.
     pub fn success_or_default(&self) -> i64 {
@@ -20675,7 +20210,6 @@ pub struct KubescanoverviewConfigurationScanSuccessItem {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewConfigurationScanSuccessItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20687,7 +20221,6 @@ impl serde::Serialize for KubescanoverviewConfigurationScanSuccessItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20727,7 +20260,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewConfigurationScanSuccessIt
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewConfigurationScanSuccessItem {
     /// `success`, or the document's default `0` when absent.
     pub fn success_or_default(&self) -> i64 {
@@ -20751,7 +20283,6 @@ pub struct KubescanoverviewContainerScan {
     pub artifacts: Option<Vec<String>>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewContainerScan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20762,7 +20293,6 @@ impl serde::Serialize for KubescanoverviewContainerScan {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewContainerScan {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20808,7 +20338,6 @@ pub struct KubescanoverviewNetworkScan {
     pub vulnerability: Option<Vec<KubescanoverviewNetworkScanVulnerabilityItem>>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewNetworkScan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20820,7 +20349,6 @@ impl serde::Serialize for KubescanoverviewNetworkScan {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScan {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20868,7 +20396,6 @@ pub struct KubescanoverviewNetworkScanCategoryItem {
     pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewNetworkScanCategoryItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20878,7 +20405,6 @@ impl serde::Serialize for KubescanoverviewNetworkScanCategoryItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20914,14 +20440,12 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanCategoryItem {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanCategoryItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(category: String) -> Self {
         Self { category, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewNetworkScanCategoryItem {
     /// `count`, or the document's default `0` when absent.
     pub fn count_or_default(&self) -> i64 {
@@ -20937,7 +20461,6 @@ pub struct KubescanoverviewNetworkScanLocationItem {
     pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewNetworkScanLocationItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -20947,7 +20470,6 @@ impl serde::Serialize for KubescanoverviewNetworkScanLocationItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -20983,14 +20505,12 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanLocationItem {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanLocationItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(location: String) -> Self {
         Self { location, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewNetworkScanLocationItem {
     /// `count`, or the document's default `0` when absent.
     pub fn count_or_default(&self) -> i64 {
@@ -21006,7 +20526,6 @@ pub struct KubescanoverviewNetworkScanSeverityItem {
     pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewNetworkScanSeverityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21016,7 +20535,6 @@ impl serde::Serialize for KubescanoverviewNetworkScanSeverityItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21052,14 +20570,12 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanSeverityItem {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanSeverityItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(severity: String) -> Self {
         Self { severity, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewNetworkScanSeverityItem {
     /// `count`, or the document's default `0` when absent.
     pub fn count_or_default(&self) -> i64 {
@@ -21075,7 +20591,6 @@ pub struct KubescanoverviewNetworkScanVulnerabilityItem {
     pub count: Option<i64>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewNetworkScanVulnerabilityItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21085,7 +20600,6 @@ impl serde::Serialize for KubescanoverviewNetworkScanVulnerabilityItem {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21121,14 +20635,12 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewNetworkScanVulnerabilityIt
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewNetworkScanVulnerabilityItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(vulnerability: String) -> Self {
         Self { vulnerability, count: Default::default() }
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewNetworkScanVulnerabilityItem {
     /// `count`, or the document's default `0` when absent.
     pub fn count_or_default(&self) -> i64 {
@@ -21145,7 +20657,6 @@ pub struct KubescanoverviewOverview {
     pub network: Option<KubescanoverviewOverviewNetwork>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewOverview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21157,7 +20668,6 @@ impl serde::Serialize for KubescanoverviewOverview {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21199,7 +20709,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverview {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewOverview {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         cis: KubescanoverviewOverviewCis,
@@ -21222,7 +20731,6 @@ pub struct KubescanoverviewOverviewCis {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewOverviewCis {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21234,7 +20742,6 @@ impl serde::Serialize for KubescanoverviewOverviewCis {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21274,7 +20781,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewCis {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewOverviewCis {
     /// `total_test`, or the document's default `0` when absent.
     pub fn total_test_or_default(&self) -> i64 {
@@ -21307,7 +20813,6 @@ pub struct KubescanoverviewOverviewConfiguration {
     pub percent: Option<f32>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewOverviewConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21319,7 +20824,6 @@ impl serde::Serialize for KubescanoverviewOverviewConfiguration {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21359,7 +20863,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewConfiguration {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl KubescanoverviewOverviewConfiguration {
     /// `total_test`, or the document's default `0` when absent.
     pub fn total_test_or_default(&self) -> i64 {
@@ -21385,7 +20888,6 @@ pub struct KubescanoverviewOverviewContainer {
     pub total_test: i64,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewOverviewContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21394,7 +20896,6 @@ impl serde::Serialize for KubescanoverviewOverviewContainer {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21427,7 +20928,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewContainer {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewOverviewContainer {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(total_test: i64) -> Self {
         Self { total_test, }
@@ -21440,7 +20940,6 @@ pub struct KubescanoverviewOverviewNetwork {
     pub total_test: i64,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescanoverviewOverviewNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21449,7 +20948,6 @@ impl serde::Serialize for KubescanoverviewOverviewNetwork {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21482,7 +20980,6 @@ impl<'de> serde::Deserialize<'de> for KubescanoverviewOverviewNetwork {
 #[cfg(feature = "kubescanoverview")]
 impl KubescanoverviewOverviewNetwork {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(total_test: i64) -> Self {
         Self { total_test, }
@@ -21527,7 +21024,6 @@ pub struct Kubescantoolprogre {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubescantoolprogre")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubescantoolprogre {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21551,7 +21047,6 @@ impl serde::Serialize for Kubescantoolprogre {
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21642,7 +21137,6 @@ impl<'de> serde::Deserialize<'de> for Kubescantoolprogre {
 #[cfg(feature = "kubescantoolprogre")]
 impl Kubescantoolprogre {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, cluster: KubeclusterId, job_id: JobId) -> Self {
         Self {
@@ -21680,7 +21174,6 @@ pub struct KubescantoolprogreScanErrorsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubescantoolprogre")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubescantoolprogreScanErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21692,7 +21185,6 @@ impl serde::Serialize for KubescantoolprogreScanErrorsItem {
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubescantoolprogreScanErrorsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21844,7 +21336,6 @@ pub struct Kubestorageclasse {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubestorageclasse")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubestorageclasse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -21868,7 +21359,6 @@ impl serde::Serialize for Kubestorageclasse {
     }
 }
 #[cfg(feature = "kubestorageclasse")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -21959,7 +21449,6 @@ impl<'de> serde::Deserialize<'de> for Kubestorageclasse {
 #[cfg(feature = "kubestorageclasse")]
 impl Kubestorageclasse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, cluster_id: KubeclusterId) -> Self {
         Self {
@@ -21987,7 +21476,6 @@ impl Kubestorageclasse {
     }
 }
 #[cfg(feature = "kubestorageclasse")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubestorageclasse {
     /// `allow_volume_expansion`, or the document's default `false` when absent.
     pub fn allow_volume_expansion_or_default(&self) -> bool {
@@ -22042,7 +21530,6 @@ pub struct Kubevulnerabilityresult {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Kubevulnerabilityresult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22067,7 +21554,6 @@ impl serde::Serialize for Kubevulnerabilityresult {
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22161,7 +21647,6 @@ impl<'de> serde::Deserialize<'de> for Kubevulnerabilityresult {
 #[cfg(feature = "kubevulnerabilityresult")]
 impl Kubevulnerabilityresult {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -22194,7 +21679,6 @@ impl Kubevulnerabilityresult {
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Kubevulnerabilityresult {
     /// `bookmarked`, or the document's default `false` when absent.
     pub fn bookmarked_or_default(&self) -> bool {
@@ -22213,7 +21697,6 @@ pub struct KubevulnerabilityresultWorkload {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for KubevulnerabilityresultWorkload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22226,7 +21709,6 @@ impl serde::Serialize for KubevulnerabilityresultWorkload {
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for KubevulnerabilityresultWorkload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22278,7 +21760,6 @@ pub struct ListAlertsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "alert")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAlertsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22289,7 +21770,6 @@ impl serde::Serialize for ListAlertsResponse {
     }
 }
 #[cfg(feature = "alert")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAlertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22330,7 +21810,6 @@ pub struct ListApikeysResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "apikey")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListApikeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22341,7 +21820,6 @@ impl serde::Serialize for ListApikeysResponse {
     }
 }
 #[cfg(feature = "apikey")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListApikeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22382,7 +21860,6 @@ pub struct ListAwsaccountsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsaccountsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22393,7 +21870,6 @@ impl serde::Serialize for ListAwsaccountsResponse {
     }
 }
 #[cfg(feature = "awsaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsaccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22434,7 +21910,6 @@ pub struct ListAwsebsvolumesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsebsvolume")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsebsvolumesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22445,7 +21920,6 @@ impl serde::Serialize for ListAwsebsvolumesResponse {
     }
 }
 #[cfg(feature = "awsebsvolume")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsebsvolumesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22486,7 +21960,6 @@ pub struct ListAwsec2securitygroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsec2securitygroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsec2securitygroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22497,7 +21970,6 @@ impl serde::Serialize for ListAwsec2securitygroupsResponse {
     }
 }
 #[cfg(feature = "awsec2securitygroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsec2securitygroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22542,7 +22014,6 @@ pub struct ListAwsec2subnetsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsec2subnet")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsec2subnetsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22553,7 +22024,6 @@ impl serde::Serialize for ListAwsec2subnetsResponse {
     }
 }
 #[cfg(feature = "awsec2subnet")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsec2subnetsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22594,7 +22064,6 @@ pub struct ListAwseksclustersResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwseksclustersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22605,7 +22074,6 @@ impl serde::Serialize for ListAwseksclustersResponse {
     }
 }
 #[cfg(feature = "awsekscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwseksclustersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22646,7 +22114,6 @@ pub struct ListAwseksnodegroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwseksnodegroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22657,7 +22124,6 @@ impl serde::Serialize for ListAwseksnodegroupsResponse {
     }
 }
 #[cfg(feature = "awseksnodegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwseksnodegroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22698,7 +22164,6 @@ pub struct ListAwsiamrolesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsiamrole")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsiamrolesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22709,7 +22174,6 @@ impl serde::Serialize for ListAwsiamrolesResponse {
     }
 }
 #[cfg(feature = "awsiamrole")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsiamrolesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22750,7 +22214,6 @@ pub struct ListAwsmarketplaceResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsmarketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsmarketplaceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22761,7 +22224,6 @@ impl serde::Serialize for ListAwsmarketplaceResponse {
     }
 }
 #[cfg(feature = "awsmarketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsmarketplaceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22802,7 +22264,6 @@ pub struct ListAwsrdsbackupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdsbackupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22813,7 +22274,6 @@ impl serde::Serialize for ListAwsrdsbackupsResponse {
     }
 }
 #[cfg(feature = "awsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsbackupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22854,7 +22314,6 @@ pub struct ListAwsrdscopiesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdscopiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22865,7 +22324,6 @@ impl serde::Serialize for ListAwsrdscopiesResponse {
     }
 }
 #[cfg(feature = "awsrdscopie")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdscopiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22906,7 +22364,6 @@ pub struct ListAwsrdsdatabasesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdsdatabasesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22917,7 +22374,6 @@ impl serde::Serialize for ListAwsrdsdatabasesResponse {
     }
 }
 #[cfg(feature = "awsrdsdatabase")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsdatabasesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -22958,7 +22414,6 @@ pub struct ListAwsrdsoptiongroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdsoptiongroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdsoptiongroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -22969,7 +22424,6 @@ impl serde::Serialize for ListAwsrdsoptiongroupsResponse {
     }
 }
 #[cfg(feature = "awsrdsoptiongroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsoptiongroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23010,7 +22464,6 @@ pub struct ListAwsrdsparametergroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdsparametergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdsparametergroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23021,7 +22474,6 @@ impl serde::Serialize for ListAwsrdsparametergroupsResponse {
     }
 }
 #[cfg(feature = "awsrdsparametergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsparametergroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23066,7 +22518,6 @@ pub struct ListAwsrdsrestoresResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdsrestoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23077,7 +22528,6 @@ impl serde::Serialize for ListAwsrdsrestoresResponse {
     }
 }
 #[cfg(feature = "awsrdsrestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdsrestoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23118,7 +22568,6 @@ pub struct ListAwsrdssnapshotsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdssnapshot")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdssnapshotsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23129,7 +22578,6 @@ impl serde::Serialize for ListAwsrdssnapshotsResponse {
     }
 }
 #[cfg(feature = "awsrdssnapshot")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdssnapshotsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23170,7 +22618,6 @@ pub struct ListAwsrdssubnetgroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsrdssubnetgroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsrdssubnetgroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23181,7 +22628,6 @@ impl serde::Serialize for ListAwsrdssubnetgroupsResponse {
     }
 }
 #[cfg(feature = "awsrdssubnetgroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsrdssubnetgroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23222,7 +22668,6 @@ pub struct ListAwsscanoverviewResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsscanoverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23233,7 +22678,6 @@ impl serde::Serialize for ListAwsscanoverviewResponse {
     }
 }
 #[cfg(feature = "awsscanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsscanoverviewResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23274,7 +22718,6 @@ pub struct ListAwsscanresultsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsscanresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsscanresultsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23285,7 +22728,6 @@ impl serde::Serialize for ListAwsscanresultsResponse {
     }
 }
 #[cfg(feature = "awsscanresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsscanresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23326,7 +22768,6 @@ pub struct ListAwstagsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awstag")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwstagsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23337,7 +22778,6 @@ impl serde::Serialize for ListAwstagsResponse {
     }
 }
 #[cfg(feature = "awstag")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwstagsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23378,7 +22818,6 @@ pub struct ListAwsusersResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "awsuser")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAwsusersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23389,7 +22828,6 @@ impl serde::Serialize for ListAwsusersResponse {
     }
 }
 #[cfg(feature = "awsuser")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAwsusersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23430,7 +22868,6 @@ pub struct ListAzureaksclustersResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAzureaksclustersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23441,7 +22878,6 @@ impl serde::Serialize for ListAzureaksclustersResponse {
     }
 }
 #[cfg(feature = "azureakscluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAzureaksclustersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23482,7 +22918,6 @@ pub struct ListAzureresourcegroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "azureresourcegroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListAzureresourcegroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23493,7 +22928,6 @@ impl serde::Serialize for ListAzureresourcegroupsResponse {
     }
 }
 #[cfg(feature = "azureresourcegroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListAzureresourcegroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23534,7 +22968,6 @@ pub struct ListBackupinstancesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListBackupinstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23545,7 +22978,6 @@ impl serde::Serialize for ListBackupinstancesResponse {
     }
 }
 #[cfg(feature = "backupinstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListBackupinstancesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23586,7 +23018,6 @@ pub struct ListChargifyResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "chargify")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListChargifyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23597,7 +23028,6 @@ impl serde::Serialize for ListChargifyResponse {
     }
 }
 #[cfg(feature = "chargify")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListChargifyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23638,7 +23068,6 @@ pub struct ListChargifywebhooksResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "chargifywebhook")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListChargifywebhooksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23649,7 +23078,6 @@ impl serde::Serialize for ListChargifywebhooksResponse {
     }
 }
 #[cfg(feature = "chargifywebhook")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListChargifywebhooksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23690,7 +23118,6 @@ pub struct ListCloudaccountsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListCloudaccountsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23701,7 +23128,6 @@ impl serde::Serialize for ListCloudaccountsResponse {
     }
 }
 #[cfg(feature = "cloudaccount")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListCloudaccountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23742,7 +23168,6 @@ pub struct ListCloudtasksResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "cloudtask")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListCloudtasksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23753,7 +23178,6 @@ impl serde::Serialize for ListCloudtasksResponse {
     }
 }
 #[cfg(feature = "cloudtask")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListCloudtasksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23794,7 +23218,6 @@ pub struct ListContactusResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "contactu")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListContactusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23805,7 +23228,6 @@ impl serde::Serialize for ListContactusResponse {
     }
 }
 #[cfg(feature = "contactu")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListContactusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23846,7 +23268,6 @@ pub struct ListExpiredloginsessionsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "expiredloginsession")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListExpiredloginsessionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23857,7 +23278,6 @@ impl serde::Serialize for ListExpiredloginsessionsResponse {
     }
 }
 #[cfg(feature = "expiredloginsession")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListExpiredloginsessionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23902,7 +23322,6 @@ pub struct ListInternalaclsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "internalacl")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListInternalaclsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23913,7 +23332,6 @@ impl serde::Serialize for ListInternalaclsResponse {
     }
 }
 #[cfg(feature = "internalacl")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalaclsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -23954,7 +23372,6 @@ pub struct ListInternalapikeysResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "internalapikey")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListInternalapikeysResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -23965,7 +23382,6 @@ impl serde::Serialize for ListInternalapikeysResponse {
     }
 }
 #[cfg(feature = "internalapikey")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalapikeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24006,7 +23422,6 @@ pub struct ListInternalorgsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListInternalorgsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24017,7 +23432,6 @@ impl serde::Serialize for ListInternalorgsResponse {
     }
 }
 #[cfg(feature = "internalorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalorgsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24058,7 +23472,6 @@ pub struct ListInternalusersResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "internaluser")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListInternalusersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24069,7 +23482,6 @@ impl serde::Serialize for ListInternalusersResponse {
     }
 }
 #[cfg(feature = "internaluser")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListInternalusersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24110,7 +23522,6 @@ pub struct ListJobsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListJobsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24121,7 +23532,6 @@ impl serde::Serialize for ListJobsResponse {
     }
 }
 #[cfg(feature = "job")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListJobsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24162,7 +23572,6 @@ pub struct ListKubebackupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubebackupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24173,7 +23582,6 @@ impl serde::Serialize for ListKubebackupsResponse {
     }
 }
 #[cfg(feature = "kubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubebackupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24214,7 +23622,6 @@ pub struct ListKubebenchresultsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubebenchresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubebenchresultsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24225,7 +23632,6 @@ impl serde::Serialize for ListKubebenchresultsResponse {
     }
 }
 #[cfg(feature = "kubebenchresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubebenchresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24266,7 +23672,6 @@ pub struct ListKubeclustersResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubeclustersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24277,7 +23682,6 @@ impl serde::Serialize for ListKubeclustersResponse {
     }
 }
 #[cfg(feature = "kubecluster")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeclustersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24318,7 +23722,6 @@ pub struct ListKubeconfigauditresultsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubeconfigauditresultsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24329,7 +23732,6 @@ impl serde::Serialize for ListKubeconfigauditresultsResponse {
     }
 }
 #[cfg(feature = "kubeconfigauditresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeconfigauditresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24374,7 +23776,6 @@ pub struct ListKubehooksResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubehooksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24385,7 +23786,6 @@ impl serde::Serialize for ListKubehooksResponse {
     }
 }
 #[cfg(feature = "kubehook")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubehooksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24426,7 +23826,6 @@ pub struct ListKubehunterresultsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubehunterresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubehunterresultsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24437,7 +23836,6 @@ impl serde::Serialize for ListKubehunterresultsResponse {
     }
 }
 #[cfg(feature = "kubehunterresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubehunterresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24478,7 +23876,6 @@ pub struct ListKubemigrationsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubemigrationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24489,7 +23886,6 @@ impl serde::Serialize for ListKubemigrationsResponse {
     }
 }
 #[cfg(feature = "kubemigration")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubemigrationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24530,7 +23926,6 @@ pub struct ListKubenamespacesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubenamespace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubenamespacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24541,7 +23936,6 @@ impl serde::Serialize for ListKubenamespacesResponse {
     }
 }
 #[cfg(feature = "kubenamespace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubenamespacesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24582,7 +23976,6 @@ pub struct ListKubeoffloadsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubeoffloadsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24593,7 +23986,6 @@ impl serde::Serialize for ListKubeoffloadsResponse {
     }
 }
 #[cfg(feature = "kubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubeoffloadsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24634,7 +24026,6 @@ pub struct ListKubepvclaimsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubepvclaim")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubepvclaimsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24645,7 +24036,6 @@ impl serde::Serialize for ListKubepvclaimsResponse {
     }
 }
 #[cfg(feature = "kubepvclaim")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubepvclaimsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24686,7 +24076,6 @@ pub struct ListKubepvcprogressResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubepvcprogressResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24697,7 +24086,6 @@ impl serde::Serialize for ListKubepvcprogressResponse {
     }
 }
 #[cfg(feature = "kubepvcprogre")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubepvcprogressResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24738,7 +24126,6 @@ pub struct ListKuberestoresResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKuberestoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24749,7 +24136,6 @@ impl serde::Serialize for ListKuberestoresResponse {
     }
 }
 #[cfg(feature = "kuberestore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKuberestoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24790,7 +24176,6 @@ pub struct ListKubescanoverviewResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubescanoverviewResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24801,7 +24186,6 @@ impl serde::Serialize for ListKubescanoverviewResponse {
     }
 }
 #[cfg(feature = "kubescanoverview")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubescanoverviewResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24842,7 +24226,6 @@ pub struct ListKubescantoolprogressResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubescantoolprogre")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubescantoolprogressResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24853,7 +24236,6 @@ impl serde::Serialize for ListKubescantoolprogressResponse {
     }
 }
 #[cfg(feature = "kubescantoolprogre")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubescantoolprogressResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24898,7 +24280,6 @@ pub struct ListKubestorageclassesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubestorageclasse")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubestorageclassesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24909,7 +24290,6 @@ impl serde::Serialize for ListKubestorageclassesResponse {
     }
 }
 #[cfg(feature = "kubestorageclasse")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubestorageclassesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -24950,7 +24330,6 @@ pub struct ListKubevulnerabilityresultsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListKubevulnerabilityresultsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -24961,7 +24340,6 @@ impl serde::Serialize for ListKubevulnerabilityresultsResponse {
     }
 }
 #[cfg(feature = "kubevulnerabilityresult")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListKubevulnerabilityresultsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25006,7 +24384,6 @@ pub struct ListObjectstoresResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "objectstore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListObjectstoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25017,7 +24394,6 @@ impl serde::Serialize for ListObjectstoresResponse {
     }
 }
 #[cfg(feature = "objectstore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListObjectstoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25058,7 +24434,6 @@ pub struct ListOrginvitesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListOrginvitesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25069,7 +24444,6 @@ impl serde::Serialize for ListOrginvitesResponse {
     }
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListOrginvitesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25110,7 +24484,6 @@ pub struct ListOrgsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListOrgsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25121,7 +24494,6 @@ impl serde::Serialize for ListOrgsResponse {
     }
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListOrgsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25162,7 +24534,6 @@ pub struct ListPoliciesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25173,7 +24544,6 @@ impl serde::Serialize for ListPoliciesResponse {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListPoliciesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25214,7 +24584,6 @@ pub struct ListRbacPermissionsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "permission")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRbacPermissionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25225,7 +24594,6 @@ impl serde::Serialize for ListRbacPermissionsResponse {
     }
 }
 #[cfg(feature = "permission")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRbacPermissionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25266,7 +24634,6 @@ pub struct ListRolesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "role")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRolesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25277,7 +24644,6 @@ impl serde::Serialize for ListRolesResponse {
     }
 }
 #[cfg(feature = "role")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRolesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25318,7 +24684,6 @@ pub struct ListRunawsrdsbackupResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRunawsrdsbackupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25329,7 +24694,6 @@ impl serde::Serialize for ListRunawsrdsbackupResponse {
     }
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunawsrdsbackupResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25370,7 +24734,6 @@ pub struct ListRunawsrdscopyResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRunawsrdscopyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25381,7 +24744,6 @@ impl serde::Serialize for ListRunawsrdscopyResponse {
     }
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunawsrdscopyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25422,7 +24784,6 @@ pub struct ListRunkubebackupResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRunkubebackupResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25433,7 +24794,6 @@ impl serde::Serialize for ListRunkubebackupResponse {
     }
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunkubebackupResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25474,7 +24834,6 @@ pub struct ListRunkubeoffloadResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRunkubeoffloadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25485,7 +24844,6 @@ impl serde::Serialize for ListRunkubeoffloadResponse {
     }
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunkubeoffloadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25526,7 +24884,6 @@ pub struct ListRunsecurityscanResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListRunsecurityscanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25537,7 +24894,6 @@ impl serde::Serialize for ListRunsecurityscanResponse {
     }
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListRunsecurityscanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25578,7 +24934,6 @@ pub struct ListSecurityscaninstancesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListSecurityscaninstancesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25589,7 +24944,6 @@ impl serde::Serialize for ListSecurityscaninstancesResponse {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSecurityscaninstancesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25634,7 +24988,6 @@ pub struct ListSecurityscansResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListSecurityscansResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25645,7 +24998,6 @@ impl serde::Serialize for ListSecurityscansResponse {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSecurityscansResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25686,7 +25038,6 @@ pub struct ListSystemalertsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "systemalert")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListSystemalertsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25697,7 +25048,6 @@ impl serde::Serialize for ListSystemalertsResponse {
     }
 }
 #[cfg(feature = "systemalert")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListSystemalertsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25738,7 +25088,6 @@ pub struct ListTawkioResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "tawkio")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListTawkioResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25749,7 +25098,6 @@ impl serde::Serialize for ListTawkioResponse {
     }
 }
 #[cfg(feature = "tawkio")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListTawkioResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25790,7 +25138,6 @@ pub struct ListThreedauthResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListThreedauthResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25801,7 +25148,6 @@ impl serde::Serialize for ListThreedauthResponse {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListThreedauthResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25842,7 +25188,6 @@ pub struct ListUpdatechargifyusageResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "updatechargifyusage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListUpdatechargifyusageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25853,7 +25198,6 @@ impl serde::Serialize for ListUpdatechargifyusageResponse {
     }
 }
 #[cfg(feature = "updatechargifyusage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUpdatechargifyusageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25894,7 +25238,6 @@ pub struct ListUsergroupsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListUsergroupsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25905,7 +25248,6 @@ impl serde::Serialize for ListUsergroupsResponse {
     }
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUsergroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25946,7 +25288,6 @@ pub struct ListUserorgsResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "userorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListUserorgsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -25957,7 +25298,6 @@ impl serde::Serialize for ListUserorgsResponse {
     }
 }
 #[cfg(feature = "userorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUserorgsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -25998,7 +25338,6 @@ pub struct ListUsersResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListUsersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26009,7 +25348,6 @@ impl serde::Serialize for ListUsersResponse {
     }
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUsersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26050,7 +25388,6 @@ pub struct ListUserstatesResponse {
     pub links: Option<ResponeLinks>,
 }
 #[cfg(feature = "userstate")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListUserstatesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26061,7 +25398,6 @@ impl serde::Serialize for ListUserstatesResponse {
     }
 }
 #[cfg(feature = "userstate")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListUserstatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26139,7 +25475,6 @@ pub struct Objectstore {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "objectstore")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Objectstore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26165,7 +25500,6 @@ impl serde::Serialize for Objectstore {
     }
 }
 #[cfg(feature = "objectstore")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Objectstore {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26262,7 +25596,6 @@ impl<'de> serde::Deserialize<'de> for Objectstore {
 #[cfg(feature = "objectstore")]
 impl Objectstore {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -26292,7 +25625,6 @@ impl Objectstore {
     }
 }
 #[cfg(feature = "objectstore")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Objectstore {
     /// `provider_type`, or the document's default `"aws"` when absent.
     pub fn provider_type_or_default(&self) -> ObjectstoreProviderType {
@@ -26501,7 +25833,6 @@ pub struct Org {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Org {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26526,7 +25857,6 @@ impl serde::Serialize for Org {
     }
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Org {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26620,7 +25950,6 @@ impl<'de> serde::Deserialize<'de> for Org {
 #[cfg(feature = "org")]
 impl Org {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, display_name: serde_json::Value) -> Self {
         Self {
@@ -26649,7 +25978,6 @@ impl Org {
     }
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Org {
     /// `subscription`, or the document's default `"free"` when absent.
     pub fn subscription_or_default(&self) -> &str {
@@ -26687,7 +26015,6 @@ pub struct OrgAws {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrgAws {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26699,7 +26026,6 @@ impl serde::Serialize for OrgAws {
     }
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrgAws {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26742,7 +26068,6 @@ impl<'de> serde::Deserialize<'de> for OrgAws {
 #[cfg(feature = "org")]
 impl OrgAws {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(customer_identifier: String) -> Self {
         Self {
@@ -26766,7 +26091,6 @@ pub struct OrgBackupProvider {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrgBackupProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26778,7 +26102,6 @@ impl serde::Serialize for OrgBackupProvider {
     }
 }
 #[cfg(feature = "org")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrgBackupProvider {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26860,7 +26183,6 @@ pub struct Orginvite {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Orginvite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -26881,7 +26203,6 @@ impl serde::Serialize for Orginvite {
     }
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Orginvite {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -26966,7 +26287,6 @@ impl<'de> serde::Deserialize<'de> for Orginvite {
 #[cfg(feature = "orginvite")]
 impl Orginvite {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, email: String, first_name: String, last_name: String) -> Self {
         Self {
@@ -26992,7 +26312,6 @@ impl Orginvite {
     }
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Orginvite {
     /// `expires_in_days`, or the document's default `7` when absent.
     pub fn expires_in_days_or_default(&self) -> i64 {
@@ -27015,7 +26334,6 @@ pub struct OrginviteAclsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrginviteAclsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27028,7 +26346,6 @@ impl serde::Serialize for OrginviteAclsItem {
     }
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27074,7 +26391,6 @@ impl<'de> serde::Deserialize<'de> for OrginviteAclsItem {
 #[cfg(feature = "orginvite")]
 impl OrginviteAclsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(resource: String) -> Self {
         Self {
@@ -27097,7 +26413,6 @@ pub struct OrginviteAclsItemRolesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrginviteAclsItemRolesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27109,7 +26424,6 @@ impl serde::Serialize for OrginviteAclsItemRolesItem {
     }
 }
 #[cfg(feature = "orginvite")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrginviteAclsItemRolesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27251,7 +26565,6 @@ pub struct Permission {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "permission")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27266,7 +26579,6 @@ impl serde::Serialize for Permission {
     }
 }
 #[cfg(feature = "permission")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27330,7 +26642,6 @@ impl<'de> serde::Deserialize<'de> for Permission {
 #[cfg(feature = "permission")]
 impl Permission {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, resource: String, operation: String) -> Self {
         Self {
@@ -27380,7 +26691,6 @@ pub struct Policy {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Policy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27396,7 +26706,6 @@ impl serde::Serialize for Policy {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Policy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27463,7 +26772,6 @@ impl<'de> serde::Deserialize<'de> for Policy {
 #[cfg(feature = "policy")]
 impl Policy {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, schedules: Vec<PolicySchedulesItem>) -> Self {
         Self {
@@ -27483,7 +26791,6 @@ impl Policy {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Policy {
     /// `timezone`, or the document's default `"UTC"` when absent.
     pub fn timezone_or_default(&self) -> &str {
@@ -27510,7 +26817,6 @@ pub struct PolicySchedulesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PolicySchedulesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27523,7 +26829,6 @@ impl serde::Serialize for PolicySchedulesItem {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27569,7 +26874,6 @@ impl<'de> serde::Deserialize<'de> for PolicySchedulesItem {
 #[cfg(feature = "policy")]
 impl PolicySchedulesItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64, schedule: PolicySchedulesItemSchedule) -> Self {
         Self {
@@ -27582,7 +26886,6 @@ impl PolicySchedulesItem {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl PolicySchedulesItem {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -27607,7 +26910,6 @@ pub struct PolicySchedulesItemSchedule {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PolicySchedulesItemSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27622,7 +26924,6 @@ impl serde::Serialize for PolicySchedulesItemSchedule {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicySchedulesItemSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27681,7 +26982,6 @@ pub struct PolicyStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PolicyStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27691,7 +26991,6 @@ impl serde::Serialize for PolicyStatus {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PolicyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27723,7 +27022,6 @@ impl<'de> serde::Deserialize<'de> for PolicyStatus {
     }
 }
 #[cfg(feature = "policy")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl PolicyStatus {
     /// `suspended`, or the document's default `false` when absent.
     pub fn suspended_or_default(&self) -> bool {
@@ -27741,7 +27039,6 @@ pub struct ResponeLinks {
     pub last: Option<EveLink>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeLinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27754,7 +27051,6 @@ impl serde::Serialize for ResponeLinks {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinks {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27804,7 +27100,6 @@ pub struct ResponeLinksParent {
     pub href: Option<String>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeLinksParent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27814,7 +27109,6 @@ impl serde::Serialize for ResponeLinksParent {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinksParent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27852,7 +27146,6 @@ pub struct ResponeLinksSelfType {
     pub href: Option<String>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeLinksSelfType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27862,7 +27155,6 @@ impl serde::Serialize for ResponeLinksSelfType {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeLinksSelfType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27901,7 +27193,6 @@ pub struct ResponeMetadata {
     pub max_results: Option<i64>,
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ResponeMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27912,7 +27203,6 @@ impl serde::Serialize for ResponeMetadata {
     }
 }
 #[cfg(any(feature = "alert", feature = "apikey", feature = "awsaccount", feature = "awsebsvolume", feature = "awsec2securitygroup", feature = "awsec2subnet", feature = "awsekscluster", feature = "awseksnodegroup", feature = "awsiamrole", feature = "awsmarketplace", feature = "awsrdsbackup", feature = "awsrdscopie", feature = "awsrdsdatabase", feature = "awsrdsoptiongroup", feature = "awsrdsparametergroup", feature = "awsrdsrestore", feature = "awsrdssnapshot", feature = "awsrdssubnetgroup", feature = "awsscanoverview", feature = "awsscanresult", feature = "awstag", feature = "awsuser", feature = "azureakscluster", feature = "azureresourcegroup", feature = "backupinstance", feature = "chargify", feature = "chargifywebhook", feature = "cloudaccount", feature = "cloudtask", feature = "contactu", feature = "expiredloginsession", feature = "internalacl", feature = "internalapikey", feature = "internalorg", feature = "internaluser", feature = "job", feature = "kubebackup", feature = "kubebenchresult", feature = "kubecluster", feature = "kubeconfigauditresult", feature = "kubehook", feature = "kubehunterresult", feature = "kubemigration", feature = "kubenamespace", feature = "kubeoffload", feature = "kubepvclaim", feature = "kubepvcprogre", feature = "kuberestore", feature = "kubescanoverview", feature = "kubescantoolprogre", feature = "kubestorageclasse", feature = "kubevulnerabilityresult", feature = "objectstore", feature = "org", feature = "orginvite", feature = "permission", feature = "policy", feature = "role", feature = "runawsrdsbackup", feature = "runawsrdscopy", feature = "runkubebackup", feature = "runkubeoffload", feature = "runsecurityscan", feature = "securityscan", feature = "securityscaninstance", feature = "systemalert", feature = "tawkio", feature = "threedauth", feature = "updatechargifyusage", feature = "user", feature = "usergroup", feature = "userorg", feature = "userstate"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ResponeMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -27975,7 +27265,6 @@ pub struct Role {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "role")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Role {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -27991,7 +27280,6 @@ impl serde::Serialize for Role {
     }
 }
 #[cfg(feature = "role")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28058,7 +27346,6 @@ impl<'de> serde::Deserialize<'de> for Role {
 #[cfg(feature = "role")]
 impl Role {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -28078,7 +27365,6 @@ impl Role {
     }
 }
 #[cfg(feature = "role")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Role {
     /// `type`, or the document's default `"CUSTOM"` when absent.
     pub fn type_or_default(&self) -> RoleType {
@@ -28162,7 +27448,6 @@ pub struct RunRequest {
     pub run_backup: Option<bool>,
 }
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28172,7 +27457,6 @@ impl serde::Serialize for RunRequest {
     }
 }
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28212,7 +27496,6 @@ pub struct RunRequestRetention {
     pub retain_days: Option<i64>,
 }
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunRequestRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28221,7 +27504,6 @@ impl serde::Serialize for RunRequestRetention {
     }
 }
 #[cfg(any(feature = "kubebackup", feature = "kubeoffload"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunRequestRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28278,7 +27560,6 @@ pub struct Runawsrdsbackup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Runawsrdsbackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28293,7 +27574,6 @@ impl serde::Serialize for Runawsrdsbackup {
     }
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28357,7 +27637,6 @@ impl<'de> serde::Deserialize<'de> for Runawsrdsbackup {
 #[cfg(feature = "runawsrdsbackup")]
 impl Runawsrdsbackup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, backup: AwsrdsbackupId, retention: RunawsrdsbackupRetention) -> Self {
         Self {
@@ -28389,7 +27668,6 @@ pub struct RunawsrdsbackupRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunawsrdsbackupRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28400,7 +27678,6 @@ impl serde::Serialize for RunawsrdsbackupRetention {
     }
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28440,7 +27717,6 @@ impl<'de> serde::Deserialize<'de> for RunawsrdsbackupRetention {
 #[cfg(feature = "runawsrdsbackup")]
 impl RunawsrdsbackupRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -28451,7 +27727,6 @@ impl RunawsrdsbackupRetention {
     }
 }
 #[cfg(feature = "runawsrdsbackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl RunawsrdsbackupRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -28491,7 +27766,6 @@ pub struct Runawsrdscopy {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Runawsrdscopy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28508,7 +27782,6 @@ impl serde::Serialize for Runawsrdscopy {
     }
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28578,7 +27851,6 @@ impl<'de> serde::Deserialize<'de> for Runawsrdscopy {
 #[cfg(feature = "runawsrdscopy")]
 impl Runawsrdscopy {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, copy: AwsrdscopieId, retention: RunawsrdscopyRetention) -> Self {
         Self {
@@ -28599,7 +27871,6 @@ impl Runawsrdscopy {
     }
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Runawsrdscopy {
     /// `runBackup`, or the document's default `false` when absent.
     pub fn run_backup_or_default(&self) -> bool {
@@ -28624,7 +27895,6 @@ pub struct RunawsrdscopyRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunawsrdscopyRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28635,7 +27905,6 @@ impl serde::Serialize for RunawsrdscopyRetention {
     }
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28675,7 +27944,6 @@ impl<'de> serde::Deserialize<'de> for RunawsrdscopyRetention {
 #[cfg(feature = "runawsrdscopy")]
 impl RunawsrdscopyRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -28686,7 +27954,6 @@ impl RunawsrdscopyRetention {
     }
 }
 #[cfg(feature = "runawsrdscopy")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl RunawsrdscopyRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -28722,7 +27989,6 @@ pub struct Runkubebackup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Runkubebackup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28737,7 +28003,6 @@ impl serde::Serialize for Runkubebackup {
     }
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runkubebackup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28801,7 +28066,6 @@ impl<'de> serde::Deserialize<'de> for Runkubebackup {
 #[cfg(feature = "runkubebackup")]
 impl Runkubebackup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, backup: KubebackupId, retention: RunkubebackupRetention) -> Self {
         Self {
@@ -28833,7 +28097,6 @@ pub struct RunkubebackupRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunkubebackupRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28844,7 +28107,6 @@ impl serde::Serialize for RunkubebackupRetention {
     }
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -28884,7 +28146,6 @@ impl<'de> serde::Deserialize<'de> for RunkubebackupRetention {
 #[cfg(feature = "runkubebackup")]
 impl RunkubebackupRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -28895,7 +28156,6 @@ impl RunkubebackupRetention {
     }
 }
 #[cfg(feature = "runkubebackup")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl RunkubebackupRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -28933,7 +28193,6 @@ pub struct Runkubeoffload {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Runkubeoffload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -28949,7 +28208,6 @@ impl serde::Serialize for Runkubeoffload {
     }
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runkubeoffload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29016,7 +28274,6 @@ impl<'de> serde::Deserialize<'de> for Runkubeoffload {
 #[cfg(feature = "runkubeoffload")]
 impl Runkubeoffload {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, offload: KubeoffloadId, retention: RunkubeoffloadRetention) -> Self {
         Self {
@@ -29036,7 +28293,6 @@ impl Runkubeoffload {
     }
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Runkubeoffload {
     /// `runBackup`, or the document's default `false` when absent.
     pub fn run_backup_or_default(&self) -> bool {
@@ -29057,7 +28313,6 @@ pub struct RunkubeoffloadRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunkubeoffloadRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29068,7 +28323,6 @@ impl serde::Serialize for RunkubeoffloadRetention {
     }
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29108,7 +28362,6 @@ impl<'de> serde::Deserialize<'de> for RunkubeoffloadRetention {
 #[cfg(feature = "runkubeoffload")]
 impl RunkubeoffloadRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -29119,7 +28372,6 @@ impl RunkubeoffloadRetention {
     }
 }
 #[cfg(feature = "runkubeoffload")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl RunkubeoffloadRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -29155,7 +28407,6 @@ pub struct Runsecurityscan {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Runsecurityscan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29170,7 +28421,6 @@ impl serde::Serialize for Runsecurityscan {
     }
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Runsecurityscan {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29234,7 +28484,6 @@ impl<'de> serde::Deserialize<'de> for Runsecurityscan {
 #[cfg(feature = "runsecurityscan")]
 impl Runsecurityscan {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -29268,7 +28517,6 @@ pub struct RunsecurityscanRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RunsecurityscanRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29279,7 +28527,6 @@ impl serde::Serialize for RunsecurityscanRetention {
     }
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29319,7 +28566,6 @@ impl<'de> serde::Deserialize<'de> for RunsecurityscanRetention {
 #[cfg(feature = "runsecurityscan")]
 impl RunsecurityscanRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -29330,7 +28576,6 @@ impl RunsecurityscanRetention {
     }
 }
 #[cfg(feature = "runsecurityscan")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl RunsecurityscanRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -29375,7 +28620,6 @@ pub struct Securityscan {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Securityscan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29396,7 +28640,6 @@ impl serde::Serialize for Securityscan {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Securityscan {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29478,7 +28721,6 @@ impl<'de> serde::Deserialize<'de> for Securityscan {
 #[cfg(feature = "securityscan")]
 impl Securityscan {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -29503,7 +28745,6 @@ impl Securityscan {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Securityscan {
     /// `trigger_type`, or the document's default `"ADHOC"` when absent.
     pub fn trigger_type_or_default(&self) -> SecurityscanTriggerType {
@@ -29530,7 +28771,6 @@ pub struct SecurityscanAws {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscanAws {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29541,7 +28781,6 @@ impl serde::Serialize for SecurityscanAws {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanAws {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29593,7 +28832,6 @@ pub struct SecurityscanKubernetes {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscanKubernetes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29607,7 +28845,6 @@ impl serde::Serialize for SecurityscanKubernetes {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29739,7 +28976,6 @@ pub struct SecurityscanKubernetesSecurityScanSource {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscanKubernetesSecurityScanSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29752,7 +28988,6 @@ impl serde::Serialize for SecurityscanKubernetesSecurityScanSource {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29796,7 +29031,6 @@ impl<'de> serde::Deserialize<'de> for SecurityscanKubernetesSecurityScanSource {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl SecurityscanKubernetesSecurityScanSource {
     /// `all_namespaces`, or the document's default `false` when absent.
     pub fn all_namespaces_or_default(&self) -> bool {
@@ -29813,7 +29047,6 @@ pub struct SecurityscanStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscanStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29824,7 +29057,6 @@ impl serde::Serialize for SecurityscanStatus {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29868,7 +29100,6 @@ pub struct SecurityscanStatusJobsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscanStatusJobsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -29880,7 +29111,6 @@ impl serde::Serialize for SecurityscanStatusJobsItem {
     }
 }
 #[cfg(feature = "securityscan")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -29923,7 +29153,6 @@ impl<'de> serde::Deserialize<'de> for SecurityscanStatusJobsItem {
 #[cfg(feature = "securityscan")]
 impl SecurityscanStatusJobsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(jobid: String) -> Self {
         Self {
@@ -30041,7 +29270,6 @@ pub struct Securityscaninstance {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Securityscaninstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30067,7 +29295,6 @@ impl serde::Serialize for Securityscaninstance {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Securityscaninstance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -30164,7 +29391,6 @@ impl<'de> serde::Deserialize<'de> for Securityscaninstance {
 #[cfg(feature = "securityscaninstance")]
 impl Securityscaninstance {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -30198,7 +29424,6 @@ impl Securityscaninstance {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Securityscaninstance {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> SecurityscaninstanceState {
@@ -30227,7 +29452,6 @@ pub struct SecurityscaninstanceAwsItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscaninstanceAwsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30243,7 +29467,6 @@ impl serde::Serialize for SecurityscaninstanceAwsItem {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -30298,7 +29521,6 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceAwsItem {
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceAwsItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(aws_account: AwsaccountId) -> Self {
         Self {
@@ -30314,7 +29536,6 @@ impl SecurityscaninstanceAwsItem {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl SecurityscaninstanceAwsItem {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> SecurityscaninstanceAwsItemState {
@@ -30415,7 +29636,6 @@ pub struct SecurityscaninstanceBackupLocation {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscaninstanceBackupLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30431,7 +29651,6 @@ impl serde::Serialize for SecurityscaninstanceBackupLocation {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceBackupLocation {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -30501,7 +29720,6 @@ pub struct SecurityscaninstanceKubernetesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscaninstanceKubernetesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30516,7 +29734,6 @@ impl serde::Serialize for SecurityscaninstanceKubernetesItem {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -30568,7 +29785,6 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceKubernetesItem {
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceKubernetesItem {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(cluster: KubeclusterId) -> Self {
         Self {
@@ -30583,7 +29799,6 @@ impl SecurityscaninstanceKubernetesItem {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl SecurityscaninstanceKubernetesItem {
     /// `state`, or the document's default `"PENDING"` when absent.
     pub fn state_or_default(&self) -> SecurityscaninstanceKubernetesItemState {
@@ -30683,7 +29898,6 @@ pub struct SecurityscaninstanceRetention {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscaninstanceRetention {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30694,7 +29908,6 @@ impl serde::Serialize for SecurityscaninstanceRetention {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -30734,7 +29947,6 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceRetention {
 #[cfg(feature = "securityscaninstance")]
 impl SecurityscaninstanceRetention {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(retain_days: i64) -> Self {
         Self {
@@ -30745,7 +29957,6 @@ impl SecurityscaninstanceRetention {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl SecurityscaninstanceRetention {
     /// `numAlwaysRetain`, or the document's default `0` when absent.
     pub fn num_always_retain_or_default(&self) -> i64 {
@@ -30839,7 +30050,6 @@ pub struct SecurityscaninstanceStatus {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecurityscaninstanceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30851,7 +30061,6 @@ impl serde::Serialize for SecurityscaninstanceStatus {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -30892,7 +30101,6 @@ impl<'de> serde::Deserialize<'de> for SecurityscaninstanceStatus {
     }
 }
 #[cfg(feature = "securityscaninstance")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl SecurityscaninstanceStatus {
     /// `storage_size_set`, or the document's default `false` when absent.
     pub fn storage_size_set_or_default(&self) -> bool {
@@ -30936,7 +30144,6 @@ pub struct Systemalert {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "systemalert")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Systemalert {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -30951,7 +30158,6 @@ impl serde::Serialize for Systemalert {
     }
 }
 #[cfg(feature = "systemalert")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Systemalert {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31015,7 +30221,6 @@ impl<'de> serde::Deserialize<'de> for Systemalert {
 #[cfg(feature = "systemalert")]
 impl Systemalert {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, r#type: SystemalertType, description: String) -> Self {
         Self {
@@ -31121,7 +30326,6 @@ pub struct Tawkio {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "tawkio")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Tawkio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31134,7 +30338,6 @@ impl serde::Serialize for Tawkio {
     }
 }
 #[cfg(feature = "tawkio")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Tawkio {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31192,7 +30395,6 @@ impl<'de> serde::Deserialize<'de> for Tawkio {
 #[cfg(feature = "tawkio")]
 impl Tawkio {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -31251,7 +30453,6 @@ pub struct Threedauth {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Threedauth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31287,7 +30488,6 @@ impl serde::Serialize for Threedauth {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Threedauth {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31396,7 +30596,6 @@ impl<'de> serde::Deserialize<'de> for Threedauth {
 #[cfg(feature = "threedauth")]
 impl Threedauth {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -31433,7 +30632,6 @@ impl Threedauth {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Threedauth {
     /// `monthly_subscription_pending_cancellation`, or the document's default `false` when absent.
     pub fn monthly_subscription_pending_cancellation_or_default(&self) -> bool {
@@ -31454,7 +30652,6 @@ pub struct ThreedauthNewAnnualProduct {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ThreedauthNewAnnualProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31465,7 +30662,6 @@ impl serde::Serialize for ThreedauthNewAnnualProduct {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31505,7 +30701,6 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewAnnualProduct {
 #[cfg(feature = "threedauth")]
 impl ThreedauthNewAnnualProduct {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
@@ -31521,7 +30716,6 @@ pub struct ThreedauthNewMonthlyProduct {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ThreedauthNewMonthlyProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31532,7 +30726,6 @@ impl serde::Serialize for ThreedauthNewMonthlyProduct {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31572,7 +30765,6 @@ impl<'de> serde::Deserialize<'de> for ThreedauthNewMonthlyProduct {
 #[cfg(feature = "threedauth")]
 impl ThreedauthNewMonthlyProduct {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
@@ -31588,7 +30780,6 @@ pub struct ThreedauthPreviousAnnualProduct {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ThreedauthPreviousAnnualProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31599,7 +30790,6 @@ impl serde::Serialize for ThreedauthPreviousAnnualProduct {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31639,7 +30829,6 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousAnnualProduct {
 #[cfg(feature = "threedauth")]
 impl ThreedauthPreviousAnnualProduct {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
@@ -31655,7 +30844,6 @@ pub struct ThreedauthPreviousMonthlyProduct {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ThreedauthPreviousMonthlyProduct {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31666,7 +30854,6 @@ impl serde::Serialize for ThreedauthPreviousMonthlyProduct {
     }
 }
 #[cfg(feature = "threedauth")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31706,7 +30893,6 @@ impl<'de> serde::Deserialize<'de> for ThreedauthPreviousMonthlyProduct {
 #[cfg(feature = "threedauth")]
 impl ThreedauthPreviousMonthlyProduct {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(product_id: i64, product_price_point_id: i64) -> Self {
         Self { product_id, product_price_point_id, unknown_fields: Default::default() }
@@ -31904,7 +31090,6 @@ pub struct Updatechargifyusage {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "updatechargifyusage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Updatechargifyusage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -31920,7 +31105,6 @@ impl serde::Serialize for Updatechargifyusage {
     }
 }
 #[cfg(feature = "updatechargifyusage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -31987,7 +31171,6 @@ impl<'de> serde::Deserialize<'de> for Updatechargifyusage {
 #[cfg(feature = "updatechargifyusage")]
 impl Updatechargifyusage {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -32047,7 +31230,6 @@ pub struct User {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32067,7 +31249,6 @@ impl serde::Serialize for User {
     }
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32146,7 +31327,6 @@ impl<'de> serde::Deserialize<'de> for User {
 #[cfg(feature = "user")]
 impl User {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, email: String) -> Self {
         Self {
@@ -32170,7 +31350,6 @@ impl User {
     }
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl User {
     /// `paid`, or the document's default `false` when absent.
     pub fn paid_or_default(&self) -> bool {
@@ -32193,7 +31372,6 @@ pub struct UserGroupAcl {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserGroupAcl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32206,7 +31384,6 @@ impl serde::Serialize for UserGroupAcl {
     }
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserGroupAcl {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32252,7 +31429,6 @@ impl<'de> serde::Deserialize<'de> for UserGroupAcl {
 #[cfg(feature = "usergroup")]
 impl UserGroupAcl {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(resource: String) -> Self {
         Self {
@@ -32275,7 +31451,6 @@ pub struct UserGroupAclRolesItem {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserGroupAclRolesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32287,7 +31462,6 @@ impl serde::Serialize for UserGroupAclRolesItem {
     }
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserGroupAclRolesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32341,7 +31515,6 @@ pub struct UserMfa {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserMfa {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32352,7 +31525,6 @@ impl serde::Serialize for UserMfa {
     }
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserMfa {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32386,7 +31558,6 @@ impl<'de> serde::Deserialize<'de> for UserMfa {
     }
 }
 #[cfg(feature = "user")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl UserMfa {
     /// `enabled`, or the document's default `false` when absent.
     pub fn enabled_or_default(&self) -> bool {
@@ -32422,7 +31593,6 @@ pub struct Usergroup {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Usergroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32437,7 +31607,6 @@ impl serde::Serialize for Usergroup {
     }
 }
 #[cfg(feature = "usergroup")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Usergroup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32501,7 +31670,6 @@ impl<'de> serde::Deserialize<'de> for Usergroup {
 #[cfg(feature = "usergroup")]
 impl Usergroup {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -32552,7 +31720,6 @@ pub struct Userorg {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "userorg")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Userorg {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32570,7 +31737,6 @@ impl serde::Serialize for Userorg {
     }
 }
 #[cfg(feature = "userorg")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Userorg {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32643,7 +31809,6 @@ impl<'de> serde::Deserialize<'de> for Userorg {
 #[cfg(feature = "userorg")]
 impl Userorg {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, user: UserId, org: OrgId) -> Self {
         Self {
@@ -32665,7 +31830,6 @@ impl Userorg {
     }
 }
 #[cfg(feature = "userorg")]
-#[allow(deprecated, reason = "deprecated fields are read like the others")]
 impl Userorg {
     /// `is_default`, or the document's default `false` when absent.
     pub fn is_default_or_default(&self) -> bool {
@@ -32704,7 +31868,6 @@ pub struct Userstate {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "userstate")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Userstate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -32722,7 +31885,6 @@ impl serde::Serialize for Userstate {
     }
 }
 #[cfg(feature = "userstate")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Userstate {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -32795,7 +31957,6 @@ impl<'de> serde::Deserialize<'de> for Userstate {
 #[cfg(feature = "userstate")]
 impl Userstate {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,

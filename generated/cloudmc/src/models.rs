@@ -12,14 +12,12 @@ pub struct AcquirePublicIpRequest {
     pub vpc_id: cloudgen_runtime::Uuid,
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AcquirePublicIpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("vpcId", &self.vpc_id).end()
     }
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -50,7 +48,6 @@ impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
 #[cfg(feature = "public_ips")]
 impl AcquirePublicIpRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(vpc_id: cloudgen_runtime::Uuid) -> Self {
         Self { vpc_id, }
@@ -84,7 +81,6 @@ pub struct Activity {
     pub event_context: Option<String>,
 }
 #[cfg(feature = "activity")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Activity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -110,7 +106,6 @@ impl serde::Serialize for Activity {
     }
 }
 #[cfg(feature = "activity")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Activity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -199,7 +194,6 @@ pub struct ActivityList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "activity")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ActivityList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -209,7 +203,6 @@ impl serde::Serialize for ActivityList {
     }
 }
 #[cfg(feature = "activity")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ActivityList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -242,7 +235,6 @@ impl<'de> serde::Deserialize<'de> for ActivityList {
 #[cfg(feature = "activity")]
 impl ActivityList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Activity>) -> Self {
         Self { data, metadata: Default::default() }
@@ -258,7 +250,6 @@ pub struct AddEnvironmentMemberRequest {
     pub role: IdRef,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AddEnvironmentMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -268,7 +259,6 @@ impl serde::Serialize for AddEnvironmentMemberRequest {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -304,7 +294,6 @@ impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
 #[cfg(feature = "environments")]
 impl AddEnvironmentMemberRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(user: IdRef, role: IdRef) -> Self {
         Self { user, role }
@@ -318,14 +307,12 @@ pub struct AddVerifiedDomainRequest {
     pub domain: String,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AddVerifiedDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("domain", &self.domain).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -356,7 +343,6 @@ impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
 #[cfg(feature = "organizations")]
 impl AddVerifiedDomainRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(domain: String) -> Self {
         Self { domain, }
@@ -449,7 +435,6 @@ pub struct ComputeOffering {
     pub r#type: Option<String>,
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeOffering {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -467,7 +452,6 @@ impl serde::Serialize for ComputeOffering {
     }
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOffering {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -532,7 +516,6 @@ pub struct ComputeOfferingList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeOfferingList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -542,7 +525,6 @@ impl serde::Serialize for ComputeOfferingList {
     }
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -578,7 +560,6 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
 #[cfg(feature = "offerings")]
 impl ComputeOfferingList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<ComputeOffering>) -> Self {
         Self { data, metadata: Default::default() }
@@ -591,14 +572,12 @@ pub struct ComputeOfferingResponse {
     pub data: ComputeOffering,
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeOfferingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -629,7 +608,6 @@ impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
 #[cfg(feature = "offerings")]
 impl ComputeOfferingResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: ComputeOffering) -> Self {
         Self { data, }
@@ -651,7 +629,6 @@ pub struct CreateEnvironmentRequest {
     pub membership: Option<EnvironmentMembership>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateEnvironmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -664,7 +641,6 @@ impl serde::Serialize for CreateEnvironmentRequest {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -709,7 +685,6 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
 #[cfg(feature = "environments")]
 impl CreateEnvironmentRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, service_connection: IdRef) -> Self {
         Self {
@@ -753,7 +728,6 @@ pub struct CreateInstanceRequest {
     pub volume_id_to_attach: Option<cloudgen_runtime::Uuid>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -778,7 +752,6 @@ impl serde::Serialize for CreateInstanceRequest {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -859,7 +832,6 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
 #[cfg(feature = "instances")]
 impl CreateInstanceRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -903,7 +875,6 @@ pub struct CreateNetworkRequest {
     pub netmask: Option<String>,
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateNetworkRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -918,7 +889,6 @@ impl serde::Serialize for CreateNetworkRequest {
     }
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -969,7 +939,6 @@ impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
 #[cfg(feature = "networks")]
 impl CreateNetworkRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -1006,7 +975,6 @@ pub struct CreateOrganizationRequest {
     pub tags: Option<Vec<Tag>>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateOrganizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1020,7 +988,6 @@ impl serde::Serialize for CreateOrganizationRequest {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1068,7 +1035,6 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 #[cfg(feature = "organizations")]
 impl CreateOrganizationRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, entry_point: String) -> Self {
         Self {
@@ -1094,7 +1060,6 @@ pub struct CreateSnapshotRequest {
     pub rapid: Option<bool>,
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateSnapshotRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1105,7 +1070,6 @@ impl serde::Serialize for CreateSnapshotRequest {
     }
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1144,7 +1108,6 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
 #[cfg(feature = "snapshots")]
 impl CreateSnapshotRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(volume_id: cloudgen_runtime::Uuid) -> Self {
         Self { volume_id, name: Default::default(), rapid: Default::default() }
@@ -1166,7 +1129,6 @@ pub struct CreateUserRequest {
     pub organization: Option<IdRef>,
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1180,7 +1142,6 @@ impl serde::Serialize for CreateUserRequest {
     }
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1228,7 +1189,6 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
 #[cfg(feature = "users")]
 impl CreateUserRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         user_name: String,
@@ -1258,7 +1218,6 @@ pub struct CreateVolumeRequest {
     pub instance_id: cloudgen_runtime::Uuid,
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateVolumeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1269,7 +1228,6 @@ impl serde::Serialize for CreateVolumeRequest {
     }
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1308,7 +1266,6 @@ impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
 #[cfg(feature = "volumes")]
 impl CreateVolumeRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -1330,7 +1287,6 @@ pub struct CreateVpcRequest {
     pub network_domain: Option<String>,
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateVpcRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1342,7 +1298,6 @@ impl serde::Serialize for CreateVpcRequest {
     }
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1384,7 +1339,6 @@ impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
 #[cfg(feature = "vpcs")]
 impl CreateVpcRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, description: String, vpc_offering_id: cloudgen_runtime::Uuid) -> Self {
         Self { name, description, vpc_offering_id, network_domain: Default::default() }
@@ -1405,7 +1359,6 @@ pub struct DestroyInstanceRequest {
     pub volume_ids_to_delete: Option<Vec<cloudgen_runtime::Uuid>>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DestroyInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1417,7 +1370,6 @@ impl serde::Serialize for DestroyInstanceRequest {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1469,7 +1421,6 @@ pub struct DiskOffering {
     pub custom_iops: Option<bool>,
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DiskOffering {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1482,7 +1433,6 @@ impl serde::Serialize for DiskOffering {
     }
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOffering {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1532,7 +1482,6 @@ pub struct DiskOfferingList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DiskOfferingList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1542,7 +1491,6 @@ impl serde::Serialize for DiskOfferingList {
     }
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1575,7 +1523,6 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingList {
 #[cfg(feature = "offerings")]
 impl DiskOfferingList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<DiskOffering>) -> Self {
         Self { data, metadata: Default::default() }
@@ -1588,14 +1535,12 @@ pub struct DiskOfferingResponse {
     pub data: DiskOffering,
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DiskOfferingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "offerings")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1626,7 +1571,6 @@ impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
 #[cfg(feature = "offerings")]
 impl DiskOfferingResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: DiskOffering) -> Self {
         Self { data, }
@@ -1655,7 +1599,6 @@ pub struct Environment {
     pub roles: Option<Vec<Role>>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Environment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1677,7 +1620,6 @@ impl serde::Serialize for Environment {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Environment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1754,7 +1696,6 @@ pub struct EnvironmentList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1764,7 +1705,6 @@ impl serde::Serialize for EnvironmentList {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1797,7 +1737,6 @@ impl<'de> serde::Deserialize<'de> for EnvironmentList {
 #[cfg(feature = "environments")]
 impl EnvironmentList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Environment>) -> Self {
         Self { data, metadata: Default::default() }
@@ -1820,7 +1759,6 @@ pub struct EnvironmentMember {
     pub scope_qualifier: Option<ScopeQualifier>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentMember {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1836,7 +1774,6 @@ impl serde::Serialize for EnvironmentMember {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMember {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1895,7 +1832,6 @@ pub struct EnvironmentMemberList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentMemberList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1905,7 +1841,6 @@ impl serde::Serialize for EnvironmentMemberList {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1941,7 +1876,6 @@ impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
 #[cfg(feature = "environments")]
 impl EnvironmentMemberList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<EnvironmentMember>) -> Self {
         Self { data, metadata: Default::default() }
@@ -1954,7 +1888,6 @@ pub struct EnvironmentMemberMetadata {
     pub membership: Option<MemberMembership>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentMemberMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1963,7 +1896,6 @@ impl serde::Serialize for EnvironmentMemberMetadata {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2065,14 +1997,12 @@ pub struct EnvironmentResponse {
     pub data: Environment,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2103,7 +2033,6 @@ impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
 #[cfg(feature = "environments")]
 impl EnvironmentResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Environment) -> Self {
         Self { data, }
@@ -2123,7 +2052,6 @@ pub struct ErrorDetail {
     /// Details, e.g. `{id, type, currentState, expectedStates}` for an entity in the wrong state.
     pub context: Option<serde_json::Map<String, serde_json::Value>>,
 }
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ErrorDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2134,7 +2062,6 @@ impl serde::Serialize for ErrorDetail {
             .end()
     }
 }
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2175,13 +2102,11 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
 pub struct ErrorEnvelope {
     pub errors: Vec<ErrorDetail>,
 }
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ErrorEnvelope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("errors", &self.errors).end()
     }
 }
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2211,7 +2136,6 @@ impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
 }
 impl ErrorEnvelope {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(errors: Vec<ErrorDetail>) -> Self {
         Self { errors, }
@@ -2226,14 +2150,12 @@ pub struct IdRef {
     pub id: cloudgen_runtime::Uuid,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for IdRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("id", &self.id).end()
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IdRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2264,7 +2186,6 @@ impl<'de> serde::Deserialize<'de> for IdRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl IdRef {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: cloudgen_runtime::Uuid) -> Self {
         Self { id, }
@@ -2298,7 +2219,6 @@ pub struct ImportTemplateRequest {
     pub ssh_enabled: Option<bool>,
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ImportTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2324,7 +2244,6 @@ impl serde::Serialize for ImportTemplateRequest {
     }
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2408,7 +2327,6 @@ impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
 #[cfg(feature = "templates")]
 impl ImportTemplateRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -2488,7 +2406,6 @@ pub struct Instance {
     pub nics: Option<Vec<Nic>>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Instance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2525,7 +2442,6 @@ impl serde::Serialize for Instance {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2647,7 +2563,6 @@ pub struct InstanceList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InstanceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2657,7 +2572,6 @@ impl serde::Serialize for InstanceList {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2690,7 +2604,6 @@ impl<'de> serde::Deserialize<'de> for InstanceList {
 #[cfg(feature = "instances")]
 impl InstanceList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Instance>) -> Self {
         Self { data, metadata: Default::default() }
@@ -2826,7 +2739,6 @@ pub struct InstanceOperationRequest {
     pub recovery_point: Option<RecoveryPoint>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InstanceOperationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2842,7 +2754,6 @@ impl serde::Serialize for InstanceOperationRequest {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2906,7 +2817,6 @@ pub struct InstancePublicIp {
     pub ports: Option<Vec<String>>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InstancePublicIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2918,7 +2828,6 @@ impl serde::Serialize for InstancePublicIp {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstancePublicIp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2964,14 +2873,12 @@ pub struct InstanceResponse {
     pub data: Instance,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3002,7 +2909,6 @@ impl<'de> serde::Deserialize<'de> for InstanceResponse {
 #[cfg(feature = "instances")]
 impl InstanceResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Instance) -> Self {
         Self { data, }
@@ -3101,7 +3007,6 @@ pub struct ListMetadata {
     pub sort_order: Option<SortOrder>,
 }
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ListMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3114,7 +3019,6 @@ impl serde::Serialize for ListMetadata {
     }
 }
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ListMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3171,7 +3075,6 @@ pub struct ManageableConnection {
     pub icon_override_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ManageableConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3186,7 +3089,6 @@ impl serde::Serialize for ManageableConnection {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ManageableConnection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3242,7 +3144,6 @@ pub struct ManageableConnectionList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ManageableConnectionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3252,7 +3153,6 @@ impl serde::Serialize for ManageableConnectionList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3288,7 +3188,6 @@ impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
 #[cfg(feature = "organizations")]
 impl ManageableConnectionList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<ManageableConnection>) -> Self {
         Self { data, metadata: Default::default() }
@@ -3371,7 +3270,6 @@ pub struct NamedRef {
     pub name: Option<String>,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for NamedRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3381,7 +3279,6 @@ impl serde::Serialize for NamedRef {
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NamedRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3435,7 +3332,6 @@ pub struct Network {
     pub state: Option<NetworkState>,
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3459,7 +3355,6 @@ impl serde::Serialize for Network {
     }
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3542,7 +3437,6 @@ pub struct NetworkList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for NetworkList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3552,7 +3446,6 @@ impl serde::Serialize for NetworkList {
     }
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3585,7 +3478,6 @@ impl<'de> serde::Deserialize<'de> for NetworkList {
 #[cfg(feature = "networks")]
 impl NetworkList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Network>) -> Self {
         Self { data, metadata: Default::default() }
@@ -3664,7 +3556,6 @@ pub struct NetworkOperationRequest {
     pub network_acl_id: Option<cloudgen_runtime::Uuid>,
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for NetworkOperationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3673,7 +3564,6 @@ impl serde::Serialize for NetworkOperationRequest {
     }
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3708,14 +3598,12 @@ pub struct NetworkResponse {
     pub data: Network,
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for NetworkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for NetworkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3746,7 +3634,6 @@ impl<'de> serde::Deserialize<'de> for NetworkResponse {
 #[cfg(feature = "networks")]
 impl NetworkResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Network) -> Self {
         Self { data, }
@@ -3830,7 +3717,6 @@ pub struct Nic {
     pub network_id: Option<cloudgen_runtime::Uuid>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Nic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3841,7 +3727,6 @@ impl serde::Serialize for Nic {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Nic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3917,7 +3802,6 @@ pub struct Organization {
     pub custom_field_definitions: Option<serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3952,7 +3836,6 @@ impl serde::Serialize for Organization {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4070,7 +3953,6 @@ pub struct OrganizationEnvironmentLink {
     pub deleted: Option<bool>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationEnvironmentLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4080,7 +3962,6 @@ impl serde::Serialize for OrganizationEnvironmentLink {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4118,7 +3999,6 @@ pub struct OrganizationList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4128,7 +4008,6 @@ impl serde::Serialize for OrganizationList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4161,7 +4040,6 @@ impl<'de> serde::Deserialize<'de> for OrganizationList {
 #[cfg(feature = "organizations")]
 impl OrganizationList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Organization>) -> Self {
         Self { data, metadata: Default::default() }
@@ -4178,7 +4056,6 @@ pub struct OrganizationRef {
     pub entry_point: Option<String>,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4189,7 +4066,6 @@ impl serde::Serialize for OrganizationRef {
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4228,14 +4104,12 @@ pub struct OrganizationResponse {
     pub data: Organization,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4266,7 +4140,6 @@ impl<'de> serde::Deserialize<'de> for OrganizationResponse {
 #[cfg(feature = "organizations")]
 impl OrganizationResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Organization) -> Self {
         Self { data, }
@@ -4286,7 +4159,6 @@ pub struct PasswordConstraint {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PasswordConstraint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4298,7 +4170,6 @@ impl serde::Serialize for PasswordConstraint {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4347,14 +4218,12 @@ pub struct PasswordConstraintList {
     pub data: Vec<PasswordConstraint>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PasswordConstraintList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4385,7 +4254,6 @@ impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
 #[cfg(feature = "organizations")]
 impl PasswordConstraintList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<PasswordConstraint>) -> Self {
         Self { data, }
@@ -4402,7 +4270,6 @@ pub struct PasswordPolicy {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PasswordPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4412,7 +4279,6 @@ impl serde::Serialize for PasswordPolicy {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4453,7 +4319,6 @@ pub struct Permission {
     pub name: Option<String>,
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4463,7 +4328,6 @@ impl serde::Serialize for Permission {
     }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4601,7 +4465,6 @@ pub struct PublicIp {
     pub zone_name: Option<String>,
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PublicIp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4620,7 +4483,6 @@ impl serde::Serialize for PublicIp {
     }
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4688,7 +4550,6 @@ pub struct PublicIpList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PublicIpList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4698,7 +4559,6 @@ impl serde::Serialize for PublicIpList {
     }
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4731,7 +4591,6 @@ impl<'de> serde::Deserialize<'de> for PublicIpList {
 #[cfg(feature = "public_ips")]
 impl PublicIpList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<PublicIp>) -> Self {
         Self { data, metadata: Default::default() }
@@ -4814,7 +4673,6 @@ pub struct PublicIpOperationRequest {
     pub private_ip_id: Option<String>,
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PublicIpOperationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4823,7 +4681,6 @@ impl serde::Serialize for PublicIpOperationRequest {
     }
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4937,14 +4794,12 @@ pub struct PublicIpResponse {
     pub data: PublicIp,
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PublicIpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "public_ips")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PublicIpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4975,7 +4830,6 @@ impl<'de> serde::Deserialize<'de> for PublicIpResponse {
 #[cfg(feature = "public_ips")]
 impl PublicIpResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: PublicIp) -> Self {
         Self { data, }
@@ -4991,7 +4845,6 @@ pub struct RecoveryPoint {
     pub description: Option<String>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RecoveryPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5001,7 +4854,6 @@ impl serde::Serialize for RecoveryPoint {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RecoveryPoint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5051,7 +4903,6 @@ pub struct Role {
     pub permissions: Option<Vec<Permission>>,
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Role {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5071,7 +4922,6 @@ impl serde::Serialize for Role {
     }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5144,7 +4994,6 @@ pub struct RoleBinding {
     pub role: Option<RoleRef>,
 }
 #[cfg(any(feature = "environments", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RoleBinding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5154,7 +5003,6 @@ impl serde::Serialize for RoleBinding {
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleBinding {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5193,14 +5041,12 @@ pub struct RoleBindingRequest {
     pub role: IdRef,
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RoleBindingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("role", &self.role).end()
     }
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5231,7 +5077,6 @@ impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
 #[cfg(feature = "users")]
 impl RoleBindingRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(role: IdRef) -> Self {
         Self { role, }
@@ -5245,7 +5090,6 @@ pub struct RoleList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "roles")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RoleList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5255,7 +5099,6 @@ impl serde::Serialize for RoleList {
     }
 }
 #[cfg(feature = "roles")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5288,7 +5131,6 @@ impl<'de> serde::Deserialize<'de> for RoleList {
 #[cfg(feature = "roles")]
 impl RoleList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Role>) -> Self {
         Self { data, metadata: Default::default() }
@@ -5312,7 +5154,6 @@ pub struct RoleRef {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RoleRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5329,7 +5170,6 @@ impl serde::Serialize for RoleRef {
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RoleRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5487,7 +5327,6 @@ pub struct SecuritySettings {
     pub password_policy: Option<PasswordPolicy>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecuritySettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5501,7 +5340,6 @@ impl serde::Serialize for SecuritySettings {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecuritySettings {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5553,14 +5391,12 @@ pub struct SecuritySettingsResponse {
     pub data: SecuritySettings,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SecuritySettingsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5591,7 +5427,6 @@ impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
 #[cfg(feature = "organizations")]
 impl SecuritySettingsResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: SecuritySettings) -> Self {
         Self { data, }
@@ -5624,7 +5459,6 @@ pub struct ServiceConnection {
     pub quotas: Option<Vec<NamedRef>>,
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5648,7 +5482,6 @@ impl serde::Serialize for ServiceConnection {
     }
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5734,7 +5567,6 @@ pub struct ServiceConnectionApiInfo {
     pub fields: Option<Vec<serde_json::Value>>,
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionApiInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5744,7 +5576,6 @@ impl serde::Serialize for ServiceConnectionApiInfo {
     }
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5784,14 +5615,12 @@ pub struct ServiceConnectionApiInfoResponse {
     pub data: ServiceConnectionApiInfo,
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionApiInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5824,7 +5653,6 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
 #[cfg(feature = "service_connections")]
 impl ServiceConnectionApiInfoResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: ServiceConnectionApiInfo) -> Self {
         Self { data, }
@@ -5838,7 +5666,6 @@ pub struct ServiceConnectionList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5848,7 +5675,6 @@ impl serde::Serialize for ServiceConnectionList {
     }
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5884,7 +5710,6 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
 #[cfg(feature = "service_connections")]
 impl ServiceConnectionList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<ServiceConnection>) -> Self {
         Self { data, metadata: Default::default() }
@@ -5903,7 +5728,6 @@ pub struct ServiceConnectionRef {
     pub state: Option<ProvisioningState>,
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5916,7 +5740,6 @@ impl serde::Serialize for ServiceConnectionRef {
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5965,14 +5788,12 @@ pub struct ServiceConnectionResponse {
     pub data: ServiceConnection,
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "service_connections")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6003,7 +5824,6 @@ impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
 #[cfg(feature = "service_connections")]
 impl ServiceConnectionResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: ServiceConnection) -> Self {
         Self { data, }
@@ -6020,7 +5840,6 @@ pub struct ServiceConnectionStatus {
     pub message: Option<String>,
 }
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceConnectionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6031,7 +5850,6 @@ impl serde::Serialize for ServiceConnectionStatus {
     }
 }
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6085,7 +5903,6 @@ pub struct Snapshot {
     pub volume_type: Option<String>,
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6100,7 +5917,6 @@ impl serde::Serialize for Snapshot {
     }
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Snapshot {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6219,7 +6035,6 @@ pub struct SnapshotList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SnapshotList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6229,7 +6044,6 @@ impl serde::Serialize for SnapshotList {
     }
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SnapshotList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6262,7 +6076,6 @@ impl<'de> serde::Deserialize<'de> for SnapshotList {
 #[cfg(feature = "snapshots")]
 impl SnapshotList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Snapshot>) -> Self {
         Self { data, metadata: Default::default() }
@@ -6275,14 +6088,12 @@ pub struct SnapshotResponse {
     pub data: Snapshot,
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SnapshotResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "snapshots")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SnapshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6313,7 +6124,6 @@ impl<'de> serde::Deserialize<'de> for SnapshotResponse {
 #[cfg(feature = "snapshots")]
 impl SnapshotResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Snapshot) -> Self {
         Self { data, }
@@ -6396,7 +6206,6 @@ pub struct SshKey {
     pub fingerprint: Option<String>,
 }
 #[cfg(feature = "ssh_keys")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SshKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6406,7 +6215,6 @@ impl serde::Serialize for SshKey {
     }
 }
 #[cfg(feature = "ssh_keys")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6444,7 +6252,6 @@ pub struct SshKeyList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "ssh_keys")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SshKeyList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6454,7 +6261,6 @@ impl serde::Serialize for SshKeyList {
     }
 }
 #[cfg(feature = "ssh_keys")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKeyList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6487,7 +6293,6 @@ impl<'de> serde::Deserialize<'de> for SshKeyList {
 #[cfg(feature = "ssh_keys")]
 impl SshKeyList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<SshKey>) -> Self {
         Self { data, metadata: Default::default() }
@@ -6500,14 +6305,12 @@ pub struct SshKeyResponse {
     pub data: SshKey,
 }
 #[cfg(feature = "ssh_keys")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SshKeyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "ssh_keys")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SshKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6538,7 +6341,6 @@ impl<'de> serde::Deserialize<'de> for SshKeyResponse {
 #[cfg(feature = "ssh_keys")]
 impl SshKeyResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: SshKey) -> Self {
         Self { data, }
@@ -6557,7 +6359,6 @@ pub struct Tag {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6569,7 +6370,6 @@ impl serde::Serialize for Tag {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6619,7 +6419,6 @@ pub struct Task {
     pub data: Option<TaskData>,
 }
 #[cfg(feature = "tasks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6632,7 +6431,6 @@ impl serde::Serialize for Task {
     }
 }
 #[cfg(feature = "tasks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6688,7 +6486,6 @@ pub struct TaskAccepted {
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TaskAccepted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6700,7 +6497,6 @@ impl serde::Serialize for TaskAccepted {
     }
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TaskAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6742,7 +6538,6 @@ impl<'de> serde::Deserialize<'de> for TaskAccepted {
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl TaskAccepted {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(task_id: cloudgen_runtime::Uuid) -> Self {
         Self {
@@ -6767,7 +6562,6 @@ pub struct TaskData {
     pub result: Option<serde_json::Value>,
 }
 #[cfg(feature = "tasks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TaskData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6779,7 +6573,6 @@ impl serde::Serialize for TaskData {
     }
 }
 #[cfg(feature = "tasks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TaskData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6921,7 +6714,6 @@ pub struct Template {
     pub keyboard: Option<String>,
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6951,7 +6743,6 @@ impl serde::Serialize for Template {
     }
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7052,7 +6843,6 @@ pub struct TemplateList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TemplateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7062,7 +6852,6 @@ impl serde::Serialize for TemplateList {
     }
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7095,7 +6884,6 @@ impl<'de> serde::Deserialize<'de> for TemplateList {
 #[cfg(feature = "templates")]
 impl TemplateList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Template>) -> Self {
         Self { data, metadata: Default::default() }
@@ -7183,7 +6971,6 @@ pub struct TemplateOperationRequest {
     pub keyboard: Option<String>,
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TemplateOperationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7202,7 +6989,6 @@ impl serde::Serialize for TemplateOperationRequest {
     }
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7269,14 +7055,12 @@ pub struct TemplateResponse {
     pub data: Template,
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "templates")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7307,7 +7091,6 @@ impl<'de> serde::Deserialize<'de> for TemplateResponse {
 #[cfg(feature = "templates")]
 impl TemplateResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Template) -> Self {
         Self { data, }
@@ -7322,14 +7105,12 @@ pub struct UpdateEnvironmentMemberRequest {
     pub role: IdRef,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateEnvironmentMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("role", &self.role).end()
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7362,7 +7143,6 @@ impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
 #[cfg(feature = "environments")]
 impl UpdateEnvironmentMemberRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(role: IdRef) -> Self {
         Self { role, }
@@ -7378,7 +7158,6 @@ pub struct UpdateEnvironmentMembershipRequest {
     pub default_role: Option<IdRef>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateEnvironmentMembershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7388,7 +7167,6 @@ impl serde::Serialize for UpdateEnvironmentMembershipRequest {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7432,7 +7210,6 @@ pub struct UpdateEnvironmentRequest {
     pub membership: Option<EnvironmentMembership>,
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateEnvironmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7443,7 +7220,6 @@ impl serde::Serialize for UpdateEnvironmentRequest {
     }
 }
 #[cfg(feature = "environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7490,7 +7266,6 @@ pub struct UpdateInstanceRequest {
     pub hostname: Option<String>,
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7500,7 +7275,6 @@ impl serde::Serialize for UpdateInstanceRequest {
     }
 }
 #[cfg(feature = "instances")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7540,7 +7314,6 @@ pub struct UpdateNetworkRequest {
     pub description: String,
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateNetworkRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7550,7 +7323,6 @@ impl serde::Serialize for UpdateNetworkRequest {
     }
 }
 #[cfg(feature = "networks")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7586,7 +7358,6 @@ impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
 #[cfg(feature = "networks")]
 impl UpdateNetworkRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, description: String) -> Self {
         Self { name, description }
@@ -7613,7 +7384,6 @@ pub struct UpdateOrganizationRequest {
     pub is_billable: Option<bool>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateOrganizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7633,7 +7403,6 @@ impl serde::Serialize for UpdateOrganizationRequest {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7710,7 +7479,6 @@ pub struct UpdateSecuritySettingsRequest {
     pub password_policy: Option<PasswordPolicy>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateSecuritySettingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7723,7 +7491,6 @@ impl serde::Serialize for UpdateSecuritySettingsRequest {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7768,7 +7535,6 @@ impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
 #[cfg(feature = "organizations")]
 impl UpdateSecuritySettingsRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(default_role: RoleRef) -> Self {
         Self {
@@ -7793,7 +7559,6 @@ pub struct UpdateUserRequest {
     pub primary_role_binding: Option<RoleBindingRequest>,
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7806,7 +7571,6 @@ impl serde::Serialize for UpdateUserRequest {
     }
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7858,7 +7622,6 @@ pub struct UpdateVpcRequest {
     pub description: Option<String>,
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateVpcRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7868,7 +7631,6 @@ impl serde::Serialize for UpdateVpcRequest {
     }
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7932,7 +7694,6 @@ pub struct User {
     pub identity_provider_users: Option<Vec<serde_json::Value>>,
 }
 #[cfg(any(feature = "environments", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7964,7 +7725,6 @@ impl serde::Serialize for User {
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8071,7 +7831,6 @@ pub struct UserList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8081,7 +7840,6 @@ impl serde::Serialize for UserList {
     }
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8114,7 +7872,6 @@ impl<'de> serde::Deserialize<'de> for UserList {
 #[cfg(feature = "users")]
 impl UserList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<User>) -> Self {
         Self { data, metadata: Default::default() }
@@ -8134,7 +7891,6 @@ pub struct UserRef {
     pub deleted: Option<bool>,
 }
 #[cfg(any(feature = "environments", feature = "organizations"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8148,7 +7904,6 @@ impl serde::Serialize for UserRef {
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8200,14 +7955,12 @@ pub struct UserResponse {
     pub data: User,
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "users")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8238,7 +7991,6 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
 #[cfg(feature = "users")]
 impl UserResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: User) -> Self {
         Self { data, }
@@ -8327,7 +8079,6 @@ pub struct VerifiedDomain {
     pub organization: Option<OrganizationRef>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VerifiedDomain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8342,7 +8093,6 @@ impl serde::Serialize for VerifiedDomain {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8398,7 +8148,6 @@ pub struct VerifiedDomainList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VerifiedDomainList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8408,7 +8157,6 @@ impl serde::Serialize for VerifiedDomainList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8444,7 +8192,6 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
 #[cfg(feature = "organizations")]
 impl VerifiedDomainList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<VerifiedDomain>) -> Self {
         Self { data, metadata: Default::default() }
@@ -8457,14 +8204,12 @@ pub struct VerifiedDomainResponse {
     pub data: VerifiedDomain,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VerifiedDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8495,7 +8240,6 @@ impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
 #[cfg(feature = "organizations")]
 impl VerifiedDomainResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: VerifiedDomain) -> Self {
         Self { data, }
@@ -8593,7 +8337,6 @@ pub struct Volume {
     pub size_in_gb: Option<i32>,
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Volume {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8613,7 +8356,6 @@ impl serde::Serialize for Volume {
     }
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8684,7 +8426,6 @@ pub struct VolumeList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VolumeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8694,7 +8435,6 @@ impl serde::Serialize for VolumeList {
     }
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8727,7 +8467,6 @@ impl<'de> serde::Deserialize<'de> for VolumeList {
 #[cfg(feature = "volumes")]
 impl VolumeList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Volume>) -> Self {
         Self { data, metadata: Default::default() }
@@ -8815,7 +8554,6 @@ pub struct VolumeOperationRequest {
     pub snapshot: Option<VolumeSnapshotSpec>,
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VolumeOperationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8825,7 +8563,6 @@ impl serde::Serialize for VolumeOperationRequest {
     }
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8862,14 +8599,12 @@ pub struct VolumeResponse {
     pub data: Volume,
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VolumeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8900,7 +8635,6 @@ impl<'de> serde::Deserialize<'de> for VolumeResponse {
 #[cfg(feature = "volumes")]
 impl VolumeResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Volume) -> Self {
         Self { data, }
@@ -8918,7 +8652,6 @@ pub struct VolumeSnapshotSpec {
     pub rapid: Option<bool>,
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VolumeSnapshotSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8928,7 +8661,6 @@ impl serde::Serialize for VolumeSnapshotSpec {
     }
 }
 #[cfg(feature = "volumes")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9048,7 +8780,6 @@ pub struct Vpc {
     pub vpn_status: Option<String>,
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Vpc {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9068,7 +8799,6 @@ impl serde::Serialize for Vpc {
     }
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Vpc {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9139,7 +8869,6 @@ pub struct VpcList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VpcList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9149,7 +8878,6 @@ impl serde::Serialize for VpcList {
     }
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VpcList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9182,7 +8910,6 @@ impl<'de> serde::Deserialize<'de> for VpcList {
 #[cfg(feature = "vpcs")]
 impl VpcList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Vpc>) -> Self {
         Self { data, metadata: Default::default() }
@@ -9258,14 +8985,12 @@ pub struct VpcResponse {
     pub data: Vpc,
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for VpcResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "vpcs")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for VpcResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9296,7 +9021,6 @@ impl<'de> serde::Deserialize<'de> for VpcResponse {
 #[cfg(feature = "vpcs")]
 impl VpcResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vpc) -> Self {
         Self { data, }
@@ -9312,7 +9036,6 @@ pub struct Zone {
     pub name: Option<String>,
 }
 #[cfg(feature = "zones")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Zone {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9322,7 +9045,6 @@ impl serde::Serialize for Zone {
     }
 }
 #[cfg(feature = "zones")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Zone {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9360,7 +9082,6 @@ pub struct ZoneList {
     pub metadata: Option<ListMetadata>,
 }
 #[cfg(feature = "zones")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ZoneList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9370,7 +9091,6 @@ impl serde::Serialize for ZoneList {
     }
 }
 #[cfg(feature = "zones")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ZoneList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9403,7 +9123,6 @@ impl<'de> serde::Deserialize<'de> for ZoneList {
 #[cfg(feature = "zones")]
 impl ZoneList {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Vec<Zone>) -> Self {
         Self { data, metadata: Default::default() }
@@ -9416,14 +9135,12 @@ pub struct ZoneResponse {
     pub data: Zone,
 }
 #[cfg(feature = "zones")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ZoneResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("data", &self.data).end()
     }
 }
 #[cfg(feature = "zones")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ZoneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9454,7 +9171,6 @@ impl<'de> serde::Deserialize<'de> for ZoneResponse {
 #[cfg(feature = "zones")]
 impl ZoneResponse {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(data: Zone) -> Self {
         Self { data, }

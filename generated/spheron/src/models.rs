@@ -25,7 +25,6 @@ pub struct AgreedMachineImage {
     pub topup_threashold: Option<f64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AgreedMachineImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -45,7 +44,6 @@ impl serde::Serialize for AgreedMachineImage {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -339,7 +337,6 @@ pub struct AutoscalingRules {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AutoscalingRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -360,7 +357,6 @@ impl serde::Serialize for AutoscalingRules {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingRules {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -439,7 +435,6 @@ pub struct AutoscalingThreshold {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AutoscalingThreshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -451,7 +446,6 @@ impl serde::Serialize for AutoscalingThreshold {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -501,7 +495,6 @@ pub struct AutoscalingThresholds {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for AutoscalingThresholds {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -512,7 +505,6 @@ impl serde::Serialize for AutoscalingThresholds {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -626,7 +618,6 @@ pub struct Bucket {
     pub state: Option<ResourceState>,
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Bucket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -639,7 +630,6 @@ impl serde::Serialize for Bucket {
     }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Bucket {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -684,7 +674,6 @@ impl<'de> serde::Deserialize<'de> for Bucket {
 #[cfg(any(feature = "organizations", feature = "storage"))]
 impl Bucket {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -713,7 +702,6 @@ pub struct BucketIpnsRecord {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BucketIpnsRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -730,7 +718,6 @@ impl serde::Serialize for BucketIpnsRecord {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -787,7 +774,6 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
 #[cfg(feature = "storage")]
 impl BucketIpnsRecord {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -810,7 +796,6 @@ pub struct BucketIpnsRecordList {
     pub ipns_records: Option<Vec<BucketIpnsRecord>>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BucketIpnsRecordList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -819,7 +804,6 @@ impl serde::Serialize for BucketIpnsRecordList {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -855,7 +839,6 @@ pub struct BucketIpnsRecordRequest {
     pub upload_id: String,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BucketIpnsRecordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -864,7 +847,6 @@ impl serde::Serialize for BucketIpnsRecordRequest {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -897,7 +879,6 @@ impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
 #[cfg(feature = "storage")]
 impl BucketIpnsRecordRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(upload_id: String) -> Self {
         Self { upload_id, }
@@ -910,7 +891,6 @@ pub struct BucketIpnsRecordResponse {
     pub ipns_record: Option<BucketIpnsRecord>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BucketIpnsRecordResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -919,7 +899,6 @@ impl serde::Serialize for BucketIpnsRecordResponse {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -954,7 +933,6 @@ pub struct BucketList {
     pub buckets: Option<Vec<Bucket>>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BucketList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -963,7 +941,6 @@ impl serde::Serialize for BucketList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BucketList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1005,7 +982,6 @@ pub struct BuildConfigurationInput {
     pub node_version: Option<NodeVersion>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for BuildConfigurationInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1019,7 +995,6 @@ impl serde::Serialize for BuildConfigurationInput {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1074,7 +1049,6 @@ pub struct CancelDeploymentResponse {
     pub killing: Option<bool>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CancelDeploymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1085,7 +1059,6 @@ impl serde::Serialize for CancelDeploymentResponse {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1133,7 +1106,6 @@ pub struct CdnRecords {
     pub record_cname_v2: Option<String>,
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CdnRecords {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1143,7 +1115,6 @@ impl serde::Serialize for CdnRecords {
     }
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CdnRecords {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1180,7 +1151,6 @@ pub struct CdnRecordsResponse {
     pub records: Option<CdnRecords>,
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CdnRecordsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1189,7 +1159,6 @@ impl serde::Serialize for CdnRecordsResponse {
     }
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1231,7 +1200,6 @@ pub struct CliTokenVerification {
     pub email: Option<String>,
 }
 #[cfg(feature = "cli")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CliTokenVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1245,7 +1213,6 @@ impl serde::Serialize for CliTokenVerification {
     }
 }
 #[cfg(feature = "cli")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CliTokenVerification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1298,7 +1265,6 @@ pub struct CloseInstanceResponse {
     pub success: Option<bool>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CloseInstanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1308,7 +1274,6 @@ impl serde::Serialize for CloseInstanceResponse {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1371,7 +1336,6 @@ pub struct ComputeDeployment {
     pub deployment_initiator: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeDeployment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1399,7 +1363,6 @@ impl serde::Serialize for ComputeDeployment {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeployment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1489,7 +1452,6 @@ impl<'de> serde::Deserialize<'de> for ComputeDeployment {
 #[cfg(feature = "compute")]
 impl ComputeDeployment {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -1524,7 +1486,6 @@ pub struct ComputeDeploymentDetails {
     pub live_logs: Option<Vec<String>>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeDeploymentDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1534,7 +1495,6 @@ impl serde::Serialize for ComputeDeploymentDetails {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1576,7 +1536,6 @@ pub struct ComputeDeploymentLogs {
     pub logs_length: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeDeploymentLogs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1587,7 +1546,6 @@ impl serde::Serialize for ComputeDeploymentLogs {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1627,7 +1585,6 @@ pub struct ComputeDeploymentLogsResponse {
     pub deployment: Option<ComputeDeploymentLogs>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeDeploymentLogsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1637,7 +1594,6 @@ impl serde::Serialize for ComputeDeploymentLogsResponse {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1696,7 +1652,6 @@ pub struct ComputeInstance {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeInstance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1721,7 +1676,6 @@ impl serde::Serialize for ComputeInstance {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1802,7 +1756,6 @@ impl<'de> serde::Deserialize<'de> for ComputeInstance {
 #[cfg(feature = "compute")]
 impl ComputeInstance {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -1835,7 +1788,6 @@ pub struct ComputeInstanceDetails {
     pub topup_report: Option<FundsUsage>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeInstanceDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1846,7 +1798,6 @@ impl serde::Serialize for ComputeInstanceDetails {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1889,7 +1840,6 @@ pub struct ComputeInstanceList {
     pub instances: Option<Vec<ComputeInstance>>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeInstanceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1898,7 +1848,6 @@ impl serde::Serialize for ComputeInstanceList {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1938,7 +1887,6 @@ pub struct ComputeInstanceStarted {
     pub topic: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeInstanceStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -1950,7 +1898,6 @@ impl serde::Serialize for ComputeInstanceStarted {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -1997,7 +1944,6 @@ pub struct ComputeLogEntry {
     pub log: Option<Vec<String>>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeLogEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2007,7 +1953,6 @@ impl serde::Serialize for ComputeLogEntry {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2048,7 +1993,6 @@ pub struct ComputeMetrics {
     pub timestamp: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeMetrics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2059,7 +2003,6 @@ impl serde::Serialize for ComputeMetrics {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeMetrics {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2098,7 +2041,6 @@ pub struct ComputeMetricsResponse {
     pub metrics: Option<ComputeMetrics>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeMetricsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2107,7 +2049,6 @@ impl serde::Serialize for ComputeMetricsResponse {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2152,7 +2093,6 @@ pub struct ComputeProject {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeProject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2168,7 +2108,6 @@ impl serde::Serialize for ComputeProject {
     }
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeProject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2222,7 +2161,6 @@ impl<'de> serde::Deserialize<'de> for ComputeProject {
 #[cfg(any(feature = "compute", feature = "organizations"))]
 impl ComputeProject {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -2244,7 +2182,6 @@ pub struct ComputeProjectList {
     pub compute_projects: Option<Vec<ComputeProject>>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeProjectList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2253,7 +2190,6 @@ impl serde::Serialize for ComputeProjectList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeProjectList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2323,7 +2259,6 @@ pub struct ComputeServiceConfiguration {
     pub template: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeServiceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2352,7 +2287,6 @@ impl serde::Serialize for ComputeServiceConfiguration {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2468,7 +2402,6 @@ pub struct ComputeServiceInput {
     pub template_id: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ComputeServiceInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2491,7 +2424,6 @@ impl serde::Serialize for ComputeServiceInput {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2567,7 +2499,6 @@ impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
 impl ComputeServiceInput {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         name: String,
@@ -2684,7 +2615,6 @@ pub struct Configuration {
     pub node_version: Option<NodeVersion>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Configuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2699,7 +2629,6 @@ impl serde::Serialize for Configuration {
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Configuration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2754,7 +2683,6 @@ pub struct ConfigurationResponse {
     pub configuration: Option<Configuration>,
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ConfigurationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2763,7 +2691,6 @@ impl serde::Serialize for ConfigurationResponse {
     }
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2801,14 +2728,12 @@ pub struct Count {
     pub count: i64,
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Count {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("count", &self.count).end()
     }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Count {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2839,7 +2764,6 @@ impl<'de> serde::Deserialize<'de> for Count {
 #[cfg(any(feature = "organizations", feature = "storage"))]
 impl Count {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(count: i64) -> Self {
         Self { count, }
@@ -2864,7 +2788,6 @@ pub struct Coupon {
     pub days_until_activation: Option<i64>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Coupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2882,7 +2805,6 @@ impl serde::Serialize for Coupon {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Coupon {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -2946,7 +2868,6 @@ pub struct CouponList {
     pub coupons: Option<Vec<Coupon>>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CouponList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -2955,7 +2876,6 @@ impl serde::Serialize for CouponList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CouponList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3003,7 +2923,6 @@ pub struct CreateComputeInstanceRequest {
     pub services: Vec<ComputeServiceInput>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateComputeInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3019,7 +2938,6 @@ impl serde::Serialize for CreateComputeInstanceRequest {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3074,7 +2992,6 @@ impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
 impl CreateComputeInstanceRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         organization_id: String,
@@ -3105,7 +3022,6 @@ pub struct CreateDeploymentEnvironmentResponse {
     pub new_environment: Option<DeploymentEnvironment>,
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateDeploymentEnvironmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3114,7 +3030,6 @@ impl serde::Serialize for CreateDeploymentEnvironmentResponse {
     }
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3164,7 +3079,6 @@ pub struct CreateDeploymentRequest {
     pub unique_topic_id: Option<String>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateDeploymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3183,7 +3097,6 @@ impl serde::Serialize for CreateDeploymentRequest {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3247,7 +3160,6 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
 impl CreateDeploymentRequest {
     /// A value with the required properties given and every other one absent.
     #[allow(clippy::too_many_arguments, reason = "one argument per required property")]
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         organization_id: String,
@@ -3289,7 +3201,6 @@ pub struct CreateDomainRequest {
     pub is_latest: Option<bool>,
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3302,7 +3213,6 @@ impl serde::Serialize for CreateDomainRequest {
     }
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3347,7 +3257,6 @@ impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
 #[cfg(feature = "domains")]
 impl CreateDomainRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, r#type: DomainType) -> Self {
         Self {
@@ -3366,7 +3275,6 @@ pub struct CreateEnvironmentVariablesRequest {
     pub environment_variables: Vec<EnvironmentVariableInput>,
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateEnvironmentVariablesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3375,7 +3283,6 @@ impl serde::Serialize for CreateEnvironmentVariablesRequest {
     }
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3408,7 +3315,6 @@ impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
 #[cfg(feature = "environment_variables")]
 impl CreateEnvironmentVariablesRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(environment_variables: Vec<EnvironmentVariableInput>) -> Self {
         Self { environment_variables, }
@@ -3421,7 +3327,6 @@ pub struct CreateEnvironmentVariablesResponse {
     pub environment_variables: Option<Vec<EnvironmentVariable>>,
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateEnvironmentVariablesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3430,7 +3335,6 @@ impl serde::Serialize for CreateEnvironmentVariablesResponse {
     }
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3474,7 +3378,6 @@ pub struct CreateInstanceFromTemplateRequest {
     pub instance_count: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateInstanceFromTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3491,7 +3394,6 @@ impl serde::Serialize for CreateInstanceFromTemplateRequest {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3548,7 +3450,6 @@ impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
 #[cfg(feature = "compute")]
 impl CreateInstanceFromTemplateRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         template_id: String,
@@ -3579,7 +3480,6 @@ pub struct CreateInviteRequest {
     pub user_email: String,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateInviteRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3588,7 +3488,6 @@ impl serde::Serialize for CreateInviteRequest {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3621,7 +3520,6 @@ impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
 #[cfg(feature = "organizations")]
 impl CreateInviteRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(user_email: String) -> Self {
         Self { user_email, }
@@ -3635,7 +3533,6 @@ pub struct CreateInviteResponse {
     pub invite: Option<Invite>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateInviteResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3645,7 +3542,6 @@ impl serde::Serialize for CreateInviteResponse {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3686,7 +3582,6 @@ pub struct CreateOrganizationRequest {
     pub app_type: AppType,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateOrganizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3697,7 +3592,6 @@ impl serde::Serialize for CreateOrganizationRequest {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3736,7 +3630,6 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
 #[cfg(feature = "organizations")]
 impl CreateOrganizationRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(username: String, name: String, app_type: AppType) -> Self {
         Self { username, name, app_type }
@@ -3749,7 +3642,6 @@ pub struct CreateOrganizationResponse {
     pub organization: Option<Organization>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CreateOrganizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3758,7 +3650,6 @@ impl serde::Serialize for CreateOrganizationResponse {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3802,7 +3693,6 @@ pub struct CustomServiceSpecs {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for CustomServiceSpecs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3815,7 +3705,6 @@ impl serde::Serialize for CustomServiceSpecs {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3865,14 +3754,12 @@ pub struct DeleteDomainResponse {
     pub domain: Option<SuccessResponse>,
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeleteDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("domain", &self.domain).end()
     }
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -3943,7 +3830,6 @@ pub struct Deployment {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Deployment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -3978,7 +3864,6 @@ impl serde::Serialize for Deployment {
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Deployment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4089,7 +3974,6 @@ impl<'de> serde::Deserialize<'de> for Deployment {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Deployment {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -4135,7 +4019,6 @@ pub struct DeploymentCounts {
     pub pending: Option<i64>,
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4147,7 +4030,6 @@ impl serde::Serialize for DeploymentCounts {
     }
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentCounts {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4195,7 +4077,6 @@ pub struct DeploymentDetails {
     pub live_logs: Option<serde_json::Value>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4205,7 +4086,6 @@ impl serde::Serialize for DeploymentDetails {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4251,7 +4131,6 @@ pub struct DeploymentEnvironment {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentEnvironment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4267,7 +4146,6 @@ impl serde::Serialize for DeploymentEnvironment {
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4321,7 +4199,6 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl DeploymentEnvironment {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -4343,14 +4220,12 @@ pub struct DeploymentEnvironmentList {
     pub result: Option<Vec<DeploymentEnvironment>>,
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentEnvironmentList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("result", &self.result).end()
     }
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4389,7 +4264,6 @@ pub struct DeploymentEnvironmentRequest {
     pub protocol: Protocol,
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentEnvironmentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4400,7 +4274,6 @@ impl serde::Serialize for DeploymentEnvironmentRequest {
     }
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4439,7 +4312,6 @@ impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
 #[cfg(feature = "deployment_environments")]
 impl DeploymentEnvironmentRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, branches: Vec<String>, protocol: Protocol) -> Self {
         Self { name, branches, protocol }
@@ -4452,7 +4324,6 @@ pub struct DeploymentEnvironmentResponse {
     pub deployment_environment: Option<DeploymentEnvironment>,
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentEnvironmentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4461,7 +4332,6 @@ impl serde::Serialize for DeploymentEnvironmentResponse {
     }
 }
 #[cfg(feature = "deployment_environments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4568,7 +4438,6 @@ pub struct DeploymentLogLine {
     pub log: Option<String>,
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentLogLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4578,7 +4447,6 @@ impl serde::Serialize for DeploymentLogLine {
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4622,7 +4490,6 @@ pub struct DeploymentStarted {
     pub deployment: Option<Deployment>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DeploymentStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4636,7 +4503,6 @@ impl serde::Serialize for DeploymentStarted {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DeploymentStarted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4802,7 +4668,6 @@ pub struct Domain {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Domain {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4824,7 +4689,6 @@ impl serde::Serialize for Domain {
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -4896,7 +4760,6 @@ impl<'de> serde::Deserialize<'de> for Domain {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl Domain {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -4982,7 +4845,6 @@ pub struct DomainCredentials {
     pub password: Option<String>,
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainCredentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -4992,7 +4854,6 @@ impl serde::Serialize for DomainCredentials {
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainCredentials {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5029,7 +4890,6 @@ pub struct DomainList {
     pub domains: Option<Vec<Domain>>,
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5038,7 +4898,6 @@ impl serde::Serialize for DomainList {
     }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5078,7 +4937,6 @@ pub struct DomainRequest {
     pub link: Option<String>,
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5089,7 +4947,6 @@ impl serde::Serialize for DomainRequest {
     }
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5128,7 +4985,6 @@ impl<'de> serde::Deserialize<'de> for DomainRequest {
 #[cfg(any(feature = "compute", feature = "storage"))]
 impl DomainRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self { name, r#type: Default::default(), link: Default::default() }
@@ -5141,14 +4997,12 @@ pub struct DomainResponse {
     pub domain: Option<Domain>,
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("domain", &self.domain).end()
     }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5264,7 +5118,6 @@ pub struct DomainVerification {
     pub domain: Option<Domain>,
 }
 #[cfg(any(feature = "domains", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for DomainVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5274,7 +5127,6 @@ impl serde::Serialize for DomainVerification {
     }
 }
 #[cfg(any(feature = "domains", feature = "storage"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for DomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5316,7 +5168,6 @@ pub struct EnvironmentVariable {
     pub deployment_environments: Option<Vec<DeploymentEnvironment>>,
 }
 #[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentVariable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5328,7 +5179,6 @@ impl serde::Serialize for EnvironmentVariable {
     }
 }
 #[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5377,7 +5227,6 @@ pub struct EnvironmentVariableInput {
     pub environments: Option<Vec<String>>,
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for EnvironmentVariableInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5388,7 +5237,6 @@ impl serde::Serialize for EnvironmentVariableInput {
     }
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5427,7 +5275,6 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
 #[cfg(feature = "environment_variables")]
 impl EnvironmentVariableInput {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String, value: String) -> Self {
         Self { name, value, environments: Default::default() }
@@ -5443,7 +5290,6 @@ pub struct Error {
     /// What went wrong.
     pub message: String,
 }
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5452,7 +5298,6 @@ impl serde::Serialize for Error {
             .end()
     }
 }
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5484,7 +5329,6 @@ impl<'de> serde::Deserialize<'de> for Error {
 }
 impl Error {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(message: String) -> Self {
         Self { error: Default::default(), message }
@@ -5498,7 +5342,6 @@ pub struct ExceededEnvironments {
     pub project: Option<String>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ExceededEnvironments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5508,7 +5351,6 @@ impl serde::Serialize for ExceededEnvironments {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5546,14 +5388,12 @@ pub struct ExecCommandRequest {
     pub command: String,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ExecCommandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("command", &self.command).end()
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5584,7 +5424,6 @@ impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
 #[cfg(feature = "compute")]
 impl ExecCommandRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(command: String) -> Self {
         Self { command, }
@@ -5598,14 +5437,12 @@ pub struct ExecCommandResponse {
     pub logs: Option<Vec<String>>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ExecCommandResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("logs", &self.logs).end()
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5640,7 +5477,6 @@ pub struct ExtendedInstanceList {
     pub extended_instances: Option<Vec<ComputeInstance>>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ExtendedInstanceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5649,7 +5485,6 @@ impl serde::Serialize for ExtendedInstanceList {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5819,7 +5654,6 @@ pub struct FrameworkSuggestion {
     pub suggested_framework: Option<Framework>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for FrameworkSuggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5828,7 +5662,6 @@ impl serde::Serialize for FrameworkSuggestion {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5866,7 +5699,6 @@ pub struct FundsUsage {
     pub used_till_now: Option<f64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for FundsUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5876,7 +5708,6 @@ impl serde::Serialize for FundsUsage {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for FundsUsage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5918,7 +5749,6 @@ pub struct GitProviderPreferences {
     pub github_deployment: Option<bool>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for GitProviderPreferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5930,7 +5760,6 @@ impl serde::Serialize for GitProviderPreferences {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -5982,7 +5811,6 @@ pub struct GptQueryRequest {
     pub lang: Option<String>,
 }
 #[cfg(feature = "cli")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for GptQueryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -5994,7 +5822,6 @@ impl serde::Serialize for GptQueryRequest {
     }
 }
 #[cfg(feature = "cli")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GptQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6036,7 +5863,6 @@ impl<'de> serde::Deserialize<'de> for GptQueryRequest {
 #[cfg(feature = "cli")]
 impl GptQueryRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(query: String) -> Self {
         Self {
@@ -6054,7 +5880,6 @@ pub struct GptQueryResponse {
     pub response: Option<String>,
 }
 #[cfg(feature = "cli")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for GptQueryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6063,7 +5888,6 @@ impl serde::Serialize for GptQueryResponse {
     }
 }
 #[cfg(feature = "cli")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GptQueryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6103,14 +5927,12 @@ pub struct GpuModel {
     pub model: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for GpuModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("model", &self.model).end()
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GpuModel {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6147,7 +5969,6 @@ pub struct GpuSpecs {
     pub models: Option<std::collections::BTreeMap<String, Vec<GpuModel>>>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for GpuSpecs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6157,7 +5978,6 @@ impl serde::Serialize for GpuSpecs {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for GpuSpecs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6199,7 +6019,6 @@ pub struct HealthCheck {
     pub timestamp: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for HealthCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6211,7 +6030,6 @@ impl serde::Serialize for HealthCheck {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheck {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6254,7 +6072,6 @@ pub struct HealthCheckInput {
     pub port: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for HealthCheckInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6264,7 +6081,6 @@ impl serde::Serialize for HealthCheckInput {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheckInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6302,7 +6118,6 @@ pub struct HealthCheckUpdated {
     pub updated: Option<bool>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for HealthCheckUpdated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6312,7 +6127,6 @@ impl serde::Serialize for HealthCheckUpdated {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6430,7 +6244,6 @@ pub struct InstanceCounts {
     pub total: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InstanceCounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6443,7 +6256,6 @@ impl serde::Serialize for InstanceCounts {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InstanceCounts {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6648,7 +6460,6 @@ pub struct Invite {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Invite {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6663,7 +6474,6 @@ impl serde::Serialize for Invite {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Invite {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6714,7 +6524,6 @@ impl<'de> serde::Deserialize<'de> for Invite {
 #[cfg(feature = "organizations")]
 impl Invite {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -6735,7 +6544,6 @@ pub struct InviteList {
     pub invites: Option<Vec<Invite>>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for InviteList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6744,7 +6552,6 @@ impl serde::Serialize for InviteList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for InviteList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6789,7 +6596,6 @@ pub struct IpnsName {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "ipns")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for IpnsName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6805,7 +6611,6 @@ impl serde::Serialize for IpnsName {
     }
 }
 #[cfg(feature = "ipns")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IpnsName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6859,7 +6664,6 @@ impl<'de> serde::Deserialize<'de> for IpnsName {
 #[cfg(feature = "ipns")]
 impl IpnsName {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -6881,7 +6685,6 @@ pub struct IpnsNameResponse {
     pub ipns_name: Option<IpnsName>,
 }
 #[cfg(feature = "ipns")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for IpnsNameResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6890,7 +6693,6 @@ impl serde::Serialize for IpnsNameResponse {
     }
 }
 #[cfg(feature = "ipns")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -6929,7 +6731,6 @@ pub struct MachineGpu {
     pub available_units: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MachineGpu {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -6942,7 +6743,6 @@ impl serde::Serialize for MachineGpu {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineGpu {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7002,7 +6802,6 @@ pub struct MachineImage {
     pub gpu: Option<MachineGpu>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MachineImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7019,7 +6818,6 @@ impl serde::Serialize for MachineImage {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineImage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7076,7 +6874,6 @@ impl<'de> serde::Deserialize<'de> for MachineImage {
 #[cfg(feature = "compute")]
 impl MachineImage {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -7100,7 +6897,6 @@ pub struct MachineImageList {
     pub total_count: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MachineImageList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7110,7 +6906,6 @@ impl serde::Serialize for MachineImageList {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MachineImageList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7152,7 +6947,6 @@ pub struct MarketplaceApp {
     pub service_data: Option<MarketplaceAppServiceData>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceApp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7164,7 +6958,6 @@ impl serde::Serialize for MarketplaceApp {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceApp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7206,7 +6999,6 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
 #[cfg(feature = "marketplace")]
 impl MarketplaceApp {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -7224,7 +7016,6 @@ pub struct MarketplaceAppList {
     pub templates: Option<Vec<MarketplaceApp>>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceAppList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7233,7 +7024,6 @@ impl serde::Serialize for MarketplaceAppList {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7275,7 +7065,6 @@ pub struct MarketplaceAppMetadata {
     pub usage: Option<f64>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceAppMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7290,7 +7079,6 @@ impl serde::Serialize for MarketplaceAppMetadata {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7348,7 +7136,6 @@ pub struct MarketplaceAppPort {
     pub exposed_port: Option<i64>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceAppPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7358,7 +7145,6 @@ impl serde::Serialize for MarketplaceAppPort {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7403,7 +7189,6 @@ pub struct MarketplaceAppServiceData {
     pub args: Option<Vec<String>>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceAppServiceData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7420,7 +7205,6 @@ impl serde::Serialize for MarketplaceAppServiceData {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7486,7 +7270,6 @@ pub struct MarketplaceAppVariable {
     pub hidden: Option<bool>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceAppVariable {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7499,7 +7282,6 @@ impl serde::Serialize for MarketplaceAppVariable {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7623,7 +7405,6 @@ pub struct MarketplaceCategoryList {
     pub categories: Option<Vec<String>>,
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MarketplaceCategoryList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7632,7 +7413,6 @@ impl serde::Serialize for MarketplaceCategoryList {
     }
 }
 #[cfg(feature = "marketplace")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7676,7 +7456,6 @@ pub struct MasterOrganization {
     pub publicly_accessible: Option<serde_json::Value>,
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MasterOrganization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7691,7 +7470,6 @@ impl serde::Serialize for MasterOrganization {
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MasterOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7742,7 +7520,6 @@ impl<'de> serde::Deserialize<'de> for MasterOrganization {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl MasterOrganization {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         id: String,
@@ -7770,7 +7547,6 @@ pub struct MessageResponse {
     pub message: Option<String>,
 }
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MessageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7779,7 +7555,6 @@ impl serde::Serialize for MessageResponse {
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7815,7 +7590,6 @@ pub struct MigrateProjectsRequest {
     pub webapp_organization_id: String,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MigrateProjectsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7824,7 +7598,6 @@ impl serde::Serialize for MigrateProjectsRequest {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -7857,7 +7630,6 @@ impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
 #[cfg(feature = "storage")]
 impl MigrateProjectsRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(webapp_organization_id: String) -> Self {
         Self { webapp_organization_id, }
@@ -7871,7 +7643,6 @@ pub struct MigrateProjectsResponse {
     pub number_of_uploads: Option<i64>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for MigrateProjectsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -7881,7 +7652,6 @@ impl serde::Serialize for MigrateProjectsResponse {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8004,7 +7774,6 @@ pub struct Organization {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Organization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8021,7 +7790,6 @@ impl serde::Serialize for Organization {
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8078,7 +7846,6 @@ impl<'de> serde::Deserialize<'de> for Organization {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl Organization {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -8116,7 +7883,6 @@ pub struct OrganizationOverdue {
     pub overdue_response: Option<OverdueDetails>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationOverdue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8127,7 +7893,6 @@ impl serde::Serialize for OrganizationOverdue {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8173,7 +7938,6 @@ pub struct OrganizationProfile {
     pub username: Option<String>,
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OrganizationProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8184,7 +7948,6 @@ impl serde::Serialize for OrganizationProfile {
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OrganizationProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8244,7 +8007,6 @@ pub struct OverdueDetails {
     pub exceeded_environments_for_projects: Option<ExceededEnvironments>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for OverdueDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8264,7 +8026,6 @@ impl serde::Serialize for OverdueDetails {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for OverdueDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8335,7 +8096,6 @@ pub struct PasswordProtection {
     pub credentials: Option<Vec<String>>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PasswordProtection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8345,7 +8105,6 @@ impl serde::Serialize for PasswordProtection {
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PasswordProtection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8387,7 +8146,6 @@ pub struct PersistentStorage {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PersistentStorage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8399,7 +8157,6 @@ impl serde::Serialize for PersistentStorage {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PersistentStorage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8520,7 +8277,6 @@ pub struct PinCidResponse {
     pub dynamic_links: Option<Vec<String>>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinCidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8532,7 +8288,6 @@ impl serde::Serialize for PinCidResponse {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinCidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8578,14 +8333,12 @@ pub struct PinCidsRequest {
     pub cids: Vec<String>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinCidsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("cids", &self.cids).end()
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinCidsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8616,7 +8369,6 @@ impl<'de> serde::Deserialize<'de> for PinCidsRequest {
 #[cfg(feature = "storage")]
 impl PinCidsRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(cids: Vec<String>) -> Self {
         Self { cids, }
@@ -8636,7 +8388,6 @@ pub struct PinPeer {
     pub priority_pin: Option<bool>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinPeer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8652,7 +8403,6 @@ impl serde::Serialize for PinPeer {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinPeer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8720,7 +8470,6 @@ pub struct PinStatus {
     pub peer_map: Option<std::collections::BTreeMap<String, PinPeer>>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8735,7 +8484,6 @@ impl serde::Serialize for PinStatus {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8790,7 +8538,6 @@ pub struct PinStatusResponse {
     pub pin_status: Option<PinStatus>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8799,7 +8546,6 @@ impl serde::Serialize for PinStatusResponse {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8835,7 +8581,6 @@ pub struct PinnedCid {
     pub cid: Option<String>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PinnedCid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8845,7 +8590,6 @@ impl serde::Serialize for PinnedCid {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PinnedCid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8887,7 +8631,6 @@ pub struct PlatformProfile {
     pub is_active: Option<bool>,
 }
 #[cfg(feature = "profile")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PlatformProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8900,7 +8643,6 @@ impl serde::Serialize for PlatformProfile {
     }
 }
 #[cfg(feature = "profile")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PlatformProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -8952,7 +8694,6 @@ pub struct PrComment {
     pub comment_id: Option<String>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PrComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -8962,7 +8703,6 @@ impl serde::Serialize for PrComment {
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PrComment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9005,7 +8745,6 @@ pub struct PrivateImageConfig {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for PrivateImageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9017,7 +8756,6 @@ impl serde::Serialize for PrivateImageConfig {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9064,14 +8802,12 @@ pub struct ProfileResponse {
     pub user: Option<User>,
 }
 #[cfg(feature = "profile")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ProfileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("user", &self.user).end()
     }
 }
 #[cfg(feature = "profile")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9134,7 +8870,6 @@ pub struct Project {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9160,7 +8895,6 @@ impl serde::Serialize for Project {
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Project {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9244,7 +8978,6 @@ impl<'de> serde::Deserialize<'de> for Project {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl Project {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -9276,7 +9009,6 @@ pub struct ProjectList {
     pub projects: Option<Vec<Project>>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ProjectList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9285,7 +9017,6 @@ impl serde::Serialize for ProjectList {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ProjectList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9544,7 +9275,6 @@ pub struct RegionList {
     pub total_count: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RegionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9554,7 +9284,6 @@ impl serde::Serialize for RegionList {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RegionList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9592,14 +9321,12 @@ pub struct RemoveMemberRequest {
     pub user_id: String,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RemoveMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("userId", &self.user_id).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9630,7 +9357,6 @@ impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
 #[cfg(feature = "organizations")]
 impl RemoveMemberRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(user_id: String) -> Self {
         Self { user_id, }
@@ -9646,7 +9372,6 @@ pub struct RemoveMemberResponse {
     pub message: Option<String>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for RemoveMemberResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9656,7 +9381,6 @@ impl serde::Serialize for RemoveMemberResponse {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9765,7 +9489,6 @@ pub struct Screenshot {
     pub url: Option<String>,
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Screenshot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9776,7 +9499,6 @@ impl serde::Serialize for Screenshot {
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Screenshot {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9819,7 +9541,6 @@ pub struct ServiceEnv {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServiceEnv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9830,7 +9551,6 @@ impl serde::Serialize for ServiceEnv {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServiceEnv {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9870,7 +9590,6 @@ impl<'de> serde::Deserialize<'de> for ServiceEnv {
 #[cfg(feature = "compute")]
 impl ServiceEnv {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(value: String, is_secret: bool) -> Self {
         Self { value, is_secret, unknown_fields: Default::default() }
@@ -9889,7 +9608,6 @@ pub struct ServicePort {
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for ServicePort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -9902,7 +9620,6 @@ impl serde::Serialize for ServicePort {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for ServicePort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -9948,7 +9665,6 @@ impl<'de> serde::Deserialize<'de> for ServicePort {
 #[cfg(feature = "compute")]
 impl ServicePort {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(container_port: i64, exposed_port: i64) -> Self {
         Self {
@@ -10008,7 +9724,6 @@ pub struct SubscriptionUsage {
     pub used_ipfs_number_of_requests: Option<f64>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SubscriptionUsage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10056,7 +9771,6 @@ impl serde::Serialize for SubscriptionUsage {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10210,14 +9924,12 @@ pub struct SubscriptionUsageResponse {
     pub usage: Option<SubscriptionUsage>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SubscriptionUsageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("usage", &self.usage).end()
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10254,7 +9966,6 @@ pub struct SuccessResponse {
     pub success: Option<bool>,
 }
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for SuccessResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10263,7 +9974,6 @@ impl serde::Serialize for SuccessResponse {
     }
 }
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for SuccessResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10304,7 +10014,6 @@ pub struct TemplateInstanceStarted {
     pub template_id: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TemplateInstanceStarted {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10318,7 +10027,6 @@ impl serde::Serialize for TemplateInstanceStarted {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10371,7 +10079,6 @@ pub struct TemplateVariableInput {
     pub value: String,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TemplateVariableInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10381,7 +10088,6 @@ impl serde::Serialize for TemplateVariableInput {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10417,7 +10123,6 @@ impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
 #[cfg(feature = "compute")]
 impl TemplateVariableInput {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(label: String, value: String) -> Self {
         Self { label, value }
@@ -10432,7 +10137,6 @@ pub struct TokenPrice {
     pub price: Option<f64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TokenPrice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10442,7 +10146,6 @@ impl serde::Serialize for TokenPrice {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenPrice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10482,7 +10185,6 @@ pub struct TokenScope {
     pub organizations: Option<Vec<TokenScopeOrganization>>,
 }
 #[cfg(feature = "tokens")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TokenScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10492,7 +10194,6 @@ impl serde::Serialize for TokenScope {
     }
 }
 #[cfg(feature = "tokens")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10532,7 +10233,6 @@ pub struct TokenScopeOrganization {
     pub app_type: Option<AppType>,
 }
 #[cfg(feature = "tokens")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TokenScopeOrganization {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10544,7 +10244,6 @@ impl serde::Serialize for TokenScopeOrganization {
     }
 }
 #[cfg(feature = "tokens")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10593,7 +10292,6 @@ pub struct TokenScopeUser {
     pub email: Option<String>,
 }
 #[cfg(feature = "tokens")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TokenScopeUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10605,7 +10303,6 @@ impl serde::Serialize for TokenScopeUser {
     }
 }
 #[cfg(feature = "tokens")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TokenScopeUser {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10651,7 +10348,6 @@ pub struct Topup {
     pub txhash: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Topup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10662,7 +10358,6 @@ impl serde::Serialize for Topup {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Topup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10704,7 +10399,6 @@ pub struct TriggerResponse {
     pub message: Option<String>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for TriggerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10714,7 +10408,6 @@ impl serde::Serialize for TriggerResponse {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for TriggerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10751,14 +10444,12 @@ pub struct UpdateBucketStateRequest {
     pub state: ResourceState,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateBucketStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("state", &self.state).end()
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10789,7 +10480,6 @@ impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
 #[cfg(feature = "storage")]
 impl UpdateBucketStateRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(state: ResourceState) -> Self {
         Self { state, }
@@ -10804,7 +10494,6 @@ pub struct UpdateComputeInstanceRequest {
     pub unique_topic_id: String,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateComputeInstanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10815,7 +10504,6 @@ impl serde::Serialize for UpdateComputeInstanceRequest {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10854,7 +10542,6 @@ impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
 #[cfg(feature = "compute")]
 impl UpdateComputeInstanceRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(
         services: Vec<ComputeServiceInput>,
@@ -10878,7 +10565,6 @@ pub struct UpdateConfigurationRequest {
     pub node_version: Option<NodeVersion>,
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateConfigurationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10892,7 +10578,6 @@ impl serde::Serialize for UpdateConfigurationRequest {
     }
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -10947,7 +10632,6 @@ pub struct UpdateDomainRequest {
     pub is_latest: Option<bool>,
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -10959,7 +10643,6 @@ impl serde::Serialize for UpdateDomainRequest {
     }
 }
 #[cfg(feature = "domains")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11001,7 +10684,6 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
 #[cfg(feature = "domains")]
 impl UpdateDomainRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(name: String) -> Self {
         Self {
@@ -11022,7 +10704,6 @@ pub struct UpdateEnvironmentVariableRequest {
     pub environments: Option<Vec<String>>,
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateEnvironmentVariableRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11033,7 +10714,6 @@ impl serde::Serialize for UpdateEnvironmentVariableRequest {
     }
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11076,7 +10756,6 @@ pub struct UpdateEnvironmentVariableResponse {
     pub updated: Option<EnvironmentVariable>,
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateEnvironmentVariableResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11085,7 +10764,6 @@ impl serde::Serialize for UpdateEnvironmentVariableResponse {
     }
 }
 #[cfg(feature = "environment_variables")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11123,7 +10801,6 @@ pub struct UpdateHealthCheckRequest {
     pub health_check_port: Option<i64>,
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateHealthCheckRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11133,7 +10810,6 @@ impl serde::Serialize for UpdateHealthCheckRequest {
     }
 }
 #[cfg(feature = "compute")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11178,7 +10854,6 @@ pub struct UpdateOrganizationRequest {
     pub image: Option<String>,
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateOrganizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11189,7 +10864,6 @@ impl serde::Serialize for UpdateOrganizationRequest {
     }
 }
 #[cfg(feature = "organizations")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11228,14 +10902,12 @@ pub struct UpdateProjectStateRequest {
     pub state: ResourceState,
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UpdateProjectStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).field("state", &self.state).end()
     }
 }
 #[cfg(feature = "projects")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11266,7 +10938,6 @@ impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
 #[cfg(feature = "projects")]
 impl UpdateProjectStateRequest {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(state: ResourceState) -> Self {
         Self { state, }
@@ -11291,7 +10962,6 @@ pub struct Upload {
     pub protocol: Option<Protocol>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for Upload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11307,7 +10977,6 @@ impl serde::Serialize for Upload {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for Upload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11361,7 +11030,6 @@ impl<'de> serde::Deserialize<'de> for Upload {
 #[cfg(feature = "storage")]
 impl Upload {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {
@@ -11389,7 +11057,6 @@ pub struct UploadChunkResponse {
     pub upload_size: Option<f64>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadChunkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11398,7 +11065,6 @@ impl serde::Serialize for UploadChunkResponse {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11442,7 +11108,6 @@ pub struct UploadDeploymentResponse {
     pub site_preview: Option<String>,
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadDeploymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11455,7 +11120,6 @@ impl serde::Serialize for UploadDeploymentResponse {
     }
 }
 #[cfg(feature = "deployments")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11578,7 +11242,6 @@ pub struct UploadFinished {
     pub cid: Option<String>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadFinished {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11593,7 +11256,6 @@ impl serde::Serialize for UploadFinished {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadFinished {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11656,7 +11318,6 @@ pub struct UploadInitiated {
     pub single_use_token: Option<String>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadInitiated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11668,7 +11329,6 @@ impl serde::Serialize for UploadInitiated {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadInitiated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11714,14 +11374,12 @@ pub struct UploadResponse {
     pub upload: Option<Upload>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer).optional("upload", &self.upload).end()
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11845,7 +11503,6 @@ pub struct UploadedFile {
     pub file_size: Option<f64>,
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for UploadedFile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11855,7 +11512,6 @@ impl serde::Serialize for UploadedFile {
     }
 }
 #[cfg(feature = "storage")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for UploadedFile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -11969,7 +11625,6 @@ pub struct User {
     pub updated_at: Option<cloudgen_runtime::DateTime>,
 }
 #[cfg(feature = "profile")]
-#[allow(deprecated, reason = "deprecated fields are encoded like the others")]
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         cloudgen_runtime::codegen::Object::begin(serializer)
@@ -11982,7 +11637,6 @@ impl serde::Serialize for User {
     }
 }
 #[cfg(feature = "profile")]
-#[allow(deprecated, reason = "deprecated fields are decoded like the others")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use cloudgen_runtime::codegen as rt;
@@ -12027,7 +11681,6 @@ impl<'de> serde::Deserialize<'de> for User {
 #[cfg(feature = "profile")]
 impl User {
     /// A value with the required properties given and every other one absent.
-    #[allow(deprecated, reason = "deprecated fields are set like the others")]
     #[inline]
     pub fn new(id: String) -> Self {
         Self {

@@ -22,6 +22,18 @@ fn vendor_name(api: &Api, settings: &Settings) -> String {
         .unwrap_or_else(|| api.title.trim().to_owned())
 }
 
+/// The crate's one-line summary: "Typed async client for the Zoom API." (not "the Zoom
+/// API API": many titles already end in "API" or "APIs").
+pub fn summary_line(name: &str) -> String {
+    let name = name.trim();
+    let last_word = name.rsplit(char::is_whitespace).next().unwrap_or_default();
+    if ["api", "apis"].contains(&last_word.to_ascii_lowercase().as_str()) {
+        format!("Typed async client for the {name}.")
+    } else {
+        format!("Typed async client for the {name} API.")
+    }
+}
+
 /// `src/lib.rs`.
 pub fn emit_lib<'a>(
     api: &Api,
@@ -30,10 +42,7 @@ pub fn emit_lib<'a>(
     feature_map: &FeatureMap,
 ) -> TokenStream {
     let vendor = vendor_name(api, settings);
-    let mut lines = vec![
-        format!("Typed async client for the {vendor} API."),
-        String::new(),
-    ];
+    let mut lines = vec![summary_line(&vendor), String::new()];
     lines.push(format!(
         "Document: {} (version `{}`).",
         api.title.trim(),
@@ -161,6 +170,7 @@ pub fn emit_lib<'a>(
     quote! {
         #( #![doc = #doc] )*
         #![forbid(unsafe_code)]
+        #![allow(deprecated, reason = "the crate's own code handles the items the document deprecates; callers still get the warning")]
 
         // Generated files are printed by the generator; rustfmt would only reformat them.
         #[rustfmt::skip]
@@ -428,5 +438,30 @@ fn emit_login(login: &LoginSettings) -> TokenStream {
                 #lifetime
                 .with_header(#header)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_line;
+
+    #[test]
+    fn the_summary_says_api_once() {
+        assert_eq!(
+            summary_line("Zoom API"),
+            "Typed async client for the Zoom API."
+        );
+        assert_eq!(
+            summary_line(" 1Forge Finance APIs "),
+            "Typed async client for the 1Forge Finance APIs."
+        );
+        assert_eq!(
+            summary_line("Palette"),
+            "Typed async client for the Palette API."
+        );
+        assert_eq!(
+            summary_line("Rapid API Gateway"),
+            "Typed async client for the Rapid API Gateway API."
+        );
     }
 }

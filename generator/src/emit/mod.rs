@@ -322,7 +322,7 @@ fn cargo_toml(
         .krate
         .description
         .clone()
-        .unwrap_or_else(|| format!("Typed async client for the {} API.", api.title.trim()));
+        .unwrap_or_else(|| client::summary_line(&api.title));
     let workspace = if opts.standalone {
         "\n[workspace]\n"
     } else {

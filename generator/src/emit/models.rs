@@ -190,7 +190,6 @@ fn default_accessors(api: &Api, name: &str, s: &Struct) -> Option<TokenStream> {
     }
     let ty = ident(name);
     Some(quote! {
-        #[allow(deprecated, reason = "deprecated fields are read like the others")]
         impl #ty {
             #( #methods )*
         }
@@ -234,7 +233,6 @@ fn constructor(name: &str, s: &Struct) -> TokenStream {
         impl #ty {
             /// A value with the required properties given and every other one absent.
             #allow
-            #[allow(deprecated, reason = "deprecated fields are set like the others")]
             #[inline]
             pub fn new( #( #args ),* ) -> Self {
                 Self { #( #inits )* #rest }
@@ -387,7 +385,6 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
         }
     };
     quote! {
-        #[allow(deprecated, reason = "deprecated fields are decoded like the others")]
         impl<'de> serde::Deserialize<'de> for #ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use cloudgen_runtime::codegen as rt;
@@ -433,7 +430,6 @@ fn emit_struct_serialize(name: &str, s: &Struct) -> TokenStream {
         quote! { .entries(&self.#rest) }
     });
     quote! {
-        #[allow(deprecated, reason = "deprecated fields are encoded like the others")]
         impl serde::Serialize for #ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 cloudgen_runtime::codegen::Object::begin(serializer)
