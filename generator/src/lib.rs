@@ -149,6 +149,7 @@ fn normalized(input: &Input<'_>, report: &mut Report) -> Result<serde_json::Valu
     report.operations_published = normalize::count_operations(&doc);
     normalize::normalize(
         &mut doc,
+        name,
         input.settings,
         input.settings_name,
         input.overlays,

@@ -32,8 +32,18 @@ const SCHEMAS: &str = "/components/schemas";
 /// Rounds of rewriting (a copied target may itself hold such `$ref`s).
 const MAX_ROUNDS: usize = 8;
 
-/// Rewrites the `$ref`s described above in `doc` (OpenAPI 3.0); returns notes.
-pub fn make_plain(doc: &mut Value) -> Vec<String> {
+/// What [`make_plain`] did.
+#[derive(Debug, Default)]
+pub struct Plain {
+    /// One line per change, with the place of the `$ref`.
+    pub notes: Vec<String>,
+    /// Each schema name made for a copied target → the pointer it was copied from, so
+    /// that later stages can name the place the user wrote.
+    pub copied_from: BTreeMap<String, String>,
+}
+
+/// Rewrites the `$ref`s described above in `doc` (OpenAPI 3.0).
+pub fn make_plain(doc: &mut Value) -> Plain {
     let mut notes = Vec::new();
     let mut hoisted: BTreeMap<String, String> = BTreeMap::new();
     let mut names: HashSet<String> = doc
@@ -132,7 +142,13 @@ pub fn make_plain(doc: &mut Value) -> Vec<String> {
             break;
         }
     }
-    notes
+    Plain {
+        notes,
+        copied_from: hoisted
+            .into_iter()
+            .map(|(from, name)| (name, from))
+            .collect(),
+    }
 }
 
 /// Every object with a string `$ref` at a schema or path-item position, with its kind
@@ -335,7 +351,7 @@ mod tests {
                 }}
             }}
         });
-        let notes = make_plain(&mut doc);
+        let notes = make_plain(&mut doc).notes;
         assert_eq!(notes.len(), 1, "{notes:?}");
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Tag_allOf_0"]["properties"]["n"]["type"], "string");
@@ -382,7 +398,7 @@ mod tests {
                 "x": {"$ref": "#/components/schemas/Nowhere", "description": "kept"}
             }}}}
         });
-        let notes = make_plain(&mut doc);
+        let notes = make_plain(&mut doc).notes;
         assert_eq!(
             doc["components"]["schemas"]["A"]["properties"]["x"],
             json!({"description": "kept"})
@@ -405,7 +421,7 @@ mod tests {
                 "/b": {"$ref": "#/paths/~1a"}
             }
         });
-        let notes = make_plain(&mut doc);
+        let notes = make_plain(&mut doc).notes;
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert_eq!(doc["paths"]["/b"], doc["paths"]["/a"]);
         assert_eq!(
@@ -425,7 +441,7 @@ mod tests {
             }}
         });
         let before = doc.clone();
-        assert!(make_plain(&mut doc).is_empty());
+        assert!(make_plain(&mut doc).notes.is_empty());
         assert_eq!(doc, before);
     }
 
@@ -447,7 +463,7 @@ mod tests {
                 }}
             }
         });
-        let notes = make_plain(&mut doc);
+        let notes = make_plain(&mut doc).notes;
         assert_eq!(notes.len(), 2, "{notes:?}");
         let b = &doc["paths"]["/b/{id}"]["get"];
         assert_eq!(b["parameters"][0]["name"], "id");
@@ -497,7 +513,7 @@ mod tests {
                 "schemas": {"BadRequest": {"type": "object"}}
             }
         });
-        let notes = make_plain(&mut doc);
+        let notes = make_plain(&mut doc).notes;
         assert!(notes.is_empty(), "{notes:?}");
         let get = &doc["paths"]["/a"]["get"];
         assert_eq!(get["parameters"][0]["$ref"], "#/components/parameters/{id}");

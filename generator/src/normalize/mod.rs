@@ -1,10 +1,12 @@
 //! Stage 3, normalize: the vendor's declared fixes (overlays, then named fixups), then the
-//! automatic repairs every document may need (missing or duplicate operationIds). Works on
+//! automatic repairs every document may need (local `$ref`s made plain, wrong-typed schema
+//! keywords, identical duplicates, missing or duplicate operationIds). Works on
 //! `serde_json::Value`, before typed parsing; every change is reported.
 
 pub mod duplicates;
 pub mod empty_enums;
 pub mod fixups;
+pub mod keyword_types;
 pub mod local_refs;
 pub mod operation_ids;
 pub mod overlay;
@@ -27,6 +29,7 @@ pub struct OverlayInput {
 /// Applies declared fixes and automatic repairs to `doc`.
 pub fn normalize(
     doc: &mut Value,
+    document_name: &str,
     settings: &Settings,
     settings_file: &str,
     overlays: &[OverlayInput],
@@ -68,7 +71,11 @@ pub fn normalize(
     for line in empty_enums::drop_empty_enums(doc) {
         report.note(Stage::Normalize, line);
     }
-    for line in local_refs::make_plain(doc) {
+    let plain = local_refs::make_plain(doc);
+    for line in plain.notes {
+        report.note(Stage::Normalize, line);
+    }
+    for line in keyword_types::repair(doc, document_name, &plain.copied_from)? {
         report.note(Stage::Normalize, line);
     }
     for line in duplicates::merge_identical(doc) {
