@@ -13,10 +13,7 @@
 //!
 //! The largest groups (`cloudconfigs`, `clouds`, `dashboard`, `spectroclusters`, `system`) are also compiled in parts, one feature per resource under the group's path (e.g. `cloudconfigs-aks`), with `cloudconfigs-core` for the rest; the group's own feature enables all of its parts. Each method's docs name its part.
 #![forbid(unsafe_code)]
-#![allow(
-    deprecated,
-    reason = "the crate's own code handles the items the document deprecates; callers still get the warning"
-)]
+#![allow(deprecated, reason = "the crate uses what its document deprecates")]
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]

@@ -13,10 +13,7 @@
 //!
 //! Cargo features: one per operation group (15 in all, named after the document's tags, e.g. `cli`), each compiling that group's operations and only the types they use. The default feature `all` enables every group; to compile less, depend on this crate with `default-features = false, features = ["cli"]`.
 #![forbid(unsafe_code)]
-#![allow(
-    deprecated,
-    reason = "the crate's own code handles the items the document deprecates; callers still get the warning"
-)]
+#![allow(deprecated, reason = "the crate uses what its document deprecates")]
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]

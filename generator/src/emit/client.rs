@@ -170,7 +170,7 @@ pub fn emit_lib<'a>(
     quote! {
         #( #![doc = #doc] )*
         #![forbid(unsafe_code)]
-        #![allow(deprecated, reason = "the crate's own code handles the items the document deprecates; callers still get the warning")]
+        #![allow(deprecated, reason = "the crate uses what its document deprecates")]
 
         // Generated files are printed by the generator; rustfmt would only reformat them.
         #[rustfmt::skip]

@@ -9,6 +9,11 @@ use quote::quote;
 pub fn clean(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    // Inside a list item: the width of its marker, by which a following line that is not
+    // an item itself is indented. Indentation is trimmed below, and an unindented line
+    // after an item is a lazy continuation, which renders the same but which clippy
+    // flags (`doc_lazy_continuation`) in every crate that denies warnings.
+    let mut list_indent: Option<usize> = None;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -19,14 +24,24 @@ pub fn clean(text: &str) -> Vec<String> {
                 lines.push("```text".to_owned());
             }
             in_fence = !in_fence;
+            list_indent = None;
             continue;
         }
         if in_fence {
             lines.push(line.to_owned());
-        } else {
-            // Leading indentation would make an indented code block (a doctest).
-            lines.push(escape_line(trimmed));
+            continue;
         }
+        // Leading indentation would make an indented code block (a doctest).
+        let escaped = escape_line(trimmed);
+        if escaped.is_empty() {
+            list_indent = None;
+        } else if let Some(width) = list_marker_width(&escaped) {
+            list_indent = Some(width);
+        } else if let Some(width) = list_indent {
+            lines.push(format!("{:width$}{escaped}", ""));
+            continue;
+        }
+        lines.push(escaped);
     }
     if in_fence {
         lines.push("```".to_owned());
@@ -38,6 +53,17 @@ pub fn clean(text: &str) -> Vec<String> {
         lines.remove(0);
     }
     lines
+}
+
+/// The width of a list item's marker (`- `, `+ `, `1. `, `2) `) at the start of `line`.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes markdown that rustdoc would misread, and wraps bare URLs.
@@ -145,6 +171,28 @@ mod tests {
         assert_eq!(
             clean("Example:\n    let x = 1;"),
             ["Example:", "let x = 1;"]
+        );
+    }
+
+    #[test]
+    fn lines_after_a_list_item_are_indented_under_it() {
+        // stackexchange.com: a list, then a sentence with no blank line before it.
+        assert_eq!(
+            clean(
+                "Sorts:\n- activity - last_activity\n- votes - score\nactivity is the default.\n\nAfter."
+            ),
+            [
+                "Sorts:",
+                "- activity - last\\_activity",
+                "- votes - score",
+                "  activity is the default.",
+                "",
+                "After."
+            ]
+        );
+        assert_eq!(
+            clean("10. ten\n  wrapped\n```\nx\n```\nplain"),
+            ["10. ten", "    wrapped", "```text", "x", "```", "plain"]
         );
     }
 
