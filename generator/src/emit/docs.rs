@@ -15,6 +15,14 @@ pub fn clean(text: &str) -> Vec<String> {
     // flags (`doc_lazy_continuation`) in every crate that denies warnings.
     let mut list_indent: Option<usize> = None;
     for raw in text.lines() {
+        // Tabs render at the whim of the viewer; clippy flags them (`tabs_in_doc_comments`).
+        let detabbed;
+        let raw = if raw.contains('\t') {
+            detabbed = raw.replace('\t', "    ");
+            detabbed.as_str()
+        } else {
+            raw
+        };
         let line = raw.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
@@ -56,14 +64,25 @@ pub fn clean(text: &str) -> Vec<String> {
 }
 
 /// The width of a list item's marker (`- `, `+ `, `1. `, `2) `) at the start of `line`.
+/// The spaces after the marker count, up to four (`-   item` is indented by four).
 fn list_marker_width(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("+ ") {
-        return Some(2);
+    let marker = if line.starts_with(['-', '+']) {
+        1
+    } else {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &line[digits..];
+        if digits == 0 || digits >= 10 || !rest.starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].bytes().take_while(|b| *b == b' ').count();
+    match spaces {
+        0 => None,
+        // Five or more: the item's text is an indented code block after one space.
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = &line[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
 }
 
 /// Escapes markdown that rustdoc would misread, and wraps bare URLs.
@@ -193,6 +212,24 @@ mod tests {
         assert_eq!(
             clean("10. ten\n  wrapped\n```\nx\n```\nplain"),
             ["10. ten", "    wrapped", "```text", "x", "```", "plain"]
+        );
+    }
+
+    #[test]
+    fn a_wide_marker_indents_its_continuation_as_wide() {
+        // unicourt.com: `-   item:` then a line for the item.
+        assert_eq!(
+            clean("-   fetchNew:\n> Updates.\n2)  two\nmore"),
+            ["-   fetchNew:", "    &gt; Updates.", "2)  two", "    more"]
+        );
+        assert_eq!(clean("-x\nnot a list"), ["-x", "not a list"]);
+    }
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(
+            clean("```\n\tindented\n```\na\tb"),
+            ["```text", "    indented", "```", "a    b"]
         );
     }
 

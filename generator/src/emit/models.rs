@@ -121,7 +121,7 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
     let defaultable = s.fields.iter().all(Field::may_be_missing);
     let derive_default = defaultable.then(|| quote! { Default, });
     let derive_eq = eq.then(|| quote! { Eq, });
-    let fields = s.fields.iter().map(emit_field);
+    let fields = s.fields.iter().map(|f| emit_field(s, f));
     let additional = additional_field(&s.additional);
     let definition = quote! {
         #[derive(Debug, Clone, PartialEq, #derive_eq #derive_default)]
@@ -140,6 +140,20 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
     items
 }
 
+/// The name of a field's `{field}_or_default()` accessor: `self_` (an escaped keyword)
+/// gives `self_or_default`, not `self__or_default`, unless that would be another
+/// field's accessor.
+fn default_accessor(s: &Struct, f: &Field) -> String {
+    let plain = unraw(&f.rust_name);
+    let trimmed = plain.trim_end_matches('_');
+    let base = if trimmed.is_empty() || s.fields.iter().any(|g| unraw(&g.rust_name) == trimmed) {
+        plain
+    } else {
+        trimmed
+    };
+    format!("{base}_or_default")
+}
+
 /// `{field}_or_default()` for each optional field with a document default: the value,
 /// or the default the server applies when the property is absent.
 fn default_accessors(api: &Api, name: &str, s: &Struct) -> Option<TokenStream> {
@@ -150,7 +164,7 @@ fn default_accessors(api: &Api, name: &str, s: &Struct) -> Option<TokenStream> {
         .filter_map(|f| {
             let value = f.default.as_ref()?;
             let field = ident(&f.rust_name);
-            let method = format_ident!("{}_or_default", unraw(&f.rust_name));
+            let method = format_ident!("{}", default_accessor(s, f));
             let literal = default_literal(api, &f.ty, value);
             let doc = format!(
                 " `{}`, or the document's default `{}` when absent.",
@@ -441,7 +455,7 @@ fn emit_struct_serialize(name: &str, s: &Struct) -> TokenStream {
     }
 }
 
-fn emit_field(f: &Field) -> TokenStream {
+fn emit_field(s: &Struct, f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
     let inner = type_tokens(&f.ty, &TokenStream::new());
     let inner = if f.boxed {
@@ -472,9 +486,9 @@ fn emit_field(f: &Field) -> TokenStream {
     }
     if let (FieldShape::Option, Some(value)) = (shape, &f.default) {
         notes.push(format!(
-            "Default: `{}` when absent (the server's; read it with `{}_or_default()`).",
+            "Default: `{}` when absent (the server's; read it with `{}()`).",
             value.to_string().replace('`', "'"),
-            unraw(&f.rust_name)
+            default_accessor(s, f)
         ));
     }
     for note in notes {
