@@ -42,8 +42,19 @@ const BUILDER_RESERVED: &[&str] = &[
     "body",
     "into_request",
 ];
-/// Module names the generated crate already uses.
-const MODULE_RESERVED: &[&str] = &["models", "client", "runtime", "lib", "error"];
+/// Module names the generated crate already uses, and feature names Cargo or the crate
+/// already has (a module's feature is named after it): a tag named `all` (opto22's PAC
+/// document) made a second `all` feature, and Cargo refused the manifest.
+const MODULE_RESERVED: &[&str] = &[
+    "models",
+    "client",
+    "runtime",
+    "lib",
+    "error",
+    "pagination",
+    "all",
+    "default",
+];
 
 /// Why an operation was skipped.
 struct Skip(String);
