@@ -140,6 +140,33 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
     items
 }
 
+/// Whether the Rust type of `ty` is `Copy` (numbers, booleans, integer enums and closed
+/// string enums, and aliases of them), so that an accessor neither clones it nor defers
+/// its default to a closure (clippy's `clone_on_copy`, `unnecessary_lazy_evaluations`).
+fn is_copy(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    // Aliases of aliases, with a bound in case a document makes a cycle of them.
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64 => return true,
+            TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::IntEnum(_)) => return true,
+                Some(TypeKind::StringEnum(e)) => return e.catch_all.is_empty(),
+                Some(TypeKind::Alias(inner)) => ty = inner,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// The name of a field's `{field}_or_default()` accessor: `self_` (an escaped keyword)
 /// gives `self_or_default`, not `self__or_default`, unless that would be another
 /// field's accessor.
@@ -178,7 +205,7 @@ fn default_accessors(api: &Api, name: &str, s: &Struct) -> Option<TokenStream> {
                         self.#field.as_deref().unwrap_or(#text)
                     }
                 },
-                (TypeRef::Named(_), _) => {
+                (TypeRef::Named(_), _) if !is_copy(api, &f.ty) => {
                     let ty = type_tokens(&f.ty, &TokenStream::new());
                     quote! {
                         #[doc = #doc]
