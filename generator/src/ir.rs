@@ -550,6 +550,15 @@ pub enum PageStrategy {
     },
 }
 
+/// What puts an operation in its module (`operations.group_by` in the settings).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grouping {
+    /// The operation's first tag (`other` when it has none).
+    Tag(String),
+    /// The first segment of its path that is neither a version nor a parameter.
+    Path(String),
+}
+
 /// One API operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -565,8 +574,10 @@ pub struct Operation {
     pub method: String,
     /// Path template as in the document.
     pub path: String,
-    /// Module (from the first tag).
+    /// Module (from the first tag, or the path: see [`Grouping`]).
     pub module: String,
+    /// What put the operation in its module, as the document writes it.
+    pub group: Grouping,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.

@@ -10,8 +10,8 @@ use super::docs;
 use super::features::{FeatureMap, cfg_attr};
 use super::models::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, ObjectParam, Operation, Param,
-    ParamLocation, ReadModifyWrite, StatusCase, Success, TypeRef,
+    Api, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Grouping, ObjectParam, Operation,
+    Param, ParamLocation, ReadModifyWrite, StatusCase, Success, TypeRef,
 };
 
 fn models() -> TokenStream {
@@ -43,7 +43,15 @@ pub fn emit_module(
         let cfg = part.map(|feature| quote! { #[cfg(feature = #feature)] });
         quote! { #( #cfg #items )* }
     });
-    let doc = format!(" Operations tagged `{module}`.");
+    let doc = match ops.first().map(|op| (&op.group, op.path.as_str())) {
+        Some((Grouping::Path(segment), example)) => format!(
+            " Operations on the `{}` paths (e.g. `{}`).",
+            segment.replace('`', "'"),
+            example.replace('`', "'")
+        ),
+        Some((Grouping::Tag(tag), _)) => format!(" Operations tagged `{}`.", tag.replace('`', "'")),
+        None => format!(" Operations of the `{module}` group."),
+    };
     // In a group compiled in parts the module is always declared, empty when no part is
     // enabled: the import is gated like the operations.
     let use_gate = features

@@ -16,9 +16,9 @@ use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
 use crate::ident::{Namespace, camel, snake};
 use crate::ir::{
-    ArrayStyle, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, ObjectParam, Operation,
-    PageShape, PageStrategy, Pagination, Param, ParamLocation, ReadModifyWrite, StatusCase,
-    Success, TypeDef, TypeKind, TypeRef,
+    ArrayStyle, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Grouping, ObjectParam,
+    Operation, PageShape, PageStrategy, Pagination, Param, ParamLocation, ReadModifyWrite,
+    StatusCase, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
@@ -423,15 +423,17 @@ impl<'a> Lowerer<'a> {
             .or_else(|| item.servers.first())
             .map(super::server_url)
             .filter(|url| !url.is_empty() && *url != self.base_url());
-        let tag = match self.settings.operations.group_by {
-            GroupBy::Tag => op
-                .tags
-                .first()
-                .map(String::as_str)
-                .unwrap_or("other")
-                .to_owned(),
-            GroupBy::Path => path_group(path),
+        let group = match self.settings.operations.group_by {
+            GroupBy::Tag => Grouping::Tag(
+                op.tags
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("other")
+                    .to_owned(),
+            ),
+            GroupBy::Path => Grouping::Path(path_group(path)),
         };
+        let (Grouping::Tag(tag) | Grouping::Path(tag)) = &group;
         let tag = tag.as_str();
         let module = match namers.tag_modules.get(tag) {
             Some(m) => m.clone(),
@@ -451,6 +453,7 @@ impl<'a> Lowerer<'a> {
             method: method.to_ascii_uppercase(),
             path: path.to_owned(),
             module,
+            group,
             summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
             description: op.description.clone().filter(|s| !s.trim().is_empty()),
             deprecated: op.deprecated,
