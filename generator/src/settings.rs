@@ -128,7 +128,7 @@ pub enum TokenHeaderSetting {
 }
 
 /// Naming and grouping of operations.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct OperationSettings {
     /// What makes an operation group (a module and a cargo feature).
@@ -142,7 +142,28 @@ pub struct OperationSettings {
     /// `/v1/spectroclusters/{uid}/vms/...`), the rest in `<group>-core`; the group's own
     /// feature enables every part. Unset: groups are never split.
     pub split_groups_above_types: Option<usize>,
+    /// A crate with more model types than this writes each type that only one group's
+    /// operations reach to `src/models/<group>.rs`, a file the compiler does not even read
+    /// unless that group (or one of its parts) is enabled; the others stay in
+    /// `src/models.rs`. Reading the whole of Palette's models was most of what a
+    /// one-group build cost.
+    pub split_models_above_types: usize,
 }
+
+impl Default for OperationSettings {
+    fn default() -> Self {
+        Self {
+            group_by: GroupBy::default(),
+            strip_operation_id_prefix: None,
+            split_groups_above_types: None,
+            split_models_above_types: DEFAULT_SPLIT_MODELS_ABOVE_TYPES,
+        }
+    }
+}
+
+/// Default of [`OperationSettings::split_models_above_types`]: a crate this small parses
+/// its models in well under a tenth of a second, and one file reads better.
+pub const DEFAULT_SPLIT_MODELS_ABOVE_TYPES: usize = 500;
 
 /// What makes an operation group.
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]

@@ -7,7 +7,8 @@
 //!
 //! [`every_fixture_compiles_with_warnings_denied`] then writes every fixture's crate into
 //! one scratch workspace under the target directory and runs a single
-//! `cargo clippy -- -D warnings` over all of them.
+//! `cargo clippy -- -D warnings` over all of them, then checks the crates of
+//! [`FEATURE_BY_FEATURE`] with each of their features alone.
 //!
 //! A fixture `<name>.yaml|json` may have settings in `<name>.settings.toml`; the crate
 //! name is always `fixture-<name>`.
@@ -21,6 +22,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use cloudgen::{Generated, Input, Settings};
+
+/// Fixtures whose crates are also compiled with each of their features alone.
+const FEATURE_BY_FEATURE: &[&str] = &["groups_in_parts.yaml"];
 
 /// The regenerate command written into headers.
 const COMMAND: &str = "cargo test";
@@ -350,6 +354,39 @@ fn every_fixture_compiles_with_warnings_denied() {
         "the fixture crates failing clippy with warnings denied are not the known ones \
          (KNOWN_CLIPPY_FAILURES); cargo said:\n{stderr}"
     );
+
+    // A crate split into features compiles with any one of them alone (or none): a type
+    // in a group's models file must not name one that only another group compiles.
+    for file in FEATURE_BY_FEATURE {
+        let member = stem(file);
+        let manifest = std::fs::read_to_string(workspace.join(member).join("Cargo.toml"))
+            .expect("read the fixture's manifest");
+        let manifest: toml::Table = manifest.parse().expect("the manifest is TOML");
+        let features = manifest["features"].as_table().expect("a [features] table");
+        let alone = features.keys().filter(|f| *f != "default").map(Some);
+        for feature in alone.chain([None]) {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let mut check = Command::new(cargo);
+            check.args(["check", "--offline", "-p", &crate_name(file)]);
+            check.arg("--no-default-features");
+            if let Some(feature) = feature {
+                check.args(["--features", feature]);
+            }
+            let output = check
+                .current_dir(&workspace)
+                .env("CARGO_TARGET_DIR", target.join("fixture-check"))
+                .env("RUSTFLAGS", "-Dwarnings")
+                .env_remove("CARGO_ENCODED_RUSTFLAGS")
+                .env_remove("RUSTC_WORKSPACE_WRAPPER")
+                .output()
+                .expect("run cargo check");
+            assert!(
+                output.status.success(),
+                "{member} with only the feature {feature:?} does not compile:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
 
     // The serde tests of the fixtures that have them: values decode, keep what they
     // should, and encode back to the same JSON.

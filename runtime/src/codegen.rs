@@ -13,7 +13,8 @@ pub use crate::call_options;
 pub use crate::client::ClientCore;
 pub use crate::concurrency::{strip_fields, update_with};
 pub use crate::de::{
-    FieldKey, discriminated, required, serialize_tagged, set, set_required, skip_value, variant,
+    DecodeObject, FieldKey, discriminated, object, read, read_required, required, serialize_tagged,
+    skip_value, variant,
 };
 pub use crate::error::{ApiError, Error};
 pub use crate::pagination::{Items, NextPage, Page, Pages};

@@ -20,29 +20,22 @@ impl serde::Serialize for AcquirePublicIpRequest {
 #[cfg(feature = "public_ips")]
 impl<'de> serde::Deserialize<'de> for AcquirePublicIpRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "public_ips")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AcquirePublicIpRequest {
+    const EXPECTING: &'static str = "an object `AcquirePublicIpRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AcquirePublicIpRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AcquirePublicIpRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "vpcId" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::AcquirePublicIpRequest { vpc_id: rt::required(f0, "vpcId")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "vpcId" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AcquirePublicIpRequest { vpc_id: rt::required(f0, "vpcId")?, })
     }
 }
 #[cfg(feature = "public_ips")]
@@ -108,82 +101,75 @@ impl serde::Serialize for Activity {
 #[cfg(feature = "activity")]
 impl<'de> serde::Deserialize<'de> for Activity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "activity")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Activity {
+    const EXPECTING: &'static str = "an object `Activity`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Activity;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Activity`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "correlationId" => rt::set(&mut f1, map.next_value()),
-                        "eventCode" => rt::set(&mut f2, map.next_value()),
-                        "category" => rt::set(&mut f3, map.next_value()),
-                        "status" => rt::set(&mut f4, map.next_value()),
-                        "created" => rt::set(&mut f5, map.next_value()),
-                        "updated" => rt::set(&mut f6, map.next_value()),
-                        "userId" => rt::set(&mut f7, map.next_value()),
-                        "username" => rt::set(&mut f8, map.next_value()),
-                        "userFirstname" => rt::set(&mut f9, map.next_value()),
-                        "userLastname" => rt::set(&mut f10, map.next_value()),
-                        "userEmail" => rt::set(&mut f11, map.next_value()),
-                        "userOrganizationId" => rt::set(&mut f12, map.next_value()),
-                        "userOrganizationName" => rt::set(&mut f13, map.next_value()),
-                        "organizationId" => rt::set(&mut f14, map.next_value()),
-                        "organizationName" => rt::set(&mut f15, map.next_value()),
-                        "requesterIp" => rt::set(&mut f16, map.next_value()),
-                        "eventContext" => rt::set(&mut f17, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Activity {
-                    id: f0,
-                    correlation_id: f1,
-                    event_code: f2,
-                    category: f3,
-                    status: f4,
-                    created: f5,
-                    updated: f6,
-                    user_id: f7,
-                    username: f8,
-                    user_firstname: f9,
-                    user_lastname: f10,
-                    user_email: f11,
-                    user_organization_id: f12,
-                    user_organization_name: f13,
-                    organization_id: f14,
-                    organization_name: f15,
-                    requester_ip: f16,
-                    event_context: f17,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "correlationId" => rt::read(&mut map, &mut f1),
+                "eventCode" => rt::read(&mut map, &mut f2),
+                "category" => rt::read(&mut map, &mut f3),
+                "status" => rt::read(&mut map, &mut f4),
+                "created" => rt::read(&mut map, &mut f5),
+                "updated" => rt::read(&mut map, &mut f6),
+                "userId" => rt::read(&mut map, &mut f7),
+                "username" => rt::read(&mut map, &mut f8),
+                "userFirstname" => rt::read(&mut map, &mut f9),
+                "userLastname" => rt::read(&mut map, &mut f10),
+                "userEmail" => rt::read(&mut map, &mut f11),
+                "userOrganizationId" => rt::read(&mut map, &mut f12),
+                "userOrganizationName" => rt::read(&mut map, &mut f13),
+                "organizationId" => rt::read(&mut map, &mut f14),
+                "organizationName" => rt::read(&mut map, &mut f15),
+                "requesterIp" => rt::read(&mut map, &mut f16),
+                "eventContext" => rt::read(&mut map, &mut f17),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Activity {
+            id: f0,
+            correlation_id: f1,
+            event_code: f2,
+            category: f3,
+            status: f4,
+            created: f5,
+            updated: f6,
+            user_id: f7,
+            username: f8,
+            user_firstname: f9,
+            user_lastname: f10,
+            user_email: f11,
+            user_organization_id: f12,
+            user_organization_name: f13,
+            organization_id: f14,
+            organization_name: f15,
+            requester_ip: f16,
+            event_context: f17,
+        })
     }
 }
 #[cfg(feature = "activity")]
@@ -205,31 +191,24 @@ impl serde::Serialize for ActivityList {
 #[cfg(feature = "activity")]
 impl<'de> serde::Deserialize<'de> for ActivityList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "activity")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ActivityList {
+    const EXPECTING: &'static str = "an object `ActivityList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ActivityList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ActivityList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ActivityList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ActivityList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "activity")]
@@ -261,34 +240,27 @@ impl serde::Serialize for AddEnvironmentMemberRequest {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for AddEnvironmentMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AddEnvironmentMemberRequest {
+    const EXPECTING: &'static str = "an object `AddEnvironmentMemberRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AddEnvironmentMemberRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AddEnvironmentMemberRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "user" => rt::set_required(&mut f0, map.next_value()),
-                        "role" => rt::set_required(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::AddEnvironmentMemberRequest {
-                    user: rt::required(f0, "user")?,
-                    role: rt::required(f1, "role")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "user" => rt::read_required(&mut map, &mut f0),
+                "role" => rt::read_required(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AddEnvironmentMemberRequest {
+            user: rt::required(f0, "user")?,
+            role: rt::required(f1, "role")?,
+        })
     }
 }
 #[cfg(feature = "environments")]
@@ -315,29 +287,22 @@ impl serde::Serialize for AddVerifiedDomainRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for AddVerifiedDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AddVerifiedDomainRequest {
+    const EXPECTING: &'static str = "an object `AddVerifiedDomainRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AddVerifiedDomainRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AddVerifiedDomainRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "domain" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::AddVerifiedDomainRequest { domain: rt::required(f0, "domain")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "domain" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AddVerifiedDomainRequest { domain: rt::required(f0, "domain")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -454,58 +419,51 @@ impl serde::Serialize for ComputeOffering {
 #[cfg(feature = "offerings")]
 impl<'de> serde::Deserialize<'de> for ComputeOffering {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "offerings")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeOffering {
+    const EXPECTING: &'static str = "an object `ComputeOffering`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeOffering;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeOffering`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "cpuCount" => rt::set(&mut f2, map.next_value()),
-                        "memoryInMB" => rt::set(&mut f3, map.next_value()),
-                        "custom" => rt::set(&mut f4, map.next_value()),
-                        "availableCpuCountValues" => rt::set(&mut f5, map.next_value()),
-                        "availableMemoryInMBValues" => rt::set(&mut f6, map.next_value()),
-                        "maxMemoryInMBToCpuRatio" => rt::set(&mut f7, map.next_value()),
-                        "availabilityCount" => rt::set(&mut f8, map.next_value()),
-                        "type" => rt::set(&mut f9, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeOffering {
-                    id: f0,
-                    name: f1,
-                    cpu_count: f2,
-                    memory_in_mb: f3,
-                    custom: f4,
-                    available_cpu_count_values: f5,
-                    available_memory_in_mb_values: f6,
-                    max_memory_in_mb_to_cpu_ratio: f7,
-                    availability_count: f8,
-                    r#type: f9,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "cpuCount" => rt::read(&mut map, &mut f2),
+                "memoryInMB" => rt::read(&mut map, &mut f3),
+                "custom" => rt::read(&mut map, &mut f4),
+                "availableCpuCountValues" => rt::read(&mut map, &mut f5),
+                "availableMemoryInMBValues" => rt::read(&mut map, &mut f6),
+                "maxMemoryInMBToCpuRatio" => rt::read(&mut map, &mut f7),
+                "availabilityCount" => rt::read(&mut map, &mut f8),
+                "type" => rt::read(&mut map, &mut f9),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeOffering {
+            id: f0,
+            name: f1,
+            cpu_count: f2,
+            memory_in_mb: f3,
+            custom: f4,
+            available_cpu_count_values: f5,
+            available_memory_in_mb_values: f6,
+            max_memory_in_mb_to_cpu_ratio: f7,
+            availability_count: f8,
+            r#type: f9,
+        })
     }
 }
 #[cfg(feature = "offerings")]
@@ -527,34 +485,24 @@ impl serde::Serialize for ComputeOfferingList {
 #[cfg(feature = "offerings")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "offerings")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeOfferingList {
+    const EXPECTING: &'static str = "an object `ComputeOfferingList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeOfferingList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeOfferingList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeOfferingList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeOfferingList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "offerings")]
@@ -580,29 +528,22 @@ impl serde::Serialize for ComputeOfferingResponse {
 #[cfg(feature = "offerings")]
 impl<'de> serde::Deserialize<'de> for ComputeOfferingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "offerings")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeOfferingResponse {
+    const EXPECTING: &'static str = "an object `ComputeOfferingResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeOfferingResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeOfferingResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeOfferingResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeOfferingResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "offerings")]
@@ -643,43 +584,36 @@ impl serde::Serialize for CreateEnvironmentRequest {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateEnvironmentRequest {
+    const EXPECTING: &'static str = "an object `CreateEnvironmentRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateEnvironmentRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateEnvironmentRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "serviceConnection" => rt::set_required(&mut f1, map.next_value()),
-                        "description" => rt::set(&mut f2, map.next_value()),
-                        "organization" => rt::set(&mut f3, map.next_value()),
-                        "membership" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateEnvironmentRequest {
-                    name: rt::required(f0, "name")?,
-                    service_connection: rt::required(f1, "serviceConnection")?,
-                    description: f2,
-                    organization: f3,
-                    membership: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "serviceConnection" => rt::read_required(&mut map, &mut f1),
+                "description" => rt::read(&mut map, &mut f2),
+                "organization" => rt::read(&mut map, &mut f3),
+                "membership" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateEnvironmentRequest {
+            name: rt::required(f0, "name")?,
+            service_connection: rt::required(f1, "serviceConnection")?,
+            description: f2,
+            organization: f3,
+            membership: f4,
+        })
     }
 }
 #[cfg(feature = "environments")]
@@ -754,79 +688,72 @@ impl serde::Serialize for CreateInstanceRequest {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateInstanceRequest {
+    const EXPECTING: &'static str = "an object `CreateInstanceRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateInstanceRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateInstanceRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "computeOfferingId" => rt::set_required(&mut f1, map.next_value()),
-                        "networkId" => rt::set_required(&mut f2, map.next_value()),
-                        "templateId" => rt::set_required(&mut f3, map.next_value()),
-                        "cpuCount" => rt::set(&mut f4, map.next_value()),
-                        "memoryInMB" => rt::set(&mut f5, map.next_value()),
-                        "additionalDiskIops" => rt::set(&mut f6, map.next_value()),
-                        "additionalDiskSizeInGb" => rt::set(&mut f7, map.next_value()),
-                        "diskOfferingId" => rt::set(&mut f8, map.next_value()),
-                        "affinityGroupId" => rt::set(&mut f9, map.next_value()),
-                        "ipAddress" => rt::set(&mut f10, map.next_value()),
-                        "portsToForward" => rt::set(&mut f11, map.next_value()),
-                        "publicKey" => rt::set(&mut f12, map.next_value()),
-                        "rootVolumeSizeInGb" => rt::set(&mut f13, map.next_value()),
-                        "sshKeyName" => rt::set(&mut f14, map.next_value()),
-                        "userData" => rt::set(&mut f15, map.next_value()),
-                        "volumeIdToAttach" => rt::set(&mut f16, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateInstanceRequest {
-                    name: rt::required(f0, "name")?,
-                    compute_offering_id: rt::required(f1, "computeOfferingId")?,
-                    network_id: rt::required(f2, "networkId")?,
-                    template_id: rt::required(f3, "templateId")?,
-                    cpu_count: f4,
-                    memory_in_mb: f5,
-                    additional_disk_iops: f6,
-                    additional_disk_size_in_gb: f7,
-                    disk_offering_id: f8,
-                    affinity_group_id: f9,
-                    ip_address: f10,
-                    ports_to_forward: f11,
-                    public_key: f12,
-                    root_volume_size_in_gb: f13,
-                    ssh_key_name: f14,
-                    user_data: f15,
-                    volume_id_to_attach: f16,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "computeOfferingId" => rt::read_required(&mut map, &mut f1),
+                "networkId" => rt::read_required(&mut map, &mut f2),
+                "templateId" => rt::read_required(&mut map, &mut f3),
+                "cpuCount" => rt::read(&mut map, &mut f4),
+                "memoryInMB" => rt::read(&mut map, &mut f5),
+                "additionalDiskIops" => rt::read(&mut map, &mut f6),
+                "additionalDiskSizeInGb" => rt::read(&mut map, &mut f7),
+                "diskOfferingId" => rt::read(&mut map, &mut f8),
+                "affinityGroupId" => rt::read(&mut map, &mut f9),
+                "ipAddress" => rt::read(&mut map, &mut f10),
+                "portsToForward" => rt::read(&mut map, &mut f11),
+                "publicKey" => rt::read(&mut map, &mut f12),
+                "rootVolumeSizeInGb" => rt::read(&mut map, &mut f13),
+                "sshKeyName" => rt::read(&mut map, &mut f14),
+                "userData" => rt::read(&mut map, &mut f15),
+                "volumeIdToAttach" => rt::read(&mut map, &mut f16),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateInstanceRequest {
+            name: rt::required(f0, "name")?,
+            compute_offering_id: rt::required(f1, "computeOfferingId")?,
+            network_id: rt::required(f2, "networkId")?,
+            template_id: rt::required(f3, "templateId")?,
+            cpu_count: f4,
+            memory_in_mb: f5,
+            additional_disk_iops: f6,
+            additional_disk_size_in_gb: f7,
+            disk_offering_id: f8,
+            affinity_group_id: f9,
+            ip_address: f10,
+            ports_to_forward: f11,
+            public_key: f12,
+            root_volume_size_in_gb: f13,
+            ssh_key_name: f14,
+            user_data: f15,
+            volume_id_to_attach: f16,
+        })
     }
 }
 #[cfg(feature = "instances")]
@@ -891,49 +818,42 @@ impl serde::Serialize for CreateNetworkRequest {
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for CreateNetworkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateNetworkRequest {
+    const EXPECTING: &'static str = "an object `CreateNetworkRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateNetworkRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateNetworkRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "description" => rt::set_required(&mut f1, map.next_value()),
-                        "networkOfferingId" => rt::set_required(&mut f2, map.next_value()),
-                        "vpcId" => rt::set(&mut f3, map.next_value()),
-                        "networkAclId" => rt::set(&mut f4, map.next_value()),
-                        "gateway" => rt::set(&mut f5, map.next_value()),
-                        "netmask" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateNetworkRequest {
-                    name: rt::required(f0, "name")?,
-                    description: rt::required(f1, "description")?,
-                    network_offering_id: rt::required(f2, "networkOfferingId")?,
-                    vpc_id: f3,
-                    network_acl_id: f4,
-                    gateway: f5,
-                    netmask: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "description" => rt::read_required(&mut map, &mut f1),
+                "networkOfferingId" => rt::read_required(&mut map, &mut f2),
+                "vpcId" => rt::read(&mut map, &mut f3),
+                "networkAclId" => rt::read(&mut map, &mut f4),
+                "gateway" => rt::read(&mut map, &mut f5),
+                "netmask" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateNetworkRequest {
+            name: rt::required(f0, "name")?,
+            description: rt::required(f1, "description")?,
+            network_offering_id: rt::required(f2, "networkOfferingId")?,
+            vpc_id: f3,
+            network_acl_id: f4,
+            gateway: f5,
+            netmask: f6,
+        })
     }
 }
 #[cfg(feature = "networks")]
@@ -990,46 +910,39 @@ impl serde::Serialize for CreateOrganizationRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateOrganizationRequest {
+    const EXPECTING: &'static str = "an object `CreateOrganizationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateOrganizationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateOrganizationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "entryPoint" => rt::set_required(&mut f1, map.next_value()),
-                        "serviceConnections" => rt::set(&mut f2, map.next_value()),
-                        "parent" => rt::set(&mut f3, map.next_value()),
-                        "billingMode" => rt::set(&mut f4, map.next_value()),
-                        "tags" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateOrganizationRequest {
-                    name: rt::required(f0, "name")?,
-                    entry_point: rt::required(f1, "entryPoint")?,
-                    service_connections: f2,
-                    parent: f3,
-                    billing_mode: f4,
-                    tags: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "entryPoint" => rt::read_required(&mut map, &mut f1),
+                "serviceConnections" => rt::read(&mut map, &mut f2),
+                "parent" => rt::read(&mut map, &mut f3),
+                "billingMode" => rt::read(&mut map, &mut f4),
+                "tags" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateOrganizationRequest {
+            name: rt::required(f0, "name")?,
+            entry_point: rt::required(f1, "entryPoint")?,
+            service_connections: f2,
+            parent: f3,
+            billing_mode: f4,
+            tags: f5,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -1072,37 +985,30 @@ impl serde::Serialize for CreateSnapshotRequest {
 #[cfg(feature = "snapshots")]
 impl<'de> serde::Deserialize<'de> for CreateSnapshotRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "snapshots")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateSnapshotRequest {
+    const EXPECTING: &'static str = "an object `CreateSnapshotRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateSnapshotRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateSnapshotRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "volumeId" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "rapid" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateSnapshotRequest {
-                    volume_id: rt::required(f0, "volumeId")?,
-                    name: f1,
-                    rapid: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "volumeId" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "rapid" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateSnapshotRequest {
+            volume_id: rt::required(f0, "volumeId")?,
+            name: f1,
+            rapid: f2,
+        })
     }
 }
 #[cfg(feature = "snapshots")]
@@ -1144,46 +1050,39 @@ impl serde::Serialize for CreateUserRequest {
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for CreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateUserRequest {
+    const EXPECTING: &'static str = "an object `CreateUserRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateUserRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateUserRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "userName" => rt::set_required(&mut f0, map.next_value()),
-                        "firstName" => rt::set_required(&mut f1, map.next_value()),
-                        "lastName" => rt::set_required(&mut f2, map.next_value()),
-                        "email" => rt::set_required(&mut f3, map.next_value()),
-                        "primaryRoleBinding" => rt::set_required(&mut f4, map.next_value()),
-                        "organization" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateUserRequest {
-                    user_name: rt::required(f0, "userName")?,
-                    first_name: rt::required(f1, "firstName")?,
-                    last_name: rt::required(f2, "lastName")?,
-                    email: rt::required(f3, "email")?,
-                    primary_role_binding: rt::required(f4, "primaryRoleBinding")?,
-                    organization: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "userName" => rt::read_required(&mut map, &mut f0),
+                "firstName" => rt::read_required(&mut map, &mut f1),
+                "lastName" => rt::read_required(&mut map, &mut f2),
+                "email" => rt::read_required(&mut map, &mut f3),
+                "primaryRoleBinding" => rt::read_required(&mut map, &mut f4),
+                "organization" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateUserRequest {
+            user_name: rt::required(f0, "userName")?,
+            first_name: rt::required(f1, "firstName")?,
+            last_name: rt::required(f2, "lastName")?,
+            email: rt::required(f3, "email")?,
+            primary_role_binding: rt::required(f4, "primaryRoleBinding")?,
+            organization: f5,
+        })
     }
 }
 #[cfg(feature = "users")]
@@ -1230,37 +1129,30 @@ impl serde::Serialize for CreateVolumeRequest {
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for CreateVolumeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "volumes")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateVolumeRequest {
+    const EXPECTING: &'static str = "an object `CreateVolumeRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateVolumeRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateVolumeRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "diskOfferingId" => rt::set_required(&mut f1, map.next_value()),
-                        "instanceId" => rt::set_required(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateVolumeRequest {
-                    name: rt::required(f0, "name")?,
-                    disk_offering_id: rt::required(f1, "diskOfferingId")?,
-                    instance_id: rt::required(f2, "instanceId")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "diskOfferingId" => rt::read_required(&mut map, &mut f1),
+                "instanceId" => rt::read_required(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateVolumeRequest {
+            name: rt::required(f0, "name")?,
+            disk_offering_id: rt::required(f1, "diskOfferingId")?,
+            instance_id: rt::required(f2, "instanceId")?,
+        })
     }
 }
 #[cfg(feature = "volumes")]
@@ -1300,40 +1192,33 @@ impl serde::Serialize for CreateVpcRequest {
 #[cfg(feature = "vpcs")]
 impl<'de> serde::Deserialize<'de> for CreateVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "vpcs")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateVpcRequest {
+    const EXPECTING: &'static str = "an object `CreateVpcRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateVpcRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateVpcRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "description" => rt::set_required(&mut f1, map.next_value()),
-                        "vpcOfferingId" => rt::set_required(&mut f2, map.next_value()),
-                        "networkDomain" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateVpcRequest {
-                    name: rt::required(f0, "name")?,
-                    description: rt::required(f1, "description")?,
-                    vpc_offering_id: rt::required(f2, "vpcOfferingId")?,
-                    network_domain: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "description" => rt::read_required(&mut map, &mut f1),
+                "vpcOfferingId" => rt::read_required(&mut map, &mut f2),
+                "networkDomain" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateVpcRequest {
+            name: rt::required(f0, "name")?,
+            description: rt::required(f1, "description")?,
+            vpc_offering_id: rt::required(f2, "vpcOfferingId")?,
+            network_domain: f3,
+        })
     }
 }
 #[cfg(feature = "vpcs")]
@@ -1372,40 +1257,33 @@ impl serde::Serialize for DestroyInstanceRequest {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for DestroyInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DestroyInstanceRequest {
+    const EXPECTING: &'static str = "an object `DestroyInstanceRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DestroyInstanceRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DestroyInstanceRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "purgeImmediately" => rt::set(&mut f0, map.next_value()),
-                        "deleteSnapshots" => rt::set(&mut f1, map.next_value()),
-                        "publicIpIdsToRelease" => rt::set(&mut f2, map.next_value()),
-                        "volumeIdsToDelete" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DestroyInstanceRequest {
-                    purge_immediately: f0,
-                    delete_snapshots: f1,
-                    public_ip_ids_to_release: f2,
-                    volume_ids_to_delete: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "purgeImmediately" => rt::read(&mut map, &mut f0),
+                "deleteSnapshots" => rt::read(&mut map, &mut f1),
+                "publicIpIdsToRelease" => rt::read(&mut map, &mut f2),
+                "volumeIdsToDelete" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DestroyInstanceRequest {
+            purge_immediately: f0,
+            delete_snapshots: f1,
+            public_ip_ids_to_release: f2,
+            volume_ids_to_delete: f3,
+        })
     }
 }
 #[cfg(feature = "offerings")]
@@ -1435,43 +1313,36 @@ impl serde::Serialize for DiskOffering {
 #[cfg(feature = "offerings")]
 impl<'de> serde::Deserialize<'de> for DiskOffering {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "offerings")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DiskOffering {
+    const EXPECTING: &'static str = "an object `DiskOffering`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DiskOffering;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DiskOffering`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "gbSize" => rt::set(&mut f2, map.next_value()),
-                        "customSize" => rt::set(&mut f3, map.next_value()),
-                        "customIops" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DiskOffering {
-                    id: f0,
-                    name: f1,
-                    gb_size: f2,
-                    custom_size: f3,
-                    custom_iops: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "gbSize" => rt::read(&mut map, &mut f2),
+                "customSize" => rt::read(&mut map, &mut f3),
+                "customIops" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DiskOffering {
+            id: f0,
+            name: f1,
+            gb_size: f2,
+            custom_size: f3,
+            custom_iops: f4,
+        })
     }
 }
 #[cfg(feature = "offerings")]
@@ -1493,31 +1364,24 @@ impl serde::Serialize for DiskOfferingList {
 #[cfg(feature = "offerings")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "offerings")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DiskOfferingList {
+    const EXPECTING: &'static str = "an object `DiskOfferingList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DiskOfferingList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DiskOfferingList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DiskOfferingList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DiskOfferingList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "offerings")]
@@ -1543,29 +1407,22 @@ impl serde::Serialize for DiskOfferingResponse {
 #[cfg(feature = "offerings")]
 impl<'de> serde::Deserialize<'de> for DiskOfferingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "offerings")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DiskOfferingResponse {
+    const EXPECTING: &'static str = "an object `DiskOfferingResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DiskOfferingResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DiskOfferingResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DiskOfferingResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DiskOfferingResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "offerings")]
@@ -1622,70 +1479,63 @@ impl serde::Serialize for Environment {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for Environment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Environment {
+    const EXPECTING: &'static str = "an object `Environment`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Environment;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Environment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "description" => rt::set(&mut f2, map.next_value()),
-                        "metadata" => rt::set(&mut f3, map.next_value()),
-                        "membership" => rt::set(&mut f4, map.next_value()),
-                        "creationDate" => rt::set(&mut f5, map.next_value()),
-                        "deleted" => rt::set(&mut f6, map.next_value()),
-                        "allowExternalMembers" => rt::set(&mut f7, map.next_value()),
-                        "organization" => rt::set(&mut f8, map.next_value()),
-                        "defaultRole" => rt::set(&mut f9, map.next_value()),
-                        "state" => rt::set(&mut f10, map.next_value()),
-                        "serviceConnection" => rt::set(&mut f11, map.next_value()),
-                        "users" => rt::set(&mut f12, map.next_value()),
-                        "roles" => rt::set(&mut f13, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Environment {
-                    id: f0,
-                    name: f1,
-                    description: f2,
-                    metadata: f3,
-                    membership: f4,
-                    creation_date: f5,
-                    deleted: f6,
-                    allow_external_members: f7,
-                    organization: f8,
-                    default_role: f9,
-                    state: f10,
-                    service_connection: f11,
-                    users: f12,
-                    roles: f13,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "description" => rt::read(&mut map, &mut f2),
+                "metadata" => rt::read(&mut map, &mut f3),
+                "membership" => rt::read(&mut map, &mut f4),
+                "creationDate" => rt::read(&mut map, &mut f5),
+                "deleted" => rt::read(&mut map, &mut f6),
+                "allowExternalMembers" => rt::read(&mut map, &mut f7),
+                "organization" => rt::read(&mut map, &mut f8),
+                "defaultRole" => rt::read(&mut map, &mut f9),
+                "state" => rt::read(&mut map, &mut f10),
+                "serviceConnection" => rt::read(&mut map, &mut f11),
+                "users" => rt::read(&mut map, &mut f12),
+                "roles" => rt::read(&mut map, &mut f13),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Environment {
+            id: f0,
+            name: f1,
+            description: f2,
+            metadata: f3,
+            membership: f4,
+            creation_date: f5,
+            deleted: f6,
+            allow_external_members: f7,
+            organization: f8,
+            default_role: f9,
+            state: f10,
+            service_connection: f11,
+            users: f12,
+            roles: f13,
+        })
     }
 }
 #[cfg(feature = "environments")]
@@ -1707,31 +1557,24 @@ impl serde::Serialize for EnvironmentList {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for EnvironmentList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentList {
+    const EXPECTING: &'static str = "an object `EnvironmentList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "environments")]
@@ -1776,52 +1619,45 @@ impl serde::Serialize for EnvironmentMember {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMember {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentMember {
+    const EXPECTING: &'static str = "an object `EnvironmentMember`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentMember;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentMember`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "creationDate" => rt::set(&mut f1, map.next_value()),
-                        "state" => rt::set(&mut f2, map.next_value()),
-                        "role" => rt::set(&mut f3, map.next_value()),
-                        "user" => rt::set(&mut f4, map.next_value()),
-                        "metadata" => rt::set(&mut f5, map.next_value()),
-                        "environment" => rt::set(&mut f6, map.next_value()),
-                        "scopeQualifier" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentMember {
-                    id: f0,
-                    creation_date: f1,
-                    state: f2,
-                    role: f3,
-                    user: f4,
-                    metadata: f5,
-                    environment: f6,
-                    scope_qualifier: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "creationDate" => rt::read(&mut map, &mut f1),
+                "state" => rt::read(&mut map, &mut f2),
+                "role" => rt::read(&mut map, &mut f3),
+                "user" => rt::read(&mut map, &mut f4),
+                "metadata" => rt::read(&mut map, &mut f5),
+                "environment" => rt::read(&mut map, &mut f6),
+                "scopeQualifier" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentMember {
+            id: f0,
+            creation_date: f1,
+            state: f2,
+            role: f3,
+            user: f4,
+            metadata: f5,
+            environment: f6,
+            scope_qualifier: f7,
+        })
     }
 }
 #[cfg(feature = "environments")]
@@ -1843,34 +1679,24 @@ impl serde::Serialize for EnvironmentMemberList {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentMemberList {
+    const EXPECTING: &'static str = "an object `EnvironmentMemberList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentMemberList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentMemberList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentMemberList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentMemberList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "environments")]
@@ -1898,29 +1724,22 @@ impl serde::Serialize for EnvironmentMemberMetadata {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for EnvironmentMemberMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentMemberMetadata {
+    const EXPECTING: &'static str = "an object `EnvironmentMemberMetadata`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentMemberMetadata;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentMemberMetadata`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "membership" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentMemberMetadata { membership: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "membership" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentMemberMetadata { membership: f0, })
     }
 }
 #[cfg(feature = "environments")]
@@ -2005,29 +1824,22 @@ impl serde::Serialize for EnvironmentResponse {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for EnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentResponse {
+    const EXPECTING: &'static str = "an object `EnvironmentResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "environments")]
@@ -2064,35 +1876,27 @@ impl serde::Serialize for ErrorDetail {
 }
 impl<'de> serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ErrorDetail {
+    const EXPECTING: &'static str = "an object `ErrorDetail`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ErrorDetail;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ErrorDetail`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "code" => rt::set(&mut f0, map.next_value()),
-                        "errorCode" => rt::set(&mut f1, map.next_value()),
-                        "message" => rt::set(&mut f2, map.next_value()),
-                        "context" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ErrorDetail { code: f0, error_code: f1, message: f2, context: f3 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "code" => rt::read(&mut map, &mut f0),
+                "errorCode" => rt::read(&mut map, &mut f1),
+                "message" => rt::read(&mut map, &mut f2),
+                "context" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ErrorDetail { code: f0, error_code: f1, message: f2, context: f3 })
     }
 }
 /// The body of every error answer.
@@ -2109,29 +1913,21 @@ impl serde::Serialize for ErrorEnvelope {
 }
 impl<'de> serde::Deserialize<'de> for ErrorEnvelope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ErrorEnvelope {
+    const EXPECTING: &'static str = "an object `ErrorEnvelope`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ErrorEnvelope;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ErrorEnvelope`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "errors" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ErrorEnvelope { errors: rt::required(f0, "errors")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "errors" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ErrorEnvelope { errors: rt::required(f0, "errors")?, })
     }
 }
 impl ErrorEnvelope {
@@ -2158,29 +1954,22 @@ impl serde::Serialize for IdRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for IdRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for IdRef {
+    const EXPECTING: &'static str = "an object `IdRef`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::IdRef;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `IdRef`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::IdRef { id: rt::required(f0, "id")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::IdRef { id: rt::required(f0, "id")?, })
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -2246,82 +2035,75 @@ impl serde::Serialize for ImportTemplateRequest {
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for ImportTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "templates")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ImportTemplateRequest {
+    const EXPECTING: &'static str = "an object `ImportTemplateRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ImportTemplateRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ImportTemplateRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "description" => rt::set_required(&mut f1, map.next_value()),
-                        "url" => rt::set_required(&mut f2, map.next_value()),
-                        "zoneId" => rt::set(&mut f3, map.next_value()),
-                        "hypervisor" => rt::set_required(&mut f4, map.next_value()),
-                        "format" => rt::set_required(&mut f5, map.next_value()),
-                        "osTypeId" => rt::set_required(&mut f6, map.next_value()),
-                        "osTypeName" => rt::set_required(&mut f7, map.next_value()),
-                        "defaultUsername" => rt::set(&mut f8, map.next_value()),
-                        "size" => rt::set(&mut f9, map.next_value()),
-                        "availablePublicly" => rt::set(&mut f10, map.next_value()),
-                        "dynamicallyScalable" => rt::set(&mut f11, map.next_value()),
-                        "extractable" => rt::set(&mut f12, map.next_value()),
-                        "nicAdapter" => rt::set(&mut f13, map.next_value()),
-                        "rootDiskController" => rt::set(&mut f14, map.next_value()),
-                        "keyboard" => rt::set(&mut f15, map.next_value()),
-                        "passwordEnabled" => rt::set(&mut f16, map.next_value()),
-                        "sshEnabled" => rt::set(&mut f17, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ImportTemplateRequest {
-                    name: rt::required(f0, "name")?,
-                    description: rt::required(f1, "description")?,
-                    url: rt::required(f2, "url")?,
-                    zone_id: f3,
-                    hypervisor: rt::required(f4, "hypervisor")?,
-                    format: rt::required(f5, "format")?,
-                    os_type_id: rt::required(f6, "osTypeId")?,
-                    os_type_name: rt::required(f7, "osTypeName")?,
-                    default_username: f8,
-                    size: f9,
-                    available_publicly: f10,
-                    dynamically_scalable: f11,
-                    extractable: f12,
-                    nic_adapter: f13,
-                    root_disk_controller: f14,
-                    keyboard: f15,
-                    password_enabled: f16,
-                    ssh_enabled: f17,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "description" => rt::read_required(&mut map, &mut f1),
+                "url" => rt::read_required(&mut map, &mut f2),
+                "zoneId" => rt::read(&mut map, &mut f3),
+                "hypervisor" => rt::read_required(&mut map, &mut f4),
+                "format" => rt::read_required(&mut map, &mut f5),
+                "osTypeId" => rt::read_required(&mut map, &mut f6),
+                "osTypeName" => rt::read_required(&mut map, &mut f7),
+                "defaultUsername" => rt::read(&mut map, &mut f8),
+                "size" => rt::read(&mut map, &mut f9),
+                "availablePublicly" => rt::read(&mut map, &mut f10),
+                "dynamicallyScalable" => rt::read(&mut map, &mut f11),
+                "extractable" => rt::read(&mut map, &mut f12),
+                "nicAdapter" => rt::read(&mut map, &mut f13),
+                "rootDiskController" => rt::read(&mut map, &mut f14),
+                "keyboard" => rt::read(&mut map, &mut f15),
+                "passwordEnabled" => rt::read(&mut map, &mut f16),
+                "sshEnabled" => rt::read(&mut map, &mut f17),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ImportTemplateRequest {
+            name: rt::required(f0, "name")?,
+            description: rt::required(f1, "description")?,
+            url: rt::required(f2, "url")?,
+            zone_id: f3,
+            hypervisor: rt::required(f4, "hypervisor")?,
+            format: rt::required(f5, "format")?,
+            os_type_id: rt::required(f6, "osTypeId")?,
+            os_type_name: rt::required(f7, "osTypeName")?,
+            default_username: f8,
+            size: f9,
+            available_publicly: f10,
+            dynamically_scalable: f11,
+            extractable: f12,
+            nic_adapter: f13,
+            root_disk_controller: f14,
+            keyboard: f15,
+            password_enabled: f16,
+            ssh_enabled: f17,
+        })
     }
 }
 #[cfg(feature = "templates")]
@@ -2444,115 +2226,108 @@ impl serde::Serialize for Instance {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Instance {
+    const EXPECTING: &'static str = "an object `Instance`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Instance;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Instance`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                let mut f21 = None;
-                let mut f22 = None;
-                let mut f23 = None;
-                let mut f24 = None;
-                let mut f25 = None;
-                let mut f26 = None;
-                let mut f27 = None;
-                let mut f28 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "hostname" => rt::set(&mut f2, map.next_value()),
-                        "state" => rt::set(&mut f3, map.next_value()),
-                        "computeOfferingId" => rt::set(&mut f4, map.next_value()),
-                        "computeOfferingName" => rt::set(&mut f5, map.next_value()),
-                        "cpuCount" => rt::set(&mut f6, map.next_value()),
-                        "memoryInMB" => rt::set(&mut f7, map.next_value()),
-                        "imageId" => rt::set(&mut f8, map.next_value()),
-                        "imageName" => rt::set(&mut f9, map.next_value()),
-                        "templateId" => rt::set(&mut f10, map.next_value()),
-                        "templateName" => rt::set(&mut f11, map.next_value()),
-                        "ipAddress" => rt::set(&mut f12, map.next_value()),
-                        "macAddress" => rt::set(&mut f13, map.next_value()),
-                        "networkId" => rt::set(&mut f14, map.next_value()),
-                        "networkName" => rt::set(&mut f15, map.next_value()),
-                        "vpcId" => rt::set(&mut f16, map.next_value()),
-                        "vpcName" => rt::set(&mut f17, map.next_value()),
-                        "zoneId" => rt::set(&mut f18, map.next_value()),
-                        "zoneName" => rt::set(&mut f19, map.next_value()),
-                        "username" => rt::set(&mut f20, map.next_value()),
-                        "isPasswordEnabled" => rt::set(&mut f21, map.next_value()),
-                        "isSshKeyEnabled" => rt::set(&mut f22, map.next_value()),
-                        "sshKeyName" => rt::set(&mut f23, map.next_value()),
-                        "password" => rt::set(&mut f24, map.next_value()),
-                        "affinityGroupIds" => rt::set(&mut f25, map.next_value()),
-                        "userData" => rt::set(&mut f26, map.next_value()),
-                        "publicIps" => rt::set(&mut f27, map.next_value()),
-                        "nics" => rt::set(&mut f28, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Instance {
-                    id: f0,
-                    name: f1,
-                    hostname: f2,
-                    state: f3,
-                    compute_offering_id: f4,
-                    compute_offering_name: f5,
-                    cpu_count: f6,
-                    memory_in_mb: f7,
-                    image_id: f8,
-                    image_name: f9,
-                    template_id: f10,
-                    template_name: f11,
-                    ip_address: f12,
-                    mac_address: f13,
-                    network_id: f14,
-                    network_name: f15,
-                    vpc_id: f16,
-                    vpc_name: f17,
-                    zone_id: f18,
-                    zone_name: f19,
-                    username: f20,
-                    is_password_enabled: f21,
-                    is_ssh_key_enabled: f22,
-                    ssh_key_name: f23,
-                    password: f24,
-                    affinity_group_ids: f25,
-                    user_data: f26,
-                    public_ips: f27,
-                    nics: f28,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        let mut f26 = None;
+        let mut f27 = None;
+        let mut f28 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "hostname" => rt::read(&mut map, &mut f2),
+                "state" => rt::read(&mut map, &mut f3),
+                "computeOfferingId" => rt::read(&mut map, &mut f4),
+                "computeOfferingName" => rt::read(&mut map, &mut f5),
+                "cpuCount" => rt::read(&mut map, &mut f6),
+                "memoryInMB" => rt::read(&mut map, &mut f7),
+                "imageId" => rt::read(&mut map, &mut f8),
+                "imageName" => rt::read(&mut map, &mut f9),
+                "templateId" => rt::read(&mut map, &mut f10),
+                "templateName" => rt::read(&mut map, &mut f11),
+                "ipAddress" => rt::read(&mut map, &mut f12),
+                "macAddress" => rt::read(&mut map, &mut f13),
+                "networkId" => rt::read(&mut map, &mut f14),
+                "networkName" => rt::read(&mut map, &mut f15),
+                "vpcId" => rt::read(&mut map, &mut f16),
+                "vpcName" => rt::read(&mut map, &mut f17),
+                "zoneId" => rt::read(&mut map, &mut f18),
+                "zoneName" => rt::read(&mut map, &mut f19),
+                "username" => rt::read(&mut map, &mut f20),
+                "isPasswordEnabled" => rt::read(&mut map, &mut f21),
+                "isSshKeyEnabled" => rt::read(&mut map, &mut f22),
+                "sshKeyName" => rt::read(&mut map, &mut f23),
+                "password" => rt::read(&mut map, &mut f24),
+                "affinityGroupIds" => rt::read(&mut map, &mut f25),
+                "userData" => rt::read(&mut map, &mut f26),
+                "publicIps" => rt::read(&mut map, &mut f27),
+                "nics" => rt::read(&mut map, &mut f28),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Instance {
+            id: f0,
+            name: f1,
+            hostname: f2,
+            state: f3,
+            compute_offering_id: f4,
+            compute_offering_name: f5,
+            cpu_count: f6,
+            memory_in_mb: f7,
+            image_id: f8,
+            image_name: f9,
+            template_id: f10,
+            template_name: f11,
+            ip_address: f12,
+            mac_address: f13,
+            network_id: f14,
+            network_name: f15,
+            vpc_id: f16,
+            vpc_name: f17,
+            zone_id: f18,
+            zone_name: f19,
+            username: f20,
+            is_password_enabled: f21,
+            is_ssh_key_enabled: f22,
+            ssh_key_name: f23,
+            password: f24,
+            affinity_group_ids: f25,
+            user_data: f26,
+            public_ips: f27,
+            nics: f28,
+        })
     }
 }
 #[cfg(feature = "instances")]
@@ -2574,31 +2349,24 @@ impl serde::Serialize for InstanceList {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for InstanceList {
+    const EXPECTING: &'static str = "an object `InstanceList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InstanceList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InstanceList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::InstanceList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::InstanceList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "instances")]
@@ -2756,52 +2524,45 @@ impl serde::Serialize for InstanceOperationRequest {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for InstanceOperationRequest {
+    const EXPECTING: &'static str = "an object `InstanceOperationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InstanceOperationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InstanceOperationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "forceStop" => rt::set(&mut f0, map.next_value()),
-                        "computeOfferingId" => rt::set(&mut f1, map.next_value()),
-                        "cpuCount" => rt::set(&mut f2, map.next_value()),
-                        "memoryInMB" => rt::set(&mut f3, map.next_value()),
-                        "networkId" => rt::set(&mut f4, map.next_value()),
-                        "sshKeyName" => rt::set(&mut f5, map.next_value()),
-                        "isoId" => rt::set(&mut f6, map.next_value()),
-                        "recoveryPoint" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::InstanceOperationRequest {
-                    force_stop: f0,
-                    compute_offering_id: f1,
-                    cpu_count: f2,
-                    memory_in_mb: f3,
-                    network_id: f4,
-                    ssh_key_name: f5,
-                    iso_id: f6,
-                    recovery_point: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "forceStop" => rt::read(&mut map, &mut f0),
+                "computeOfferingId" => rt::read(&mut map, &mut f1),
+                "cpuCount" => rt::read(&mut map, &mut f2),
+                "memoryInMB" => rt::read(&mut map, &mut f3),
+                "networkId" => rt::read(&mut map, &mut f4),
+                "sshKeyName" => rt::read(&mut map, &mut f5),
+                "isoId" => rt::read(&mut map, &mut f6),
+                "recoveryPoint" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::InstanceOperationRequest {
+            force_stop: f0,
+            compute_offering_id: f1,
+            cpu_count: f2,
+            memory_in_mb: f3,
+            network_id: f4,
+            ssh_key_name: f5,
+            iso_id: f6,
+            recovery_point: f7,
+        })
     }
 }
 #[cfg(feature = "instances")]
@@ -2830,40 +2591,28 @@ impl serde::Serialize for InstancePublicIp {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstancePublicIp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for InstancePublicIp {
+    const EXPECTING: &'static str = "an object `InstancePublicIp`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InstancePublicIp;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InstancePublicIp`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "ipAddress" => rt::set(&mut f1, map.next_value()),
-                        "purposes" => rt::set(&mut f2, map.next_value()),
-                        "ports" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::InstancePublicIp {
-                    id: f0,
-                    ip_address: f1,
-                    purposes: f2,
-                    ports: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "ipAddress" => rt::read(&mut map, &mut f1),
+                "purposes" => rt::read(&mut map, &mut f2),
+                "ports" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::InstancePublicIp { id: f0, ip_address: f1, purposes: f2, ports: f3 })
     }
 }
 #[cfg(feature = "instances")]
@@ -2881,29 +2630,22 @@ impl serde::Serialize for InstanceResponse {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for InstanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for InstanceResponse {
+    const EXPECTING: &'static str = "an object `InstanceResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InstanceResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InstanceResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::InstanceResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::InstanceResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "instances")]
@@ -3021,43 +2763,36 @@ impl serde::Serialize for ListMetadata {
 #[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
 impl<'de> serde::Deserialize<'de> for ListMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "activity", feature = "environments", feature = "instances", feature = "networks", feature = "offerings", feature = "organizations", feature = "public_ips", feature = "roles", feature = "service_connections", feature = "snapshots", feature = "ssh_keys", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs", feature = "zones"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ListMetadata {
+    const EXPECTING: &'static str = "an object `ListMetadata`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ListMetadata;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ListMetadata`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "recordCount" => rt::set(&mut f0, map.next_value()),
-                        "pageSize" => rt::set(&mut f1, map.next_value()),
-                        "pageCurrent" => rt::set(&mut f2, map.next_value()),
-                        "sortField" => rt::set(&mut f3, map.next_value()),
-                        "sortOrder" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ListMetadata {
-                    record_count: f0,
-                    page_size: f1,
-                    page_current: f2,
-                    sort_field: f3,
-                    sort_order: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "recordCount" => rt::read(&mut map, &mut f0),
+                "pageSize" => rt::read(&mut map, &mut f1),
+                "pageCurrent" => rt::read(&mut map, &mut f2),
+                "sortField" => rt::read(&mut map, &mut f3),
+                "sortOrder" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ListMetadata {
+            record_count: f0,
+            page_size: f1,
+            page_current: f2,
+            sort_field: f3,
+            sort_order: f4,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3091,49 +2826,42 @@ impl serde::Serialize for ManageableConnection {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for ManageableConnection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ManageableConnection {
+    const EXPECTING: &'static str = "an object `ManageableConnection`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ManageableConnection;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ManageableConnection`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "type" => rt::set(&mut f2, map.next_value()),
-                        "serviceCode" => rt::set(&mut f3, map.next_value()),
-                        "status" => rt::set(&mut f4, map.next_value()),
-                        "quotas" => rt::set(&mut f5, map.next_value()),
-                        "iconOverrideUrl" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ManageableConnection {
-                    id: f0,
-                    name: f1,
-                    r#type: f2,
-                    service_code: f3,
-                    status: f4,
-                    quotas: f5,
-                    icon_override_url: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "type" => rt::read(&mut map, &mut f2),
+                "serviceCode" => rt::read(&mut map, &mut f3),
+                "status" => rt::read(&mut map, &mut f4),
+                "quotas" => rt::read(&mut map, &mut f5),
+                "iconOverrideUrl" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ManageableConnection {
+            id: f0,
+            name: f1,
+            r#type: f2,
+            service_code: f3,
+            status: f4,
+            quotas: f5,
+            icon_override_url: f6,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3155,34 +2883,24 @@ impl serde::Serialize for ManageableConnectionList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for ManageableConnectionList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ManageableConnectionList {
+    const EXPECTING: &'static str = "an object `ManageableConnectionList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ManageableConnectionList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ManageableConnectionList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ManageableConnectionList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ManageableConnectionList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3281,31 +2999,24 @@ impl serde::Serialize for NamedRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
 impl<'de> serde::Deserialize<'de> for NamedRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "public_ips", feature = "service_connections"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for NamedRef {
+    const EXPECTING: &'static str = "an object `NamedRef`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::NamedRef;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `NamedRef`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::NamedRef { id: f0, name: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::NamedRef { id: f0, name: f1 })
     }
 }
 #[cfg(feature = "networks")]
@@ -3357,76 +3068,69 @@ impl serde::Serialize for Network {
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for Network {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Network {
+    const EXPECTING: &'static str = "an object `Network`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Network;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Network`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "description" => rt::set(&mut f2, map.next_value()),
-                        "vpcId" => rt::set(&mut f3, map.next_value()),
-                        "vpcName" => rt::set(&mut f4, map.next_value()),
-                        "zoneId" => rt::set(&mut f5, map.next_value()),
-                        "zoneName" => rt::set(&mut f6, map.next_value()),
-                        "cidr" => rt::set(&mut f7, map.next_value()),
-                        "gateway" => rt::set(&mut f8, map.next_value()),
-                        "netmask" => rt::set(&mut f9, map.next_value()),
-                        "networkAclId" => rt::set(&mut f10, map.next_value()),
-                        "networkAclName" => rt::set(&mut f11, map.next_value()),
-                        "networkOfferingId" => rt::set(&mut f12, map.next_value()),
-                        "networkOfferingName" => rt::set(&mut f13, map.next_value()),
-                        "networkOfferingDescription" => rt::set(&mut f14, map.next_value()),
-                        "state" => rt::set(&mut f15, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Network {
-                    id: f0,
-                    name: f1,
-                    description: f2,
-                    vpc_id: f3,
-                    vpc_name: f4,
-                    zone_id: f5,
-                    zone_name: f6,
-                    cidr: f7,
-                    gateway: f8,
-                    netmask: f9,
-                    network_acl_id: f10,
-                    network_acl_name: f11,
-                    network_offering_id: f12,
-                    network_offering_name: f13,
-                    network_offering_description: f14,
-                    state: f15,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "description" => rt::read(&mut map, &mut f2),
+                "vpcId" => rt::read(&mut map, &mut f3),
+                "vpcName" => rt::read(&mut map, &mut f4),
+                "zoneId" => rt::read(&mut map, &mut f5),
+                "zoneName" => rt::read(&mut map, &mut f6),
+                "cidr" => rt::read(&mut map, &mut f7),
+                "gateway" => rt::read(&mut map, &mut f8),
+                "netmask" => rt::read(&mut map, &mut f9),
+                "networkAclId" => rt::read(&mut map, &mut f10),
+                "networkAclName" => rt::read(&mut map, &mut f11),
+                "networkOfferingId" => rt::read(&mut map, &mut f12),
+                "networkOfferingName" => rt::read(&mut map, &mut f13),
+                "networkOfferingDescription" => rt::read(&mut map, &mut f14),
+                "state" => rt::read(&mut map, &mut f15),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Network {
+            id: f0,
+            name: f1,
+            description: f2,
+            vpc_id: f3,
+            vpc_name: f4,
+            zone_id: f5,
+            zone_name: f6,
+            cidr: f7,
+            gateway: f8,
+            netmask: f9,
+            network_acl_id: f10,
+            network_acl_name: f11,
+            network_offering_id: f12,
+            network_offering_name: f13,
+            network_offering_description: f14,
+            state: f15,
+        })
     }
 }
 #[cfg(feature = "networks")]
@@ -3448,31 +3152,24 @@ impl serde::Serialize for NetworkList {
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for NetworkList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for NetworkList {
+    const EXPECTING: &'static str = "an object `NetworkList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::NetworkList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `NetworkList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::NetworkList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::NetworkList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "networks")]
@@ -3566,29 +3263,22 @@ impl serde::Serialize for NetworkOperationRequest {
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for NetworkOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for NetworkOperationRequest {
+    const EXPECTING: &'static str = "an object `NetworkOperationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::NetworkOperationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `NetworkOperationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "networkAclId" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::NetworkOperationRequest { network_acl_id: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "networkAclId" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::NetworkOperationRequest { network_acl_id: f0, })
     }
 }
 #[cfg(feature = "networks")]
@@ -3606,29 +3296,22 @@ impl serde::Serialize for NetworkResponse {
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for NetworkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for NetworkResponse {
+    const EXPECTING: &'static str = "an object `NetworkResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::NetworkResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `NetworkResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::NetworkResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::NetworkResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "networks")]
@@ -3729,33 +3412,26 @@ impl serde::Serialize for Nic {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for Nic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Nic {
+    const EXPECTING: &'static str = "an object `Nic`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Nic;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Nic`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "isDefault" => rt::set(&mut f1, map.next_value()),
-                        "networkId" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Nic { id: f0, is_default: f1, network_id: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "isDefault" => rt::read(&mut map, &mut f1),
+                "networkId" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Nic { id: f0, is_default: f1, network_id: f2 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3838,109 +3514,102 @@ impl serde::Serialize for Organization {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Organization {
+    const EXPECTING: &'static str = "an object `Organization`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Organization;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Organization`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                let mut f21 = None;
-                let mut f22 = None;
-                let mut f23 = None;
-                let mut f24 = None;
-                let mut f25 = None;
-                let mut f26 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "entryPoint" => rt::set(&mut f2, map.next_value()),
-                        "lineage" => rt::set(&mut f3, map.next_value()),
-                        "creationDate" => rt::set(&mut f4, map.next_value()),
-                        "billableStartDate" => rt::set(&mut f5, map.next_value()),
-                        "isBillable" => rt::set(&mut f6, map.next_value()),
-                        "billingMode" => rt::set(&mut f7, map.next_value()),
-                        "isReseller" => rt::set(&mut f8, map.next_value()),
-                        "isTrial" => rt::set(&mut f9, map.next_value()),
-                        "isDbAuthentication" => rt::set(&mut f10, map.next_value()),
-                        "isLdapAuthentication" => rt::set(&mut f11, map.next_value()),
-                        "deleted" => rt::set(&mut f12, map.next_value()),
-                        "parent" => rt::set(&mut f13, map.next_value()),
-                        "reseller" => rt::set(&mut f14, map.next_value()),
-                        "tags" => rt::set(&mut f15, map.next_value()),
-                        "environments" => rt::set(&mut f16, map.next_value()),
-                        "serviceConnections" => rt::set(&mut f17, map.next_value()),
-                        "users" => rt::set(&mut f18, map.next_value()),
-                        "features" => rt::set(&mut f19, map.next_value()),
-                        "customFields" => rt::set(&mut f20, map.next_value()),
-                        "resourceCommitments" => rt::set(&mut f21, map.next_value()),
-                        "customDomain" => rt::set(&mut f22, map.next_value()),
-                        "quotas" => rt::set(&mut f23, map.next_value()),
-                        "ldap" => rt::set(&mut f24, map.next_value()),
-                        "notes" => rt::set(&mut f25, map.next_value()),
-                        "customFieldDefinitions" => rt::set(&mut f26, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Organization {
-                    id: f0,
-                    name: f1,
-                    entry_point: f2,
-                    lineage: f3,
-                    creation_date: f4,
-                    billable_start_date: f5,
-                    is_billable: f6,
-                    billing_mode: f7,
-                    is_reseller: f8,
-                    is_trial: f9,
-                    is_db_authentication: f10,
-                    is_ldap_authentication: f11,
-                    deleted: f12,
-                    parent: f13,
-                    reseller: f14,
-                    tags: f15,
-                    environments: f16,
-                    service_connections: f17,
-                    users: f18,
-                    features: f19,
-                    custom_fields: f20,
-                    resource_commitments: f21,
-                    custom_domain: f22,
-                    quotas: f23,
-                    ldap: f24,
-                    notes: f25,
-                    custom_field_definitions: f26,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        let mut f26 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "entryPoint" => rt::read(&mut map, &mut f2),
+                "lineage" => rt::read(&mut map, &mut f3),
+                "creationDate" => rt::read(&mut map, &mut f4),
+                "billableStartDate" => rt::read(&mut map, &mut f5),
+                "isBillable" => rt::read(&mut map, &mut f6),
+                "billingMode" => rt::read(&mut map, &mut f7),
+                "isReseller" => rt::read(&mut map, &mut f8),
+                "isTrial" => rt::read(&mut map, &mut f9),
+                "isDbAuthentication" => rt::read(&mut map, &mut f10),
+                "isLdapAuthentication" => rt::read(&mut map, &mut f11),
+                "deleted" => rt::read(&mut map, &mut f12),
+                "parent" => rt::read(&mut map, &mut f13),
+                "reseller" => rt::read(&mut map, &mut f14),
+                "tags" => rt::read(&mut map, &mut f15),
+                "environments" => rt::read(&mut map, &mut f16),
+                "serviceConnections" => rt::read(&mut map, &mut f17),
+                "users" => rt::read(&mut map, &mut f18),
+                "features" => rt::read(&mut map, &mut f19),
+                "customFields" => rt::read(&mut map, &mut f20),
+                "resourceCommitments" => rt::read(&mut map, &mut f21),
+                "customDomain" => rt::read(&mut map, &mut f22),
+                "quotas" => rt::read(&mut map, &mut f23),
+                "ldap" => rt::read(&mut map, &mut f24),
+                "notes" => rt::read(&mut map, &mut f25),
+                "customFieldDefinitions" => rt::read(&mut map, &mut f26),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Organization {
+            id: f0,
+            name: f1,
+            entry_point: f2,
+            lineage: f3,
+            creation_date: f4,
+            billable_start_date: f5,
+            is_billable: f6,
+            billing_mode: f7,
+            is_reseller: f8,
+            is_trial: f9,
+            is_db_authentication: f10,
+            is_ldap_authentication: f11,
+            deleted: f12,
+            parent: f13,
+            reseller: f14,
+            tags: f15,
+            environments: f16,
+            service_connections: f17,
+            users: f18,
+            features: f19,
+            custom_fields: f20,
+            resource_commitments: f21,
+            custom_domain: f22,
+            quotas: f23,
+            ldap: f24,
+            notes: f25,
+            custom_field_definitions: f26,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3964,31 +3633,24 @@ impl serde::Serialize for OrganizationEnvironmentLink {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationEnvironmentLink {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationEnvironmentLink {
+    const EXPECTING: &'static str = "an object `OrganizationEnvironmentLink`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OrganizationEnvironmentLink;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationEnvironmentLink`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "deleted" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OrganizationEnvironmentLink { id: f0, deleted: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "deleted" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OrganizationEnvironmentLink { id: f0, deleted: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -4010,31 +3672,24 @@ impl serde::Serialize for OrganizationList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationList {
+    const EXPECTING: &'static str = "an object `OrganizationList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OrganizationList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OrganizationList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OrganizationList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -4068,33 +3723,26 @@ impl serde::Serialize for OrganizationRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for OrganizationRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "service_connections", feature = "users"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationRef {
+    const EXPECTING: &'static str = "an object `OrganizationRef`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OrganizationRef;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationRef`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "entryPoint" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OrganizationRef { id: f0, name: f1, entry_point: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "entryPoint" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OrganizationRef { id: f0, name: f1, entry_point: f2 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -4112,29 +3760,22 @@ impl serde::Serialize for OrganizationResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationResponse {
+    const EXPECTING: &'static str = "an object `OrganizationResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OrganizationResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OrganizationResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OrganizationResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -4172,41 +3813,34 @@ impl serde::Serialize for PasswordConstraint {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PasswordConstraint {
+    const EXPECTING: &'static str = "an object `PasswordConstraint`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PasswordConstraint;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PasswordConstraint`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "value" => rt::set(&mut f1, map.next_value()),
-                        "isMandatory" => rt::set(&mut f2, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::PasswordConstraint {
-                    name: f0,
-                    value: f1,
-                    is_mandatory: f2,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "value" => rt::read(&mut map, &mut f1),
+                "isMandatory" => rt::read(&mut map, &mut f2),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PasswordConstraint {
+            name: f0,
+            value: f1,
+            is_mandatory: f2,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -4226,29 +3860,22 @@ impl serde::Serialize for PasswordConstraintList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for PasswordConstraintList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PasswordConstraintList {
+    const EXPECTING: &'static str = "an object `PasswordConstraintList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PasswordConstraintList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PasswordConstraintList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PasswordConstraintList { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PasswordConstraintList { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -4281,32 +3908,25 @@ impl serde::Serialize for PasswordPolicy {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for PasswordPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PasswordPolicy {
+    const EXPECTING: &'static str = "an object `PasswordPolicy`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PasswordPolicy;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PasswordPolicy`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "constraints" => rt::set(&mut f0, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::PasswordPolicy { constraints: f0, unknown_fields })
-            }
+        let mut f0 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "constraints" => rt::read(&mut map, &mut f0),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PasswordPolicy { constraints: f0, unknown_fields })
     }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
@@ -4330,31 +3950,24 @@ impl serde::Serialize for Permission {
 #[cfg(any(feature = "environments", feature = "roles"))]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "roles"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Permission {
+    const EXPECTING: &'static str = "an object `Permission`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Permission;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Permission`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Permission { id: f0, name: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Permission { id: f0, name: f1 })
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
@@ -4485,61 +4098,54 @@ impl serde::Serialize for PublicIp {
 #[cfg(feature = "public_ips")]
 impl<'de> serde::Deserialize<'de> for PublicIp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "public_ips")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PublicIp {
+    const EXPECTING: &'static str = "an object `PublicIp`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PublicIp;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PublicIp`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "ipAddress" => rt::set(&mut f1, map.next_value()),
-                        "instances" => rt::set(&mut f2, map.next_value()),
-                        "networkId" => rt::set(&mut f3, map.next_value()),
-                        "networkName" => rt::set(&mut f4, map.next_value()),
-                        "purposes" => rt::set(&mut f5, map.next_value()),
-                        "state" => rt::set(&mut f6, map.next_value()),
-                        "vpcId" => rt::set(&mut f7, map.next_value()),
-                        "vpcName" => rt::set(&mut f8, map.next_value()),
-                        "zoneId" => rt::set(&mut f9, map.next_value()),
-                        "zoneName" => rt::set(&mut f10, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PublicIp {
-                    id: f0,
-                    ip_address: f1,
-                    instances: f2,
-                    network_id: f3,
-                    network_name: f4,
-                    purposes: f5,
-                    state: f6,
-                    vpc_id: f7,
-                    vpc_name: f8,
-                    zone_id: f9,
-                    zone_name: f10,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "ipAddress" => rt::read(&mut map, &mut f1),
+                "instances" => rt::read(&mut map, &mut f2),
+                "networkId" => rt::read(&mut map, &mut f3),
+                "networkName" => rt::read(&mut map, &mut f4),
+                "purposes" => rt::read(&mut map, &mut f5),
+                "state" => rt::read(&mut map, &mut f6),
+                "vpcId" => rt::read(&mut map, &mut f7),
+                "vpcName" => rt::read(&mut map, &mut f8),
+                "zoneId" => rt::read(&mut map, &mut f9),
+                "zoneName" => rt::read(&mut map, &mut f10),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PublicIp {
+            id: f0,
+            ip_address: f1,
+            instances: f2,
+            network_id: f3,
+            network_name: f4,
+            purposes: f5,
+            state: f6,
+            vpc_id: f7,
+            vpc_name: f8,
+            zone_id: f9,
+            zone_name: f10,
+        })
     }
 }
 #[cfg(feature = "public_ips")]
@@ -4561,31 +4167,24 @@ impl serde::Serialize for PublicIpList {
 #[cfg(feature = "public_ips")]
 impl<'de> serde::Deserialize<'de> for PublicIpList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "public_ips")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PublicIpList {
+    const EXPECTING: &'static str = "an object `PublicIpList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PublicIpList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PublicIpList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PublicIpList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PublicIpList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "public_ips")]
@@ -4683,29 +4282,22 @@ impl serde::Serialize for PublicIpOperationRequest {
 #[cfg(feature = "public_ips")]
 impl<'de> serde::Deserialize<'de> for PublicIpOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "public_ips")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PublicIpOperationRequest {
+    const EXPECTING: &'static str = "an object `PublicIpOperationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PublicIpOperationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PublicIpOperationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "privateIpId" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PublicIpOperationRequest { private_ip_id: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "privateIpId" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PublicIpOperationRequest { private_ip_id: f0, })
     }
 }
 #[cfg(any(feature = "instances", feature = "public_ips"))]
@@ -4802,29 +4394,22 @@ impl serde::Serialize for PublicIpResponse {
 #[cfg(feature = "public_ips")]
 impl<'de> serde::Deserialize<'de> for PublicIpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "public_ips")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PublicIpResponse {
+    const EXPECTING: &'static str = "an object `PublicIpResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PublicIpResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PublicIpResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PublicIpResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PublicIpResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "public_ips")]
@@ -4856,31 +4441,24 @@ impl serde::Serialize for RecoveryPoint {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for RecoveryPoint {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RecoveryPoint {
+    const EXPECTING: &'static str = "an object `RecoveryPoint`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RecoveryPoint;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RecoveryPoint`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "description" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RecoveryPoint { name: f0, description: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "description" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RecoveryPoint { name: f0, description: f1 })
     }
 }
 #[cfg(any(feature = "environments", feature = "roles"))]
@@ -4924,64 +4502,57 @@ impl serde::Serialize for Role {
 #[cfg(any(feature = "environments", feature = "roles"))]
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "roles"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Role {
+    const EXPECTING: &'static str = "an object `Role`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Role;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Role`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "alias" => rt::set(&mut f2, map.next_value()),
-                        "version" => rt::set(&mut f3, map.next_value()),
-                        "isSystem" => rt::set(&mut f4, map.next_value()),
-                        "isDefault" => rt::set(&mut f5, map.next_value()),
-                        "isFixed" => rt::set(&mut f6, map.next_value()),
-                        "deleted" => rt::set(&mut f7, map.next_value()),
-                        "defaultScope" => rt::set(&mut f8, map.next_value()),
-                        "pluginName" => rt::set(&mut f9, map.next_value()),
-                        "creationDate" => rt::set(&mut f10, map.next_value()),
-                        "permissions" => rt::set(&mut f11, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Role {
-                    id: f0,
-                    name: f1,
-                    alias: f2,
-                    version: f3,
-                    is_system: f4,
-                    is_default: f5,
-                    is_fixed: f6,
-                    deleted: f7,
-                    default_scope: f8,
-                    plugin_name: f9,
-                    creation_date: f10,
-                    permissions: f11,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "alias" => rt::read(&mut map, &mut f2),
+                "version" => rt::read(&mut map, &mut f3),
+                "isSystem" => rt::read(&mut map, &mut f4),
+                "isDefault" => rt::read(&mut map, &mut f5),
+                "isFixed" => rt::read(&mut map, &mut f6),
+                "deleted" => rt::read(&mut map, &mut f7),
+                "defaultScope" => rt::read(&mut map, &mut f8),
+                "pluginName" => rt::read(&mut map, &mut f9),
+                "creationDate" => rt::read(&mut map, &mut f10),
+                "permissions" => rt::read(&mut map, &mut f11),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Role {
+            id: f0,
+            name: f1,
+            alias: f2,
+            version: f3,
+            is_system: f4,
+            is_default: f5,
+            is_fixed: f6,
+            deleted: f7,
+            default_scope: f8,
+            plugin_name: f9,
+            creation_date: f10,
+            permissions: f11,
+        })
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
@@ -5005,31 +4576,24 @@ impl serde::Serialize for RoleBinding {
 #[cfg(any(feature = "environments", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for RoleBinding {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "users"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RoleBinding {
+    const EXPECTING: &'static str = "an object `RoleBinding`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RoleBinding;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RoleBinding`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "role" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RoleBinding { id: f0, role: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "role" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RoleBinding { id: f0, role: f1 })
     }
 }
 #[cfg(feature = "users")]
@@ -5049,29 +4613,22 @@ impl serde::Serialize for RoleBindingRequest {
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for RoleBindingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RoleBindingRequest {
+    const EXPECTING: &'static str = "an object `RoleBindingRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RoleBindingRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RoleBindingRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "role" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RoleBindingRequest { role: rt::required(f0, "role")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "role" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RoleBindingRequest { role: rt::required(f0, "role")?, })
     }
 }
 #[cfg(feature = "users")]
@@ -5101,31 +4658,24 @@ impl serde::Serialize for RoleList {
 #[cfg(feature = "roles")]
 impl<'de> serde::Deserialize<'de> for RoleList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RoleList {
+    const EXPECTING: &'static str = "an object `RoleList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RoleList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RoleList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RoleList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RoleList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "roles")]
@@ -5172,56 +4722,49 @@ impl serde::Serialize for RoleRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for RoleRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RoleRef {
+    const EXPECTING: &'static str = "an object `RoleRef`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RoleRef;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RoleRef`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "isSystem" => rt::set(&mut f2, map.next_value()),
-                        "isDefault" => rt::set(&mut f3, map.next_value()),
-                        "isFixed" => rt::set(&mut f4, map.next_value()),
-                        "deleted" => rt::set(&mut f5, map.next_value()),
-                        "defaultScope" => rt::set(&mut f6, map.next_value()),
-                        "creationDate" => rt::set(&mut f7, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::RoleRef {
-                    id: f0,
-                    name: f1,
-                    is_system: f2,
-                    is_default: f3,
-                    is_fixed: f4,
-                    deleted: f5,
-                    default_scope: f6,
-                    creation_date: f7,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "isSystem" => rt::read(&mut map, &mut f2),
+                "isDefault" => rt::read(&mut map, &mut f3),
+                "isFixed" => rt::read(&mut map, &mut f4),
+                "deleted" => rt::read(&mut map, &mut f5),
+                "defaultScope" => rt::read(&mut map, &mut f6),
+                "creationDate" => rt::read(&mut map, &mut f7),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RoleRef {
+            id: f0,
+            name: f1,
+            is_system: f2,
+            is_default: f3,
+            is_fixed: f4,
+            deleted: f5,
+            default_scope: f6,
+            creation_date: f7,
+            unknown_fields,
+        })
     }
 }
 #[cfg(any(feature = "environments", feature = "organizations", feature = "roles", feature = "users"))]
@@ -5342,46 +4885,39 @@ impl serde::Serialize for SecuritySettings {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for SecuritySettings {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SecuritySettings {
+    const EXPECTING: &'static str = "an object `SecuritySettings`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SecuritySettings;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SecuritySettings`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "defaultRole" => rt::set(&mut f0, map.next_value()),
-                        "organization" => rt::set(&mut f1, map.next_value()),
-                        "autoCreationEnabled" => rt::set(&mut f2, map.next_value()),
-                        "verifiedDomains" => rt::set(&mut f3, map.next_value()),
-                        "blockedNativeLoginDomain" => rt::set(&mut f4, map.next_value()),
-                        "passwordPolicy" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SecuritySettings {
-                    default_role: f0,
-                    organization: f1,
-                    auto_creation_enabled: f2,
-                    verified_domains: f3,
-                    blocked_native_login_domain: f4,
-                    password_policy: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "defaultRole" => rt::read(&mut map, &mut f0),
+                "organization" => rt::read(&mut map, &mut f1),
+                "autoCreationEnabled" => rt::read(&mut map, &mut f2),
+                "verifiedDomains" => rt::read(&mut map, &mut f3),
+                "blockedNativeLoginDomain" => rt::read(&mut map, &mut f4),
+                "passwordPolicy" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SecuritySettings {
+            default_role: f0,
+            organization: f1,
+            auto_creation_enabled: f2,
+            verified_domains: f3,
+            blocked_native_login_domain: f4,
+            password_policy: f5,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -5399,29 +4935,22 @@ impl serde::Serialize for SecuritySettingsResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for SecuritySettingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SecuritySettingsResponse {
+    const EXPECTING: &'static str = "an object `SecuritySettingsResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SecuritySettingsResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SecuritySettingsResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SecuritySettingsResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SecuritySettingsResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -5484,76 +5013,69 @@ impl serde::Serialize for ServiceConnection {
 #[cfg(feature = "service_connections")]
 impl<'de> serde::Deserialize<'de> for ServiceConnection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnection {
+    const EXPECTING: &'static str = "an object `ServiceConnection`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnection;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnection`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "serviceCode" => rt::set(&mut f1, map.next_value()),
-                        "name" => rt::set(&mut f2, map.next_value()),
-                        "type" => rt::set(&mut f3, map.next_value()),
-                        "creationDate" => rt::set(&mut f4, map.next_value()),
-                        "status" => rt::set(&mut f5, map.next_value()),
-                        "organization" => rt::set(&mut f6, map.next_value()),
-                        "metricsEnabled" => rt::set(&mut f7, map.next_value()),
-                        "brownfield" => rt::set(&mut f8, map.next_value()),
-                        "supportsQuotas" => rt::set(&mut f9, map.next_value()),
-                        "supportsPolicies" => rt::set(&mut f10, map.next_value()),
-                        "supportsUsage" => rt::set(&mut f11, map.next_value()),
-                        "supportsInfra" => rt::set(&mut f12, map.next_value()),
-                        "hasWidgets" => rt::set(&mut f13, map.next_value()),
-                        "lastUsageRecord" => rt::set(&mut f14, map.next_value()),
-                        "quotas" => rt::set(&mut f15, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnection {
-                    id: f0,
-                    service_code: f1,
-                    name: f2,
-                    r#type: f3,
-                    creation_date: f4,
-                    status: f5,
-                    organization: f6,
-                    metrics_enabled: f7,
-                    brownfield: f8,
-                    supports_quotas: f9,
-                    supports_policies: f10,
-                    supports_usage: f11,
-                    supports_infra: f12,
-                    has_widgets: f13,
-                    last_usage_record: f14,
-                    quotas: f15,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "serviceCode" => rt::read(&mut map, &mut f1),
+                "name" => rt::read(&mut map, &mut f2),
+                "type" => rt::read(&mut map, &mut f3),
+                "creationDate" => rt::read(&mut map, &mut f4),
+                "status" => rt::read(&mut map, &mut f5),
+                "organization" => rt::read(&mut map, &mut f6),
+                "metricsEnabled" => rt::read(&mut map, &mut f7),
+                "brownfield" => rt::read(&mut map, &mut f8),
+                "supportsQuotas" => rt::read(&mut map, &mut f9),
+                "supportsPolicies" => rt::read(&mut map, &mut f10),
+                "supportsUsage" => rt::read(&mut map, &mut f11),
+                "supportsInfra" => rt::read(&mut map, &mut f12),
+                "hasWidgets" => rt::read(&mut map, &mut f13),
+                "lastUsageRecord" => rt::read(&mut map, &mut f14),
+                "quotas" => rt::read(&mut map, &mut f15),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnection {
+            id: f0,
+            service_code: f1,
+            name: f2,
+            r#type: f3,
+            creation_date: f4,
+            status: f5,
+            organization: f6,
+            metrics_enabled: f7,
+            brownfield: f8,
+            supports_quotas: f9,
+            supports_policies: f10,
+            supports_usage: f11,
+            supports_infra: f12,
+            has_widgets: f13,
+            last_usage_record: f14,
+            quotas: f15,
+        })
     }
 }
 #[cfg(feature = "service_connections")]
@@ -5578,34 +5100,24 @@ impl serde::Serialize for ServiceConnectionApiInfo {
 #[cfg(feature = "service_connections")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnectionApiInfo {
+    const EXPECTING: &'static str = "an object `ServiceConnectionApiInfo`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnectionApiInfo;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnectionApiInfo`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "canRegenerateCredentials" => rt::set(&mut f0, map.next_value()),
-                        "fields" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnectionApiInfo {
-                    can_regenerate_credentials: f0,
-                    fields: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "canRegenerateCredentials" => rt::read(&mut map, &mut f0),
+                "fields" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnectionApiInfo { can_regenerate_credentials: f0, fields: f1 })
     }
 }
 #[cfg(feature = "service_connections")]
@@ -5623,31 +5135,22 @@ impl serde::Serialize for ServiceConnectionApiInfoResponse {
 #[cfg(feature = "service_connections")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionApiInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnectionApiInfoResponse {
+    const EXPECTING: &'static str = "an object `ServiceConnectionApiInfoResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnectionApiInfoResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnectionApiInfoResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnectionApiInfoResponse {
-                    data: rt::required(f0, "data")?,
-                })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnectionApiInfoResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "service_connections")]
@@ -5677,34 +5180,24 @@ impl serde::Serialize for ServiceConnectionList {
 #[cfg(feature = "service_connections")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnectionList {
+    const EXPECTING: &'static str = "an object `ServiceConnectionList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnectionList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnectionList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnectionList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnectionList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "service_connections")]
@@ -5742,43 +5235,36 @@ impl serde::Serialize for ServiceConnectionRef {
 #[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations", feature = "users"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnectionRef {
+    const EXPECTING: &'static str = "an object `ServiceConnectionRef`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnectionRef;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnectionRef`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "serviceCode" => rt::set(&mut f2, map.next_value()),
-                        "type" => rt::set(&mut f3, map.next_value()),
-                        "state" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnectionRef {
-                    id: f0,
-                    name: f1,
-                    service_code: f2,
-                    r#type: f3,
-                    state: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "serviceCode" => rt::read(&mut map, &mut f2),
+                "type" => rt::read(&mut map, &mut f3),
+                "state" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnectionRef {
+            id: f0,
+            name: f1,
+            service_code: f2,
+            r#type: f3,
+            state: f4,
+        })
     }
 }
 #[cfg(feature = "service_connections")]
@@ -5796,29 +5282,22 @@ impl serde::Serialize for ServiceConnectionResponse {
 #[cfg(feature = "service_connections")]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "service_connections")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnectionResponse {
+    const EXPECTING: &'static str = "an object `ServiceConnectionResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnectionResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnectionResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnectionResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnectionResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "service_connections")]
@@ -5852,37 +5331,26 @@ impl serde::Serialize for ServiceConnectionStatus {
 #[cfg(any(feature = "organizations", feature = "service_connections"))]
 impl<'de> serde::Deserialize<'de> for ServiceConnectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "service_connections"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceConnectionStatus {
+    const EXPECTING: &'static str = "an object `ServiceConnectionStatus`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceConnectionStatus;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceConnectionStatus`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "lastUpdated" => rt::set(&mut f0, map.next_value()),
-                        "reachable" => rt::set(&mut f1, map.next_value()),
-                        "message" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ServiceConnectionStatus {
-                    last_updated: f0,
-                    reachable: f1,
-                    message: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "lastUpdated" => rt::read(&mut map, &mut f0),
+                "reachable" => rt::read(&mut map, &mut f1),
+                "message" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceConnectionStatus { last_updated: f0, reachable: f1, message: f2 })
     }
 }
 #[cfg(feature = "snapshots")]
@@ -5919,49 +5387,42 @@ impl serde::Serialize for Snapshot {
 #[cfg(feature = "snapshots")]
 impl<'de> serde::Deserialize<'de> for Snapshot {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "snapshots")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Snapshot {
+    const EXPECTING: &'static str = "an object `Snapshot`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Snapshot;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Snapshot`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "state" => rt::set(&mut f2, map.next_value()),
-                        "intervalType" => rt::set(&mut f3, map.next_value()),
-                        "volumeId" => rt::set(&mut f4, map.next_value()),
-                        "volume" => rt::set(&mut f5, map.next_value()),
-                        "volumeType" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Snapshot {
-                    id: f0,
-                    name: f1,
-                    state: f2,
-                    interval_type: f3,
-                    volume_id: f4,
-                    volume: f5,
-                    volume_type: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "state" => rt::read(&mut map, &mut f2),
+                "intervalType" => rt::read(&mut map, &mut f3),
+                "volumeId" => rt::read(&mut map, &mut f4),
+                "volume" => rt::read(&mut map, &mut f5),
+                "volumeType" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Snapshot {
+            id: f0,
+            name: f1,
+            state: f2,
+            interval_type: f3,
+            volume_id: f4,
+            volume: f5,
+            volume_type: f6,
+        })
     }
 }
 #[cfg(feature = "snapshots")]
@@ -6046,31 +5507,24 @@ impl serde::Serialize for SnapshotList {
 #[cfg(feature = "snapshots")]
 impl<'de> serde::Deserialize<'de> for SnapshotList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "snapshots")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SnapshotList {
+    const EXPECTING: &'static str = "an object `SnapshotList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SnapshotList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SnapshotList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SnapshotList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SnapshotList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "snapshots")]
@@ -6096,29 +5550,22 @@ impl serde::Serialize for SnapshotResponse {
 #[cfg(feature = "snapshots")]
 impl<'de> serde::Deserialize<'de> for SnapshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "snapshots")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SnapshotResponse {
+    const EXPECTING: &'static str = "an object `SnapshotResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SnapshotResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SnapshotResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SnapshotResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SnapshotResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "snapshots")]
@@ -6217,31 +5664,24 @@ impl serde::Serialize for SshKey {
 #[cfg(feature = "ssh_keys")]
 impl<'de> serde::Deserialize<'de> for SshKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "ssh_keys")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SshKey {
+    const EXPECTING: &'static str = "an object `SshKey`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SshKey;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SshKey`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "fingerprint" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SshKey { name: f0, fingerprint: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "fingerprint" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SshKey { name: f0, fingerprint: f1 })
     }
 }
 #[cfg(feature = "ssh_keys")]
@@ -6263,31 +5703,24 @@ impl serde::Serialize for SshKeyList {
 #[cfg(feature = "ssh_keys")]
 impl<'de> serde::Deserialize<'de> for SshKeyList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "ssh_keys")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SshKeyList {
+    const EXPECTING: &'static str = "an object `SshKeyList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SshKeyList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SshKeyList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SshKeyList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SshKeyList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "ssh_keys")]
@@ -6313,29 +5746,22 @@ impl serde::Serialize for SshKeyResponse {
 #[cfg(feature = "ssh_keys")]
 impl<'de> serde::Deserialize<'de> for SshKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "ssh_keys")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SshKeyResponse {
+    const EXPECTING: &'static str = "an object `SshKeyResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SshKeyResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SshKeyResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SshKeyResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SshKeyResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "ssh_keys")]
@@ -6372,36 +5798,29 @@ impl serde::Serialize for Tag {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for Tag {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Tag {
+    const EXPECTING: &'static str = "an object `Tag`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Tag;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Tag`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "system" => rt::set(&mut f2, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::Tag { id: f0, name: f1, system: f2, unknown_fields })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "system" => rt::read(&mut map, &mut f2),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Tag { id: f0, name: f1, system: f2, unknown_fields })
     }
 }
 #[cfg(feature = "tasks")]
@@ -6433,43 +5852,30 @@ impl serde::Serialize for Task {
 #[cfg(feature = "tasks")]
 impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Task {
+    const EXPECTING: &'static str = "an object `Task`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Task;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Task`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "taskId" => rt::set(&mut f0, map.next_value()),
-                        "taskStatus" => rt::set(&mut f1, map.next_value()),
-                        "status" => rt::set(&mut f2, map.next_value()),
-                        "result" => rt::set(&mut f3, map.next_value()),
-                        "data" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Task {
-                    task_id: f0,
-                    task_status: f1,
-                    status: f2,
-                    result: f3,
-                    data: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "taskId" => rt::read(&mut map, &mut f0),
+                "taskStatus" => rt::read(&mut map, &mut f1),
+                "status" => rt::read(&mut map, &mut f2),
+                "result" => rt::read(&mut map, &mut f3),
+                "data" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Task { task_id: f0, task_status: f1, status: f2, result: f3, data: f4 })
     }
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
@@ -6499,40 +5905,33 @@ impl serde::Serialize for TaskAccepted {
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
 impl<'de> serde::Deserialize<'de> for TaskAccepted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TaskAccepted {
+    const EXPECTING: &'static str = "an object `TaskAccepted`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TaskAccepted;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TaskAccepted`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "taskId" => rt::set_required(&mut f0, map.next_value()),
-                        "taskStatus" => rt::set(&mut f1, map.next_value()),
-                        "status" => rt::set(&mut f2, map.next_value()),
-                        "data" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TaskAccepted {
-                    task_id: rt::required(f0, "taskId")?,
-                    task_status: f1,
-                    status: f2,
-                    data: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "taskId" => rt::read_required(&mut map, &mut f0),
+                "taskStatus" => rt::read(&mut map, &mut f1),
+                "status" => rt::read(&mut map, &mut f2),
+                "data" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TaskAccepted {
+            task_id: rt::required(f0, "taskId")?,
+            task_status: f1,
+            status: f2,
+            data: f3,
+        })
     }
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
@@ -6575,35 +5974,28 @@ impl serde::Serialize for TaskData {
 #[cfg(feature = "tasks")]
 impl<'de> serde::Deserialize<'de> for TaskData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "tasks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TaskData {
+    const EXPECTING: &'static str = "an object `TaskData`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TaskData;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TaskData`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "status" => rt::set(&mut f1, map.next_value()),
-                        "created" => rt::set(&mut f2, map.next_value()),
-                        "result" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TaskData { id: f0, status: f1, created: f2, result: f3 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "status" => rt::read(&mut map, &mut f1),
+                "created" => rt::read(&mut map, &mut f2),
+                "result" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TaskData { id: f0, status: f1, created: f2, result: f3 })
     }
 }
 #[cfg(any(feature = "environments", feature = "instances", feature = "networks", feature = "organizations", feature = "public_ips", feature = "snapshots", feature = "tasks", feature = "templates", feature = "users", feature = "volumes", feature = "vpcs"))]
@@ -6745,94 +6137,87 @@ impl serde::Serialize for Template {
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "templates")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Template {
+    const EXPECTING: &'static str = "an object `Template`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Template;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Template`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                let mut f21 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "description" => rt::set(&mut f2, map.next_value()),
-                        "defaultUsername" => rt::set(&mut f3, map.next_value()),
-                        "size" => rt::set(&mut f4, map.next_value()),
-                        "availablePublicly" => rt::set(&mut f5, map.next_value()),
-                        "ready" => rt::set(&mut f6, map.next_value()),
-                        "dynamicallyScalable" => rt::set(&mut f7, map.next_value()),
-                        "extractable" => rt::set(&mut f8, map.next_value()),
-                        "sshKeyEnabled" => rt::set(&mut f9, map.next_value()),
-                        "sshEnabled" => rt::set(&mut f10, map.next_value()),
-                        "created" => rt::set(&mut f11, map.next_value()),
-                        "zoneId" => rt::set(&mut f12, map.next_value()),
-                        "zoneName" => rt::set(&mut f13, map.next_value()),
-                        "osTypeId" => rt::set(&mut f14, map.next_value()),
-                        "osTypeName" => rt::set(&mut f15, map.next_value()),
-                        "availableInZones" => rt::set(&mut f16, map.next_value()),
-                        "hypervisor" => rt::set(&mut f17, map.next_value()),
-                        "format" => rt::set(&mut f18, map.next_value()),
-                        "nicAdapter" => rt::set(&mut f19, map.next_value()),
-                        "rootDiskController" => rt::set(&mut f20, map.next_value()),
-                        "keyboard" => rt::set(&mut f21, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Template {
-                    id: f0,
-                    name: f1,
-                    description: f2,
-                    default_username: f3,
-                    size: f4,
-                    available_publicly: f5,
-                    ready: f6,
-                    dynamically_scalable: f7,
-                    extractable: f8,
-                    ssh_key_enabled: f9,
-                    ssh_enabled: f10,
-                    created: f11,
-                    zone_id: f12,
-                    zone_name: f13,
-                    os_type_id: f14,
-                    os_type_name: f15,
-                    available_in_zones: f16,
-                    hypervisor: f17,
-                    format: f18,
-                    nic_adapter: f19,
-                    root_disk_controller: f20,
-                    keyboard: f21,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "description" => rt::read(&mut map, &mut f2),
+                "defaultUsername" => rt::read(&mut map, &mut f3),
+                "size" => rt::read(&mut map, &mut f4),
+                "availablePublicly" => rt::read(&mut map, &mut f5),
+                "ready" => rt::read(&mut map, &mut f6),
+                "dynamicallyScalable" => rt::read(&mut map, &mut f7),
+                "extractable" => rt::read(&mut map, &mut f8),
+                "sshKeyEnabled" => rt::read(&mut map, &mut f9),
+                "sshEnabled" => rt::read(&mut map, &mut f10),
+                "created" => rt::read(&mut map, &mut f11),
+                "zoneId" => rt::read(&mut map, &mut f12),
+                "zoneName" => rt::read(&mut map, &mut f13),
+                "osTypeId" => rt::read(&mut map, &mut f14),
+                "osTypeName" => rt::read(&mut map, &mut f15),
+                "availableInZones" => rt::read(&mut map, &mut f16),
+                "hypervisor" => rt::read(&mut map, &mut f17),
+                "format" => rt::read(&mut map, &mut f18),
+                "nicAdapter" => rt::read(&mut map, &mut f19),
+                "rootDiskController" => rt::read(&mut map, &mut f20),
+                "keyboard" => rt::read(&mut map, &mut f21),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Template {
+            id: f0,
+            name: f1,
+            description: f2,
+            default_username: f3,
+            size: f4,
+            available_publicly: f5,
+            ready: f6,
+            dynamically_scalable: f7,
+            extractable: f8,
+            ssh_key_enabled: f9,
+            ssh_enabled: f10,
+            created: f11,
+            zone_id: f12,
+            zone_name: f13,
+            os_type_id: f14,
+            os_type_name: f15,
+            available_in_zones: f16,
+            hypervisor: f17,
+            format: f18,
+            nic_adapter: f19,
+            root_disk_controller: f20,
+            keyboard: f21,
+        })
     }
 }
 #[cfg(feature = "templates")]
@@ -6854,31 +6239,24 @@ impl serde::Serialize for TemplateList {
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "templates")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TemplateList {
+    const EXPECTING: &'static str = "an object `TemplateList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TemplateList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TemplateList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TemplateList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TemplateList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "templates")]
@@ -6991,61 +6369,54 @@ impl serde::Serialize for TemplateOperationRequest {
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "templates")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TemplateOperationRequest {
+    const EXPECTING: &'static str = "an object `TemplateOperationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TemplateOperationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TemplateOperationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "description" => rt::set(&mut f1, map.next_value()),
-                        "format" => rt::set(&mut f2, map.next_value()),
-                        "osTypeId" => rt::set(&mut f3, map.next_value()),
-                        "passwordEnabled" => rt::set(&mut f4, map.next_value()),
-                        "sshEnabled" => rt::set(&mut f5, map.next_value()),
-                        "defaultUsername" => rt::set(&mut f6, map.next_value()),
-                        "dynamicallyScalable" => rt::set(&mut f7, map.next_value()),
-                        "nicAdapter" => rt::set(&mut f8, map.next_value()),
-                        "rootDiskController" => rt::set(&mut f9, map.next_value()),
-                        "keyboard" => rt::set(&mut f10, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TemplateOperationRequest {
-                    name: f0,
-                    description: f1,
-                    format: f2,
-                    os_type_id: f3,
-                    password_enabled: f4,
-                    ssh_enabled: f5,
-                    default_username: f6,
-                    dynamically_scalable: f7,
-                    nic_adapter: f8,
-                    root_disk_controller: f9,
-                    keyboard: f10,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "description" => rt::read(&mut map, &mut f1),
+                "format" => rt::read(&mut map, &mut f2),
+                "osTypeId" => rt::read(&mut map, &mut f3),
+                "passwordEnabled" => rt::read(&mut map, &mut f4),
+                "sshEnabled" => rt::read(&mut map, &mut f5),
+                "defaultUsername" => rt::read(&mut map, &mut f6),
+                "dynamicallyScalable" => rt::read(&mut map, &mut f7),
+                "nicAdapter" => rt::read(&mut map, &mut f8),
+                "rootDiskController" => rt::read(&mut map, &mut f9),
+                "keyboard" => rt::read(&mut map, &mut f10),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TemplateOperationRequest {
+            name: f0,
+            description: f1,
+            format: f2,
+            os_type_id: f3,
+            password_enabled: f4,
+            ssh_enabled: f5,
+            default_username: f6,
+            dynamically_scalable: f7,
+            nic_adapter: f8,
+            root_disk_controller: f9,
+            keyboard: f10,
+        })
     }
 }
 #[cfg(feature = "templates")]
@@ -7063,29 +6434,22 @@ impl serde::Serialize for TemplateResponse {
 #[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "templates")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TemplateResponse {
+    const EXPECTING: &'static str = "an object `TemplateResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TemplateResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TemplateResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TemplateResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TemplateResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "templates")]
@@ -7113,31 +6477,22 @@ impl serde::Serialize for UpdateEnvironmentMemberRequest {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateEnvironmentMemberRequest {
+    const EXPECTING: &'static str = "an object `UpdateEnvironmentMemberRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateEnvironmentMemberRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateEnvironmentMemberRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "role" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateEnvironmentMemberRequest {
-                    role: rt::required(f0, "role")?,
-                })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "role" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateEnvironmentMemberRequest { role: rt::required(f0, "role")?, })
     }
 }
 #[cfg(feature = "environments")]
@@ -7169,34 +6524,24 @@ impl serde::Serialize for UpdateEnvironmentMembershipRequest {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentMembershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateEnvironmentMembershipRequest {
+    const EXPECTING: &'static str = "an object `UpdateEnvironmentMembershipRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateEnvironmentMembershipRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateEnvironmentMembershipRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "membership" => rt::set(&mut f0, map.next_value()),
-                        "defaultRole" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateEnvironmentMembershipRequest {
-                    membership: f0,
-                    default_role: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "membership" => rt::read(&mut map, &mut f0),
+                "defaultRole" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateEnvironmentMembershipRequest { membership: f0, default_role: f1 })
     }
 }
 #[cfg(feature = "environments")]
@@ -7222,37 +6567,26 @@ impl serde::Serialize for UpdateEnvironmentRequest {
 #[cfg(feature = "environments")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateEnvironmentRequest {
+    const EXPECTING: &'static str = "an object `UpdateEnvironmentRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateEnvironmentRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateEnvironmentRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "description" => rt::set(&mut f1, map.next_value()),
-                        "membership" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateEnvironmentRequest {
-                    name: f0,
-                    description: f1,
-                    membership: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "description" => rt::read(&mut map, &mut f1),
+                "membership" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateEnvironmentRequest { name: f0, description: f1, membership: f2 })
     }
 }
 #[cfg(feature = "instances")]
@@ -7277,31 +6611,24 @@ impl serde::Serialize for UpdateInstanceRequest {
 #[cfg(feature = "instances")]
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "instances")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateInstanceRequest {
+    const EXPECTING: &'static str = "an object `UpdateInstanceRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateInstanceRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateInstanceRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "hostname" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateInstanceRequest { name: f0, hostname: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "hostname" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateInstanceRequest { name: f0, hostname: f1 })
     }
 }
 #[cfg(feature = "networks")]
@@ -7325,34 +6652,27 @@ impl serde::Serialize for UpdateNetworkRequest {
 #[cfg(feature = "networks")]
 impl<'de> serde::Deserialize<'de> for UpdateNetworkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "networks")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateNetworkRequest {
+    const EXPECTING: &'static str = "an object `UpdateNetworkRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateNetworkRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateNetworkRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "description" => rt::set_required(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateNetworkRequest {
-                    name: rt::required(f0, "name")?,
-                    description: rt::required(f1, "description")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "description" => rt::read_required(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateNetworkRequest {
+            name: rt::required(f0, "name")?,
+            description: rt::required(f1, "description")?,
+        })
     }
 }
 #[cfg(feature = "networks")]
@@ -7405,64 +6725,57 @@ impl serde::Serialize for UpdateOrganizationRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateOrganizationRequest {
+    const EXPECTING: &'static str = "an object `UpdateOrganizationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateOrganizationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateOrganizationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "entryPoint" => rt::set(&mut f1, map.next_value()),
-                        "serviceConnections" => rt::set(&mut f2, map.next_value()),
-                        "tags" => rt::set(&mut f3, map.next_value()),
-                        "resourceCommitments" => rt::set(&mut f4, map.next_value()),
-                        "users" => rt::set(&mut f5, map.next_value()),
-                        "notes" => rt::set(&mut f6, map.next_value()),
-                        "isDbAuthentication" => rt::set(&mut f7, map.next_value()),
-                        "isLdapAuthentication" => rt::set(&mut f8, map.next_value()),
-                        "customDomain" => rt::set(&mut f9, map.next_value()),
-                        "billingMode" => rt::set(&mut f10, map.next_value()),
-                        "isBillable" => rt::set(&mut f11, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateOrganizationRequest {
-                    name: f0,
-                    entry_point: f1,
-                    service_connections: f2,
-                    tags: f3,
-                    resource_commitments: f4,
-                    users: f5,
-                    notes: f6,
-                    is_db_authentication: f7,
-                    is_ldap_authentication: f8,
-                    custom_domain: f9,
-                    billing_mode: f10,
-                    is_billable: f11,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "entryPoint" => rt::read(&mut map, &mut f1),
+                "serviceConnections" => rt::read(&mut map, &mut f2),
+                "tags" => rt::read(&mut map, &mut f3),
+                "resourceCommitments" => rt::read(&mut map, &mut f4),
+                "users" => rt::read(&mut map, &mut f5),
+                "notes" => rt::read(&mut map, &mut f6),
+                "isDbAuthentication" => rt::read(&mut map, &mut f7),
+                "isLdapAuthentication" => rt::read(&mut map, &mut f8),
+                "customDomain" => rt::read(&mut map, &mut f9),
+                "billingMode" => rt::read(&mut map, &mut f10),
+                "isBillable" => rt::read(&mut map, &mut f11),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateOrganizationRequest {
+            name: f0,
+            entry_point: f1,
+            service_connections: f2,
+            tags: f3,
+            resource_commitments: f4,
+            users: f5,
+            notes: f6,
+            is_db_authentication: f7,
+            is_ldap_authentication: f8,
+            custom_domain: f9,
+            billing_mode: f10,
+            is_billable: f11,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -7493,43 +6806,36 @@ impl serde::Serialize for UpdateSecuritySettingsRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateSecuritySettingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateSecuritySettingsRequest {
+    const EXPECTING: &'static str = "an object `UpdateSecuritySettingsRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateSecuritySettingsRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateSecuritySettingsRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "defaultRole" => rt::set_required(&mut f0, map.next_value()),
-                        "autoCreationEnabled" => rt::set(&mut f1, map.next_value()),
-                        "verifiedDomains" => rt::set(&mut f2, map.next_value()),
-                        "blockedNativeLoginDomain" => rt::set(&mut f3, map.next_value()),
-                        "passwordPolicy" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateSecuritySettingsRequest {
-                    default_role: rt::required(f0, "defaultRole")?,
-                    auto_creation_enabled: f1,
-                    verified_domains: f2,
-                    blocked_native_login_domain: f3,
-                    password_policy: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "defaultRole" => rt::read_required(&mut map, &mut f0),
+                "autoCreationEnabled" => rt::read(&mut map, &mut f1),
+                "verifiedDomains" => rt::read(&mut map, &mut f2),
+                "blockedNativeLoginDomain" => rt::read(&mut map, &mut f3),
+                "passwordPolicy" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateSecuritySettingsRequest {
+            default_role: rt::required(f0, "defaultRole")?,
+            auto_creation_enabled: f1,
+            verified_domains: f2,
+            blocked_native_login_domain: f3,
+            password_policy: f4,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -7573,43 +6879,36 @@ impl serde::Serialize for UpdateUserRequest {
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateUserRequest {
+    const EXPECTING: &'static str = "an object `UpdateUserRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateUserRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateUserRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "userName" => rt::set(&mut f0, map.next_value()),
-                        "firstName" => rt::set(&mut f1, map.next_value()),
-                        "lastName" => rt::set(&mut f2, map.next_value()),
-                        "email" => rt::set(&mut f3, map.next_value()),
-                        "primaryRoleBinding" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateUserRequest {
-                    user_name: f0,
-                    first_name: f1,
-                    last_name: f2,
-                    email: f3,
-                    primary_role_binding: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "userName" => rt::read(&mut map, &mut f0),
+                "firstName" => rt::read(&mut map, &mut f1),
+                "lastName" => rt::read(&mut map, &mut f2),
+                "email" => rt::read(&mut map, &mut f3),
+                "primaryRoleBinding" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateUserRequest {
+            user_name: f0,
+            first_name: f1,
+            last_name: f2,
+            email: f3,
+            primary_role_binding: f4,
+        })
     }
 }
 #[cfg(feature = "vpcs")]
@@ -7633,31 +6932,24 @@ impl serde::Serialize for UpdateVpcRequest {
 #[cfg(feature = "vpcs")]
 impl<'de> serde::Deserialize<'de> for UpdateVpcRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "vpcs")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateVpcRequest {
+    const EXPECTING: &'static str = "an object `UpdateVpcRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateVpcRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateVpcRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "description" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateVpcRequest { name: f0, description: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "description" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateVpcRequest { name: f0, description: f1 })
     }
 }
 #[cfg(any(feature = "environments", feature = "users"))]
@@ -7727,100 +7019,93 @@ impl serde::Serialize for User {
 #[cfg(any(feature = "environments", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "users"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for User {
+    const EXPECTING: &'static str = "an object `User`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::User;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `User`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                let mut f21 = None;
-                let mut f22 = None;
-                let mut f23 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "userName" => rt::set(&mut f1, map.next_value()),
-                        "firstName" => rt::set(&mut f2, map.next_value()),
-                        "lastName" => rt::set(&mut f3, map.next_value()),
-                        "email" => rt::set(&mut f4, map.next_value()),
-                        "status" => rt::set(&mut f5, map.next_value()),
-                        "creationDate" => rt::set(&mut f6, map.next_value()),
-                        "lastLogin" => rt::set(&mut f7, map.next_value()),
-                        "lastFailedLogin" => rt::set(&mut f8, map.next_value()),
-                        "loginCount" => rt::set(&mut f9, map.next_value()),
-                        "failedLoginCount" => rt::set(&mut f10, map.next_value()),
-                        "backupCodesRemaining" => rt::set(&mut f11, map.next_value()),
-                        "locale" => rt::set(&mut f12, map.next_value()),
-                        "timezone" => rt::set(&mut f13, map.next_value()),
-                        "isBusinessContact" => rt::set(&mut f14, map.next_value()),
-                        "isTechnicalContact" => rt::set(&mut f15, map.next_value()),
-                        "tfaEnabled" => rt::set(&mut f16, map.next_value()),
-                        "deleted" => rt::set(&mut f17, map.next_value()),
-                        "receivesEmailNotifications" => rt::set(&mut f18, map.next_value()),
-                        "canResendUserCreationEmail" => rt::set(&mut f19, map.next_value()),
-                        "organization" => rt::set(&mut f20, map.next_value()),
-                        "serviceConnections" => rt::set(&mut f21, map.next_value()),
-                        "primaryRoleBinding" => rt::set(&mut f22, map.next_value()),
-                        "identityProviderUsers" => rt::set(&mut f23, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::User {
-                    id: f0,
-                    user_name: f1,
-                    first_name: f2,
-                    last_name: f3,
-                    email: f4,
-                    status: f5,
-                    creation_date: f6,
-                    last_login: f7,
-                    last_failed_login: f8,
-                    login_count: f9,
-                    failed_login_count: f10,
-                    backup_codes_remaining: f11,
-                    locale: f12,
-                    timezone: f13,
-                    is_business_contact: f14,
-                    is_technical_contact: f15,
-                    tfa_enabled: f16,
-                    deleted: f17,
-                    receives_email_notifications: f18,
-                    can_resend_user_creation_email: f19,
-                    organization: f20,
-                    service_connections: f21,
-                    primary_role_binding: f22,
-                    identity_provider_users: f23,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "userName" => rt::read(&mut map, &mut f1),
+                "firstName" => rt::read(&mut map, &mut f2),
+                "lastName" => rt::read(&mut map, &mut f3),
+                "email" => rt::read(&mut map, &mut f4),
+                "status" => rt::read(&mut map, &mut f5),
+                "creationDate" => rt::read(&mut map, &mut f6),
+                "lastLogin" => rt::read(&mut map, &mut f7),
+                "lastFailedLogin" => rt::read(&mut map, &mut f8),
+                "loginCount" => rt::read(&mut map, &mut f9),
+                "failedLoginCount" => rt::read(&mut map, &mut f10),
+                "backupCodesRemaining" => rt::read(&mut map, &mut f11),
+                "locale" => rt::read(&mut map, &mut f12),
+                "timezone" => rt::read(&mut map, &mut f13),
+                "isBusinessContact" => rt::read(&mut map, &mut f14),
+                "isTechnicalContact" => rt::read(&mut map, &mut f15),
+                "tfaEnabled" => rt::read(&mut map, &mut f16),
+                "deleted" => rt::read(&mut map, &mut f17),
+                "receivesEmailNotifications" => rt::read(&mut map, &mut f18),
+                "canResendUserCreationEmail" => rt::read(&mut map, &mut f19),
+                "organization" => rt::read(&mut map, &mut f20),
+                "serviceConnections" => rt::read(&mut map, &mut f21),
+                "primaryRoleBinding" => rt::read(&mut map, &mut f22),
+                "identityProviderUsers" => rt::read(&mut map, &mut f23),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::User {
+            id: f0,
+            user_name: f1,
+            first_name: f2,
+            last_name: f3,
+            email: f4,
+            status: f5,
+            creation_date: f6,
+            last_login: f7,
+            last_failed_login: f8,
+            login_count: f9,
+            failed_login_count: f10,
+            backup_codes_remaining: f11,
+            locale: f12,
+            timezone: f13,
+            is_business_contact: f14,
+            is_technical_contact: f15,
+            tfa_enabled: f16,
+            deleted: f17,
+            receives_email_notifications: f18,
+            can_resend_user_creation_email: f19,
+            organization: f20,
+            service_connections: f21,
+            primary_role_binding: f22,
+            identity_provider_users: f23,
+        })
     }
 }
 #[cfg(feature = "users")]
@@ -7842,31 +7127,24 @@ impl serde::Serialize for UserList {
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UserList {
+    const EXPECTING: &'static str = "an object `UserList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UserList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UserList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UserList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UserList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "users")]
@@ -7906,46 +7184,39 @@ impl serde::Serialize for UserRef {
 #[cfg(any(feature = "environments", feature = "organizations"))]
 impl<'de> serde::Deserialize<'de> for UserRef {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "environments", feature = "organizations"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UserRef {
+    const EXPECTING: &'static str = "an object `UserRef`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UserRef;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UserRef`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "userName" => rt::set(&mut f1, map.next_value()),
-                        "firstName" => rt::set(&mut f2, map.next_value()),
-                        "lastName" => rt::set(&mut f3, map.next_value()),
-                        "email" => rt::set(&mut f4, map.next_value()),
-                        "deleted" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UserRef {
-                    id: f0,
-                    user_name: f1,
-                    first_name: f2,
-                    last_name: f3,
-                    email: f4,
-                    deleted: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "userName" => rt::read(&mut map, &mut f1),
+                "firstName" => rt::read(&mut map, &mut f2),
+                "lastName" => rt::read(&mut map, &mut f3),
+                "email" => rt::read(&mut map, &mut f4),
+                "deleted" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UserRef {
+            id: f0,
+            user_name: f1,
+            first_name: f2,
+            last_name: f3,
+            email: f4,
+            deleted: f5,
+        })
     }
 }
 #[cfg(feature = "users")]
@@ -7963,29 +7234,22 @@ impl serde::Serialize for UserResponse {
 #[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for UserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "users")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UserResponse {
+    const EXPECTING: &'static str = "an object `UserResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UserResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UserResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UserResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UserResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "users")]
@@ -8095,49 +7359,42 @@ impl serde::Serialize for VerifiedDomain {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomain {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VerifiedDomain {
+    const EXPECTING: &'static str = "an object `VerifiedDomain`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VerifiedDomain;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VerifiedDomain`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "domain" => rt::set(&mut f1, map.next_value()),
-                        "verificationCode" => rt::set(&mut f2, map.next_value()),
-                        "status" => rt::set(&mut f3, map.next_value()),
-                        "lastCheckedDate" => rt::set(&mut f4, map.next_value()),
-                        "createdDate" => rt::set(&mut f5, map.next_value()),
-                        "organization" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VerifiedDomain {
-                    id: f0,
-                    domain: f1,
-                    verification_code: f2,
-                    status: f3,
-                    last_checked_date: f4,
-                    created_date: f5,
-                    organization: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "domain" => rt::read(&mut map, &mut f1),
+                "verificationCode" => rt::read(&mut map, &mut f2),
+                "status" => rt::read(&mut map, &mut f3),
+                "lastCheckedDate" => rt::read(&mut map, &mut f4),
+                "createdDate" => rt::read(&mut map, &mut f5),
+                "organization" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VerifiedDomain {
+            id: f0,
+            domain: f1,
+            verification_code: f2,
+            status: f3,
+            last_checked_date: f4,
+            created_date: f5,
+            organization: f6,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -8159,34 +7416,24 @@ impl serde::Serialize for VerifiedDomainList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VerifiedDomainList {
+    const EXPECTING: &'static str = "an object `VerifiedDomainList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VerifiedDomainList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VerifiedDomainList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VerifiedDomainList {
-                    data: rt::required(f0, "data")?,
-                    metadata: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VerifiedDomainList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -8212,29 +7459,22 @@ impl serde::Serialize for VerifiedDomainResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for VerifiedDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VerifiedDomainResponse {
+    const EXPECTING: &'static str = "an object `VerifiedDomainResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VerifiedDomainResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VerifiedDomainResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VerifiedDomainResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VerifiedDomainResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -8358,64 +7598,57 @@ impl serde::Serialize for Volume {
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for Volume {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "volumes")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Volume {
+    const EXPECTING: &'static str = "an object `Volume`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Volume;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Volume`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "type" => rt::set(&mut f2, map.next_value()),
-                        "creationDate" => rt::set(&mut f3, map.next_value()),
-                        "instanceId" => rt::set(&mut f4, map.next_value()),
-                        "instanceName" => rt::set(&mut f5, map.next_value()),
-                        "zoneId" => rt::set(&mut f6, map.next_value()),
-                        "zoneName" => rt::set(&mut f7, map.next_value()),
-                        "diskOfferingId" => rt::set(&mut f8, map.next_value()),
-                        "diskOfferingName" => rt::set(&mut f9, map.next_value()),
-                        "state" => rt::set(&mut f10, map.next_value()),
-                        "sizeInGb" => rt::set(&mut f11, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Volume {
-                    id: f0,
-                    name: f1,
-                    r#type: f2,
-                    creation_date: f3,
-                    instance_id: f4,
-                    instance_name: f5,
-                    zone_id: f6,
-                    zone_name: f7,
-                    disk_offering_id: f8,
-                    disk_offering_name: f9,
-                    state: f10,
-                    size_in_gb: f11,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "type" => rt::read(&mut map, &mut f2),
+                "creationDate" => rt::read(&mut map, &mut f3),
+                "instanceId" => rt::read(&mut map, &mut f4),
+                "instanceName" => rt::read(&mut map, &mut f5),
+                "zoneId" => rt::read(&mut map, &mut f6),
+                "zoneName" => rt::read(&mut map, &mut f7),
+                "diskOfferingId" => rt::read(&mut map, &mut f8),
+                "diskOfferingName" => rt::read(&mut map, &mut f9),
+                "state" => rt::read(&mut map, &mut f10),
+                "sizeInGb" => rt::read(&mut map, &mut f11),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Volume {
+            id: f0,
+            name: f1,
+            r#type: f2,
+            creation_date: f3,
+            instance_id: f4,
+            instance_name: f5,
+            zone_id: f6,
+            zone_name: f7,
+            disk_offering_id: f8,
+            disk_offering_name: f9,
+            state: f10,
+            size_in_gb: f11,
+        })
     }
 }
 #[cfg(feature = "volumes")]
@@ -8437,31 +7670,24 @@ impl serde::Serialize for VolumeList {
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "volumes")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VolumeList {
+    const EXPECTING: &'static str = "an object `VolumeList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VolumeList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VolumeList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VolumeList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VolumeList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "volumes")]
@@ -8565,31 +7791,24 @@ impl serde::Serialize for VolumeOperationRequest {
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeOperationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "volumes")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VolumeOperationRequest {
+    const EXPECTING: &'static str = "an object `VolumeOperationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VolumeOperationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VolumeOperationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "instanceId" => rt::set(&mut f0, map.next_value()),
-                        "snapshot" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VolumeOperationRequest { instance_id: f0, snapshot: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "instanceId" => rt::read(&mut map, &mut f0),
+                "snapshot" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VolumeOperationRequest { instance_id: f0, snapshot: f1 })
     }
 }
 #[cfg(feature = "volumes")]
@@ -8607,29 +7826,22 @@ impl serde::Serialize for VolumeResponse {
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "volumes")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VolumeResponse {
+    const EXPECTING: &'static str = "an object `VolumeResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VolumeResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VolumeResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VolumeResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VolumeResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "volumes")]
@@ -8663,31 +7875,24 @@ impl serde::Serialize for VolumeSnapshotSpec {
 #[cfg(feature = "volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "volumes")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VolumeSnapshotSpec {
+    const EXPECTING: &'static str = "an object `VolumeSnapshotSpec`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VolumeSnapshotSpec;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VolumeSnapshotSpec`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "rapid" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VolumeSnapshotSpec { name: f0, rapid: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "rapid" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VolumeSnapshotSpec { name: f0, rapid: f1 })
     }
 }
 #[cfg(feature = "volumes")]
@@ -8801,64 +8006,57 @@ impl serde::Serialize for Vpc {
 #[cfg(feature = "vpcs")]
 impl<'de> serde::Deserialize<'de> for Vpc {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "vpcs")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Vpc {
+    const EXPECTING: &'static str = "an object `Vpc`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Vpc;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Vpc`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "description" => rt::set(&mut f2, map.next_value()),
-                        "cidr" => rt::set(&mut f3, map.next_value()),
-                        "zoneId" => rt::set(&mut f4, map.next_value()),
-                        "zoneName" => rt::set(&mut f5, map.next_value()),
-                        "state" => rt::set(&mut f6, map.next_value()),
-                        "networkDomain" => rt::set(&mut f7, map.next_value()),
-                        "vpcOfferingId" => rt::set(&mut f8, map.next_value()),
-                        "requiresUpgrade" => rt::set(&mut f9, map.next_value()),
-                        "sourceNatIp" => rt::set(&mut f10, map.next_value()),
-                        "vpnStatus" => rt::set(&mut f11, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Vpc {
-                    id: f0,
-                    name: f1,
-                    description: f2,
-                    cidr: f3,
-                    zone_id: f4,
-                    zone_name: f5,
-                    state: f6,
-                    network_domain: f7,
-                    vpc_offering_id: f8,
-                    requires_upgrade: f9,
-                    source_nat_ip: f10,
-                    vpn_status: f11,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "description" => rt::read(&mut map, &mut f2),
+                "cidr" => rt::read(&mut map, &mut f3),
+                "zoneId" => rt::read(&mut map, &mut f4),
+                "zoneName" => rt::read(&mut map, &mut f5),
+                "state" => rt::read(&mut map, &mut f6),
+                "networkDomain" => rt::read(&mut map, &mut f7),
+                "vpcOfferingId" => rt::read(&mut map, &mut f8),
+                "requiresUpgrade" => rt::read(&mut map, &mut f9),
+                "sourceNatIp" => rt::read(&mut map, &mut f10),
+                "vpnStatus" => rt::read(&mut map, &mut f11),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Vpc {
+            id: f0,
+            name: f1,
+            description: f2,
+            cidr: f3,
+            zone_id: f4,
+            zone_name: f5,
+            state: f6,
+            network_domain: f7,
+            vpc_offering_id: f8,
+            requires_upgrade: f9,
+            source_nat_ip: f10,
+            vpn_status: f11,
+        })
     }
 }
 #[cfg(feature = "vpcs")]
@@ -8880,31 +8078,24 @@ impl serde::Serialize for VpcList {
 #[cfg(feature = "vpcs")]
 impl<'de> serde::Deserialize<'de> for VpcList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "vpcs")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VpcList {
+    const EXPECTING: &'static str = "an object `VpcList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VpcList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VpcList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VpcList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VpcList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "vpcs")]
@@ -8993,29 +8184,22 @@ impl serde::Serialize for VpcResponse {
 #[cfg(feature = "vpcs")]
 impl<'de> serde::Deserialize<'de> for VpcResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "vpcs")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for VpcResponse {
+    const EXPECTING: &'static str = "an object `VpcResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::VpcResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `VpcResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::VpcResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::VpcResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "vpcs")]
@@ -9047,31 +8231,24 @@ impl serde::Serialize for Zone {
 #[cfg(feature = "zones")]
 impl<'de> serde::Deserialize<'de> for Zone {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "zones")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Zone {
+    const EXPECTING: &'static str = "an object `Zone`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Zone;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Zone`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Zone { id: f0, name: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Zone { id: f0, name: f1 })
     }
 }
 #[cfg(feature = "zones")]
@@ -9093,31 +8270,24 @@ impl serde::Serialize for ZoneList {
 #[cfg(feature = "zones")]
 impl<'de> serde::Deserialize<'de> for ZoneList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "zones")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ZoneList {
+    const EXPECTING: &'static str = "an object `ZoneList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ZoneList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ZoneList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        "metadata" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ZoneList { data: rt::required(f0, "data")?, metadata: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                "metadata" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ZoneList { data: rt::required(f0, "data")?, metadata: f1 })
     }
 }
 #[cfg(feature = "zones")]
@@ -9143,29 +8313,22 @@ impl serde::Serialize for ZoneResponse {
 #[cfg(feature = "zones")]
 impl<'de> serde::Deserialize<'de> for ZoneResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "zones")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ZoneResponse {
+    const EXPECTING: &'static str = "an object `ZoneResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ZoneResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ZoneResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "data" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ZoneResponse { data: rt::required(f0, "data")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "data" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ZoneResponse { data: rt::required(f0, "data")?, })
     }
 }
 #[cfg(feature = "zones")]

@@ -46,64 +46,57 @@ impl serde::Serialize for AgreedMachineImage {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AgreedMachineImage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AgreedMachineImage {
+    const EXPECTING: &'static str = "an object `AgreedMachineImage`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AgreedMachineImage;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AgreedMachineImage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "machineId" => rt::set(&mut f0, map.next_value()),
-                        "machineType" => rt::set(&mut f1, map.next_value()),
-                        "agreementDate" => rt::set(&mut f2, map.next_value()),
-                        "cpu" => rt::set(&mut f3, map.next_value()),
-                        "memory" => rt::set(&mut f4, map.next_value()),
-                        "storage" => rt::set(&mut f5, map.next_value()),
-                        "persistentStorage" => rt::set(&mut f6, map.next_value()),
-                        "gpu" => rt::set(&mut f7, map.next_value()),
-                        "maxPricePerBlock" => rt::set(&mut f8, map.next_value()),
-                        "leasePricePerBlock" => rt::set(&mut f9, map.next_value()),
-                        "defaultDailyTopUp" => rt::set(&mut f10, map.next_value()),
-                        "topupThreashold" => rt::set(&mut f11, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::AgreedMachineImage {
-                    machine_id: f0,
-                    machine_type: f1,
-                    agreement_date: f2,
-                    cpu: f3,
-                    memory: f4,
-                    storage: f5,
-                    persistent_storage: f6,
-                    gpu: f7,
-                    max_price_per_block: f8,
-                    lease_price_per_block: f9,
-                    default_daily_top_up: f10,
-                    topup_threashold: f11,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "machineId" => rt::read(&mut map, &mut f0),
+                "machineType" => rt::read(&mut map, &mut f1),
+                "agreementDate" => rt::read(&mut map, &mut f2),
+                "cpu" => rt::read(&mut map, &mut f3),
+                "memory" => rt::read(&mut map, &mut f4),
+                "storage" => rt::read(&mut map, &mut f5),
+                "persistentStorage" => rt::read(&mut map, &mut f6),
+                "gpu" => rt::read(&mut map, &mut f7),
+                "maxPricePerBlock" => rt::read(&mut map, &mut f8),
+                "leasePricePerBlock" => rt::read(&mut map, &mut f9),
+                "defaultDailyTopUp" => rt::read(&mut map, &mut f10),
+                "topupThreashold" => rt::read(&mut map, &mut f11),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AgreedMachineImage {
+            machine_id: f0,
+            machine_type: f1,
+            agreement_date: f2,
+            cpu: f3,
+            memory: f4,
+            storage: f5,
+            persistent_storage: f6,
+            gpu: f7,
+            max_price_per_block: f8,
+            lease_price_per_block: f9,
+            default_daily_top_up: f10,
+            topup_threashold: f11,
+        })
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile", feature = "tokens"))]
@@ -359,68 +352,61 @@ impl serde::Serialize for AutoscalingRules {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AutoscalingRules {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AutoscalingRules {
+    const EXPECTING: &'static str = "an object `AutoscalingRules`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AutoscalingRules;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AutoscalingRules`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "plan" => rt::set(&mut f0, map.next_value()),
-                        "numberOfChecks" => rt::set(&mut f1, map.next_value()),
-                        "timeWindow" => rt::set(&mut f2, map.next_value()),
-                        "cooldown" => rt::set(&mut f3, map.next_value()),
-                        "minimumInstances" => rt::set(&mut f4, map.next_value()),
-                        "maximumInstances" => rt::set(&mut f5, map.next_value()),
-                        "scaleUp" => rt::set(&mut f6, map.next_value()),
-                        "scaleDown" => rt::set(&mut f7, map.next_value()),
-                        "lastScaleAction" => rt::set(&mut f8, map.next_value()),
-                        "lastScaleCheck" => rt::set(&mut f9, map.next_value()),
-                        "averageCpuUtilization" => rt::set(&mut f10, map.next_value()),
-                        "averageMemoryUtilization" => rt::set(&mut f11, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::AutoscalingRules {
-                    plan: f0,
-                    number_of_checks: f1,
-                    time_window: f2,
-                    cooldown: f3,
-                    minimum_instances: f4,
-                    maximum_instances: f5,
-                    scale_up: f6,
-                    scale_down: f7,
-                    last_scale_action: f8,
-                    last_scale_check: f9,
-                    average_cpu_utilization: f10,
-                    average_memory_utilization: f11,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "plan" => rt::read(&mut map, &mut f0),
+                "numberOfChecks" => rt::read(&mut map, &mut f1),
+                "timeWindow" => rt::read(&mut map, &mut f2),
+                "cooldown" => rt::read(&mut map, &mut f3),
+                "minimumInstances" => rt::read(&mut map, &mut f4),
+                "maximumInstances" => rt::read(&mut map, &mut f5),
+                "scaleUp" => rt::read(&mut map, &mut f6),
+                "scaleDown" => rt::read(&mut map, &mut f7),
+                "lastScaleAction" => rt::read(&mut map, &mut f8),
+                "lastScaleCheck" => rt::read(&mut map, &mut f9),
+                "averageCpuUtilization" => rt::read(&mut map, &mut f10),
+                "averageMemoryUtilization" => rt::read(&mut map, &mut f11),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AutoscalingRules {
+            plan: f0,
+            number_of_checks: f1,
+            time_window: f2,
+            cooldown: f3,
+            minimum_instances: f4,
+            maximum_instances: f5,
+            scale_up: f6,
+            scale_down: f7,
+            last_scale_action: f8,
+            last_scale_check: f9,
+            average_cpu_utilization: f10,
+            average_memory_utilization: f11,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -448,41 +434,34 @@ impl serde::Serialize for AutoscalingThreshold {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThreshold {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AutoscalingThreshold {
+    const EXPECTING: &'static str = "an object `AutoscalingThreshold`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AutoscalingThreshold;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AutoscalingThreshold`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "step" => rt::set(&mut f0, map.next_value()),
-                        "utilizationPercentage" => rt::set(&mut f1, map.next_value()),
-                        "checksInAlarm" => rt::set(&mut f2, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::AutoscalingThreshold {
-                    step: f0,
-                    utilization_percentage: f1,
-                    checks_in_alarm: f2,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "step" => rt::read(&mut map, &mut f0),
+                "utilizationPercentage" => rt::read(&mut map, &mut f1),
+                "checksInAlarm" => rt::read(&mut map, &mut f2),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AutoscalingThreshold {
+            step: f0,
+            utilization_percentage: f1,
+            checks_in_alarm: f2,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -507,38 +486,31 @@ impl serde::Serialize for AutoscalingThresholds {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for AutoscalingThresholds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for AutoscalingThresholds {
+    const EXPECTING: &'static str = "an object `AutoscalingThresholds`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::AutoscalingThresholds;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AutoscalingThresholds`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "cpuThreshold" => rt::set(&mut f0, map.next_value()),
-                        "memoryThreshold" => rt::set(&mut f1, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::AutoscalingThresholds {
-                    cpu_threshold: f0,
-                    memory_threshold: f1,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "cpuThreshold" => rt::read(&mut map, &mut f0),
+                "memoryThreshold" => rt::read(&mut map, &mut f1),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::AutoscalingThresholds {
+            cpu_threshold: f0,
+            memory_threshold: f1,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -632,43 +604,36 @@ impl serde::Serialize for Bucket {
 #[cfg(any(feature = "organizations", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for Bucket {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Bucket {
+    const EXPECTING: &'static str = "an object `Bucket`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Bucket;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Bucket`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "organization" => rt::set(&mut f2, map.next_value()),
-                        "createdBy" => rt::set(&mut f3, map.next_value()),
-                        "state" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Bucket {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    organization: f2,
-                    created_by: f3,
-                    state: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "organization" => rt::read(&mut map, &mut f2),
+                "createdBy" => rt::read(&mut map, &mut f3),
+                "state" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Bucket {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            organization: f2,
+            created_by: f3,
+            state: f4,
+        })
     }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
@@ -720,55 +685,48 @@ impl serde::Serialize for BucketIpnsRecord {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for BucketIpnsRecord {
+    const EXPECTING: &'static str = "an object `BucketIpnsRecord`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::BucketIpnsRecord;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `BucketIpnsRecord`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "keyName" => rt::set(&mut f1, map.next_value()),
-                        "keyId" => rt::set(&mut f2, map.next_value()),
-                        "ipnsLink" => rt::set(&mut f3, map.next_value()),
-                        "bucket" => rt::set(&mut f4, map.next_value()),
-                        "targetCid" => rt::set(&mut f5, map.next_value()),
-                        "memoryUsed" => rt::set(&mut f6, map.next_value()),
-                        "createdAt" => rt::set(&mut f7, map.next_value()),
-                        "updatedAt" => rt::set(&mut f8, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::BucketIpnsRecord {
-                    id: rt::required(f0, "_id")?,
-                    key_name: f1,
-                    key_id: f2,
-                    ipns_link: f3,
-                    bucket: f4,
-                    target_cid: f5,
-                    memory_used: f6,
-                    created_at: f7,
-                    updated_at: f8,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "keyName" => rt::read(&mut map, &mut f1),
+                "keyId" => rt::read(&mut map, &mut f2),
+                "ipnsLink" => rt::read(&mut map, &mut f3),
+                "bucket" => rt::read(&mut map, &mut f4),
+                "targetCid" => rt::read(&mut map, &mut f5),
+                "memoryUsed" => rt::read(&mut map, &mut f6),
+                "createdAt" => rt::read(&mut map, &mut f7),
+                "updatedAt" => rt::read(&mut map, &mut f8),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::BucketIpnsRecord {
+            id: rt::required(f0, "_id")?,
+            key_name: f1,
+            key_id: f2,
+            ipns_link: f3,
+            bucket: f4,
+            target_cid: f5,
+            memory_used: f6,
+            created_at: f7,
+            updated_at: f8,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -806,29 +764,22 @@ impl serde::Serialize for BucketIpnsRecordList {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for BucketIpnsRecordList {
+    const EXPECTING: &'static str = "an object `BucketIpnsRecordList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::BucketIpnsRecordList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `BucketIpnsRecordList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "ipnsRecords" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::BucketIpnsRecordList { ipns_records: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "ipnsRecords" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::BucketIpnsRecordList { ipns_records: f0, })
     }
 }
 #[cfg(feature = "storage")]
@@ -849,31 +800,22 @@ impl serde::Serialize for BucketIpnsRecordRequest {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for BucketIpnsRecordRequest {
+    const EXPECTING: &'static str = "an object `BucketIpnsRecordRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::BucketIpnsRecordRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `BucketIpnsRecordRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "uploadId" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::BucketIpnsRecordRequest {
-                    upload_id: rt::required(f0, "uploadId")?,
-                })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "uploadId" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::BucketIpnsRecordRequest { upload_id: rt::required(f0, "uploadId")?, })
     }
 }
 #[cfg(feature = "storage")]
@@ -901,29 +843,22 @@ impl serde::Serialize for BucketIpnsRecordResponse {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for BucketIpnsRecordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for BucketIpnsRecordResponse {
+    const EXPECTING: &'static str = "an object `BucketIpnsRecordResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::BucketIpnsRecordResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `BucketIpnsRecordResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "ipnsRecord" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::BucketIpnsRecordResponse { ipns_record: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "ipnsRecord" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::BucketIpnsRecordResponse { ipns_record: f0, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -943,29 +878,22 @@ impl serde::Serialize for BucketList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for BucketList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for BucketList {
+    const EXPECTING: &'static str = "an object `BucketList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::BucketList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `BucketList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "buckets" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::BucketList { buckets: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "buckets" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::BucketList { buckets: f0, })
     }
 }
 #[cfg(feature = "deployments")]
@@ -997,46 +925,39 @@ impl serde::Serialize for BuildConfigurationInput {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for BuildConfigurationInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for BuildConfigurationInput {
+    const EXPECTING: &'static str = "an object `BuildConfigurationInput`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::BuildConfigurationInput;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `BuildConfigurationInput`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "buildCommand" => rt::set(&mut f0, map.next_value()),
-                        "installCommand" => rt::set(&mut f1, map.next_value()),
-                        "workspace" => rt::set(&mut f2, map.next_value()),
-                        "publishDir" => rt::set(&mut f3, map.next_value()),
-                        "framework" => rt::set(&mut f4, map.next_value()),
-                        "nodeVersion" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::BuildConfigurationInput {
-                    build_command: f0,
-                    install_command: f1,
-                    workspace: f2,
-                    publish_dir: f3,
-                    framework: f4,
-                    node_version: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "buildCommand" => rt::read(&mut map, &mut f0),
+                "installCommand" => rt::read(&mut map, &mut f1),
+                "workspace" => rt::read(&mut map, &mut f2),
+                "publishDir" => rt::read(&mut map, &mut f3),
+                "framework" => rt::read(&mut map, &mut f4),
+                "nodeVersion" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::BuildConfigurationInput {
+            build_command: f0,
+            install_command: f1,
+            workspace: f2,
+            publish_dir: f3,
+            framework: f4,
+            node_version: f5,
+        })
     }
 }
 #[cfg(feature = "deployments")]
@@ -1061,37 +982,26 @@ impl serde::Serialize for CancelDeploymentResponse {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for CancelDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CancelDeploymentResponse {
+    const EXPECTING: &'static str = "an object `CancelDeploymentResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CancelDeploymentResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CancelDeploymentResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => rt::set(&mut f0, map.next_value()),
-                        "canceled" => rt::set(&mut f1, map.next_value()),
-                        "killing" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CancelDeploymentResponse {
-                    message: f0,
-                    canceled: f1,
-                    killing: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "message" => rt::read(&mut map, &mut f0),
+                "canceled" => rt::read(&mut map, &mut f1),
+                "killing" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CancelDeploymentResponse { message: f0, canceled: f1, killing: f2 })
     }
 }
 #[cfg(feature = "domains")]
@@ -1117,31 +1027,24 @@ impl serde::Serialize for CdnRecords {
 #[cfg(feature = "domains")]
 impl<'de> serde::Deserialize<'de> for CdnRecords {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "domains")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CdnRecords {
+    const EXPECTING: &'static str = "an object `CdnRecords`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CdnRecords;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CdnRecords`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "recordIpv4V2" => rt::set(&mut f0, map.next_value()),
-                        "recordCnameV2" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CdnRecords { record_ipv4_v2: f0, record_cname_v2: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "recordIpv4V2" => rt::read(&mut map, &mut f0),
+                "recordCnameV2" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CdnRecords { record_ipv4_v2: f0, record_cname_v2: f1 })
     }
 }
 #[cfg(feature = "domains")]
@@ -1161,29 +1064,22 @@ impl serde::Serialize for CdnRecordsResponse {
 #[cfg(feature = "domains")]
 impl<'de> serde::Deserialize<'de> for CdnRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "domains")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CdnRecordsResponse {
+    const EXPECTING: &'static str = "an object `CdnRecordsResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CdnRecordsResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CdnRecordsResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "records" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CdnRecordsResponse { records: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "records" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CdnRecordsResponse { records: f0, })
     }
 }
 #[cfg(feature = "cli")]
@@ -1215,46 +1111,39 @@ impl serde::Serialize for CliTokenVerification {
 #[cfg(feature = "cli")]
 impl<'de> serde::Deserialize<'de> for CliTokenVerification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "cli")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CliTokenVerification {
+    const EXPECTING: &'static str = "an object `CliTokenVerification`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CliTokenVerification;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CliTokenVerification`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "jwtToken" => rt::set(&mut f0, map.next_value()),
-                        "masterOrganizationId" => rt::set(&mut f1, map.next_value()),
-                        "computeOrganizationId" => rt::set(&mut f2, map.next_value()),
-                        "siteOrganizationId" => rt::set(&mut f3, map.next_value()),
-                        "storageOrganizationId" => rt::set(&mut f4, map.next_value()),
-                        "email" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CliTokenVerification {
-                    jwt_token: f0,
-                    master_organization_id: f1,
-                    compute_organization_id: f2,
-                    site_organization_id: f3,
-                    storage_organization_id: f4,
-                    email: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "jwtToken" => rt::read(&mut map, &mut f0),
+                "masterOrganizationId" => rt::read(&mut map, &mut f1),
+                "computeOrganizationId" => rt::read(&mut map, &mut f2),
+                "siteOrganizationId" => rt::read(&mut map, &mut f3),
+                "storageOrganizationId" => rt::read(&mut map, &mut f4),
+                "email" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CliTokenVerification {
+            jwt_token: f0,
+            master_organization_id: f1,
+            compute_organization_id: f2,
+            site_organization_id: f3,
+            storage_organization_id: f4,
+            email: f5,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -1276,31 +1165,24 @@ impl serde::Serialize for CloseInstanceResponse {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for CloseInstanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CloseInstanceResponse {
+    const EXPECTING: &'static str = "an object `CloseInstanceResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CloseInstanceResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CloseInstanceResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => rt::set(&mut f0, map.next_value()),
-                        "success" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CloseInstanceResponse { message: f0, success: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "message" => rt::read(&mut map, &mut f0),
+                "success" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CloseInstanceResponse { message: f0, success: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -1365,88 +1247,81 @@ impl serde::Serialize for ComputeDeployment {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeDeployment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeDeployment {
+    const EXPECTING: &'static str = "an object `ComputeDeployment`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeDeployment;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeDeployment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "type" => rt::set(&mut f1, map.next_value()),
-                        "commitId" => rt::set(&mut f2, map.next_value()),
-                        "status" => rt::set(&mut f3, map.next_value()),
-                        "buildTime" => rt::set(&mut f4, map.next_value()),
-                        "topic" => rt::set(&mut f5, map.next_value()),
-                        "env" => rt::set(&mut f6, map.next_value()),
-                        "logs" => rt::set(&mut f7, map.next_value()),
-                        "topups" => rt::set(&mut f8, map.next_value()),
-                        "lastTopup" => rt::set(&mut f9, map.next_value()),
-                        "closingLogs" => rt::set(&mut f10, map.next_value()),
-                        "instanceLogs" => rt::set(&mut f11, map.next_value()),
-                        "instanceEvents" => rt::set(&mut f12, map.next_value()),
-                        "computeInstance" => rt::set(&mut f13, map.next_value()),
-                        "services" => rt::set(&mut f14, map.next_value()),
-                        "deploymentConfigBase64" => rt::set(&mut f15, map.next_value()),
-                        "protocolData" => rt::set(&mut f16, map.next_value()),
-                        "urlPrewiew" => rt::set(&mut f17, map.next_value()),
-                        "akashWalletId" => rt::set(&mut f18, map.next_value()),
-                        "deploymentInitiator" => rt::set(&mut f19, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeDeployment {
-                    id: rt::required(f0, "_id")?,
-                    r#type: f1,
-                    commit_id: f2,
-                    status: f3,
-                    build_time: f4,
-                    topic: f5,
-                    env: f6,
-                    logs: f7,
-                    topups: f8,
-                    last_topup: f9,
-                    closing_logs: f10,
-                    instance_logs: f11,
-                    instance_events: f12,
-                    compute_instance: f13,
-                    services: f14,
-                    deployment_config_base64: f15,
-                    protocol_data: f16,
-                    url_prewiew: f17,
-                    akash_wallet_id: f18,
-                    deployment_initiator: f19,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "type" => rt::read(&mut map, &mut f1),
+                "commitId" => rt::read(&mut map, &mut f2),
+                "status" => rt::read(&mut map, &mut f3),
+                "buildTime" => rt::read(&mut map, &mut f4),
+                "topic" => rt::read(&mut map, &mut f5),
+                "env" => rt::read(&mut map, &mut f6),
+                "logs" => rt::read(&mut map, &mut f7),
+                "topups" => rt::read(&mut map, &mut f8),
+                "lastTopup" => rt::read(&mut map, &mut f9),
+                "closingLogs" => rt::read(&mut map, &mut f10),
+                "instanceLogs" => rt::read(&mut map, &mut f11),
+                "instanceEvents" => rt::read(&mut map, &mut f12),
+                "computeInstance" => rt::read(&mut map, &mut f13),
+                "services" => rt::read(&mut map, &mut f14),
+                "deploymentConfigBase64" => rt::read(&mut map, &mut f15),
+                "protocolData" => rt::read(&mut map, &mut f16),
+                "urlPrewiew" => rt::read(&mut map, &mut f17),
+                "akashWalletId" => rt::read(&mut map, &mut f18),
+                "deploymentInitiator" => rt::read(&mut map, &mut f19),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeDeployment {
+            id: rt::required(f0, "_id")?,
+            r#type: f1,
+            commit_id: f2,
+            status: f3,
+            build_time: f4,
+            topic: f5,
+            env: f6,
+            logs: f7,
+            topups: f8,
+            last_topup: f9,
+            closing_logs: f10,
+            instance_logs: f11,
+            instance_events: f12,
+            compute_instance: f13,
+            services: f14,
+            deployment_config_base64: f15,
+            protocol_data: f16,
+            url_prewiew: f17,
+            akash_wallet_id: f18,
+            deployment_initiator: f19,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -1497,31 +1372,24 @@ impl serde::Serialize for ComputeDeploymentDetails {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeDeploymentDetails {
+    const EXPECTING: &'static str = "an object `ComputeDeploymentDetails`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeDeploymentDetails;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeDeploymentDetails`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "deployment" => rt::set(&mut f0, map.next_value()),
-                        "liveLogs" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeDeploymentDetails { deployment: f0, live_logs: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "deployment" => rt::read(&mut map, &mut f0),
+                "liveLogs" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeDeploymentDetails { deployment: f0, live_logs: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -1548,33 +1416,26 @@ impl serde::Serialize for ComputeDeploymentLogs {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeDeploymentLogs {
+    const EXPECTING: &'static str = "an object `ComputeDeploymentLogs`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeDeploymentLogs;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeDeploymentLogs`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set(&mut f0, map.next_value()),
-                        "logs" => rt::set(&mut f1, map.next_value()),
-                        "logsLength" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeDeploymentLogs { id: f0, logs: f1, logs_length: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read(&mut map, &mut f0),
+                "logs" => rt::read(&mut map, &mut f1),
+                "logsLength" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeDeploymentLogs { id: f0, logs: f1, logs_length: f2 })
     }
 }
 #[cfg(feature = "compute")]
@@ -1596,31 +1457,24 @@ impl serde::Serialize for ComputeDeploymentLogsResponse {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeDeploymentLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeDeploymentLogsResponse {
+    const EXPECTING: &'static str = "an object `ComputeDeploymentLogsResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeDeploymentLogsResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeDeploymentLogsResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        "deployment" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeDeploymentLogsResponse { success: f0, deployment: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                "deployment" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeDeploymentLogsResponse { success: f0, deployment: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -1678,79 +1532,72 @@ impl serde::Serialize for ComputeInstance {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeInstance {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeInstance {
+    const EXPECTING: &'static str = "an object `ComputeInstance`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeInstance;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeInstance`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "region" => rt::set(&mut f2, map.next_value()),
-                        "state" => rt::set(&mut f3, map.next_value()),
-                        "type" => rt::set(&mut f4, map.next_value()),
-                        "deployments" => rt::set(&mut f5, map.next_value()),
-                        "activeDeployment" => rt::set(&mut f6, map.next_value()),
-                        "computeProject" => rt::set(&mut f7, map.next_value()),
-                        "retrievableAkt" => rt::set(&mut f8, map.next_value()),
-                        "withdrawnAkt" => rt::set(&mut f9, map.next_value()),
-                        "scalableRunningCost" => rt::set(&mut f10, map.next_value()),
-                        "scalableRunningCostUpdatedAt" => rt::set(&mut f11, map.next_value()),
-                        "defaultDailyTopup" => rt::set(&mut f12, map.next_value()),
-                        "leasePricePerBlock" => rt::set(&mut f13, map.next_value()),
-                        "topupReport" => rt::set(&mut f14, map.next_value()),
-                        "createdAt" => rt::set(&mut f15, map.next_value()),
-                        "updatedAt" => rt::set(&mut f16, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeInstance {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    region: f2,
-                    state: f3,
-                    r#type: f4,
-                    deployments: f5,
-                    active_deployment: f6,
-                    compute_project: f7,
-                    retrievable_akt: f8,
-                    withdrawn_akt: f9,
-                    scalable_running_cost: f10,
-                    scalable_running_cost_updated_at: f11,
-                    default_daily_topup: f12,
-                    lease_price_per_block: f13,
-                    topup_report: f14,
-                    created_at: f15,
-                    updated_at: f16,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "region" => rt::read(&mut map, &mut f2),
+                "state" => rt::read(&mut map, &mut f3),
+                "type" => rt::read(&mut map, &mut f4),
+                "deployments" => rt::read(&mut map, &mut f5),
+                "activeDeployment" => rt::read(&mut map, &mut f6),
+                "computeProject" => rt::read(&mut map, &mut f7),
+                "retrievableAkt" => rt::read(&mut map, &mut f8),
+                "withdrawnAkt" => rt::read(&mut map, &mut f9),
+                "scalableRunningCost" => rt::read(&mut map, &mut f10),
+                "scalableRunningCostUpdatedAt" => rt::read(&mut map, &mut f11),
+                "defaultDailyTopup" => rt::read(&mut map, &mut f12),
+                "leasePricePerBlock" => rt::read(&mut map, &mut f13),
+                "topupReport" => rt::read(&mut map, &mut f14),
+                "createdAt" => rt::read(&mut map, &mut f15),
+                "updatedAt" => rt::read(&mut map, &mut f16),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeInstance {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            region: f2,
+            state: f3,
+            r#type: f4,
+            deployments: f5,
+            active_deployment: f6,
+            compute_project: f7,
+            retrievable_akt: f8,
+            withdrawn_akt: f9,
+            scalable_running_cost: f10,
+            scalable_running_cost_updated_at: f11,
+            default_daily_topup: f12,
+            lease_price_per_block: f13,
+            topup_report: f14,
+            created_at: f15,
+            updated_at: f16,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -1800,37 +1647,26 @@ impl serde::Serialize for ComputeInstanceDetails {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeInstanceDetails {
+    const EXPECTING: &'static str = "an object `ComputeInstanceDetails`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeInstanceDetails;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeInstanceDetails`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        "instance" => rt::set(&mut f1, map.next_value()),
-                        "topupReport" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeInstanceDetails {
-                    success: f0,
-                    instance: f1,
-                    topup_report: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                "instance" => rt::read(&mut map, &mut f1),
+                "topupReport" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeInstanceDetails { success: f0, instance: f1, topup_report: f2 })
     }
 }
 #[cfg(feature = "compute")]
@@ -1850,29 +1686,22 @@ impl serde::Serialize for ComputeInstanceList {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeInstanceList {
+    const EXPECTING: &'static str = "an object `ComputeInstanceList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeInstanceList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeInstanceList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "instances" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeInstanceList { instances: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "instances" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeInstanceList { instances: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -1900,40 +1729,33 @@ impl serde::Serialize for ComputeInstanceStarted {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeInstanceStarted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeInstanceStarted {
+    const EXPECTING: &'static str = "an object `ComputeInstanceStarted`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeInstanceStarted;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeInstanceStarted`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "computeProjectId" => rt::set(&mut f0, map.next_value()),
-                        "computeInstanceId" => rt::set(&mut f1, map.next_value()),
-                        "computeDeploymentId" => rt::set(&mut f2, map.next_value()),
-                        "topic" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeInstanceStarted {
-                    compute_project_id: f0,
-                    compute_instance_id: f1,
-                    compute_deployment_id: f2,
-                    topic: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "computeProjectId" => rt::read(&mut map, &mut f0),
+                "computeInstanceId" => rt::read(&mut map, &mut f1),
+                "computeDeploymentId" => rt::read(&mut map, &mut f2),
+                "topic" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeInstanceStarted {
+            compute_project_id: f0,
+            compute_instance_id: f1,
+            compute_deployment_id: f2,
+            topic: f3,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -1955,31 +1777,24 @@ impl serde::Serialize for ComputeLogEntry {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeLogEntry {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeLogEntry {
+    const EXPECTING: &'static str = "an object `ComputeLogEntry`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeLogEntry;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeLogEntry`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "time" => rt::set(&mut f0, map.next_value()),
-                        "log" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeLogEntry { time: f0, log: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "time" => rt::read(&mut map, &mut f0),
+                "log" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeLogEntry { time: f0, log: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -2005,33 +1820,26 @@ impl serde::Serialize for ComputeMetrics {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeMetrics {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeMetrics {
+    const EXPECTING: &'static str = "an object `ComputeMetrics`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeMetrics;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeMetrics`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "cpu" => rt::set(&mut f0, map.next_value()),
-                        "memory" => rt::set(&mut f1, map.next_value()),
-                        "timestamp" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeMetrics { cpu: f0, memory: f1, timestamp: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "cpu" => rt::read(&mut map, &mut f0),
+                "memory" => rt::read(&mut map, &mut f1),
+                "timestamp" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeMetrics { cpu: f0, memory: f1, timestamp: f2 })
     }
 }
 #[cfg(feature = "compute")]
@@ -2051,29 +1859,22 @@ impl serde::Serialize for ComputeMetricsResponse {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeMetricsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeMetricsResponse {
+    const EXPECTING: &'static str = "an object `ComputeMetricsResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeMetricsResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeMetricsResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "metrics" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeMetricsResponse { metrics: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "metrics" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeMetricsResponse { metrics: f0, })
     }
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
@@ -2110,52 +1911,45 @@ impl serde::Serialize for ComputeProject {
 #[cfg(any(feature = "compute", feature = "organizations"))]
 impl<'de> serde::Deserialize<'de> for ComputeProject {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "organizations"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeProject {
+    const EXPECTING: &'static str = "an object `ComputeProject`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeProject;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeProject`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "description" => rt::set(&mut f2, map.next_value()),
-                        "proivder" => rt::set(&mut f3, map.next_value()),
-                        "state" => rt::set(&mut f4, map.next_value()),
-                        "organization" => rt::set(&mut f5, map.next_value()),
-                        "createdAt" => rt::set(&mut f6, map.next_value()),
-                        "updatedAt" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeProject {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    description: f2,
-                    proivder: f3,
-                    state: f4,
-                    organization: f5,
-                    created_at: f6,
-                    updated_at: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "description" => rt::read(&mut map, &mut f2),
+                "proivder" => rt::read(&mut map, &mut f3),
+                "state" => rt::read(&mut map, &mut f4),
+                "organization" => rt::read(&mut map, &mut f5),
+                "createdAt" => rt::read(&mut map, &mut f6),
+                "updatedAt" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeProject {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            description: f2,
+            proivder: f3,
+            state: f4,
+            organization: f5,
+            created_at: f6,
+            updated_at: f7,
+        })
     }
 }
 #[cfg(any(feature = "compute", feature = "organizations"))]
@@ -2192,29 +1986,22 @@ impl serde::Serialize for ComputeProjectList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for ComputeProjectList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeProjectList {
+    const EXPECTING: &'static str = "an object `ComputeProjectList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeProjectList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeProjectList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "computeProjects" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeProjectList { compute_projects: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "computeProjects" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeProjectList { compute_projects: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -2289,91 +2076,84 @@ impl serde::Serialize for ComputeServiceConfiguration {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeServiceConfiguration {
+    const EXPECTING: &'static str = "an object `ComputeServiceConfiguration`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeServiceConfiguration;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeServiceConfiguration`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "branch" => rt::set(&mut f1, map.next_value()),
-                        "folderName" => rt::set(&mut f2, map.next_value()),
-                        "protocol" => rt::set(&mut f3, map.next_value()),
-                        "image" => rt::set(&mut f4, map.next_value()),
-                        "tag" => rt::set(&mut f5, map.next_value()),
-                        "serviceCount" => rt::set(&mut f6, map.next_value()),
-                        "buildImage" => rt::set(&mut f7, map.next_value()),
-                        "ports" => rt::set(&mut f8, map.next_value()),
-                        "env" => rt::set(&mut f9, map.next_value()),
-                        "command" => rt::set(&mut f10, map.next_value()),
-                        "args" => rt::set(&mut f11, map.next_value()),
-                        "region" => rt::set(&mut f12, map.next_value()),
-                        "customServiceSpecs" => rt::set(&mut f13, map.next_value()),
-                        "agreedMachineImage" => rt::set(&mut f14, map.next_value()),
-                        "urlPrewiew" => rt::set(&mut f15, map.next_value()),
-                        "privateImageConfig" => rt::set(&mut f16, map.next_value()),
-                        "scalable" => rt::set(&mut f17, map.next_value()),
-                        "autoscalingRules" => rt::set(&mut f18, map.next_value()),
-                        "healthCheck" => rt::set(&mut f19, map.next_value()),
-                        "template" => rt::set(&mut f20, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeServiceConfiguration {
-                    name: f0,
-                    branch: f1,
-                    folder_name: f2,
-                    protocol: f3,
-                    image: f4,
-                    tag: f5,
-                    service_count: f6,
-                    build_image: f7,
-                    ports: f8,
-                    env: f9,
-                    command: f10,
-                    args: f11,
-                    region: f12,
-                    custom_service_specs: f13,
-                    agreed_machine_image: f14,
-                    url_prewiew: f15,
-                    private_image_config: f16,
-                    scalable: f17,
-                    autoscaling_rules: f18,
-                    health_check: f19,
-                    template: f20,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "branch" => rt::read(&mut map, &mut f1),
+                "folderName" => rt::read(&mut map, &mut f2),
+                "protocol" => rt::read(&mut map, &mut f3),
+                "image" => rt::read(&mut map, &mut f4),
+                "tag" => rt::read(&mut map, &mut f5),
+                "serviceCount" => rt::read(&mut map, &mut f6),
+                "buildImage" => rt::read(&mut map, &mut f7),
+                "ports" => rt::read(&mut map, &mut f8),
+                "env" => rt::read(&mut map, &mut f9),
+                "command" => rt::read(&mut map, &mut f10),
+                "args" => rt::read(&mut map, &mut f11),
+                "region" => rt::read(&mut map, &mut f12),
+                "customServiceSpecs" => rt::read(&mut map, &mut f13),
+                "agreedMachineImage" => rt::read(&mut map, &mut f14),
+                "urlPrewiew" => rt::read(&mut map, &mut f15),
+                "privateImageConfig" => rt::read(&mut map, &mut f16),
+                "scalable" => rt::read(&mut map, &mut f17),
+                "autoscalingRules" => rt::read(&mut map, &mut f18),
+                "healthCheck" => rt::read(&mut map, &mut f19),
+                "template" => rt::read(&mut map, &mut f20),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeServiceConfiguration {
+            name: f0,
+            branch: f1,
+            folder_name: f2,
+            protocol: f3,
+            image: f4,
+            tag: f5,
+            service_count: f6,
+            build_image: f7,
+            ports: f8,
+            env: f9,
+            command: f10,
+            args: f11,
+            region: f12,
+            custom_service_specs: f13,
+            agreed_machine_image: f14,
+            url_prewiew: f15,
+            private_image_config: f16,
+            scalable: f17,
+            autoscaling_rules: f18,
+            health_check: f19,
+            template: f20,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -2426,73 +2206,66 @@ impl serde::Serialize for ComputeServiceInput {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ComputeServiceInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ComputeServiceInput {
+    const EXPECTING: &'static str = "an object `ComputeServiceInput`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ComputeServiceInput;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ComputeServiceInput`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "image" => rt::set_required(&mut f1, map.next_value()),
-                        "tag" => rt::set_required(&mut f2, map.next_value()),
-                        "serviceCount" => rt::set_required(&mut f3, map.next_value()),
-                        "buildImage" => rt::set_required(&mut f4, map.next_value()),
-                        "ports" => rt::set_required(&mut f5, map.next_value()),
-                        "env" => rt::set_required(&mut f6, map.next_value()),
-                        "command" => rt::set_required(&mut f7, map.next_value()),
-                        "args" => rt::set_required(&mut f8, map.next_value()),
-                        "akashMachineImageName" => rt::set_required(&mut f9, map.next_value()),
-                        "customServiceSpecs" => rt::set(&mut f10, map.next_value()),
-                        "healthCheck" => rt::set(&mut f11, map.next_value()),
-                        "privateImageConfig" => rt::set(&mut f12, map.next_value()),
-                        "autoscalingRules" => rt::set(&mut f13, map.next_value()),
-                        "templateId" => rt::set(&mut f14, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ComputeServiceInput {
-                    name: rt::required(f0, "name")?,
-                    image: rt::required(f1, "image")?,
-                    tag: rt::required(f2, "tag")?,
-                    service_count: rt::required(f3, "serviceCount")?,
-                    build_image: rt::required(f4, "buildImage")?,
-                    ports: rt::required(f5, "ports")?,
-                    env: rt::required(f6, "env")?,
-                    command: rt::required(f7, "command")?,
-                    args: rt::required(f8, "args")?,
-                    akash_machine_image_name: rt::required(f9, "akashMachineImageName")?,
-                    custom_service_specs: f10,
-                    health_check: f11,
-                    private_image_config: f12,
-                    autoscaling_rules: f13,
-                    template_id: f14,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "image" => rt::read_required(&mut map, &mut f1),
+                "tag" => rt::read_required(&mut map, &mut f2),
+                "serviceCount" => rt::read_required(&mut map, &mut f3),
+                "buildImage" => rt::read_required(&mut map, &mut f4),
+                "ports" => rt::read_required(&mut map, &mut f5),
+                "env" => rt::read_required(&mut map, &mut f6),
+                "command" => rt::read_required(&mut map, &mut f7),
+                "args" => rt::read_required(&mut map, &mut f8),
+                "akashMachineImageName" => rt::read_required(&mut map, &mut f9),
+                "customServiceSpecs" => rt::read(&mut map, &mut f10),
+                "healthCheck" => rt::read(&mut map, &mut f11),
+                "privateImageConfig" => rt::read(&mut map, &mut f12),
+                "autoscalingRules" => rt::read(&mut map, &mut f13),
+                "templateId" => rt::read(&mut map, &mut f14),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ComputeServiceInput {
+            name: rt::required(f0, "name")?,
+            image: rt::required(f1, "image")?,
+            tag: rt::required(f2, "tag")?,
+            service_count: rt::required(f3, "serviceCount")?,
+            build_image: rt::required(f4, "buildImage")?,
+            ports: rt::required(f5, "ports")?,
+            env: rt::required(f6, "env")?,
+            command: rt::required(f7, "command")?,
+            args: rt::required(f8, "args")?,
+            akash_machine_image_name: rt::required(f9, "akashMachineImageName")?,
+            custom_service_specs: f10,
+            health_check: f11,
+            private_image_config: f12,
+            autoscaling_rules: f13,
+            template_id: f14,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -2631,49 +2404,42 @@ impl serde::Serialize for Configuration {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for Configuration {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Configuration {
+    const EXPECTING: &'static str = "an object `Configuration`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Configuration;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Configuration`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set(&mut f0, map.next_value()),
-                        "buildCommand" => rt::set(&mut f1, map.next_value()),
-                        "installCommand" => rt::set(&mut f2, map.next_value()),
-                        "workspace" => rt::set(&mut f3, map.next_value()),
-                        "publishDir" => rt::set(&mut f4, map.next_value()),
-                        "framework" => rt::set(&mut f5, map.next_value()),
-                        "nodeVersion" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Configuration {
-                    id: f0,
-                    build_command: f1,
-                    install_command: f2,
-                    workspace: f3,
-                    publish_dir: f4,
-                    framework: f5,
-                    node_version: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read(&mut map, &mut f0),
+                "buildCommand" => rt::read(&mut map, &mut f1),
+                "installCommand" => rt::read(&mut map, &mut f2),
+                "workspace" => rt::read(&mut map, &mut f3),
+                "publishDir" => rt::read(&mut map, &mut f4),
+                "framework" => rt::read(&mut map, &mut f5),
+                "nodeVersion" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Configuration {
+            id: f0,
+            build_command: f1,
+            install_command: f2,
+            workspace: f3,
+            publish_dir: f4,
+            framework: f5,
+            node_version: f6,
+        })
     }
 }
 #[cfg(feature = "projects")]
@@ -2693,29 +2459,22 @@ impl serde::Serialize for ConfigurationResponse {
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for ConfigurationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ConfigurationResponse {
+    const EXPECTING: &'static str = "an object `ConfigurationResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ConfigurationResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ConfigurationResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "configuration" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ConfigurationResponse { configuration: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "configuration" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ConfigurationResponse { configuration: f0, })
     }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
@@ -2736,29 +2495,22 @@ impl serde::Serialize for Count {
 #[cfg(any(feature = "organizations", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for Count {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Count {
+    const EXPECTING: &'static str = "an object `Count`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Count;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Count`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "count" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Count { count: rt::required(f0, "count")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "count" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Count { count: rt::required(f0, "count")?, })
     }
 }
 #[cfg(any(feature = "organizations", feature = "storage"))]
@@ -2807,58 +2559,51 @@ impl serde::Serialize for Coupon {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for Coupon {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Coupon {
+    const EXPECTING: &'static str = "an object `Coupon`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Coupon;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Coupon`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "couponName" => rt::set(&mut f1, map.next_value()),
-                        "activationCode" => rt::set(&mut f2, map.next_value()),
-                        "activatedAt" => rt::set(&mut f3, map.next_value()),
-                        "expiresAt" => rt::set(&mut f4, map.next_value()),
-                        "state" => rt::set(&mut f5, map.next_value()),
-                        "registeredAt" => rt::set(&mut f6, map.next_value()),
-                        "totalDays" => rt::set(&mut f7, map.next_value()),
-                        "daysRemaning" => rt::set(&mut f8, map.next_value()),
-                        "daysUntilActivation" => rt::set(&mut f9, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Coupon {
-                    id: f0,
-                    coupon_name: f1,
-                    activation_code: f2,
-                    activated_at: f3,
-                    expires_at: f4,
-                    state: f5,
-                    registered_at: f6,
-                    total_days: f7,
-                    days_remaning: f8,
-                    days_until_activation: f9,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "couponName" => rt::read(&mut map, &mut f1),
+                "activationCode" => rt::read(&mut map, &mut f2),
+                "activatedAt" => rt::read(&mut map, &mut f3),
+                "expiresAt" => rt::read(&mut map, &mut f4),
+                "state" => rt::read(&mut map, &mut f5),
+                "registeredAt" => rt::read(&mut map, &mut f6),
+                "totalDays" => rt::read(&mut map, &mut f7),
+                "daysRemaning" => rt::read(&mut map, &mut f8),
+                "daysUntilActivation" => rt::read(&mut map, &mut f9),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Coupon {
+            id: f0,
+            coupon_name: f1,
+            activation_code: f2,
+            activated_at: f3,
+            expires_at: f4,
+            state: f5,
+            registered_at: f6,
+            total_days: f7,
+            days_remaning: f8,
+            days_until_activation: f9,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -2878,29 +2623,22 @@ impl serde::Serialize for CouponList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for CouponList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CouponList {
+    const EXPECTING: &'static str = "an object `CouponList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CouponList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CouponList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "coupons" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CouponList { coupons: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "coupons" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CouponList { coupons: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -2940,52 +2678,45 @@ impl serde::Serialize for CreateComputeInstanceRequest {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for CreateComputeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateComputeInstanceRequest {
+    const EXPECTING: &'static str = "an object `CreateComputeInstanceRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateComputeInstanceRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateComputeInstanceRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "organizationId" => rt::set_required(&mut f0, map.next_value()),
-                        "uniqueTopicId" => rt::set_required(&mut f1, map.next_value()),
-                        "computeProvider" => rt::set_required(&mut f2, map.next_value()),
-                        "computeProjectName" => rt::set_required(&mut f3, map.next_value()),
-                        "computeProjectDescription" => rt::set_required(&mut f4, map.next_value()),
-                        "region" => rt::set_required(&mut f5, map.next_value()),
-                        "scalable" => rt::set_required(&mut f6, map.next_value()),
-                        "services" => rt::set_required(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateComputeInstanceRequest {
-                    organization_id: rt::required(f0, "organizationId")?,
-                    unique_topic_id: rt::required(f1, "uniqueTopicId")?,
-                    compute_provider: rt::required(f2, "computeProvider")?,
-                    compute_project_name: rt::required(f3, "computeProjectName")?,
-                    compute_project_description: rt::required(f4, "computeProjectDescription")?,
-                    region: rt::required(f5, "region")?,
-                    scalable: rt::required(f6, "scalable")?,
-                    services: rt::required(f7, "services")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "organizationId" => rt::read_required(&mut map, &mut f0),
+                "uniqueTopicId" => rt::read_required(&mut map, &mut f1),
+                "computeProvider" => rt::read_required(&mut map, &mut f2),
+                "computeProjectName" => rt::read_required(&mut map, &mut f3),
+                "computeProjectDescription" => rt::read_required(&mut map, &mut f4),
+                "region" => rt::read_required(&mut map, &mut f5),
+                "scalable" => rt::read_required(&mut map, &mut f6),
+                "services" => rt::read_required(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateComputeInstanceRequest {
+            organization_id: rt::required(f0, "organizationId")?,
+            unique_topic_id: rt::required(f1, "uniqueTopicId")?,
+            compute_provider: rt::required(f2, "computeProvider")?,
+            compute_project_name: rt::required(f3, "computeProjectName")?,
+            compute_project_description: rt::required(f4, "computeProjectDescription")?,
+            region: rt::required(f5, "region")?,
+            scalable: rt::required(f6, "scalable")?,
+            services: rt::required(f7, "services")?,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -3032,29 +2763,22 @@ impl serde::Serialize for CreateDeploymentEnvironmentResponse {
 #[cfg(feature = "deployment_environments")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentEnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployment_environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateDeploymentEnvironmentResponse {
+    const EXPECTING: &'static str = "an object `CreateDeploymentEnvironmentResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateDeploymentEnvironmentResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateDeploymentEnvironmentResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "newEnvironment" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateDeploymentEnvironmentResponse { new_environment: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "newEnvironment" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateDeploymentEnvironmentResponse { new_environment: f0, })
     }
 }
 #[cfg(feature = "deployments")]
@@ -3099,61 +2823,54 @@ impl serde::Serialize for CreateDeploymentRequest {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for CreateDeploymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateDeploymentRequest {
+    const EXPECTING: &'static str = "an object `CreateDeploymentRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateDeploymentRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateDeploymentRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "organizationId" => rt::set_required(&mut f0, map.next_value()),
-                        "gitUrl" => rt::set_required(&mut f1, map.next_value()),
-                        "repoName" => rt::set_required(&mut f2, map.next_value()),
-                        "branch" => rt::set_required(&mut f3, map.next_value()),
-                        "protocol" => rt::set_required(&mut f4, map.next_value()),
-                        "provider" => rt::set_required(&mut f5, map.next_value()),
-                        "createDefaultWebhook" => rt::set_required(&mut f6, map.next_value()),
-                        "configuration" => rt::set_required(&mut f7, map.next_value()),
-                        "env" => rt::set(&mut f8, map.next_value()),
-                        "gitProviderPreferences" => rt::set(&mut f9, map.next_value()),
-                        "uniqueTopicId" => rt::set(&mut f10, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateDeploymentRequest {
-                    organization_id: rt::required(f0, "organizationId")?,
-                    git_url: rt::required(f1, "gitUrl")?,
-                    repo_name: rt::required(f2, "repoName")?,
-                    branch: rt::required(f3, "branch")?,
-                    protocol: rt::required(f4, "protocol")?,
-                    provider: rt::required(f5, "provider")?,
-                    create_default_webhook: rt::required(f6, "createDefaultWebhook")?,
-                    configuration: rt::required(f7, "configuration")?,
-                    env: f8,
-                    git_provider_preferences: f9,
-                    unique_topic_id: f10,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "organizationId" => rt::read_required(&mut map, &mut f0),
+                "gitUrl" => rt::read_required(&mut map, &mut f1),
+                "repoName" => rt::read_required(&mut map, &mut f2),
+                "branch" => rt::read_required(&mut map, &mut f3),
+                "protocol" => rt::read_required(&mut map, &mut f4),
+                "provider" => rt::read_required(&mut map, &mut f5),
+                "createDefaultWebhook" => rt::read_required(&mut map, &mut f6),
+                "configuration" => rt::read_required(&mut map, &mut f7),
+                "env" => rt::read(&mut map, &mut f8),
+                "gitProviderPreferences" => rt::read(&mut map, &mut f9),
+                "uniqueTopicId" => rt::read(&mut map, &mut f10),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateDeploymentRequest {
+            organization_id: rt::required(f0, "organizationId")?,
+            git_url: rt::required(f1, "gitUrl")?,
+            repo_name: rt::required(f2, "repoName")?,
+            branch: rt::required(f3, "branch")?,
+            protocol: rt::required(f4, "protocol")?,
+            provider: rt::required(f5, "provider")?,
+            create_default_webhook: rt::required(f6, "createDefaultWebhook")?,
+            configuration: rt::required(f7, "configuration")?,
+            env: f8,
+            git_provider_preferences: f9,
+            unique_topic_id: f10,
+        })
     }
 }
 #[cfg(feature = "deployments")]
@@ -3215,43 +2932,36 @@ impl serde::Serialize for CreateDomainRequest {
 #[cfg(feature = "domains")]
 impl<'de> serde::Deserialize<'de> for CreateDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "domains")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateDomainRequest {
+    const EXPECTING: &'static str = "an object `CreateDomainRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateDomainRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateDomainRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "type" => rt::set_required(&mut f1, map.next_value()),
-                        "link" => rt::set(&mut f2, map.next_value()),
-                        "deploymentEnvironments" => rt::set(&mut f3, map.next_value()),
-                        "isLatest" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateDomainRequest {
-                    name: rt::required(f0, "name")?,
-                    r#type: rt::required(f1, "type")?,
-                    link: f2,
-                    deployment_environments: f3,
-                    is_latest: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "type" => rt::read_required(&mut map, &mut f1),
+                "link" => rt::read(&mut map, &mut f2),
+                "deploymentEnvironments" => rt::read(&mut map, &mut f3),
+                "isLatest" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateDomainRequest {
+            name: rt::required(f0, "name")?,
+            r#type: rt::required(f1, "type")?,
+            link: f2,
+            deployment_environments: f3,
+            is_latest: f4,
+        })
     }
 }
 #[cfg(feature = "domains")]
@@ -3285,31 +2995,24 @@ impl serde::Serialize for CreateEnvironmentVariablesRequest {
 #[cfg(feature = "environment_variables")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environment_variables")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateEnvironmentVariablesRequest {
+    const EXPECTING: &'static str = "an object `CreateEnvironmentVariablesRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateEnvironmentVariablesRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateEnvironmentVariablesRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "environmentVariables" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateEnvironmentVariablesRequest {
-                    environment_variables: rt::required(f0, "environmentVariables")?,
-                })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "environmentVariables" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateEnvironmentVariablesRequest {
+            environment_variables: rt::required(f0, "environmentVariables")?,
+        })
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -3337,29 +3040,22 @@ impl serde::Serialize for CreateEnvironmentVariablesResponse {
 #[cfg(feature = "environment_variables")]
 impl<'de> serde::Deserialize<'de> for CreateEnvironmentVariablesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environment_variables")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateEnvironmentVariablesResponse {
+    const EXPECTING: &'static str = "an object `CreateEnvironmentVariablesResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateEnvironmentVariablesResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateEnvironmentVariablesResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "environmentVariables" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateEnvironmentVariablesResponse { environment_variables: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "environmentVariables" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateEnvironmentVariablesResponse { environment_variables: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -3396,55 +3092,48 @@ impl serde::Serialize for CreateInstanceFromTemplateRequest {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for CreateInstanceFromTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateInstanceFromTemplateRequest {
+    const EXPECTING: &'static str = "an object `CreateInstanceFromTemplateRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateInstanceFromTemplateRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateInstanceFromTemplateRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "templateId" => rt::set_required(&mut f0, map.next_value()),
-                        "environmentVariables" => rt::set_required(&mut f1, map.next_value()),
-                        "organizationId" => rt::set_required(&mut f2, map.next_value()),
-                        "akashImageId" => rt::set_required(&mut f3, map.next_value()),
-                        "region" => rt::set_required(&mut f4, map.next_value()),
-                        "scalable" => rt::set_required(&mut f5, map.next_value()),
-                        "uniqueTopicId" => rt::set(&mut f6, map.next_value()),
-                        "customInstanceSpecs" => rt::set(&mut f7, map.next_value()),
-                        "instanceCount" => rt::set(&mut f8, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateInstanceFromTemplateRequest {
-                    template_id: rt::required(f0, "templateId")?,
-                    environment_variables: rt::required(f1, "environmentVariables")?,
-                    organization_id: rt::required(f2, "organizationId")?,
-                    akash_image_id: rt::required(f3, "akashImageId")?,
-                    region: rt::required(f4, "region")?,
-                    scalable: rt::required(f5, "scalable")?,
-                    unique_topic_id: f6,
-                    custom_instance_specs: f7,
-                    instance_count: f8,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "templateId" => rt::read_required(&mut map, &mut f0),
+                "environmentVariables" => rt::read_required(&mut map, &mut f1),
+                "organizationId" => rt::read_required(&mut map, &mut f2),
+                "akashImageId" => rt::read_required(&mut map, &mut f3),
+                "region" => rt::read_required(&mut map, &mut f4),
+                "scalable" => rt::read_required(&mut map, &mut f5),
+                "uniqueTopicId" => rt::read(&mut map, &mut f6),
+                "customInstanceSpecs" => rt::read(&mut map, &mut f7),
+                "instanceCount" => rt::read(&mut map, &mut f8),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateInstanceFromTemplateRequest {
+            template_id: rt::required(f0, "templateId")?,
+            environment_variables: rt::required(f1, "environmentVariables")?,
+            organization_id: rt::required(f2, "organizationId")?,
+            akash_image_id: rt::required(f3, "akashImageId")?,
+            region: rt::required(f4, "region")?,
+            scalable: rt::required(f5, "scalable")?,
+            unique_topic_id: f6,
+            custom_instance_specs: f7,
+            instance_count: f8,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -3490,31 +3179,22 @@ impl serde::Serialize for CreateInviteRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for CreateInviteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateInviteRequest {
+    const EXPECTING: &'static str = "an object `CreateInviteRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateInviteRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateInviteRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "userEmail" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateInviteRequest {
-                    user_email: rt::required(f0, "userEmail")?,
-                })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "userEmail" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateInviteRequest { user_email: rt::required(f0, "userEmail")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3544,31 +3224,24 @@ impl serde::Serialize for CreateInviteResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for CreateInviteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateInviteResponse {
+    const EXPECTING: &'static str = "an object `CreateInviteResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateInviteResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateInviteResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => rt::set(&mut f0, map.next_value()),
-                        "invite" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateInviteResponse { message: f0, invite: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "message" => rt::read(&mut map, &mut f0),
+                "invite" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateInviteResponse { message: f0, invite: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3594,37 +3267,30 @@ impl serde::Serialize for CreateOrganizationRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateOrganizationRequest {
+    const EXPECTING: &'static str = "an object `CreateOrganizationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateOrganizationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateOrganizationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "username" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set_required(&mut f1, map.next_value()),
-                        "appType" => rt::set_required(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateOrganizationRequest {
-                    username: rt::required(f0, "username")?,
-                    name: rt::required(f1, "name")?,
-                    app_type: rt::required(f2, "appType")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "username" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read_required(&mut map, &mut f1),
+                "appType" => rt::read_required(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateOrganizationRequest {
+            username: rt::required(f0, "username")?,
+            name: rt::required(f1, "name")?,
+            app_type: rt::required(f2, "appType")?,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -3652,29 +3318,22 @@ impl serde::Serialize for CreateOrganizationResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CreateOrganizationResponse {
+    const EXPECTING: &'static str = "an object `CreateOrganizationResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CreateOrganizationResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateOrganizationResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "organization" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::CreateOrganizationResponse { organization: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "organization" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CreateOrganizationResponse { organization: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -3707,44 +3366,37 @@ impl serde::Serialize for CustomServiceSpecs {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for CustomServiceSpecs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for CustomServiceSpecs {
+    const EXPECTING: &'static str = "an object `CustomServiceSpecs`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::CustomServiceSpecs;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CustomServiceSpecs`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "cpu" => rt::set(&mut f0, map.next_value()),
-                        "memory" => rt::set(&mut f1, map.next_value()),
-                        "storage" => rt::set(&mut f2, map.next_value()),
-                        "persistentStorage" => rt::set(&mut f3, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::CustomServiceSpecs {
-                    cpu: f0,
-                    memory: f1,
-                    storage: f2,
-                    persistent_storage: f3,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "cpu" => rt::read(&mut map, &mut f0),
+                "memory" => rt::read(&mut map, &mut f1),
+                "storage" => rt::read(&mut map, &mut f2),
+                "persistentStorage" => rt::read(&mut map, &mut f3),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::CustomServiceSpecs {
+            cpu: f0,
+            memory: f1,
+            storage: f2,
+            persistent_storage: f3,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "domains")]
@@ -3762,29 +3414,22 @@ impl serde::Serialize for DeleteDomainResponse {
 #[cfg(feature = "domains")]
 impl<'de> serde::Deserialize<'de> for DeleteDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "domains")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeleteDomainResponse {
+    const EXPECTING: &'static str = "an object `DeleteDomainResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeleteDomainResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeleteDomainResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "domain" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeleteDomainResponse { domain: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "domain" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeleteDomainResponse { domain: f0, })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -3866,109 +3511,102 @@ impl serde::Serialize for Deployment {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for Deployment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Deployment {
+    const EXPECTING: &'static str = "an object `Deployment`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Deployment;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Deployment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                let mut f21 = None;
-                let mut f22 = None;
-                let mut f23 = None;
-                let mut f24 = None;
-                let mut f25 = None;
-                let mut f26 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "sitePreview" => rt::set(&mut f1, map.next_value()),
-                        "commitId" => rt::set(&mut f2, map.next_value()),
-                        "commitMessage" => rt::set(&mut f3, map.next_value()),
-                        "logs" => rt::set(&mut f4, map.next_value()),
-                        "buildDirectory" => rt::set(&mut f5, map.next_value()),
-                        "contentHash" => rt::set(&mut f6, map.next_value()),
-                        "topic" => rt::set(&mut f7, map.next_value()),
-                        "status" => rt::set(&mut f8, map.next_value()),
-                        "paymentId" => rt::set(&mut f9, map.next_value()),
-                        "buildTime" => rt::set(&mut f10, map.next_value()),
-                        "memoryUsed" => rt::set(&mut f11, map.next_value()),
-                        "env" => rt::set(&mut f12, map.next_value()),
-                        "project" => rt::set(&mut f13, map.next_value()),
-                        "branch" => rt::set(&mut f14, map.next_value()),
-                        "externalRepositoryName" => rt::set(&mut f15, map.next_value()),
-                        "protocol" => rt::set(&mut f16, map.next_value()),
-                        "deploymentEnvironmentName" => rt::set(&mut f17, map.next_value()),
-                        "failedMessage" => rt::set(&mut f18, map.next_value()),
-                        "isFromRequest" => rt::set(&mut f19, map.next_value()),
-                        "encrypted" => rt::set(&mut f20, map.next_value()),
-                        "configuration" => rt::set(&mut f21, map.next_value()),
-                        "pickedUpByDeployerAt" => rt::set(&mut f22, map.next_value()),
-                        "deploymentInitiator" => rt::set(&mut f23, map.next_value()),
-                        "screenshot" => rt::set(&mut f24, map.next_value()),
-                        "createdAt" => rt::set(&mut f25, map.next_value()),
-                        "updatedAt" => rt::set(&mut f26, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Deployment {
-                    id: rt::required(f0, "_id")?,
-                    site_preview: f1,
-                    commit_id: f2,
-                    commit_message: f3,
-                    logs: f4,
-                    build_directory: f5,
-                    content_hash: f6,
-                    topic: f7,
-                    status: f8,
-                    payment_id: f9,
-                    build_time: f10,
-                    memory_used: f11,
-                    env: f12,
-                    project: f13,
-                    branch: f14,
-                    external_repository_name: f15,
-                    protocol: f16,
-                    deployment_environment_name: f17,
-                    failed_message: f18,
-                    is_from_request: f19,
-                    encrypted: f20,
-                    configuration: f21,
-                    picked_up_by_deployer_at: f22,
-                    deployment_initiator: f23,
-                    screenshot: f24,
-                    created_at: f25,
-                    updated_at: f26,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        let mut f26 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "sitePreview" => rt::read(&mut map, &mut f1),
+                "commitId" => rt::read(&mut map, &mut f2),
+                "commitMessage" => rt::read(&mut map, &mut f3),
+                "logs" => rt::read(&mut map, &mut f4),
+                "buildDirectory" => rt::read(&mut map, &mut f5),
+                "contentHash" => rt::read(&mut map, &mut f6),
+                "topic" => rt::read(&mut map, &mut f7),
+                "status" => rt::read(&mut map, &mut f8),
+                "paymentId" => rt::read(&mut map, &mut f9),
+                "buildTime" => rt::read(&mut map, &mut f10),
+                "memoryUsed" => rt::read(&mut map, &mut f11),
+                "env" => rt::read(&mut map, &mut f12),
+                "project" => rt::read(&mut map, &mut f13),
+                "branch" => rt::read(&mut map, &mut f14),
+                "externalRepositoryName" => rt::read(&mut map, &mut f15),
+                "protocol" => rt::read(&mut map, &mut f16),
+                "deploymentEnvironmentName" => rt::read(&mut map, &mut f17),
+                "failedMessage" => rt::read(&mut map, &mut f18),
+                "isFromRequest" => rt::read(&mut map, &mut f19),
+                "encrypted" => rt::read(&mut map, &mut f20),
+                "configuration" => rt::read(&mut map, &mut f21),
+                "pickedUpByDeployerAt" => rt::read(&mut map, &mut f22),
+                "deploymentInitiator" => rt::read(&mut map, &mut f23),
+                "screenshot" => rt::read(&mut map, &mut f24),
+                "createdAt" => rt::read(&mut map, &mut f25),
+                "updatedAt" => rt::read(&mut map, &mut f26),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Deployment {
+            id: rt::required(f0, "_id")?,
+            site_preview: f1,
+            commit_id: f2,
+            commit_message: f3,
+            logs: f4,
+            build_directory: f5,
+            content_hash: f6,
+            topic: f7,
+            status: f8,
+            payment_id: f9,
+            build_time: f10,
+            memory_used: f11,
+            env: f12,
+            project: f13,
+            branch: f14,
+            external_repository_name: f15,
+            protocol: f16,
+            deployment_environment_name: f17,
+            failed_message: f18,
+            is_from_request: f19,
+            encrypted: f20,
+            configuration: f21,
+            picked_up_by_deployer_at: f22,
+            deployment_initiator: f23,
+            screenshot: f24,
+            created_at: f25,
+            updated_at: f26,
+        })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -4032,40 +3670,28 @@ impl serde::Serialize for DeploymentCounts {
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for DeploymentCounts {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentCounts {
+    const EXPECTING: &'static str = "an object `DeploymentCounts`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentCounts;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentCounts`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "total" => rt::set(&mut f0, map.next_value()),
-                        "successful" => rt::set(&mut f1, map.next_value()),
-                        "failed" => rt::set(&mut f2, map.next_value()),
-                        "pending" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentCounts {
-                    total: f0,
-                    successful: f1,
-                    failed: f2,
-                    pending: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "total" => rt::read(&mut map, &mut f0),
+                "successful" => rt::read(&mut map, &mut f1),
+                "failed" => rt::read(&mut map, &mut f2),
+                "pending" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentCounts { total: f0, successful: f1, failed: f2, pending: f3 })
     }
 }
 #[cfg(feature = "deployments")]
@@ -4088,31 +3714,24 @@ impl serde::Serialize for DeploymentDetails {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for DeploymentDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentDetails {
+    const EXPECTING: &'static str = "an object `DeploymentDetails`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentDetails;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentDetails`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "deployment" => rt::set(&mut f0, map.next_value()),
-                        "liveLogs" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentDetails { deployment: f0, live_logs: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "deployment" => rt::read(&mut map, &mut f0),
+                "liveLogs" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentDetails { deployment: f0, live_logs: f1 })
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
@@ -4148,52 +3767,45 @@ impl serde::Serialize for DeploymentEnvironment {
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentEnvironment {
+    const EXPECTING: &'static str = "an object `DeploymentEnvironment`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentEnvironment;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentEnvironment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "branches" => rt::set(&mut f2, map.next_value()),
-                        "status" => rt::set(&mut f3, map.next_value()),
-                        "protocol" => rt::set(&mut f4, map.next_value()),
-                        "isFree" => rt::set(&mut f5, map.next_value()),
-                        "createdAt" => rt::set(&mut f6, map.next_value()),
-                        "updatedAt" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentEnvironment {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    branches: f2,
-                    status: f3,
-                    protocol: f4,
-                    is_free: f5,
-                    created_at: f6,
-                    updated_at: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "branches" => rt::read(&mut map, &mut f2),
+                "status" => rt::read(&mut map, &mut f3),
+                "protocol" => rt::read(&mut map, &mut f4),
+                "isFree" => rt::read(&mut map, &mut f5),
+                "createdAt" => rt::read(&mut map, &mut f6),
+                "updatedAt" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentEnvironment {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            branches: f2,
+            status: f3,
+            protocol: f4,
+            is_free: f5,
+            created_at: f6,
+            updated_at: f7,
+        })
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
@@ -4228,29 +3840,22 @@ impl serde::Serialize for DeploymentEnvironmentList {
 #[cfg(feature = "deployment_environments")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployment_environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentEnvironmentList {
+    const EXPECTING: &'static str = "an object `DeploymentEnvironmentList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentEnvironmentList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentEnvironmentList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "result" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentEnvironmentList { result: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "result" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentEnvironmentList { result: f0, })
     }
 }
 #[cfg(feature = "deployment_environments")]
@@ -4276,37 +3881,30 @@ impl serde::Serialize for DeploymentEnvironmentRequest {
 #[cfg(feature = "deployment_environments")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployment_environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentEnvironmentRequest {
+    const EXPECTING: &'static str = "an object `DeploymentEnvironmentRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentEnvironmentRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentEnvironmentRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "branches" => rt::set_required(&mut f1, map.next_value()),
-                        "protocol" => rt::set_required(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentEnvironmentRequest {
-                    name: rt::required(f0, "name")?,
-                    branches: rt::required(f1, "branches")?,
-                    protocol: rt::required(f2, "protocol")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "branches" => rt::read_required(&mut map, &mut f1),
+                "protocol" => rt::read_required(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentEnvironmentRequest {
+            name: rt::required(f0, "name")?,
+            branches: rt::required(f1, "branches")?,
+            protocol: rt::required(f2, "protocol")?,
+        })
     }
 }
 #[cfg(feature = "deployment_environments")]
@@ -4334,29 +3932,22 @@ impl serde::Serialize for DeploymentEnvironmentResponse {
 #[cfg(feature = "deployment_environments")]
 impl<'de> serde::Deserialize<'de> for DeploymentEnvironmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployment_environments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentEnvironmentResponse {
+    const EXPECTING: &'static str = "an object `DeploymentEnvironmentResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentEnvironmentResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentEnvironmentResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "deploymentEnvironment" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentEnvironmentResponse { deployment_environment: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "deploymentEnvironment" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentEnvironmentResponse { deployment_environment: f0, })
     }
 }
 #[cfg(any(feature = "deployment_environments", feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
@@ -4449,31 +4040,24 @@ impl serde::Serialize for DeploymentLogLine {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for DeploymentLogLine {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentLogLine {
+    const EXPECTING: &'static str = "an object `DeploymentLogLine`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentLogLine;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentLogLine`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "time" => rt::set(&mut f0, map.next_value()),
-                        "log" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentLogLine { time: f0, log: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "time" => rt::read(&mut map, &mut f0),
+                "log" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentLogLine { time: f0, log: f1 })
     }
 }
 #[cfg(feature = "deployments")]
@@ -4505,46 +4089,39 @@ impl serde::Serialize for DeploymentStarted {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for DeploymentStarted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DeploymentStarted {
+    const EXPECTING: &'static str = "an object `DeploymentStarted`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DeploymentStarted;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeploymentStarted`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        "message" => rt::set(&mut f1, map.next_value()),
-                        "topic" => rt::set(&mut f2, map.next_value()),
-                        "deploymentId" => rt::set(&mut f3, map.next_value()),
-                        "projectId" => rt::set(&mut f4, map.next_value()),
-                        "deployment" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DeploymentStarted {
-                    success: f0,
-                    message: f1,
-                    topic: f2,
-                    deployment_id: f3,
-                    project_id: f4,
-                    deployment: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                "message" => rt::read(&mut map, &mut f1),
+                "topic" => rt::read(&mut map, &mut f2),
+                "deploymentId" => rt::read(&mut map, &mut f3),
+                "projectId" => rt::read(&mut map, &mut f4),
+                "deployment" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DeploymentStarted {
+            success: f0,
+            message: f1,
+            topic: f2,
+            deployment_id: f3,
+            project_id: f4,
+            deployment: f5,
+        })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -4691,70 +4268,63 @@ impl serde::Serialize for Domain {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Domain {
+    const EXPECTING: &'static str = "an object `Domain`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Domain;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Domain`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "link" => rt::set(&mut f2, map.next_value()),
-                        "type" => rt::set(&mut f3, map.next_value()),
-                        "verified" => rt::set(&mut f4, map.next_value()),
-                        "isLatest" => rt::set(&mut f5, map.next_value()),
-                        "projectId" => rt::set(&mut f6, map.next_value()),
-                        "bucketId" => rt::set(&mut f7, map.next_value()),
-                        "deploymentEnvironmentIds" => rt::set(&mut f8, map.next_value()),
-                        "version" => rt::set(&mut f9, map.next_value()),
-                        "credentials" => rt::set(&mut f10, map.next_value()),
-                        "appType" => rt::set(&mut f11, map.next_value()),
-                        "createdAt" => rt::set(&mut f12, map.next_value()),
-                        "updatedAt" => rt::set(&mut f13, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Domain {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    link: f2,
-                    r#type: f3,
-                    verified: f4,
-                    is_latest: f5,
-                    project_id: f6,
-                    bucket_id: f7,
-                    deployment_environment_ids: f8,
-                    version: f9,
-                    credentials: f10,
-                    app_type: f11,
-                    created_at: f12,
-                    updated_at: f13,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "link" => rt::read(&mut map, &mut f2),
+                "type" => rt::read(&mut map, &mut f3),
+                "verified" => rt::read(&mut map, &mut f4),
+                "isLatest" => rt::read(&mut map, &mut f5),
+                "projectId" => rt::read(&mut map, &mut f6),
+                "bucketId" => rt::read(&mut map, &mut f7),
+                "deploymentEnvironmentIds" => rt::read(&mut map, &mut f8),
+                "version" => rt::read(&mut map, &mut f9),
+                "credentials" => rt::read(&mut map, &mut f10),
+                "appType" => rt::read(&mut map, &mut f11),
+                "createdAt" => rt::read(&mut map, &mut f12),
+                "updatedAt" => rt::read(&mut map, &mut f13),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Domain {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            link: f2,
+            r#type: f3,
+            verified: f4,
+            is_latest: f5,
+            project_id: f6,
+            bucket_id: f7,
+            deployment_environment_ids: f8,
+            version: f9,
+            credentials: f10,
+            app_type: f11,
+            created_at: f12,
+            updated_at: f13,
+        })
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
@@ -4856,31 +4426,24 @@ impl serde::Serialize for DomainCredentials {
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainCredentials {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DomainCredentials {
+    const EXPECTING: &'static str = "an object `DomainCredentials`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DomainCredentials;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DomainCredentials`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "username" => rt::set(&mut f0, map.next_value()),
-                        "password" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DomainCredentials { username: f0, password: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "username" => rt::read(&mut map, &mut f0),
+                "password" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DomainCredentials { username: f0, password: f1 })
     }
 }
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
@@ -4900,29 +4463,22 @@ impl serde::Serialize for DomainList {
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DomainList {
+    const EXPECTING: &'static str = "an object `DomainList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DomainList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DomainList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "domains" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DomainList { domains: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "domains" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DomainList { domains: f0, })
     }
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
@@ -4949,37 +4505,26 @@ impl serde::Serialize for DomainRequest {
 #[cfg(any(feature = "compute", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DomainRequest {
+    const EXPECTING: &'static str = "an object `DomainRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DomainRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DomainRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "type" => rt::set(&mut f1, map.next_value()),
-                        "link" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DomainRequest {
-                    name: rt::required(f0, "name")?,
-                    r#type: f1,
-                    link: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "type" => rt::read(&mut map, &mut f1),
+                "link" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DomainRequest { name: rt::required(f0, "name")?, r#type: f1, link: f2 })
     }
 }
 #[cfg(any(feature = "compute", feature = "storage"))]
@@ -5005,29 +4550,22 @@ impl serde::Serialize for DomainResponse {
 #[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "compute", feature = "domains", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DomainResponse {
+    const EXPECTING: &'static str = "an object `DomainResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DomainResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DomainResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "domain" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DomainResponse { domain: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "domain" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DomainResponse { domain: f0, })
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "domains", feature = "organizations", feature = "projects", feature = "storage"))]
@@ -5129,31 +4667,24 @@ impl serde::Serialize for DomainVerification {
 #[cfg(any(feature = "domains", feature = "storage"))]
 impl<'de> serde::Deserialize<'de> for DomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "domains", feature = "storage"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for DomainVerification {
+    const EXPECTING: &'static str = "an object `DomainVerification`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::DomainVerification;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DomainVerification`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        "domain" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::DomainVerification { success: f0, domain: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                "domain" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::DomainVerification { success: f0, domain: f1 })
     }
 }
 #[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
@@ -5181,40 +4712,33 @@ impl serde::Serialize for EnvironmentVariable {
 #[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "environment_variables", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentVariable {
+    const EXPECTING: &'static str = "an object `EnvironmentVariable`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentVariable;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentVariable`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "value" => rt::set(&mut f2, map.next_value()),
-                        "deploymentEnvironments" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentVariable {
-                    id: f0,
-                    name: f1,
-                    value: f2,
-                    deployment_environments: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "value" => rt::read(&mut map, &mut f2),
+                "deploymentEnvironments" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentVariable {
+            id: f0,
+            name: f1,
+            value: f2,
+            deployment_environments: f3,
+        })
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -5239,37 +4763,30 @@ impl serde::Serialize for EnvironmentVariableInput {
 #[cfg(feature = "environment_variables")]
 impl<'de> serde::Deserialize<'de> for EnvironmentVariableInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environment_variables")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for EnvironmentVariableInput {
+    const EXPECTING: &'static str = "an object `EnvironmentVariableInput`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::EnvironmentVariableInput;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnvironmentVariableInput`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "value" => rt::set_required(&mut f1, map.next_value()),
-                        "environments" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::EnvironmentVariableInput {
-                    name: rt::required(f0, "name")?,
-                    value: rt::required(f1, "value")?,
-                    environments: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "value" => rt::read_required(&mut map, &mut f1),
+                "environments" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::EnvironmentVariableInput {
+            name: rt::required(f0, "name")?,
+            value: rt::required(f1, "value")?,
+            environments: f2,
+        })
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -5300,31 +4817,23 @@ impl serde::Serialize for Error {
 }
 impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Error {
+    const EXPECTING: &'static str = "an object `Error`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Error;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Error`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "error" => rt::set(&mut f0, map.next_value()),
-                        "message" => rt::set_required(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Error { error: f0, message: rt::required(f1, "message")? })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "error" => rt::read(&mut map, &mut f0),
+                "message" => rt::read_required(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Error { error: f0, message: rt::required(f1, "message")? })
     }
 }
 impl Error {
@@ -5353,31 +4862,24 @@ impl serde::Serialize for ExceededEnvironments {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for ExceededEnvironments {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ExceededEnvironments {
+    const EXPECTING: &'static str = "an object `ExceededEnvironments`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ExceededEnvironments;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ExceededEnvironments`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "amount" => rt::set(&mut f0, map.next_value()),
-                        "project" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ExceededEnvironments { amount: f0, project: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "amount" => rt::read(&mut map, &mut f0),
+                "project" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ExceededEnvironments { amount: f0, project: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -5396,29 +4898,22 @@ impl serde::Serialize for ExecCommandRequest {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ExecCommandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ExecCommandRequest {
+    const EXPECTING: &'static str = "an object `ExecCommandRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ExecCommandRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ExecCommandRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "command" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ExecCommandRequest { command: rt::required(f0, "command")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "command" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ExecCommandRequest { command: rt::required(f0, "command")?, })
     }
 }
 #[cfg(feature = "compute")]
@@ -5445,29 +4940,22 @@ impl serde::Serialize for ExecCommandResponse {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ExecCommandResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ExecCommandResponse {
+    const EXPECTING: &'static str = "an object `ExecCommandResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ExecCommandResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ExecCommandResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "logs" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ExecCommandResponse { logs: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "logs" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ExecCommandResponse { logs: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -5487,29 +4975,22 @@ impl serde::Serialize for ExtendedInstanceList {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ExtendedInstanceList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ExtendedInstanceList {
+    const EXPECTING: &'static str = "an object `ExtendedInstanceList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ExtendedInstanceList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ExtendedInstanceList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "extendedInstances" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ExtendedInstanceList { extended_instances: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "extendedInstances" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ExtendedInstanceList { extended_instances: f0, })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -5664,29 +5145,22 @@ impl serde::Serialize for FrameworkSuggestion {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for FrameworkSuggestion {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for FrameworkSuggestion {
+    const EXPECTING: &'static str = "an object `FrameworkSuggestion`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::FrameworkSuggestion;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `FrameworkSuggestion`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "suggestedFramework" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::FrameworkSuggestion { suggested_framework: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "suggestedFramework" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::FrameworkSuggestion { suggested_framework: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -5710,31 +5184,24 @@ impl serde::Serialize for FundsUsage {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for FundsUsage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for FundsUsage {
+    const EXPECTING: &'static str = "an object `FundsUsage`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::FundsUsage;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `FundsUsage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "dailyUsage" => rt::set(&mut f0, map.next_value()),
-                        "usedTillNow" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::FundsUsage { daily_usage: f0, used_till_now: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "dailyUsage" => rt::read(&mut map, &mut f0),
+                "usedTillNow" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::FundsUsage { daily_usage: f0, used_till_now: f1 })
     }
 }
 #[cfg(feature = "deployments")]
@@ -5762,40 +5229,33 @@ impl serde::Serialize for GitProviderPreferences {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for GitProviderPreferences {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for GitProviderPreferences {
+    const EXPECTING: &'static str = "an object `GitProviderPreferences`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::GitProviderPreferences;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GitProviderPreferences`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "prComments" => rt::set(&mut f0, map.next_value()),
-                        "commitComments" => rt::set(&mut f1, map.next_value()),
-                        "buildStatus" => rt::set(&mut f2, map.next_value()),
-                        "githubDeployment" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::GitProviderPreferences {
-                    pr_comments: f0,
-                    commit_comments: f1,
-                    build_status: f2,
-                    github_deployment: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "prComments" => rt::read(&mut map, &mut f0),
+                "commitComments" => rt::read(&mut map, &mut f1),
+                "buildStatus" => rt::read(&mut map, &mut f2),
+                "githubDeployment" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::GitProviderPreferences {
+            pr_comments: f0,
+            commit_comments: f1,
+            build_status: f2,
+            github_deployment: f3,
+        })
     }
 }
 #[cfg(feature = "cli")]
@@ -5824,40 +5284,33 @@ impl serde::Serialize for GptQueryRequest {
 #[cfg(feature = "cli")]
 impl<'de> serde::Deserialize<'de> for GptQueryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "cli")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for GptQueryRequest {
+    const EXPECTING: &'static str = "an object `GptQueryRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::GptQueryRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GptQueryRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "query" => rt::set_required(&mut f0, map.next_value()),
-                        "type" => rt::set(&mut f1, map.next_value()),
-                        "file" => rt::set(&mut f2, map.next_value()),
-                        "lang" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::GptQueryRequest {
-                    query: rt::required(f0, "query")?,
-                    r#type: f1,
-                    file: f2,
-                    lang: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "query" => rt::read_required(&mut map, &mut f0),
+                "type" => rt::read(&mut map, &mut f1),
+                "file" => rt::read(&mut map, &mut f2),
+                "lang" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::GptQueryRequest {
+            query: rt::required(f0, "query")?,
+            r#type: f1,
+            file: f2,
+            lang: f3,
+        })
     }
 }
 #[cfg(feature = "cli")]
@@ -5890,29 +5343,22 @@ impl serde::Serialize for GptQueryResponse {
 #[cfg(feature = "cli")]
 impl<'de> serde::Deserialize<'de> for GptQueryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "cli")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for GptQueryResponse {
+    const EXPECTING: &'static str = "an object `GptQueryResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::GptQueryResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GptQueryResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "response" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::GptQueryResponse { response: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "response" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::GptQueryResponse { response: f0, })
     }
 }
 #[cfg(feature = "cli")]
@@ -5935,29 +5381,22 @@ impl serde::Serialize for GpuModel {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for GpuModel {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for GpuModel {
+    const EXPECTING: &'static str = "an object `GpuModel`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::GpuModel;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GpuModel`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "model" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::GpuModel { model: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "model" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::GpuModel { model: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -5980,31 +5419,24 @@ impl serde::Serialize for GpuSpecs {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for GpuSpecs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for GpuSpecs {
+    const EXPECTING: &'static str = "an object `GpuSpecs`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::GpuSpecs;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GpuSpecs`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "units" => rt::set(&mut f0, map.next_value()),
-                        "models" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::GpuSpecs { units: f0, models: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "units" => rt::read(&mut map, &mut f0),
+                "models" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::GpuSpecs { units: f0, models: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -6032,35 +5464,28 @@ impl serde::Serialize for HealthCheck {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for HealthCheck {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for HealthCheck {
+    const EXPECTING: &'static str = "an object `HealthCheck`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::HealthCheck;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `HealthCheck`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "path" => rt::set(&mut f0, map.next_value()),
-                        "port" => rt::set(&mut f1, map.next_value()),
-                        "status" => rt::set(&mut f2, map.next_value()),
-                        "timestamp" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::HealthCheck { path: f0, port: f1, status: f2, timestamp: f3 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "path" => rt::read(&mut map, &mut f0),
+                "port" => rt::read(&mut map, &mut f1),
+                "status" => rt::read(&mut map, &mut f2),
+                "timestamp" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::HealthCheck { path: f0, port: f1, status: f2, timestamp: f3 })
     }
 }
 #[cfg(feature = "compute")]
@@ -6083,31 +5508,24 @@ impl serde::Serialize for HealthCheckInput {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for HealthCheckInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for HealthCheckInput {
+    const EXPECTING: &'static str = "an object `HealthCheckInput`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::HealthCheckInput;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `HealthCheckInput`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "path" => rt::set(&mut f0, map.next_value()),
-                        "port" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::HealthCheckInput { path: f0, port: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "path" => rt::read(&mut map, &mut f0),
+                "port" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::HealthCheckInput { path: f0, port: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -6129,31 +5547,24 @@ impl serde::Serialize for HealthCheckUpdated {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for HealthCheckUpdated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for HealthCheckUpdated {
+    const EXPECTING: &'static str = "an object `HealthCheckUpdated`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::HealthCheckUpdated;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `HealthCheckUpdated`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => rt::set(&mut f0, map.next_value()),
-                        "updated" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::HealthCheckUpdated { message: f0, updated: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "message" => rt::read(&mut map, &mut f0),
+                "updated" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::HealthCheckUpdated { message: f0, updated: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -6258,43 +5669,36 @@ impl serde::Serialize for InstanceCounts {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for InstanceCounts {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for InstanceCounts {
+    const EXPECTING: &'static str = "an object `InstanceCounts`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InstanceCounts;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InstanceCounts`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "active" => rt::set(&mut f0, map.next_value()),
-                        "starting" => rt::set(&mut f1, map.next_value()),
-                        "failedToStart" => rt::set(&mut f2, map.next_value()),
-                        "closed" => rt::set(&mut f3, map.next_value()),
-                        "total" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::InstanceCounts {
-                    active: f0,
-                    starting: f1,
-                    failed_to_start: f2,
-                    closed: f3,
-                    total: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "active" => rt::read(&mut map, &mut f0),
+                "starting" => rt::read(&mut map, &mut f1),
+                "failedToStart" => rt::read(&mut map, &mut f2),
+                "closed" => rt::read(&mut map, &mut f3),
+                "total" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::InstanceCounts {
+            active: f0,
+            starting: f1,
+            failed_to_start: f2,
+            closed: f3,
+            total: f4,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -6476,49 +5880,42 @@ impl serde::Serialize for Invite {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for Invite {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Invite {
+    const EXPECTING: &'static str = "an object `Invite`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Invite;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Invite`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "userEmail" => rt::set(&mut f1, map.next_value()),
-                        "status" => rt::set(&mut f2, map.next_value()),
-                        "link" => rt::set(&mut f3, map.next_value()),
-                        "organization" => rt::set(&mut f4, map.next_value()),
-                        "createdAt" => rt::set(&mut f5, map.next_value()),
-                        "updatedAt" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Invite {
-                    id: rt::required(f0, "_id")?,
-                    user_email: f1,
-                    status: f2,
-                    link: f3,
-                    organization: f4,
-                    created_at: f5,
-                    updated_at: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "userEmail" => rt::read(&mut map, &mut f1),
+                "status" => rt::read(&mut map, &mut f2),
+                "link" => rt::read(&mut map, &mut f3),
+                "organization" => rt::read(&mut map, &mut f4),
+                "createdAt" => rt::read(&mut map, &mut f5),
+                "updatedAt" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Invite {
+            id: rt::required(f0, "_id")?,
+            user_email: f1,
+            status: f2,
+            link: f3,
+            organization: f4,
+            created_at: f5,
+            updated_at: f6,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -6554,29 +5951,22 @@ impl serde::Serialize for InviteList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for InviteList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for InviteList {
+    const EXPECTING: &'static str = "an object `InviteList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::InviteList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InviteList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "invites" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::InviteList { invites: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "invites" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::InviteList { invites: f0, })
     }
 }
 #[cfg(feature = "ipns")]
@@ -6613,52 +6003,45 @@ impl serde::Serialize for IpnsName {
 #[cfg(feature = "ipns")]
 impl<'de> serde::Deserialize<'de> for IpnsName {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "ipns")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for IpnsName {
+    const EXPECTING: &'static str = "an object `IpnsName`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::IpnsName;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `IpnsName`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "publishedDeploymentId" => rt::set(&mut f1, map.next_value()),
-                        "organizationId" => rt::set(&mut f2, map.next_value()),
-                        "keyId" => rt::set(&mut f3, map.next_value()),
-                        "keyName" => rt::set(&mut f4, map.next_value()),
-                        "ipnsLink" => rt::set(&mut f5, map.next_value()),
-                        "createdAt" => rt::set(&mut f6, map.next_value()),
-                        "updatedAt" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::IpnsName {
-                    id: rt::required(f0, "_id")?,
-                    published_deployment_id: f1,
-                    organization_id: f2,
-                    key_id: f3,
-                    key_name: f4,
-                    ipns_link: f5,
-                    created_at: f6,
-                    updated_at: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "publishedDeploymentId" => rt::read(&mut map, &mut f1),
+                "organizationId" => rt::read(&mut map, &mut f2),
+                "keyId" => rt::read(&mut map, &mut f3),
+                "keyName" => rt::read(&mut map, &mut f4),
+                "ipnsLink" => rt::read(&mut map, &mut f5),
+                "createdAt" => rt::read(&mut map, &mut f6),
+                "updatedAt" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::IpnsName {
+            id: rt::required(f0, "_id")?,
+            published_deployment_id: f1,
+            organization_id: f2,
+            key_id: f3,
+            key_name: f4,
+            ipns_link: f5,
+            created_at: f6,
+            updated_at: f7,
+        })
     }
 }
 #[cfg(feature = "ipns")]
@@ -6695,29 +6078,22 @@ impl serde::Serialize for IpnsNameResponse {
 #[cfg(feature = "ipns")]
 impl<'de> serde::Deserialize<'de> for IpnsNameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "ipns")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for IpnsNameResponse {
+    const EXPECTING: &'static str = "an object `IpnsNameResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::IpnsNameResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `IpnsNameResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "ipnsName" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::IpnsNameResponse { ipns_name: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "ipnsName" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::IpnsNameResponse { ipns_name: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -6745,43 +6121,36 @@ impl serde::Serialize for MachineGpu {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for MachineGpu {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MachineGpu {
+    const EXPECTING: &'static str = "an object `MachineGpu`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MachineGpu;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MachineGpu`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "units" => rt::set(&mut f0, map.next_value()),
-                        "vendor" => rt::set(&mut f1, map.next_value()),
-                        "model" => rt::set(&mut f2, map.next_value()),
-                        "totalUnits" => rt::set(&mut f3, map.next_value()),
-                        "availableUnits" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MachineGpu {
-                    units: f0,
-                    vendor: f1,
-                    model: f2,
-                    total_units: f3,
-                    available_units: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "units" => rt::read(&mut map, &mut f0),
+                "vendor" => rt::read(&mut map, &mut f1),
+                "model" => rt::read(&mut map, &mut f2),
+                "totalUnits" => rt::read(&mut map, &mut f3),
+                "availableUnits" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MachineGpu {
+            units: f0,
+            vendor: f1,
+            model: f2,
+            total_units: f3,
+            available_units: f4,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -6820,55 +6189,48 @@ impl serde::Serialize for MachineImage {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for MachineImage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MachineImage {
+    const EXPECTING: &'static str = "an object `MachineImage`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MachineImage;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MachineImage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "cpu" => rt::set(&mut f2, map.next_value()),
-                        "memory" => rt::set(&mut f3, map.next_value()),
-                        "storage" => rt::set(&mut f4, map.next_value()),
-                        "maxPricePerBlock" => rt::set(&mut f5, map.next_value()),
-                        "defaultDailyTopUp" => rt::set(&mut f6, map.next_value()),
-                        "topupThreashold" => rt::set(&mut f7, map.next_value()),
-                        "gpu" => rt::set(&mut f8, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MachineImage {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    cpu: f2,
-                    memory: f3,
-                    storage: f4,
-                    max_price_per_block: f5,
-                    default_daily_top_up: f6,
-                    topup_threashold: f7,
-                    gpu: f8,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "cpu" => rt::read(&mut map, &mut f2),
+                "memory" => rt::read(&mut map, &mut f3),
+                "storage" => rt::read(&mut map, &mut f4),
+                "maxPricePerBlock" => rt::read(&mut map, &mut f5),
+                "defaultDailyTopUp" => rt::read(&mut map, &mut f6),
+                "topupThreashold" => rt::read(&mut map, &mut f7),
+                "gpu" => rt::read(&mut map, &mut f8),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MachineImage {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            cpu: f2,
+            memory: f3,
+            storage: f4,
+            max_price_per_block: f5,
+            default_daily_top_up: f6,
+            topup_threashold: f7,
+            gpu: f8,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -6908,31 +6270,24 @@ impl serde::Serialize for MachineImageList {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for MachineImageList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MachineImageList {
+    const EXPECTING: &'static str = "an object `MachineImageList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MachineImageList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MachineImageList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "akashMachineImages" => rt::set(&mut f0, map.next_value()),
-                        "totalCount" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MachineImageList { akash_machine_images: f0, total_count: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "akashMachineImages" => rt::read(&mut map, &mut f0),
+                "totalCount" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MachineImageList { akash_machine_images: f0, total_count: f1 })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -6960,40 +6315,33 @@ impl serde::Serialize for MarketplaceApp {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceApp {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceApp {
+    const EXPECTING: &'static str = "an object `MarketplaceApp`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceApp;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceApp`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "metadata" => rt::set(&mut f2, map.next_value()),
-                        "serviceData" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceApp {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    metadata: f2,
-                    service_data: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "metadata" => rt::read(&mut map, &mut f2),
+                "serviceData" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceApp {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            metadata: f2,
+            service_data: f3,
+        })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7026,29 +6374,22 @@ impl serde::Serialize for MarketplaceAppList {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceAppList {
+    const EXPECTING: &'static str = "an object `MarketplaceAppList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceAppList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceAppList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "templates" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceAppList { templates: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "templates" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceAppList { templates: f0, })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7081,49 +6422,42 @@ impl serde::Serialize for MarketplaceAppMetadata {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceAppMetadata {
+    const EXPECTING: &'static str = "an object `MarketplaceAppMetadata`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceAppMetadata;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceAppMetadata`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "description" => rt::set(&mut f0, map.next_value()),
-                        "icon" => rt::set(&mut f1, map.next_value()),
-                        "image" => rt::set(&mut f2, map.next_value()),
-                        "docsLink" => rt::set(&mut f3, map.next_value()),
-                        "websiteLink" => rt::set(&mut f4, map.next_value()),
-                        "category" => rt::set(&mut f5, map.next_value()),
-                        "usage" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceAppMetadata {
-                    description: f0,
-                    icon: f1,
-                    image: f2,
-                    docs_link: f3,
-                    website_link: f4,
-                    category: f5,
-                    usage: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "description" => rt::read(&mut map, &mut f0),
+                "icon" => rt::read(&mut map, &mut f1),
+                "image" => rt::read(&mut map, &mut f2),
+                "docsLink" => rt::read(&mut map, &mut f3),
+                "websiteLink" => rt::read(&mut map, &mut f4),
+                "category" => rt::read(&mut map, &mut f5),
+                "usage" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceAppMetadata {
+            description: f0,
+            icon: f1,
+            image: f2,
+            docs_link: f3,
+            website_link: f4,
+            category: f5,
+            usage: f6,
+        })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7147,31 +6481,24 @@ impl serde::Serialize for MarketplaceAppPort {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppPort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceAppPort {
+    const EXPECTING: &'static str = "an object `MarketplaceAppPort`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceAppPort;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceAppPort`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "containerPort" => rt::set(&mut f0, map.next_value()),
-                        "exposedPort" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceAppPort { container_port: f0, exposed_port: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "containerPort" => rt::read(&mut map, &mut f0),
+                "exposedPort" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceAppPort { container_port: f0, exposed_port: f1 })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7207,55 +6534,48 @@ impl serde::Serialize for MarketplaceAppServiceData {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppServiceData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceAppServiceData {
+    const EXPECTING: &'static str = "an object `MarketplaceAppServiceData`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceAppServiceData;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceAppServiceData`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "defaultAkashMachineImageId" => rt::set(&mut f0, map.next_value()),
-                        "dockerImage" => rt::set(&mut f1, map.next_value()),
-                        "dockerImageTag" => rt::set(&mut f2, map.next_value()),
-                        "provider" => rt::set(&mut f3, map.next_value()),
-                        "instanceCount" => rt::set(&mut f4, map.next_value()),
-                        "variables" => rt::set(&mut f5, map.next_value()),
-                        "ports" => rt::set(&mut f6, map.next_value()),
-                        "commands" => rt::set(&mut f7, map.next_value()),
-                        "args" => rt::set(&mut f8, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceAppServiceData {
-                    default_akash_machine_image_id: f0,
-                    docker_image: f1,
-                    docker_image_tag: f2,
-                    provider: f3,
-                    instance_count: f4,
-                    variables: f5,
-                    ports: f6,
-                    commands: f7,
-                    args: f8,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "defaultAkashMachineImageId" => rt::read(&mut map, &mut f0),
+                "dockerImage" => rt::read(&mut map, &mut f1),
+                "dockerImageTag" => rt::read(&mut map, &mut f2),
+                "provider" => rt::read(&mut map, &mut f3),
+                "instanceCount" => rt::read(&mut map, &mut f4),
+                "variables" => rt::read(&mut map, &mut f5),
+                "ports" => rt::read(&mut map, &mut f6),
+                "commands" => rt::read(&mut map, &mut f7),
+                "args" => rt::read(&mut map, &mut f8),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceAppServiceData {
+            default_akash_machine_image_id: f0,
+            docker_image: f1,
+            docker_image_tag: f2,
+            provider: f3,
+            instance_count: f4,
+            variables: f5,
+            ports: f6,
+            commands: f7,
+            args: f8,
+        })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7284,43 +6604,36 @@ impl serde::Serialize for MarketplaceAppVariable {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceAppVariable {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceAppVariable {
+    const EXPECTING: &'static str = "an object `MarketplaceAppVariable`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceAppVariable;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceAppVariable`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "defaultValue" => rt::set(&mut f1, map.next_value()),
-                        "label" => rt::set(&mut f2, map.next_value()),
-                        "required" => rt::set(&mut f3, map.next_value()),
-                        "hidden" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceAppVariable {
-                    name: f0,
-                    default_value: f1,
-                    label: f2,
-                    required: f3,
-                    hidden: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "defaultValue" => rt::read(&mut map, &mut f1),
+                "label" => rt::read(&mut map, &mut f2),
+                "required" => rt::read(&mut map, &mut f3),
+                "hidden" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceAppVariable {
+            name: f0,
+            default_value: f1,
+            label: f2,
+            required: f3,
+            hidden: f4,
+        })
     }
 }
 #[cfg(feature = "marketplace")]
@@ -7415,29 +6728,22 @@ impl serde::Serialize for MarketplaceCategoryList {
 #[cfg(feature = "marketplace")]
 impl<'de> serde::Deserialize<'de> for MarketplaceCategoryList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "marketplace")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MarketplaceCategoryList {
+    const EXPECTING: &'static str = "an object `MarketplaceCategoryList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MarketplaceCategoryList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MarketplaceCategoryList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "categories" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MarketplaceCategoryList { categories: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "categories" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MarketplaceCategoryList { categories: f0, })
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
@@ -7472,49 +6778,42 @@ impl serde::Serialize for MasterOrganization {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl<'de> serde::Deserialize<'de> for MasterOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MasterOrganization {
+    const EXPECTING: &'static str = "an object `MasterOrganization`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MasterOrganization;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MasterOrganization`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "profile" => rt::set(&mut f1, map.next_value()),
-                        "site" => rt::set_required(&mut f2, map.next_value()),
-                        "compute" => rt::set_required(&mut f3, map.next_value()),
-                        "storage" => rt::set_required(&mut f4, map.next_value()),
-                        "preferedAppType" => rt::set(&mut f5, map.next_value()),
-                        "publiclyAccessible" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MasterOrganization {
-                    id: rt::required(f0, "_id")?,
-                    profile: f1,
-                    site: rt::required(f2, "site")?,
-                    compute: rt::required(f3, "compute")?,
-                    storage: rt::required(f4, "storage")?,
-                    prefered_app_type: f5,
-                    publicly_accessible: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "profile" => rt::read(&mut map, &mut f1),
+                "site" => rt::read_required(&mut map, &mut f2),
+                "compute" => rt::read_required(&mut map, &mut f3),
+                "storage" => rt::read_required(&mut map, &mut f4),
+                "preferedAppType" => rt::read(&mut map, &mut f5),
+                "publiclyAccessible" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MasterOrganization {
+            id: rt::required(f0, "_id")?,
+            profile: f1,
+            site: rt::required(f2, "site")?,
+            compute: rt::required(f3, "compute")?,
+            storage: rt::required(f4, "storage")?,
+            prefered_app_type: f5,
+            publicly_accessible: f6,
+        })
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
@@ -7557,29 +6856,22 @@ impl serde::Serialize for MessageResponse {
 #[cfg(any(feature = "deployment_environments", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for MessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployment_environments", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MessageResponse {
+    const EXPECTING: &'static str = "an object `MessageResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MessageResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MessageResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MessageResponse { message: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "message" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MessageResponse { message: f0, })
     }
 }
 #[cfg(feature = "storage")]
@@ -7600,31 +6892,24 @@ impl serde::Serialize for MigrateProjectsRequest {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MigrateProjectsRequest {
+    const EXPECTING: &'static str = "an object `MigrateProjectsRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MigrateProjectsRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MigrateProjectsRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "webappOrganizationId" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MigrateProjectsRequest {
-                    webapp_organization_id: rt::required(f0, "webappOrganizationId")?,
-                })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "webappOrganizationId" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MigrateProjectsRequest {
+            webapp_organization_id: rt::required(f0, "webappOrganizationId")?,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -7654,34 +6939,24 @@ impl serde::Serialize for MigrateProjectsResponse {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for MigrateProjectsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for MigrateProjectsResponse {
+    const EXPECTING: &'static str = "an object `MigrateProjectsResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::MigrateProjectsResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `MigrateProjectsResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "numberOfBuckets" => rt::set(&mut f0, map.next_value()),
-                        "numberOfUploads" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::MigrateProjectsResponse {
-                    number_of_buckets: f0,
-                    number_of_uploads: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "numberOfBuckets" => rt::read(&mut map, &mut f0),
+                "numberOfUploads" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::MigrateProjectsResponse { number_of_buckets: f0, number_of_uploads: f1 })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -7792,55 +7067,48 @@ impl serde::Serialize for Organization {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Organization {
+    const EXPECTING: &'static str = "an object `Organization`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Organization;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Organization`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "profile" => rt::set(&mut f1, map.next_value()),
-                        "users" => rt::set(&mut f2, map.next_value()),
-                        "registries" => rt::set(&mut f3, map.next_value()),
-                        "overdue" => rt::set(&mut f4, map.next_value()),
-                        "appType" => rt::set(&mut f5, map.next_value()),
-                        "invitedMembers" => rt::set(&mut f6, map.next_value()),
-                        "createdAt" => rt::set(&mut f7, map.next_value()),
-                        "updatedAt" => rt::set(&mut f8, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Organization {
-                    id: rt::required(f0, "_id")?,
-                    profile: f1,
-                    users: f2,
-                    registries: f3,
-                    overdue: f4,
-                    app_type: f5,
-                    invited_members: f6,
-                    created_at: f7,
-                    updated_at: f8,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "profile" => rt::read(&mut map, &mut f1),
+                "users" => rt::read(&mut map, &mut f2),
+                "registries" => rt::read(&mut map, &mut f3),
+                "overdue" => rt::read(&mut map, &mut f4),
+                "appType" => rt::read(&mut map, &mut f5),
+                "invitedMembers" => rt::read(&mut map, &mut f6),
+                "createdAt" => rt::read(&mut map, &mut f7),
+                "updatedAt" => rt::read(&mut map, &mut f8),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Organization {
+            id: rt::required(f0, "_id")?,
+            profile: f1,
+            users: f2,
+            registries: f3,
+            overdue: f4,
+            app_type: f5,
+            invited_members: f6,
+            created_at: f7,
+            updated_at: f8,
+        })
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
@@ -7895,37 +7163,30 @@ impl serde::Serialize for OrganizationOverdue {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationOverdue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationOverdue {
+    const EXPECTING: &'static str = "an object `OrganizationOverdue`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OrganizationOverdue;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationOverdue`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "overdue" => rt::set(&mut f0, map.next_value()),
-                        "overdueReasons" => rt::set(&mut f1, map.next_value()),
-                        "overdueResponse" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OrganizationOverdue {
-                    overdue: f0,
-                    overdue_reasons: f1,
-                    overdue_response: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "overdue" => rt::read(&mut map, &mut f0),
+                "overdueReasons" => rt::read(&mut map, &mut f1),
+                "overdueResponse" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OrganizationOverdue {
+            overdue: f0,
+            overdue_reasons: f1,
+            overdue_response: f2,
+        })
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
@@ -7950,33 +7211,26 @@ impl serde::Serialize for OrganizationProfile {
 #[cfg(any(feature = "organizations", feature = "profile"))]
 impl<'de> serde::Deserialize<'de> for OrganizationProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationProfile {
+    const EXPECTING: &'static str = "an object `OrganizationProfile`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OrganizationProfile;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationProfile`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "image" => rt::set(&mut f1, map.next_value()),
-                        "username" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OrganizationProfile { name: f0, image: f1, username: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "image" => rt::read(&mut map, &mut f1),
+                "username" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OrganizationProfile { name: f0, image: f1, username: f2 })
     }
 }
 #[cfg(any(feature = "organizations", feature = "profile"))]
@@ -8028,64 +7282,57 @@ impl serde::Serialize for OverdueDetails {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for OverdueDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OverdueDetails {
+    const EXPECTING: &'static str = "an object `OverdueDetails`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::OverdueDetails;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OverdueDetails`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "usedDomains" => rt::set(&mut f0, map.next_value()),
-                        "usedHnsDomains" => rt::set(&mut f1, map.next_value()),
-                        "usedEnsDomains" => rt::set(&mut f2, map.next_value()),
-                        "allowedDomains" => rt::set(&mut f3, map.next_value()),
-                        "allowedHnsDomains" => rt::set(&mut f4, map.next_value()),
-                        "allowedEnsDomains" => rt::set(&mut f5, map.next_value()),
-                        "allowedMembers" => rt::set(&mut f6, map.next_value()),
-                        "exceededDomains" => rt::set(&mut f7, map.next_value()),
-                        "exceededHnsDomains" => rt::set(&mut f8, map.next_value()),
-                        "exceededEnsDomains" => rt::set(&mut f9, map.next_value()),
-                        "exceededMembers" => rt::set(&mut f10, map.next_value()),
-                        "exceededEnvironmentsForProjects" => rt::set(&mut f11, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::OverdueDetails {
-                    used_domains: f0,
-                    used_hns_domains: f1,
-                    used_ens_domains: f2,
-                    allowed_domains: f3,
-                    allowed_hns_domains: f4,
-                    allowed_ens_domains: f5,
-                    allowed_members: f6,
-                    exceeded_domains: f7,
-                    exceeded_hns_domains: f8,
-                    exceeded_ens_domains: f9,
-                    exceeded_members: f10,
-                    exceeded_environments_for_projects: f11,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "usedDomains" => rt::read(&mut map, &mut f0),
+                "usedHnsDomains" => rt::read(&mut map, &mut f1),
+                "usedEnsDomains" => rt::read(&mut map, &mut f2),
+                "allowedDomains" => rt::read(&mut map, &mut f3),
+                "allowedHnsDomains" => rt::read(&mut map, &mut f4),
+                "allowedEnsDomains" => rt::read(&mut map, &mut f5),
+                "allowedMembers" => rt::read(&mut map, &mut f6),
+                "exceededDomains" => rt::read(&mut map, &mut f7),
+                "exceededHnsDomains" => rt::read(&mut map, &mut f8),
+                "exceededEnsDomains" => rt::read(&mut map, &mut f9),
+                "exceededMembers" => rt::read(&mut map, &mut f10),
+                "exceededEnvironmentsForProjects" => rt::read(&mut map, &mut f11),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::OverdueDetails {
+            used_domains: f0,
+            used_hns_domains: f1,
+            used_ens_domains: f2,
+            allowed_domains: f3,
+            allowed_hns_domains: f4,
+            allowed_ens_domains: f5,
+            allowed_members: f6,
+            exceeded_domains: f7,
+            exceeded_hns_domains: f8,
+            exceeded_ens_domains: f9,
+            exceeded_members: f10,
+            exceeded_environments_for_projects: f11,
+        })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -8107,31 +7354,24 @@ impl serde::Serialize for PasswordProtection {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for PasswordProtection {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PasswordProtection {
+    const EXPECTING: &'static str = "an object `PasswordProtection`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PasswordProtection;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PasswordProtection`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => rt::set(&mut f0, map.next_value()),
-                        "credentials" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PasswordProtection { enabled: f0, credentials: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "enabled" => rt::read(&mut map, &mut f0),
+                "credentials" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PasswordProtection { enabled: f0, credentials: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -8159,41 +7399,29 @@ impl serde::Serialize for PersistentStorage {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for PersistentStorage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PersistentStorage {
+    const EXPECTING: &'static str = "an object `PersistentStorage`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PersistentStorage;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PersistentStorage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "size" => rt::set(&mut f0, map.next_value()),
-                        "class" => rt::set(&mut f1, map.next_value()),
-                        "mountPoint" => rt::set(&mut f2, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::PersistentStorage {
-                    size: f0,
-                    class: f1,
-                    mount_point: f2,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "size" => rt::read(&mut map, &mut f0),
+                "class" => rt::read(&mut map, &mut f1),
+                "mountPoint" => rt::read(&mut map, &mut f2),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PersistentStorage { size: f0, class: f1, mount_point: f2, unknown_fields })
     }
 }
 #[cfg(feature = "compute")]
@@ -8290,40 +7518,33 @@ impl serde::Serialize for PinCidResponse {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for PinCidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PinCidResponse {
+    const EXPECTING: &'static str = "an object `PinCidResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PinCidResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PinCidResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "uploadId" => rt::set(&mut f0, map.next_value()),
-                        "bucketId" => rt::set(&mut f1, map.next_value()),
-                        "protocolLink" => rt::set(&mut f2, map.next_value()),
-                        "dynamicLinks" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PinCidResponse {
-                    upload_id: f0,
-                    bucket_id: f1,
-                    protocol_link: f2,
-                    dynamic_links: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "uploadId" => rt::read(&mut map, &mut f0),
+                "bucketId" => rt::read(&mut map, &mut f1),
+                "protocolLink" => rt::read(&mut map, &mut f2),
+                "dynamicLinks" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PinCidResponse {
+            upload_id: f0,
+            bucket_id: f1,
+            protocol_link: f2,
+            dynamic_links: f3,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -8341,29 +7562,22 @@ impl serde::Serialize for PinCidsRequest {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for PinCidsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PinCidsRequest {
+    const EXPECTING: &'static str = "an object `PinCidsRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PinCidsRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PinCidsRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "cids" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PinCidsRequest { cids: rt::required(f0, "cids")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "cids" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PinCidsRequest { cids: rt::required(f0, "cids")?, })
     }
 }
 #[cfg(feature = "storage")]
@@ -8405,52 +7619,45 @@ impl serde::Serialize for PinPeer {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for PinPeer {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PinPeer {
+    const EXPECTING: &'static str = "an object `PinPeer`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PinPeer;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PinPeer`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "peerName" => rt::set(&mut f0, map.next_value()),
-                        "ipfsPeerId" => rt::set(&mut f1, map.next_value()),
-                        "ipfsPeerAddresses" => rt::set(&mut f2, map.next_value()),
-                        "status" => rt::set(&mut f3, map.next_value()),
-                        "timeStamp" => rt::set(&mut f4, map.next_value()),
-                        "error" => rt::set(&mut f5, map.next_value()),
-                        "attemptCount" => rt::set(&mut f6, map.next_value()),
-                        "priorityPin" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PinPeer {
-                    peer_name: f0,
-                    ipfs_peer_id: f1,
-                    ipfs_peer_addresses: f2,
-                    status: f3,
-                    time_stamp: f4,
-                    error: f5,
-                    attempt_count: f6,
-                    priority_pin: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "peerName" => rt::read(&mut map, &mut f0),
+                "ipfsPeerId" => rt::read(&mut map, &mut f1),
+                "ipfsPeerAddresses" => rt::read(&mut map, &mut f2),
+                "status" => rt::read(&mut map, &mut f3),
+                "timeStamp" => rt::read(&mut map, &mut f4),
+                "error" => rt::read(&mut map, &mut f5),
+                "attemptCount" => rt::read(&mut map, &mut f6),
+                "priorityPin" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PinPeer {
+            peer_name: f0,
+            ipfs_peer_id: f1,
+            ipfs_peer_addresses: f2,
+            status: f3,
+            time_stamp: f4,
+            error: f5,
+            attempt_count: f6,
+            priority_pin: f7,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -8486,49 +7693,42 @@ impl serde::Serialize for PinStatus {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for PinStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PinStatus {
+    const EXPECTING: &'static str = "an object `PinStatus`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PinStatus;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PinStatus`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "cid" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "allocations" => rt::set(&mut f2, map.next_value()),
-                        "origins" => rt::set(&mut f3, map.next_value()),
-                        "created" => rt::set(&mut f4, map.next_value()),
-                        "metadata" => rt::set(&mut f5, map.next_value()),
-                        "peerMap" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PinStatus {
-                    cid: f0,
-                    name: f1,
-                    allocations: f2,
-                    origins: f3,
-                    created: f4,
-                    metadata: f5,
-                    peer_map: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "cid" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "allocations" => rt::read(&mut map, &mut f2),
+                "origins" => rt::read(&mut map, &mut f3),
+                "created" => rt::read(&mut map, &mut f4),
+                "metadata" => rt::read(&mut map, &mut f5),
+                "peerMap" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PinStatus {
+            cid: f0,
+            name: f1,
+            allocations: f2,
+            origins: f3,
+            created: f4,
+            metadata: f5,
+            peer_map: f6,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -8548,29 +7748,22 @@ impl serde::Serialize for PinStatusResponse {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for PinStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PinStatusResponse {
+    const EXPECTING: &'static str = "an object `PinStatusResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PinStatusResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PinStatusResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "pinStatus" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PinStatusResponse { pin_status: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "pinStatus" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PinStatusResponse { pin_status: f0, })
     }
 }
 #[cfg(feature = "storage")]
@@ -8592,31 +7785,24 @@ impl serde::Serialize for PinnedCid {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for PinnedCid {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PinnedCid {
+    const EXPECTING: &'static str = "an object `PinnedCid`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PinnedCid;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PinnedCid`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "uploadId" => rt::set(&mut f0, map.next_value()),
-                        "cid" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PinnedCid { upload_id: f0, cid: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "uploadId" => rt::read(&mut map, &mut f0),
+                "cid" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PinnedCid { upload_id: f0, cid: f1 })
     }
 }
 #[cfg(feature = "profile")]
@@ -8645,43 +7831,36 @@ impl serde::Serialize for PlatformProfile {
 #[cfg(feature = "profile")]
 impl<'de> serde::Deserialize<'de> for PlatformProfile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "profile")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PlatformProfile {
+    const EXPECTING: &'static str = "an object `PlatformProfile`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PlatformProfile;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PlatformProfile`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "username" => rt::set(&mut f0, map.next_value()),
-                        "avatar" => rt::set(&mut f1, map.next_value()),
-                        "name" => rt::set(&mut f2, map.next_value()),
-                        "email" => rt::set(&mut f3, map.next_value()),
-                        "is_active" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PlatformProfile {
-                    username: f0,
-                    avatar: f1,
-                    name: f2,
-                    email: f3,
-                    is_active: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "username" => rt::read(&mut map, &mut f0),
+                "avatar" => rt::read(&mut map, &mut f1),
+                "name" => rt::read(&mut map, &mut f2),
+                "email" => rt::read(&mut map, &mut f3),
+                "is_active" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PlatformProfile {
+            username: f0,
+            avatar: f1,
+            name: f2,
+            email: f3,
+            is_active: f4,
+        })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -8705,31 +7884,24 @@ impl serde::Serialize for PrComment {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for PrComment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PrComment {
+    const EXPECTING: &'static str = "an object `PrComment`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PrComment;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PrComment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "prId" => rt::set(&mut f0, map.next_value()),
-                        "commentId" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::PrComment { pr_id: f0, comment_id: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "prId" => rt::read(&mut map, &mut f0),
+                "commentId" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PrComment { pr_id: f0, comment_id: f1 })
     }
 }
 #[cfg(feature = "compute")]
@@ -8758,41 +7930,34 @@ impl serde::Serialize for PrivateImageConfig {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for PrivateImageConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for PrivateImageConfig {
+    const EXPECTING: &'static str = "an object `PrivateImageConfig`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::PrivateImageConfig;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PrivateImageConfig`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "dockerRegistryURL" => rt::set(&mut f0, map.next_value()),
-                        "dockerUserName" => rt::set(&mut f1, map.next_value()),
-                        "dockerPasswordOrToken" => rt::set(&mut f2, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::PrivateImageConfig {
-                    docker_registry_url: f0,
-                    docker_user_name: f1,
-                    docker_password_or_token: f2,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "dockerRegistryURL" => rt::read(&mut map, &mut f0),
+                "dockerUserName" => rt::read(&mut map, &mut f1),
+                "dockerPasswordOrToken" => rt::read(&mut map, &mut f2),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::PrivateImageConfig {
+            docker_registry_url: f0,
+            docker_user_name: f1,
+            docker_password_or_token: f2,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "profile")]
@@ -8810,29 +7975,22 @@ impl serde::Serialize for ProfileResponse {
 #[cfg(feature = "profile")]
 impl<'de> serde::Deserialize<'de> for ProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "profile")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ProfileResponse {
+    const EXPECTING: &'static str = "an object `ProfileResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ProfileResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ProfileResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "user" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ProfileResponse { user: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "user" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ProfileResponse { user: f0, })
     }
 }
 #[cfg(feature = "profile")]
@@ -8897,82 +8055,75 @@ impl serde::Serialize for Project {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for Project {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Project {
+    const EXPECTING: &'static str = "an object `Project`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Project;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Project`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "url" => rt::set(&mut f2, map.next_value()),
-                        "hookId" => rt::set(&mut f3, map.next_value()),
-                        "createdBy" => rt::set(&mut f4, map.next_value()),
-                        "organization" => rt::set(&mut f5, map.next_value()),
-                        "type" => rt::set(&mut f6, map.next_value()),
-                        "state" => rt::set(&mut f7, map.next_value()),
-                        "provider" => rt::set(&mut f8, map.next_value()),
-                        "configuration" => rt::set(&mut f9, map.next_value()),
-                        "passwordProtection" => rt::set(&mut f10, map.next_value()),
-                        "environmentVariables" => rt::set(&mut f11, map.next_value()),
-                        "deploymentEnvironments" => rt::set(&mut f12, map.next_value()),
-                        "domains" => rt::set(&mut f13, map.next_value()),
-                        "latestDeployment" => rt::set(&mut f14, map.next_value()),
-                        "prCommentIds" => rt::set(&mut f15, map.next_value()),
-                        "createdAt" => rt::set(&mut f16, map.next_value()),
-                        "updatedAt" => rt::set(&mut f17, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Project {
-                    id: rt::required(f0, "_id")?,
-                    name: f1,
-                    url: f2,
-                    hook_id: f3,
-                    created_by: f4,
-                    organization: f5,
-                    r#type: f6,
-                    state: f7,
-                    provider: f8,
-                    configuration: f9,
-                    password_protection: f10,
-                    environment_variables: f11,
-                    deployment_environments: f12,
-                    domains: f13,
-                    latest_deployment: f14,
-                    pr_comment_ids: f15,
-                    created_at: f16,
-                    updated_at: f17,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "url" => rt::read(&mut map, &mut f2),
+                "hookId" => rt::read(&mut map, &mut f3),
+                "createdBy" => rt::read(&mut map, &mut f4),
+                "organization" => rt::read(&mut map, &mut f5),
+                "type" => rt::read(&mut map, &mut f6),
+                "state" => rt::read(&mut map, &mut f7),
+                "provider" => rt::read(&mut map, &mut f8),
+                "configuration" => rt::read(&mut map, &mut f9),
+                "passwordProtection" => rt::read(&mut map, &mut f10),
+                "environmentVariables" => rt::read(&mut map, &mut f11),
+                "deploymentEnvironments" => rt::read(&mut map, &mut f12),
+                "domains" => rt::read(&mut map, &mut f13),
+                "latestDeployment" => rt::read(&mut map, &mut f14),
+                "prCommentIds" => rt::read(&mut map, &mut f15),
+                "createdAt" => rt::read(&mut map, &mut f16),
+                "updatedAt" => rt::read(&mut map, &mut f17),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Project {
+            id: rt::required(f0, "_id")?,
+            name: f1,
+            url: f2,
+            hook_id: f3,
+            created_by: f4,
+            organization: f5,
+            r#type: f6,
+            state: f7,
+            provider: f8,
+            configuration: f9,
+            password_protection: f10,
+            environment_variables: f11,
+            deployment_environments: f12,
+            domains: f13,
+            latest_deployment: f14,
+            pr_comment_ids: f15,
+            created_at: f16,
+            updated_at: f17,
+        })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -9019,29 +8170,22 @@ impl serde::Serialize for ProjectList {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for ProjectList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ProjectList {
+    const EXPECTING: &'static str = "an object `ProjectList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ProjectList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ProjectList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "projects" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::ProjectList { projects: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "projects" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ProjectList { projects: f0, })
     }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
@@ -9286,31 +8430,24 @@ impl serde::Serialize for RegionList {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for RegionList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RegionList {
+    const EXPECTING: &'static str = "an object `RegionList`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RegionList;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RegionList`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "regions" => rt::set(&mut f0, map.next_value()),
-                        "totalCount" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RegionList { regions: f0, total_count: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "regions" => rt::read(&mut map, &mut f0),
+                "totalCount" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RegionList { regions: f0, total_count: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -9329,29 +8466,22 @@ impl serde::Serialize for RemoveMemberRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RemoveMemberRequest {
+    const EXPECTING: &'static str = "an object `RemoveMemberRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RemoveMemberRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RemoveMemberRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "userId" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RemoveMemberRequest { user_id: rt::required(f0, "userId")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "userId" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RemoveMemberRequest { user_id: rt::required(f0, "userId")?, })
     }
 }
 #[cfg(feature = "organizations")]
@@ -9383,31 +8513,24 @@ impl serde::Serialize for RemoveMemberResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for RemoveMemberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for RemoveMemberResponse {
+    const EXPECTING: &'static str = "an object `RemoveMemberResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::RemoveMemberResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RemoveMemberResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "error" => rt::set(&mut f0, map.next_value()),
-                        "message" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::RemoveMemberResponse { error: f0, message: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "error" => rt::read(&mut map, &mut f0),
+                "message" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::RemoveMemberResponse { error: f0, message: f1 })
     }
 }
 #[cfg(any(feature = "compute", feature = "deployments", feature = "organizations", feature = "projects", feature = "storage"))]
@@ -9501,33 +8624,26 @@ impl serde::Serialize for Screenshot {
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for Screenshot {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Screenshot {
+    const EXPECTING: &'static str = "an object `Screenshot`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Screenshot;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Screenshot`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "fee" => rt::set(&mut f1, map.next_value()),
-                        "url" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Screenshot { id: f0, fee: f1, url: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "fee" => rt::read(&mut map, &mut f1),
+                "url" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Screenshot { id: f0, fee: f1, url: f2 })
     }
 }
 #[cfg(feature = "compute")]
@@ -9553,38 +8669,31 @@ impl serde::Serialize for ServiceEnv {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ServiceEnv {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServiceEnv {
+    const EXPECTING: &'static str = "an object `ServiceEnv`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServiceEnv;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServiceEnv`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "value" => rt::set_required(&mut f0, map.next_value()),
-                        "isSecret" => rt::set_required(&mut f1, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::ServiceEnv {
-                    value: rt::required(f0, "value")?,
-                    is_secret: rt::required(f1, "isSecret")?,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "value" => rt::read_required(&mut map, &mut f0),
+                "isSecret" => rt::read_required(&mut map, &mut f1),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServiceEnv {
+            value: rt::required(f0, "value")?,
+            is_secret: rt::required(f1, "isSecret")?,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -9622,44 +8731,37 @@ impl serde::Serialize for ServicePort {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for ServicePort {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ServicePort {
+    const EXPECTING: &'static str = "an object `ServicePort`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::ServicePort;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ServicePort`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut unknown_fields = serde_json::Map::new();
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "containerPort" => rt::set_required(&mut f0, map.next_value()),
-                        "exposedPort" => rt::set_required(&mut f1, map.next_value()),
-                        "global" => rt::set(&mut f2, map.next_value()),
-                        "exposeTo" => rt::set(&mut f3, map.next_value()),
-                        other => map.next_value().map(|value| {
-                            unknown_fields.insert(other.to_owned(), value);
-                        }),
-                    }?;
-                }
-                Ok(crate::models::ServicePort {
-                    container_port: rt::required(f0, "containerPort")?,
-                    exposed_port: rt::required(f1, "exposedPort")?,
-                    global: f2,
-                    expose_to: f3,
-                    unknown_fields,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut unknown_fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "containerPort" => rt::read_required(&mut map, &mut f0),
+                "exposedPort" => rt::read_required(&mut map, &mut f1),
+                "global" => rt::read(&mut map, &mut f2),
+                "exposeTo" => rt::read(&mut map, &mut f3),
+                other => map.next_value().map(|value| {
+                    unknown_fields.insert(other.to_owned(), value);
+                }),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::ServicePort {
+            container_port: rt::required(f0, "containerPort")?,
+            exposed_port: rt::required(f1, "exposedPort")?,
+            global: f2,
+            expose_to: f3,
+            unknown_fields,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -9773,148 +8875,141 @@ impl serde::Serialize for SubscriptionUsage {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsage {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SubscriptionUsage {
+    const EXPECTING: &'static str = "an object `SubscriptionUsage`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SubscriptionUsage;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SubscriptionUsage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                let mut f8 = None;
-                let mut f9 = None;
-                let mut f10 = None;
-                let mut f11 = None;
-                let mut f12 = None;
-                let mut f13 = None;
-                let mut f14 = None;
-                let mut f15 = None;
-                let mut f16 = None;
-                let mut f17 = None;
-                let mut f18 = None;
-                let mut f19 = None;
-                let mut f20 = None;
-                let mut f21 = None;
-                let mut f22 = None;
-                let mut f23 = None;
-                let mut f24 = None;
-                let mut f25 = None;
-                let mut f26 = None;
-                let mut f27 = None;
-                let mut f28 = None;
-                let mut f29 = None;
-                let mut f30 = None;
-                let mut f31 = None;
-                let mut f32 = None;
-                let mut f33 = None;
-                let mut f34 = None;
-                let mut f35 = None;
-                let mut f36 = None;
-                let mut f37 = None;
-                let mut f38 = None;
-                let mut f39 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "usedBandwidth" => rt::set(&mut f0, map.next_value()),
-                        "bandwidthLimit" => rt::set(&mut f1, map.next_value()),
-                        "usedBuildExecution" => rt::set(&mut f2, map.next_value()),
-                        "buildExecutionLimit" => rt::set(&mut f3, map.next_value()),
-                        "usedConcurrentBuild" => rt::set(&mut f4, map.next_value()),
-                        "concurrentBuildLimit" => rt::set(&mut f5, map.next_value()),
-                        "usedStorageArweave" => rt::set(&mut f6, map.next_value()),
-                        "storageArweaveLimit" => rt::set(&mut f7, map.next_value()),
-                        "usedStorageIPFS" => rt::set(&mut f8, map.next_value()),
-                        "storageIPFSLimit" => rt::set(&mut f9, map.next_value()),
-                        "usedStorageFilecoin" => rt::set(&mut f10, map.next_value()),
-                        "storageFilecoinLimit" => rt::set(&mut f11, map.next_value()),
-                        "usedStorageSkynet" => rt::set(&mut f12, map.next_value()),
-                        "storageSkynetLimit" => rt::set(&mut f13, map.next_value()),
-                        "usedDeploymentsPerDay" => rt::set(&mut f14, map.next_value()),
-                        "deploymentsPerDayLimit" => rt::set(&mut f15, map.next_value()),
-                        "lastDeploymentDate" => rt::set(&mut f16, map.next_value()),
-                        "usedDomains" => rt::set(&mut f17, map.next_value()),
-                        "domainsLimit" => rt::set(&mut f18, map.next_value()),
-                        "usedHnsDomains" => rt::set(&mut f19, map.next_value()),
-                        "hnsDomainsLimit" => rt::set(&mut f20, map.next_value()),
-                        "usedEnsDomains" => rt::set(&mut f21, map.next_value()),
-                        "ensDomainsLimit" => rt::set(&mut f22, map.next_value()),
-                        "usedEnvironments" => rt::set(&mut f23, map.next_value()),
-                        "environmentsLimit" => rt::set(&mut f24, map.next_value()),
-                        "usedClusterAkt" => rt::set(&mut f25, map.next_value()),
-                        "clusterAktLimit" => rt::set(&mut f26, map.next_value()),
-                        "usedClusterBuildExecution" => rt::set(&mut f27, map.next_value()),
-                        "clusterBuildExecutionLimit" => rt::set(&mut f28, map.next_value()),
-                        "usedNumberOfRequests" => rt::set(&mut f29, map.next_value()),
-                        "usedPasswordProtections" => rt::set(&mut f30, map.next_value()),
-                        "passwordProtectionLimit" => rt::set(&mut f31, map.next_value()),
-                        "membersLimit" => rt::set(&mut f32, map.next_value()),
-                        "usedParallelUploads" => rt::set(&mut f33, map.next_value()),
-                        "parallelUploadsLimit" => rt::set(&mut f34, map.next_value()),
-                        "usedImageOptimizations" => rt::set(&mut f35, map.next_value()),
-                        "imageOptimizationsLimit" => rt::set(&mut f36, map.next_value()),
-                        "usedIpfsBandwidth" => rt::set(&mut f37, map.next_value()),
-                        "ipfsBandwidthLimit" => rt::set(&mut f38, map.next_value()),
-                        "usedIpfsNumberOfRequests" => rt::set(&mut f39, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SubscriptionUsage {
-                    used_bandwidth: f0,
-                    bandwidth_limit: f1,
-                    used_build_execution: f2,
-                    build_execution_limit: f3,
-                    used_concurrent_build: f4,
-                    concurrent_build_limit: f5,
-                    used_storage_arweave: f6,
-                    storage_arweave_limit: f7,
-                    used_storage_ipfs: f8,
-                    storage_ipfs_limit: f9,
-                    used_storage_filecoin: f10,
-                    storage_filecoin_limit: f11,
-                    used_storage_skynet: f12,
-                    storage_skynet_limit: f13,
-                    used_deployments_per_day: f14,
-                    deployments_per_day_limit: f15,
-                    last_deployment_date: f16,
-                    used_domains: f17,
-                    domains_limit: f18,
-                    used_hns_domains: f19,
-                    hns_domains_limit: f20,
-                    used_ens_domains: f21,
-                    ens_domains_limit: f22,
-                    used_environments: f23,
-                    environments_limit: f24,
-                    used_cluster_akt: f25,
-                    cluster_akt_limit: f26,
-                    used_cluster_build_execution: f27,
-                    cluster_build_execution_limit: f28,
-                    used_number_of_requests: f29,
-                    used_password_protections: f30,
-                    password_protection_limit: f31,
-                    members_limit: f32,
-                    used_parallel_uploads: f33,
-                    parallel_uploads_limit: f34,
-                    used_image_optimizations: f35,
-                    image_optimizations_limit: f36,
-                    used_ipfs_bandwidth: f37,
-                    ipfs_bandwidth_limit: f38,
-                    used_ipfs_number_of_requests: f39,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        let mut f26 = None;
+        let mut f27 = None;
+        let mut f28 = None;
+        let mut f29 = None;
+        let mut f30 = None;
+        let mut f31 = None;
+        let mut f32 = None;
+        let mut f33 = None;
+        let mut f34 = None;
+        let mut f35 = None;
+        let mut f36 = None;
+        let mut f37 = None;
+        let mut f38 = None;
+        let mut f39 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "usedBandwidth" => rt::read(&mut map, &mut f0),
+                "bandwidthLimit" => rt::read(&mut map, &mut f1),
+                "usedBuildExecution" => rt::read(&mut map, &mut f2),
+                "buildExecutionLimit" => rt::read(&mut map, &mut f3),
+                "usedConcurrentBuild" => rt::read(&mut map, &mut f4),
+                "concurrentBuildLimit" => rt::read(&mut map, &mut f5),
+                "usedStorageArweave" => rt::read(&mut map, &mut f6),
+                "storageArweaveLimit" => rt::read(&mut map, &mut f7),
+                "usedStorageIPFS" => rt::read(&mut map, &mut f8),
+                "storageIPFSLimit" => rt::read(&mut map, &mut f9),
+                "usedStorageFilecoin" => rt::read(&mut map, &mut f10),
+                "storageFilecoinLimit" => rt::read(&mut map, &mut f11),
+                "usedStorageSkynet" => rt::read(&mut map, &mut f12),
+                "storageSkynetLimit" => rt::read(&mut map, &mut f13),
+                "usedDeploymentsPerDay" => rt::read(&mut map, &mut f14),
+                "deploymentsPerDayLimit" => rt::read(&mut map, &mut f15),
+                "lastDeploymentDate" => rt::read(&mut map, &mut f16),
+                "usedDomains" => rt::read(&mut map, &mut f17),
+                "domainsLimit" => rt::read(&mut map, &mut f18),
+                "usedHnsDomains" => rt::read(&mut map, &mut f19),
+                "hnsDomainsLimit" => rt::read(&mut map, &mut f20),
+                "usedEnsDomains" => rt::read(&mut map, &mut f21),
+                "ensDomainsLimit" => rt::read(&mut map, &mut f22),
+                "usedEnvironments" => rt::read(&mut map, &mut f23),
+                "environmentsLimit" => rt::read(&mut map, &mut f24),
+                "usedClusterAkt" => rt::read(&mut map, &mut f25),
+                "clusterAktLimit" => rt::read(&mut map, &mut f26),
+                "usedClusterBuildExecution" => rt::read(&mut map, &mut f27),
+                "clusterBuildExecutionLimit" => rt::read(&mut map, &mut f28),
+                "usedNumberOfRequests" => rt::read(&mut map, &mut f29),
+                "usedPasswordProtections" => rt::read(&mut map, &mut f30),
+                "passwordProtectionLimit" => rt::read(&mut map, &mut f31),
+                "membersLimit" => rt::read(&mut map, &mut f32),
+                "usedParallelUploads" => rt::read(&mut map, &mut f33),
+                "parallelUploadsLimit" => rt::read(&mut map, &mut f34),
+                "usedImageOptimizations" => rt::read(&mut map, &mut f35),
+                "imageOptimizationsLimit" => rt::read(&mut map, &mut f36),
+                "usedIpfsBandwidth" => rt::read(&mut map, &mut f37),
+                "ipfsBandwidthLimit" => rt::read(&mut map, &mut f38),
+                "usedIpfsNumberOfRequests" => rt::read(&mut map, &mut f39),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SubscriptionUsage {
+            used_bandwidth: f0,
+            bandwidth_limit: f1,
+            used_build_execution: f2,
+            build_execution_limit: f3,
+            used_concurrent_build: f4,
+            concurrent_build_limit: f5,
+            used_storage_arweave: f6,
+            storage_arweave_limit: f7,
+            used_storage_ipfs: f8,
+            storage_ipfs_limit: f9,
+            used_storage_filecoin: f10,
+            storage_filecoin_limit: f11,
+            used_storage_skynet: f12,
+            storage_skynet_limit: f13,
+            used_deployments_per_day: f14,
+            deployments_per_day_limit: f15,
+            last_deployment_date: f16,
+            used_domains: f17,
+            domains_limit: f18,
+            used_hns_domains: f19,
+            hns_domains_limit: f20,
+            used_ens_domains: f21,
+            ens_domains_limit: f22,
+            used_environments: f23,
+            environments_limit: f24,
+            used_cluster_akt: f25,
+            cluster_akt_limit: f26,
+            used_cluster_build_execution: f27,
+            cluster_build_execution_limit: f28,
+            used_number_of_requests: f29,
+            used_password_protections: f30,
+            password_protection_limit: f31,
+            members_limit: f32,
+            used_parallel_uploads: f33,
+            parallel_uploads_limit: f34,
+            used_image_optimizations: f35,
+            image_optimizations_limit: f36,
+            used_ipfs_bandwidth: f37,
+            ipfs_bandwidth_limit: f38,
+            used_ipfs_number_of_requests: f39,
+        })
     }
 }
 #[cfg(feature = "organizations")]
@@ -9932,29 +9027,22 @@ impl serde::Serialize for SubscriptionUsageResponse {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for SubscriptionUsageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SubscriptionUsageResponse {
+    const EXPECTING: &'static str = "an object `SubscriptionUsageResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SubscriptionUsageResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SubscriptionUsageResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "usage" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SubscriptionUsageResponse { usage: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "usage" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SubscriptionUsageResponse { usage: f0, })
     }
 }
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
@@ -9976,29 +9064,22 @@ impl serde::Serialize for SuccessResponse {
 #[cfg(any(feature = "domains", feature = "environment_variables"))]
 impl<'de> serde::Deserialize<'de> for SuccessResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(any(feature = "domains", feature = "environment_variables"))]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for SuccessResponse {
+    const EXPECTING: &'static str = "an object `SuccessResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::SuccessResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SuccessResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::SuccessResponse { success: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::SuccessResponse { success: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -10029,46 +9110,39 @@ impl serde::Serialize for TemplateInstanceStarted {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for TemplateInstanceStarted {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TemplateInstanceStarted {
+    const EXPECTING: &'static str = "an object `TemplateInstanceStarted`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TemplateInstanceStarted;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TemplateInstanceStarted`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "computeProjectId" => rt::set(&mut f0, map.next_value()),
-                        "computeInstanceId" => rt::set(&mut f1, map.next_value()),
-                        "computeDeploymentId" => rt::set(&mut f2, map.next_value()),
-                        "topic" => rt::set(&mut f3, map.next_value()),
-                        "template" => rt::set(&mut f4, map.next_value()),
-                        "templateId" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TemplateInstanceStarted {
-                    compute_project_id: f0,
-                    compute_instance_id: f1,
-                    compute_deployment_id: f2,
-                    topic: f3,
-                    template: f4,
-                    template_id: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "computeProjectId" => rt::read(&mut map, &mut f0),
+                "computeInstanceId" => rt::read(&mut map, &mut f1),
+                "computeDeploymentId" => rt::read(&mut map, &mut f2),
+                "topic" => rt::read(&mut map, &mut f3),
+                "template" => rt::read(&mut map, &mut f4),
+                "templateId" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TemplateInstanceStarted {
+            compute_project_id: f0,
+            compute_instance_id: f1,
+            compute_deployment_id: f2,
+            topic: f3,
+            template: f4,
+            template_id: f5,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -10090,34 +9164,27 @@ impl serde::Serialize for TemplateVariableInput {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for TemplateVariableInput {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TemplateVariableInput {
+    const EXPECTING: &'static str = "an object `TemplateVariableInput`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TemplateVariableInput;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TemplateVariableInput`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "label" => rt::set_required(&mut f0, map.next_value()),
-                        "value" => rt::set_required(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TemplateVariableInput {
-                    label: rt::required(f0, "label")?,
-                    value: rt::required(f1, "value")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "label" => rt::read_required(&mut map, &mut f0),
+                "value" => rt::read_required(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TemplateVariableInput {
+            label: rt::required(f0, "label")?,
+            value: rt::required(f1, "value")?,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -10148,31 +9215,24 @@ impl serde::Serialize for TokenPrice {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for TokenPrice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TokenPrice {
+    const EXPECTING: &'static str = "an object `TokenPrice`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TokenPrice;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TokenPrice`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "message" => rt::set(&mut f0, map.next_value()),
-                        "price" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TokenPrice { message: f0, price: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "message" => rt::read(&mut map, &mut f0),
+                "price" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TokenPrice { message: f0, price: f1 })
     }
 }
 #[cfg(feature = "tokens")]
@@ -10196,31 +9256,24 @@ impl serde::Serialize for TokenScope {
 #[cfg(feature = "tokens")]
 impl<'de> serde::Deserialize<'de> for TokenScope {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "tokens")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TokenScope {
+    const EXPECTING: &'static str = "an object `TokenScope`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TokenScope;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TokenScope`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "user" => rt::set(&mut f0, map.next_value()),
-                        "organizations" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TokenScope { user: f0, organizations: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "user" => rt::read(&mut map, &mut f0),
+                "organizations" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TokenScope { user: f0, organizations: f1 })
     }
 }
 #[cfg(feature = "tokens")]
@@ -10246,40 +9299,28 @@ impl serde::Serialize for TokenScopeOrganization {
 #[cfg(feature = "tokens")]
 impl<'de> serde::Deserialize<'de> for TokenScopeOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "tokens")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TokenScopeOrganization {
+    const EXPECTING: &'static str = "an object `TokenScopeOrganization`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TokenScopeOrganization;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TokenScopeOrganization`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "name" => rt::set(&mut f1, map.next_value()),
-                        "username" => rt::set(&mut f2, map.next_value()),
-                        "appType" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TokenScopeOrganization {
-                    id: f0,
-                    name: f1,
-                    username: f2,
-                    app_type: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "name" => rt::read(&mut map, &mut f1),
+                "username" => rt::read(&mut map, &mut f2),
+                "appType" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TokenScopeOrganization { id: f0, name: f1, username: f2, app_type: f3 })
     }
 }
 #[cfg(feature = "tokens")]
@@ -10305,35 +9346,28 @@ impl serde::Serialize for TokenScopeUser {
 #[cfg(feature = "tokens")]
 impl<'de> serde::Deserialize<'de> for TokenScopeUser {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "tokens")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TokenScopeUser {
+    const EXPECTING: &'static str = "an object `TokenScopeUser`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TokenScopeUser;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TokenScopeUser`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "id" => rt::set(&mut f0, map.next_value()),
-                        "username" => rt::set(&mut f1, map.next_value()),
-                        "name" => rt::set(&mut f2, map.next_value()),
-                        "email" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TokenScopeUser { id: f0, username: f1, name: f2, email: f3 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "id" => rt::read(&mut map, &mut f0),
+                "username" => rt::read(&mut map, &mut f1),
+                "name" => rt::read(&mut map, &mut f2),
+                "email" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TokenScopeUser { id: f0, username: f1, name: f2, email: f3 })
     }
 }
 #[cfg(feature = "compute")]
@@ -10360,33 +9394,26 @@ impl serde::Serialize for Topup {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for Topup {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Topup {
+    const EXPECTING: &'static str = "an object `Topup`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Topup;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Topup`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "time" => rt::set(&mut f0, map.next_value()),
-                        "amount" => rt::set(&mut f1, map.next_value()),
-                        "txhash" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Topup { time: f0, amount: f1, txhash: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "time" => rt::read(&mut map, &mut f0),
+                "amount" => rt::read(&mut map, &mut f1),
+                "txhash" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Topup { time: f0, amount: f1, txhash: f2 })
     }
 }
 #[cfg(feature = "compute")]
@@ -10410,31 +9437,24 @@ impl serde::Serialize for TriggerResponse {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for TriggerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for TriggerResponse {
+    const EXPECTING: &'static str = "an object `TriggerResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::TriggerResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TriggerResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "topicId" => rt::set(&mut f0, map.next_value()),
-                        "message" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::TriggerResponse { topic_id: f0, message: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "topicId" => rt::read(&mut map, &mut f0),
+                "message" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::TriggerResponse { topic_id: f0, message: f1 })
     }
 }
 #[cfg(feature = "storage")]
@@ -10452,29 +9472,22 @@ impl serde::Serialize for UpdateBucketStateRequest {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UpdateBucketStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateBucketStateRequest {
+    const EXPECTING: &'static str = "an object `UpdateBucketStateRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateBucketStateRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateBucketStateRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "state" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateBucketStateRequest { state: rt::required(f0, "state")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "state" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateBucketStateRequest { state: rt::required(f0, "state")?, })
     }
 }
 #[cfg(feature = "storage")]
@@ -10506,37 +9519,30 @@ impl serde::Serialize for UpdateComputeInstanceRequest {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for UpdateComputeInstanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateComputeInstanceRequest {
+    const EXPECTING: &'static str = "an object `UpdateComputeInstanceRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateComputeInstanceRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateComputeInstanceRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "services" => rt::set_required(&mut f0, map.next_value()),
-                        "organizationId" => rt::set_required(&mut f1, map.next_value()),
-                        "uniqueTopicId" => rt::set_required(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateComputeInstanceRequest {
-                    services: rt::required(f0, "services")?,
-                    organization_id: rt::required(f1, "organizationId")?,
-                    unique_topic_id: rt::required(f2, "uniqueTopicId")?,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "services" => rt::read_required(&mut map, &mut f0),
+                "organizationId" => rt::read_required(&mut map, &mut f1),
+                "uniqueTopicId" => rt::read_required(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateComputeInstanceRequest {
+            services: rt::required(f0, "services")?,
+            organization_id: rt::required(f1, "organizationId")?,
+            unique_topic_id: rt::required(f2, "uniqueTopicId")?,
+        })
     }
 }
 #[cfg(feature = "compute")]
@@ -10580,46 +9586,39 @@ impl serde::Serialize for UpdateConfigurationRequest {
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for UpdateConfigurationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateConfigurationRequest {
+    const EXPECTING: &'static str = "an object `UpdateConfigurationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateConfigurationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateConfigurationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "buildCommand" => rt::set(&mut f0, map.next_value()),
-                        "installCommand" => rt::set(&mut f1, map.next_value()),
-                        "workspace" => rt::set(&mut f2, map.next_value()),
-                        "publishDir" => rt::set(&mut f3, map.next_value()),
-                        "framework" => rt::set(&mut f4, map.next_value()),
-                        "nodeVersion" => rt::set(&mut f5, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateConfigurationRequest {
-                    build_command: f0,
-                    install_command: f1,
-                    workspace: f2,
-                    publish_dir: f3,
-                    framework: f4,
-                    node_version: f5,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "buildCommand" => rt::read(&mut map, &mut f0),
+                "installCommand" => rt::read(&mut map, &mut f1),
+                "workspace" => rt::read(&mut map, &mut f2),
+                "publishDir" => rt::read(&mut map, &mut f3),
+                "framework" => rt::read(&mut map, &mut f4),
+                "nodeVersion" => rt::read(&mut map, &mut f5),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateConfigurationRequest {
+            build_command: f0,
+            install_command: f1,
+            workspace: f2,
+            publish_dir: f3,
+            framework: f4,
+            node_version: f5,
+        })
     }
 }
 #[cfg(feature = "domains")]
@@ -10645,40 +9644,33 @@ impl serde::Serialize for UpdateDomainRequest {
 #[cfg(feature = "domains")]
 impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "domains")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateDomainRequest {
+    const EXPECTING: &'static str = "an object `UpdateDomainRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateDomainRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateDomainRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set_required(&mut f0, map.next_value()),
-                        "link" => rt::set(&mut f1, map.next_value()),
-                        "deploymentEnvironments" => rt::set(&mut f2, map.next_value()),
-                        "isLatest" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateDomainRequest {
-                    name: rt::required(f0, "name")?,
-                    link: f1,
-                    deployment_environments: f2,
-                    is_latest: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read_required(&mut map, &mut f0),
+                "link" => rt::read(&mut map, &mut f1),
+                "deploymentEnvironments" => rt::read(&mut map, &mut f2),
+                "isLatest" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateDomainRequest {
+            name: rt::required(f0, "name")?,
+            link: f1,
+            deployment_environments: f2,
+            is_latest: f3,
+        })
     }
 }
 #[cfg(feature = "domains")]
@@ -10716,37 +9708,26 @@ impl serde::Serialize for UpdateEnvironmentVariableRequest {
 #[cfg(feature = "environment_variables")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environment_variables")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateEnvironmentVariableRequest {
+    const EXPECTING: &'static str = "an object `UpdateEnvironmentVariableRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateEnvironmentVariableRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateEnvironmentVariableRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "value" => rt::set(&mut f1, map.next_value()),
-                        "environments" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateEnvironmentVariableRequest {
-                    name: f0,
-                    value: f1,
-                    environments: f2,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "value" => rt::read(&mut map, &mut f1),
+                "environments" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateEnvironmentVariableRequest { name: f0, value: f1, environments: f2 })
     }
 }
 #[cfg(feature = "environment_variables")]
@@ -10766,29 +9747,22 @@ impl serde::Serialize for UpdateEnvironmentVariableResponse {
 #[cfg(feature = "environment_variables")]
 impl<'de> serde::Deserialize<'de> for UpdateEnvironmentVariableResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "environment_variables")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateEnvironmentVariableResponse {
+    const EXPECTING: &'static str = "an object `UpdateEnvironmentVariableResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateEnvironmentVariableResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateEnvironmentVariableResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "updated" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateEnvironmentVariableResponse { updated: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "updated" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateEnvironmentVariableResponse { updated: f0, })
     }
 }
 #[cfg(feature = "compute")]
@@ -10812,34 +9786,24 @@ impl serde::Serialize for UpdateHealthCheckRequest {
 #[cfg(feature = "compute")]
 impl<'de> serde::Deserialize<'de> for UpdateHealthCheckRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "compute")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateHealthCheckRequest {
+    const EXPECTING: &'static str = "an object `UpdateHealthCheckRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateHealthCheckRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateHealthCheckRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "healthCheckUrl" => rt::set(&mut f0, map.next_value()),
-                        "healthCheckPort" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateHealthCheckRequest {
-                    health_check_url: f0,
-                    health_check_port: f1,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "healthCheckUrl" => rt::read(&mut map, &mut f0),
+                "healthCheckPort" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateHealthCheckRequest { health_check_url: f0, health_check_port: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -10866,33 +9830,26 @@ impl serde::Serialize for UpdateOrganizationRequest {
 #[cfg(feature = "organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "organizations")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateOrganizationRequest {
+    const EXPECTING: &'static str = "an object `UpdateOrganizationRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateOrganizationRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateOrganizationRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "name" => rt::set(&mut f0, map.next_value()),
-                        "username" => rt::set(&mut f1, map.next_value()),
-                        "image" => rt::set(&mut f2, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateOrganizationRequest { name: f0, username: f1, image: f2 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "name" => rt::read(&mut map, &mut f0),
+                "username" => rt::read(&mut map, &mut f1),
+                "image" => rt::read(&mut map, &mut f2),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateOrganizationRequest { name: f0, username: f1, image: f2 })
     }
 }
 #[cfg(feature = "projects")]
@@ -10910,29 +9867,22 @@ impl serde::Serialize for UpdateProjectStateRequest {
 #[cfg(feature = "projects")]
 impl<'de> serde::Deserialize<'de> for UpdateProjectStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "projects")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UpdateProjectStateRequest {
+    const EXPECTING: &'static str = "an object `UpdateProjectStateRequest`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UpdateProjectStateRequest;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UpdateProjectStateRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "state" => rt::set_required(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UpdateProjectStateRequest { state: rt::required(f0, "state")?, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "state" => rt::read_required(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UpdateProjectStateRequest { state: rt::required(f0, "state")?, })
     }
 }
 #[cfg(feature = "projects")]
@@ -10979,52 +9929,45 @@ impl serde::Serialize for Upload {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for Upload {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for Upload {
+    const EXPECTING: &'static str = "an object `Upload`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::Upload;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Upload`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                let mut f7 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "protocolLink" => rt::set(&mut f1, map.next_value()),
-                        "uploadDirectory" => rt::set(&mut f2, map.next_value()),
-                        "status" => rt::set(&mut f3, map.next_value()),
-                        "memoryUsed" => rt::set(&mut f4, map.next_value()),
-                        "bucket" => rt::set(&mut f5, map.next_value()),
-                        "uploadInitiator" => rt::set(&mut f6, map.next_value()),
-                        "protocol" => rt::set(&mut f7, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::Upload {
-                    id: rt::required(f0, "_id")?,
-                    protocol_link: f1,
-                    upload_directory: f2,
-                    status: f3,
-                    memory_used: f4,
-                    bucket: f5,
-                    upload_initiator: f6,
-                    protocol: f7,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "protocolLink" => rt::read(&mut map, &mut f1),
+                "uploadDirectory" => rt::read(&mut map, &mut f2),
+                "status" => rt::read(&mut map, &mut f3),
+                "memoryUsed" => rt::read(&mut map, &mut f4),
+                "bucket" => rt::read(&mut map, &mut f5),
+                "uploadInitiator" => rt::read(&mut map, &mut f6),
+                "protocol" => rt::read(&mut map, &mut f7),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::Upload {
+            id: rt::required(f0, "_id")?,
+            protocol_link: f1,
+            upload_directory: f2,
+            status: f3,
+            memory_used: f4,
+            bucket: f5,
+            upload_initiator: f6,
+            protocol: f7,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -11067,29 +10010,22 @@ impl serde::Serialize for UploadChunkResponse {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadChunkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UploadChunkResponse {
+    const EXPECTING: &'static str = "an object `UploadChunkResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UploadChunkResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadChunkResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "uploadSize" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UploadChunkResponse { upload_size: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "uploadSize" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UploadChunkResponse { upload_size: f0, })
     }
 }
 #[cfg(feature = "all")]
@@ -11122,43 +10058,36 @@ impl serde::Serialize for UploadDeploymentResponse {
 #[cfg(feature = "deployments")]
 impl<'de> serde::Deserialize<'de> for UploadDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "deployments")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UploadDeploymentResponse {
+    const EXPECTING: &'static str = "an object `UploadDeploymentResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UploadDeploymentResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadDeploymentResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        "message" => rt::set(&mut f1, map.next_value()),
-                        "deploymentId" => rt::set(&mut f2, map.next_value()),
-                        "projectId" => rt::set(&mut f3, map.next_value()),
-                        "sitePreview" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UploadDeploymentResponse {
-                    success: f0,
-                    message: f1,
-                    deployment_id: f2,
-                    project_id: f3,
-                    site_preview: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                "message" => rt::read(&mut map, &mut f1),
+                "deploymentId" => rt::read(&mut map, &mut f2),
+                "projectId" => rt::read(&mut map, &mut f3),
+                "sitePreview" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UploadDeploymentResponse {
+            success: f0,
+            message: f1,
+            deployment_id: f2,
+            project_id: f3,
+            site_preview: f4,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -11258,49 +10187,42 @@ impl serde::Serialize for UploadFinished {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadFinished {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UploadFinished {
+    const EXPECTING: &'static str = "an object `UploadFinished`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UploadFinished;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadFinished`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                let mut f5 = None;
-                let mut f6 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "success" => rt::set(&mut f0, map.next_value()),
-                        "message" => rt::set(&mut f1, map.next_value()),
-                        "uploadId" => rt::set(&mut f2, map.next_value()),
-                        "bucketId" => rt::set(&mut f3, map.next_value()),
-                        "protocolLink" => rt::set(&mut f4, map.next_value()),
-                        "dynamicLinks" => rt::set(&mut f5, map.next_value()),
-                        "cid" => rt::set(&mut f6, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UploadFinished {
-                    success: f0,
-                    message: f1,
-                    upload_id: f2,
-                    bucket_id: f3,
-                    protocol_link: f4,
-                    dynamic_links: f5,
-                    cid: f6,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "success" => rt::read(&mut map, &mut f0),
+                "message" => rt::read(&mut map, &mut f1),
+                "uploadId" => rt::read(&mut map, &mut f2),
+                "bucketId" => rt::read(&mut map, &mut f3),
+                "protocolLink" => rt::read(&mut map, &mut f4),
+                "dynamicLinks" => rt::read(&mut map, &mut f5),
+                "cid" => rt::read(&mut map, &mut f6),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UploadFinished {
+            success: f0,
+            message: f1,
+            upload_id: f2,
+            bucket_id: f3,
+            protocol_link: f4,
+            dynamic_links: f5,
+            cid: f6,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -11331,40 +10253,33 @@ impl serde::Serialize for UploadInitiated {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadInitiated {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UploadInitiated {
+    const EXPECTING: &'static str = "an object `UploadInitiated`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UploadInitiated;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadInitiated`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "uploadId" => rt::set(&mut f0, map.next_value()),
-                        "parallelUploadCount" => rt::set(&mut f1, map.next_value()),
-                        "payloadSize" => rt::set(&mut f2, map.next_value()),
-                        "singleUseToken" => rt::set(&mut f3, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UploadInitiated {
-                    upload_id: f0,
-                    parallel_upload_count: f1,
-                    payload_size: f2,
-                    single_use_token: f3,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "uploadId" => rt::read(&mut map, &mut f0),
+                "parallelUploadCount" => rt::read(&mut map, &mut f1),
+                "payloadSize" => rt::read(&mut map, &mut f2),
+                "singleUseToken" => rt::read(&mut map, &mut f3),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UploadInitiated {
+            upload_id: f0,
+            parallel_upload_count: f1,
+            payload_size: f2,
+            single_use_token: f3,
+        })
     }
 }
 #[cfg(feature = "storage")]
@@ -11382,29 +10297,22 @@ impl serde::Serialize for UploadResponse {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UploadResponse {
+    const EXPECTING: &'static str = "an object `UploadResponse`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UploadResponse;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "upload" => rt::set(&mut f0, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UploadResponse { upload: f0, })
-            }
+        let mut f0 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "upload" => rt::read(&mut map, &mut f0),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UploadResponse { upload: f0, })
     }
 }
 #[cfg(feature = "storage")]
@@ -11514,31 +10422,24 @@ impl serde::Serialize for UploadedFile {
 #[cfg(feature = "storage")]
 impl<'de> serde::Deserialize<'de> for UploadedFile {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "storage")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for UploadedFile {
+    const EXPECTING: &'static str = "an object `UploadedFile`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::UploadedFile;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadedFile`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "fileName" => rt::set(&mut f0, map.next_value()),
-                        "fileSize" => rt::set(&mut f1, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::UploadedFile { file_name: f0, file_size: f1 })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "fileName" => rt::read(&mut map, &mut f0),
+                "fileSize" => rt::read(&mut map, &mut f1),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::UploadedFile { file_name: f0, file_size: f1 })
     }
 }
 #[cfg(feature = "organizations")]
@@ -11639,43 +10540,36 @@ impl serde::Serialize for User {
 #[cfg(feature = "profile")]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        cloudgen_runtime::codegen::object(deserializer)
+    }
+}
+#[cfg(feature = "profile")]
+impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for User {
+    const EXPECTING: &'static str = "an object `User`";
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         use cloudgen_runtime::codegen as rt;
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = crate::models::User;
-            #[inline]
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `User`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut f0 = None;
-                let mut f1 = None;
-                let mut f2 = None;
-                let mut f3 = None;
-                let mut f4 = None;
-                while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
-                    match key.as_str() {
-                        "_id" => rt::set_required(&mut f0, map.next_value()),
-                        "platformProfile" => rt::set(&mut f1, map.next_value()),
-                        "organizations" => rt::set(&mut f2, map.next_value()),
-                        "createdAt" => rt::set(&mut f3, map.next_value()),
-                        "updatedAt" => rt::set(&mut f4, map.next_value()),
-                        _ => rt::skip_value(&mut map),
-                    }?;
-                }
-                Ok(crate::models::User {
-                    id: rt::required(f0, "_id")?,
-                    platform_profile: f1,
-                    organizations: f2,
-                    created_at: f3,
-                    updated_at: f4,
-                })
-            }
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = map.next_key::<rt::FieldKey<'de>>()? {
+            match key.as_str() {
+                "_id" => rt::read_required(&mut map, &mut f0),
+                "platformProfile" => rt::read(&mut map, &mut f1),
+                "organizations" => rt::read(&mut map, &mut f2),
+                "createdAt" => rt::read(&mut map, &mut f3),
+                "updatedAt" => rt::read(&mut map, &mut f4),
+                _ => rt::skip_value(&mut map),
+            }?;
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(crate::models::User {
+            id: rt::required(f0, "_id")?,
+            platform_profile: f1,
+            organizations: f2,
+            created_at: f3,
+            updated_at: f4,
+        })
     }
 }
 #[cfg(feature = "profile")]

@@ -56,6 +56,34 @@ impl FeatureMap {
     }
 }
 
+impl FeatureMap {
+    /// For each model type that the features of a single group compile (the group's own
+    /// feature, or parts of it): that group's feature. Types the client always needs, or
+    /// that no operation reaches (`all`), have none.
+    pub fn homes(&self) -> BTreeMap<&str, &str> {
+        let mut group_of: BTreeMap<&str, &str> = BTreeMap::new();
+        for tag in &self.tags {
+            group_of.insert(tag, tag);
+        }
+        for (group, parts) in &self.parts {
+            for part in parts {
+                group_of.insert(part, group);
+            }
+        }
+        let mut homes = BTreeMap::new();
+        for (name, features) in &self.types {
+            let mut groups = features.iter().map(|f| group_of.get(f.as_str()).copied());
+            let Some(Some(first)) = groups.next() else {
+                continue;
+            };
+            if groups.all(|group| group == Some(first)) {
+                homes.insert(name.as_str(), first);
+            }
+        }
+        homes
+    }
+}
+
 /// The feature name of an operation module.
 pub fn feature_of(module: &str) -> String {
     unraw(module).to_owned()

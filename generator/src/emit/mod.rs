@@ -30,8 +30,9 @@ pub const FUTURES_UTIL_VERSION: &str = "0.3.34";
 
 /// One file to emit.
 enum Job<'a> {
-    /// The types at this range of `api.types` (a part of `models.rs`).
-    Models(std::ops::Range<usize>),
+    /// Some types of one models file, in order; the file's first job also writes what
+    /// comes before its types.
+    Models(models::Chunk<'a>),
     Lib,
     Client,
     Pagination,
@@ -95,7 +96,7 @@ const SERIAL_BELOW: usize = 64;
 /// type (instruction counts on Palette), and the single-file jobs are small.
 fn weight(job: &Job<'_>) -> usize {
     match job {
-        Job::Models(range) => range.len() * 2,
+        Job::Models(chunk) => chunk.types.len() * 2,
         Job::Module(_, ops) => ops.len() * 3,
         Job::Lib | Job::Client | Job::Pagination => 1,
     }
@@ -141,13 +142,11 @@ pub(crate) fn emit_with(
     // machine's cores (token streams are not `Send`: each job builds its own). Results are
     // put back in job order, so the output does not depend on scheduling.
     let module_names: Vec<&str> = modules.keys().copied().collect();
-    // `models.rs` is most of the output (60% for Palette): it is printed in parts.
-    let mut jobs: Vec<(String, Job<'_>)> = (0..api.types.len().max(1))
-        .step_by(MODELS_PER_JOB)
-        .map(|start| {
-            let end = (start + MODELS_PER_JOB).min(api.types.len());
-            ("src/models.rs".to_owned(), Job::Models(start..end))
-        })
+    // The models are most of the output (60% for Palette): they are printed in parts.
+    let mut jobs: Vec<(String, Job<'_>)> = models::files(api, settings, &feature_map, &modules)
+        .into_iter()
+        .flat_map(|file| file.chunks(MODELS_PER_JOB))
+        .map(|chunk| (chunk.path(), Job::Models(chunk)))
         .collect();
     jobs.extend([
         ("src/lib.rs".to_owned(), Job::Lib),
@@ -159,8 +158,8 @@ pub(crate) fn emit_with(
         jobs.push((path, Job::Module(module, ops)));
     }
     let run = |(path, job): &(String, Job<'_>)| -> Result<String> {
-        if let Job::Models(range) = job {
-            let tokens = models::emit_chunk(api, &feature_map, range.clone());
+        if let Job::Models(chunk) = job {
+            let tokens = models::emit_chunk(api, &feature_map, chunk);
             return print(tokens, path);
         }
         let tokens = match job {
@@ -190,25 +189,24 @@ pub(crate) fn emit_with(
             .map_or_else(|| Ok(String::new()), |e| (e.run)()),
     });
     // In job order, so that which error is reported does not depend on scheduling
-    // either, and the parts of `models.rs` join in order.
+    // either, and the parts of each models file join in order.
     let mut results = results.into_iter();
-    let mut models_text = String::new();
-    for ((path, _), text) in jobs.iter().zip(results.by_ref()) {
+    for ((path, job), text) in jobs.iter().zip(results.by_ref()) {
         let text = text?;
-        if path == "src/models.rs" {
-            models_text.push_str(&text);
-        } else {
-            files.insert(path.clone(), text);
+        match job {
+            Job::Models(_) => files
+                .entry(path.clone())
+                .or_insert_with(|| format!("{}\n", header(opts, "//")))
+                .push_str(&text),
+            _ => {
+                files.insert(path.clone(), text);
+            }
         }
     }
     let extra_text = match (extra, results.next()) {
         (Some(_), Some(text)) => Some(text?),
         _ => None,
     };
-    files.insert(
-        "src/models.rs".to_owned(),
-        format!("{}\n{models_text}", header(opts, "//")),
-    );
     Ok((files, extra_text))
 }
 

@@ -5,13 +5,16 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::docs;
 use super::features::{FeatureMap, cfg_attr};
 use crate::ident::unraw;
 use crate::ir::{
-    Additional, Api, Field, FieldShape, IntEnum, StringEnum, Struct, Tagged, TypeDef, TypeKind,
-    TypeRef, Union,
+    Additional, Api, Field, FieldShape, IntEnum, Operation, StringEnum, Struct, Tagged, TypeDef,
+    TypeKind, TypeRef, Union,
 };
+use crate::settings::Settings;
 
 /// An identifier token, raw when needed (`r#type`).
 pub fn ident(name: &str) -> Ident {
@@ -58,30 +61,210 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// The part of `models.rs` for the types at `range` (in name order); the part starting at
-/// 0 carries the module docs. Printed parts joined in order equal the whole file printed
-/// at once, so big files are spread over threads.
-pub fn emit_chunk(api: &Api, features: &FeatureMap, range: std::ops::Range<usize>) -> TokenStream {
-    let first = range.start == 0;
-    let items = api
-        .types
-        .values()
-        .skip(range.start)
-        .take(range.len())
-        .map(|def| {
-            let cfg = cfg_attr(features.types.get(&def.name));
-            let items = emit_type(api, def);
-            // Every item of the type (its impls too) carries the type's cfg.
-            quote! { #( #cfg #items )* }
-        });
-    let docs = first.then(|| {
-        quote! {
-            //! Data types of the API: one per schema of the document, plus the inline objects
-            //! and enums it declares in place, named after where they sit.
+/// Names a module of the models may not take: the crates and the standard library its
+/// code names by path (`serde::Serialize`), which a module of that name would shadow.
+const MODELS_RESERVED: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "cloudgen_runtime",
+];
+
+/// One file of model types: `src/models.rs`, or `src/models/<group>.rs` for the types only
+/// one group's features compile (see `split_models_above_types`).
+#[derive(Debug)]
+pub struct ModelsFile<'a> {
+    /// The file's module in `models` and the features that compile it; `None` for the
+    /// root file.
+    group: Option<Group>,
+    /// The group files the root file declares (empty in group files).
+    groups: Vec<Group>,
+    /// The file's types, in name order.
+    types: Vec<&'a TypeDef>,
+    /// Whether a group file's types name types outside it (it then imports the models).
+    imports: bool,
+}
+
+/// A group file's module name (file name without `.rs`) and the features compiling it.
+#[derive(Debug, Clone)]
+struct Group {
+    file: String,
+    module: String,
+    features: BTreeSet<String>,
+}
+
+/// Some types of one models file, printed by one job; the file's first chunk also carries
+/// what comes before its types.
+#[derive(Debug)]
+pub struct Chunk<'a> {
+    group: Option<Group>,
+    /// The root's group declarations, or a group file's import: only in the first chunk.
+    preamble: Option<(Vec<Group>, bool)>,
+    /// The chunk's types.
+    pub types: Vec<&'a TypeDef>,
+}
+
+impl<'a> ModelsFile<'a> {
+    /// The file in parts of at most `per_chunk` types (one part when it has none).
+    pub fn chunks(self, per_chunk: usize) -> Vec<Chunk<'a>> {
+        let mut parts: Vec<Vec<&TypeDef>> = self
+            .types
+            .chunks(per_chunk.max(1))
+            .map(<[_]>::to_vec)
+            .collect();
+        if parts.is_empty() {
+            parts.push(Vec::new());
         }
+        let mut preamble = Some((self.groups, self.imports));
+        parts
+            .into_iter()
+            .map(|types| Chunk {
+                group: self.group.clone(),
+                preamble: preamble.take(),
+                types,
+            })
+            .collect()
+    }
+}
+
+impl Chunk<'_> {
+    /// The file the chunk belongs to, relative to the crate root.
+    pub fn path(&self) -> String {
+        match &self.group {
+            None => "src/models.rs".to_owned(),
+            Some(group) => format!("src/models/{}.rs", group.file),
+        }
+    }
+}
+
+/// Spreads the model types over files: all in `src/models.rs` for a crate with at most
+/// `split_models_above_types` types; otherwise each type that only one group's features
+/// compile goes to that group's file, which the root declares under the group's gate, so
+/// that a build without the group does not even read it.
+pub fn files<'a>(
+    api: &'a Api,
+    settings: &Settings,
+    features: &FeatureMap,
+    modules: &BTreeMap<&'a str, Vec<&'a Operation>>,
+) -> Vec<ModelsFile<'a>> {
+    let mut root = ModelsFile {
+        group: None,
+        groups: Vec::new(),
+        types: Vec::new(),
+        imports: false,
+    };
+    if api.types.len() <= settings.operations.split_models_above_types {
+        root.types = api.types.values().collect();
+        return vec![root];
+    }
+    let homes = features.homes();
+    let mut by_group: BTreeMap<&str, Vec<&TypeDef>> = BTreeMap::new();
+    for def in api.types.values() {
+        match homes.get(def.name.as_str()) {
+            Some(group) => by_group.entry(group).or_default().push(def),
+            None => root.types.push(def),
+        }
+    }
+    let mut files = Vec::new();
+    for module in modules.keys() {
+        let feature = super::features::feature_of(module);
+        let Some(types) = by_group.remove(feature.as_str()) else {
+            continue;
+        };
+        let (file, module_ident) = match MODELS_RESERVED.contains(&unraw(module)) {
+            true => (
+                format!("{}_group", unraw(module)),
+                format!("{}_group", unraw(module)),
+            ),
+            false => (unraw(module).to_owned(), (*module).to_owned()),
+        };
+        // Exactly the features compiling one of its types: the file is read only when
+        // something in it is compiled, so its re-export is never empty (and unused).
+        let gate = types
+            .iter()
+            .filter_map(|def| features.types.get(&def.name))
+            .flatten()
+            .cloned()
+            .collect();
+        let group = Group {
+            file,
+            module: module_ident,
+            features: gate,
+        };
+        let inside: BTreeSet<&str> = types.iter().map(|def| def.name.as_str()).collect();
+        let imports = types
+            .iter()
+            .flat_map(|def| def.children())
+            .any(|child| !inside.contains(child));
+        root.groups.push(group.clone());
+        files.push(ModelsFile {
+            group: Some(group),
+            groups: Vec::new(),
+            types,
+            imports,
+        });
+    }
+    // A type whose group has no module (none should) stays in the root file.
+    root.types.extend(by_group.into_values().flatten());
+    root.types.sort_by(|a, b| a.name.cmp(&b.name));
+    files.insert(0, root);
+    files
+}
+
+/// A chunk of a models file: its types, each item under the type's feature gate, after
+/// the file's docs and declarations when it is the file's first chunk. Printed chunks
+/// joined in order equal the whole file printed at once, so big files are spread over
+/// threads.
+pub fn emit_chunk(api: &Api, features: &FeatureMap, chunk: &Chunk<'_>) -> TokenStream {
+    let items = chunk.types.iter().map(|def| {
+        let cfg = cfg_attr(features.types.get(&def.name));
+        let items = emit_type(api, def);
+        // Every item of the type (its impls too) carries the type's cfg.
+        quote! { #( #cfg #items )* }
     });
+    let preamble = chunk
+        .preamble
+        .as_ref()
+        .map(|(groups, imports)| match &chunk.group {
+            None => {
+                let declarations = groups.iter().map(|group| {
+                    let cfg = cfg_attr(Some(&group.features));
+                    let module = ident(&group.module);
+                    quote! {
+                        #cfg
+                        mod #module;
+                        #cfg
+                        pub use #module::*;
+                    }
+                });
+                quote! {
+                    //! Data types of the API: one per schema of the document, plus the inline objects
+                    //! and enums it declares in place, named after where they sit.
+                    #( #declarations )*
+                }
+            }
+            Some(group) => {
+                let doc = format!(
+                    " Model types only the `{}` operations reach; `models` re-exports them.",
+                    group.file
+                );
+                // Used only by some of the types, so a build with one part may not use it.
+            let import = imports.then(|| {
+                quote! {
+                    #[allow(unused_imports, reason = "not every feature compiles a type that uses it")]
+                    use super::*;
+                }
+            });
+                quote! {
+                    #![doc = #doc]
+                    #import
+                }
+            }
+        });
     quote! {
-        #docs
+        #preamble
         #( #items )*
     }
 }
@@ -130,7 +313,8 @@ fn emit_struct(api: &Api, name: &str, s: &Struct, eq: bool) -> Vec<TokenStream> 
             #additional
         }
     };
-    let mut items = vec![definition, emit_struct_serialize(name, s), deserialize];
+    let mut items = vec![definition, emit_struct_serialize(name, s)];
+    items.extend(deserialize);
     if !defaultable {
         items.push(constructor(name, s));
     }
@@ -358,9 +542,9 @@ fn default_literal(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> TokenS
 /// missing required field is serde's "missing field" error. The derive would add a
 /// field-identifier enum with its own visitor and a sequence visitor JSON never uses:
 /// about twice the code for the compiler to check, per type. Each arm stores its value
-/// with `rt::set` and the loop applies one `?` to the match, not one per field (see
-/// `rt::set` for why).
-fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
+/// with `rt::read` and the loop applies one `?` to the match, not one per field (see
+/// `rt::read` for why).
+fn emit_struct_deserialize(name: &str, s: &Struct) -> Vec<TokenStream> {
     let ty = ident(name);
     let expecting = format!("an object `{name}`");
     let vars: Vec<_> = (0..s.fields.len()).map(|i| format_ident!("f{i}")).collect();
@@ -371,9 +555,9 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
     let arms = s.fields.iter().zip(&vars).map(|(f, var)| {
         let wire = f.wire_name.as_str();
         match f.shape() {
-            FieldShape::Plain => quote! { #wire => rt::set_required(&mut #var, map.next_value()), },
+            FieldShape::Plain => quote! { #wire => rt::read_required(&mut map, &mut #var), },
             FieldShape::Option | FieldShape::Nullable => {
-                quote! { #wire => rt::set(&mut #var, map.next_value()), }
+                quote! { #wire => rt::read(&mut map, &mut #var), }
             }
         }
     });
@@ -425,27 +609,25 @@ fn emit_struct_deserialize(name: &str, s: &Struct) -> TokenStream {
             Ok(crate::models::#ty { #( #inits )* #rest_init })
         }
     };
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use cloudgen_runtime::codegen as rt;
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = crate::models::#ty;
-
-                    #[inline]
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                        #body
-                    }
+    vec![
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #ty {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    cloudgen_runtime::codegen::object(deserializer)
                 }
-                deserializer.deserialize_map(Visitor)
             }
-        }
-    }
+        },
+        quote! {
+            impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for #ty {
+                const EXPECTING: &'static str = #expecting;
+
+                fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                    use cloudgen_runtime::codegen as rt;
+                    #body
+                }
+            }
+        },
+    ]
 }
 
 /// `Serialize` for a struct, written out rather than derived: one chained

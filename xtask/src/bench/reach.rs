@@ -1,7 +1,8 @@
 //! Which model types a set of Cargo features compiles in a generated crate: the
-//! `#[cfg(...)]` gates the generator writes on `src/models.rs` items, evaluated against
-//! the features enabled (expanded through the crate's `[features]` table). Used to
-//! explain a feature's build time by the model types it reaches.
+//! `#[cfg(...)]` gates the generator writes on the items of `src/models.rs` (and
+//! `src/models/*.rs`), evaluated against the features enabled (expanded through the
+//! crate's `[features]` table). Used to explain a feature's build time by the model types
+//! it reaches.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -14,7 +15,7 @@ pub struct Reach {
     pub total: usize,
 }
 
-/// Reads `crate_dir/Cargo.toml` and `crate_dir/src/models.rs` and counts the model types
+/// Reads `crate_dir/Cargo.toml` and the crate's models files and counts the model types
 /// `features` enable.
 pub fn model_types(crate_dir: &Path, features: &[&str]) -> Result<Reach, String> {
     let manifest_path = crate_dir.join("Cargo.toml");
@@ -22,11 +23,35 @@ pub fn model_types(crate_dir: &Path, features: &[&str]) -> Result<Reach, String>
         .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let table =
         feature_table(&manifest).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let models_path = crate_dir.join("src/models.rs");
-    let models =
-        fs::read_to_string(&models_path).map_err(|e| format!("{}: {e}", models_path.display()))?;
     let enabled = expand(&table, features);
-    Ok(count(&models, &enabled))
+    let mut reach = Reach {
+        enabled: 0,
+        total: 0,
+    };
+    for path in model_files(crate_dir)? {
+        let models = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = count(&models, &enabled);
+        reach.enabled += file.enabled;
+        reach.total += file.total;
+    }
+    Ok(reach)
+}
+
+/// `src/models.rs` and the group files under `src/models/`, if the crate has them. Every
+/// item of a group file carries its own gate, so the files are counted alike.
+fn model_files(crate_dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let mut files = vec![crate_dir.join("src/models.rs")];
+    let dir = crate_dir.join("src/models");
+    if dir.is_dir() {
+        let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut group_files: Vec<_> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+            .collect();
+        group_files.sort();
+        files.extend(group_files);
+    }
+    Ok(files)
 }
 
 /// The `[features]` table: each feature and the features it enables.
