@@ -66,7 +66,9 @@ pub(crate) fn render(tokens: TokenStream, what: &str, opts: &EmitOptions) -> Res
 }
 
 /// Prints generated tokens as source text. Debug builds (every test) also check that the
-/// text reads back as the same tokens.
+/// text reads back as the same tokens. Never inlined, so that profiles (the benchmark's
+/// callgrind breakdown) can attribute the printing to it.
+#[inline(never)]
 fn print(tokens: TokenStream, what: &str) -> Result<String> {
     #[cfg(debug_assertions)]
     let original = tokens.clone();

@@ -2,10 +2,10 @@
 //! (never `deny_unknown_fields`), skip absent optionals when serializing, and never send
 //! read-only fields. String enums keep values added by the vendor later in `Unknown`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
-
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::docs;
 use super::features::{FeatureMap, cfg_attr};
@@ -72,6 +72,9 @@ const MODELS_RESERVED: &[&str] = &[
     "cloudgen_runtime",
 ];
 
+/// Why a group file may not use its import of the other models.
+const UNUSED_IMPORT_REASON: &str = "not every feature compiles a type that uses it";
+
 /// One file of model types: `src/models.rs`, or `src/models/<group>.rs` for the types only
 /// one group's features compile (see `split_models_above_types`).
 #[derive(Debug)]
@@ -87,10 +90,14 @@ pub struct ModelsFile<'a> {
     imports: bool,
 }
 
-/// A group file's module name (file name without `.rs`) and the features compiling it.
+/// A group file: the group, its module in `models`, and the features compiling it.
 #[derive(Debug, Clone)]
 struct Group {
+    /// The group's feature (`spectroclusters`).
+    name: String,
+    /// The file's name without `.rs`: the module's name, unraw.
     file: String,
+    /// The module's identifier (raw when needed: `r#type`).
     module: String,
     features: BTreeSet<String>,
 }
@@ -174,10 +181,7 @@ pub fn files<'a>(
             continue;
         };
         let (file, module_ident) = match MODELS_RESERVED.contains(&unraw(module)) {
-            true => (
-                format!("{}_group", unraw(module)),
-                format!("{}_group", unraw(module)),
-            ),
+            true => (format!("{feature}_group"), format!("{feature}_group")),
             false => (unraw(module).to_owned(), (*module).to_owned()),
         };
         // Exactly the features compiling one of its types: the file is read only when
@@ -189,6 +193,7 @@ pub fn files<'a>(
             .cloned()
             .collect();
         let group = Group {
+            name: feature,
             file,
             module: module_ident,
             features: gate,
@@ -248,15 +253,16 @@ pub fn emit_chunk(api: &Api, features: &FeatureMap, chunk: &Chunk<'_>) -> TokenS
             Some(group) => {
                 let doc = format!(
                     " Model types only the `{}` operations reach; `models` re-exports them.",
-                    group.file
+                    group.name
                 );
-                // Used only by some of the types, so a build with one part may not use it.
-            let import = imports.then(|| {
-                quote! {
-                    #[allow(unused_imports, reason = "not every feature compiles a type that uses it")]
-                    use super::*;
-                }
-            });
+                // A build with one part of the group may compile none of the types that
+                // name other models.
+                let import = imports.then(|| {
+                    quote! {
+                        #[allow(unused_imports, reason = #UNUSED_IMPORT_REASON)]
+                        use super::*;
+                    }
+                });
                 quote! {
                     #![doc = #doc]
                     #import

@@ -600,7 +600,9 @@ pub fn run(ctx: &mut Ctx) -> String {
         "\nThe one-feature target is judged on CPU seconds (wall time on a shared machine \
          varies with load). A group reaching more than `split_groups_above_types` model \
          types is also compiled in parts, one feature per resource under its path; the \
-         group's own feature enables all of its parts.\n",
+         group's own feature enables all of its parts. The model types only one group \
+         reaches are in that group's file under `src/models/`, which the compiler does \
+         not read unless the group (or one of its parts) is enabled.\n",
     );
     md.push_str(&why_group_costs(ctx, &|label| find(label).cloned()));
     let palette_missed = find("palette-api, all features").is_some_and(|s| s.cpu >= 30.0);
