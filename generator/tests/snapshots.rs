@@ -256,6 +256,19 @@ fn target_dir() -> PathBuf {
     }
 }
 
+/// `cargo` in the scratch `workspace`, building into `target/fixture-check`, without the
+/// flags and wrapper of the cargo running this test.
+fn scratch_cargo(workspace: &Path, target: &Path) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target.join("fixture-check"))
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER");
+    command
+}
+
 /// Every fixture's crate, written into one scratch workspace, passes
 /// `cargo clippy -- -D warnings` (and `rustc` with `-D warnings`), except the
 /// [`KNOWN_CLIPPY_FAILURES`], which must fail. One cargo run for all fixtures; the
@@ -305,9 +318,8 @@ fn every_fixture_compiles_with_warnings_denied() {
     )
     .expect("copy Cargo.lock");
 
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
-    let output = Command::new(cargo)
+    let output = scratch_cargo(&workspace, &target)
         .args([
             "clippy",
             "--workspace",
@@ -316,11 +328,7 @@ fn every_fixture_compiles_with_warnings_denied() {
             "--keep-going",
         ])
         .args(["--", "-D", "warnings"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", target.join("fixture-check"))
         .env("RUSTFLAGS", "-Dwarnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("RUSTC_WORKSPACE_WRAPPER")
         .output()
         .expect("run cargo clippy");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -365,19 +373,14 @@ fn every_fixture_compiles_with_warnings_denied() {
         let features = manifest["features"].as_table().expect("a [features] table");
         let alone = features.keys().filter(|f| *f != "default").map(Some);
         for feature in alone.chain([None]) {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            let mut check = Command::new(cargo);
+            let mut check = scratch_cargo(&workspace, &target);
             check.args(["check", "--offline", "-p", &crate_name(file)]);
             check.arg("--no-default-features");
             if let Some(feature) = feature {
                 check.args(["--features", feature]);
             }
             let output = check
-                .current_dir(&workspace)
-                .env("CARGO_TARGET_DIR", target.join("fixture-check"))
                 .env("RUSTFLAGS", "-Dwarnings")
-                .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .env_remove("RUSTC_WORKSPACE_WRAPPER")
                 .output()
                 .expect("run cargo check");
             assert!(
@@ -390,19 +393,12 @@ fn every_fixture_compiles_with_warnings_denied() {
 
     // The serde tests of the fixtures that have them: values decode, keep what they
     // should, and encode back to the same JSON.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut test = Command::new(cargo);
+    let mut test = scratch_cargo(&workspace, &target);
     test.args(["test", "--offline", "--test", "serde"]);
     for name in &with_serde_tests {
         test.args(["-p", name]);
     }
-    let output = test
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", target.join("fixture-check"))
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("RUSTC_WORKSPACE_WRAPPER")
-        .output()
-        .expect("run cargo test");
+    let output = test.output().expect("run cargo test");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
