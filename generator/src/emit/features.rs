@@ -308,6 +308,35 @@ mod tests {
     }
 
     #[test]
+    fn a_type_has_a_home_when_one_group_compiles_it() {
+        let set = |features: &[&str]| features.iter().map(|f| (*f).to_owned()).collect();
+        let map = FeatureMap {
+            types: BTreeMap::from([
+                ("OnlyProjects".to_owned(), set(&["projects"])),
+                (
+                    "TwoParts".to_owned(),
+                    set(&["clusters-aws", "clusters-vms"]),
+                ),
+                (
+                    "GroupAndProjects".to_owned(),
+                    set(&["clusters-aws", "projects"]),
+                ),
+                ("Unreached".to_owned(), set(&[ALL])),
+            ]),
+            tags: set(&["clusters", "projects"]),
+            parts: BTreeMap::from([(
+                "clusters".to_owned(),
+                set(&["clusters-aws", "clusters-vms"]),
+            )]),
+            operations: BTreeMap::new(),
+        };
+        assert_eq!(
+            map.homes(),
+            BTreeMap::from([("OnlyProjects", "projects"), ("TwoParts", "clusters")])
+        );
+    }
+
+    #[test]
     fn no_paths_no_parts() {
         assert!(parts_of(&[]).is_empty());
     }
