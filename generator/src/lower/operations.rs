@@ -14,7 +14,7 @@ use openapiv3::{
 use super::Lowerer;
 use super::types::{SchemaAt, resolve_field_path};
 use crate::error::{Error, Result, pointer_push};
-use crate::ident::{Namespace, camel, snake};
+use crate::ident::{Namespace, camel, snake, unraw};
 use crate::ir::{
     ArrayStyle, Body, BodyChoices, BodyKind, ErrorCase, ErrorStatus, Grouping, ObjectParam,
     Operation, PageShape, PageStrategy, Pagination, Param, ParamLocation, ReadModifyWrite,
@@ -438,7 +438,13 @@ impl<'a> Lowerer<'a> {
         let module = match namers.tag_modules.get(tag) {
             Some(m) => m.clone(),
             None => {
-                let m = namers.modules.claim(&snake(tag));
+                // `all_group` reads as what it is; `all_2` would suggest a second `all`.
+                let wanted = snake(tag);
+                let wanted = match MODULE_RESERVED.contains(&unraw(&wanted)) {
+                    true => format!("{}_group", unraw(&wanted)),
+                    false => wanted,
+                };
+                let m = namers.modules.claim(&wanted);
                 namers.tag_modules.insert(tag.to_owned(), m.clone());
                 m
             }
