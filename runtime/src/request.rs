@@ -731,6 +731,10 @@ mod tests {
         assert_eq!(req.query_key(), "a=x+y&c=3&page=2");
         req.replace_query(vec![("page".to_owned(), "3".to_owned())]);
         assert_eq!(req.query_key(), "page=3");
+        // An array with `style: deepObject` is written `name[]=a&name[]=b` (brackets
+        // percent-encoded, as form encoding does and Rails, PHP and Stripe read).
+        let req = Request::new(Method::GET, "/v1").query_each("expand[]", ["a", "b.c"]);
+        assert_eq!(req.query_key(), "expand%5B%5D=a&expand%5B%5D=b.c");
     }
 
     #[test]

@@ -350,7 +350,7 @@ impl<'a> Lowerer<'a> {
             )?;
             let ty = self.param_value_type(ty);
             let mut object_style = None;
-            let array = match &ty {
+            let mut array = match &ty {
                 TypeRef::Vec(inner) if self.is_scalar(inner) => {
                     Some(array_style(param, data.explode))
                 }
@@ -377,15 +377,27 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
             };
+            let mut wire_name = data.name.clone();
             if let Some(ArrayStyle { delimiter: "", .. }) = array {
-                return skip(format!(
-                    "parameter `{}` uses `style: deepObject`, which is not supported for arrays",
-                    data.name
-                ));
+                // OpenAPI defines `deepObject` for objects only. For an array, what the
+                // servers that use it read (Rails, PHP, Stripe's `expand`) is `name[]=a&name[]=b`.
+                wire_name = format!("{}[]", data.name);
+                array = Some(ArrayStyle {
+                    explode: true,
+                    delimiter: ",",
+                });
+                self.report.note(
+                    Stage::Lower,
+                    format!(
+                        "{param_pointer}: parameter `{0}` is an array with `style: deepObject`, \
+                         which OpenAPI leaves undefined; it is sent as `{0}[]=a&{0}[]=b`",
+                        data.name
+                    ),
+                );
             }
             params.push(Param {
                 rust_name: param_names.claim(&snake(&data.name)),
-                wire_name: data.name.clone(),
+                wire_name,
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
