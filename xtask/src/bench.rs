@@ -9,6 +9,7 @@
 
 mod callgrind;
 mod compile;
+mod features;
 mod generation;
 mod measure;
 mod reach;
@@ -24,10 +25,12 @@ use measure::{Cmd, Timer};
 
 pub const USAGE: &str =
     "  cargo xtask bench [--generation] [--compile] [--runtime] [--quick] [--reps N]
-                    [--release-builds] [--with-openapi-generator] [--note TEXT] [--out FILE]
+                    [--each-feature] [--release-builds] [--with-openapi-generator]
+                    [--note TEXT] [--out FILE]
       measure generation (ours vs progenitor), compile cost of generated crates and runtime
-      overhead vs hand-written reqwest+serde; writes docs/BENCHMARKS.md (all parts by
-      default; a part's flag selects it; sections of parts not run are kept)";
+      overhead vs hand-written reqwest+serde; writes docs/BENCHMARKS.md (the first three
+      parts by default; a part's flag selects it; sections of parts not run are kept);
+      --each-feature builds every feature of the vendors' crates alone (minutes)";
 
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Clone)]
@@ -38,6 +41,8 @@ pub struct BenchOptions {
     pub compile: bool,
     /// Measure runtime overhead.
     pub runtime: bool,
+    /// Build every feature of the vendors' crates alone.
+    pub each_feature: bool,
     /// Fewer repetitions, shorter criterion runs.
     pub quick: bool,
     /// Repetitions override.
@@ -159,7 +164,7 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
 
     let mut sections: Vec<(&'static str, String)> = Vec::new();
     type Part = fn(&mut Ctx) -> String;
-    let parts: [(&'static str, &str, bool, Part); 3] = [
+    let parts: [(&'static str, &str, bool, Part); 4] = [
         (
             "generation",
             "Generation",
@@ -171,6 +176,12 @@ pub fn run(args: Vec<OsString>) -> Result<(), String> {
             "Compile cost of generated crates",
             ctx.opts.compile,
             compile::run,
+        ),
+        (
+            "features",
+            "Every feature built alone",
+            ctx.opts.each_feature,
+            features::run,
         ),
         (
             "runtime",
@@ -217,6 +228,7 @@ fn parse(args: Vec<OsString>) -> Result<BenchOptions, String> {
         generation: false,
         compile: false,
         runtime: false,
+        each_feature: false,
         quick: false,
         reps: None,
         release_builds: false,
@@ -230,6 +242,7 @@ fn parse(args: Vec<OsString>) -> Result<BenchOptions, String> {
             Long("generation") => opts.generation = true,
             Long("compile") => opts.compile = true,
             Long("runtime") => opts.runtime = true,
+            Long("each-feature") => opts.each_feature = true,
             Long("quick") => opts.quick = true,
             Long("release-builds") => opts.release_builds = true,
             Long("with-openapi-generator") => opts.with_openapi_generator = true,
@@ -260,7 +273,7 @@ fn parse(args: Vec<OsString>) -> Result<BenchOptions, String> {
             other => return Err(usage(other.unexpected().to_string())),
         }
     }
-    if !(opts.generation || opts.compile || opts.runtime) {
+    if !(opts.generation || opts.compile || opts.runtime || opts.each_feature) {
         opts.generation = true;
         opts.compile = true;
         opts.runtime = true;
@@ -341,13 +354,14 @@ fn utc_now() -> String {
 const TITLE: &str = "# Benchmarks\n\n\
 <!-- Written by `cargo xtask bench` (xtask/src/bench.rs); do not edit by hand. Each section \
 is replaced when its part is measured again and kept otherwise. -->\n\n\
-Reproduce with `cargo xtask bench` (all parts; `--generation`, `--compile`, `--runtime` select \
-parts, `--quick` runs fewer repetitions, `--release-builds` adds release builds, \
+Reproduce with `cargo xtask bench` (generation, compile and runtime; `--generation`, \
+`--compile`, `--runtime` select parts, `--each-feature` builds every feature of the vendors' \
+crates alone, `--quick` runs fewer repetitions, `--release-builds` adds release builds, \
 `--with-openapi-generator` adds OpenAPI Generator). Every number is a median over the \
 repetitions stated; times are wall seconds unless marked CPU. Only numbers measured in the \
 same run, on the same machine, are compared with each other.\n";
 
-const ORDER: [&str; 3] = ["generation", "compile", "runtime"];
+const ORDER: [&str; 4] = ["generation", "compile", "features", "runtime"];
 
 /// Writes `sections` into `out`, keeping the sections of parts not measured now.
 fn write_report(out: &Path, sections: &[(&'static str, String)]) -> Result<(), String> {

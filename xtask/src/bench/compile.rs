@@ -32,23 +32,23 @@ const PROFILE: &str = "[profile.dev]\ndebug = \"line-tables-only\"\n\n\
 [profile.dev.package.\"*\"]\ndebug = false\n";
 
 /// One crate to build.
-struct Case {
+pub(super) struct Case {
     /// For the table.
-    label: String,
+    pub(super) label: String,
     /// The workspace it builds in.
-    workspace: PathBuf,
+    pub(super) workspace: PathBuf,
     /// Its target directory.
-    target_dir: PathBuf,
+    pub(super) target_dir: PathBuf,
     /// The package.
-    package: String,
+    pub(super) package: String,
     /// Extra `cargo build` arguments (features, --release).
-    args: Vec<String>,
+    pub(super) args: Vec<String>,
     /// The file touched before each build.
-    lib_rs: PathBuf,
+    pub(super) lib_rs: PathBuf,
     /// Lines of generated Rust.
-    lines: usize,
+    pub(super) lines: usize,
     /// Operations of the document.
-    operations: usize,
+    pub(super) operations: usize,
 }
 
 impl Case {
@@ -71,7 +71,7 @@ impl Case {
 /// Builds `case` once to have its dependencies, then `reps` times after touching its
 /// `lib.rs`. A timed build that recompiled anything else (a dependency edited meanwhile)
 /// is discarded and retried.
-fn measure_case(ctx: &Ctx, case: &Case, reps: usize) -> Result<Summary, String> {
+pub(super) fn measure_case(ctx: &Ctx, case: &Case, reps: usize) -> Result<Summary, String> {
     let cmd = case.cmd(ctx);
     let mut samples: Vec<Sample> = Vec::new();
     let mut attempts = 0;
@@ -127,7 +127,7 @@ fn measure_case(ctx: &Ctx, case: &Case, reps: usize) -> Result<Summary, String> 
     Ok(Summary::of(&samples))
 }
 
-fn crate_lib(dir: &Path) -> PathBuf {
+pub(super) fn crate_lib(dir: &Path) -> PathBuf {
     dir.join("src").join("lib.rs")
 }
 

@@ -55,7 +55,7 @@ fn model_files(crate_dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
 }
 
 /// The `[features]` table: each feature and the features it enables.
-fn feature_table(manifest: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+pub fn feature_table(manifest: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
     let value: toml::Table = manifest.parse().map_err(|e| format!("{e}"))?;
     let Some(features) = value.get("features").and_then(toml::Value::as_table) else {
         return Ok(BTreeMap::new());
