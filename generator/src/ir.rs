@@ -295,6 +295,44 @@ impl TypeRef {
     }
 }
 
+/// Whether a value of `ty` is written in a parameter as one piece of text (its
+/// `Display`): a scalar, a string or integer enum, an alias of one, or a union
+/// (`oneOf`/`anyOf`) whose every variant is one (GitHub's `workflow_id`: an integer or a
+/// file name).
+pub fn writes_as_text(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
+    /// Aliases and unions can name each other; deeper than this is a cycle.
+    const MAX_DEPTH: usize = 16;
+    fn walk(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            TypeRef::String
+            | TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::U32
+            | TypeRef::U64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid
+            | TypeRef::Base64 => true,
+            TypeRef::Named(name) if depth < MAX_DEPTH => {
+                match types.get(name).map(|def| &def.kind) {
+                    Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
+                    Some(TypeKind::Alias(inner)) => walk(types, inner, depth + 1),
+                    Some(TypeKind::Union(u)) => {
+                        !u.variants.is_empty()
+                            && u.variants.iter().all(|(_, v)| walk(types, v, depth + 1))
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    walk(types, ty, 0)
+}
+
 impl TypeDef {
     /// The named types a value of this type holds directly (fields, extra-property
     /// values, variants, the aliased type).

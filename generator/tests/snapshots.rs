@@ -195,6 +195,7 @@ fixture_tests! {
     request_media_type_choice => "request_media_type_choice.yaml",
     object_params => "object_params.yaml",
     groups_in_parts => "groups_in_parts.yaml",
+    scalar_union_params => "scalar_union_params.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,

@@ -12,7 +12,7 @@ use super::features::{FeatureMap, cfg_attr};
 use crate::ident::unraw;
 use crate::ir::{
     Additional, Api, Field, FieldShape, IntEnum, Operation, StringEnum, Struct, Tagged, TypeDef,
-    TypeKind, TypeRef, Union,
+    TypeKind, TypeRef, Union, writes_as_text,
 };
 use crate::settings::Settings;
 
@@ -288,7 +288,7 @@ fn emit_type(api: &Api, def: &TypeDef) -> Vec<TokenStream> {
         TypeKind::Struct(s) => emit_struct(api, &def.name, s, eq),
         TypeKind::StringEnum(e) => emit_enum(&def.name, e),
         TypeKind::IntEnum(e) => emit_int_enum(&def.name, e),
-        TypeKind::Union(u) => vec![emit_union(&def.name, u, eq)],
+        TypeKind::Union(u) => emit_union(api, &def.name, u, eq),
         TypeKind::Tagged(t) => emit_tagged(&def.name, t, eq),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
@@ -865,7 +865,8 @@ fn emit_int_enum(name: &str, e: &IntEnum) -> Vec<TokenStream> {
     ]
 }
 
-fn emit_union(name: &str, u: &Union, eq: bool) -> TokenStream {
+fn emit_union(api: &Api, name: &str, u: &Union, eq: bool) -> Vec<TokenStream> {
+    let text = writes_as_text(&api.types, &TypeRef::Named(name.to_owned()));
     let name = ident(name);
     let derive_eq = eq.then(|| quote! { Eq, });
     let variants = u.variants.iter().map(|(variant, ty)| {
@@ -881,14 +882,97 @@ fn emit_union(name: &str, u: &Union, eq: bool) -> TokenStream {
         .iter()
         .any(|(_, ty)| matches!(ty, TypeRef::Named(_)))
         .then(|| quote! { #[allow(clippy::large_enum_variant)] });
-    quote! {
+    let mut items = vec![quote! {
         #[derive(Debug, Clone, PartialEq, #derive_eq serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         #allow_large
         pub enum #name {
             #( #variants )*
         }
+    }];
+    if text {
+        items.extend(text_union_impls(api, &name, u));
     }
+    items
+}
+
+/// A union of values written as text (a parameter's type): `Display` writes the value
+/// held, as the parameter would be written alone, and `From` builds the union from each
+/// variant's type that no other variant shares (and from `&str` for a `String` variant),
+/// so a setter taking `impl Into<Union>` takes `42_i64` or `"ci.yml"`.
+fn text_union_impls(api: &Api, name: &Ident, u: &Union) -> Vec<TokenStream> {
+    let arms = u.variants.iter().map(|(variant, ty)| {
+        let variant = format_ident!("{}", variant);
+        if resolves_to_date_time(api, ty) {
+            quote! { Self::#variant(value) => std::fmt::Display::fmt(&cloudgen_runtime::codegen::Rfc3339(*value), f), }
+        } else {
+            quote! { Self::#variant(value) => std::fmt::Display::fmt(value, f), }
+        }
+    });
+    let mut items = vec![quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #( #arms )*
+                }
+            }
+        }
+    }];
+    // Aliases are `type` items: two variants of one type after them would make two
+    // `From` impls of one type.
+    for (variant, ty) in &u.variants {
+        let resolved = resolve_alias(api, ty);
+        if u.variants
+            .iter()
+            .filter(|(_, other)| resolve_alias(api, other) == resolved)
+            .count()
+            > 1
+        {
+            continue;
+        }
+        let variant = format_ident!("{}", variant);
+        let tokens = type_tokens(ty, &TokenStream::new());
+        items.push(quote! {
+            impl From<#tokens> for #name {
+                #[inline]
+                fn from(value: #tokens) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        });
+        if *resolved == TypeRef::String {
+            items.push(quote! {
+                impl From<&str> for #name {
+                    #[inline]
+                    fn from(value: &str) -> Self {
+                        Self::#variant(value.to_owned())
+                    }
+                }
+            });
+        }
+    }
+    items
+}
+
+/// Whether `ty` is a timestamp, directly or through aliases (its `Display` is not the
+/// wire form).
+fn resolves_to_date_time(api: &Api, ty: &TypeRef) -> bool {
+    *resolve_alias(api, ty) == TypeRef::DateTime
+}
+
+/// The type `ty` names once aliases are followed (at most 16 of them: a cycle stops).
+fn resolve_alias<'t>(api: &'t Api, ty: &'t TypeRef) -> &'t TypeRef {
+    let mut ty = ty;
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Named(n) => match api.types.get(n).map(|def| &def.kind) {
+                Some(TypeKind::Alias(inner)) => ty = inner,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
 }
 
 /// `Display` through the enum's `as_str`, shared by open and closed string enums.

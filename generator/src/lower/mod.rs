@@ -38,6 +38,9 @@ pub(crate) struct Lowerer<'a> {
     /// Pointers of the inline schemas being hoisted, innermost last: an `allOf` that
     /// inlines a schema containing itself would otherwise hoist forever.
     hoisting: Vec<String>,
+    /// The type of each component parameter's inline schema (`#/components/parameters/X`
+    /// → its type), lowered once and shared by every operation that refers to it.
+    component_param_types: BTreeMap<String, TypeRef>,
 }
 
 /// Parses `doc` (OpenAPI 3.0) with `openapiv3`, reporting the JSON pointer of a failure.
@@ -92,6 +95,7 @@ pub fn lower(
         hoisted: Vec::new(),
         fallbacks: std::collections::BTreeSet::new(),
         hoisting: Vec::new(),
+        component_param_types: BTreeMap::new(),
     };
     lowerer.report.schemas_total = spec.components.as_ref().map_or(0, |c| c.schemas.len());
     lowerer.name_component_schemas();

@@ -22,6 +22,7 @@ use crate::ir::{
 };
 use crate::report::{Skipped, Stage};
 use crate::settings::{GroupBy, PaginationStyle};
+use crate::upgrade::unescape_token;
 
 /// Names the generated `Client` already uses for its own methods.
 const CLIENT_RESERVED: &[&str] = &["builder", "core", "from", "clone", "fmt", "into"];
@@ -281,10 +282,17 @@ impl<'a> Lowerer<'a> {
                         operations.push(lowered);
                     }
                     Err(OpError::Skip(Skip(reason))) => {
-                        // Types hoisted for the skipped operation go with it.
-                        for name in self.hoisted.drain(hoisted_before..) {
-                            self.types.remove(&name);
+                        // Types hoisted for the skipped operation go with it, and so do
+                        // the component parameters' types among them.
+                        let dropped: Vec<String> = self.hoisted.drain(hoisted_before..).collect();
+                        for name in &dropped {
+                            self.types.remove(name);
                         }
+                        self.component_param_types.retain(|_, ty| {
+                            let mut named = Vec::new();
+                            ty.named_into(&mut named);
+                            !named.iter().any(|n| dropped.iter().any(|d| d == n))
+                        });
                         self.report
                             .operations_skipped
                             .push(Skipped { pointer, reason })
@@ -315,7 +323,7 @@ impl<'a> Lowerer<'a> {
         let mut params = Vec::new();
         let mut if_match = None;
         let mut param_names = Namespace::with_reserved(BUILDER_RESERVED.iter().copied());
-        for (param, param_pointer) in self.merged_parameters(item, op, pointer)? {
+        for (param, param_pointer, component) in self.merged_parameters(item, op, pointer)? {
             let data = match param {
                 Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
                 Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
@@ -342,12 +350,36 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
             };
-            let hint = format!("{op_camel}{}", camel(&data.name));
-            let ty = self.lower_type(
-                SchemaAt::from(schema),
-                &pointer_push(&param_pointer, "schema"),
-                &hint,
-            )?;
+            // A component parameter's schema is one type, named after the component
+            // (`workflow-run-status`, more telling than the parameter's `status`),
+            // whichever operations refer to it.
+            let ty = match &component {
+                Some(component) => match self.component_param_types.get(component) {
+                    Some(ty) => ty.clone(),
+                    None => {
+                        let key = component.rsplit('/').next().unwrap_or(&data.name);
+                        let mut hint = camel(&unescape_token(key));
+                        if self.type_names.contains(&hint) {
+                            // A schema of that name (GitHub's `status`): say what it is
+                            // rather than number it.
+                            hint.push_str("Param");
+                        }
+                        let ty = self.lower_type(
+                            SchemaAt::from(schema),
+                            &pointer_push(component, "schema"),
+                            &hint,
+                        )?;
+                        self.component_param_types
+                            .insert(component.clone(), ty.clone());
+                        ty
+                    }
+                },
+                None => self.lower_type(
+                    SchemaAt::from(schema),
+                    &pointer_push(&param_pointer, "schema"),
+                    &format!("{op_camel}{}", camel(&data.name)),
+                )?,
+            };
             let ty = self.param_value_type(ty);
             let mut object_style = None;
             let mut array = match &ty {
@@ -512,12 +544,13 @@ impl<'a> Lowerer<'a> {
         item: &'s PathItem,
         op: &'s openapiv3::Operation,
         pointer: &str,
-    ) -> Result<Vec<(&'s Parameter, String)>>
+    ) -> Result<Vec<(&'s Parameter, String, Option<String>)>>
     where
         Self: 's,
     {
         let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p);
-        let mut merged: IndexMap<(String, &'static str), (&'s Parameter, String)> = IndexMap::new();
+        let mut merged: IndexMap<(String, &'static str), (&'s Parameter, String, Option<String>)> =
+            IndexMap::new();
         let level = [
             (&item.parameters, pointer_push(path_pointer, "parameters")),
             (&op.parameters, pointer_push(pointer, "parameters")),
@@ -527,7 +560,12 @@ impl<'a> Lowerer<'a> {
                 let at = pointer_push(&list_pointer, &i.to_string());
                 let param = self.resolve_parameter(p, &at)?;
                 let key = (param.parameter_data_ref().name.clone(), location_key(param));
-                merged.insert(key, (param, at));
+                let component = match p {
+                    ReferenceOr::Reference { reference } => component_name(reference, "parameters")
+                        .map(|name| format!("/components/parameters/{name}")),
+                    ReferenceOr::Item(_) => None,
+                };
+                merged.insert(key, (param, at, component));
             }
         }
         Ok(merged.into_values().collect())
@@ -873,26 +911,7 @@ impl<'a> Lowerer<'a> {
 
     /// Whether a type can be written as a single path/query/header value.
     fn is_scalar(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::String
-            | TypeRef::Bool
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::U32
-            | TypeRef::U64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::DateTime
-            | TypeRef::Date
-            | TypeRef::Uuid
-            | TypeRef::Base64 => true,
-            TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
-                Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
-                _ => false,
-            },
-            _ => false,
-        }
+        crate::ir::writes_as_text(&self.types, ty)
     }
 
     /// An object whose properties are scalars or arrays of scalars: what the query

@@ -17988,6 +17988,36 @@ pub enum V1VmHttpGetActionPort {
     Number(f64),
 }
 #[cfg(feature = "spectroclusters-vms")]
+impl std::fmt::Display for V1VmHttpGetActionPort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::String(value) => std::fmt::Display::fmt(value, f),
+            Self::Number(value) => std::fmt::Display::fmt(value, f),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl From<String> for V1VmHttpGetActionPort {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl From<&str> for V1VmHttpGetActionPort {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl From<f64> for V1VmHttpGetActionPort {
+    #[inline]
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
 /// HTTPHeader describes a custom header to be used in HTTP probes
 ///
 /// Schema `/components/schemas/v1VmHttpHeader`.
@@ -21932,6 +21962,36 @@ impl V1VmTcpSocketAction {
 pub enum V1VmTcpSocketActionPort {
     String(String),
     Number(f64),
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl std::fmt::Display for V1VmTcpSocketActionPort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::String(value) => std::fmt::Display::fmt(value, f),
+            Self::Number(value) => std::fmt::Display::fmt(value, f),
+        }
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl From<String> for V1VmTcpSocketActionPort {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl From<&str> for V1VmTcpSocketActionPort {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(feature = "spectroclusters-vms")]
+impl From<f64> for V1VmTcpSocketActionPort {
+    #[inline]
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
 }
 #[cfg(feature = "spectroclusters-vms")]
 /// Represents all available timers in a vmi.
