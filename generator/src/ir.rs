@@ -406,6 +406,13 @@ pub enum ObjectParam {
         /// `a=1,b=2` rather than `a,1,b,2`.
         exploded: bool,
     },
+    /// Declared with `content: application/json`: its JSON text as one string in this
+    /// `rt::ObjectPlace` (`Path`, `Query`, `Header`, `Cookie`). Any value but a scalar,
+    /// which is written as plain text.
+    Json {
+        /// The place.
+        place: &'static str,
+    },
 }
 
 /// The body of a request.

@@ -195,7 +195,7 @@ fixture_tests! {
     request_media_type_choice => "request_media_type_choice.yaml",
     object_params => "object_params.yaml",
     groups_in_parts => "groups_in_parts.yaml",
-    scalar_union_params => "scalar_union_params.yaml",
+    union_and_content_params => "union_and_content_params.yaml",
 }
 
 /// Fixtures whose generated crate is known not to pass clippy with warnings denied,
@@ -207,7 +207,7 @@ const KNOWN_CLIPPY_FAILURES: &[(&str, &str)] = &[];
 fn skipped_operations() {
     let generated = check_fixture("skipped_operations.yaml");
     let report = &generated.report;
-    assert_eq!(report.operations_total, 5, "{report}");
+    assert_eq!(report.operations_total, 7, "{report}");
     assert_eq!(report.operations_emitted, 2, "{report}");
     let skipped: Vec<(&str, &str)> = report
         .operations_skipped
@@ -221,6 +221,8 @@ fn skipped_operations() {
         ),
         ("/paths/~1mixed/post", "non-JSON 201 answer"),
         ("/paths/~1ranged/post", "the range `2XX`"),
+        ("/paths/~1two-media/get", "2 media types in `content`"),
+        ("/paths/~1xml-param/get", "`content` `application/xml`"),
     ];
     assert_eq!(skipped.len(), expect.len(), "{report}");
     for (pointer, reason) in expect {

@@ -37,12 +37,15 @@ pub enum ObjectStyle {
     PipeDelimited,
 }
 
-/// Where a non-query object parameter goes (`simple` style in paths and headers, `form`
-/// without explode in cookies).
+/// Where a parameter written as one string goes: an object in `simple` style (paths and
+/// headers) or unexploded `form` (cookies, the query), or a parameter declared with
+/// `content: application/json` (its JSON text, anywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectPlace {
     /// A path segment.
     Path,
+    /// The query, as one value.
+    Query,
     /// A header.
     Header,
     /// A cookie.

@@ -140,9 +140,14 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
             lines.push(String::new());
         }
         lines.push(format!(
-            "Sets the {} parameter `{}`.",
+            "Sets the {} parameter `{}`{}.",
             location_word(p.location),
-            p.wire_name
+            p.wire_name,
+            if matches!(p.object_style, Some(ObjectParam::Json { .. })) {
+                ", sent as its JSON text"
+            } else {
+                ""
+            }
         ));
         let doc = docs::attrs(&lines);
         let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
@@ -217,6 +222,15 @@ fn emit_operation(api: &Api, op: &Operation, part: Option<&str>) -> Vec<TokenStr
                     quote! { .query_object(#wire, &self.#name, rt::ObjectStyle::#style) }
                 } else {
                     quote! { .query_object_opt(#wire, self.#name.as_ref(), rt::ObjectStyle::#style) }
+                });
+                continue;
+            }
+            Some(ObjectParam::Json { place }) => {
+                let place = format_ident!("{}", place);
+                steps.push(if p.required {
+                    quote! { .json_param(rt::ObjectPlace::#place, #wire, &self.#name) }
+                } else {
+                    quote! { .json_param_opt(rt::ObjectPlace::#place, #wire, self.#name.as_ref()) }
                 });
                 continue;
             }
@@ -973,8 +987,13 @@ fn method_doc_lines(op: &Operation, required: &[&Param], body_required: bool) ->
                 .map(|d| docs::clean(d).join(" "))
                 .filter(|d| !d.is_empty())
                 .unwrap_or_else(|| format!("the {} parameter", location_word(p.location)));
+            let json = if matches!(p.object_style, Some(ObjectParam::Json { .. })) {
+                " (sent as its JSON text)"
+            } else {
+                ""
+            };
             lines.push(format!(
-                "- `{}` (`{}`): {what}",
+                "- `{}` (`{}`): {what}{json}",
                 crate::ident::unraw(&p.rust_name),
                 p.wire_name
             ));

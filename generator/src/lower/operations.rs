@@ -341,13 +341,28 @@ impl<'a> Lowerer<'a> {
                 if_match = Some(data.required);
                 continue;
             }
-            let schema = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => s,
-                ParameterSchemaOrContent::Content(_) => {
-                    return skip(format!(
-                        "parameter `{}` is described by `content`, which is not supported yet",
-                        data.name
-                    ));
+            // `content` (one media type and its schema) instead of `schema`: the value
+            // serialized in that media type.
+            let (schema, schema_at, media) = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => (s, "schema".to_owned(), None),
+                ParameterSchemaOrContent::Content(content) => {
+                    let mut entries = content.iter();
+                    let (Some((media, media_type)), None) = (entries.next(), entries.next()) else {
+                        return skip(format!(
+                            "parameter `{}` has {} media types in `content`, where OpenAPI \
+                             allows exactly one",
+                            data.name,
+                            content.len()
+                        ));
+                    };
+                    let Some(schema) = &media_type.schema else {
+                        return skip(format!(
+                            "parameter `{}` declares `content` `{media}` with no schema",
+                            data.name
+                        ));
+                    };
+                    let at = pointer_push(&pointer_push("content", media), "schema");
+                    (schema, at, Some(media.as_str()))
                 }
             };
             // A component parameter's schema is one type, named after the component
@@ -366,7 +381,7 @@ impl<'a> Lowerer<'a> {
                         }
                         let ty = self.lower_type(
                             SchemaAt::from(schema),
-                            &pointer_push(component, "schema"),
+                            &format!("{component}/{schema_at}"),
                             &hint,
                         )?;
                         self.component_param_types
@@ -376,32 +391,68 @@ impl<'a> Lowerer<'a> {
                 },
                 None => self.lower_type(
                     SchemaAt::from(schema),
-                    &pointer_push(&param_pointer, "schema"),
+                    &format!("{param_pointer}/{schema_at}"),
                     &format!("{op_camel}{}", camel(&data.name)),
                 )?,
             };
             let ty = self.param_value_type(ty);
             let mut object_style = None;
-            let mut array = match &ty {
-                TypeRef::Vec(inner) if self.is_scalar(inner) => {
+            let mut array = match (&ty, media) {
+                // A scalar is written as plain text whatever the media type: JSON would
+                // quote a string, which no server reading an id in a path expects.
+                (_, Some(media)) if self.is_scalar(&ty) => {
+                    if is_json(media) {
+                        self.report.note(
+                            Stage::Lower,
+                            format!(
+                                "{param_pointer}: parameter `{}` is declared as `content` \
+                                 `{media}` with a scalar schema; it is sent as plain text \
+                                 (`abc`, not the JSON string `\"abc\"`)",
+                                data.name
+                            ),
+                        );
+                    }
+                    None
+                }
+                (_, Some(media)) if is_json(media) => {
+                    object_style = Some(ObjectParam::Json {
+                        place: match location {
+                            ParamLocation::Path => "Path",
+                            ParamLocation::Query => "Query",
+                            ParamLocation::Header => "Header",
+                            ParamLocation::Cookie => "Cookie",
+                        },
+                    });
+                    None
+                }
+                (_, Some(media)) => {
+                    return skip(format!(
+                        "parameter `{}` is declared as `content` `{media}`, which has no text \
+                         form here for a value that is not a scalar",
+                        data.name
+                    ));
+                }
+                (TypeRef::Vec(inner), None) if self.is_scalar(inner) => {
                     Some(array_style(param, data.explode))
                 }
-                _ if self.is_scalar(&ty) => None,
-                _ if self.is_flat_object(&ty) => match object_style_of(param, data.explode) {
-                    Some(style) => {
-                        object_style = Some(style);
-                        None
+                (_, None) if self.is_scalar(&ty) => None,
+                (_, None) if self.is_flat_object(&ty) => {
+                    match object_style_of(param, data.explode) {
+                        Some(style) => {
+                            object_style = Some(style);
+                            None
+                        }
+                        None => {
+                            return skip(format!(
+                                "parameter `{}` is an object in {} with a style that has no \
+                                 object form here (path `label`/`matrix` and exploded cookies)",
+                                data.name,
+                                location_key(param)
+                            ));
+                        }
                     }
-                    None => {
-                        return skip(format!(
-                            "parameter `{}` is an object in {} with a style that has no \
-                             object form here (path `label`/`matrix` and exploded cookies)",
-                            data.name,
-                            location_key(param)
-                        ));
-                    }
-                },
-                _ => {
+                }
+                (_, None) => {
                     return skip(format!(
                         "parameter `{}` is a nested object or an array of non-scalars, which no \
                          parameter style can write",
