@@ -53,14 +53,23 @@ pub enum ObjectPlace {
 }
 
 /// The one-string form of an object parameter: `a=1,b=x` exploded, else `a,1,b,x`
-/// (arrays comma-joined); `null` properties left out.
+/// (arrays comma-joined); `null` properties left out. A parameter whose type is a union
+/// may hold a scalar (written as it is) or an array of scalars (comma-joined) instead.
 pub(crate) fn object_text(
     name: &str,
     value: &serde_json::Value,
     exploded: bool,
 ) -> Result<String, String> {
-    let serde_json::Value::Object(map) = value else {
-        return Err(format!("parameter `{name}` must serialize to an object"));
+    let map = match value {
+        serde_json::Value::Object(map) => map,
+        serde_json::Value::Array(items) => {
+            return Ok(items
+                .iter()
+                .map(|item| scalar(name, "[]", item))
+                .collect::<Result<Vec<_>, _>>()?
+                .join(","));
+        }
+        other => return scalar(name, "", other),
     };
     let mut parts = Vec::new();
     // Name order whether or not serde_json keeps insertion order (a feature another
@@ -89,15 +98,38 @@ pub(crate) fn object_text(
 
 /// The query pairs of object parameter `name` in `style`: properties in name order, `null`s left out, array properties repeated (exploded styles) or comma-joined.
 /// A property that is itself an object has no defined form and is an error.
+///
+/// A parameter whose type is a union may hold a scalar instead (`name=value`; nothing
+/// for `null`) or an array of scalars, written as the style writes arrays: repeated
+/// (`form` exploded), `name[]=a&name[]=b` (`deepObject`, as for Stripe's `expand`) or
+/// joined with the style's delimiter.
 pub(crate) fn object_pairs(
     name: &str,
     value: &serde_json::Value,
     style: ObjectStyle,
 ) -> Result<Vec<(String, String)>, String> {
-    let serde_json::Value::Object(map) = value else {
-        return Err(format!(
-            "query parameter `{name}` must serialize to an object"
-        ));
+    let map = match value {
+        serde_json::Value::Object(map) => map,
+        serde_json::Value::Null => return Ok(Vec::new()),
+        serde_json::Value::Array(items) => {
+            let values = items
+                .iter()
+                .map(|item| scalar(name, "[]", item))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(match style {
+                ObjectStyle::FormExploded => {
+                    values.into_iter().map(|v| (name.to_owned(), v)).collect()
+                }
+                ObjectStyle::DeepObject => {
+                    let key = format!("{name}[]");
+                    values.into_iter().map(|v| (key.clone(), v)).collect()
+                }
+                ObjectStyle::Form => vec![(name.to_owned(), values.join(","))],
+                ObjectStyle::SpaceDelimited => vec![(name.to_owned(), values.join(" "))],
+                ObjectStyle::PipeDelimited => vec![(name.to_owned(), values.join("|"))],
+            });
+        }
+        other => return Ok(vec![(name.to_owned(), scalar(name, "", other)?)]),
     };
     let mut pairs = Vec::new();
     let mut joined = Vec::new();
@@ -145,6 +177,13 @@ fn scalar(name: &str, key: &str, value: &serde_json::Value) -> Result<String, St
         serde_json::Value::Bool(b) => Ok(b.to_string()),
         serde_json::Value::Number(n) => Ok(n.to_string()),
         serde_json::Value::Null => Ok(String::new()),
+        _ if key.is_empty() => Err(format!(
+            "parameter `{name}` holds a nested array, which no parameter style can write"
+        )),
+        _ if key == "[]" => Err(format!(
+            "parameter `{name}`: an item is an object or array, which no parameter style \
+             can write"
+        )),
         _ => Err(format!(
             "query parameter `{name}`: property `{key}` is an object, which no query style \
              can write"
@@ -201,7 +240,55 @@ mod tests {
         let nested = serde_json::json!({"a": {"b": 1}});
         let err = object_pairs("f", &nested, ObjectStyle::DeepObject).unwrap_err();
         assert!(err.contains("`a`"), "{err}");
-        assert!(object_pairs("f", &serde_json::json!(3), ObjectStyle::Form).is_err());
+        let err = object_pairs("f", &serde_json::json!([{"a": 1}]), ObjectStyle::Form).unwrap_err();
+        assert!(err.contains("an item is an object"), "{err}");
+        assert!(object_text("f", &serde_json::json!([[1]]), false).is_err());
+    }
+
+    #[test]
+    fn a_union_holding_a_scalar_or_an_array_is_written_as_that() {
+        let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        let number = serde_json::json!(1767323045);
+        for style in [
+            ObjectStyle::FormExploded,
+            ObjectStyle::DeepObject,
+            ObjectStyle::Form,
+        ] {
+            assert_eq!(
+                object_pairs("created", &number, style).unwrap(),
+                owned(&[("created", "1767323045")])
+            );
+        }
+        assert_eq!(
+            object_pairs("created", &serde_json::Value::Null, ObjectStyle::DeepObject).unwrap(),
+            owned(&[])
+        );
+        let list = serde_json::json!(["a", 2]);
+        assert_eq!(
+            object_pairs("c", &list, ObjectStyle::FormExploded).unwrap(),
+            owned(&[("c", "a"), ("c", "2")])
+        );
+        assert_eq!(
+            object_pairs("c", &list, ObjectStyle::DeepObject).unwrap(),
+            owned(&[("c[]", "a"), ("c[]", "2")])
+        );
+        assert_eq!(
+            object_pairs("c", &list, ObjectStyle::Form).unwrap(),
+            owned(&[("c", "a,2")])
+        );
+        assert_eq!(
+            object_pairs("c", &list, ObjectStyle::PipeDelimited).unwrap(),
+            owned(&[("c", "a|2")])
+        );
+        assert_eq!(object_text("c", &list, true).unwrap(), "a,2");
+        assert_eq!(
+            object_text("c", &serde_json::json!("x y"), false).unwrap(),
+            "x y"
+        );
     }
 
     #[test]

@@ -167,8 +167,9 @@ impl Request {
         self
     }
 
-    /// Appends an object query parameter in `style` (see [`ObjectStyle`](crate::ObjectStyle)). A value that
-    /// does not serialize to an object of scalars and arrays of scalars is an
+    /// Appends an object query parameter in `style` (see [`ObjectStyle`](crate::ObjectStyle)). A
+    /// union-typed parameter may also hold a scalar (`name=value`) or an array of scalars
+    /// (written as the style writes arrays). Any other value (a nested object) is an
     /// `Error::InvalidRequest` when the request is sent.
     #[must_use]
     pub fn query_object(
@@ -193,7 +194,8 @@ impl Request {
 
     /// Places an object parameter that is not in the query: in `place` as one string,
     /// `a=1,b=x` when `exploded`, else `a,1,b,x` (OpenAPI `simple`; cookies use the
-    /// unexploded `form`). A value that is not an object of scalars is an
+    /// unexploded `form`). A union-typed parameter may also hold a scalar (written as it
+    /// is) or an array of scalars (comma-joined). Any other value (a nested object) is an
     /// `Error::InvalidRequest` when the request is sent.
     #[must_use]
     pub fn object_param(

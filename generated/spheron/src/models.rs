@@ -2016,6 +2016,27 @@ pub enum ComputeProjectRef {
     ComputeProject(ComputeProject),
 }
 #[cfg(feature = "compute")]
+impl From<String> for ComputeProjectRef {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "compute")]
+impl From<&str> for ComputeProjectRef {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(feature = "compute")]
+impl From<ComputeProject> for ComputeProjectRef {
+    #[inline]
+    fn from(value: ComputeProject) -> Self {
+        Self::ComputeProject(value)
+    }
+}
+#[cfg(feature = "compute")]
 /// A service as it was deployed, with the plan agreed for it.
 ///
 /// Schema `/components/schemas/ComputeServiceConfiguration`.
@@ -7141,6 +7162,20 @@ pub enum OrganizationDetails {
     Organization(Organization),
 }
 #[cfg(feature = "organizations")]
+impl From<MasterOrganization> for OrganizationDetails {
+    #[inline]
+    fn from(value: MasterOrganization) -> Self {
+        Self::MasterOrganization(value)
+    }
+}
+#[cfg(feature = "organizations")]
+impl From<Organization> for OrganizationDetails {
+    #[inline]
+    fn from(value: Organization) -> Self {
+        Self::Organization(value)
+    }
+}
+#[cfg(feature = "organizations")]
 /// Whether the organization's billing is overdue, and by how much it exceeds its plan.
 ///
 /// Schema `/components/schemas/OrganizationOverdue`.
@@ -7242,6 +7277,27 @@ impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for OrganizationProfile {
 pub enum OrganizationUser {
     String(String),
     Object(serde_json::Map<String, serde_json::Value>),
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl From<String> for OrganizationUser {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl From<&str> for OrganizationUser {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "organizations", feature = "profile"))]
+impl From<serde_json::Map<String, serde_json::Value>> for OrganizationUser {
+    #[inline]
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::Object(value)
+    }
 }
 #[cfg(feature = "organizations")]
 /// Schema `/components/schemas/OverdueDetails`.
@@ -8197,6 +8253,27 @@ impl<'de> cloudgen_runtime::codegen::DecodeObject<'de> for ProjectList {
 pub enum ProjectRef {
     String(String),
     Project(Box<Project>),
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl From<String> for ProjectRef {
+    #[inline]
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl From<&str> for ProjectRef {
+    #[inline]
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
+impl From<Project> for ProjectRef {
+    #[inline]
+    fn from(value: Project) -> Self {
+        Self::Project(Box::new(value))
+    }
 }
 #[cfg(any(feature = "deployments", feature = "organizations", feature = "projects"))]
 /// How a project is deployed - from a git repository (`STANDARD`) or by upload.

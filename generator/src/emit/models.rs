@@ -891,16 +891,15 @@ fn emit_union(api: &Api, name: &str, u: &Union, eq: bool) -> Vec<TokenStream> {
         }
     }];
     if text {
-        items.extend(text_union_impls(api, &name, u));
+        items.push(union_display(api, &name, u));
     }
+    items.extend(union_froms(api, &name, u));
     items
 }
 
-/// A union of values written as text (a parameter's type): `Display` writes the value
-/// held, as the parameter would be written alone, and `From` builds the union from each
-/// variant's type that no other variant shares (and from `&str` for a `String` variant),
-/// so a setter taking `impl Into<Union>` takes `42_i64` or `"ci.yml"`.
-fn text_union_impls(api: &Api, name: &Ident, u: &Union) -> Vec<TokenStream> {
+/// `Display` for a union of values written as text (a parameter's type): the value held,
+/// as the parameter would be written alone.
+fn union_display(api: &Api, name: &Ident, u: &Union) -> TokenStream {
     let arms = u.variants.iter().map(|(variant, ty)| {
         let variant = format_ident!("{}", variant);
         if resolves_to_date_time(api, ty) {
@@ -909,7 +908,7 @@ fn text_union_impls(api: &Api, name: &Ident, u: &Union) -> Vec<TokenStream> {
             quote! { Self::#variant(value) => std::fmt::Display::fmt(value, f), }
         }
     });
-    let mut items = vec![quote! {
+    quote! {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
@@ -917,26 +916,45 @@ fn text_union_impls(api: &Api, name: &Ident, u: &Union) -> Vec<TokenStream> {
                 }
             }
         }
-    }];
-    // Aliases are `type` items: two variants of one type after them would make two
-    // `From` impls of one type.
+    }
+}
+
+/// `From` each variant's type that no other variant shares (and from `&str` for a
+/// `String` variant), so that a setter taking `impl Into<Union>` takes `42_i64`,
+/// `"ci.yml"` or a variant's struct.
+fn union_froms(api: &Api, name: &Ident, u: &Union) -> Vec<TokenStream> {
+    let unboxed = |ty: &TypeRef| match ty {
+        TypeRef::Boxed(inner) => (**inner).clone(),
+        other => other.clone(),
+    };
+    let own = TypeRef::Named(name.to_string());
+    let mut items = Vec::new();
     for (variant, ty) in &u.variants {
-        let resolved = resolve_alias(api, ty);
-        if u.variants
+        let inner = unboxed(ty);
+        // Aliases are `type` items: two variants of one type after them would make two
+        // `From` impls of one type; and `From<Self>` is the standard library's.
+        let resolved = resolve_alias(api, &inner);
+        let shared = u
+            .variants
             .iter()
-            .filter(|(_, other)| resolve_alias(api, other) == resolved)
+            .filter(|(_, other)| resolve_alias(api, &unboxed(other)) == resolved)
             .count()
-            > 1
-        {
+            > 1;
+        if shared || *resolved == own {
             continue;
         }
         let variant = format_ident!("{}", variant);
-        let tokens = type_tokens(ty, &TokenStream::new());
+        let tokens = type_tokens(&inner, &TokenStream::new());
+        let wrap = if matches!(ty, TypeRef::Boxed(_)) {
+            quote! { Box::new(value) }
+        } else {
+            quote! { value }
+        };
         items.push(quote! {
             impl From<#tokens> for #name {
                 #[inline]
                 fn from(value: #tokens) -> Self {
-                    Self::#variant(value)
+                    Self::#variant(#wrap)
                 }
             }
         });

@@ -397,7 +397,9 @@ impl<'a> Lowerer<'a> {
             };
             let ty = self.param_value_type(ty);
             let mut object_style = None;
-            let mut array = match (&ty, media) {
+            // What the value is, through aliases (`type SortOverLeagues = Vec<...>`).
+            let shape = self.through_aliases(&ty).clone();
+            let mut array = match (&shape, media) {
                 // A scalar is written as plain text whatever the media type: JSON would
                 // quote a string, which no server reading an id in a path expects.
                 (_, Some(media)) if self.is_scalar(&ty) => {
@@ -436,7 +438,9 @@ impl<'a> Lowerer<'a> {
                     Some(array_style(param, data.explode))
                 }
                 (_, None) if self.is_scalar(&ty) => None,
-                (_, None) if self.is_flat_object(&ty) => {
+                (_, None)
+                    if self.is_flat_object(&ty) || self.is_scalar_array_or_flat_union(&ty) =>
+                {
                     match object_style_of(param, data.explode) {
                         Some(style) => {
                             object_style = Some(style);
@@ -982,6 +986,32 @@ impl<'a> Lowerer<'a> {
             },
             _ => false,
         }
+    }
+
+    /// A union (`oneOf`/`anyOf`) whose every variant is a scalar, an array of scalars or a
+    /// flat object (Stripe's `created`: a timestamp or `{gte, lte}`; PandaScore's `page`:
+    /// a number or `{number, size}`): written in the parameter's style as whichever
+    /// variant it holds.
+    fn is_scalar_array_or_flat_union(&self, ty: &TypeRef) -> bool {
+        let TypeKind::Union(u) = (match self.through_aliases(ty) {
+            TypeRef::Named(n) => match self.types.get(n) {
+                Some(def) => &def.kind,
+                None => return false,
+            },
+            _ => return false,
+        }) else {
+            return false;
+        };
+        u.variants.iter().all(|(_, variant)| {
+            let variant = match variant {
+                TypeRef::Boxed(inner) => inner,
+                other => other,
+            };
+            match self.through_aliases(variant) {
+                TypeRef::Vec(inner) => self.is_scalar(inner),
+                _ => self.is_scalar(variant) || self.is_flat_object(variant),
+            }
+        })
     }
 
     /// Pagination facts when the vendor settings describe its lists and this operation

@@ -4,7 +4,7 @@
 //! `serde_json::Value`, before typed parsing; every change is reported.
 
 pub mod duplicates;
-pub mod empty_enums;
+pub mod enums;
 pub mod fixups;
 pub mod keyword_types;
 pub mod local_refs;
@@ -68,7 +68,7 @@ pub fn normalize(
         .difference(&published)
         .cloned()
         .collect();
-    for line in empty_enums::drop_empty_enums(doc) {
+    for line in enums::repair_enums(doc) {
         report.note(Stage::Normalize, line);
     }
     let plain = local_refs::make_plain(doc);
