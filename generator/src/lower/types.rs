@@ -653,18 +653,31 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::with_capacity(parts.len());
         for (i, part) in parts.iter().enumerate() {
             let part_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
-            let ty = self.lower_type(
-                SchemaAt::from(part),
-                &part_pointer,
-                &format!("{owner}Variant{i}"),
-            )?;
+            // An inline part's `title` names it (Stripe's `range_query_specs`), better
+            // than its position.
+            let title = match part {
+                ReferenceOr::Item(schema) => schema
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(camel)
+                    .filter(|t| !t.is_empty()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = match &title {
+                Some(title) => format!("{owner}{title}"),
+                None => format!("{owner}Variant{i}"),
+            };
+            let ty = self.lower_type(SchemaAt::from(part), &part_pointer, &hint)?;
             if variants.iter().any(|(_, t)| *t == ty) {
                 continue;
             }
-            // A tagged variant is named after its tag value (`DiskSource::Blank`).
-            let name = match self.close_tags(&ty) {
-                Some(tag) => camel(&tag),
-                None => variant_name(&ty),
+            // A tagged variant is named after its tag value (`DiskSource::Blank`), a
+            // titled inline one after its title.
+            let name = match (self.close_tags(&ty), &title, &ty) {
+                (Some(tag), _, _) => camel(&tag),
+                (None, Some(title), TypeRef::Named(_)) => title.clone(),
+                _ => variant_name(&ty),
             };
             variants.push((names.claim(&name), ty));
         }
