@@ -496,7 +496,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut body = match &op.request_body {
             Some(body) => {
-                Some(self.lower_body(body, &pointer_push(pointer, "requestBody"), &op_camel)?)
+                self.lower_body(body, &pointer_push(pointer, "requestBody"), &op_camel)?
             }
             None => None,
         };
@@ -651,12 +651,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The request body, or `None` for an optional one that declares no media type (an
+    /// empty `content`, as just-eat's document writes): nothing to send.
     fn lower_body(
         &mut self,
         body: &ReferenceOr<RequestBody>,
         pointer: &str,
         op_camel: &str,
-    ) -> OpResult<Body> {
+    ) -> OpResult<Option<Body>> {
         let body = match body {
             ReferenceOr::Item(b) => b,
             ReferenceOr::Reference { reference } => {
@@ -675,7 +677,17 @@ impl<'a> Lowerer<'a> {
             }
         };
         let Some((media_name, media)) = preferred_media(&body.content) else {
-            return skip("the request body declares no media type");
+            if body.required {
+                return skip("the request body is required but declares no media type");
+            }
+            self.report.note(
+                Stage::Lower,
+                format!(
+                    "{pointer}: the optional request body declares no media type; the \
+                     operation sends none"
+                ),
+            );
+            return Ok(None);
         };
         let kind = self.body_kind(media_name, media, pointer, op_camel, None)?;
         let mut variants = vec![(media_variant(media_name), media_name.clone(), kind.clone())];
@@ -696,13 +708,13 @@ impl<'a> Lowerer<'a> {
             name: String::new(), // named with the builder, which claims it
             variants,
         });
-        Ok(Body {
+        Ok(Some(Body {
             kind,
             required: body.required,
             docs: body.description.clone().filter(|d| !d.trim().is_empty()),
             other_media,
             choices,
-        })
+        }))
     }
 
     /// How the body is sent as `media_name`; `variant` names an alternative (its inline
