@@ -87,13 +87,28 @@ fn list_marker_width(line: &str) -> Option<usize> {
 
 /// Escapes markdown that rustdoc would misread, and wraps bare URLs.
 fn escape_line(line: &str) -> String {
+    escape_with(line, true).unwrap_or_else(|| {
+        // An unbalanced backtick (a code span the text broke across lines) would swallow
+        // the rest of the doc comment: every backtick is literal, and what it seemed to
+        // enclose is escaped like the rest (a URL there is wrapped, not left bare).
+        escape_with(line, false).unwrap_or_default()
+    })
+}
+
+/// [`escape_line`] with backticks opening code spans, or all literal; `None` when a code
+/// span is left open.
+fn escape_with(line: &str, code_spans: bool) -> Option<String> {
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
         if c == '`' {
-            in_code = !in_code;
-            out.push(c);
+            if code_spans {
+                in_code = !in_code;
+                out.push(c);
+            } else {
+                out.push_str("\\`");
+            }
             rest = &rest[1..];
             continue;
         }
@@ -127,11 +142,7 @@ fn escape_line(line: &str) -> String {
         }
         rest = &rest[c.len_utf8()..];
     }
-    if in_code {
-        // An unbalanced backtick would swallow the rest of the doc comment.
-        out = out.replace('`', "\\`");
-    }
-    out
+    (!in_code).then_some(out)
 }
 
 /// `#[doc = "..."]` attributes for the given lines.
@@ -242,6 +253,18 @@ mod tests {
     fn code_spans_are_left_alone() {
         assert_eq!(clean("the `_id` and `[x]`"), ["the `_id` and `[x]`"]);
         assert_eq!(clean("odd ` tick"), ["odd \\` tick"]);
+    }
+
+    #[test]
+    fn a_code_span_broken_across_lines_leaves_no_bare_url() {
+        // GitHub's search docs: a link whose code-span text wraps onto the next line.
+        assert_eq!(
+            clean("while [`amazing\nlanguage:go`](https://github.com/search?q=a) is."),
+            [
+                "while \\[\\`amazing",
+                "language:go\\`\\](<https://github.com/search?q=a>) is."
+            ]
+        );
     }
 
     #[test]
