@@ -3,7 +3,8 @@
 //! them) with default settings, writes each crate into `target/peer-crates/<name>`, and
 //! prints what was emitted and skipped. With `--check-compile`, the crates are members of
 //! one scratch workspace (`target/peer-crates/Cargo.toml`, with this repository's
-//! `Cargo.lock`) and a single `cargo clippy --workspace -- -D warnings` checks them all.
+//! `Cargo.lock`) and a single `cargo clippy --workspace -- -D warnings` checks them all,
+//! then `cargo doc --workspace --no-deps` with rustdoc's warnings denied.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -234,17 +235,14 @@ pub fn peers(opts: &PeersOptions) -> Result<(), String> {
     }
 
     if opts.check_compile && !members.is_empty() {
-        let failed = check_compile(&root, &out_root, &members)?;
-        for name in &failed {
-            failures.push(format!("{name}: does not pass clippy with warnings denied"));
-        }
+        failures.extend(check_compile(&root, &out_root, &members)?);
     }
     if failures.is_empty() {
         println!(
             "{} peer documents generated{}",
             documents.len(),
             if opts.check_compile {
-                " and compiled with warnings denied"
+                " and compiled and documented with warnings denied"
             } else {
                 ""
             }
@@ -255,8 +253,8 @@ pub fn peers(opts: &PeersOptions) -> Result<(), String> {
     }
 }
 
-/// Writes the scratch workspace manifest and runs one `cargo clippy` over every member;
-/// returns the packages that failed.
+/// Writes the scratch workspace manifest and runs one `cargo clippy` and one `cargo doc`
+/// over every member, warnings denied; returns each failure (package and which check).
 fn check_compile(root: &Path, out_root: &Path, members: &[String]) -> Result<Vec<String>, String> {
     let list: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();
     let manifest = format!(
@@ -269,57 +267,113 @@ fn check_compile(root: &Path, out_root: &Path, members: &[String]) -> Result<Vec
         .map_err(|e| format!("{}: cannot write: {e}", manifest_path.display()))?;
     fs::copy(root.join("Cargo.lock"), out_root.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let started = Instant::now();
-    println!(
-        "cargo clippy over {} crates in {} ...",
-        members.len(),
-        out_root.display()
-    );
-    let output = Command::new(cargo)
-        .args(["clippy", "--workspace", "--offline", "--keep-going"])
-        .args(["--", "-D", "warnings"])
-        .current_dir(out_root)
-        .env("CARGO_TARGET_DIR", root.join("target").join("peer-check"))
-        .env("RUSTFLAGS", "-Dwarnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("RUSTC_WORKSPACE_WRAPPER")
-        .output()
-        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let log = out_root.join("clippy.log");
-    fs::write(&log, stderr.as_bytes())
-        .map_err(|e| format!("{}: cannot write: {e}", log.display()))?;
-    println!(
-        "cargo clippy finished in {:.1}s ({}); its output is in {}",
-        started.elapsed().as_secs_f64(),
-        output.status,
-        log.display()
-    );
-    let mut failed: Vec<String> = stderr
-        .lines()
-        .filter_map(|line| line.strip_prefix("error: could not compile `"))
-        .filter_map(|rest| rest.split('`').next())
-        .map(str::to_owned)
-        .collect();
-    failed.sort();
-    failed.dedup();
-    if !output.status.success() && failed.is_empty() {
-        return Err(format!(
-            "cargo clippy failed before checking the peer crates ({}):\n{stderr}",
-            output.status
-        ));
+    let mut failures = Vec::new();
+    let clippy = CargoCheck {
+        name: "clippy",
+        args: &[
+            "clippy",
+            "--workspace",
+            "--offline",
+            "--keep-going",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        flags_var: "RUSTFLAGS",
+        failed_prefix: "error: could not compile `",
+    };
+    // The documents' prose becomes doc comments: rustdoc's own lints (bare URLs, broken
+    // links, unclosed HTML) are checked too.
+    let rustdoc = CargoCheck {
+        name: "doc",
+        args: &[
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--offline",
+            "--keep-going",
+        ],
+        flags_var: "RUSTDOCFLAGS",
+        failed_prefix: "error: could not document `",
+    };
+    for check in [clippy, rustdoc] {
+        for package in check.run(root, out_root, members.len())? {
+            failures.push(format!(
+                "{package}: does not pass `cargo {}` with warnings denied",
+                check.name
+            ));
+        }
     }
-    if !failed.is_empty() {
-        // The first errors, so a failure is readable without opening the log.
-        let excerpt: Vec<&str> = stderr
+    Ok(failures)
+}
+
+/// One cargo command over the scratch workspace, with `-Dwarnings` in `flags_var`.
+struct CargoCheck {
+    name: &'static str,
+    args: &'static [&'static str],
+    flags_var: &'static str,
+    /// How cargo names a package that failed (`error: could not compile \``).
+    failed_prefix: &'static str,
+}
+
+impl CargoCheck {
+    /// Runs it; returns the packages that failed, the log in `out_root/<name>.log`.
+    fn run(&self, root: &Path, out_root: &Path, count: usize) -> Result<Vec<String>, String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let started = Instant::now();
+        println!(
+            "cargo {} over {count} crates in {} ...",
+            self.name,
+            out_root.display()
+        );
+        let output = Command::new(cargo)
+            .args(self.args)
+            .current_dir(out_root)
+            .env("CARGO_TARGET_DIR", root.join("target").join("peer-check"))
+            .env(self.flags_var, "-Dwarnings")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .env_remove("RUSTC_WORKSPACE_WRAPPER")
+            .output()
+            .map_err(|e| format!("cannot run cargo {}: {e}", self.name))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let log = out_root.join(format!("{}.log", self.name));
+        fs::write(&log, stderr.as_bytes())
+            .map_err(|e| format!("{}: cannot write: {e}", log.display()))?;
+        println!(
+            "cargo {} finished in {:.1}s ({}); its output is in {}",
+            self.name,
+            started.elapsed().as_secs_f64(),
+            output.status,
+            log.display()
+        );
+        let mut failed: Vec<String> = stderr
             .lines()
-            .filter(|l| {
-                !l.trim_start().starts_with("Checking") && !l.trim_start().starts_with("Compiling")
-            })
-            .take(60)
+            .filter_map(|line| line.strip_prefix(self.failed_prefix))
+            .filter_map(|rest| rest.split('`').next())
+            .map(str::to_owned)
             .collect();
-        eprintln!("{}", excerpt.join("\n"));
+        failed.sort();
+        failed.dedup();
+        if !output.status.success() && failed.is_empty() {
+            return Err(format!(
+                "cargo {} failed before checking the peer crates ({}):\n{stderr}",
+                self.name, output.status
+            ));
+        }
+        if !failed.is_empty() {
+            // The first errors, so a failure is readable without opening the log.
+            let excerpt: Vec<&str> = stderr
+                .lines()
+                .filter(|l| {
+                    let l = l.trim_start();
+                    !l.starts_with("Checking")
+                        && !l.starts_with("Compiling")
+                        && !l.starts_with("Documenting")
+                })
+                .take(60)
+                .collect();
+            eprintln!("{}", excerpt.join("\n"));
+        }
+        Ok(failed)
     }
-    Ok(failed)
 }
