@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, RequestBody,
-    Response, StatusCode,
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle,
+    ReferenceOr, RequestBody, Response, StatusCode,
 };
 
 use super::Lowerer;
@@ -341,60 +341,8 @@ impl<'a> Lowerer<'a> {
                 if_match = Some(data.required);
                 continue;
             }
-            // `content` (one media type and its schema) instead of `schema`: the value
-            // serialized in that media type.
-            let (schema, schema_at, media) = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => (s, "schema".to_owned(), None),
-                ParameterSchemaOrContent::Content(content) => {
-                    let mut entries = content.iter();
-                    let (Some((media, media_type)), None) = (entries.next(), entries.next()) else {
-                        return skip(format!(
-                            "parameter `{}` has {} media types in `content`, where OpenAPI \
-                             allows exactly one",
-                            data.name,
-                            content.len()
-                        ));
-                    };
-                    let Some(schema) = &media_type.schema else {
-                        return skip(format!(
-                            "parameter `{}` declares `content` `{media}` with no schema",
-                            data.name
-                        ));
-                    };
-                    let at = pointer_push(&pointer_push("content", media), "schema");
-                    (schema, at, Some(media.as_str()))
-                }
-            };
-            // A component parameter's schema is one type, named after the component
-            // (`workflow-run-status`, more telling than the parameter's `status`),
-            // whichever operations refer to it.
-            let ty = match &component {
-                Some(component) => match self.component_param_types.get(component) {
-                    Some(ty) => ty.clone(),
-                    None => {
-                        let key = component.rsplit('/').next().unwrap_or(&data.name);
-                        let mut hint = camel(&unescape_token(key));
-                        if self.type_names.contains(&hint) {
-                            // A schema of that name (GitHub's `status`): say what it is
-                            // rather than number it.
-                            hint.push_str("Param");
-                        }
-                        let ty = self.lower_type(
-                            SchemaAt::from(schema),
-                            &format!("{component}/{schema_at}"),
-                            &hint,
-                        )?;
-                        self.component_param_types
-                            .insert(component.clone(), ty.clone());
-                        ty
-                    }
-                },
-                None => self.lower_type(
-                    SchemaAt::from(schema),
-                    &format!("{param_pointer}/{schema_at}"),
-                    &format!("{op_camel}{}", camel(&data.name)),
-                )?,
-            };
+            let (ty, media) =
+                self.lower_param_type(data, &param_pointer, component.as_deref(), &op_camel)?;
             let ty = self.param_value_type(ty);
             let mut object_style = None;
             // What the value is, through aliases (`type SortOverLeagues = Vec<...>`).
@@ -649,6 +597,72 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+    }
+
+    /// A parameter's type, and the media type when it is declared with `content` (one
+    /// media type and its schema) instead of `schema`. A component parameter's schema is
+    /// lowered once, named after the component (`workflow-run-status`, more telling than
+    /// the parameter's `status`), and shared by every operation that refers to it.
+    fn lower_param_type<'p>(
+        &mut self,
+        data: &'p ParameterData,
+        param_pointer: &str,
+        component: Option<&str>,
+        op_camel: &str,
+    ) -> OpResult<(TypeRef, Option<&'p str>)>
+    where
+        'a: 'p,
+    {
+        let (schema, schema_at, media) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => (s, "schema".to_owned(), None),
+            ParameterSchemaOrContent::Content(content) => {
+                let mut entries = content.iter();
+                let (Some((media, media_type)), None) = (entries.next(), entries.next()) else {
+                    return skip(format!(
+                        "parameter `{}` has {} media types in `content`, where OpenAPI \
+                         allows exactly one",
+                        data.name,
+                        content.len()
+                    ));
+                };
+                let Some(schema) = &media_type.schema else {
+                    return skip(format!(
+                        "parameter `{}` declares `content` `{media}` with no schema",
+                        data.name
+                    ));
+                };
+                let at = pointer_push(&pointer_push("content", media), "schema");
+                (schema, at, Some(media.as_str()))
+            }
+        };
+        let ty = match component {
+            Some(component) => match self.component_param_types.get(component) {
+                Some(ty) => ty.clone(),
+                None => {
+                    let key = component.rsplit('/').next().unwrap_or(&data.name);
+                    let mut hint = camel(&unescape_token(key));
+                    if self.type_names.contains(&hint) {
+                        // A schema of that name (GitHub's `status`): say what it is
+                        // rather than number it.
+                        hint.push_str("Param");
+                    }
+                    let ty = self.lower_type(
+                        SchemaAt::from(schema),
+                        &format!("{component}/{schema_at}"),
+                        &hint,
+                    )?;
+                    self.component_param_types
+                        .insert(component.to_owned(), ty.clone());
+                    ty
+                }
+            },
+            None => self.lower_type(
+                SchemaAt::from(schema),
+                &format!("{param_pointer}/{schema_at}"),
+                &format!("{op_camel}{}", camel(&data.name)),
+            )?,
+        };
+        Ok((ty, media))
     }
 
     /// The request body, or `None` for an optional one that declares no media type (an
