@@ -295,6 +295,24 @@ impl TypeRef {
     }
 }
 
+/// The type `ty` stands for once aliases are followed (a bounded number of them, so an
+/// alias cycle stops).
+pub fn through_aliases<'t>(
+    types: &'t BTreeMap<String, TypeDef>,
+    mut ty: &'t TypeRef,
+) -> &'t TypeRef {
+    for _ in 0..32 {
+        match ty {
+            TypeRef::Named(n) => match types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => ty = inner,
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
+}
+
 /// Whether a value of `ty` is written in a parameter as one piece of text (its
 /// `Display`): a scalar, a string or integer enum, an alias of one, or a union
 /// (`oneOf`/`anyOf`) whose every variant is one (GitHub's `workflow_id`: an integer or a

@@ -978,19 +978,9 @@ fn resolves_to_date_time(api: &Api, ty: &TypeRef) -> bool {
     *resolve_alias(api, ty) == TypeRef::DateTime
 }
 
-/// The type `ty` names once aliases are followed (at most 16 of them: a cycle stops).
+/// The type `ty` names once aliases are followed.
 fn resolve_alias<'t>(api: &'t Api, ty: &'t TypeRef) -> &'t TypeRef {
-    let mut ty = ty;
-    for _ in 0..16 {
-        match ty {
-            TypeRef::Named(n) => match api.types.get(n).map(|def| &def.kind) {
-                Some(TypeKind::Alias(inner)) => ty = inner,
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    ty
+    crate::ir::through_aliases(&api.types, ty)
 }
 
 /// `Display` through the enum's `as_str`, shared by open and closed string enums.

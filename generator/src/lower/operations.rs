@@ -977,17 +977,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The type an alias stands for (through alias chains, a bounded number of them).
-    fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
-        for _ in 0..32 {
-            match ty {
-                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(inner)) => ty = inner,
-                    _ => return ty,
-                },
-                _ => return ty,
-            }
-        }
-        ty
+    fn through_aliases<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        crate::ir::through_aliases(&self.types, ty)
     }
 
     /// Whether a type can be written as a single path/query/header value.
