@@ -209,12 +209,7 @@ impl Request {
             .map_err(|e| format!("parameter `{name}`: {e}"))
             .and_then(|value| crate::params::object_text(name, &value, exploded));
         match text {
-            Ok(text) => match place {
-                crate::params::ObjectPlace::Path => self.path_param(name, text),
-                crate::params::ObjectPlace::Query => self.query(name, text),
-                crate::params::ObjectPlace::Header => self.header(name, text),
-                crate::params::ObjectPlace::Cookie => self.cookie(name, text),
-            },
+            Ok(text) => self.place_text(place, name, text),
             Err(message) => {
                 self.record(Problem::Invalid(message));
                 self
@@ -234,16 +229,26 @@ impl Request {
         value: &impl serde::Serialize,
     ) -> Self {
         match serde_json::to_string(value) {
-            Ok(text) => match place {
-                crate::params::ObjectPlace::Path => self.path_param(name, text),
-                crate::params::ObjectPlace::Query => self.query(name, text),
-                crate::params::ObjectPlace::Header => self.header(name, text),
-                crate::params::ObjectPlace::Cookie => self.cookie(name, text),
-            },
+            Ok(text) => self.place_text(place, name, text),
             Err(e) => {
                 self.record(Problem::Invalid(format!("parameter `{name}`: {e}")));
                 self
             }
+        }
+    }
+
+    /// One parameter's text in `place`, encoded as that place encodes values.
+    fn place_text(
+        self,
+        place: crate::params::ObjectPlace,
+        name: &'static str,
+        text: String,
+    ) -> Self {
+        match place {
+            crate::params::ObjectPlace::Path => self.path_param(name, text),
+            crate::params::ObjectPlace::Query => self.query(name, text),
+            crate::params::ObjectPlace::Header => self.header(name, text),
+            crate::params::ObjectPlace::Cookie => self.cookie(name, text),
         }
     }
 
